@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The JSON-LD contexts bundled with microcred, by the URL they are published at. Copied verbatim from
+ * shared/standards/contexts (see its SOURCES.md), plus microcred's own extension context.
+ * Read once at module load: the files are small (about 200 KB in all) and immutable.
+ */
+const FILES: Record<string, string> = {
+  'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
+  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
+  'https://www.w3.org/ns/credentials/examples/v2': 'credentials-examples-v2.jsonld',
+  'https://www.w3.org/ns/credentials/undefined-terms/v2': 'credentials-undefined-terms-v2.jsonld',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context.json': 'ob-v3p0-context.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json': 'ob-v3p0-context-3.0.1.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json': 'ob-v3p0-context-3.0.2.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': 'ob-v3p0-context-3.0.3.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'ob-v3p0-extensions.json',
+  'https://purl.imsglobal.org/spec/clr/v2p0/context.json': 'clr-v2p0-context.json',
+  'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json': 'clr-v2p0-context-2.0.1.json',
+  'https://w3id.org/security/data-integrity/v1': 'data-integrity-v1.jsonld',
+  'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
+  'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
+  'https://w3id.org/security/jwk/v1': 'jwk-v1.jsonld',
+  'https://w3id.org/security/suites/ed25519-2020/v1': 'ed25519-signature-2020-v1.jsonld',
+  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
+  'https://w3id.org/did/v1': 'did-v1.jsonld',
+  'https://www.w3.org/ns/credentials/status/v1': 'bitstring-status-list-v1.jsonld',
+  'https://w3id.org/vc/status-list/2021/v1': 'status-list-2021-v1.jsonld',
+  'http://data.europa.eu/snb/model/context/edc-ap': 'elm-edc-ap-context.jsonld',
+  'https://w3id.org/blockcerts/v3': 'blockcerts-v3.0-context.json',
+  'https://w3id.org/blockcerts/schema/3.0/context.json': 'blockcerts-v3.0-context.json',
+  'https://w3id.org/blockcerts/v3.2': 'blockcerts-v3.2-context.json',
+  'https://w3id.org/security/suites/merkle-2019/v1': 'merkle-proof-2019-v1.jsonld',
+  'https://w3id.org/microcred/eu/v1': 'microcred-eu-v1.jsonld',
+};
+
+function load(file: string): unknown {
+  return JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
+}
+
+/** Every bundled context, parsed, frozen by convention (callers must not mutate). */
+export const BUNDLED_CONTEXTS: ReadonlyMap<string, unknown> = new Map(
+  Object.entries(FILES).map(([url, file]) => [url, load(file)]),
+);
+
+/** Well-known context URLs used when building documents. */
+export const CONTEXTS = {
+  CREDENTIALS_V1: 'https://www.w3.org/2018/credentials/v1',
+  CREDENTIALS_V2: 'https://www.w3.org/ns/credentials/v2',
+  OB_V3: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+  CLR_V2: 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
+  DATA_INTEGRITY_V2: 'https://w3id.org/security/data-integrity/v2',
+  MULTIKEY_V1: 'https://w3id.org/security/multikey/v1',
+  ED25519_2020: 'https://w3id.org/security/suites/ed25519-2020/v1',
+  DID_V1: 'https://www.w3.org/ns/did/v1',
+  STATUS_LIST_V1: 'https://www.w3.org/ns/credentials/status/v1',
+  MICROCRED_EU_V1: 'https://w3id.org/microcred/eu/v1',
+} as const;

@@ -1,0 +1,169 @@
+import { decodePublicKeyMultibase } from '../keys/ed25519.ts';
+import type { Fetcher, JsonObject } from '../types.ts';
+import { parseDidKey, resolveDidKey } from './did-key.ts';
+import { didWebToUrl } from './did-web.ts';
+
+/** A public key found for a verification method, and how it was found (for the report). */
+export interface ResolvedKey {
+  /** The verification method id as referenced. */
+  id: string;
+  /** Who controls the key: the DID, or the issuer URL before `#` in the 1EdTech convention. */
+  controller: string;
+  /** Raw Ed25519 public key, when the key is Ed25519. */
+  publicKey?: Uint8Array;
+  /** The public JWK, when the method publishes one (ES256 / RS256 / EdDSA in VC-JWT). */
+  publicKeyJwk?: JsonObject;
+  /** Proof purposes the controller document lists this method under (empty when it has no document). */
+  purposes: string[];
+  /** A plain sentence saying how the key was bound to its controller. */
+  binding: string;
+}
+
+export type KeyResolution = { ok: true; key: ResolvedKey } | { ok: false; reason: string };
+
+export interface KeyResolverOptions {
+  /** Documents the caller already holds, by URL or DID (e.g. `--resolve did:web:x=did.json`). */
+  documents?: ReadonlyMap<string, unknown>;
+  /** Used for did:web and other http(s) documents not in `documents`. Without it, no network. */
+  fetcher?: Fetcher;
+}
+
+const PURPOSES = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation', 'keyAgreement'];
+const MAX_DOCUMENT_BYTES = 256 * 1024;
+
+/**
+ * Finds the public key a proof names in its `verificationMethod`. Never throws: a key that cannot be
+ * found is `{ok: false, reason}` with a sentence for the report.
+ *
+ * Supports did:key, did:web (through the injected fetcher or the caller's documents), and the
+ * `<issuer-url>#z6Mk…` form used in 1EdTech test material, where the key is the fragment itself
+ * and its controller is the URL before `#`.
+ */
+export async function resolveVerificationMethod(vmId: unknown, options: KeyResolverOptions = {}): Promise<KeyResolution> {
+  if (typeof vmId !== 'string' || vmId.length === 0 || vmId.length > 2048) {
+    return { ok: false, reason: 'The proof does not name the key that made it.' };
+  }
+  if (vmId.startsWith('did:key:')) {
+    const parsed = parseDidKey(vmId);
+    if (!parsed || !vmId.includes('#')) return { ok: false, reason: `The key ${vmId} is not a valid Ed25519 did:key.` };
+    return {
+      ok: true,
+      key: {
+        id: vmId,
+        controller: parsed.did,
+        publicKey: parsed.publicKey,
+        purposes: Object.keys(resolveDidKey(parsed.did)!).filter((k) => PURPOSES.includes(k)),
+        binding: `The key is the DID itself (did:key), so it belongs to ${parsed.did}.`,
+      },
+    };
+  }
+  const hash = vmId.indexOf('#');
+  const base = hash >= 0 ? vmId.slice(0, hash) : vmId;
+  const fragment = hash >= 0 ? vmId.slice(hash + 1) : '';
+
+  let documentUrl: string | undefined;
+  if (base.startsWith('did:web:')) {
+    documentUrl = didWebToUrl(base);
+    if (!documentUrl) return { ok: false, reason: `${base} is not a valid did:web identifier.` };
+  } else if (/^https?:\/\//.test(base)) {
+    // 1EdTech convention: `<issuer-url>#z6Mk…` names the key itself.
+    const publicKey = fragment.startsWith('z6Mk') ? decodePublicKeyMultibase(fragment) : undefined;
+    if (publicKey) {
+      return {
+        ok: true,
+        key: {
+          id: vmId,
+          controller: base,
+          publicKey,
+          purposes: [],
+          binding: `The key is written in the key identifier after “#”, and the part before “#” names its owner, ${base}.`,
+        },
+      };
+    }
+    documentUrl = base;
+  } else {
+    return { ok: false, reason: `The key ${vmId} uses an identifier this verifier cannot resolve.` };
+  }
+
+  const loaded = await loadControllerDocument(base, documentUrl, options);
+  if (!loaded.ok) return loaded;
+  const document = loaded.document;
+  const method = findMethod(document, vmId, base);
+  if (!method) return { ok: false, reason: `The document of ${base} does not list the key ${vmId}.` };
+  const controller = typeof method.controller === 'string' ? method.controller : undefined;
+  if (document.id !== base) {
+    return { ok: false, reason: `The document read for ${base} says it belongs to ${String(document.id)}.` };
+  }
+  if (controller !== undefined && controller !== base) {
+    return { ok: false, reason: `The key ${vmId} is controlled by ${controller}, not by ${base}.` };
+  }
+  const purposes = PURPOSES.filter((purpose) => listsMethod(document[purpose], vmId, base));
+  const publicKey =
+    typeof method.publicKeyMultibase === 'string' ? decodePublicKeyMultibase(method.publicKeyMultibase) : undefined;
+  const publicKeyJwk = isObject(method.publicKeyJwk) ? method.publicKeyJwk : undefined;
+  if (!publicKey && !publicKeyJwk) {
+    return { ok: false, reason: `The key ${vmId} is not in a form this verifier reads (Ed25519 Multikey or JWK).` };
+  }
+  return {
+    ok: true,
+    key: {
+      id: vmId,
+      controller: base,
+      ...(publicKey ? { publicKey } : {}),
+      ...(publicKeyJwk ? { publicKeyJwk } : {}),
+      purposes,
+      binding: base.startsWith('did:web:')
+        ? `The key is published in the DID document of ${base}, read from ${documentUrl}.`
+        : `The key is published in the document at ${documentUrl}.`,
+    },
+  };
+}
+
+async function loadControllerDocument(
+  base: string,
+  url: string,
+  options: KeyResolverOptions,
+): Promise<{ ok: true; document: JsonObject } | { ok: false; reason: string }> {
+  const held = options.documents?.get(base) ?? options.documents?.get(url);
+  if (held !== undefined) {
+    return isObject(held) ? { ok: true, document: held } : { ok: false, reason: `The document saved for ${base} is not a JSON object.` };
+  }
+  if (!options.fetcher) {
+    return { ok: false, reason: `The document of ${base} is needed to find the key, and this verifier does not go online (it can be given with --resolve).` };
+  }
+  try {
+    const fetched = await options.fetcher(url);
+    if (fetched.body.byteLength > MAX_DOCUMENT_BYTES) return { ok: false, reason: `The document of ${base} is too large.` };
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(fetched.body));
+    return isObject(parsed) ? { ok: true, document: parsed } : { ok: false, reason: `The document of ${base} is not a JSON object.` };
+  } catch (error) {
+    return { ok: false, reason: `The document of ${base} could not be read from ${url}: ${(error as Error).message}` };
+  }
+}
+
+function findMethod(document: JsonObject, vmId: string, base: string): JsonObject | undefined {
+  const candidates: unknown[] = [];
+  for (const key of ['verificationMethod', ...PURPOSES]) {
+    const value = document[key];
+    if (Array.isArray(value)) candidates.push(...value);
+    else if (value !== undefined) candidates.push(value);
+  }
+  for (const candidate of candidates) {
+    if (isObject(candidate) && absolute(candidate.id, base) === vmId) return candidate;
+  }
+  return undefined;
+}
+
+function listsMethod(value: unknown, vmId: string, base: string): boolean {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.some((entry) => absolute(typeof entry === 'string' ? entry : isObject(entry) ? entry.id : undefined, base) === vmId);
+}
+
+function absolute(id: unknown, base: string): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  return id.startsWith('#') ? `${base}${id}` : id;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
