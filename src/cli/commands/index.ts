@@ -1,0 +1,7 @@
+import { keysGenerate } from './keys.ts';
+import type { Command } from './types.ts';
+
+export type { Command } from './types.ts';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [keysGenerate];

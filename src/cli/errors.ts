@@ -1,0 +1,9 @@
+/** A mistake in how the command was called or in its input files: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT = { ok: 0, notVerified: 1, usage: 2 } as const;

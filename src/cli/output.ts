@@ -1,0 +1,23 @@
+import type { Writable } from 'node:stream';
+
+/** Where a command writes; injected so tests capture output without touching process streams. */
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+  /** Environment variables the command may read. */
+  env: Record<string, string | undefined>;
+}
+
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+}
+
+export function print(io: Io, text: string): void {
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

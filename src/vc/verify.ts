@@ -1,0 +1,207 @@
+import { allPassed, asArray, check, isObject, issuerId } from './check.ts';
+import type { KeyResolverOptions } from './did/resolve-key.ts';
+import type { ProofProvider, ProofVerification } from './proofs/provider.ts';
+import type { Check, DocumentLoader, JsonObject, VerificationResult } from './types.ts';
+
+/** What the verifier needs from the modules that judge structure, status and recipients. */
+export interface CredentialCheckers {
+  /** VC data model + OB 3.0 JSON Schema. */
+  structure(credential: JsonObject): Check;
+  /** OB 3.0 §8.2.5.1: every subject has `id` or `identifier`. */
+  subject(credential: JsonObject): Check;
+  /** Bitstring Status List (or legacy) entries; IO through the injected status fetcher. */
+  status(credential: JsonObject, now: Date): Promise<Check>;
+  /** Whether the credential was issued to this recipient (e-mail against a hashed identity, or a DID). */
+  recipient(credential: JsonObject, recipient: RecipientClaim): Check;
+}
+
+export interface RecipientClaim {
+  email?: string;
+  did?: string;
+}
+
+export interface VerifyCredentialOptions {
+  /** A credential object, its JSON text, or a VC-JWT string. */
+  credential: unknown;
+  providers: readonly ProofProvider[];
+  checkers: CredentialCheckers;
+  documentLoader: DocumentLoader;
+  keys?: KeyResolverOptions;
+  /** The verifier's clock. */
+  now: Date;
+  /** Tolerated clock difference for validFrom / validUntil (default 300 s). */
+  clockSkewSeconds?: number;
+  recipient?: RecipientClaim;
+  /** Verify embedded endorsements (default true; endorsements themselves are verified without theirs). */
+  endorsements?: boolean;
+}
+
+/** Most endorsements verified per credential: each one is a full verification. */
+const MAX_ENDORSEMENTS = 16;
+
+/**
+ * Verifies a credential and reports every check, in the order of the OB 3.0 verification
+ * algorithm (§8.2). Never throws on bad input: a credential that cannot even be read is a result
+ * with `verified: false` and a `structure` check saying why.
+ *
+ * @example
+ *   const result = await verifyCredential({ credential, providers, checkers, documentLoader, now: new Date() });
+ *   if (!result.verified) console.log(result.checks.filter((c) => c.outcome === 'failed'));
+ */
+export async function verifyCredential(options: VerifyCredentialOptions): Promise<VerificationResult> {
+  try {
+    return await verifyUnsafe(options);
+  } catch (error) {
+    // A bug in a checker must not become an exception for the caller (STYLE.md: verification never throws).
+    return {
+      verified: false,
+      checks: [check('verification', 'failed', 'The credential could not be verified because of an internal error.', { error: String((error as Error)?.message ?? error) })],
+    };
+  }
+}
+
+async function verifyUnsafe(options: VerifyCredentialOptions): Promise<VerificationResult> {
+  const checks: Check[] = [];
+  const { providers, checkers, now } = options;
+  const keys = options.keys ?? {};
+
+  const input = parseInput(options.credential);
+  if (!input.ok) {
+    return { verified: false, checks: [check('structure', 'failed', input.reason)] };
+  }
+  const provider = providers.find((candidate) => candidate.canVerify(input.value));
+
+  // The proof is checked before the other checks are reported but listed after them, so a JWT's
+  // credential can be read before its structure is judged.
+  let proof: ProofVerification;
+  if (!provider) {
+    proof = {
+      verified: false,
+      message: isObject(input.value) && input.value.proof === undefined
+        ? 'The credential has no digital signature (proof), so nothing shows who issued it or that it is unchanged.'
+        : 'The credential is signed in a way this verifier does not support.',
+    };
+  } else {
+    proof = await provider.verify({ document: input.value, documentLoader: options.documentLoader, keys, proofPurpose: 'assertionMethod' });
+  }
+  const credential = isObject(input.value) ? input.value : proof.credential;
+  if (!credential) {
+    return { verified: false, checks: [check('structure', 'failed', proof.message)] };
+  }
+
+  const structure = checkers.structure(credential);
+  checks.push(structure);
+  checks.push(checkers.subject(credential));
+  checks.push(check('proof', proof.verified ? 'passed' : 'failed', proof.message, proof.format ? { format: proof.format } : undefined));
+  checks.push(issuerKeyCheck(credential, proof));
+  checks.push(await checkers.status(credential, now));
+  checks.push(validityCheck(credential, now, options.clockSkewSeconds ?? 300));
+  checks.push(options.recipient ? checkers.recipient(credential, options.recipient) : check('recipient', 'skipped', 'No recipient was given to compare with the credential.'));
+  checks.push(await endorsementsCheck(credential, options));
+
+  return { verified: allPassed(checks), checks, credential };
+}
+
+function parseInput(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        return isObject(parsed) ? { ok: true, value: parsed } : { ok: false, reason: 'The text is not a credential (a JSON object was expected).' };
+      } catch {
+        return { ok: false, reason: 'The text is not valid JSON, so it cannot be read as a credential.' };
+      }
+    }
+    return { ok: true, value: text };
+  }
+  if (isObject(value)) return { ok: true, value };
+  return { ok: false, reason: 'This is not a credential: expected a JSON object or a signed token.' };
+}
+
+/** The key must belong to the issuer (VC DI §4.6 step: the verification method's controller). */
+function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check {
+  const issuer = issuerId(credential);
+  if (!proof.key) {
+    return check('issuer-key', proof.verified ? 'warning' : 'failed', proof.verified
+      ? 'The signature is valid, but the key could not be tied to the issuer.'
+      : 'The signing key could not be found, so it cannot be tied to the issuer.');
+  }
+  if (!issuer) return check('issuer-key', 'failed', 'The credential does not say who issued it.');
+  if (proof.key.controller !== issuer) {
+    return check('issuer-key', 'failed', `The credential was signed with a key of ${proof.key.controller}, not of its issuer ${issuer}.`, { key: proof.key.id });
+  }
+  if (proof.key.purposes.length > 0 && !proof.key.purposes.includes('assertionMethod')) {
+    return check('issuer-key', 'failed', `The issuer has not authorised the key ${proof.key.id} to issue credentials.`);
+  }
+  return check('issuer-key', 'passed', `The signing key belongs to the issuer. ${proof.key.binding}`, { key: proof.key.id });
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || !DATE_TIME.test(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** VC 2.0 §4.9 validity period (validFrom/validUntil; VC 1.1 issuanceDate/expirationDate). */
+function validityCheck(credential: JsonObject, now: Date, skewSeconds: number): Check {
+  const fromRaw = credential.validFrom ?? credential.issuanceDate;
+  const untilRaw = credential.validUntil ?? credential.expirationDate;
+  const from = fromRaw === undefined ? undefined : parseDate(fromRaw);
+  const until = untilRaw === undefined ? undefined : parseDate(untilRaw);
+  if (fromRaw !== undefined && !from) return check('validity', 'failed', `The start date ${JSON.stringify(fromRaw)} is not a valid date.`);
+  if (untilRaw !== undefined && !until) return check('validity', 'failed', `The expiry date ${JSON.stringify(untilRaw)} is not a valid date.`);
+  const skew = skewSeconds * 1000;
+  if (from && from.getTime() - skew > now.getTime()) {
+    return check('validity', 'failed', `The credential is not valid yet: it becomes valid on ${from.toISOString()}.`);
+  }
+  if (until && until.getTime() + skew < now.getTime()) {
+    return check('validity', 'failed', `The credential expired on ${until.toISOString()}.`);
+  }
+  if (until) return check('validity', 'passed', `The credential is within its validity period (until ${until.toISOString()}).`);
+  return check('validity', 'passed', 'The credential is valid from its issue date and does not expire.');
+}
+
+/** OB 3.0 §8.2.4: endorsements on the credential, its issuer and its achievement are verified too. */
+async function endorsementsCheck(credential: JsonObject, options: VerifyCredentialOptions): Promise<Check> {
+  if (options.endorsements === false) return check('endorsements', 'skipped', 'Endorsements were not checked.');
+  const found = collectEndorsements(credential);
+  if (found.length === 0) return check('endorsements', 'skipped', 'The credential carries no endorsements.');
+  if (found.length > MAX_ENDORSEMENTS) {
+    return check('endorsements', 'failed', `The credential carries ${found.length} endorsements; at most ${MAX_ENDORSEMENTS} are checked.`);
+  }
+  const failures: string[] = [];
+  for (const endorsement of found) {
+    const result = await verifyCredential({ ...options, credential: endorsement, endorsements: false, recipient: undefined });
+    const type = isObject(endorsement) ? asArray(endorsement.type) : [];
+    if (isObject(endorsement) && !type.includes('EndorsementCredential')) failures.push('an endorsement is not an EndorsementCredential');
+    else if (!result.verified) {
+      const first = result.checks.find((entry) => entry.outcome === 'failed');
+      failures.push(first ? first.message : 'an endorsement did not verify');
+    }
+  }
+  if (failures.length > 0) {
+    return check('endorsements', 'failed', `${failures.length} of ${found.length} endorsements did not verify: ${failures.join('; ')}`);
+  }
+  return check('endorsements', 'passed', found.length === 1 ? 'The endorsement verified.' : `All ${found.length} endorsements verified.`);
+}
+
+function collectEndorsements(credential: JsonObject): unknown[] {
+  const found: unknown[] = [];
+  const add = (holder: unknown) => {
+    if (!isObject(holder)) return;
+    found.push(...asArray(holder.endorsement));
+    found.push(...asArray(holder.endorsementJwt));
+  };
+  add(credential);
+  add(credential.issuer);
+  for (const subject of asArray(credential.credentialSubject)) {
+    if (isObject(subject)) {
+      add(subject.achievement);
+      if (isObject(subject.achievement)) add(subject.achievement.creator);
+    }
+  }
+  return found;
+}
