@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import { isPublicAddress } from '../../src/net/address-policy.ts';
+import { createGuardedFetcher, FetchRefusedError } from '../../src/net/guarded-fetcher.ts';
+
+let server: Server;
+let base: string;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    if (url.pathname === '/doc') return response.end('{"ok":true}');
+    if (url.pathname === '/big') return response.end('x'.repeat(5000));
+    if (url.pathname === '/chunked-big') {
+      response.write('x'.repeat(3000));
+      return response.end('x'.repeat(3000));
+    }
+    if (url.pathname === '/redirect') {
+      response.writeHead(302, { location: url.searchParams.get('to') ?? '/doc' });
+      return response.end();
+    }
+    if (url.pathname === '/loop') {
+      response.writeHead(302, { location: '/loop' });
+      return response.end();
+    }
+    if (url.pathname === '/slow') return setTimeout(() => response.end('late'), 2000);
+    response.statusCode = 404;
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A DNS stand-in: every name resolves to the given address (simulates public or rebinding names). */
+function fakeDns(address: string) {
+  return ((_host: string, _options: unknown, callback: (error: Error | null, addresses: LookupAddress[]) => void) => {
+    callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
+  }) as never;
+}
+
+describe('isPublicAddress', () => {
+  it.each([
+    '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
+    '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe',
+    '64:ff9b::a9fe:a9fe', '224.0.0.1', '255.255.255.255', 'not-an-ip',
+  ])('refuses %s', (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows %s', (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
+});
+
+describe('createGuardedFetcher', () => {
+  it('refuses loopback by default, as a literal and after DNS resolution', async () => {
+    const fetcher = createGuardedFetcher();
+    await expect(fetcher(`${base}/doc`)).rejects.toThrow(FetchRefusedError);
+    const viaDns = createGuardedFetcher({ lookup: fakeDns('127.0.0.1') });
+    await expect(viaDns(`http://innocent.example:${port}/doc`)).rejects.toThrow(/may not be contacted/);
+    const mapped = createGuardedFetcher({ lookup: fakeDns('::ffff:127.0.0.1') });
+    await expect(mapped(`http://innocent.example:${port}/doc`)).rejects.toThrow(/may not be contacted/);
+    await expect(fetcher(`http://[::1]:${port}/doc`)).rejects.toThrow(FetchRefusedError);
+    await expect(fetcher(`http://0x7f000001:${port}/doc`)).rejects.toThrow(FetchRefusedError);
+  });
+
+  it('fetches when the address is allowed', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    const result = await fetcher(`${base}/doc`);
+    expect(new TextDecoder().decode(result.body)).toBe('{"ok":true}');
+  });
+
+  it('checks every redirect target again', async () => {
+    // The first hop is allowed (a "public" name), the redirect points at a private literal.
+    let calls = 0;
+    const allowFirst = createGuardedFetcher({
+      lookup: fakeDns('127.0.0.1'),
+      allowAddress: (address) => address === '127.0.0.1' && calls++ === 0,
+    });
+    await expect(allowFirst(`http://public.example:${port}/redirect?to=${encodeURIComponent(`http://internal.example:${port}/doc`)}`)).rejects.toThrow(FetchRefusedError);
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    await expect(fetcher(`${base}/redirect?to=${encodeURIComponent('file:///etc/passwd')}`)).rejects.toThrow(/Only http and https/);
+    await expect(fetcher(`${base}/loop`)).rejects.toThrow(/redirects/);
+    expect(new TextDecoder().decode((await fetcher(`${base}/redirect`)).body)).toBe('{"ok":true}');
+  });
+
+  it('refuses other schemes, credentials in URLs, oversize bodies and slow servers', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true, maxBytes: 4096, timeoutMs: 500 });
+    await expect(fetcher('ftp://example.com/x')).rejects.toThrow(/Only http and https/);
+    await expect(fetcher('gopher://127.0.0.1/')).rejects.toThrow(FetchRefusedError);
+    await expect(fetcher(`http://user:pw@127.0.0.1:${port}/doc`)).rejects.toThrow(/credentials/);
+    await expect(fetcher(`${base}/big`)).rejects.toThrow(/larger/);
+    await expect(fetcher(`${base}/chunked-big`)).rejects.toThrow(/larger/);
+    await expect(fetcher(`${base}/slow`)).rejects.toThrow(/timed out/);
+    await expect(fetcher(`${base}/missing`)).rejects.toThrow(/404/);
+    await expect(fetcher('not a url')).rejects.toThrow(/not a valid URL/);
+  });
+});
