@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import jsonld from 'jsonld';
+import type { DocumentLoader, JsonObject } from '../types.ts';
+import { collectContextFacts, type ContextFacts } from './context-terms.ts';
+import { isAbsoluteIri, type LiteralTerm, type Quad } from './quads.ts';
+import { describeShape, UnsupportedShapeError, withLeaves, type DocumentShape } from './shape.ts';
+
+export interface RdfTemplateCacheOptions {
+  /** The loader jsonld.js uses for contexts (e.g. `createDocumentLoader()`); never a network loader by default. */
+  documentLoader: DocumentLoader;
+  /** How many document shapes (and how many templates) are kept, least recently used out first. */
+  maxShapes?: number;
+}
+
+export interface RdfTemplateCacheStats {
+  /** Documents served from a template that was already cached. */
+  hits: number;
+  /** Documents for which a template was built (one jsonld.toRDF run on the template). */
+  misses: number;
+  /** Documents handed to jsonld.toRDF because the fast path could not vouch for them. */
+  fallbacks: number;
+  /** Templates currently cached. */
+  shapes: number;
+}
+
+export interface RdfTemplateCache {
+  /**
+   * The RDF dataset of the document: the same set of quads as
+   * `jsonld.toRDF(document, {documentLoader, safe: true})`, and the same errors.
+   */
+  toRdf(document: JsonObject): Promise<Quad[]>;
+  stats(): RdfTemplateCacheStats;
+}
+
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+// Each attempt fixes at least one more leaf or builds a template; real documents settle in two.
+const MAX_ATTEMPTS = 6;
+// A shape whose placeholders break jsonld twice while the real documents pass is left to jsonld.
+const MAX_PLACEHOLDER_FAILURES = 2;
+
+type Slot =
+  | { kind: 'const'; termType: 'NamedNode' | 'BlankNode' | 'DefaultGraph'; value: string }
+  | { kind: 'const'; termType: 'Literal'; value: string; datatype: string; language: string | undefined }
+  | { kind: 'iri'; termType: 'NamedNode'; leaf: number }
+  | { kind: 'literal'; termType: 'Literal'; leaf: number; datatype: string; language: string | undefined };
+
+interface QuadTemplate {
+  subject: Slot;
+  predicate: Slot;
+  object: Slot;
+  graph: Slot;
+}
+
+interface Template {
+  quads: QuadTemplate[];
+  /** Leaves that land in IRI positions: their real values must be IRIs jsonld keeps verbatim. */
+  iriLeaves: number[];
+  /** Quads that may coincide once two leaves (or a leaf and a constant) carry the same value. */
+  mayCollide: Uint8Array | undefined;
+}
+
+interface StructureEntry {
+  facts: ContextFacts;
+  /** Leaves whose real values belong in the key (the template cannot substitute them). */
+  fixed: Set<number>;
+  /** Leaves seen in IRI positions: fixed for a document whose value there is not a plain absolute IRI. */
+  iriLeaves: Set<number>;
+  unsupported: boolean;
+  placeholderFailures: number;
+}
+
+class Lru<V> {
+  readonly #max: number;
+  readonly #map = new Map<string, V>();
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  get(key: string): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.#max) {
+      const oldest = this.#map.keys().next();
+      if (!oldest.done) this.#map.delete(oldest.value);
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * True when jsonld would write the value, in an @id or @vocab position, verbatim as an IRI: it is
+ * absolute, not a blank node label, not a term, and its scheme is not a prefix (JSON-LD 1.1 §5.2 IRI
+ * expansion). The term set spans all contexts in play, so this may say no where jsonld would agree.
+ */
+function isVerbatimIri(value: string, terms: ReadonlySet<string>): boolean {
+  if (!isAbsoluteIri(value)) return false;
+  const prefix = value.slice(0, value.indexOf(':'));
+  return prefix !== '_' && !terms.has(prefix) && !terms.has(value);
+}
+
+function slotTermType(slot: Slot): string {
+  return slot.termType;
+}
+
+function slotsMayMatch(a: Slot, b: Slot): boolean {
+  if (slotTermType(a) !== slotTermType(b)) return false;
+  if (a.termType === 'Literal' && b.termType === 'Literal' && (a.datatype !== b.datatype || a.language !== b.language)) return false;
+  if (a.kind === 'const' && b.kind === 'const') return a.value === b.value;
+  return true;
+}
+
+function hasLeaf(quad: QuadTemplate): boolean {
+  return quad.subject.kind !== 'const' || quad.object.kind !== 'const' || quad.graph.kind !== 'const';
+}
+
+function collisionCandidates(quads: QuadTemplate[]): Uint8Array | undefined {
+  let flags: Uint8Array | undefined;
+  for (let a = 0; a < quads.length; a++) {
+    for (let b = a + 1; b < quads.length; b++) {
+      const qa = quads[a]!;
+      const qb = quads[b]!;
+      // Two constant quads never collide because of a value: only leaves make new duplicates.
+      if (!hasLeaf(qa) && !hasLeaf(qb)) continue;
+      if (
+        slotsMayMatch(qa.predicate, qb.predicate) &&
+        slotsMayMatch(qa.subject, qb.subject) &&
+        slotsMayMatch(qa.object, qb.object) &&
+        slotsMayMatch(qa.graph, qb.graph)
+      ) {
+        flags ??= new Uint8Array(quads.length);
+        flags[a] = 1;
+        flags[b] = 1;
+      }
+    }
+  }
+  return flags;
+}
+
+function term(slot: Slot, leaves: readonly string[]): Quad[keyof Quad] {
+  switch (slot.kind) {
+    case 'const':
+      if (slot.termType === 'Literal') {
+        const literal: LiteralTerm = { termType: 'Literal', value: slot.value, datatype: { termType: 'NamedNode', value: slot.datatype } };
+        if (slot.language !== undefined) literal.language = slot.language;
+        return literal;
+      }
+      return { termType: slot.termType, value: slot.value } as Quad[keyof Quad];
+    case 'iri':
+      return { termType: 'NamedNode', value: leaves[slot.leaf]! };
+    case 'literal': {
+      const literal: LiteralTerm = { termType: 'Literal', value: leaves[slot.leaf]!, datatype: { termType: 'NamedNode', value: slot.datatype } };
+      if (slot.language !== undefined) literal.language = slot.language;
+      return literal;
+    }
+  }
+}
+
+function termKey(t: Quad[keyof Quad]): string {
+  // Length-prefixed so no value can forge a separator.
+  const extra = t.termType === 'Literal' ? `${t.datatype.value.length}:${t.datatype.value}${t.language ?? ''}` : '';
+  return `${t.termType[0]}${t.value.length}:${t.value}${extra}|`;
+}
+
+function instantiate(template: Template, leaves: readonly string[]): Quad[] {
+  const out: Quad[] = [];
+  const seen = template.mayCollide ? new Set<string>() : undefined;
+  for (let i = 0; i < template.quads.length; i++) {
+    const slots = template.quads[i]!;
+    const quad = {
+      subject: term(slots.subject, leaves),
+      predicate: term(slots.predicate, leaves),
+      object: term(slots.object, leaves),
+      graph: term(slots.graph, leaves),
+    } as Quad;
+    if (seen && template.mayCollide![i] === 1) {
+      // A dataset is a set: equal values in two leaves can make two template quads one.
+      const key = termKey(quad.subject) + termKey(quad.predicate) + termKey(quad.object) + termKey(quad.graph);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(quad);
+  }
+  return out;
+}
+
+/**
+ * A cache of RDF templates per document shape, so that issuing and verifying many credentials of
+ * the same shape skips JSON-LD expansion. On the first document of a shape it runs jsonld.toRDF once
+ * on a copy whose string values are unique placeholders, learns where each value lands in the quads,
+ * and from then on fills the real values in. Anything it cannot vouch for goes to jsonld.toRDF.
+ *
+ * @example
+ *   const rdf = createRdfTemplateCache({ documentLoader: createDocumentLoader() });
+ *   const quads = await rdf.toRdf(credential);
+ *   const canonical = await rdfCanonize.canonize(quads, { algorithm: 'RDFC-1.0' });
+ */
+export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTemplateCache {
+  if (typeof options?.documentLoader !== 'function') {
+    throw new TypeError('createRdfTemplateCache needs a documentLoader function.');
+  }
+  const { documentLoader, maxShapes = 256 } = options;
+  if (!Number.isInteger(maxShapes) || maxShapes < 1) {
+    throw new TypeError('maxShapes must be a positive whole number.');
+  }
+  const structures = new Lru<StructureEntry>(maxShapes);
+  const templates = new Lru<Template>(maxShapes);
+  // The nonce keeps placeholders from colliding with any real value (and from being guessed).
+  const marker = `urn:x-fast-rdf-${randomUUID()}:`;
+  const markerPattern = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(\\d+)`, 'g');
+  const counters = { hits: 0, misses: 0, fallbacks: 0 };
+
+  async function general(document: JsonObject): Promise<Quad[]> {
+    return (await jsonld.toRDF(document, { documentLoader, safe: true })) as Quad[];
+  }
+
+  async function fallback(document: JsonObject): Promise<Quad[]> {
+    counters.fallbacks++;
+    return general(document);
+  }
+
+  /** Builds the template for the document with the given leaves fixed; or lists more leaves to fix. */
+  async function buildTemplate(
+    document: JsonObject,
+    shape: DocumentShape,
+    fixed: ReadonlySet<number>,
+  ): Promise<Template | { refix: number[] } | 'error'> {
+    const placeholders = new Map<string, number>();
+    const templateDocument = withLeaves(document, (i) => {
+      if (fixed.has(i)) return shape.leaves[i]!;
+      const placeholder = `${marker}${i}`;
+      placeholders.set(placeholder, i);
+      return placeholder;
+    });
+    let quads: Quad[];
+    try {
+      quads = await general(templateDocument);
+    } catch {
+      return 'error';
+    }
+
+    const seenAs = new Map<number, 'iri' | 'literal'>();
+    const unusable = new Set<number>();
+    const markUnusable = (text: string | undefined): void => {
+      if (text === undefined || !text.includes(marker)) return;
+      for (const match of text.matchAll(markerPattern)) unusable.add(Number(match[1]));
+    };
+    const iriSlot = (t: Quad[keyof Quad], asTypeObject = false): Slot => {
+      const leaf = t.termType === 'NamedNode' ? placeholders.get(t.value) : undefined;
+      if (leaf !== undefined && !asTypeObject) {
+        seenAs.set(leaf, 'iri');
+        return { kind: 'iri', termType: 'NamedNode', leaf };
+      }
+      markUnusable(t.value);
+      if (t.termType === 'Literal') {
+        markUnusable(t.datatype.value);
+        markUnusable(t.language);
+        return { kind: 'const', termType: 'Literal', value: t.value, datatype: t.datatype.value, language: t.language };
+      }
+      return { kind: 'const', termType: t.termType, value: t.value };
+    };
+
+    const slots: QuadTemplate[] = quads.map((quad) => {
+      let object: Slot;
+      const literalLeaf = quad.object.termType === 'Literal' ? placeholders.get(quad.object.value) : undefined;
+      if (quad.object.termType === 'Literal' && literalLeaf !== undefined) {
+        markUnusable(quad.object.datatype.value);
+        markUnusable(quad.object.language);
+        if (seenAs.get(literalLeaf) !== 'iri') seenAs.set(literalLeaf, 'literal');
+        object = { kind: 'literal', termType: 'Literal', leaf: literalLeaf, datatype: quad.object.datatype.value, language: quad.object.language };
+      } else {
+        // A value that becomes a class is read as a type, whatever key it came under: keep it whole.
+        object = iriSlot(quad.object, quad.predicate.value === RDF_TYPE);
+      }
+      markUnusable(quad.predicate.value);
+      return { subject: iriSlot(quad.subject), predicate: iriSlot(quad.predicate, true), object, graph: iriSlot(quad.graph) };
+    });
+
+    const refix: number[] = [];
+    for (const leaf of placeholders.values()) {
+      // A value jsonld changed, dropped or used as a type cannot be substituted.
+      if (unusable.has(leaf) || !seenAs.has(leaf)) refix.push(leaf);
+    }
+    if (refix.length > 0) return { refix };
+
+    const iriLeaves = [...seenAs].filter(([, kind]) => kind === 'iri').map(([leaf]) => leaf);
+    return { quads: slots, iriLeaves, mayCollide: collisionCandidates(slots) };
+  }
+
+  function fixedFor(entry: StructureEntry, leaves: readonly string[]): Set<number> {
+    const fixed = new Set(entry.fixed);
+    for (const leaf of entry.iriLeaves) {
+      if (!isVerbatimIri(leaves[leaf]!, entry.facts.terms)) fixed.add(leaf);
+    }
+    return fixed;
+  }
+
+  function keyFor(shape: DocumentShape, fixed: ReadonlySet<number>): string {
+    let key = shape.structure;
+    for (const leaf of [...fixed].sort((a, b) => a - b)) key += `\u0001${leaf}=${JSON.stringify(shape.leaves[leaf])}`;
+    return key;
+  }
+
+  async function toRdf(document: JsonObject): Promise<Quad[]> {
+    if (!isPlainObject(document)) return fallback(document);
+    let shape: DocumentShape;
+    try {
+      shape = describeShape(document);
+    } catch (error) {
+      if (error instanceof UnsupportedShapeError) return fallback(document);
+      throw error;
+    }
+
+    let entry = structures.get(shape.structure);
+    if (entry === undefined) {
+      let facts: ContextFacts;
+      try {
+        facts = await collectContextFacts(document, documentLoader);
+      } catch {
+        // jsonld will meet the same unloadable context and report it in its own words.
+        return fallback(document);
+      }
+      entry = {
+        facts,
+        fixed: new Set(),
+        iriLeaves: new Set(),
+        // Nodes merged by id may clash over @index depending on the ids: not modelled here.
+        unsupported: facts.usesIndex || shape.structure.includes('"@index"'),
+        placeholderFailures: 0,
+      };
+      structures.set(shape.structure, entry);
+    }
+    if (entry.unsupported) return fallback(document);
+
+    let built = false;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const fixed = fixedFor(entry, shape.leaves);
+      const key = keyFor(shape, fixed);
+      let template = templates.get(key);
+      if (template === undefined) {
+        const outcome = await buildTemplate(document, shape, fixed);
+        if (outcome === 'error') {
+          // The real document decides: its error is jsonld's own; if it passes, the placeholders were at fault.
+          const quads = await fallback(document);
+          entry.placeholderFailures++;
+          if (entry.placeholderFailures >= MAX_PLACEHOLDER_FAILURES) entry.unsupported = true;
+          return quads;
+        }
+        if ('refix' in outcome) {
+          for (const leaf of outcome.refix) entry.fixed.add(leaf);
+          continue;
+        }
+        template = outcome;
+        templates.set(key, template);
+        built = true;
+      }
+      let usable = true;
+      for (const leaf of template.iriLeaves) {
+        entry.iriLeaves.add(leaf);
+        if (!isVerbatimIri(shape.leaves[leaf]!, entry.facts.terms)) usable = false;
+      }
+      if (usable) {
+        if (built) counters.misses++;
+        else counters.hits++;
+        return instantiate(template, shape.leaves);
+      }
+    }
+    return fallback(document);
+  }
+
+  return {
+    toRdf,
+    stats: () => ({ ...counters, shapes: templates.size }),
+  };
+}
