@@ -1,0 +1,274 @@
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseOb2Assertion } from '../../src/vc/ob2/parse.ts';
+import { verifyOb2, type Ob2VerificationResult } from '../../src/vc/ob2/verify.ts';
+import type { Fetcher, JsonObject } from '../../src/vc/types.ts';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/${name}`, import.meta.url), 'utf8')) as JsonObject;
+const ISSUER = fixture('issuer.json');
+const BADGE = fixture('badge-class.json');
+const HOSTED = fixture('assertion-hosted.json');
+const REVOCATIONS = fixture('revocations.json');
+const ISSUER_ID = 'https://issuer.example/issuer.json';
+const KEY_ID = 'https://issuer.example/keys/1.json';
+const NOW = new Date('2025-06-01T00:00:00Z');
+
+/** An in-memory fetcher: URL → JSON body (or [finalUrl, body] to simulate a redirect). */
+function fetcherFrom(documents: Record<string, unknown>): Fetcher & { calls: string[] } {
+  const calls: string[] = [];
+  const fetcher = async (url: string) => {
+    calls.push(url);
+    if (!(url in documents)) throw new Error(`404 ${url}`);
+    const entry = documents[url];
+    const [finalUrl, body] = Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' ? entry : [url, entry];
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return { url: finalUrl as string, body: new TextEncoder().encode(text) };
+  };
+  return Object.assign(fetcher, { calls });
+}
+
+const baseDocuments = () => ({ [ISSUER_ID]: ISSUER, [BADGE.id as string]: BADGE, [HOSTED.id as string]: HOSTED });
+const outcome = (result: Ob2VerificationResult, check: string) => result.checks.find((c) => c.check === check)?.outcome;
+const message = (result: Ob2VerificationResult, check: string) => result.checks.find((c) => c.check === check)?.message ?? '';
+
+describe('parseOb2Assertion', () => {
+  it('reads a hosted assertion', () => {
+    const parsed = parseOb2Assertion(HOSTED);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value).toMatchObject({
+      id: 'https://issuer.example/assertions/1001.json',
+      recipient: { type: 'email', hashed: true, salt: 'mcpepper' },
+      badge: 'https://issuer.example/badges/web-basics.json',
+      verification: { type: 'hosted' },
+      issuedOn: '2024-03-01T10:00:00Z',
+      expires: '2030-03-01T10:00:00Z',
+      evidence: [{ id: 'https://learner.example/portfolio', name: 'Portfolio', narrative: 'The final project.' }],
+      image: { id: 'https://issuer.example/assertions/1001.png' },
+    });
+  });
+
+  it('reads an embedded badge class and issuer', () => {
+    const parsed = parseOb2Assertion({ ...HOSTED, badge: { ...BADGE, issuer: ISSUER } });
+    expect(parsed.ok && typeof parsed.value.badge === 'object' && parsed.value.badge.issuer).toMatchObject({
+      id: ISSUER_ID,
+      name: 'Example Academy',
+      publicKey: [KEY_ID],
+      revocationList: 'https://issuer.example/revocations.json',
+    });
+  });
+
+  it('lists everything that is missing, in plain words', () => {
+    const parsed = parseOb2Assertion({ '@context': 'https://w3id.org/openbadges/v2', type: 'Assertion' });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.errors.join('\n')).toMatch(/no id/);
+    expect(parsed.errors.join('\n')).toMatch(/recipient is missing/);
+    expect(parsed.errors.join('\n')).toMatch(/badge is missing/);
+    expect(parsed.errors.join('\n')).toMatch(/hosted" or "signed/);
+    expect(parsed.errors.join('\n')).toMatch(/issuedOn/);
+  });
+
+  it('does not take an OB 3.0 credential for an OB 2.0 assertion', () => {
+    const parsed = parseOb2Assertion({ ...HOSTED, '@context': ['https://www.w3.org/ns/credentials/v2'] });
+    expect(parsed).toMatchObject({ ok: false, errors: [expect.stringContaining('not an Open Badges 2.0 document')] });
+    expect(parseOb2Assertion({ ...HOSTED, recipient: { ...(HOSTED.recipient as JsonObject), identity: 'sha256$nothex' } }).ok).toBe(false);
+  });
+});
+
+describe('verifyOb2: hosted assertions', () => {
+  it('verifies the JSON against the hosted copy and fills in the badge class and issuer', async () => {
+    const result = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom(baseDocuments()), now: NOW });
+    expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([
+      ['structure', 'passed'],
+      ['badge', 'passed'],
+      ['issuer', 'passed'],
+      ['hosted', 'passed'],
+      ['revocation', 'passed'],
+      ['expiry', 'passed'],
+      ['recipient', 'skipped'],
+    ]);
+    expect(result.verified).toBe(true);
+    expect(result.document).toMatchObject({ badge: { name: 'Web Basics', issuer: { name: 'Example Academy' } } });
+  });
+
+  it('verifies from the URL alone, fetching the assertion once', async () => {
+    const fetcher = fetcherFrom(baseDocuments());
+    const result = await verifyOb2({ input: HOSTED.id, fetcher, now: NOW });
+    expect(result.verified).toBe(true);
+    expect(fetcher.calls.filter((url) => url === HOSTED.id)).toHaveLength(1);
+  });
+
+  it('matches the recipient e-mail against the salted hash, case-insensitively', async () => {
+    const fetcher = () => fetcherFrom(baseDocuments());
+    const match = await verifyOb2({ input: HOSTED, fetcher: fetcher(), now: NOW, recipient: 'Learner@Example.org' });
+    expect(outcome(match, 'recipient')).toBe('passed');
+    const other = await verifyOb2({ input: HOSTED, fetcher: fetcher(), now: NOW, recipient: 'someone@example.org' });
+    expect(outcome(other, 'recipient')).toBe('failed');
+    expect(other.verified).toBe(false);
+    const phone = await verifyOb2({ input: HOSTED, fetcher: fetcher(), now: NOW, recipient: { identity: '+3212345', type: 'telephone' } });
+    expect(message(phone, 'recipient')).toBe('The badge names its recipient by email, not by telephone, so +3212345 cannot be matched.');
+    const plain = { ...HOSTED, recipient: { type: 'email', hashed: false, identity: 'learner@example.org' } };
+    const plainResult = await verifyOb2({ input: plain, fetcher: fetcherFrom({ ...baseDocuments(), [HOSTED.id as string]: plain }), now: NOW, recipient: 'LEARNER@example.org' });
+    expect(outcome(plainResult, 'recipient')).toBe('passed');
+  });
+
+  it('fails when the hosted copy says revoked', async () => {
+    const revoked = { ...HOSTED, revoked: true, revocationReason: 'Plagiarism' };
+    const result = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom({ ...baseDocuments(), [HOSTED.id as string]: revoked }), now: NOW });
+    expect(result.verified).toBe(false);
+    expect(message(result, 'revocation')).toBe('The issuer has revoked this badge: Plagiarism');
+  });
+
+  it('fails when expired (with five minutes of tolerance) or issued in the future', async () => {
+    const expiry = Date.parse(HOSTED.expires as string);
+    const justAfter = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom(baseDocuments()), now: new Date(expiry + 60_000) });
+    expect(outcome(justAfter, 'expiry')).toBe('passed');
+    const later = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom(baseDocuments()), now: new Date(expiry + 10 * 60_000) });
+    expect(outcome(later, 'expiry')).toBe('failed');
+    expect(message(later, 'expiry')).toBe('The badge expired on 2030-03-01.');
+    const early = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom(baseDocuments()), now: new Date('2024-01-01T00:00:00Z') });
+    expect(message(early, 'expiry')).toMatch(/in the future/);
+  });
+
+  it('fails when the copy given differs from the one the issuer hosts', async () => {
+    const tampered = { ...HOSTED, recipient: { type: 'email', hashed: false, identity: 'mallory@example.org' } };
+    const result = await verifyOb2({ input: tampered, fetcher: fetcherFrom(baseDocuments()), now: NOW });
+    expect(result.verified).toBe(false);
+    expect(message(result, 'hosted')).toMatch(/differs from this one in the recipient/);
+  });
+
+  it('fails when the assertion is hosted off the issuer origin, unless the issuer allows that origin', async () => {
+    const elsewhere = { ...HOSTED, id: 'https://evil.example/assertions/1001.json' };
+    const documents = { ...baseDocuments(), [elsewhere.id]: elsewhere };
+    const result = await verifyOb2({ input: elsewhere, fetcher: fetcherFrom(documents), now: NOW });
+    expect(outcome(result, 'hosted')).toBe('failed');
+    expect(message(result, 'hosted')).toMatch(/not on the issuer's domain/);
+    const allowing = { ...ISSUER, verification: { type: 'hosted', allowedOrigins: ['evil.example'] } };
+    const allowed = await verifyOb2({ input: elsewhere, fetcher: fetcherFrom({ ...documents, [ISSUER_ID]: allowing }), now: NOW });
+    expect(outcome(allowed, 'hosted')).toBe('passed');
+    const redirected = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom({ ...baseDocuments(), [HOSTED.id as string]: ['https://evil.example/copy.json', HOSTED] }), now: NOW });
+    expect(outcome(redirected, 'hosted')).toBe('failed');
+  });
+
+  it('fails clearly when the badge class cannot be fetched', async () => {
+    const documents: Record<string, unknown> = baseDocuments();
+    delete documents[BADGE.id as string];
+    const result = await verifyOb2({ input: HOSTED, fetcher: fetcherFrom(documents), now: NOW });
+    expect(result.verified).toBe(false);
+    expect(message(result, 'badge')).toBe('The badge description could not be fetched from https://issuer.example/badges/web-basics.json.');
+  });
+});
+
+describe('verifyOb2: signed assertions', () => {
+  let privateKey: CryptoKey;
+  let keyDocument: JsonObject;
+  const signedAssertion = (overrides: JsonObject = {}): JsonObject => ({
+    '@context': 'https://w3id.org/openbadges/v2',
+    type: 'Assertion',
+    id: 'urn:uuid:4a6c8e2a-0000-4000-8000-000000000001',
+    recipient: { type: 'email', hashed: false, identity: 'learner@example.org' },
+    badge: BADGE.id,
+    verification: { type: 'signed', creator: KEY_ID },
+    issuedOn: '2024-03-01T10:00:00Z',
+    ...overrides,
+  });
+  const sign = async (payload: JsonObject, alg = 'RS256', key: CryptoKey = privateKey) =>
+    new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg }).sign(key);
+  const documents = (extra: Record<string, unknown> = {}) => ({ ...baseDocuments(), [KEY_ID]: keyDocument, [ISSUER.revocationList as string]: REVOCATIONS, ...extra });
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    privateKey = pair.privateKey;
+    keyDocument = { '@context': 'https://w3id.org/openbadges/v2', type: 'CryptographicKey', id: KEY_ID, owner: ISSUER_ID, publicKeyPem: await exportSPKI(pair.publicKey) };
+  });
+
+  it('verifies an RS256 JWS with the issuer key, and checks the revocation list', async () => {
+    const jws = await sign(signedAssertion());
+    // Independent check that this is a plain RS256 JWS (node:crypto, not jose).
+    const [h, p, s] = jws.split('.') as [string, string, string];
+    expect(cryptoVerify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(keyDocument.publicKeyPem as string), Buffer.from(s, 'base64url'))).toBe(true);
+    const result = await verifyOb2({ input: jws, fetcher: fetcherFrom(documents()), now: NOW, recipient: 'learner@example.org' });
+    expect(result.checks.map((c) => [c.check, c.outcome])).toEqual([
+      ['structure', 'passed'],
+      ['badge', 'passed'],
+      ['issuer', 'passed'],
+      ['signature', 'passed'],
+      ['revocation', 'passed'],
+      ['expiry', 'passed'],
+      ['recipient', 'passed'],
+    ]);
+    expect(result.verified).toBe(true);
+  });
+
+  it('fails a tampered payload', async () => {
+    const jws = await sign(signedAssertion());
+    const [h, , s] = jws.split('.');
+    const forged = Buffer.from(JSON.stringify(signedAssertion({ recipient: { type: 'email', hashed: false, identity: 'mallory@example.org' } }))).toString('base64url');
+    const result = await verifyOb2({ input: `${h}.${forged}.${s}`, fetcher: fetcherFrom(documents()), now: NOW });
+    expect(result.verified).toBe(false);
+    expect(message(result, 'signature')).toMatch(/does not match/);
+  });
+
+  it('fails an assertion on the issuer revocation list, with its reason', async () => {
+    const jws = await sign(signedAssertion({ id: 'urn:uuid:4a6c8e2a-0000-4000-8000-00000000dead' }));
+    const result = await verifyOb2({ input: jws, fetcher: fetcherFrom(documents()), now: NOW });
+    expect(message(result, 'revocation')).toBe('The issuer has revoked this badge: Issued in error');
+    expect(result.verified).toBe(false);
+    const unreadable = await verifyOb2({ input: await sign(signedAssertion()), fetcher: fetcherFrom(documents({ [ISSUER.revocationList as string]: 'oops' })), now: NOW });
+    expect(outcome(unreadable, 'revocation')).toBe('failed');
+  });
+
+  it('refuses keys the issuer does not own or list, and unsafe algorithms', async () => {
+    const jws = await sign(signedAssertion());
+    const stolen = await verifyOb2({ input: jws, fetcher: fetcherFrom(documents({ [KEY_ID]: { ...keyDocument, owner: 'https://evil.example/issuer' } })), now: NOW });
+    expect(message(stolen, 'signature')).toMatch(/belongs to https:\/\/evil.example\/issuer/);
+    const foreignKey = 'https://evil.example/key.json';
+    const offsite = await verifyOb2({
+      input: await sign(signedAssertion({ verification: { type: 'signed', creator: foreignKey } })),
+      fetcher: fetcherFrom(documents({ [foreignKey]: { ...keyDocument, id: foreignKey } })),
+      now: NOW,
+    });
+    expect(message(offsite, 'signature')).toMatch(/neither listed by the issuer nor hosted on its domain/);
+    const secret = new Uint8Array(32).fill(7);
+    const hmac = await new CompactSign(new TextEncoder().encode(JSON.stringify(signedAssertion()))).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+    expect(message(await verifyOb2({ input: hmac, fetcher: fetcherFrom(documents()), now: NOW }), 'signature')).toMatch(/algorithm microcred does not accept \(HS256\)/);
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(signedAssertion())).toString('base64url')}.x`;
+    expect(outcome(await verifyOb2({ input: unsigned, fetcher: fetcherFrom(documents()), now: NOW }), 'signature')).toBe('failed');
+  });
+
+  it('accepts ES256 keys too', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const ecKey = { ...keyDocument, publicKeyPem: await exportSPKI(pair.publicKey) };
+    const jws = await sign(signedAssertion(), 'ES256', pair.privateKey);
+    expect((await verifyOb2({ input: jws, fetcher: fetcherFrom(documents({ [KEY_ID]: ecKey })), now: NOW })).verified).toBe(true);
+  });
+
+  it('fails a signed assertion given without its signature', async () => {
+    const result = await verifyOb2({ input: signedAssertion(), fetcher: fetcherFrom(documents()), now: NOW });
+    expect(message(result, 'signature')).toBe('The assertion is marked as signed, but it was given without its signature.');
+    expect(result.verified).toBe(false);
+  });
+});
+
+describe('verifyOb2: bad input', () => {
+  it('returns verified: false and never throws', async () => {
+    const fetcher = fetcherFrom({});
+    for (const input of [42, null, 'garbage', 'a.b.c', [], { type: 'Assertion' }, 'https://nowhere.example/x']) {
+      const result = await verifyOb2({ input, fetcher, now: NOW });
+      expect(result.verified).toBe(false);
+      expect(result.checks[0]).toMatchObject({ check: 'structure', outcome: 'failed' });
+    }
+    const throwing: Fetcher = async () => {
+      throw new Error('boom');
+    };
+    expect((await verifyOb2({ input: HOSTED, fetcher: throwing, now: NOW })).verified).toBe(false);
+  });
+
+  it('throws TypeError on misuse', async () => {
+    await expect(verifyOb2({ input: HOSTED, now: NOW } as unknown as Parameters<typeof verifyOb2>[0])).rejects.toThrow(TypeError);
+    await expect(verifyOb2({ input: HOSTED, fetcher: fetcherFrom({}), now: new Date('x') })).rejects.toThrow(TypeError);
+  });
+});
