@@ -1,6 +1,6 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
+import { CompactSign, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOb2Assertion } from '../../src/vc/ob2/parse.ts';
 import { verifyOb2, type Ob2VerificationResult } from '../../src/vc/ob2/verify.ts';
