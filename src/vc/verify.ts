@@ -119,6 +119,8 @@ function parseInput(value: unknown): { ok: true; value: unknown } | { ok: false;
   return { ok: false, reason: 'This is not a credential: expected a JSON object or a signed token.' };
 }
 
+const JWK_THUMBPRINT = 'urn:ietf:params:oauth:jwk-thumbprint:';
+
 /** The key must belong to the issuer (VC DI §4.6 step: the verification method's controller). */
 function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check {
   const issuer = issuerId(credential);
@@ -128,6 +130,11 @@ function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check
       : 'The signing key could not be found, so it cannot be tied to the issuer.');
   }
   if (!issuer) return check('issuer-key', 'failed', 'The credential does not say who issued it.');
+  if (proof.key.controller.startsWith(JWK_THUMBPRINT) && proof.key.controller !== issuer) {
+    // OB 3.0 §8.2.4.1 lets a VC-JWT carry its key in a `jwk` header: the signature holds, but nothing
+    // ties that key to the issuer, so this is reported rather than silently passed or failed.
+    return check('issuer-key', 'warning', `The token carries its own key, and nothing shows that this key belongs to the issuer ${issuer}. ${proof.key.binding}`, { key: proof.key.id });
+  }
   if (proof.key.controller !== issuer) {
     return check('issuer-key', 'failed', `The credential was signed with a key of ${proof.key.controller}, not of its issuer ${issuer}.`, { key: proof.key.id });
   }

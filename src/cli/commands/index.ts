@@ -1,7 +1,9 @@
+import { issue } from './issue.ts';
 import { keysGenerate } from './keys.ts';
+import { verify } from './verify.ts';
 import type { Command } from './types.ts';
 
 export type { Command } from './types.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [keysGenerate];
+export const COMMANDS: readonly Command[] = [keysGenerate, issue, verify];

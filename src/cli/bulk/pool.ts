@@ -1,0 +1,66 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SignRequest, SignResponse, WorkerSetup } from './protocol.ts';
+import { createRowSigner } from './signing.ts';
+
+export interface SigningPool {
+  /** Signs a request; responses come back in any order (the caller reorders by `seq`). */
+  sign(request: SignRequest): Promise<SignResponse>;
+  close(): Promise<void>;
+  readonly size: number;
+}
+
+const BATCH = 16;
+
+/**
+ * A pool of worker threads that sign credentials, one per core by default. Requests are batched
+ * (16 per message) because a message round trip costs about as much as a signature.
+ * `workers: 0` signs in this thread (small jobs, where starting threads costs more than it saves).
+ */
+export function createSigningPool(setup: WorkerSetup, options: { workers?: number } = {}): SigningPool {
+  const count = options.workers ?? availableParallelism();
+  if (count === 0) {
+    const sign = createRowSigner(setup);
+    return { sign, close: async () => {}, size: 0 };
+  }
+  const waiting = new Map<number, (response: SignResponse) => void>();
+  const workers = Array.from({ length: count }, () => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+    worker.on('message', (responses: SignResponse[]) => {
+      for (const response of responses) {
+        waiting.get(response.seq)?.(response);
+        waiting.delete(response.seq);
+      }
+    });
+    worker.on('error', (error) => {
+      for (const [seq, resolve] of waiting) resolve({ seq, ok: false, error: `signing worker failed: ${error.message}` });
+      waiting.clear();
+    });
+    return { worker, queue: [] as SignRequest[], scheduled: false };
+  });
+  let next = 0;
+  const flush = (slot: (typeof workers)[number]) => {
+    slot.scheduled = false;
+    if (slot.queue.length === 0) return;
+    slot.worker.postMessage(slot.queue);
+    slot.queue = [];
+  };
+  return {
+    size: count,
+    sign(request) {
+      return new Promise((resolve) => {
+        waiting.set(request.seq, resolve);
+        const slot = workers[next++ % workers.length]!;
+        slot.queue.push(request);
+        if (slot.queue.length >= BATCH) flush(slot);
+        else if (!slot.scheduled) {
+          slot.scheduled = true;
+          setImmediate(() => flush(slot));
+        }
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

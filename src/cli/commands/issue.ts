@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { once } from 'node:events';
+import { readCsvObjects } from '../../csv/parse.ts';
+import { validateMicroCredential } from '../../domain/eu-elements.ts';
+import { isObject } from '../../vc/check.ts';
+import type { AchievementInput, ProfileInput } from '../../vc/credential/build.ts';
+import { createEngine } from '../../vc/engine.ts';
+import { createAchievementIssuer, parseRecipient, type RecipientRow } from '../../vc/issue.ts';
+import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
+import type { IssueFormat } from '../../vc/proofs/provider.ts';
+import { createSigningPool } from '../bulk/pool.ts';
+import type { SignResponse, WorkerSetup } from '../bulk/protocol.ts';
+import { UsageError } from '../errors.ts';
+import { print, printJson, type Io } from '../output.ts';
+import { readJsonFile, requiredOption, stringOption } from './args.ts';
+import type { Command, OptionValues } from './types.ts';
+
+const FORMATS: Record<string, IssueFormat> = { di: 'eddsa-rdfc-2022', jcs: 'eddsa-jcs-2022', jwt: 'vc-jwt' };
+
+export const issue: Command = {
+  name: 'issue',
+  summary: 'sign an Open Badges 3.0 credential for one recipient, or for every row of a CSV',
+  help: `Usage:
+  microcred issue --key key.json --achievement achievement.json --recipient EMAIL_OR_DID [options]
+  microcred issue --key key.json --achievement achievement.json --csv recipients.csv --out creds.jsonl [options]
+
+Signs an Open Badges 3.0 AchievementCredential. The achievement file is an OB 3.0 Achievement object,
+optionally with the EU micro-credential fields (docs/eu-elements.md); with achievementType
+"MicroCredential" the mandatory EU elements are checked first. An e-mail recipient is stored as a salted
+SHA-256 identity, never in plain text.
+
+Options:
+  --key FILE             signing key from \`microcred keys generate\` (required)
+  --achievement FILE     OB 3.0 Achievement JSON (required)
+  --recipient VALUE      e-mail address or DID of the learner
+  --csv FILE             bulk: a CSV with a header row and a "recipient" column; optional columns
+                         "name", "grade", "credits" (and "status_index" with --status-list)
+  --out FILE             write the credential (JSON, or the JWT) / the JSON Lines output here;
+                         without it the output goes to standard output
+  --format di|jcs|jwt    proof: Data Integrity eddsa-rdfc-2022 (default), eddsa-jcs-2022, or VC-JWT (EdDSA)
+  --vc 2.0|1.1           data model version (default 2.0)
+  --name TEXT            the learner's name (single issue)
+  --grade TEXT           grade achieved (single issue)
+  --credits N            ECTS credits earned (single issue)
+  --issuer-name TEXT     issuer name (default: the key file's "name", the achievement creator's, or "microcred issuer")
+  --issuer-url URL       issuer home page
+  --valid-until DATE     expiry, ISO 8601
+  --status-list URL      BitstringStatusListCredential URL the credential is registered in
+  --status-index N       index in that list (single issue)
+  --status-purpose P     revocation (default) or suspension
+  --workers N            bulk: signing threads (default: one per core)
+  --json                 print a JSON summary
+
+Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line number), 2 usage or input error.`,
+  options: {
+    key: { type: 'string' }, achievement: { type: 'string' }, recipient: { type: 'string' }, csv: { type: 'string' },
+    out: { type: 'string' }, format: { type: 'string' }, vc: { type: 'string' }, name: { type: 'string' },
+    grade: { type: 'string' }, credits: { type: 'string' }, 'issuer-name': { type: 'string' }, 'issuer-url': { type: 'string' },
+    'valid-until': { type: 'string' }, 'status-list': { type: 'string' }, 'status-index': { type: 'string' },
+    'status-purpose': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const setup = await loadSetup(values, io);
+    const csv = stringOption(values, 'csv');
+    if (csv) return await issueBulk(setup, csv, values, io);
+    const recipient = requiredOption(values, 'recipient');
+    const row: RecipientRow = { recipient };
+    const name = stringOption(values, 'name');
+    const grade = stringOption(values, 'grade');
+    const credits = stringOption(values, 'credits');
+    if (name) row.name = name;
+    if (grade) row.grade = grade;
+    if (credits !== undefined) row.creditsEarned = parseCredits(credits);
+    const indexText = stringOption(values, 'status-index');
+    if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
+    const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
+
+    const issuer = createAchievementIssuer({
+      engine: createEngine(),
+      signer: signerFromMultikey(setup.key),
+      achievement: setup.achievement,
+      issuer: setup.issuer,
+      format: setup.format,
+      version: setup.version,
+      ...(setup.validUntil ? { validUntil: new Date(setup.validUntil) } : {}),
+      ...(setup.statusList ? { statusList: setup.statusList } : {}),
+    });
+    let signed;
+    try {
+      signed = await issuer.issue(row, { id: `urn:uuid:${randomUUID()}`, now: new Date(setup.now), ...(statusListIndex !== undefined ? { statusListIndex } : {}) });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
+    const out = stringOption(values, 'out');
+    if (out) {
+      await writeFile(resolve(io.cwd, out), `${text}\n`);
+      if (values.json) printJson(io, { out, format: setup.format, id: typeof signed === 'string' ? undefined : signed.id });
+      else io.stderr.write(`Issued ${typeof signed === 'string' ? 'a VC-JWT' : signed.id} to ${recipient} → ${out}\n`);
+    } else {
+      print(io, text);
+    }
+    return 0;
+  },
+};
+
+async function loadSetup(values: OptionValues, io: Io): Promise<WorkerSetup> {
+  const keyFile = requiredOption(values, 'key');
+  const key = await readJsonFile(io, keyFile);
+  if (!isObject(key) || typeof key.secretKeyMultibase !== 'string' || typeof key.controller !== 'string' || typeof key.id !== 'string') {
+    throw new UsageError(`${keyFile} is not a microcred key file (create one with \`microcred keys generate\`).`);
+  }
+  try {
+    signerFromMultikey(key as unknown as Ed25519Multikey);
+  } catch (error) {
+    throw new UsageError(`${keyFile}: ${(error as Error).message}`);
+  }
+  const achievementFile = requiredOption(values, 'achievement');
+  const achievement = await readJsonFile(io, achievementFile);
+  if (!isObject(achievement)) throw new UsageError(`${achievementFile} must hold an OB 3.0 Achievement object.`);
+  if (typeof achievement.id !== 'string') throw new UsageError(`${achievementFile}: the achievement needs an "id" (a URL or URN).`);
+  if (typeof achievement.name !== 'string') throw new UsageError(`${achievementFile}: the achievement needs a "name".`);
+  if (achievement.achievementType === 'MicroCredential') {
+    const problems = validateMicroCredential(achievement);
+    if (problems.length > 0) {
+      throw new UsageError(`${achievementFile} is not a complete EU micro-credential:\n${problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}`);
+    }
+  }
+  const formatName = stringOption(values, 'format') ?? 'di';
+  const format = FORMATS[formatName];
+  if (!format) throw new UsageError(`--format must be di, jcs or jwt, not "${formatName}".`);
+  const vc = stringOption(values, 'vc') ?? '2.0';
+  if (vc !== '2.0' && vc !== '1.1') throw new UsageError('--vc must be 2.0 or 1.1.');
+
+  const creator = isObject(achievement.creator) ? achievement.creator : undefined;
+  const issuer: ProfileInput = {
+    id: key.controller,
+    type: ['Profile'],
+    name: stringOption(values, 'issuer-name') ?? (typeof key.name === 'string' ? key.name : undefined) ?? (typeof creator?.name === 'string' ? creator.name : 'microcred issuer'),
+  };
+  const issuerUrl = stringOption(values, 'issuer-url');
+  if (issuerUrl) issuer.url = issuerUrl;
+
+  const validUntilText = stringOption(values, 'valid-until');
+  let validUntil: string | undefined;
+  if (validUntilText) {
+    const date = new Date(validUntilText);
+    if (Number.isNaN(date.getTime())) throw new UsageError(`--valid-until "${validUntilText}" is not a date.`);
+    validUntil = date.toISOString();
+  }
+  const statusUrl = stringOption(values, 'status-list');
+  const purpose = stringOption(values, 'status-purpose') ?? 'revocation';
+  if (purpose !== 'revocation' && purpose !== 'suspension') throw new UsageError('--status-purpose must be revocation or suspension.');
+  if (statusUrl && !/^https?:\/\/\S+$/.test(statusUrl)) throw new UsageError('--status-list must be an http(s) URL.');
+
+  return {
+    key: key as unknown as Ed25519Multikey,
+    achievement: achievement as AchievementInput,
+    issuer,
+    format,
+    version: vc,
+    now: new Date().toISOString(),
+    ...(validUntil ? { validUntil } : {}),
+    ...(statusUrl ? { statusList: { url: statusUrl, purpose } } : {}),
+  };
+}
+
+function parseCredits(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new TypeError(`credits "${text}" must be a number ≥ 0.`);
+  return value;
+}
+
+function parseIndex(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`status index "${text}" must be a whole number ≥ 0.`);
+  return value;
+}
+
+/** Most requests in flight at once: bounds memory whatever the file size. */
+const IN_FLIGHT_PER_WORKER = 64;
+
+async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValues, io: Io): Promise<number> {
+  const out = stringOption(values, 'out');
+  const workersText = stringOption(values, 'workers');
+  const workers = workersText === undefined ? undefined : Number(workersText);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256)) throw new UsageError('--workers must be a whole number from 0 to 256.');
+
+  let input;
+  try {
+    input = createReadStream(resolve(io.cwd, csvPath));
+    await once(input, 'open');
+  } catch (error) {
+    throw new UsageError(`cannot read ${csvPath}: ${(error as Error).message}`);
+  }
+  const output = out ? createWriteStream(resolve(io.cwd, out)) : io.stdout;
+  const pool = createSigningPool(setup, workers === undefined ? {} : { workers });
+  const limit = Math.max(1, pool.size) * IN_FLIGHT_PER_WORKER;
+  const failed: { line: number; error: string }[] = [];
+  const pending = new Map<number, { line: number; response?: SignResponse }>();
+  let nextToWrite = 0;
+  let seq = 0;
+  let issued = 0;
+  let sawHeader = false;
+  let wake: (() => void) | undefined;
+
+  const reportFailure = (line: number, error: string) => {
+    failed.push({ line, error });
+    io.stderr.write(`line ${line}: ${error}\n`);
+  };
+  /** Resolves once the oldest pending row has its result (at once if it already has). */
+  const headReady = () =>
+    new Promise<void>((resolveWake) => {
+      if (pending.get(nextToWrite)?.response) return resolveWake();
+      wake = () => {
+        if (pending.get(nextToWrite)?.response) {
+          wake = undefined;
+          resolveWake();
+        }
+      };
+    });
+  const drain = async () => {
+    // Writes finished results in input order.
+    for (let entry = pending.get(nextToWrite); entry?.response; entry = pending.get(nextToWrite)) {
+      pending.delete(nextToWrite);
+      nextToWrite++;
+      if (entry.response.ok) {
+        issued++;
+        if (!output.write(`${entry.response.line}\n`)) await once(output, 'drain');
+      } else {
+        reportFailure(entry.line, entry.response.error);
+      }
+    }
+  };
+
+  try {
+    for await (const item of readCsvObjects(input)) {
+      if ('error' in item) {
+        if (item.line === 1) throw new UsageError(`${csvPath}: ${item.error}`);
+        reportFailure(item.line, item.error);
+        continue;
+      }
+      if (!sawHeader) {
+        sawHeader = true;
+        if (!('recipient' in item.row)) throw new UsageError(`${csvPath} has no "recipient" column.`);
+      }
+      const row = validateRow(item.row, setup);
+      if ('error' in row) {
+        reportFailure(item.line, row.error);
+        continue;
+      }
+      const current = seq++;
+      pending.set(current, { line: item.line });
+      void pool.sign({ seq: current, row: row.row, id: `urn:uuid:${randomUUID()}`, ...(row.statusListIndex !== undefined ? { statusListIndex: row.statusListIndex } : {}) }).then((response) => {
+        const entry = pending.get(current);
+        if (entry) entry.response = response;
+        wake?.();
+      });
+      await drain();
+      while (pending.size >= limit) {
+        await headReady();
+        await drain();
+      }
+    }
+    while (pending.size > 0) {
+      await headReady();
+      await drain();
+    }
+  } finally {
+    await pool.close();
+    if (out) {
+      (output as NodeJS.WritableStream).end();
+      await once(output, 'finish');
+    }
+  }
+  const summary = { issued, failed, ...(out ? { out } : {}) };
+  if (values.json) printJson(io, summary);
+  else io.stderr.write(`Issued ${issued} credential${issued === 1 ? '' : 's'}${out ? ` to ${out}` : ''}; ${failed.length} row${failed.length === 1 ? '' : 's'} failed.\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+function validateRow(raw: Record<string, string>, setup: WorkerSetup): { row: RecipientRow; statusListIndex?: number } | { error: string } {
+  const recipient = (raw.recipient ?? '').trim();
+  if (!recipient) return { error: 'the recipient is empty.' };
+  try {
+    parseRecipient(recipient);
+    const row: RecipientRow = { recipient };
+    if (raw.name?.trim()) row.name = raw.name.trim();
+    if (raw.grade?.trim()) row.grade = raw.grade.trim();
+    if (raw.credits?.trim()) row.creditsEarned = parseCredits(raw.credits.trim());
+    if (setup.statusList) {
+      const index = raw.status_index?.trim();
+      if (!index || !/^\d+$/.test(index)) return { error: 'status_index must be a whole number when --status-list is given.' };
+      return { row, statusListIndex: Number(index) };
+    }
+    return { row };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}

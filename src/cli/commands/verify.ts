@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createGuardedFetcher } from '../../net/guarded-fetcher.ts';
+import { detectAndExtract } from '../../vc/baking/index.ts';
+import { isObject } from '../../vc/check.ts';
+import { createEngine } from '../../vc/engine.ts';
+import { verifyOb2 } from '../../vc/ob2/verify.ts';
+import type { Check, Fetcher, JsonObject, VerificationResult } from '../../vc/types.ts';
+import { UsageError } from '../errors.ts';
+import { print, printJson, type Io } from '../output.ts';
+import { listOption, readInput, stringOption } from './args.ts';
+import type { Command } from './types.ts';
+
+export const verify: Command = {
+  name: 'verify',
+  summary: 'verify a credential (JSON, VC-JWT, baked PNG or SVG, Open Badges 2.0) and explain each check',
+  help: `Usage: microcred verify <file|url|-> [--json] [--resolve URL_OR_DID=FILE]... [--recipient EMAIL] [--offline]
+
+Verifies an Open Badges 3.0 / Verifiable Credential (JSON with a Data Integrity proof, or a VC-JWT), a
+baked PNG or SVG badge, or an Open Badges 2.0 assertion (JSON, signed, or hosted URL), and prints each
+check in plain words. "-" reads standard input.
+
+Options:
+  --resolve URL_OR_DID=FILE  answer this URL or DID from a local file instead of the network
+                             (a status list, a DID document, a context, a hosted assertion…); repeatable
+  --offline                  never use the network: whatever is not given with --resolve is unavailable
+                             (a status list that cannot be read is reported as unknown, not as fine)
+  --recipient EMAIL_OR_DID   also check that the credential was issued to this person
+  --json                     print the result object {verified, checks, credential}
+
+Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
+  options: {
+    resolve: { type: 'string', multiple: true },
+    offline: { type: 'boolean' },
+    recipient: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one file, URL or - (standard input).');
+    const target = positionals[0]!;
+    const documents = await loadResolveMap(io, listOption(values, 'resolve'));
+    const network = values.offline ? undefined : createGuardedFetcher();
+    const fetcher = fetcherOver(documents.bytes, network);
+
+    const bytes = /^https?:\/\//i.test(target) ? await fetchTarget(fetcher, target) : await readInput(io, target);
+    const recipient = stringOption(values, 'recipient');
+    const result = await verifyBytes({ bytes, target, documents: documents.parsed, fetcher, network, ...(recipient ? { recipient } : {}) });
+
+    if (values.json) printJson(io, result);
+    else print(io, formatReport(result));
+    return result.verified ? 0 : 1;
+  },
+};
+
+/** Verifies whatever the bytes hold. Exported for the demo and tests. */
+export async function verifyBytes(options: {
+  bytes: Uint8Array;
+  target: string;
+  documents: ReadonlyMap<string, unknown>;
+  fetcher: Fetcher;
+  network?: Fetcher;
+  recipient?: string;
+  now?: Date;
+}): Promise<VerificationResult & { standard?: string }> {
+  const now = options.now ?? new Date();
+  const extracted = detectAndExtract(options.bytes);
+  if (extracted === undefined) {
+    throw new UsageError(`${options.target} holds no credential (an image without a baked badge?).`);
+  }
+  if (!extracted.ok) throw new UsageError(`${options.target}: ${extracted.error}`);
+  if (extracted.kind === 'ob2') {
+    const recipient = options.recipient;
+    const result = await verifyOb2({ input: extracted.assertion, fetcher: options.fetcher, now, ...(recipient ? { recipient } : {}) });
+    return { verified: result.verified, checks: result.checks, ...(result.document ? { credential: result.document } : result.credential ? { credential: result.credential } : {}), standard: 'Open Badges 2.0' };
+  }
+  const engine = createEngine({ documents: options.documents, ...(options.network ? { fetcher: options.fetcher } : {}) });
+  const credential = extracted.kind === 'ob3' ? extracted.credential : extracted.jwt;
+  const recipient = options.recipient ? (options.recipient.startsWith('did:') ? { did: options.recipient } : { email: options.recipient }) : undefined;
+  const result = await engine.verify({ credential, now, ...(recipient ? { recipient } : {}) });
+  return { ...result, standard: standardOf(result.credential) };
+}
+
+function standardOf(credential: JsonObject | undefined): string {
+  const types = credential ? ([] as unknown[]).concat(credential.type ?? []) : [];
+  if (types.includes('ClrCredential')) return 'CLR 2.0';
+  if (types.includes('OpenBadgeCredential') || types.includes('AchievementCredential') || types.includes('EndorsementCredential')) return 'Open Badges 3.0';
+  return 'Verifiable Credential';
+}
+
+async function fetchTarget(fetcher: Fetcher, url: string): Promise<Uint8Array> {
+  try {
+    return (await fetcher(url)).body;
+  } catch (error) {
+    throw new UsageError(`cannot read ${url}: ${(error as Error).message}`);
+  }
+}
+
+/** Loads `--resolve KEY=FILE` pairs: raw bytes for fetches, parsed JSON (or text) for the engine. */
+async function loadResolveMap(io: Io, pairs: string[]): Promise<{ bytes: Map<string, Uint8Array>; parsed: Map<string, unknown> }> {
+  const bytes = new Map<string, Uint8Array>();
+  const parsed = new Map<string, unknown>();
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--resolve takes URL_OR_DID=FILE, not "${pair}".`);
+    const key = pair.slice(0, at);
+    const file = pair.slice(at + 1);
+    let data: Buffer;
+    try {
+      data = await readFile(resolve(io.cwd, file));
+    } catch (error) {
+      throw new UsageError(`--resolve ${key}: cannot read ${file}: ${(error as Error).message}`);
+    }
+    bytes.set(key, new Uint8Array(data));
+    const text = data.toString('utf8').trim();
+    try {
+      parsed.set(key, JSON.parse(text));
+    } catch {
+      parsed.set(key, text);
+    }
+  }
+  return { bytes, parsed };
+}
+
+/** Answers from the --resolve files first, then (unless offline) through the guarded network fetcher. */
+function fetcherOver(bytes: ReadonlyMap<string, Uint8Array>, network: Fetcher | undefined): Fetcher {
+  return async (url) => {
+    const held = bytes.get(url);
+    if (held) return { url, body: held };
+    if (!network) throw new Error('not available offline (give it with --resolve)');
+    return await network(url);
+  };
+}
+
+const MARK: Record<Check['outcome'], string> = { passed: '✔', failed: '✖', warning: '!', skipped: '–' };
+
+/** The human report: one sentence, what the credential is, then each check. */
+export function formatReport(result: VerificationResult & { standard?: string }): string {
+  const credential = result.credential;
+  const lines: string[] = [];
+  const failed = result.checks.find((entry) => entry.outcome === 'failed');
+  const warnings = result.checks.filter((entry) => entry.outcome === 'warning');
+  if (result.verified) {
+    lines.push(warnings.length > 0 ? `VERIFIED, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}.` : 'VERIFIED: this credential is authentic and valid.');
+  } else {
+    lines.push(`NOT VERIFIED: ${failed ? failed.message : 'a check failed.'}`);
+  }
+  if (credential) {
+    const subject = ([] as unknown[]).concat(credential.credentialSubject ?? [])[0];
+    const achievement = isObject(subject) && isObject(subject.achievement) ? subject.achievement : undefined;
+    const badge = isObject(credential.badge) ? credential.badge : undefined;
+    const name = text(achievement?.name) ?? text(badge?.name) ?? text(credential.name);
+    const issuer = isObject(credential.issuer) ? credential.issuer : isObject(badge?.issuer) ? badge.issuer : undefined;
+    if (result.standard) lines.push(`  Standard:    ${result.standard}`);
+    if (name) lines.push(`  Achievement: ${name}`);
+    const issuerName = text(issuer?.name);
+    const issuerId = typeof credential.issuer === 'string' ? credential.issuer : text(issuer?.id);
+    if (issuerName || issuerId) lines.push(`  Issuer:      ${[issuerName, issuerId ? `(${issuerId})` : undefined].filter(Boolean).join(' ')}`);
+    const issued = text(credential.validFrom) ?? text(credential.issuanceDate) ?? text(credential.issuedOn);
+    if (issued) lines.push(`  Issued:      ${issued}`);
+    if (achievement && typeof achievement.creditsAvailable === 'number') lines.push(`  Credits:     ${achievement.creditsAvailable} ECTS`);
+  }
+  lines.push('', 'Checks:');
+  const width = Math.max(...result.checks.map((entry) => entry.check.length));
+  for (const entry of result.checks) lines.push(`  ${MARK[entry.outcome]} ${entry.check.padEnd(width)}  ${entry.message}`);
+  return lines.join('\n');
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isObject(value)) {
+    const first = Object.values(value).find((entry) => typeof entry === 'string');
+    return first as string | undefined;
+  }
+  return undefined;
+}

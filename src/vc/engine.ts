@@ -1,0 +1,140 @@
+import { check, isObject, issuerId, asArray } from './check.ts';
+import { matchesIdentity } from './credential/identity.ts';
+import type { KeyResolverOptions } from './did/resolve-key.ts';
+import { createDocumentLoader } from './document-loader.ts';
+import type { QuadProducer } from './jsonld.ts';
+import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
+import { createEddsaRdfc2022Provider } from './proofs/data-integrity/eddsa-rdfc-2022.ts';
+import type { IssueFormat, ProofProvider } from './proofs/provider.ts';
+import { vcJwtProvider } from './proofs/vc-jwt.ts';
+import { checkCredentialStatus } from './status/check-status.ts';
+import { checkStructure, checkSubjectIdentity } from './structure.ts';
+import type { Clock, DocumentLoader, Fetcher, JsonObject, Signer, VerificationResult } from './types.ts';
+import { verifyCredential, type CredentialCheckers, type RecipientClaim } from './verify.ts';
+
+export interface EngineOptions {
+  /**
+   * Documents the caller already holds, by URL or DID: contexts, DID documents, status lists
+   * (`microcred verify --resolve URL=FILE`). Consulted before any fetch.
+   */
+  documents?: ReadonlyMap<string, unknown>;
+  /** The one door to the network. Without it the engine is entirely offline. */
+  fetcher?: Fetcher;
+  clock?: Clock;
+  /** Produces RDF quads faster than jsonld.js (the template cache); must give identical output. */
+  quads?: QuadProducer;
+  /** Tolerated clock difference for validity dates, in seconds (default 300). */
+  clockSkewSeconds?: number;
+}
+
+export interface Engine {
+  readonly providers: readonly ProofProvider[];
+  readonly documentLoader: DocumentLoader;
+  /** Signs a credential in the chosen format (default Data Integrity eddsa-rdfc-2022). */
+  sign(options: { credential: JsonObject; signer: Signer; format?: IssueFormat; now?: Date }): Promise<JsonObject | string>;
+  /** Verifies a credential (object, JSON text or VC-JWT) and reports each check. Never throws. */
+  verify(options: { credential: unknown; recipient?: RecipientClaim; now?: Date }): Promise<VerificationResult>;
+}
+
+const MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Wires the credential library with its defaults: every proof provider, the offline loader over
+ * bundled contexts plus the caller's documents, status lists and DID documents from those documents
+ * or through the injected fetcher.
+ *
+ * @example
+ *   const engine = createEngine();                       // offline
+ *   const signed = await engine.sign({ credential, signer });
+ *   const { verified, checks } = await engine.verify({ credential: signed });
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const documents = options.documents ?? new Map<string, unknown>();
+  const clock = options.clock ?? (() => new Date());
+  const documentLoader = createDocumentLoader({ documents });
+  const keys: KeyResolverOptions = { documents, ...(options.fetcher ? { fetcher: options.fetcher } : {}) };
+  const rdfc = createEddsaRdfc2022Provider(options.quads ? { quads: options.quads } : {});
+  const providers: readonly ProofProvider[] = [
+    rdfc,
+    ...dataIntegrityProviders.filter((provider) => provider.name !== rdfc.name),
+    vcJwtProvider,
+  ];
+
+  const fetchStatusList = async (url: string): Promise<unknown> => {
+    if (documents.has(url)) return documents.get(url);
+    if (!options.fetcher) throw new Error('this verifier is offline and holds no copy of the status list');
+    const fetched = await options.fetcher(url);
+    if (fetched.body.byteLength > MAX_STATUS_LIST_BYTES) throw new Error('the status list is too large');
+    const text = new TextDecoder().decode(fetched.body).trim();
+    return text.startsWith('{') ? JSON.parse(text) : text;
+  };
+
+  const verifyStatusListCredential = async (document: unknown) => {
+    const provider = providers.find((candidate) => candidate.canVerify(document));
+    if (!provider) return { verified: false, message: 'The status list is not signed.' };
+    const result = await provider.verify({ document, documentLoader, keys, proofPurpose: 'assertionMethod' });
+    const credential = isObject(document) ? document : result.credential;
+    // The list must be signed by a key of the list's own issuer.
+    if (result.verified && credential && result.key && result.key.controller !== issuerId(credential)) {
+      return { verified: false, message: 'The status list was signed with a key that does not belong to its issuer.', credential };
+    }
+    return { verified: result.verified, message: result.message, ...(credential ? { credential } : {}) };
+  };
+
+  const checkers: CredentialCheckers = {
+    structure: (credential) => {
+      const result = checkStructure(credential);
+      return check('structure', result.outcome, result.message, result.problems.length > 0 ? { problems: result.problems as unknown as JsonObject[] } as JsonObject : undefined);
+    },
+    subject: (credential) => {
+      const result = checkSubjectIdentity(credential);
+      return check('subject', result.outcome, result.message);
+    },
+    status: async (credential, now) => {
+      const result = await checkCredentialStatus({ credential, fetchStatusList, verifyStatusListCredential, now });
+      return check('status', result.outcome, result.message);
+    },
+    recipient: (credential, recipient) => recipientCheck(credential, recipient),
+  };
+
+  return {
+    providers,
+    documentLoader,
+    async sign({ credential, signer, format = 'eddsa-rdfc-2022', now }) {
+      const provider = providers.find((candidate) => candidate.canIssue(format));
+      if (!provider) throw new TypeError(`Unknown proof format ${JSON.stringify(format)}.`);
+      return await provider.issue({ document: credential, signer, documentLoader, now: now ?? clock() });
+    },
+    async verify({ credential, recipient, now }) {
+      return await verifyCredential({
+        credential,
+        providers,
+        checkers,
+        documentLoader,
+        keys,
+        now: now ?? clock(),
+        ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
+        ...(recipient ? { recipient } : {}),
+      });
+    },
+  };
+}
+
+/** OB 3.0 §8.2.5.2 (optional step): does the credential name this recipient? */
+function recipientCheck(credential: JsonObject, recipient: RecipientClaim): ReturnType<typeof check> {
+  const subjects = asArray(credential.credentialSubject).filter(isObject);
+  if (recipient.did) {
+    const match = subjects.some((subject) => subject.id === recipient.did);
+    return match
+      ? check('recipient', 'passed', `The credential was issued to ${recipient.did}.`)
+      : check('recipient', 'failed', `The credential was not issued to ${recipient.did}.`);
+  }
+  if (recipient.email) {
+    const email = recipient.email;
+    const match = subjects.some((subject) => asArray(subject.identifier).some((identity) => matchesIdentity({ identity, email })));
+    return match
+      ? check('recipient', 'passed', `The credential was issued to ${email}.`)
+      : check('recipient', 'failed', `The credential was not issued to ${email}.`);
+  }
+  return check('recipient', 'skipped', 'No recipient was given to compare with the credential.');
+}
