@@ -82,7 +82,8 @@ const UNSAFE_EVENTS: Record<string, { field: string; describe: (term: string) =>
   'reserved @reverse value': { field: 'reverse', describe: (t) => `the @context maps a term to the reserved value "${t}"` },
   'relative @vocab reference': { field: 'vocab', describe: (t) => `the @context's @vocab "${t}" is not an absolute URL` },
   'invalid @language value': { field: 'language', describe: (t) => `"${t}" is not a valid language tag` },
-  'rdfDirection not set': { field: 'object', describe: (t) => `the text "${t}" has a text direction (@direction), which this signature format cannot protect` },
+  // jsonld.js reports this one before it knows the text, so the term named is the keyword itself.
+  'rdfDirection not set': { field: '', describe: () => 'a text has a base direction (@direction), which this signature format does not protect' },
   'empty object': { field: 'value', describe: () => 'an empty object would be dropped' },
   'free-floating scalar': { field: 'value', describe: (t) => `the value "${t}" is not attached to any property` },
   'null @id value': { field: 'id', describe: () => 'an "id" is null' },
@@ -194,7 +195,7 @@ function safeModeError(events: JsonLdEventLike[]): JsonLdSafeModeError {
   for (const event of events) {
     const known = UNSAFE_EVENTS[event.code];
     const raw = known ? event.details[known.field] : undefined;
-    const term = typeof raw === 'string' ? raw : event.code;
+    const term = event.code === 'rdfDirection not set' ? '@direction' : typeof raw === 'string' ? raw : event.code;
     if (terms.includes(term)) continue;
     terms.push(term);
     reasons.push(known ? known.describe(term) : `JSON-LD reports "${event.code}"`);
