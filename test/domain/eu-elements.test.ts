@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ASSESSMENT_TYPES,
@@ -119,6 +120,22 @@ describe('validateMicroCredential', () => {
     const problems = validateMicroCredential(a);
     expect(paths(problems)).toEqual(['/creator/address/addressCountryCode']);
     expect(problems[0]!.message).toContain('"GR"');
+  });
+
+  it('never throws when any field holds arbitrary JSON', () => {
+    const keys = ['name', 'learningOutcome', 'creditsAvailable', 'alignment', 'assessmentType', 'participationForm', 'qualityAssurance', 'prerequisites', 'supervision', 'integration', 'stackableTowards', 'furtherInformation', 'creator'];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
+        const a = fixture();
+        a[key] = value;
+        for (const p of validateMicroCredential(a)) {
+          expect(p.path.startsWith('/')).toBe(true);
+          expect(typeof p.message).toBe('string');
+        }
+        validateMicroCredentialCredential({ credentialSubject: value, issuer: value });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws and explains non-objects', () => {
