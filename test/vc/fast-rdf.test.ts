@@ -1,0 +1,452 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import jsonld from 'jsonld';
+import rdfCanonize from 'rdf-canonize';
+import { describe, expect, it } from 'vitest';
+import { createDocumentLoader } from '../../src/vc/document-loader.ts';
+import { createRdfTemplateCache, type Quad, type RdfTemplateCache } from '../../src/vc/fast-rdf/index.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
+
+const documentLoader = createDocumentLoader();
+const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
+const OB_V3 = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+
+type Outcome = { canonical: string } | { error: string };
+
+async function canonize(quads: unknown): Promise<string> {
+  return rdfCanonize.canonize(quads, { algorithm: 'RDFC-1.0' });
+}
+
+async function settle(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { canonical: await canonize(await run()) };
+  } catch (error) {
+    const { name, message } = error as Error;
+    return { error: `${name}: ${message}` };
+  }
+}
+
+/** Canonical N-Quads (or the error) from the fast path and from jsonld.toRDF; they must be equal. */
+async function compare(cache: RdfTemplateCache, document: JsonObject): Promise<{ fast: Outcome; reference: Outcome }> {
+  const reference = await settle(() => jsonld.toRDF(structuredClone(document), { documentLoader, safe: true }));
+  const fast = await settle(() => cache.toRdf(document));
+  return { fast, reference };
+}
+
+async function expectSame(cache: RdfTemplateCache, document: JsonObject): Promise<Outcome> {
+  const { fast, reference } = await compare(cache, document);
+  expect(fast).toEqual(reference);
+  return reference;
+}
+
+// --- generators -------------------------------------------------------------------------------
+
+const trickyText = fc.constantFrom(
+  '',
+  ' ',
+  'a "quoted" \\ back\\slash',
+  'line one\nline two\r\n\ttabbed',
+  'Ümlaut — ✓ 𝄞 emoji 🎓 and RTL עברית',
+  '\u0000 nul and \u2028 separator',
+  'urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e',
+  'https://example.org/looks-like-an-iri',
+  '_:b0',
+  'Achievement',
+  'xsd:string',
+  '@id',
+);
+const text = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
+  { weight: 2, arbitrary: trickyText },
+);
+
+// A small pool so that the same value lands in two places (node merging, duplicate quads).
+const sharedIri = fc.constantFrom(
+  'https://example.edu/issuers/565049',
+  'did:example:ebfeb1f712ebc6f1c276e12ec21',
+  'urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e',
+);
+const goodIri = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.uuid().map((u) => `urn:uuid:${u}`),
+  fc.stringMatching(/^[0-9a-f]{8,24}$/).map((h) => `did:example:${h}`),
+  fc.stringMatching(/^[1-9A-HJ-NP-Za-km-z]{20,40}$/).map((k) => `did:key:z6Mk${k}`),
+  sharedIri,
+);
+// Values jsonld does not keep verbatim in an IRI position: relative, blank, terms, compact IRIs.
+const oddIri = fc.constantFrom('relative/path', 'alice', '', '_:b0', '_:c14n3', 'Achievement', 'xsd:string', 'cred:issuer', 'https://has space.org/', '@id');
+const iri = fc.oneof({ weight: 12, arbitrary: goodIri }, { weight: 1, arbitrary: oddIri });
+const date = fc
+  .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2090-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().replace('.000Z', 'Z'));
+const number = fc.oneof(
+  fc.constantFrom(5, 2.5, 0, -0, 1, 0.1, 1e21, 120, 7.5e-7),
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+
+const alignment = fc.record(
+  {
+    targetName: text,
+    targetUrl: fc.oneof(goodIri, text),
+    targetCode: text,
+    targetFramework: text,
+    targetType: fc.constantFrom('ext:EQF', 'CFItem', 'ceterms:Credential', 'CTDL'),
+    targetDescription: text,
+  },
+  { requiredKeys: ['targetName', 'targetUrl'] },
+);
+
+const result = fc.record(
+  { resultDescription: goodIri, value: text, status: fc.constantFrom('Completed', 'Enrolled', 'Failed') },
+  { requiredKeys: ['resultDescription'] },
+);
+
+const resultDescription = fc.record({
+  id: goodIri,
+  name: text,
+  resultType: fc.constantFrom('LetterGrade', 'Status', 'ext:Custom'),
+  allowedValue: fc.array(text, { maxLength: 3 }),
+});
+
+const achievement = fc.record(
+  {
+    id: iri,
+    name: text,
+    description: text,
+    criteria: text,
+    achievementType: fc.constantFrom('Certificate', 'Badge', 'MicroCredential', 'ext:Custom', 'Degree'),
+    creditsAvailable: number,
+    humanCode: text,
+    tag: fc.array(text, { maxLength: 4 }),
+    alignment: fc.array(alignment, { maxLength: 4 }),
+    resultDescription: fc.array(resultDescription, { maxLength: 2 }),
+    creatorId: iri,
+    creatorName: text,
+  },
+  { requiredKeys: ['id', 'name', 'description', 'criteria'] },
+);
+
+const credentialInput = fc.record(
+  {
+    id: iri,
+    name: text,
+    description: text,
+    issuerAsString: fc.boolean(),
+    issuerId: iri,
+    issuerName: text,
+    issuerEmail: text,
+    validFrom: date,
+    validUntil: date,
+    awardedDate: date,
+    subjectId: iri,
+    identityHash: text,
+    hashed: fc.boolean(),
+    achievement,
+    results: fc.array(result, { maxLength: 2 }),
+    status: fc.record({ id: iri, index: fc.nat(131071).map(String), purpose: fc.constantFrom('revocation', 'suspension'), list: iri }),
+  },
+  { requiredKeys: ['id', 'name', 'issuerAsString', 'issuerId', 'issuerName', 'validFrom', 'achievement'] },
+);
+
+type CredentialInput = typeof credentialInput extends fc.Arbitrary<infer T> ? T : never;
+
+function buildCredential(input: CredentialInput): JsonObject {
+  const a = input.achievement;
+  const achievementNode: JsonObject = {
+    id: a.id,
+    type: ['Achievement'],
+    name: a.name,
+    description: a.description,
+    criteria: { narrative: a.criteria },
+  };
+  if (a.achievementType !== undefined) achievementNode.achievementType = a.achievementType;
+  if (a.creditsAvailable !== undefined) achievementNode.creditsAvailable = a.creditsAvailable;
+  if (a.humanCode !== undefined) achievementNode.humanCode = a.humanCode;
+  if (a.tag !== undefined) achievementNode.tag = a.tag;
+  if (a.alignment !== undefined) achievementNode.alignment = a.alignment.map((al) => ({ type: ['Alignment'], ...al }));
+  if (a.resultDescription !== undefined) {
+    achievementNode.resultDescription = a.resultDescription.map((rd) => ({ type: ['ResultDescription'], ...rd }));
+  }
+  if (a.creatorId !== undefined) {
+    achievementNode.creator = { id: a.creatorId, type: ['Profile'], ...(a.creatorName === undefined ? {} : { name: a.creatorName }) };
+  }
+
+  const subject: JsonObject = { type: ['AchievementSubject'], achievement: achievementNode };
+  if (input.subjectId !== undefined) subject.id = input.subjectId;
+  else if (input.identityHash !== undefined) {
+    subject.identifier = [{ type: 'IdentityObject', identityHash: input.identityHash, identityType: 'emailAddress', hashed: input.hashed ?? false }];
+  }
+  if (input.results !== undefined) subject.result = input.results.map((r) => ({ type: ['Result'], ...r }));
+
+  const issuer: JsonObject | string = input.issuerAsString
+    ? input.issuerId
+    : { id: input.issuerId, type: ['Profile'], name: input.issuerName, ...(input.issuerEmail === undefined ? {} : { email: input.issuerEmail }) };
+
+  const credential: JsonObject = {
+    '@context': [VC_V2, OB_V3],
+    id: input.id,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer,
+    validFrom: input.validFrom,
+    name: input.name,
+    credentialSubject: subject,
+  };
+  if (input.description !== undefined) credential.description = input.description;
+  if (input.validUntil !== undefined) credential.validUntil = input.validUntil;
+  if (input.awardedDate !== undefined) credential.awardedDate = input.awardedDate;
+  if (input.status !== undefined) {
+    credential.credentialStatus = {
+      id: input.status.id,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: input.status.purpose,
+      statusListIndex: input.status.index,
+      statusListCredential: input.status.list,
+    };
+  }
+  return credential;
+}
+
+// One fixed shape with every value random: nearly every run is served from a cached template.
+const fixedShapeCredential = fc
+  .record({
+    id: iri,
+    issuerId: iri,
+    issuerName: text,
+    validFrom: date,
+    name: text,
+    description: text,
+    subjectId: iri,
+    achievementId: iri,
+    achievementName: text,
+    achievementDescription: text,
+    criteria: text,
+    creatorId: iri,
+    alignments: fc.tuple(alignment, alignment).map(([x, y]) => [
+      { targetName: x.targetName, targetUrl: x.targetUrl, targetCode: x.targetCode ?? 'A1' },
+      { targetName: y.targetName, targetUrl: y.targetUrl, targetCode: y.targetCode ?? 'A1' },
+    ]),
+    tags: fc.tuple(text, text),
+    statusId: iri,
+    statusIndex: fc.nat(131071).map(String),
+    statusList: iri,
+  })
+  .map((v): JsonObject => ({
+    '@context': [VC_V2, OB_V3],
+    id: v.id,
+    type: ['VerifiableCredential', 'AchievementCredential'],
+    issuer: { id: v.issuerId, type: ['Profile'], name: v.issuerName },
+    validFrom: v.validFrom,
+    name: v.name,
+    description: v.description,
+    credentialSubject: {
+      id: v.subjectId,
+      type: ['AchievementSubject'],
+      achievement: {
+        id: v.achievementId,
+        type: ['Achievement'],
+        achievementType: 'MicroCredential',
+        name: v.achievementName,
+        description: v.achievementDescription,
+        criteria: { narrative: v.criteria },
+        creditsAvailable: 5,
+        tag: v.tags,
+        alignment: v.alignments.map((al) => ({ type: ['Alignment'], ...al })),
+        creator: { id: v.creatorId, type: ['Profile'] },
+      },
+    },
+    credentialStatus: {
+      id: v.statusId,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: v.statusIndex,
+      statusListCredential: v.statusList,
+    },
+  }));
+
+/** The same document with every string value replaced (IRI-looking ones by IRIs), types and contexts kept. */
+function revalue(value: unknown, iris: Iterator<string>, texts: Iterator<string>, key?: string): unknown {
+  if (key === '@context' || key === 'type') return value;
+  if (typeof value === 'string') return (value.includes(':') ? iris : texts).next().value as string;
+  if (Array.isArray(value)) return value.map((item) => revalue(item, iris, texts, key));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revalue(v, iris, texts, k)]));
+  }
+  return value;
+}
+
+function sortedQuads(quads: Quad[]): string[] {
+  return quads.map((q) => JSON.stringify([q.subject, q.predicate, q.object, q.graph])).sort();
+}
+
+// --- tests ------------------------------------------------------------------------------------
+
+describe('createRdfTemplateCache', () => {
+  it('gives the same canonical dataset as jsonld.toRDF for generated OB 3.0 credentials', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    await fc.assert(
+      fc.asyncProperty(credentialInput, fc.infiniteStream(iri), fc.infiniteStream(text), async (input, iris, texts) => {
+        const credential = buildCredential(input);
+        await expectSame(cache, credential);
+        // Same shape, every value changed: served from the template just built.
+        await expectSame(cache, revalue(credential, iris, texts) as JsonObject);
+      }),
+      { numRuns: 120 },
+    );
+    // Shapes repeat across runs often enough that some documents come from a cached template.
+    expect(cache.stats().hits).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('fills a cached template with any values and still matches jsonld.toRDF, quad for quad', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    await fc.assert(
+      fc.asyncProperty(fixedShapeCredential, async (credential) => {
+        const reference = await settle(() => jsonld.toRDF(structuredClone(credential), { documentLoader, safe: true }));
+        const fast = await settle(() => cache.toRdf(credential));
+        expect(fast).toEqual(reference);
+        if ('canonical' in reference) {
+          // Beyond canonical equality: the very same quads, blank node labels included.
+          const expected = (await jsonld.toRDF(structuredClone(credential), { documentLoader, safe: true })) as Quad[];
+          expect(sortedQuads(await cache.toRdf(credential))).toEqual([...new Set(sortedQuads(expected))]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    const stats = cache.stats();
+    expect(stats.hits).toBeGreaterThan(stats.misses + stats.fallbacks);
+  }, 120_000);
+
+  const exampleFiles = ['ob3', 'clr2', 'vc-di-eddsa'].flatMap((dir) =>
+    readdirSync(new URL(`${dir}/`, EXAMPLES))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => `${dir}/${file}`),
+  );
+  it.each(exampleFiles)('matches jsonld.toRDF on %s (miss, then hit with other values)', async (file) => {
+    const document = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as JsonObject;
+    if (!('@context' in document)) return;
+    const cache = createRdfTemplateCache({ documentLoader });
+    const outcome = await expectSame(cache, document);
+    await expectSame(cache, document);
+    // The same shape with different values must come from the template and still match.
+    const renamed = JSON.parse(
+      JSON.stringify(document).replace(/"(name|description|narrative|validFrom)":"([^"]*)"/g, (_m, key: string, value: string) => `"${key}":"${value} ✓ \\"2\\"\\n"`),
+    ) as JsonObject;
+    await expectSame(cache, renamed);
+    if ('canonical' in outcome) expect(cache.stats().hits).toBeGreaterThan(0);
+  });
+
+  it('treats compact and relative IRIs in @id positions exactly as jsonld does', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const doc = (id: string): JsonObject => ({
+      '@context': [VC_V2, { ex: 'https://example.org/vocab#', knows: { '@id': 'ex:knows', '@type': '@id' } }],
+      id,
+      type: ['VerifiableCredential'],
+      issuer: 'https://example.edu/issuers/1',
+      credentialSubject: { id: 'did:example:alice', knows: id },
+    });
+    for (const id of ['https://example.org/c/1', 'ex:alice', 'https://example.org/c/2', 'relative/1', '_:b0', 'ex:bob', 'knows', 'urn:x:1']) {
+      await expectSame(cache, doc(id));
+    }
+    expect(cache.stats().hits).toBeGreaterThan(0);
+  });
+
+  it('expands values of @vocab-typed terms and coerced doubles as jsonld does', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const doc = (kind: string, score: string, note: string): JsonObject => ({
+      '@context': [
+        VC_V2,
+        {
+          '@vocab': 'https://example.org/vocab#',
+          kind: { '@id': 'https://example.org/vocab#kind', '@type': '@vocab' },
+          score: { '@id': 'https://example.org/vocab#score', '@type': 'http://www.w3.org/2001/XMLSchema#double' },
+          note: { '@id': 'https://example.org/vocab#note', '@language': 'fr' },
+          data: { '@id': 'https://example.org/vocab#data', '@type': '@json' },
+        },
+      ],
+      type: ['VerifiableCredential'],
+      issuer: 'https://example.edu/issuers/1',
+      credentialSubject: { id: 'did:example:alice', kind, score, note, data: { inner: note } },
+    });
+    for (const [kind, score, note] of [
+      ['Gold', '2.50', 'bien'],
+      ['Silver', '7', 'très "bien"'],
+      ['https://example.org/k/Bronze', '1e3', 'assez\nbien'],
+      ['Gold', 'abc', 'bien'],
+    ] as const) {
+      await expectSame(cache, doc(kind, score, note));
+    }
+  });
+
+  it('merges nodes and drops duplicate quads when two places share a value', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const doc = (issuer: string, creator: string, tags: [string, string], names: [string, string]): JsonObject => ({
+      '@context': [VC_V2, OB_V3],
+      id: 'urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e',
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      issuer: { id: issuer, type: ['Profile'], name: names[0] },
+      validFrom: '2024-01-01T00:00:00Z',
+      credentialSubject: {
+        id: 'did:example:alice',
+        type: ['AchievementSubject'],
+        achievement: {
+          id: 'https://example.edu/a/1',
+          type: ['Achievement'],
+          name: 'A',
+          description: 'D',
+          criteria: { narrative: 'N' },
+          tag: tags,
+          creator: { id: creator, type: ['Profile'], name: names[1] },
+        },
+      },
+    });
+    await expectSame(cache, doc('https://example.edu/i/1', 'https://example.edu/i/2', ['x', 'y'], ['I', 'C']));
+    const merged = await expectSame(cache, doc('https://example.edu/i/1', 'https://example.edu/i/1', ['x', 'x'], ['Same', 'Same']));
+    await expectSame(cache, doc('did:example:alice', 'https://example.edu/a/1', ['A', 'D'], ['N', 'A']));
+    expect(cache.stats().hits).toBe(2);
+    // Merged issuer and creator: one name quad, one type quad, one tag quad.
+    expect('canonical' in merged && merged.canonical.split('\n').filter((line) => line.includes('"Same"')).length).toBe(1);
+  });
+
+  it('rejects an undefined term with jsonld safe mode error, before and after the shape is cached', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const good: JsonObject = { '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', credentialSubject: { id: 'did:example:a' } };
+    const bad: JsonObject = { ...good, credentialSubject: { id: 'did:example:a', undefinedTerm: 'x' } };
+    for (const document of [bad, good, bad, good]) {
+      const { fast, reference } = await compare(cache, document);
+      expect(fast).toEqual(reference);
+    }
+    await expect(cache.toRdf(bad)).rejects.toMatchObject({ name: 'jsonld.ValidationError' });
+    const relative: JsonObject = { ...good, credentialSubject: { id: 'not-absolute' } };
+    await expect(cache.toRdf(relative)).rejects.toMatchObject({ name: 'jsonld.ValidationError' });
+  });
+
+  it('neither mutates the document nor lets a caller corrupt the template through returned quads', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const document = JSON.parse(readFileSync(new URL('ob3/ob3-complete-openbadgecredential.unsigned.json', EXAMPLES), 'utf8')) as JsonObject;
+    const copy = structuredClone(document);
+    const first = await cache.toRdf(document);
+    for (const quad of first) quad.object.value = 'tampered';
+    expect(document).toEqual(copy);
+    await expectSame(cache, document);
+  });
+
+  it('keeps at most maxShapes templates and counts what it did', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, maxShapes: 2 });
+    const doc = (extra: JsonObject): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', ...extra });
+    await cache.toRdf(doc({ name: 'a' }));
+    await cache.toRdf(doc({ name: 'b' }));
+    await cache.toRdf(doc({ description: 'c' }));
+    await cache.toRdf(doc({ validFrom: '2024-01-01T00:00:00Z' }));
+    await cache.toRdf(doc({ name: 'd', description: 'e' }));
+    expect(cache.stats()).toEqual({ hits: 1, misses: 4, fallbacks: 0, shapes: 2 });
+    await expect(cache.toRdf(doc({ credentialSubject: { id: 'did:example:a', nope: 1 } }))).rejects.toThrow();
+    expect(cache.stats().fallbacks).toBe(1);
+  });
+
+  it('throws TypeError when misused', () => {
+    expect(() => createRdfTemplateCache({} as never)).toThrow(TypeError);
+    expect(() => createRdfTemplateCache({ documentLoader, maxShapes: 0 })).toThrow(TypeError);
+  });
+});
