@@ -99,6 +99,15 @@ const UNSAFE_EVENTS: Record<string, { field: string; describe: (term: string) =>
   'relative subject reference': { field: 'subject', describe: (t) => `the identifier "${t}" is not an absolute URL` },
 };
 
+/** toRDF options shared by every producer of quads (the fast path must use exactly these). */
+export const JSONLD_TO_RDF_OPTIONS = (documentLoader: ToQuadsOptions['documentLoader']) => ({
+  documentLoader,
+  safe: true,
+  base: null,
+  rdfDirection: 'i18n-datatype' as const,
+  produceGeneralizedRdf: false,
+});
+
 interface JsonLdEventLike {
   code: string;
   details: Record<string, unknown>;
@@ -106,7 +115,8 @@ interface JsonLdEventLike {
 
 /**
  * The RDF dataset of a JSON-LD document, exactly as jsonld.js produces it (`toRDF`, safe mode,
- * no base IRI, `rdfDirection` unset). Throws `JsonLdSafeModeError` naming the undefined terms,
+ * no base IRI, `@direction` as i18n datatypes — the options the reference cryptosuites use, so
+ * that text with a direction signs and verifies the same on both sides). Throws `JsonLdSafeModeError` naming the undefined terms,
  * `JsonLdContextLoadError` when a context cannot be loaded, `JsonLdProcessingError` otherwise.
  *
  * @example
@@ -115,7 +125,7 @@ interface JsonLdEventLike {
 export async function toRdfQuads(options: ToQuadsOptions): Promise<Quad[]> {
   const { document, documentLoader } = options;
   try {
-    return (await jsonld.toRDF(document, { documentLoader, safe: true, base: null })) as Quad[];
+    return (await jsonld.toRDF(document, JSONLD_TO_RDF_OPTIONS(documentLoader))) as Quad[];
   } catch (error) {
     throw await explainJsonLdError(error, options);
   }

@@ -1,3 +1,5 @@
+import { bake, unbake } from './bake.ts';
+import { demo } from './demo.ts';
 import { issue } from './issue.ts';
 import { keysGenerate } from './keys.ts';
 import { verify } from './verify.ts';
@@ -6,4 +8,4 @@ import type { Command } from './types.ts';
 export type { Command } from './types.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [keysGenerate, issue, verify];
+export const COMMANDS: readonly Command[] = [keysGenerate, issue, verify, bake, unbake, demo];
