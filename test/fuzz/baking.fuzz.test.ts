@@ -50,7 +50,7 @@ describe('fuzz: PNG extraction', () => {
     fc.assert(
       fc.property(pngMutation, ({ flips, truncateTo, insert }) => {
         let bytes = BAKED_PNG.slice();
-        for (const [position, xor] of flips) bytes[position % bytes.length] ^= xor;
+        for (const [position, xor] of flips) bytes[position % bytes.length] = bytes[position % bytes.length]! ^ xor;
         if (insert) {
           const at = insert[0] % bytes.length;
           bytes = new Uint8Array([...bytes.subarray(0, at), ...insert[1], ...bytes.subarray(at)]);
