@@ -1,0 +1,214 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, stat, writeFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { COMMANDS } from '../../src/cli/commands/index.ts';
+import { drawBadgePng, drawBadgeSvg } from '../../src/cli/demo/badge-image.ts';
+import { matchesIdentity } from '../../src/vc/credential/identity.ts';
+import { createEngine } from '../../src/vc/engine.ts';
+import { signerFromMultikey, type Ed25519Multikey } from '../../src/vc/keys/ed25519.ts';
+import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
+import { buildStatusListCredential } from '../../src/vc/status/status-list-credential.ts';
+import { run, tempDir } from './helpers.ts';
+
+const ACHIEVEMENT = new URL('../fixtures/achievements/data-science-microcredential.json', import.meta.url);
+
+let dir: string;
+let did: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  await copyFile(ACHIEVEMENT, join(dir, 'achievement.json'));
+  const result = await run(['keys', 'generate', '--out', 'key.json'], { cwd: dir });
+  expect(result.code).toBe(0);
+  did = result.stdout.trim();
+});
+
+describe('microcred keys generate', () => {
+  it('writes a private key file only its owner can read, and prints the DID', async () => {
+    expect(did).toMatch(/^did:key:z6Mk/);
+    const key = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8'));
+    expect(key.controller).toBe(did);
+    expect(key.secretKeyMultibase).toMatch(/^z/);
+    expect((await stat(join(dir, 'key.json'))).mode & 0o777).toBe(0o600);
+  });
+  it('refuses to overwrite a key', async () => {
+    const again = await run(['keys', 'generate', '--out', 'key.json'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+});
+
+describe('microcred issue and verify', () => {
+  for (const format of ['di', 'jcs', 'jwt']) {
+    it(`issues a ${format} credential that verifies, and a changed copy that does not`, async () => {
+      const out = `cred-${format}.txt`;
+      const issued = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'alice@example.org', '--format', format, '--out', out], { cwd: dir });
+      expect(issued.code, issued.stderr).toBe(0);
+      const verified = await run(['verify', out, '--recipient', 'alice@example.org', '--json'], { cwd: dir });
+      expect(verified.code, verified.stdout).toBe(0);
+      const result = JSON.parse(verified.stdout);
+      expect(result.verified).toBe(true);
+      expect(result.checks.map((c: { check: string }) => c.check)).toEqual(['structure', 'subject', 'proof', 'issuer-key', 'status', 'validity', 'recipient', 'endorsements']);
+
+      const text = await readFile(join(dir, out), 'utf8');
+      const tampered = format === 'jwt'
+        ? tamperJwt(text.trim())
+        : text.replace('Introduction to Data Analysis', 'Advanced Data Analysis');
+      await writeFile(join(dir, `tampered-${out}`), tampered);
+      const bad = await run(['verify', `tampered-${out}`, '--json'], { cwd: dir });
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).checks.find((c: { check: string }) => c.check === 'proof').outcome).toBe('failed');
+    });
+  }
+
+  it('prints the credential on standard output without --out, and reads it back from standard input', async () => {
+    const issued = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'did:example:learner1', '--grade', 'A', '--credits', '5'], { cwd: dir });
+    expect(issued.code).toBe(0);
+    const credential = JSON.parse(issued.stdout);
+    expect(credential.credentialSubject.id).toBe('did:example:learner1');
+    expect(credential.credentialSubject.creditsEarned).toBe(5);
+    const verified = await run(['verify', '-'], { cwd: dir, stdin: issued.stdout });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/^VERIFIED/);
+    const wrongPerson = await run(['verify', '-', '--recipient', 'did:example:someone-else'], { cwd: dir, stdin: issued.stdout });
+    expect(wrongPerson.code).toBe(1);
+    expect(wrongPerson.stdout).toMatch(/not issued to did:example:someone-else/);
+  });
+
+  it('refuses an EU micro-credential definition that misses mandatory elements, naming them', async () => {
+    const achievement = JSON.parse(await readFile(ACHIEVEMENT, 'utf8'));
+    delete achievement.assessmentType;
+    achievement.creditsAvailable = 2.555;
+    await writeFile(join(dir, 'bad-achievement.json'), JSON.stringify(achievement));
+    const result = await run(['issue', '--key', 'key.json', '--achievement', 'bad-achievement.json', '--recipient', 'a@b.org'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/assessmentType/);
+    expect(result.stderr).toMatch(/creditsAvailable/);
+  });
+
+  it('reports usage and input errors with exit code 2', async () => {
+    expect((await run(['issue', '--achievement', 'achievement.json', '--recipient', 'a@b.org'], { cwd: dir })).code).toBe(2);
+    expect((await run(['issue', '--key', 'key.json', '--achievement', 'missing.json', '--recipient', 'a@b.org'], { cwd: dir })).stderr).toMatch(/no such file/);
+    expect((await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'nobody'], { cwd: dir })).code).toBe(2);
+    expect((await run(['issue', '--key', 'achievement.json', '--achievement', 'achievement.json', '--recipient', 'a@b.org'], { cwd: dir })).stderr).toMatch(/not a microcred key file/);
+    expect((await run(['verify'], { cwd: dir })).code).toBe(2);
+    expect((await run(['verify', 'nothing-here.json'], { cwd: dir })).code).toBe(2);
+    expect((await run(['verify', 'x.json', '--bogus'], { cwd: dir })).code).toBe(2);
+    expect((await run(['frobnicate'], { cwd: dir })).code).toBe(2);
+    await writeFile(join(dir, 'garbage.json'), '{"not": "a credential"');
+    expect((await run(['verify', 'garbage.json'], { cwd: dir })).code).toBe(2);
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of COMMANDS) {
+      const result = await run([...command.name.split(' '), '--help'], { cwd: dir });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Usage/);
+    }
+    expect((await run(['--help'], { cwd: dir })).stdout).toMatch(/keys generate/);
+  });
+});
+
+describe('microcred verify: status lists and offline verification', () => {
+  it('fails a revoked credential and warns, without claiming "not revoked", when the list is unreachable', async () => {
+    const listUrl = 'https://status.example.edu/lists/1';
+    const issued = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'bob@example.org', '--status-list', listUrl, '--status-index', '4242', '--out', 'revocable.json'], { cwd: dir });
+    expect(issued.code, issued.stderr).toBe(0);
+
+    const key = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8')) as Ed25519Multikey;
+    const engine = createEngine();
+    const publish = async (revoked: boolean, file: string) => {
+      const list = new StatusBitstring();
+      if (revoked) list.set(4242, 1);
+      const unsigned = buildStatusListCredential({ url: listUrl, issuer: key.controller, statusPurpose: 'revocation', list, validFrom: new Date() });
+      const signed = await engine.sign({ credential: unsigned, signer: signerFromMultikey(key) });
+      await writeFile(join(dir, file), JSON.stringify(signed));
+    };
+    await publish(false, 'list-clear.json');
+    await publish(true, 'list-revoked.json');
+
+    const clear = await run(['verify', 'revocable.json', '--offline', '--resolve', `${listUrl}=list-clear.json`, '--json'], { cwd: dir });
+    expect(clear.code).toBe(0);
+    expect(JSON.parse(clear.stdout).checks.find((c: { check: string }) => c.check === 'status').outcome).toBe('passed');
+
+    const revoked = await run(['verify', 'revocable.json', '--offline', '--resolve', `${listUrl}=list-revoked.json`], { cwd: dir });
+    expect(revoked.code).toBe(1);
+    expect(revoked.stdout).toMatch(/revoked/i);
+
+    const unknown = await run(['verify', 'revocable.json', '--offline', '--json'], { cwd: dir });
+    expect(unknown.code).toBe(0);
+    const status = JSON.parse(unknown.stdout).checks.find((c: { check: string }) => c.check === 'status');
+    expect(status.outcome).toBe('warning');
+    expect(status.message).toMatch(/unknown/);
+    expect(status.message).not.toMatch(/not revoked/i);
+  });
+});
+
+describe('microcred bake and unbake', () => {
+  it('bakes into PNG and SVG; the baked images verify and unbake to the same credential', async () => {
+    await writeFile(join(dir, 'badge.png'), drawBadgePng());
+    await writeFile(join(dir, 'badge.svg'), drawBadgeSvg());
+    await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'carol@example.org', '--out', 'carol.json'], { cwd: dir });
+    await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'carol@example.org', '--format', 'jwt', '--out', 'carol.jwt'], { cwd: dir });
+    for (const [credential, image] of [['carol.json', 'badge.png'], ['carol.json', 'badge.svg'], ['carol.jwt', 'badge.png'], ['carol.jwt', 'badge.svg']] as const) {
+      const out = `baked-${credential}-${image}`;
+      const baked = await run(['bake', '--credential', credential, '--image', image, '--out', out], { cwd: dir });
+      expect(baked.code, baked.stderr).toBe(0);
+      const verified = await run(['verify', out, '--recipient', 'carol@example.org'], { cwd: dir });
+      expect(verified.code, verified.stdout).toBe(0);
+      const unbaked = await run(['unbake', out], { cwd: dir });
+      const original = (await readFile(join(dir, credential), 'utf8')).trim();
+      expect(credential.endsWith('.jwt') ? unbaked.stdout.trim() : JSON.parse(unbaked.stdout)).toEqual(credential.endsWith('.jwt') ? original : JSON.parse(original));
+    }
+    expect((await run(['unbake', 'badge.png'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('microcred issue --csv (offline bulk signing)', () => {
+  it('signs every valid row in input order on worker threads, and reports bad rows by line', async () => {
+    const rows = ['recipient,name,grade,credits'];
+    for (let i = 0; i < 40; i++) rows.push(`learner${i}@example.org,Learner ${i},B,5`);
+    rows.splice(6, 0, 'not-an-address,X,A,5'); // line 7
+    rows.splice(12, 0, 'z@example.org,"Zed, Z",A,lots'); // line 13
+    await writeFile(join(dir, 'recipients.csv'), `${rows.join('\r\n')}\r\n`);
+    const result = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--csv', 'recipients.csv', '--out', 'creds.jsonl', '--workers', '2', '--json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.issued).toBe(40);
+    expect(summary.failed.map((f: { line: number }) => f.line)).toEqual([7, 13]);
+    expect(result.stderr).toMatch(/line 7: .*neither an e-mail address nor a DID/);
+
+    const lines = (await readFile(join(dir, 'creds.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(40);
+    const engine = createEngine();
+    for (const [index, line] of lines.entries()) {
+      const credential = JSON.parse(line);
+      const identity = credential.credentialSubject.identifier[0];
+      expect(matchesIdentity({ identity, email: `learner${index}@example.org` })).toBe(true);
+      if (index % 10 === 0) expect((await engine.verify({ credential })).verified).toBe(true);
+    }
+  });
+
+  it('refuses a CSV without a recipient column', async () => {
+    await writeFile(join(dir, 'nocol.csv'), 'email\na@b.org\n');
+    const result = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--csv', 'nocol.csv', '--out', 'x.jsonl'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/recipient/);
+  });
+});
+
+describe('microcred demo', () => {
+  it('issues, bakes and verifies, and says so', async () => {
+    const result = await run(['demo'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/VERIFIED/);
+    expect(result.stdout).toMatch(/✔ proof/);
+  });
+});
+
+function tamperJwt(jwt: string): string {
+  const [header, payload, signature] = jwt.split('.');
+  const json = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+  json.name = 'Something else';
+  return [header, Buffer.from(JSON.stringify(json)).toString('base64url'), signature].join('.');
+}

@@ -1,0 +1,28 @@
+import { PassThrough, Readable } from 'node:stream';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams, as a script would call it. */
+export async function run(argv: string[], options: { cwd: string; stdin?: string }): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
+  const code = await main(argv, { stdout, stderr, stdin, cwd: options.cwd, env: {} });
+  return { code, stdout: out, stderr: err };
+}
+
+export async function tempDir(): Promise<string> {
+  return await mkdtemp(join(tmpdir(), 'microcred-cli-'));
+}
