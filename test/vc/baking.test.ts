@@ -151,6 +151,11 @@ describe('SVG baking (OB 3.0 §5.3.2)', () => {
     expect(extractFromSvg(defaulted)).toEqual({ ok: true, kind: 'ob3', credential });
     // The element name alone is not enough: an unbound or foreign prefix is not a credential.
     expect(extractFromSvg(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://example.org/"><openbadges:credential verify="${JWT}"/></svg>`)).toBeUndefined();
+    // Namespace declarations are scoped to their element (Namespaces in XML §6.1).
+    const ob3 = 'https://purl.imsglobal.org/ob/v3p0';
+    expect(extractFromSvg(`<svg><g xmlns:ob="${ob3}"/><g xmlns:ob="${ob3}"></g><ob:credential verify="${JWT}"/></svg>`)).toBeUndefined();
+    expect(extractFromSvg(`<svg xmlns:ob="${ob3}"><g xmlns:ob="urn:other"><ob:credential verify="${JWT}"/></g></svg>`)).toBeUndefined();
+    expect(extractFromSvg(`<svg xmlns:ob="urn:other"><g xmlns:ob="${ob3}"><ob:credential verify="${JWT}"/></g></svg>`)).toEqual({ ok: true, kind: 'ob3-jwt', jwt: JWT });
   });
 
   it('reads OB 2.0 SVGs: hosted URL (entity-decoded), assertion JSON and JWS', () => {
@@ -198,6 +203,7 @@ describe('SVG baking (OB 3.0 §5.3.2)', () => {
     expect(extractFromSvg(`<svg ${ns}><openbadges:credential/></svg>`)).toMatchObject({ ok: false, error: expect.stringContaining('empty') });
     expect(extractFromSvg('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>')).toBeUndefined();
     expect(extractFromSvg(undefined as unknown as string)).toMatchObject({ ok: false });
+    expect(extractFromSvg(`<svg>${'<g>'.repeat(1001)}`)).toMatchObject({ ok: false, error: expect.stringContaining('too deeply') });
   });
 });
 

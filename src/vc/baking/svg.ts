@@ -158,7 +158,8 @@ function skipDoctype(text: string, lt: number): number {
 
 interface Frame {
   name: string;
-  namespaces: ReadonlyMap<string, string>;
+  /** Prefixes this element declared, to unbind when it closes. */
+  declared: string[];
 }
 
 function splitName(name: string): [prefix: string, local: string] {
@@ -201,6 +202,10 @@ function scan(text: string): Scan {
   const elements: BadgeElement[] = [];
   let root: StartTag | undefined;
   let declarations = 0;
+  const bindings = new Map<string, string[]>();
+  const unbind = (declared: readonly string[]) => {
+    for (const prefix of declared) bindings.get(prefix)?.pop();
+  };
   let i = 0;
   for (;;) {
     const lt = text.indexOf('<', i);
@@ -228,7 +233,7 @@ function scan(text: string): Scan {
       const name = text.slice(lt + 2, close).trim();
       const index = stack.findLastIndex((frame) => frame.name === name);
       if (index < 0) throw new ScanError(`The SVG file closes a </${name.slice(0, 40)}> element it never opened.`);
-      stack.length = index;
+      while (stack.length > index) unbind(stack.pop()!.declared);
       i = close + 1;
     } else {
       const tag = parseStartTag(text, lt);
@@ -238,26 +243,31 @@ function scan(text: string): Scan {
       } else if (stack.length === 0) {
         throw new ScanError('The SVG file has content after its root element.');
       }
-      const parent = stack.at(-1)?.namespaces ?? new Map<string, string>();
-      let namespaces: ReadonlyMap<string, string> = parent;
+      // Namespace scoping (Namespaces in XML §6.1) with one stack of values per prefix: linear in the file.
+      const declared: string[] = [];
       for (const attribute of tag.attributes) {
         if (attribute.name !== 'xmlns' && !attribute.name.startsWith('xmlns:')) continue;
         if (++declarations > MAX_NAMESPACE_DECLARATIONS) throw new ScanError('The SVG file declares too many XML namespaces.');
-        if (namespaces === parent) namespaces = new Map(parent);
-        (namespaces as Map<string, string>).set(attribute.name === 'xmlns' ? '' : attribute.name.slice(6), attribute.value);
+        const prefix = attribute.name === 'xmlns' ? '' : attribute.name.slice(6);
+        const values = bindings.get(prefix) ?? [];
+        values.push(attribute.value);
+        bindings.set(prefix, values);
+        declared.push(prefix);
       }
       const [prefix, local] = splitName(tag.name);
-      const kind = namespaceKind(namespaces.get(prefix) ?? '');
+      const kind = namespaceKind(bindings.get(prefix)?.at(-1) ?? '');
       if ((kind === 'ob3' && local === 'credential') || (kind === 'ob2' && local === 'assertion')) {
         const verify = tag.attributes.find((attribute) => attribute.name === 'verify')?.value;
         const body = tag.selfClosing ? { content: '', end: tag.end } : readBadgeContent(text, tag.end, tag.name);
         elements.push({ kind, start: tag.start, end: body.end, content: body.content, ...(verify === undefined ? {} : { verify }) });
+        unbind(declared);
         i = body.end;
         continue;
       }
-      if (!tag.selfClosing) {
+      if (tag.selfClosing) unbind(declared);
+      else {
         if (stack.length >= MAX_DEPTH) throw new ScanError('The SVG file nests elements too deeply to be read safely.');
-        stack.push({ name: tag.name, namespaces });
+        stack.push({ name: tag.name, declared });
       }
       i = tag.end;
     }
