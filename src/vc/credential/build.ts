@@ -149,12 +149,19 @@ function usesEuTerms(achievement: JsonObject): boolean {
   return EU_EXTENSION_PROPERTIES.some((key) => achievement[key] !== undefined);
 }
 
-function contexts(version: VcVersion, eu: boolean): string[] {
+function contexts(version: VcVersion, eu: boolean, bitstringStatus: boolean): string[] {
   return [
     version === '1.1' ? CONTEXTS.CREDENTIALS_V1 : CONTEXTS.CREDENTIALS_V2,
+    // The VC 2.0 context defines BitstringStatusListEntry; VC 1.1 needs the status list context.
+    ...(version === '1.1' && bitstringStatus ? [CONTEXTS.STATUS_LIST_V1] : []),
     CONTEXTS.OB_V3,
     ...(eu ? [CONTEXTS.MICROCRED_EU_V1] : []),
   ];
+}
+
+function usesBitstringStatus(status: unknown): boolean {
+  const entries = Array.isArray(status) ? status : status === undefined ? [] : [status];
+  return entries.some((entry) => isObject(entry) && entry.type === 'BitstringStatusListEntry');
 }
 
 function validity(version: VcVersion, validFrom: Date, validUntil: Date | undefined): JsonObject {
@@ -228,7 +235,7 @@ export function buildAchievementCredential(options: BuildAchievementCredentialOp
   if (options.activityEndDate) subject.activityEndDate = toDateTime(options.activityEndDate, 'activityEndDate');
 
   const credential: JsonObject = {
-    '@context': contexts(version, usesEuTerms(achievement)),
+    '@context': contexts(version, usesEuTerms(achievement), usesBitstringStatus(options.credentialStatus)),
     id: requireUrl(options.id, 'id'),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: options.name ?? achievement.name,

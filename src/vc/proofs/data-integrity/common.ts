@@ -111,11 +111,12 @@ export async function issueWithSuite(suite: DataIntegritySuite, options: IssuePr
   const { proof: existingProofs, ...unsecured } = structuredClone(options.document);
   if (suite.proofType === 'DataIntegrityProof') unsecured['@context'] = withSuiteContext(unsecured['@context']);
 
+  // Property order as the reference library writes it, so signed documents are byte-identical.
   const proofOptions: JsonObject = {
     type: suite.proofType,
-    ...(suite.cryptosuite ? { cryptosuite: suite.cryptosuite } : {}),
     created: xsdDateTime(now),
     verificationMethod: signer.id,
+    ...(suite.cryptosuite ? { cryptosuite: suite.cryptosuite } : {}),
     proofPurpose,
     ...(options.challenge !== undefined ? { challenge: options.challenge } : {}),
     ...(options.domain !== undefined ? { domain: options.domain } : {}),
