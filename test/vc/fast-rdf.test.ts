@@ -427,7 +427,18 @@ describe('createRdfTemplateCache', () => {
     const document = JSON.parse(readFileSync(new URL('ob3/ob3-complete-openbadgecredential.unsigned.json', EXAMPLES), 'utf8')) as JsonObject;
     const copy = structuredClone(document);
     const first = await cache.toRdf(document);
-    for (const quad of first) quad.object.value = 'tampered';
+    // Constant terms are shared between results and frozen: writing to them fails (strict mode)
+    // instead of changing what the next call returns.
+    let refused = 0;
+    for (const quad of first) {
+      try {
+        quad.object.value = 'tampered';
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
     expect(document).toEqual(copy);
     await expectSame(cache, document);
   });

@@ -69,32 +69,48 @@ function scalar(value: unknown): string {
   }
 }
 
-function describeValue(value: unknown, key: string | undefined, leaves: string[]): string {
-  if (key === '@context' || isValueKey(key)) return `v${fixedJson(value)}`;
+// Appends to `out` rather than concatenating: a joined array is one flat string, cheap to hash as a key.
+function describeValue(value: unknown, key: string | undefined, leaves: string[], out: string[]): void {
+  if (key === '@context' || isValueKey(key)) {
+    out.push('v', fixedJson(value));
+    return;
+  }
   if (typeof value === 'string') {
     leaves.push(value);
-    return 's';
+    out.push('s');
+    return;
   }
   if (Array.isArray(value)) {
-    let out = '[';
+    out.push('[');
     // Array members inherit the key: `type: ["A", "B"]` is handled above, `@id` stays a leaf.
-    for (const item of value) out += `${describeValue(item, key, leaves)},`;
-    return `${out}]`;
+    for (const item of value) {
+      describeValue(item, key, leaves, out);
+      out.push(',');
+    }
+    out.push(']');
+    return;
   }
   if (typeof value === 'object' && value !== null) {
     if (!isPlainObject(value)) throw new UnsupportedShapeError('non-plain object');
-    let out = '{';
-    for (const k of Object.keys(value)) out += `${JSON.stringify(k)}:${describeValue(value[k], k, leaves)},`;
-    return `${out}}`;
+    out.push('{');
+    // Length-prefixed keys: unambiguous whatever characters a key holds, and cheaper than quoting.
+    for (const k of Object.keys(value)) {
+      out.push(`${k.length}#${k}:`);
+      describeValue(value[k], k, leaves, out);
+      out.push(',');
+    }
+    out.push('}');
+    return;
   }
-  return scalar(value);
+  out.push(scalar(value));
 }
 
 /** Describes a document; throws UnsupportedShapeError for values JSON cannot carry. */
 export function describeShape(document: Record<string, unknown>): DocumentShape {
   const leaves: string[] = [];
-  const structure = describeValue(document, undefined, leaves);
-  return { structure, leaves };
+  const out: string[] = [];
+  describeValue(document, undefined, leaves, out);
+  return { structure: out.join(''), leaves };
 }
 
 function rebuild(value: unknown, key: string | undefined, replace: (index: number) => string, counter: { next: number }): unknown {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import jsonld from 'jsonld';
 import type { DocumentLoader, JsonObject } from '../types.ts';
 import { collectContextFacts, type ContextFacts } from './context-terms.ts';
-import { isAbsoluteIri, type LiteralTerm, type Quad } from './quads.ts';
+import { isAbsoluteIri, type Quad } from './quads.ts';
 import { describeShape, UnsupportedShapeError, withLeaves, type DocumentShape } from './shape.ts';
 
 export interface RdfTemplateCacheOptions {
@@ -52,14 +52,14 @@ interface QuadTemplate {
 }
 
 interface Template {
-  quads: QuadTemplate[];
+  quads: CompiledQuad[];
   /** Leaves that land in IRI positions: their real values must be IRIs jsonld keeps verbatim. */
   iriLeaves: number[];
-  /** Quads that may coincide once two leaves (or a leaf and a constant) carry the same value. */
-  mayCollide: Uint8Array | undefined;
 }
 
 interface StructureEntry {
+  /** Short stand-in for the (long) structure string in template keys. */
+  id: number;
   facts: ContextFacts;
   /** Leaves whose real values belong in the key (the template cannot substitute them). */
   fixed: Set<number>;
@@ -69,9 +69,14 @@ interface StructureEntry {
   placeholderFailures: number;
 }
 
+/**
+ * Least-recently-used map. A hit only stamps the entry (no re-insertion, so long keys are not
+ * re-hashed); the scan for the oldest runs only when an insertion overflows the bound.
+ */
 class Lru<V> {
   readonly #max: number;
-  readonly #map = new Map<string, V>();
+  readonly #map = new Map<string, { value: V; used: number }>();
+  #clock = 0;
   constructor(max: number) {
     this.#max = max;
   }
@@ -79,20 +84,23 @@ class Lru<V> {
     return this.#map.size;
   }
   get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
+    const slot = this.#map.get(key);
+    if (slot === undefined) return undefined;
+    slot.used = ++this.#clock;
+    return slot.value;
   }
   set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
+    this.#map.set(key, { value, used: ++this.#clock });
+    if (this.#map.size <= this.#max) return;
+    let oldestKey: string | undefined;
+    let oldest = Infinity;
+    for (const [k, slot] of this.#map) {
+      if (slot.used < oldest) {
+        oldest = slot.used;
+        oldestKey = k;
+      }
     }
+    if (oldestKey !== undefined) this.#map.delete(oldestKey);
   }
 }
 
@@ -151,49 +159,95 @@ function collisionCandidates(quads: QuadTemplate[]): Uint8Array | undefined {
   return flags;
 }
 
-function term(slot: Slot, leaves: readonly string[]): Quad[keyof Quad] {
-  switch (slot.kind) {
-    case 'const':
-      if (slot.termType === 'Literal') {
-        const literal: LiteralTerm = { termType: 'Literal', value: slot.value, datatype: { termType: 'NamedNode', value: slot.datatype } };
-        if (slot.language !== undefined) literal.language = slot.language;
-        return literal;
-      }
-      return { termType: slot.termType, value: slot.value } as Quad[keyof Quad];
-    case 'iri':
-      return { termType: 'NamedNode', value: leaves[slot.leaf]! };
-    case 'literal': {
-      const literal: LiteralTerm = { termType: 'Literal', value: leaves[slot.leaf]!, datatype: { termType: 'NamedNode', value: slot.datatype } };
-      if (slot.language !== undefined) literal.language = slot.language;
-      return literal;
-    }
-  }
+type Term = Quad[keyof Quad];
+
+/**
+ * One position of a quad, ready to be filled: a shared constant term, or a builder for a leaf value.
+ * `code` / `prefix` encode the term for duplicate detection (length-prefixed, so no value can forge one).
+ */
+type Part = { leaf: -1; term: Term; code: string } | { leaf: number; build: (value: string) => Term; prefix: string };
+
+interface CompiledQuad {
+  subject: Part;
+  predicate: Part;
+  object: Part;
+  graph: Part;
+  mayCollide: boolean;
 }
 
-function termKey(t: Quad[keyof Quad]): string {
-  // Length-prefixed so no value can forge a separator.
-  const extra = t.termType === 'Literal' ? `${t.datatype.value.length}:${t.datatype.value}${t.language ?? ''}` : '';
-  return `${t.termType[0]}${t.value.length}:${t.value}${extra}|`;
+function typePrefix(termType: string, datatype?: string, language?: string): string {
+  if (termType !== 'Literal') return `${termType[0]}|`;
+  return `L${datatype!.length}:${datatype}${language === undefined ? '-' : `${language.length}:${language}`}|`;
+}
+
+function compilePart(slot: Slot): Part {
+  if (slot.kind === 'const') {
+    let term: Term;
+    if (slot.termType === 'Literal') {
+      const datatype = Object.freeze({ termType: 'NamedNode' as const, value: slot.datatype });
+      term = slot.language === undefined
+        ? { termType: 'Literal', value: slot.value, datatype }
+        : { termType: 'Literal', value: slot.value, datatype, language: slot.language };
+    } else {
+      term = { termType: slot.termType, value: slot.value } as Term;
+    }
+    // Shared by every quad the template returns: frozen so a caller cannot change the next result.
+    Object.freeze(term);
+    const prefix = slot.termType === 'Literal' ? typePrefix('Literal', slot.datatype, slot.language) : typePrefix(slot.termType);
+    return { leaf: -1, term, code: `${prefix}${slot.value.length}:${slot.value}` };
+  }
+  if (slot.kind === 'iri') {
+    return { leaf: slot.leaf, build: (value) => ({ termType: 'NamedNode', value }), prefix: typePrefix('NamedNode') };
+  }
+  const datatype = Object.freeze({ termType: 'NamedNode' as const, value: slot.datatype });
+  const { language } = slot;
+  return {
+    leaf: slot.leaf,
+    build: language === undefined
+      ? (value) => ({ termType: 'Literal', value, datatype })
+      : (value) => ({ termType: 'Literal', value, datatype, language }),
+    prefix: typePrefix('Literal', slot.datatype, language),
+  };
+}
+
+function compile(quads: QuadTemplate[]): CompiledQuad[] {
+  const mayCollide = collisionCandidates(quads);
+  return quads.map((quad, i) => ({
+    subject: compilePart(quad.subject),
+    predicate: compilePart(quad.predicate),
+    object: compilePart(quad.object),
+    graph: compilePart(quad.graph),
+    mayCollide: mayCollide?.[i] === 1,
+  }));
+}
+
+function fill(part: Part, leaves: readonly string[]): Term {
+  return part.leaf < 0 ? (part as { term: Term }).term : (part as { build: (value: string) => Term }).build(leaves[part.leaf]!);
+}
+
+function code(part: Part, leaves: readonly string[]): string {
+  if (part.leaf < 0) return (part as { code: string }).code;
+  const value = leaves[part.leaf]!;
+  return `${(part as { prefix: string }).prefix}${value.length}:${value}`;
 }
 
 function instantiate(template: Template, leaves: readonly string[]): Quad[] {
   const out: Quad[] = [];
-  const seen = template.mayCollide ? new Set<string>() : undefined;
-  for (let i = 0; i < template.quads.length; i++) {
-    const slots = template.quads[i]!;
-    const quad = {
-      subject: term(slots.subject, leaves),
-      predicate: term(slots.predicate, leaves),
-      object: term(slots.object, leaves),
-      graph: term(slots.graph, leaves),
-    } as Quad;
-    if (seen && template.mayCollide![i] === 1) {
+  let seen: Set<string> | undefined;
+  for (const quad of template.quads) {
+    if (quad.mayCollide) {
       // A dataset is a set: equal values in two leaves can make two template quads one.
-      const key = termKey(quad.subject) + termKey(quad.predicate) + termKey(quad.object) + termKey(quad.graph);
+      const key = code(quad.subject, leaves) + code(quad.predicate, leaves) + code(quad.object, leaves) + code(quad.graph, leaves);
+      seen ??= new Set();
       if (seen.has(key)) continue;
       seen.add(key);
     }
-    out.push(quad);
+    out.push({
+      subject: fill(quad.subject, leaves),
+      predicate: fill(quad.predicate, leaves),
+      object: fill(quad.object, leaves),
+      graph: fill(quad.graph, leaves),
+    } as Quad);
   }
   return out;
 }
@@ -223,6 +277,7 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
   const marker = `urn:x-fast-rdf-${randomUUID()}:`;
   const markerPattern = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(\\d+)`, 'g');
   const counters = { hits: 0, misses: 0, fallbacks: 0 };
+  let nextStructureId = 0;
 
   async function general(document: JsonObject): Promise<Quad[]> {
     return (await jsonld.toRDF(document, { documentLoader, safe: true })) as Quad[];
@@ -298,7 +353,7 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     if (refix.length > 0) return { refix };
 
     const iriLeaves = [...seenAs].filter(([, kind]) => kind === 'iri').map(([leaf]) => leaf);
-    return { quads: slots, iriLeaves, mayCollide: collisionCandidates(slots) };
+    return { quads: compile(slots), iriLeaves };
   }
 
   function fixedFor(entry: StructureEntry, leaves: readonly string[]): Set<number> {
@@ -309,8 +364,8 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     return fixed;
   }
 
-  function keyFor(shape: DocumentShape, fixed: ReadonlySet<number>): string {
-    let key = shape.structure;
+  function keyFor(entry: StructureEntry, shape: DocumentShape, fixed: ReadonlySet<number>): string {
+    let key = String(entry.id);
     for (const leaf of [...fixed].sort((a, b) => a - b)) key += `\u0001${leaf}=${JSON.stringify(shape.leaves[leaf])}`;
     return key;
   }
@@ -335,6 +390,7 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
         return fallback(document);
       }
       entry = {
+        id: nextStructureId++,
         facts,
         fixed: new Set(),
         iriLeaves: new Set(),
@@ -349,7 +405,7 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     let built = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fixed = fixedFor(entry, shape.leaves);
-      const key = keyFor(shape, fixed);
+      const key = keyFor(entry, shape, fixed);
       let template = templates.get(key);
       if (template === undefined) {
         const outcome = await buildTemplate(document, shape, fixed);
