@@ -2,6 +2,7 @@ import { check, isObject, issuerId, asArray } from './check.ts';
 import { matchesIdentity } from './credential/identity.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
 import { createDocumentLoader } from './document-loader.ts';
+import { createRdfTemplateCache } from './fast-rdf/index.ts';
 import type { QuadProducer } from './jsonld.ts';
 import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
 import { createEddsaRdfc2022Provider } from './proofs/data-integrity/eddsa-rdfc-2022.ts';
@@ -21,8 +22,13 @@ export interface EngineOptions {
   /** The one door to the network. Without it the engine is entirely offline. */
   fetcher?: Fetcher;
   clock?: Clock;
-  /** Produces RDF quads faster than jsonld.js (the template cache); must give identical output. */
-  quads?: QuadProducer;
+  /**
+   * Build RDF quads from cached templates per document shape instead of running JSON-LD expansion
+   * for every credential (default true). Output is identical; shapes it cannot vouch for fall back.
+   */
+  fastPath?: boolean;
+  /** Most document shapes the fast path keeps (default 256). */
+  maxShapes?: number;
   /** Tolerated clock difference for validity dates, in seconds (default 300). */
   clockSkewSeconds?: number;
 }
@@ -53,7 +59,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const clock = options.clock ?? (() => new Date());
   const documentLoader = createDocumentLoader({ documents });
   const keys: KeyResolverOptions = { documents, ...(options.fetcher ? { fetcher: options.fetcher } : {}) };
-  const rdfc = createEddsaRdfc2022Provider(options.quads ? { quads: options.quads } : {});
+  const templates = options.fastPath === false ? undefined : createRdfTemplateCache({ documentLoader, maxShapes: options.maxShapes ?? 256 });
+  const quads: QuadProducer | undefined = templates ? async ({ document }) => await templates.toRdf(document as JsonObject) : undefined;
+  const rdfc = createEddsaRdfc2022Provider(quads ? { quads } : {});
   const providers: readonly ProofProvider[] = [
     rdfc,
     ...dataIntegrityProviders.filter((provider) => provider.name !== rdfc.name),

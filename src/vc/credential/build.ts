@@ -272,7 +272,7 @@ export function buildEndorsementCredential(options: BuildEndorsementCredentialOp
   }
   const issuerName = typeof issuer.name === 'string' ? issuer.name : issuer.id;
   const credential: JsonObject = {
-    '@context': contexts(version, false),
+    '@context': contexts(version, false, usesBitstringStatus(options.credentialStatus)),
     id: requireUrl(options.id, 'id'),
     type: ['VerifiableCredential', 'EndorsementCredential'],
     // OB 3.0 §B.1.17: name is required on an EndorsementCredential.

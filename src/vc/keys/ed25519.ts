@@ -113,3 +113,42 @@ export function signerFromMultikey(key: Ed25519Multikey): Signer {
   }
   return createEd25519Signer({ id: key.id, seed });
 }
+
+/**
+ * A bounded cache of imported Ed25519 public keys (least recently used out first). Importing a key
+ * from DER costs several times the verification itself, and a verifier sees the same issuers again
+ * and again.
+ */
+export class PublicKeyCache {
+  readonly #entries = new Map<string, KeyObject>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 1024) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('maxEntries must be a positive whole number.');
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The key object for a raw 32-byte public key, or undefined when it is not a valid key. */
+  get(publicKey: Uint8Array): KeyObject | undefined {
+    const id = Buffer.from(publicKey).toString('base64');
+    const found = this.#entries.get(id);
+    if (found) {
+      this.#entries.delete(id);
+      this.#entries.set(id, found);
+      return found;
+    }
+    let key: KeyObject;
+    try {
+      key = publicKeyObject(publicKey);
+    } catch {
+      return undefined;
+    }
+    this.#entries.set(id, key);
+    if (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    return key;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { CONTEXTS } from '../../contexts/index.ts';
 import { resolveVerificationMethod, type ResolvedKey } from '../../did/resolve-key.ts';
 import { JsonLdProcessingError } from '../../jsonld.ts';
-import { verifyEd25519 } from '../../keys/ed25519.ts';
+import { PublicKeyCache, verifyEd25519 } from '../../keys/ed25519.ts';
 import { multibaseEncode, base58btcDecode } from '../../multibase.ts';
 import type { DocumentLoader, JsonObject } from '../../types.ts';
 import type { IssueProofOptions, ProofProvider, ProofVerification, VerifyProofOptions } from '../provider.ts';
@@ -159,7 +159,7 @@ type Outcome = { ok: true; key: ResolvedKey } | { ok: false; message: string };
  * single bad proof means the document or a proof was altered, and ignoring it would hide that.
  * Proofs of other formats or other purposes are not this check's business. Never throws.
  */
-export async function verifyWithSuite(suite: DataIntegritySuite, options: VerifyProofOptions): Promise<ProofVerification> {
+export async function verifyWithSuite(suite: DataIntegritySuite, options: VerifyProofOptions, keyCache?: PublicKeyCache): Promise<ProofVerification> {
   const format = suite.name;
   try {
     const document = options?.document;
@@ -173,7 +173,7 @@ export async function verifyWithSuite(suite: DataIntegritySuite, options: Verify
     }
     let firstKey: ResolvedKey | undefined;
     for (const proof of purposeProofs) {
-      const outcome = await verifyOneProof(suite, document, proof, options);
+      const outcome = await verifyOneProof(suite, document, proof, options, keyCache);
       if (!outcome.ok) return { verified: false, format, message: outcome.message, ...(firstKey ? { key: firstKey } : {}) };
       firstKey ??= outcome.key;
     }
@@ -190,6 +190,7 @@ async function verifyOneProof(
   document: JsonObject,
   proof: JsonObject,
   options: VerifyProofOptions,
+  keyCache: PublicKeyCache | undefined,
 ): Promise<Outcome> {
   const format = suite.name;
   const { proofValue, ...proofOptions } = proof;
@@ -236,7 +237,8 @@ async function verifyOneProof(
   } catch (error) {
     return { ok: false, message: `The signed document could not be processed: ${describeError(error)}` };
   }
-  if (!verifyEd25519(key.publicKey, verifyData, signature)) {
+  const publicKey = keyCache?.get(key.publicKey) ?? key.publicKey;
+  if (!verifyEd25519(publicKey, verifyData, signature)) {
     return {
       ok: false,
       message: `The signature does not match: the document or its proof was changed after signing, or it was not signed with the key ${key.id}.`,
@@ -266,11 +268,12 @@ function describeError(error: unknown): string {
 
 /** A ProofProvider for one suite (STYLE.md: formats are chosen by capability). */
 export function createSuiteProvider(suite: DataIntegritySuite): ProofProvider {
+  const keyCache = new PublicKeyCache();
   return {
     name: suite.name,
     canIssue: (format: string) => suite.issuable && format === suite.name,
     canVerify: (document: unknown) => isObject(document) && asArray(document.proof).some((proof) => matchesSuite(suite, proof)),
     issue: (options: IssueProofOptions) => issueWithSuite(suite, options),
-    verify: (options: VerifyProofOptions) => verifyWithSuite(suite, options),
+    verify: (options: VerifyProofOptions) => verifyWithSuite(suite, options, keyCache),
   };
 }

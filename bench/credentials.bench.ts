@@ -1,0 +1,105 @@
+/**
+ * Issue and verify throughput of a realistic Open Badges 3.0 credential (EU micro-credential with
+ * alignments, result and a status entry), eddsa-rdfc-2022, per core: microcred beside the reference
+ * library (@digitalbazaar/vc) doing the same work in the same run, plus raw Ed25519 in node:crypto
+ * as the ceiling, and offline bulk signing on every core.
+ *
+ * Run: npm run bench        (about a minute; BENCH_SECONDS=N changes the time per figure)
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { sign, verify, createPublicKey } from 'node:crypto';
+import { createSigningPool } from '../src/cli/bulk/pool.ts';
+import type { AchievementInput } from '../src/vc/credential/build.ts';
+import { generateDidKey } from '../src/vc/did/did-key.ts';
+import { createEngine } from '../src/vc/engine.ts';
+import { privateKeyObject, signerFromMultikey } from '../src/vc/keys/ed25519.ts';
+import { StatusBitstring } from '../src/vc/status/bitstring.ts';
+import { buildStatusListCredential } from '../src/vc/status/status-list-credential.ts';
+import type { JsonObject } from '../src/vc/types.ts';
+import { sampleCredential } from '../test/support/arbitraries.ts';
+import { createReferenceIssuer, referenceVerify } from '../test/support/reference.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const achievement = JSON.parse(readFileSync(new URL('../test/fixtures/achievements/data-science-microcredential.json', import.meta.url), 'utf8')) as AchievementInput;
+const key = generateDidKey(new Uint8Array(32).fill(9));
+const signer = signerFromMultikey(key);
+const now = new Date('2026-03-01T12:00:00Z');
+const POOL = 512;
+const credentials = Array.from({ length: POOL }, (_, n) => sampleCredential({ issuerId: key.controller, n, achievement }));
+
+/** Runs `work(i)` repeatedly for SECONDS and returns operations per second (after a short warm-up). */
+async function rate(label: string, work: (i: number) => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < 20; i++) await work(i);
+  const deadline = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  let count = 0;
+  while (performance.now() < deadline) {
+    for (let k = 0; k < 10; k++) await work(count++);
+  }
+  const perSecond = count / ((performance.now() - start) / 1000);
+  process.stdout.write(`  ${label.padEnd(58)} ${perSecond.toFixed(0).padStart(8)} /s\n`);
+  return perSecond;
+}
+
+const fast = createEngine({ clock: () => now });
+const general = createEngine({ clock: () => now, fastPath: false });
+const reference = await createReferenceIssuer(key);
+
+// Status list the credentials point to, held locally (as `verify --resolve` would).
+const list = new StatusBitstring();
+list.set(12345, 1);
+const statusList = await fast.sign({
+  credential: buildStatusListCredential({ url: 'https://uni.example.eu/status/revocation/1', issuer: key.controller, statusPurpose: 'revocation', list, validFrom: now }),
+  signer,
+});
+const withStatus = createEngine({ clock: () => now, documents: new Map([['https://uni.example.eu/status/revocation/1', statusList]]) });
+
+console.log(`microcred credential benchmark — ${SECONDS}s per figure, one core unless stated, node ${process.version}`);
+console.log('\nByte-identical output (same key, same time):');
+let identical = 0;
+const signedOurs: JsonObject[] = [];
+const signedTheirs: JsonObject[] = [];
+for (let i = 0; i < 100; i++) {
+  const ours = (await fast.sign({ credential: credentials[i]!, signer, now })) as JsonObject;
+  const theirs = await reference.sign(credentials[i]!, now);
+  if (JSON.stringify(ours) === JSON.stringify(theirs)) identical++;
+  signedOurs.push(ours);
+  signedTheirs.push(theirs);
+}
+console.log(`  ${identical} of 100 credentials identical to the reference's${identical === 100 ? '' : '  <-- MISMATCH'}`);
+
+console.log('\nIssue (build the proof and sign):');
+const refIssue = await rate('reference @digitalbazaar/vc, eddsa-rdfc-2022', (i) => reference.sign(credentials[i % POOL]!, now));
+const ourIssueGeneral = await rate('microcred, general path (jsonld.js expansion)', (i) => general.sign({ credential: credentials[i % POOL]!, signer, now }));
+const ourIssue = await rate('microcred, fast path (RDF templates)', (i) => fast.sign({ credential: credentials[i % POOL]!, signer, now }));
+
+console.log('\nVerify (proof):');
+const refVerify = await rate('reference @digitalbazaar/vc, proof only', (i) => referenceVerify(signedTheirs[i % 100]!, { now }));
+const rdfc = fast.providers[0]!;
+const rdfcGeneral = general.providers[0]!;
+const ourVerifyGeneral = await rate('microcred, proof only, general path', (i) => rdfcGeneral.verify({ document: signedOurs[i % 100]!, documentLoader: general.documentLoader, keys: {}, proofPurpose: 'assertionMethod' }));
+const ourVerify = await rate('microcred, proof only, fast path', (i) => rdfc.verify({ document: signedOurs[i % 100]!, documentLoader: fast.documentLoader, keys: {}, proofPurpose: 'assertionMethod' }));
+const ourFull = await rate('microcred, every check (schema, status list, dates…)', (i) => withStatus.verify({ credential: signedOurs[i % 100]!, now }));
+
+console.log('\nCeiling: raw Ed25519 in node:crypto, cached key object:');
+const privateKey = privateKeyObject(new Uint8Array(32).fill(9));
+const publicKey = createPublicKey(privateKey);
+const message = Buffer.alloc(64, 1);
+const signature = sign(null, message, privateKey);
+await rate('node:crypto Ed25519 sign', () => sign(null, message, privateKey));
+await rate('node:crypto Ed25519 verify', () => verify(null, message, publicKey, signature));
+
+console.log(`\nOffline bulk signing on ${availableParallelism()} cores (worker threads, microcred issue --csv):`);
+const pool = createSigningPool({ key, achievement, issuer: { id: key.controller, name: 'Universidad de Ejemplo' }, format: 'eddsa-rdfc-2022', version: '2.0', now: now.toISOString() });
+const total = 4000;
+const bulkStart = performance.now();
+await Promise.all(Array.from({ length: total }, (_, seq) => pool.sign({ seq, row: { recipient: `learner${seq}@example.org`, grade: 'A', creditsEarned: 5 }, id: `urn:uuid:00000000-0000-4000-9000-${String(seq).padStart(12, '0')}` })));
+const bulkRate = total / ((performance.now() - bulkStart) / 1000);
+await pool.close();
+console.log(`  ${`${total} credentials`.padEnd(58)} ${bulkRate.toFixed(0).padStart(8)} /s`);
+
+console.log('\nRatios (microcred fast path ÷ reference, per core; target ≥ 20×):');
+console.log(`  issue  ${(ourIssue / refIssue).toFixed(1)}×   (general path ${(ourIssueGeneral / refIssue).toFixed(1)}×)`);
+console.log(`  verify ${(ourVerify / refVerify).toFixed(1)}×   (general path ${(ourVerifyGeneral / refVerify).toFixed(1)}×; with every check ${(ourFull / refVerify).toFixed(1)}×)`);
