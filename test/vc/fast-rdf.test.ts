@@ -456,6 +456,21 @@ describe('createRdfTemplateCache', () => {
     expect(cache.stats().fallbacks).toBe(1);
   });
 
+  it('serves documents built in code with undefined fields from the template', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const doc = (name: string): JsonObject => ({
+      '@context': [VC_V2],
+      type: ['VerifiableCredential'],
+      issuer: 'https://example.edu/i',
+      name,
+      description: undefined,
+      credentialSubject: { id: 'did:example:a', name: undefined },
+    });
+    await expectSame(cache, doc('one'));
+    await expectSame(cache, doc('two'));
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, fallbacks: 0 });
+  });
+
   it('throws TypeError when misused', () => {
     expect(() => createRdfTemplateCache({} as never)).toThrow(TypeError);
     expect(() => createRdfTemplateCache({ documentLoader, maxShapes: 0 })).toThrow(TypeError);

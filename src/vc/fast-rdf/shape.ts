@@ -63,6 +63,9 @@ function scalar(value: unknown): string {
       return `n${String(value)}`;
     case 'boolean':
       return value ? 't' : 'f';
+    case 'undefined':
+      // Objects built in code often carry `key: undefined`; jsonld drops it, and so does the template.
+      return 'u';
     default:
       if (value === null) return 'z';
       throw new UnsupportedShapeError(`value of type ${typeof value}`);
