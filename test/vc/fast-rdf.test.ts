@@ -409,6 +409,23 @@ describe('createRdfTemplateCache', () => {
     expect('canonical' in merged && merged.canonical.split('\n').filter((line) => line.includes('"Same"')).length).toBe(1);
   });
 
+  it('deduplicates many repeated values in one list-less array, as a dataset does', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const doc = (tags: string[]): JsonObject => ({
+      '@context': [VC_V2, OB_V3],
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      issuer: 'https://example.edu/i',
+      validFrom: '2024-01-01T00:00:00Z',
+      credentialSubject: {
+        type: ['AchievementSubject'],
+        achievement: { id: 'https://example.edu/a/1', type: ['Achievement'], name: 'A', description: 'D', criteria: { narrative: 'N' }, tag: tags },
+      },
+    });
+    await expectSame(cache, doc(Array.from({ length: 2000 }, (_, i) => `tag ${i}`)));
+    await expectSame(cache, doc(Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? 'A' : `t${i % 7}`))));
+    expect(cache.stats().hits).toBe(1);
+  });
+
   it('rejects an undefined term with jsonld safe mode error, before and after the shape is cached', async () => {
     const cache = createRdfTemplateCache({ documentLoader });
     const good: JsonObject = { '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', credentialSubject: { id: 'did:example:a' } };

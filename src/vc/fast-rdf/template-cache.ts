@@ -121,40 +121,45 @@ function isVerbatimIri(value: string, terms: ReadonlySet<string>): boolean {
   return prefix !== '_' && !terms.has(prefix) && !terms.has(value);
 }
 
-function slotTermType(slot: Slot): string {
-  return slot.termType;
-}
-
-function slotsMayMatch(a: Slot, b: Slot): boolean {
-  if (slotTermType(a) !== slotTermType(b)) return false;
-  if (a.termType === 'Literal' && b.termType === 'Literal' && (a.datatype !== b.datatype || a.language !== b.language)) return false;
-  if (a.kind === 'const' && b.kind === 'const') return a.value === b.value;
-  return true;
-}
-
 function hasLeaf(quad: QuadTemplate): boolean {
   return quad.subject.kind !== 'const' || quad.object.kind !== 'const' || quad.graph.kind !== 'const';
 }
 
-function collisionCandidates(quads: QuadTemplate[]): Uint8Array | undefined {
-  let flags: Uint8Array | undefined;
-  for (let a = 0; a < quads.length; a++) {
-    for (let b = a + 1; b < quads.length; b++) {
-      const qa = quads[a]!;
-      const qb = quads[b]!;
-      // Two constant quads never collide because of a value: only leaves make new duplicates.
-      if (!hasLeaf(qa) && !hasLeaf(qb)) continue;
-      if (
-        slotsMayMatch(qa.predicate, qb.predicate) &&
-        slotsMayMatch(qa.subject, qb.subject) &&
-        slotsMayMatch(qa.object, qb.object) &&
-        slotsMayMatch(qa.graph, qb.graph)
-      ) {
-        flags ??= new Uint8Array(quads.length);
-        flags[a] = 1;
-        flags[b] = 1;
-      }
+function flagGroups(groups: Iterable<number[]>, quads: QuadTemplate[], flags: Uint8Array): void {
+  for (const group of groups) {
+    if (group.length > 1 && group.some((i) => hasLeaf(quads[i]!))) for (const i of group) flags[i] = 1;
+  }
+}
+
+/**
+ * Quads that may coincide once leaves carry equal values: same predicate and, unless a subject is a
+ * leaf, same subject. Conservative and linear (a hostile document must not make this quadratic);
+ * `instantiate` then compares the flagged quads by value.
+ */
+function collisionCandidates(quads: QuadTemplate[]): Uint8Array {
+  const flags = new Uint8Array(quads.length);
+  const byPredicate = new Map<string, number[]>();
+  quads.forEach((quad, i) => {
+    const key = quad.predicate.kind === 'const' ? quad.predicate.value : '';
+    const group = byPredicate.get(key);
+    if (group) group.push(i);
+    else byPredicate.set(key, [i]);
+  });
+  for (const group of byPredicate.values()) {
+    if (group.length < 2) continue;
+    if (group.some((i) => quads[i]!.subject.kind !== 'const')) {
+      flagGroups([group], quads, flags);
+      continue;
     }
+    const bySubject = new Map<string, number[]>();
+    for (const i of group) {
+      const subject = quads[i]!.subject;
+      const key = subject.kind === 'const' ? `${subject.termType}|${subject.value}` : '';
+      const sub = bySubject.get(key);
+      if (sub) sub.push(i);
+      else bySubject.set(key, [i]);
+    }
+    flagGroups(bySubject.values(), quads, flags);
   }
   return flags;
 }
@@ -173,6 +178,8 @@ interface CompiledQuad {
   object: Part;
   graph: Part;
   mayCollide: boolean;
+  /** No leaf at all: two such quads are jsonld's own output and are kept as jsonld gave them. */
+  constant: boolean;
 }
 
 function typePrefix(termType: string, datatype?: string, language?: string): string {
@@ -217,7 +224,8 @@ function compile(quads: QuadTemplate[]): CompiledQuad[] {
     predicate: compilePart(quad.predicate),
     object: compilePart(quad.object),
     graph: compilePart(quad.graph),
-    mayCollide: mayCollide?.[i] === 1,
+    mayCollide: mayCollide[i] === 1,
+    constant: !hasLeaf(quad),
   }));
 }
 
@@ -233,14 +241,16 @@ function code(part: Part, leaves: readonly string[]): string {
 
 function instantiate(template: Template, leaves: readonly string[]): Quad[] {
   const out: Quad[] = [];
-  let seen: Set<string> | undefined;
+  // Key → whether the quad first seen with it was constant.
+  let seen: Map<string, boolean> | undefined;
   for (const quad of template.quads) {
     if (quad.mayCollide) {
       // A dataset is a set: equal values in two leaves can make two template quads one.
       const key = code(quad.subject, leaves) + code(quad.predicate, leaves) + code(quad.object, leaves) + code(quad.graph, leaves);
-      seen ??= new Set();
-      if (seen.has(key)) continue;
-      seen.add(key);
+      seen ??= new Map();
+      const earlier = seen.get(key);
+      if (earlier !== undefined && !(earlier && quad.constant)) continue;
+      if (earlier === undefined) seen.set(key, quad.constant);
     }
     out.push({
       subject: fill(quad.subject, leaves),
