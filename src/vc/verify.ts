@@ -102,7 +102,30 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
   return { verified: allPassed(checks), checks, credential };
 }
 
+/** Bounds on what is processed at all: real credentials are far inside them; hostile ones are not. */
+const MAX_INPUT_CHARS = 4 * 1024 * 1024;
+const MAX_DEPTH = 64;
+
+function tooDeep(value: unknown, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((item) => tooDeep(item, depth + 1));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => tooDeep(item, depth + 1));
+  return false;
+}
+
 function parseInput(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const parsed = parseInputUnbounded(value);
+  if (!parsed.ok) return parsed;
+  if (tooDeep(parsed.value)) {
+    return { ok: false, reason: `The credential is nested more than ${MAX_DEPTH} levels deep, more than any real credential; it was not processed.` };
+  }
+  if (typeof parsed.value === 'string' ? parsed.value.length > MAX_INPUT_CHARS : JSON.stringify(parsed.value).length > MAX_INPUT_CHARS) {
+    return { ok: false, reason: `The credential is larger than ${MAX_INPUT_CHARS / 1024 / 1024} MB, more than any real credential; it was not processed.` };
+  }
+  return parsed;
+}
+
+function parseInputUnbounded(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
   if (typeof value === 'string') {
     const text = value.trim();
     if (text.startsWith('{')) {
