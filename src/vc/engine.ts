@@ -3,7 +3,7 @@ import { matchesIdentity } from './credential/identity.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
 import { createDocumentLoader } from './document-loader.ts';
 import { createRdfTemplateCache } from './fast-rdf/index.ts';
-import type { QuadProducer } from './jsonld.ts';
+import { toRdfQuads, type QuadProducer } from './jsonld.ts';
 import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
 import { createEddsaRdfc2022Provider } from './proofs/data-integrity/eddsa-rdfc-2022.ts';
 import type { IssueFormat, ProofProvider } from './proofs/provider.ts';
@@ -59,7 +59,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const clock = options.clock ?? (() => new Date());
   const documentLoader = createDocumentLoader({ documents });
   const keys: KeyResolverOptions = { documents, ...(options.fetcher ? { fetcher: options.fetcher } : {}) };
-  const templates = options.fastPath === false ? undefined : createRdfTemplateCache({ documentLoader, maxShapes: options.maxShapes ?? 256 });
+  // Shapes are admitted on their second document, so one-off shapes (a verifier's hostile input)
+  // cost one plain expansion, as without the cache; errors come from toRdfQuads, typed and worded.
+  const templates = options.fastPath === false
+    ? undefined
+    : createRdfTemplateCache({
+        documentLoader,
+        maxShapes: options.maxShapes ?? 256,
+        admitAfter: 2,
+        general: async (document) => await toRdfQuads({ document, documentLoader }),
+      });
   const quads: QuadProducer | undefined = templates ? async ({ document }) => await templates.toRdf(document as JsonObject) : undefined;
   const rdfc = createEddsaRdfc2022Provider(quads ? { quads } : {});
   const providers: readonly ProofProvider[] = [

@@ -10,21 +10,10 @@ import jsonld from 'jsonld';
 import rdfCanonize from 'rdf-canonize';
 import type { DocumentLoader } from './types.ts';
 
-/** An RDF term as jsonld.js produces it (RDF/JS shape). */
-export interface RdfTerm {
-  termType: 'NamedNode' | 'BlankNode' | 'Literal' | 'DefaultGraph';
-  value: string;
-  datatype?: { termType: 'NamedNode'; value: string };
-  language?: string;
-}
+import type { Quad } from './fast-rdf/quads.ts';
 
-/** One quad of an RDF dataset, as jsonld.js produces it and rdf-canonize reads it. */
-export interface Quad {
-  subject: RdfTerm;
-  predicate: RdfTerm;
-  object: RdfTerm;
-  graph: RdfTerm;
-}
+/** RDF terms and quads as jsonld.js produces them and rdf-canonize reads them. */
+export type { Quad, RdfTerm } from './fast-rdf/quads.ts';
 
 export interface ToQuadsOptions {
   document: unknown;

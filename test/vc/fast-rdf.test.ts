@@ -4,6 +4,7 @@ import jsonld from 'jsonld';
 import rdfCanonize from 'rdf-canonize';
 import { describe, expect, it } from 'vitest';
 import { createDocumentLoader } from '../../src/vc/document-loader.ts';
+import { JSONLD_TO_RDF_OPTIONS } from '../../src/vc/jsonld.ts';
 import { createRdfTemplateCache, type Quad, type RdfTemplateCache } from '../../src/vc/fast-rdf/index.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 
@@ -29,7 +30,7 @@ async function settle(run: () => Promise<unknown>): Promise<Outcome> {
 
 /** Canonical N-Quads (or the error) from the fast path and from jsonld.toRDF; they must be equal. */
 async function compare(cache: RdfTemplateCache, document: JsonObject): Promise<{ fast: Outcome; reference: Outcome }> {
-  const reference = await settle(() => jsonld.toRDF(structuredClone(document), { documentLoader, safe: true }));
+  const reference = await settle(() => jsonld.toRDF(structuredClone(document), JSONLD_TO_RDF_OPTIONS(documentLoader)));
   const fast = await settle(() => cache.toRdf(document));
   return { fast, reference };
 }
@@ -303,12 +304,12 @@ describe('createRdfTemplateCache', () => {
     const cache = createRdfTemplateCache({ documentLoader });
     await fc.assert(
       fc.asyncProperty(fixedShapeCredential, async (credential) => {
-        const reference = await settle(() => jsonld.toRDF(structuredClone(credential), { documentLoader, safe: true }));
+        const reference = await settle(() => jsonld.toRDF(structuredClone(credential), JSONLD_TO_RDF_OPTIONS(documentLoader)));
         const fast = await settle(() => cache.toRdf(credential));
         expect(fast).toEqual(reference);
         if ('canonical' in reference) {
           // Beyond canonical equality: the very same quads, blank node labels included.
-          const expected = (await jsonld.toRDF(structuredClone(credential), { documentLoader, safe: true })) as Quad[];
+          const expected = (await jsonld.toRDF(structuredClone(credential), JSONLD_TO_RDF_OPTIONS(documentLoader))) as Quad[];
           expect(sortedQuads(await cache.toRdf(credential))).toEqual([...new Set(sortedQuads(expected))]);
         }
       }),
@@ -488,8 +489,32 @@ describe('createRdfTemplateCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, fallbacks: 0 });
   });
 
+  it('admits a shape only from its n-th document, so one-off shapes cost no template', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2 });
+    const doc = (name: string, extra: JsonObject = {}): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', name, ...extra });
+    await expectSame(cache, doc('first'));
+    expect(cache.stats()).toEqual({ hits: 0, misses: 0, fallbacks: 1, shapes: 0 });
+    await expectSame(cache, doc('second'));
+    expect(cache.stats()).toMatchObject({ misses: 1, shapes: 1 });
+    await expectSame(cache, doc('third'));
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
+    for (let i = 0; i < 20; i++) await expectSame(cache, doc('one-off', { [`https://example.edu/p${i}`]: 'x' }));
+    expect(cache.stats()).toMatchObject({ shapes: 1, fallbacks: 21 });
+  });
+
+  it('uses the general algorithm it is given, and its errors', async () => {
+    class Marked extends Error {}
+    const general = async (document: JsonObject) => {
+      if (document.name === 'fail') throw new Marked('from the general algorithm');
+      return (await jsonld.toRDF(document, JSONLD_TO_RDF_OPTIONS(documentLoader))) as Quad[];
+    };
+    const cache = createRdfTemplateCache({ documentLoader, general });
+    await expect(cache.toRdf({ '@context': [VC_V2], type: ['VerifiableCredential'], name: 'fail', nope: 1 })).rejects.toThrow(Marked);
+  });
+
   it('throws TypeError when misused', () => {
     expect(() => createRdfTemplateCache({} as never)).toThrow(TypeError);
     expect(() => createRdfTemplateCache({ documentLoader, maxShapes: 0 })).toThrow(TypeError);
+    expect(() => createRdfTemplateCache({ documentLoader, admitAfter: 0 })).toThrow(TypeError);
   });
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { buildAchievementCredential, buildEndorsementCredential } from '../../src/vc/credential/build.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { createEngine } from '../../src/vc/engine.ts';
+import { JsonLdSafeModeError } from '../../src/vc/jsonld.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry } from '../../src/vc/status/status-list-credential.ts';
@@ -185,6 +186,28 @@ describe('status', () => {
     const engine = createEngine({ clock: () => now, documents: new Map([[LIST_URL, forged]]) });
     const credential = await engine.sign({ credential: unsigned({ status: buildStatusListEntry({ listUrl: LIST_URL, index: 77, statusPurpose: 'revocation' }) }), signer, now });
     expect(outcome(await engine.verify({ credential }), 'status')).toBe('failed');
+  });
+});
+
+describe('safe mode through the engine’s fast path', () => {
+  it('refuses to sign a credential with an undefined term, naming it, however often the shape is seen', async () => {
+    const engine = createEngine({ clock: () => now });
+    for (let i = 0; i < 3; i++) {
+      const credential = { ...unsigned(), favouriteColour: `blue ${i}` };
+      const error = await engine.sign({ credential, signer, now }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(JsonLdSafeModeError);
+      expect((error as JsonLdSafeModeError).terms).toContain('favouriteColour');
+    }
+  });
+
+  it('fails verification of a signed credential that gained an undefined term, naming it', async () => {
+    const engine = createEngine({ clock: () => now });
+    for (let i = 0; i < 3; i++) {
+      const signed = (await engine.sign({ credential: unsigned(), signer, now })) as JsonObject;
+      const result = await engine.verify({ credential: { ...signed, favouriteColour: 'blue' } });
+      expect(outcome(result, 'proof')).toBe('failed');
+      expect(message(result, 'proof')).toContain('favouriteColour');
+    }
   });
 });
 

@@ -34,8 +34,8 @@ export interface Quad {
   graph: NamedNodeTerm | BlankNodeTerm | DefaultGraphTerm;
 }
 
-// Copied verbatim from jsonld.js lib/url.js: the fast path must call "absolute" exactly what the
-// general algorithm does, or a value it keeps would be dropped (or rejected in safe mode) by jsonld.
+// The same test for "absolute" as jsonld.js applies (its lib/url.js): the fast path must call absolute
+// exactly what the general algorithm does, or a value it keeps would be dropped (or rejected in safe mode).
 const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/;
 
 /** True when jsonld.js treats the string as an absolute IRI (or a blank node label). */

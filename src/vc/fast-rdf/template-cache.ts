@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jsonld from 'jsonld';
+import { JSONLD_TO_RDF_OPTIONS } from '../jsonld.ts';
 import type { DocumentLoader, JsonObject } from '../types.ts';
 import { collectContextFacts, type ContextFacts } from './context-terms.ts';
 import { isAbsoluteIri, type Quad } from './quads.ts';
@@ -10,6 +11,17 @@ export interface RdfTemplateCacheOptions {
   documentLoader: DocumentLoader;
   /** How many document shapes (and how many templates) are kept, least recently used out first. */
   maxShapes?: number;
+  /**
+   * A shape gets a template only from its n-th document on (default 1). A verifier facing documents
+   * of many one-off shapes (hostile or not) pays no template cost for them: with 2, a shape seen once
+   * costs one plain expansion, exactly as without the cache.
+   */
+  admitAfter?: number;
+  /**
+   * The general algorithm, used for templates and fallbacks (default: jsonld.toRDF with the options
+   * of src/vc/jsonld.ts). Passing `toRdfQuads` there gives its typed errors.
+   */
+  general?: (document: JsonObject) => Promise<Quad[]>;
 }
 
 export interface RdfTemplateCacheStats {
@@ -277,10 +289,14 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
   if (typeof options?.documentLoader !== 'function') {
     throw new TypeError('createRdfTemplateCache needs a documentLoader function.');
   }
-  const { documentLoader, maxShapes = 256 } = options;
+  const { documentLoader, maxShapes = 256, admitAfter = 1 } = options;
   if (!Number.isInteger(maxShapes) || maxShapes < 1) {
     throw new TypeError('maxShapes must be a positive whole number.');
   }
+  if (!Number.isInteger(admitAfter) || admitAfter < 1) {
+    throw new TypeError('admitAfter must be a positive whole number.');
+  }
+  const sightings = new Lru<number>(maxShapes * 4);
   const structures = new Lru<StructureEntry>(maxShapes);
   const templates = new Lru<Template>(maxShapes);
   // The nonce keeps placeholders from colliding with any real value (and from being guessed).
@@ -289,9 +305,9 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
   const counters = { hits: 0, misses: 0, fallbacks: 0 };
   let nextStructureId = 0;
 
-  async function general(document: JsonObject): Promise<Quad[]> {
-    return (await jsonld.toRDF(document, { documentLoader, safe: true })) as Quad[];
-  }
+  const general = options.general ?? (async (document: JsonObject): Promise<Quad[]> => {
+    return (await jsonld.toRDF(document, JSONLD_TO_RDF_OPTIONS(documentLoader))) as Quad[];
+  });
 
   async function fallback(document: JsonObject): Promise<Quad[]> {
     counters.fallbacks++;
@@ -391,6 +407,13 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     }
 
     let entry = structures.get(shape.structure);
+    if (entry === undefined && admitAfter > 1) {
+      const seen = (sightings.get(shape.structure) ?? 0) + 1;
+      if (seen < admitAfter) {
+        sightings.set(shape.structure, seen);
+        return fallback(document);
+      }
+    }
     if (entry === undefined) {
       let facts: ContextFacts;
       try {
