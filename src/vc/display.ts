@@ -3,6 +3,7 @@
  * assertions. Reading is defensive: OB 3.0 values may be strings, objects, arrays or language maps,
  * and anything not modelled is kept in `extensions` so nothing is lost.
  */
+import { EU_EXTENSION_PROPERTIES } from '../domain/eu-elements.ts';
 import type { JsonObject } from './types.ts';
 
 export type DisplayStandard = 'Open Badges 3.0' | 'Open Badges 2.0' | 'CLR 2.0' | 'Verifiable Credential';
@@ -227,29 +228,8 @@ function criteriaOf(value: unknown): DisplayAchievement['criteria'] {
   return Object.keys(criteria).length > 0 ? criteria : undefined;
 }
 
-/** Keys the EU micro-credential extension may use (DESIGN.md: Council Recommendation 2022/C 243/02, Annex I). */
-const EU_KEYS = new Set([
-  'ects',
-  'eqfLevel',
-  'nqfLevel',
-  'assessment',
-  'assessmentType',
-  'participationForm',
-  'modeOfLearning',
-  'qualityAssurance',
-  'prerequisites',
-  'supervision',
-  'identityVerification',
-  'stackability',
-  'integration',
-  'learningOutcomes',
-  'workload',
-  'volumeOfLearning',
-  'furtherInformation',
-  'awardingBody',
-  'issuerCountry',
-  'country',
-]);
+/** The EU micro-credential extension's properties (src/domain/eu-elements.ts, docs/eu-elements.md). */
+const EU_KEYS: ReadonlySet<string> = new Set(EU_EXTENSION_PROPERTIES);
 
 /** Achievement properties shown by this model (or too bulky to copy: endorsements stay on the credential). */
 const MODELLED_ACHIEVEMENT_KEYS = new Set([

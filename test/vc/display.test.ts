@@ -81,18 +81,20 @@ describe('toDisplay: Open Badges 3.0', () => {
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       issuer: { id: 'https://uni.example', name: 'Uni' },
       credentialSubject: {
-        assessment: { type: 'Exam' },
         achievement: {
           name: 'Data literacy',
-          ects: 5,
+          creditsAvailable: 5,
+          learningOutcome: ['Reads charts critically.'],
+          assessmentType: ['online-exam'],
           participationForm: 'online',
-          qualityAssurance: 'Accredited by the national agency',
+          qualityAssurance: ['accredited-institution'],
           vendorSpecific: { a: 1 },
           alignment: [{ targetName: 'EQF level 6', targetFramework: 'European Qualifications Framework', targetCode: '6', targetUrl: 'http://data.europa.eu/snb/eqf/6' }],
         },
       },
     });
-    expect(view.achievement?.eu).toEqual({ ects: 5, participationForm: 'online', qualityAssurance: 'Accredited by the national agency', assessment: { type: 'Exam' } });
+    expect(view.achievement?.eu).toEqual({ learningOutcome: ['Reads charts critically.'], assessmentType: ['online-exam'], participationForm: 'online', qualityAssurance: ['accredited-institution'] });
+    expect(view.achievement?.creditsAvailable).toBe(5);
     expect(view.achievement?.extensions).toEqual({ vendorSpecific: { a: 1 } });
     expect(view.achievement?.level).toBe('6');
   });

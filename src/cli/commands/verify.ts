@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGuardedFetcher } from '../../net/guarded-fetcher.ts';
 import { detectAndExtract } from '../../vc/baking/index.ts';
-import { isObject } from '../../vc/check.ts';
+import { toDisplay } from '../../vc/display.ts';
 import { createEngine } from '../../vc/engine.ts';
 import { verifyOb2 } from '../../vc/ob2/verify.ts';
 import type { Check, Fetcher, JsonObject, VerificationResult } from '../../vc/types.ts';
@@ -133,43 +133,49 @@ function fetcherOver(bytes: ReadonlyMap<string, Uint8Array>, network: Fetcher | 
 
 const MARK: Record<Check['outcome'], string> = { passed: '✔', failed: '✖', warning: '!', skipped: '–' };
 
-/** The human report: one sentence, what the credential is, then each check. */
+/** The human report: one sentence, what the credential is and is worth, then each check. */
 export function formatReport(result: VerificationResult & { standard?: string }): string {
-  const credential = result.credential;
   const lines: string[] = [];
   const failed = result.checks.find((entry) => entry.outcome === 'failed');
   const warnings = result.checks.filter((entry) => entry.outcome === 'warning');
   if (result.verified) {
-    lines.push(warnings.length > 0 ? `VERIFIED, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}.` : 'VERIFIED: this credential is authentic and valid.');
+    lines.push(warnings.length > 0 ? `VERIFIED, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings[0]!.message}` : 'VERIFIED: this credential is authentic and valid.');
   } else {
     lines.push(`NOT VERIFIED: ${failed ? failed.message : 'a check failed.'}`);
   }
-  if (credential) {
-    const subject = ([] as unknown[]).concat(credential.credentialSubject ?? [])[0];
-    const achievement = isObject(subject) && isObject(subject.achievement) ? subject.achievement : undefined;
-    const badge = isObject(credential.badge) ? credential.badge : undefined;
-    const name = text(achievement?.name) ?? text(badge?.name) ?? text(credential.name);
-    const issuer = isObject(credential.issuer) ? credential.issuer : isObject(badge?.issuer) ? badge.issuer : undefined;
-    if (result.standard) lines.push(`  Standard:    ${result.standard}`);
-    if (name) lines.push(`  Achievement: ${name}`);
-    const issuerName = text(issuer?.name);
-    const issuerId = typeof credential.issuer === 'string' ? credential.issuer : text(issuer?.id);
-    if (issuerName || issuerId) lines.push(`  Issuer:      ${[issuerName, issuerId ? `(${issuerId})` : undefined].filter(Boolean).join(' ')}`);
-    const issued = text(credential.validFrom) ?? text(credential.issuanceDate) ?? text(credential.issuedOn);
-    if (issued) lines.push(`  Issued:      ${issued}`);
-    if (achievement && typeof achievement.creditsAvailable === 'number') lines.push(`  Credits:     ${achievement.creditsAvailable} ECTS`);
-  }
+  if (result.credential) lines.push(...describe(result.credential, result.standard));
   lines.push('', 'Checks:');
   const width = Math.max(...result.checks.map((entry) => entry.check.length));
   for (const entry of result.checks) lines.push(`  ${MARK[entry.outcome]} ${entry.check.padEnd(width)}  ${entry.message}`);
   return lines.join('\n');
 }
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (isObject(value)) {
-    const first = Object.values(value).find((entry) => typeof entry === 'string');
-    return first as string | undefined;
+/** What the credential says, through the display model shared by OB 3.0, CLR and OB 2.0. */
+function describe(credential: JsonObject, standard: string | undefined): string[] {
+  let view;
+  try {
+    view = toDisplay(credential, standard === 'Open Badges 2.0' ? { version: 'ob2' } : {});
+  } catch {
+    return [];
   }
-  return undefined;
+  const rows: [string, string | undefined][] = [
+    ['Standard', standard ?? view.standard],
+    ['Achievement', view.achievement?.name ?? view.name],
+    ['Issuer', [view.issuer.name, view.issuer.id ? `(${view.issuer.id})` : undefined].filter(Boolean).join(' ') || undefined],
+    ['Recipient', view.recipient.name ?? view.recipient.id ?? (view.recipient.identityHashed ? `a hashed ${view.recipient.identityType === 'emailAddress' ? 'e-mail address' : (view.recipient.identityType ?? 'identity')} (check one with --recipient)` : view.recipient.identity)],
+    ['Issued', view.validFrom ?? view.issuedOn],
+    ['Expires', view.validUntil],
+    ['Credits', view.achievement?.creditsAvailable !== undefined ? `${view.achievement.creditsAvailable} ECTS${view.result.creditsEarned !== undefined ? ` (${view.result.creditsEarned} earned)` : ''}` : undefined],
+    ['Level', view.achievement?.level ? `EQF ${view.achievement.level}` : undefined],
+    ['Grade', view.result.grade],
+  ];
+  const lines = rows.filter(([, value]) => value).map(([label, value]) => `  ${`${label}:`.padEnd(13)}${value}`);
+  const outcomes = view.achievement?.eu?.learningOutcome;
+  if (Array.isArray(outcomes) && outcomes.length > 0) {
+    lines.push('  Learning outcomes:');
+    for (const outcome of outcomes.slice(0, 8)) if (typeof outcome === 'string') lines.push(`    - ${outcome}`);
+  }
+  const skills = (view.achievement?.alignments ?? []).filter((alignment) => !/qualifications framework/i.test(alignment.targetFramework ?? ''));
+  if (skills.length > 0) lines.push(`  Skills:      ${skills.slice(0, 8).map((skill) => skill.targetName).join('; ')}`);
+  return lines;
 }
