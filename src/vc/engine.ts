@@ -8,6 +8,7 @@ import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
 import { createEddsaRdfc2022Provider } from './proofs/data-integrity/eddsa-rdfc-2022.ts';
 import type { IssueFormat, ProofProvider } from './proofs/provider.ts';
 import { vcJwtProvider } from './proofs/vc-jwt.ts';
+import { embeddedCredentials, verifyPresentationProof } from './presentation.ts';
 import { checkCredentialStatus } from './status/check-status.ts';
 import { checkStructure, checkSubjectIdentity } from './structure.ts';
 import type { Clock, DocumentLoader, Fetcher, JsonObject, Signer, VerificationResult } from './types.ts';
@@ -40,7 +41,21 @@ export interface Engine {
   sign(options: { credential: JsonObject; signer: Signer; format?: IssueFormat; now?: Date }): Promise<JsonObject | string>;
   /** Verifies a credential (object, JSON text or VC-JWT) and reports each check. Never throws. */
   verify(options: { credential: unknown; recipient?: RecipientClaim; now?: Date }): Promise<VerificationResult>;
+  /**
+   * Verifies a signed presentation for this verifier's challenge (and domain), then every credential
+   * in it. Never throws on bad input.
+   */
+  verifyPresentation(options: { presentation: unknown; challenge: string; domain?: string; now?: Date }): Promise<PresentationVerificationResult>;
 }
+
+export interface PresentationVerificationResult extends VerificationResult {
+  presentation?: JsonObject;
+  /** One full verification per credential in the presentation, in order. */
+  credentials: VerificationResult[];
+}
+
+/** Most credentials verified from one presentation (each is a full verification). */
+const MAX_PRESENTED_CREDENTIALS = 256;
 
 const MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
 
@@ -114,25 +129,52 @@ export function createEngine(options: EngineOptions = {}): Engine {
     recipient: (credential, recipient) => recipientCheck(credential, recipient),
   };
 
+  const verify: Engine['verify'] = async ({ credential, recipient, now }) =>
+    await verifyCredential({
+      credential,
+      providers,
+      checkers,
+      documentLoader,
+      keys,
+      now: now ?? clock(),
+      ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
+      ...(recipient ? { recipient } : {}),
+    });
+
   return {
     providers,
     documentLoader,
+    verify,
+    async verifyPresentation({ presentation, challenge, domain, now }) {
+      if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('The challenge this verifier issued is required.');
+      const proof = await verifyPresentationProof({ presentation, documentLoader, keys, challenge, ...(domain !== undefined ? { domain } : {}) });
+      const checks = [check('presentation-proof', proof.verified ? 'passed' : 'failed', proof.message)];
+      const embedded = embeddedCredentials(presentation);
+      const credentials: VerificationResult[] = [];
+      if (embedded.length > MAX_PRESENTED_CREDENTIALS) {
+        checks.push(check('credentials', 'failed', `The presentation holds ${embedded.length} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are verified.`));
+      } else {
+        for (const credential of embedded) credentials.push(await verify({ credential, ...(now ? { now } : {}) }));
+        const bad = credentials.filter((result) => !result.verified).length;
+        checks.push(
+          embedded.length === 0
+            ? check('credentials', 'warning', 'The presentation holds no credentials.')
+            : bad === 0
+              ? check('credentials', 'passed', embedded.length === 1 ? 'The credential in the presentation verified.' : `All ${embedded.length} credentials in the presentation verified.`)
+              : check('credentials', 'failed', `${bad} of ${embedded.length} credentials in the presentation did not verify.`),
+        );
+      }
+      return {
+        verified: checks.every((entry) => entry.outcome !== 'failed'),
+        checks,
+        credentials,
+        ...(isObject(presentation) ? { presentation } : {}),
+      };
+    },
     async sign({ credential, signer, format = 'eddsa-rdfc-2022', now }) {
       const provider = providers.find((candidate) => candidate.canIssue(format));
       if (!provider) throw new TypeError(`Unknown proof format ${JSON.stringify(format)}.`);
       return await provider.issue({ document: credential, signer, documentLoader, now: now ?? clock() });
-    },
-    async verify({ credential, recipient, now }) {
-      return await verifyCredential({
-        credential,
-        providers,
-        checkers,
-        documentLoader,
-        keys,
-        now: now ?? clock(),
-        ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
-        ...(recipient ? { recipient } : {}),
-      });
     },
   };
 }

@@ -144,6 +144,28 @@ describe('microcred verify: status lists and offline verification', () => {
   });
 });
 
+describe('microcred present and verify of presentations', () => {
+  it('signs a presentation for a challenge and domain; only the same challenge and domain verify it', async () => {
+    await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'dan@example.org', '--out', 'dan.json'], { cwd: dir });
+    await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'dan@example.org', '--format', 'jwt', '--out', 'dan.jwt'], { cwd: dir });
+    const presented = await run(['present', '--key', 'key.json', '--challenge', 'c-123', '--domain', 'admissions.example', 'dan.json', 'dan.jwt', '--out', 'vp.json'], { cwd: dir });
+    expect(presented.code, presented.stderr).toBe(0);
+    const ok = await run(['verify', 'vp.json', '--challenge', 'c-123', '--domain', 'admissions.example', '--json'], { cwd: dir });
+    expect(ok.code, ok.stdout).toBe(0);
+    const result = JSON.parse(ok.stdout);
+    expect(result.credentials).toHaveLength(2);
+    expect(result.credentials.every((c: { verified: boolean }) => c.verified)).toBe(true);
+    expect((await run(['verify', 'vp.json', '--challenge', 'c-124', '--domain', 'admissions.example'], { cwd: dir })).code).toBe(1);
+    expect((await run(['verify', 'vp.json', '--challenge', 'c-123', '--domain', 'evil.example'], { cwd: dir })).code).toBe(1);
+    expect((await run(['verify', 'vp.json'], { cwd: dir })).stderr).toMatch(/--challenge/);
+
+    const vp = JSON.parse(await readFile(join(dir, 'vp.json'), 'utf8'));
+    vp.verifiableCredential[0].name = 'Changed';
+    await writeFile(join(dir, 'vp-tampered.json'), JSON.stringify(vp));
+    expect((await run(['verify', 'vp-tampered.json', '--challenge', 'c-123', '--domain', 'admissions.example'], { cwd: dir })).code).toBe(1);
+  });
+});
+
 describe('microcred bake and unbake', () => {
   it('bakes into PNG and SVG; the baked images verify and unbake to the same credential', async () => {
     await writeFile(join(dir, 'badge.png'), drawBadgePng());

@@ -9,6 +9,7 @@ import { buildAchievementCredential, buildEndorsementCredential } from '../../sr
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { createEngine } from '../../src/vc/engine.ts';
 import { JsonLdSafeModeError } from '../../src/vc/jsonld.ts';
+import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry } from '../../src/vc/status/status-list-credential.ts';
@@ -186,6 +187,35 @@ describe('status', () => {
     const engine = createEngine({ clock: () => now, documents: new Map([[LIST_URL, forged]]) });
     const credential = await engine.sign({ credential: unsigned({ status: buildStatusListEntry({ listUrl: LIST_URL, index: 77, statusPurpose: 'revocation' }) }), signer, now });
     expect(outcome(await engine.verify({ credential }), 'status')).toBe('failed');
+  });
+});
+
+describe('presentations', () => {
+  const holderKey = generateDidKey(new Uint8Array(32).fill(5));
+  const holder = signerFromMultikey(holderKey);
+
+  it('verifies the holder’s proof and then each credential; a bad credential fails the presentation', async () => {
+    const list = new StatusBitstring();
+    list.set(9, 1);
+    const engine = createEngine({ clock: () => now });
+    const statusList = await engine.sign({ credential: buildStatusListCredential({ url: LIST_URL, issuer: issuerKey.controller, statusPurpose: 'revocation', list, validFrom: now }), signer, now });
+    const verifier = createEngine({ clock: () => now, documents: new Map([[LIST_URL, statusList]]) });
+    const good = await engine.sign({ credential: unsigned(), signer, now });
+    const revoked = await engine.sign({ credential: unsigned({ status: buildStatusListEntry({ listUrl: LIST_URL, index: 9, statusPurpose: 'revocation' }) }), signer, now });
+    const present = async (credentials: (JsonObject | string)[]) =>
+      await signPresentation({ presentation: createPresentation({ credentials, holder: holderKey.controller }), signer: holder, documentLoader: engine.documentLoader, now, challenge: 'n-1', domain: 'verifier.example' });
+
+    const fine = await verifier.verifyPresentation({ presentation: await present([good]), challenge: 'n-1', domain: 'verifier.example' });
+    expect(fine.verified).toBe(true);
+    expect(fine.checks.map((c) => c.outcome)).toEqual(['passed', 'passed']);
+
+    const withRevoked = await verifier.verifyPresentation({ presentation: await present([good, revoked]), challenge: 'n-1', domain: 'verifier.example' });
+    expect(withRevoked.checks.map((c) => c.outcome)).toEqual(['passed', 'failed']);
+    expect(withRevoked.credentials[1]!.verified).toBe(false);
+
+    const replayed = await verifier.verifyPresentation({ presentation: await present([good]), challenge: 'n-2', domain: 'verifier.example' });
+    expect(replayed.verified).toBe(false);
+    expect(await verifier.verifyPresentation({ presentation: 'garbage', challenge: 'n-1' })).toMatchObject({ verified: false });
   });
 });
 

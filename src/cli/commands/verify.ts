@@ -26,6 +26,8 @@ Options:
   --offline                  never use the network: whatever is not given with --resolve is unavailable
                              (a status list that cannot be read is reported as unknown, not as fine)
   --recipient EMAIL_OR_DID   also check that the credential was issued to this person
+  --challenge TEXT           for a Verifiable Presentation: the challenge you gave the holder (required)
+  --domain TEXT              for a Verifiable Presentation: your domain, when you gave one
   --json                     print the result object {verified, checks, credential}
 
 Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
@@ -33,6 +35,8 @@ Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
     resolve: { type: 'string', multiple: true },
     offline: { type: 'boolean' },
     recipient: { type: 'string' },
+    challenge: { type: 'string' },
+    domain: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io) {
@@ -44,7 +48,12 @@ Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
 
     const bytes = /^https?:\/\//i.test(target) ? await fetchTarget(fetcher, target) : await readInput(io, target);
     const recipient = stringOption(values, 'recipient');
-    const result = await verifyBytes({ bytes, target, documents: documents.parsed, fetcher, network, ...(recipient ? { recipient } : {}) });
+    const challenge = stringOption(values, 'challenge');
+    const domain = stringOption(values, 'domain');
+    const result = await verifyBytes({
+      bytes, target, documents: documents.parsed, fetcher, network,
+      ...(recipient ? { recipient } : {}), ...(challenge ? { challenge } : {}), ...(domain ? { domain } : {}),
+    });
 
     if (values.json) printJson(io, result);
     else print(io, formatReport(result));
@@ -60,8 +69,10 @@ export async function verifyBytes(options: {
   fetcher: Fetcher;
   network?: Fetcher;
   recipient?: string;
+  challenge?: string;
+  domain?: string;
   now?: Date;
-}): Promise<VerificationResult & { standard?: string }> {
+}): Promise<VerificationResult & { standard?: string; credentials?: VerificationResult[] }> {
   const now = options.now ?? new Date();
   const extracted = detectAndExtract(options.bytes);
   if (extracted === undefined) {
@@ -74,6 +85,11 @@ export async function verifyBytes(options: {
     return { verified: result.verified, checks: result.checks, ...(result.document ? { credential: result.document } : result.credential ? { credential: result.credential } : {}), standard: 'Open Badges 2.0' };
   }
   const engine = createEngine({ documents: options.documents, ...(options.network ? { fetcher: options.fetcher } : {}) });
+  if (extracted.kind === 'ob3' && ([] as unknown[]).concat(extracted.credential.type ?? []).includes('VerifiablePresentation')) {
+    if (!options.challenge) throw new UsageError('this is a Verifiable Presentation: give the --challenge you asked the holder to sign (and --domain if you gave one).');
+    const result = await engine.verifyPresentation({ presentation: extracted.credential, challenge: options.challenge, now, ...(options.domain ? { domain: options.domain } : {}) });
+    return { verified: result.verified, checks: result.checks, credentials: result.credentials, standard: 'Verifiable Presentation' };
+  }
   const credential = extracted.kind === 'ob3' ? extracted.credential : extracted.jwt;
   const recipient = options.recipient ? (options.recipient.startsWith('did:') ? { did: options.recipient } : { email: options.recipient }) : undefined;
   const result = await engine.verify({ credential, now, ...(recipient ? { recipient } : {}) });
@@ -134,12 +150,13 @@ function fetcherOver(bytes: ReadonlyMap<string, Uint8Array>, network: Fetcher | 
 const MARK: Record<Check['outcome'], string> = { passed: '✔', failed: '✖', warning: '!', skipped: '–' };
 
 /** The human report: one sentence, what the credential is and is worth, then each check. */
-export function formatReport(result: VerificationResult & { standard?: string }): string {
+export function formatReport(result: VerificationResult & { standard?: string; credentials?: VerificationResult[] }): string {
   const lines: string[] = [];
   const failed = result.checks.find((entry) => entry.outcome === 'failed');
   const warnings = result.checks.filter((entry) => entry.outcome === 'warning');
+  const noun = result.standard === 'Verifiable Presentation' ? 'presentation and the credentials in it are' : 'credential is';
   if (result.verified) {
-    lines.push(warnings.length > 0 ? `VERIFIED, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings[0]!.message}` : 'VERIFIED: this credential is authentic and valid.');
+    lines.push(warnings.length > 0 ? `VERIFIED, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings[0]!.message}` : `VERIFIED: this ${noun} authentic and valid.`);
   } else {
     lines.push(`NOT VERIFIED: ${failed ? failed.message : 'a check failed.'}`);
   }
@@ -147,6 +164,9 @@ export function formatReport(result: VerificationResult & { standard?: string })
   lines.push('', 'Checks:');
   const width = Math.max(...result.checks.map((entry) => entry.check.length));
   for (const entry of result.checks) lines.push(`  ${MARK[entry.outcome]} ${entry.check.padEnd(width)}  ${entry.message}`);
+  for (const [index, inner] of (result.credentials ?? []).entries()) {
+    lines.push('', `Credential ${index + 1} of ${result.credentials!.length}:`, ...formatReport(inner).split('\n').map((line) => `  ${line}`));
+  }
   return lines.join('\n');
 }
 
