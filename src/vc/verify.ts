@@ -82,7 +82,7 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
         : 'The credential is signed in a way this verifier does not support.',
     };
   } else {
-    proof = await provider.verify({ document: input.value, documentLoader: options.documentLoader, keys, proofPurpose: 'assertionMethod' });
+    proof = await provider.verify({ document: input.value, documentLoader: options.documentLoader, keys, proofPurpose: 'assertionMethod', now });
   }
   const credential = isObject(input.value) ? input.value : proof.credential;
   if (!credential) {

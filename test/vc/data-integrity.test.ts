@@ -7,14 +7,17 @@ import { JsonLdContextLoadError, JsonLdSafeModeError } from '../../src/vc/jsonld
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import {
   canonicalizeJcs,
+  createVerifyData,
   dataIntegrityProviders,
   ed25519Signature2020Provider,
   eddsaJcs2022Provider,
   eddsaRdfc2022Provider,
+  eddsaRdfc2022Suite,
   signDataIntegrity,
   verifyDataIntegrity,
   type DataIntegrityCryptosuite,
 } from '../../src/vc/proofs/data-integrity/index.ts';
+import { multibaseEncode } from '../../src/vc/multibase.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 
 const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
@@ -309,5 +312,37 @@ describe('JCS (RFC 8785)', () => {
     expect(() => canonicalizeJcs({ a: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalizeJcs({ a: '\ud800' })).toThrow(TypeError);
     expect(() => canonicalizeJcs({ a: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('proof expiry (VC Data Integrity §2.1)', () => {
+  it('fails a proof past its expires time, and only when the verifier’s clock says so', async () => {
+    const documentLoader = createDocumentLoader();
+    const key = generateDidKey(new Uint8Array(32).fill(11));
+    const signer = signerFromMultikey(key);
+    const credential: JsonObject = {
+      '@context': [CONTEXTS.CREDENTIALS_V2],
+      type: ['VerifiableCredential'],
+      issuer: key.controller,
+      validFrom: '2026-01-01T00:00:00Z',
+      credentialSubject: { id: 'did:example:subject' },
+    };
+    // microcred does not set `expires` when issuing; sign a proof configuration that has one.
+    const proof: JsonObject = {
+      type: 'DataIntegrityProof',
+      created: '2026-01-01T00:00:00Z',
+      expires: '2026-06-01T00:00:00Z',
+      verificationMethod: key.id,
+      cryptosuite: 'eddsa-rdfc-2022',
+      proofPurpose: 'assertionMethod',
+    };
+    const verifyData = await createVerifyData({ suite: eddsaRdfc2022Suite, document: credential, proofConfig: { ...proof, '@context': credential['@context'] }, documentLoader });
+    const document = { ...credential, proof: { ...proof, proofValue: multibaseEncode(await signer.sign(verifyData)) } };
+    const check = (now: string) => eddsaRdfc2022Provider.verify({ document, documentLoader, keys: {}, proofPurpose: 'assertionMethod', now: new Date(now) });
+    const before = await check('2026-05-01T00:00:00Z');
+    expect(before.verified, before.message).toBe(true);
+    const after = await check('2026-07-01T00:00:00Z');
+    expect(after.verified).toBe(false);
+    expect(after.message).toMatch(/expired/);
   });
 });

@@ -26,6 +26,8 @@ export interface VerifyProofOptions {
   proofPurpose: 'assertionMethod' | 'authentication';
   challenge?: string;
   domain?: string;
+  /** The verifier's clock, for a proof's own `expires` (VC Data Integrity §2.1). */
+  now?: Date;
 }
 
 /** What a provider found when checking a proof. Never thrown: bad input is `verified: false`. */

@@ -202,6 +202,12 @@ async function verifyOneProof(
   if (proof.created !== undefined && (typeof proof.created !== 'string' || !DATE_TIME_STAMP.test(proof.created))) {
     return { ok: false, message: `The proof's creation time ${JSON.stringify(proof.created)} is not a valid date and time.` };
   }
+  // VC Data Integrity 1.0 §2.1: a proof past its `expires` is no longer valid.
+  if (proof.expires !== undefined) {
+    const expires = typeof proof.expires === 'string' && DATE_TIME_STAMP.test(proof.expires) ? new Date(proof.expires) : undefined;
+    if (!expires || Number.isNaN(expires.getTime())) return { ok: false, message: `The proof's expiry time ${JSON.stringify(proof.expires)} is not a valid date and time.` };
+    if (options.now && expires.getTime() < options.now.getTime()) return { ok: false, message: `The proof expired on ${expires.toISOString()}.` };
+  }
   const challengeProblem = compareBinding('challenge', proof.challenge, options.challenge, options.proofPurpose);
   if (challengeProblem) return { ok: false, message: challengeProblem };
   const domainProblem = compareBinding('domain', proof.domain, options.domain, options.proofPurpose);
