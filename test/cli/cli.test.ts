@@ -86,6 +86,17 @@ describe('microcred issue and verify', () => {
     expect(result.stderr).toMatch(/creditsAvailable/);
   });
 
+  it('warns when an EU micro-credential lacks the issuer’s country, and records it when given', async () => {
+    const without = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--out', 'eu1.json'], { cwd: dir });
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(/warning: The country of the issuer/);
+    const withCountry = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'pt', '--issuer-name', 'Universidade Exemplo', '--out', 'eu2.json'], { cwd: dir });
+    expect(withCountry.stderr).not.toMatch(/warning/);
+    const credential = JSON.parse(await readFile(join(dir, 'eu2.json'), 'utf8'));
+    expect(credential.issuer).toMatchObject({ name: 'Universidade Exemplo', address: { addressCountryCode: 'PT' } });
+    expect((await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'XX'], { cwd: dir })).code).toBe(2);
+  });
+
   it('reports usage and input errors with exit code 2', async () => {
     expect((await run(['issue', '--achievement', 'achievement.json', '--recipient', 'a@b.org'], { cwd: dir })).code).toBe(2);
     expect((await run(['issue', '--key', 'key.json', '--achievement', 'missing.json', '--recipient', 'a@b.org'], { cwd: dir })).stderr).toMatch(/no such file/);
@@ -163,6 +174,33 @@ describe('microcred present and verify of presentations', () => {
     vp.verifiableCredential[0].name = 'Changed';
     await writeFile(join(dir, 'vp-tampered.json'), JSON.stringify(vp));
     expect((await run(['verify', 'vp-tampered.json', '--challenge', 'c-123', '--domain', 'admissions.example'], { cwd: dir })).code).toBe(1);
+  });
+});
+
+describe('microcred verify: Open Badges 2.0', () => {
+  it('verifies a hosted OB 2.0 assertion offline from saved documents, and reports a changed hosted copy', async () => {
+    const fixtures = new URL('../fixtures/ob2/', import.meta.url);
+    for (const name of ['assertion-hosted', 'badge-class', 'issuer']) await copyFile(new URL(`${name}.json`, fixtures), join(dir, `ob2-${name}.json`));
+    const resolve = [
+      '--resolve', 'https://issuer.example/assertions/1001.json=ob2-assertion-hosted.json',
+      '--resolve', 'https://issuer.example/badges/web-basics.json=ob2-badge-class.json',
+      '--resolve', 'https://issuer.example/issuer.json=ob2-issuer.json',
+    ];
+    const ok = await run(['verify', 'ob2-assertion-hosted.json', '--offline', ...resolve], { cwd: dir });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/Open Badges 2\.0/);
+    const byUrl = await run(['verify', 'https://issuer.example/assertions/1001.json', '--offline', ...resolve, '--json'], { cwd: dir });
+    expect(byUrl.code).toBe(0);
+    expect(JSON.parse(byUrl.stdout).checks.find((c: { check: string }) => c.check === 'hosted').outcome).toBe('passed');
+
+    const local = JSON.parse(await readFile(join(dir, 'ob2-assertion-hosted.json'), 'utf8'));
+    // A copy that claims another recipient than the issuer's hosted assertion is refused…
+    await writeFile(join(dir, 'ob2-changed.json'), JSON.stringify({ ...local, recipient: { type: 'email', hashed: false, identity: 'mallory@example.org' } }));
+    const changed = await run(['verify', 'ob2-changed.json', '--offline', ...resolve], { cwd: dir });
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/recipient/);
+    // …and without the issuer's documents nothing can be verified offline.
+    expect((await run(['verify', 'ob2-assertion-hosted.json', '--offline'], { cwd: dir })).code).toBe(1);
   });
 });
 

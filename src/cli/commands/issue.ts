@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { readCsvObjects } from '../../csv/parse.ts';
-import { validateMicroCredential } from '../../domain/eu-elements.ts';
+import { ISO_3166_ALPHA2, validateMicroCredential, validateMicroCredentialCredential } from '../../domain/eu-elements.ts';
 import { isObject } from '../../vc/check.ts';
-import type { AchievementInput, ProfileInput } from '../../vc/credential/build.ts';
+import { buildAchievementCredential, type AchievementInput, type ProfileInput } from '../../vc/credential/build.ts';
 import { createEngine } from '../../vc/engine.ts';
 import { createAchievementIssuer, parseRecipient, type RecipientRow } from '../../vc/issue.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
@@ -47,6 +47,7 @@ Options:
   --credits N            ECTS credits earned (single issue)
   --issuer-name TEXT     issuer name (default: the key file's "name", the achievement creator's, or "microcred issuer")
   --issuer-url URL       issuer home page
+  --issuer-country CODE  issuer's country, ISO 3166-1 alpha-2 (an EU micro-credential must state it)
   --valid-until DATE     expiry, ISO 8601
   --status-list URL      BitstringStatusListCredential URL the credential is registered in
   --status-index N       index in that list (single issue)
@@ -58,7 +59,7 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
   options: {
     key: { type: 'string' }, achievement: { type: 'string' }, recipient: { type: 'string' }, csv: { type: 'string' },
     out: { type: 'string' }, format: { type: 'string' }, vc: { type: 'string' }, name: { type: 'string' },
-    grade: { type: 'string' }, credits: { type: 'string' }, 'issuer-name': { type: 'string' }, 'issuer-url': { type: 'string' },
+    grade: { type: 'string' }, credits: { type: 'string' }, 'issuer-name': { type: 'string' }, 'issuer-url': { type: 'string' }, 'issuer-country': { type: 'string' },
     'valid-until': { type: 'string' }, 'status-list': { type: 'string' }, 'status-index': { type: 'string' },
     'status-purpose': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
   },
@@ -143,6 +144,19 @@ async function loadSetup(values: OptionValues, io: Io): Promise<WorkerSetup> {
   };
   const issuerUrl = stringOption(values, 'issuer-url');
   if (issuerUrl) issuer.url = issuerUrl;
+  const country = stringOption(values, 'issuer-country');
+  if (country !== undefined) {
+    if (!ISO_3166_ALPHA2.has(country.toUpperCase())) throw new UsageError(`--issuer-country "${country}" is not an ISO 3166-1 alpha-2 country code (e.g. ES, DE, GR).`);
+    issuer.address = { type: ['Address'], addressCountryCode: country.toUpperCase() };
+  }
+  if (achievement.achievementType === 'MicroCredential') {
+    // Annex I elements that belong to the credential rather than the achievement (issuer country,
+    // awarding body): issuing still goes on, but the issuer is told what the credential lacks.
+    const sample = buildAchievementCredential({ achievement: achievement as AchievementInput, issuer, recipient: { did: 'did:example:learner' }, id: 'urn:uuid:00000000-0000-4000-8000-000000000000', validFrom: new Date() });
+    for (const problem of validateMicroCredentialCredential(sample)) {
+      if (!problem.path.startsWith('/credentialSubject')) io.stderr.write(`warning: ${problem.message}${problem.path === '/issuer/address/addressCountryCode' ? ' Use --issuer-country.' : ''}\n`);
+    }
+  }
 
   const validUntilText = stringOption(values, 'valid-until');
   let validUntil: string | undefined;
