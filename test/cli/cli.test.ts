@@ -204,6 +204,30 @@ describe('microcred verify: Open Badges 2.0', () => {
   });
 });
 
+describe('microcred status-list', () => {
+  it('creates a list, suspends and reinstates an entry, and verify follows each change', async () => {
+    const url = 'https://status.example.edu/lists/suspension-1';
+    expect((await run(['status-list', 'create', '--key', 'key.json', '--url', url, '--purpose', 'suspension', '--out', 'susp.json'], { cwd: dir })).code).toBe(0);
+    await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'fay@example.org', '--status-list', url, '--status-purpose', 'suspension', '--status-index', '90001', '--out', 'fay.json'], { cwd: dir });
+    const verify = async () => (await run(['verify', 'fay.json', '--offline', '--resolve', `${url}=susp.json`], { cwd: dir })).code;
+    expect(await verify()).toBe(0);
+    const set = await run(['status-list', 'set', 'susp.json', '--key', 'key.json', '--index', '90001', '--json'], { cwd: dir });
+    expect(JSON.parse(set.stdout)).toMatchObject({ index: 90001, value: 1, previous: 0 });
+    expect((await run(['status-list', 'get', 'susp.json', '--index', '90001'], { cwd: dir })).stdout.trim()).toBe('1');
+    expect(await verify()).toBe(1);
+    await run(['status-list', 'set', 'susp.json', '--key', 'key.json', '--index', '90001', '--value', '0'], { cwd: dir });
+    expect(await verify()).toBe(0);
+  });
+
+  it('refuses another issuer’s key, a bad index and a file that is not a list', async () => {
+    await run(['keys', 'generate', '--out', 'other-key.json'], { cwd: dir });
+    await run(['status-list', 'create', '--key', 'key.json', '--url', 'https://status.example.edu/l2', '--out', 'l2.json'], { cwd: dir });
+    expect((await run(['status-list', 'set', 'l2.json', '--key', 'other-key.json', '--index', '1'], { cwd: dir })).stderr).toMatch(/not by this key/);
+    expect((await run(['status-list', 'set', 'l2.json', '--key', 'key.json', '--index', '131072'], { cwd: dir })).code).toBe(2);
+    expect((await run(['status-list', 'get', 'achievement.json', '--index', '1'], { cwd: dir })).stderr).toMatch(/not a BitstringStatusListCredential/);
+  });
+});
+
 describe('microcred bake and unbake', () => {
   it('bakes into PNG and SVG; the baked images verify and unbake to the same credential', async () => {
     await writeFile(join(dir, 'badge.png'), drawBadgePng());
