@@ -38,6 +38,29 @@ describe('microcred keys generate', () => {
   });
 });
 
+describe('did:web issuers', () => {
+  it('issues with a did:web key; verifies offline with the saved DID document, and says what is missing without it', async () => {
+    const did = 'did:web:uni.example.eu:issuers:7';
+    const generated = await run(['keys', 'generate', '--out', 'web-key.json', '--did', did], { cwd: dir });
+    expect(generated.stdout.trim()).toBe(did);
+    expect((await run(['keys', 'did-document', '--key', 'web-key.json', '--out', 'did.json'], { cwd: dir })).stderr).toMatch(/https:\/\/uni\.example\.eu\/issuers\/7\/did\.json/);
+    const document = JSON.parse(await readFile(join(dir, 'did.json'), 'utf8'));
+    expect(document.id).toBe(did);
+    expect(JSON.stringify(document)).not.toMatch(/secretKey/);
+    await run(['issue', '--key', 'web-key.json', '--achievement', 'achievement.json', '--recipient', 'gil@example.org', '--out', 'web-cred.json'], { cwd: dir });
+
+    const ok = await run(['verify', 'web-cred.json', '--offline', '--resolve', `${did}=did.json`], { cwd: dir });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/DID document of did:web:uni\.example\.eu:issuers:7/);
+    const viaUrl = await run(['verify', 'web-cred.json', '--offline', '--resolve', 'https://uni.example.eu/issuers/7/did.json=did.json'], { cwd: dir });
+    expect(viaUrl.code).toBe(0);
+    const missing = await run(['verify', 'web-cred.json', '--offline'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/--resolve/);
+    expect((await run(['keys', 'generate', '--out', 'x-key.json', '--did', 'did:example:nope'], { cwd: dir })).code).toBe(2);
+  });
+});
+
 describe('microcred issue and verify', () => {
   for (const format of ['di', 'jcs', 'jwt']) {
     it(`issues a ${format} credential that verifies, and a changed copy that does not`, async () => {

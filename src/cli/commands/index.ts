@@ -1,7 +1,7 @@
 import { bake, unbake } from './bake.ts';
 import { demo } from './demo.ts';
 import { issue } from './issue.ts';
-import { keysGenerate } from './keys.ts';
+import { keysDidDocument, keysGenerate } from './keys.ts';
 import { present } from './present.ts';
 import { statusListCreate, statusListGet, statusListSet } from './status-list.ts';
 import { verify } from './verify.ts';
@@ -10,4 +10,4 @@ import type { Command } from './types.ts';
 export type { Command } from './types.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [keysGenerate, issue, verify, present, bake, unbake, statusListCreate, statusListSet, statusListGet, demo];
+export const COMMANDS: readonly Command[] = [keysGenerate, keysDidDocument, issue, verify, present, bake, unbake, statusListCreate, statusListSet, statusListGet, demo];
