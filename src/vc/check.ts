@@ -1,4 +1,5 @@
 import type { Check, CheckOutcome, JsonObject } from './types.ts';
+import { isObject } from './json.ts';
 
 /** Builds one report line. */
 export function check(name: string, outcome: CheckOutcome, message: string, details?: JsonObject): Check {
@@ -10,15 +11,7 @@ export function allPassed(checks: readonly Check[]): boolean {
   return checks.every((entry) => entry.outcome !== 'failed');
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-/** A JSON-LD value that may be one item or an array, as an array. */
-export function asArray<T = unknown>(value: unknown): T[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]) as T[];
-}
 
 /** The id of an issuer given as a URL string or a Profile object. */
 export function issuerId(credential: JsonObject): string | undefined {

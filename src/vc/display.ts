@@ -5,6 +5,7 @@
  */
 import { EU_EXTENSION_PROPERTIES } from '../domain/eu-elements.ts';
 import type { JsonObject } from './types.ts';
+import { isObject } from './json.ts';
 
 export type DisplayStandard = 'Open Badges 3.0' | 'Open Badges 2.0' | 'CLR 2.0' | 'Verifiable Credential';
 
@@ -96,9 +97,6 @@ export interface ToDisplayOptions {
 const MAX_CLR_CREDENTIALS = 1000;
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function list(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];

@@ -1,4 +1,5 @@
-import { check, isObject, issuerId, asArray } from './check.ts';
+import { check, issuerId } from './check.ts';
+import { asArray, isObject } from './json.ts';
 import { matchesIdentity } from './credential/identity.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
 import { createDocumentLoader } from './document-loader.ts';

@@ -1,4 +1,4 @@
-import { isObject } from './check.ts';
+import { isObject } from './json.ts';
 import { buildAchievementCredential, type AchievementInput, type ProfileInput, type ResultInput, type VcVersion } from './credential/build.ts';
 import type { Engine } from './engine.ts';
 import type { IssueFormat } from './proofs/provider.ts';

@@ -1,4 +1,5 @@
-import { allPassed, asArray, check, isObject, issuerId } from './check.ts';
+import { allPassed, check, issuerId } from './check.ts';
+import { asArray, isObject } from './json.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
 import type { ProofProvider, ProofVerification } from './proofs/provider.ts';
 import type { Check, DocumentLoader, JsonObject, VerificationResult } from './types.ts';

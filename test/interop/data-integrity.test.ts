@@ -10,7 +10,7 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import { Ed25519VerificationKey2020 } from '@digitalbazaar/ed25519-verification-key-2020';
 import { describe, expect, it } from 'vitest';
 import { CONTEXTS } from '../../src/vc/contexts/index.ts';
-import { generateDidKey, resolveDidKey } from '../../src/vc/did/did-key.ts';
+import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { createDocumentLoader } from '../../src/vc/document-loader.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import {
@@ -19,27 +19,13 @@ import {
   signDataIntegrity,
 } from '../../src/vc/proofs/data-integrity/index.ts';
 import { createPresentation, signPresentation, verifyPresentationProof } from '../../src/vc/presentation.ts';
-import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
+import { referenceDocumentLoader } from '../support/reference.ts';
 
 const documentLoader = createDocumentLoader();
 const keys = {};
 
-/**
- * Our offline loader, plus did:key documents and their verification methods, which the reference
- * library dereferences through the loader (ours resolves did:key without one).
- */
-const referenceLoader: DocumentLoader = async (url) => {
-  if (url.startsWith('did:key:')) {
-    const [did, fragment] = url.split('#') as [string, string | undefined];
-    const document = resolveDidKey(did);
-    if (!document) throw new Error(`Not an Ed25519 did:key: ${url}`);
-    if (fragment === undefined) return { contextUrl: null, documentUrl: url, document };
-    const method = (document.verificationMethod as JsonObject[]).find((vm) => vm.id === url);
-    if (!method) throw new Error(`No verification method ${url}`);
-    return { contextUrl: null, documentUrl: url, document: { '@context': CONTEXTS.MULTIKEY_V1, ...method } };
-  }
-  return documentLoader(url);
-};
+const referenceLoader = referenceDocumentLoader;
 
 const seed = new Uint8Array(32).fill(42);
 const issuerKey = generateDidKey(seed);

@@ -5,11 +5,12 @@ import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { readCsvObjects } from '../../csv/parse.ts';
 import { ISO_3166_ALPHA2, validateMicroCredential, validateMicroCredentialCredential } from '../../domain/eu-elements.ts';
-import { isObject } from '../../vc/check.ts';
+import { isObject } from '../../vc/json.ts';
 import { buildAchievementCredential, type AchievementInput, type ProfileInput } from '../../vc/credential/build.ts';
-import { createEngine } from '../../vc/engine.ts';
-import { createAchievementIssuer, parseRecipient, type RecipientRow } from '../../vc/issue.ts';
+import { parseRecipient, type RecipientRow } from '../../vc/issue.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
+import type { JsonObject } from '../../vc/types.ts';
+import { createRowSigner } from '../bulk/signing.ts';
 import type { IssueFormat } from '../../vc/proofs/provider.ts';
 import { createSigningPool } from '../bulk/pool.ts';
 import type { SignResponse, WorkerSetup } from '../bulk/protocol.ts';
@@ -79,22 +80,9 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
     if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
     const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
 
-    const issuer = createAchievementIssuer({
-      engine: createEngine(),
-      signer: signerFromMultikey(setup.key),
-      achievement: setup.achievement,
-      issuer: setup.issuer,
-      format: setup.format,
-      version: setup.version,
-      ...(setup.validUntil ? { validUntil: new Date(setup.validUntil) } : {}),
-      ...(setup.statusList ? { statusList: setup.statusList } : {}),
-    });
-    let signed;
-    try {
-      signed = await issuer.issue(row, { id: `urn:uuid:${randomUUID()}`, now: new Date(setup.now), ...(statusListIndex !== undefined ? { statusListIndex } : {}) });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const response = await createRowSigner(setup)({ seq: 0, row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) });
+    if (!response.ok) throw new UsageError(response.error);
+    const signed: JsonObject | string = setup.format === 'vc-jwt' ? response.line : (JSON.parse(response.line) as JsonObject);
     const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
     const out = stringOption(values, 'out');
     if (out) {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isObject } from '../../vc/check.ts';
+import { isObject } from '../../vc/json.ts';
 import { createEngine } from '../../vc/engine.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
 import { decodeStatusList, MIN_STATUS_LIST_ENTRIES, StatusBitstring } from '../../vc/status/bitstring.ts';

@@ -3,6 +3,7 @@ import { CONTEXTS } from '../contexts/index.ts';
 import type { JsonObject } from '../types.ts';
 import { hashEmailIdentity } from './identity.ts';
 import type { IdentityObject } from './identity.ts';
+import { isObject } from '../json.ts';
 
 /** The VC data model version of a built credential. 2.0 is the default; 1.1 only for legacy wallets. */
 export type VcVersion = '2.0' | '1.1';
@@ -76,9 +77,6 @@ export interface BuildEndorsementCredentialOptions {
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\S+$/i;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** XMLSchema dateTime in UTC without milliseconds, e.g. 2026-01-01T00:00:00Z. */
 export function toDateTime(date: Date, what = 'date'): string {

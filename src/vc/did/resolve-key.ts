@@ -2,6 +2,7 @@ import { decodePublicKeyMultibase } from '../keys/ed25519.ts';
 import type { Fetcher, JsonObject } from '../types.ts';
 import { parseDidKey, resolveDidKey } from './did-key.ts';
 import { didWebToUrl } from './did-web.ts';
+import { isObject } from '../json.ts';
 
 /** A public key found for a verification method, and how it was found (for the report). */
 export interface ResolvedKey {
@@ -164,6 +165,3 @@ function absolute(id: unknown, base: string): string | undefined {
   return id.startsWith('#') ? `${base}${id}` : id;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

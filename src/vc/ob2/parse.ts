@@ -4,6 +4,8 @@
  * https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html
  */
 import type { JsonObject } from '../types.ts';
+import { isObject } from '../json.ts';
+export { isObject };
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 
@@ -96,9 +98,6 @@ export interface Ob2Assertion {
 
 export type Ob2ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;

@@ -4,6 +4,7 @@ import { resolveVerificationMethod, type KeyResolverOptions, type ResolvedKey } 
 import { base64urlDecode, base64urlEncode } from '../multibase.ts';
 import type { JsonObject } from '../types.ts';
 import type { IssueProofOptions, ProofProvider, ProofVerification, VerifyProofOptions } from './provider.ts';
+import { asArray, isObject } from '../json.ts';
 
 /** `vc2`: the payload is the credential (VC-JOSE-COSE §3.1.1); `vc1`: the credential sits in a `vc` claim (VC 1.1 §6.3.1). */
 export type JwtForm = 'vc2' | 'vc1';
@@ -396,11 +397,4 @@ function stringOrId(value: unknown): string | undefined {
   return undefined;
 }
 
-function asArray(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

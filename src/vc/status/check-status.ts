@@ -1,5 +1,6 @@
 import type { Check, CheckOutcome, JsonObject } from '../types.ts';
 import { MAX_STATUS_SIZE, decodeStatusList, type StatusBitstring } from './bitstring.ts';
+import { asArray, isObject } from '../json.ts';
 
 /** Reads a status list credential (JSON object, or a JWT string) from its URL. Throws when it cannot. */
 export type StatusListFetcher = (url: string) => Promise<unknown>;
@@ -312,11 +313,4 @@ function firstObject(value: unknown): JsonObject | undefined {
   return asArray(value).find(isObject);
 }
 
-function asArray(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -12,6 +12,8 @@ import { PublicKeyCache, verifyEd25519 } from '../../keys/ed25519.ts';
 import { multibaseEncode, base58btcDecode } from '../../multibase.ts';
 import type { DocumentLoader, JsonObject } from '../../types.ts';
 import type { IssueProofOptions, ProofProvider, ProofVerification, VerifyProofOptions } from '../provider.ts';
+import { isObject, asArray } from '../../json.ts';
+export { isObject, asArray };
 
 export type ProofPurpose = 'assertionMethod' | 'authentication';
 const PURPOSES: readonly string[] = ['assertionMethod', 'authentication'];
@@ -72,15 +74,7 @@ export function xsdDateTime(date: Date): string {
 // XMLSchema dateTimeStamp (VC Data Integrity 1.0 §2.1: `created` "MUST be an [XMLSCHEMA11-2] dateTimeStamp").
 const DATE_TIME_STAMP = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-/** JSON-LD's "one or many": undefined → [], a value → [value], an array as is. */
-export function asArray(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 function includesContext(context: unknown, url: string): boolean {
   return context === url || (Array.isArray(context) && context.includes(url));
