@@ -93,12 +93,17 @@ await rate('node:crypto Ed25519 verify', () => verify(null, message, publicKey, 
 
 console.log(`\nOffline bulk signing on ${availableParallelism()} cores (worker threads, microcred issue --csv):`);
 const pool = createSigningPool({ key, achievement, issuer: { id: key.controller, name: 'Universidad de Ejemplo' }, format: 'eddsa-rdfc-2022', version: '2.0', now: now.toISOString() });
-const total = 4000;
+const signBatch = (from: number, count: number) =>
+  Promise.all(Array.from({ length: count }, (_, k) => pool.sign({ seq: from + k, row: { recipient: `learner${from + k}@example.org`, grade: 'A', creditsEarned: 5 }, id: `urn:uuid:00000000-0000-4000-9000-${String(from + k).padStart(12, '0')}` })));
+const startupStart = performance.now();
+await signBatch(0, 200); // threads start, load the code and warm their caches
+const startup = performance.now() - startupStart;
+const total = Math.round(4000 * SECONDS / 3);
 const bulkStart = performance.now();
-await Promise.all(Array.from({ length: total }, (_, seq) => pool.sign({ seq, row: { recipient: `learner${seq}@example.org`, grade: 'A', creditsEarned: 5 }, id: `urn:uuid:00000000-0000-4000-9000-${String(seq).padStart(12, '0')}` })));
+await signBatch(200, total);
 const bulkRate = total / ((performance.now() - bulkStart) / 1000);
 await pool.close();
-console.log(`  ${`${total} credentials`.padEnd(58)} ${bulkRate.toFixed(0).padStart(8)} /s`);
+console.log(`  ${`${total} credentials, after start-up (${(startup / 1000).toFixed(1)} s for the first 200)`.padEnd(58)} ${bulkRate.toFixed(0).padStart(8)} /s`);
 
 console.log('\nRatios (microcred fast path ÷ reference, per core; target ≥ 20×):');
 console.log(`  issue  ${(ourIssue / refIssue).toFixed(1)}×   (general path ${(ourIssueGeneral / refIssue).toFixed(1)}×)`);
