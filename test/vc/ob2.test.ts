@@ -272,3 +272,73 @@ describe('verifyOb2: bad input', () => {
     await expect(verifyOb2({ input: HOSTED, fetcher: fetcherFrom({}), now: new Date('x') })).rejects.toThrow(TypeError);
   });
 });
+
+describe('verifyOb2: embedded documents and origins (review)', () => {
+  const EVIL_KEY = 'https://evil.example/key.json';
+
+  it('does not trust an embedded issuer profile that names a key of its own: it is read from its id', async () => {
+    // A forger signs with their own key and embeds an issuer that claims the real issuer's id and lists that key.
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    const forgedIssuer = { ...ISSUER, publicKey: EVIL_KEY, revocationList: undefined };
+    const payload = {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'Assertion',
+      id: 'urn:uuid:4a6c8e2a-0000-4000-8000-00000000f0f0',
+      recipient: { type: 'email', hashed: false, identity: 'mallory@example.org' },
+      badge: { ...BADGE, issuer: forgedIssuer },
+      verification: { type: 'signed', creator: EVIL_KEY },
+      issuedOn: '2024-03-01T10:00:00Z',
+    };
+    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256' }).sign(pair.privateKey);
+    const evilKey = { id: EVIL_KEY, type: 'CryptographicKey', owner: ISSUER_ID, publicKeyPem: await exportSPKI(pair.publicKey) };
+    const result = await verifyOb2({ input: jws, fetcher: fetcherFrom({ ...baseDocuments(), [EVIL_KEY]: evilKey }), now: NOW });
+    expect(result.verified).toBe(false);
+    expect(message(result, 'signature')).toMatch(/neither listed by the issuer nor hosted on its domain/);
+  });
+
+  it('does not take the hosting policy from an embedded issuer or badge class', async () => {
+    const elsewhere = 'https://evil.example/assertions/1001.json';
+    const forgedIssuer = { ...ISSUER, verification: { type: 'VerificationObject', allowedOrigins: ['evil.example'] } };
+    const badges: JsonObject[] = [{ ...BADGE, issuer: forgedIssuer }, { ...BADGE, id: 'https://evil.example/badge.json', issuer: forgedIssuer }];
+    for (const badge of badges) {
+      const assertion = { ...HOSTED, id: elsewhere, badge };
+      const result = await verifyOb2({ input: assertion, fetcher: fetcherFrom({ ...baseDocuments(), [elsewhere]: assertion, [String(badge.id)]: badge }), now: NOW });
+      expect(result.verified).toBe(false);
+      expect(message(result, 'hosted')).toMatch(/not on the issuer's domain \(issuer\.example\)/);
+    }
+  });
+
+  it('reads embedded documents from their ids, so a verified badge shows what the issuer publishes', async () => {
+    const embedded = { ...HOSTED, badge: { ...BADGE, name: 'Rocket Science', issuer: { ...ISSUER, name: 'Famous University' } } };
+    const documents = { ...baseDocuments(), [HOSTED.id as string]: embedded };
+    const result = await verifyOb2({ input: embedded, fetcher: fetcherFrom(documents), now: NOW });
+    expect(result.verified).toBe(true);
+    expect(result.badgeClass?.name).toBe('Web Basics');
+    expect(result.issuer?.name).toBe('Example Academy');
+    expect(result.document).toMatchObject({ badge: { name: 'Web Basics', issuer: { name: 'Example Academy' } } });
+    // An embedded badge class without a web address cannot be read again, and is shown as given.
+    const local = { ...HOSTED, badge: { ...BADGE, id: 'urn:uuid:5d1f0000-0000-4000-8000-000000000001' } };
+    const localResult = await verifyOb2({ input: local, fetcher: fetcherFrom({ ...baseDocuments(), [HOSTED.id as string]: local }), now: NOW });
+    expect(localResult.verified).toBe(true);
+    expect(localResult.badgeClass?.name).toBe('Web Basics');
+  });
+
+  it('treats another port, or user credentials in the address, as another origin', async () => {
+    for (const id of ['https://issuer.example:8443/assertions/1001.json', 'https://mallory@issuer.example/assertions/1001.json']) {
+      const moved = { ...HOSTED, id };
+      const result = await verifyOb2({ input: moved, fetcher: fetcherFrom({ ...baseDocuments(), [id]: moved }), now: NOW });
+      expect(result.verified).toBe(false);
+      expect(outcome(result, 'hosted')).toBe('failed');
+    }
+    // An issuer on a non-default port hosts its assertions on that port by default.
+    const portIssuerId = 'https://issuer.example:8443/issuer.json';
+    const portBadge = { ...BADGE, issuer: portIssuerId };
+    const onPort = { ...HOSTED, id: 'https://issuer.example:8443/assertions/1001.json' };
+    const ok = await verifyOb2({
+      input: onPort,
+      fetcher: fetcherFrom({ [portIssuerId]: { ...ISSUER, id: portIssuerId }, [BADGE.id as string]: portBadge, [onPort.id]: onPort }),
+      now: NOW,
+    });
+    expect(ok.verified).toBe(true);
+  });
+});

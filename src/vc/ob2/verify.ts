@@ -91,13 +91,23 @@ class DocumentReader {
   }
 }
 
-function host(url: string | undefined): string | undefined {
+/**
+ * The authority an origin check compares: host and port (the reference validator compares the URL authority),
+ * so another port on the issuer's host is another origin. An address with a user name or password has none.
+ */
+function authority(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).hostname.toLowerCase();
+    const parsed = new URL(url);
+    if (parsed.username !== '' || parsed.password !== '') return undefined;
+    return parsed.host.toLowerCase();
   } catch {
     return undefined;
   }
+}
+
+function isWebAddress(id: string | undefined): id is string {
+  return id !== undefined && /^https?:\/\//i.test(id);
 }
 
 function decodeJwsPayload(jws: string): unknown {
@@ -129,9 +139,9 @@ function differences(given: Ob2Assertion, hosted: Ob2Assertion): string[] {
  * say where its assertions and keys may live; by default, on the host of the issuer's id.
  */
 function originProblem(url: string, issuer: Ob2Profile): string | undefined {
-  const allowed = issuer.verification?.allowedOrigins?.map((origin) => origin.toLowerCase()) ?? [host(issuer.id)].filter((h): h is string => !!h);
-  const urlHost = host(url);
-  if (!urlHost || !allowed.includes(urlHost)) {
+  const allowed = issuer.verification?.allowedOrigins?.map((origin) => origin.trim().toLowerCase()) ?? [authority(issuer.id)].filter((h): h is string => !!h);
+  const urlAuthority = authority(url);
+  if (!urlAuthority || !allowed.includes(urlAuthority)) {
     return `${url} is not on the issuer's domain (${allowed.join(', ') || 'unknown'}).`;
   }
   const prefixes = issuer.verification?.startsWith;
@@ -234,24 +244,28 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   let assertion = parsed.value;
   checks.push({ check: 'structure', outcome: 'passed', message: 'The assertion has every property Open Badges 2.0 requires.' });
 
-  // 2. The badge class and its issuer (OB 2.0: both must be retrievable).
+  // 2. The badge class and its issuer (OB 2.0: both must be retrievable). An embedded copy whose id is a web
+  // address is the bearer's word, not the issuer's: it is read again from its id, as the reference validator
+  // does, so a forger cannot embed an issuer that lists the forger's key or allows the forger's host.
   let badgeClass: Ob2BadgeClass | undefined;
-  if (typeof assertion.badge === 'string') {
-    const fetched = await reader.read(assertion.badge, 'badge description');
+  const badgeUrl = typeof assertion.badge === 'string' ? assertion.badge : isWebAddress(assertion.badge.id) ? assertion.badge.id : undefined;
+  if (badgeUrl !== undefined) {
+    const fetched = await reader.read(badgeUrl, 'badge description');
     const parsedBadge = fetched.ok ? parseOb2BadgeClass(fetched.json) : undefined;
     if (!fetched.ok) checks.push({ check: 'badge', outcome: 'failed', message: fetched.error });
-    else if (!parsedBadge?.ok) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${assertion.badge} is not valid: ${parsedBadge?.errors.join(' ')}` });
-    else if (parsedBadge.value.id !== undefined && parsedBadge.value.id !== assertion.badge) {
-      checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${assertion.badge} says it is ${parsedBadge.value.id}.` });
+    else if (!parsedBadge?.ok) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${badgeUrl} is not valid: ${parsedBadge?.errors.join(' ')}` });
+    else if (parsedBadge.value.id !== undefined && parsedBadge.value.id !== badgeUrl) {
+      checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${badgeUrl} says it is ${parsedBadge.value.id}.` });
     } else badgeClass = parsedBadge.value;
-  } else {
+  } else if (typeof assertion.badge !== 'string') {
     badgeClass = assertion.badge;
   }
   if (badgeClass) checks.push({ check: 'badge', outcome: 'passed', message: `The badge is "${badgeClass.name}".` });
 
   let issuer: Ob2Profile | undefined;
-  if (badgeClass && typeof badgeClass.issuer === 'string') {
-    const issuerUrl = badgeClass.issuer;
+  const embeddedIssuer = badgeClass && typeof badgeClass.issuer !== 'string' ? badgeClass.issuer : undefined;
+  const issuerUrl = typeof badgeClass?.issuer === 'string' ? badgeClass.issuer : isWebAddress(embeddedIssuer?.id) ? embeddedIssuer.id : undefined;
+  if (issuerUrl !== undefined) {
     const fetched = await reader.read(issuerUrl, 'issuer profile');
     const parsedIssuer = fetched.ok ? parseOb2Profile(fetched.json) : undefined;
     if (!fetched.ok) checks.push({ check: 'issuer', outcome: 'failed', message: fetched.error });
@@ -259,8 +273,8 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
     else if (parsedIssuer.value.id !== undefined && parsedIssuer.value.id !== issuerUrl) {
       checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile at ${issuerUrl} says it is ${parsedIssuer.value.id}.` });
     } else issuer = { ...parsedIssuer.value, id: parsedIssuer.value.id ?? issuerUrl };
-  } else if (badgeClass && typeof badgeClass.issuer !== 'string') {
-    issuer = badgeClass.issuer;
+  } else if (embeddedIssuer) {
+    issuer = embeddedIssuer;
   }
   if (issuer) checks.push({ check: 'issuer', outcome: 'passed', message: `The badge was issued by ${issuer.name ?? issuer.id}.` });
   else if (badgeClass) checks.push({ check: 'issuer', outcome: 'failed', message: 'The issuer of the badge could not be identified.' });
