@@ -26,6 +26,12 @@ const CREDENTIAL_TYPS = new Set(['JWT', 'jwt', 'vc+jwt', 'application/vc+jwt', '
 const PRESENTATION_TYPS = new Set(['JWT', 'jwt', 'vp+jwt', 'application/vp+jwt', 'vp+ld+jwt', 'application/vp+ld+jwt']);
 const REGISTERED_CLAIMS = ['iss', 'sub', 'jti', 'nbf', 'exp', 'iat', 'aud', 'nonce'];
 const JWS_PART = /^[A-Za-z0-9_-]+$/;
+/** Leeway for exp and nbf (RFC 7519 §4.1.4: "a small leeway … no more than a few minutes"), as for validity dates. */
+const CLOCK_SKEW_SECONDS = 300;
+/** RFC 7518 §6.2.2 and §6.3.2: members that only a private key has. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** The `<issuer-url>#z6Mk…` convention of 1EdTech test material (see resolve-key.ts). */
+const KEY_IN_URL_KID = /^https?:\/\/[^#]*#z6Mk[1-9A-HJ-NP-Za-km-z]+$/;
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';
 
 /**
@@ -162,6 +168,10 @@ async function verifyUnsafe(options: VerifyProofOptions): Promise<ProofVerificat
     await compactVerify(jwt, cryptoKey, { algorithms: [alg] });
   } catch (error) {
     if (error instanceof errors.JWSSignatureVerificationFailed) {
+      // RFC 7518 §3.4: an ES256 signature is R and S, 32 bytes each; DER (what OpenSSL emits) is 70-72 bytes.
+      if (alg === 'ES256' && base64urlDecode(jwt.split('.')[2]!)?.length !== 64) {
+        return fail('The ES256 signature is not in the form JOSE requires (R and S, 64 bytes; it may be DER-encoded), so it cannot be checked.', credential, key);
+      }
       return fail('The signature does not match: the token was changed after it was signed, or signed with another key.', credential, key);
     }
     return fail(`The key ${key.id} cannot be used with the algorithm ${alg}.`, credential, key);
@@ -169,6 +179,8 @@ async function verifyUnsafe(options: VerifyProofOptions): Promise<ProofVerificat
 
   const mismatch = claimMismatch(payload, credential, presentation, options);
   if (mismatch) return fail(mismatch, credential, key);
+  const expired = outsideTimeWindow(payload, options.now);
+  if (expired) return fail(expired, credential, key);
   return {
     verified: true,
     message: `The ${alg} signature on the token is valid. ${key.binding}`,
@@ -183,8 +195,11 @@ type KeyLookup = { ok: true; key: ResolvedKey; cryptoKeyJwk: JWK } | { ok: false
 async function findKey(header: JsonObject, issuer: string | undefined, keys: KeyResolverOptions): Promise<KeyLookup> {
   const kid = typeof header.kid === 'string' && header.kid.length > 0 ? header.kid : undefined;
   if (header.jwk !== undefined) {
+    if (isObject(header.jwk) && PRIVATE_JWK_MEMBERS.some((member) => member in (header.jwk as JsonObject))) {
+      return { ok: false, reason: 'The token carries a private or secret key in its header, which must never be shared, so it was not used.' };
+    }
     const jwk = publicJwk(header.jwk);
-    if (!jwk) return { ok: false, reason: 'The key inside the token is not a valid public key (a private key must never be shared).' };
+    if (!jwk) return { ok: false, reason: 'The key inside the token is not a public key of a kind this verifier reads (Ed25519, P-256 or RSA).' };
     const thumbprint = await calculateJwkThumbprint(jwk);
     const id = kid ?? (await calculateJwkThumbprintUri(jwk));
     const didJwk = issuer ? parseDidJwk(issuer) : undefined;
@@ -236,6 +251,20 @@ async function resolveKid(
   const resolution = await resolveVerificationMethod(kid, keys);
   if (!resolution.ok) return resolution;
   const { key } = resolution;
+  if (KEY_IN_URL_KID.test(kid) && key.publicKey && key.purposes.length === 0) {
+    // Anyone can write any key after an issuer's URL, so such a kid proves nothing about who owns the
+    // key: it is reported like a key carried in the token (OB 3.0 §8.2.4.1 dereferences kid instead).
+    const jwk: JWK = { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(key.publicKey) };
+    return {
+      ok: true,
+      jwk,
+      key: {
+        ...key,
+        controller: await calculateJwkThumbprintUri(jwk),
+        binding: `The key is written in the token's key identifier after “#”, and nothing shows that it belongs to ${kid.slice(0, kid.indexOf('#'))}.`,
+      },
+    };
+  }
   if (key.publicKeyJwk) {
     const jwk = publicJwk(key.publicKeyJwk);
     return jwk ? { ok: true, key, jwk } : { ok: false, reason: `The key ${kid} is not a valid public JWK.` };
@@ -249,7 +278,7 @@ async function resolveKid(
 /** A public JWK of a type we verify, or undefined (never accepts private or symmetric keys). */
 function publicJwk(value: unknown): JWK | undefined {
   if (!isObject(value)) return undefined;
-  if ('d' in value || 'k' in value || 'p' in value || 'q' in value) return undefined;
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in value)) return undefined;
   const str = (name: string) => (typeof value[name] === 'string' ? (value[name] as string) : undefined);
   switch (value.kty) {
     case 'OKP':
@@ -301,7 +330,7 @@ function claimMismatch(payload: JsonObject, credential: JsonObject, presentation
     if (stated === undefined) continue;
     const time = typeof stated === 'string' ? Date.parse(stated) : Number.NaN;
     if (Number.isNaN(time) || Math.floor(time / 1000) !== Math.floor(value)) {
-      return `The token’s ${claim} date (${new Date(value * 1000).toISOString()}) does not match the credential’s ${field} (${String(stated)}).`;
+      return `The token’s ${claim} date (${isoSeconds(value)}) does not match the credential’s ${field} (${String(stated)}).`;
     }
   }
   if (presentation && options.challenge !== undefined && payload.nonce !== options.challenge) {
@@ -310,6 +339,21 @@ function claimMismatch(payload: JsonObject, credential: JsonObject, presentation
   if (presentation && options.domain !== undefined && !asArray(payload.aud).includes(options.domain)) {
     return 'The presentation was not made for this verifier (its audience does not match the domain).';
   }
+  return undefined;
+}
+
+/**
+ * RFC 7519 §4.1.4 and §4.1.5: a token is not accepted after exp or before nbf. Checked here because
+ * a VC 2.0 payload need not repeat them as validUntil / validFrom. Without a clock, not checked.
+ */
+function outsideTimeWindow(payload: JsonObject, now: Date | undefined): string | undefined {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return undefined;
+  const seconds = now.getTime() / 1000;
+  const { exp, nbf } = payload;
+  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) return 'The token’s exp date is not a number.';
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return 'The token’s nbf date is not a number.';
+  if (typeof exp === 'number' && seconds > exp + CLOCK_SKEW_SECONDS) return `The token expired on ${isoSeconds(exp)}.`;
+  if (typeof nbf === 'number' && seconds < nbf - CLOCK_SKEW_SECONDS) return `The token is not valid before ${isoSeconds(nbf)}.`;
   return undefined;
 }
 
@@ -379,8 +423,10 @@ function numericDate(value: unknown, name: string): number | undefined {
   return Math.floor(time / 1000);
 }
 
+/** A NumericDate as an ISO date; a value beyond the Date range (±8.64e15 ms) is shown as the number. */
 function isoSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function isV2(credential: JsonObject): boolean {
