@@ -1,5 +1,5 @@
 import type { Check, CheckOutcome, JsonObject } from '../types.ts';
-import { MAX_STATUS_SIZE, decodeStatusList, type StatusBitstring } from './bitstring.ts';
+import { MAX_STATUS_SIZE, decodeStatusList, type DecodeStatusListResult, type StatusBitstring } from './bitstring.ts';
 import { asArray, isObject } from '../json.ts';
 
 /** Reads a status list credential (JSON object, or a JWT string) from its URL. Throws when it cannot. */
@@ -41,6 +41,11 @@ export interface StatusCheck extends Check {
 
 const UNKNOWN = "The issuer's status list could not be read, so whether this credential has been revoked is unknown.";
 const ORDER: Record<CheckOutcome, number> = { skipped: 0, passed: 1, warning: 2, failed: 3 };
+/**
+ * Most status entries read from one credential. Real ones have one to three (revocation, suspension,
+ * message); each entry can cost a fetch and a list inflation, so a hostile array must not be read in full.
+ */
+export const MAX_STATUS_ENTRIES = 16;
 
 /**
  * Checks a credential's `credentialStatus` (Bitstring Status List §3.2 "Validate Algorithm"; legacy
@@ -60,9 +65,16 @@ export async function checkCredentialStatus(options: CheckCredentialStatusOption
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) {
     return summarise([{ outcome: 'skipped', message: 'The issuer did not publish a way to revoke this credential.' }]);
   }
-  const lists = new Map<string, Promise<ListLoad>>();
+  const entries: unknown[] = Array.isArray(raw) ? raw : [raw];
+  if (entries.length > MAX_STATUS_ENTRIES) {
+    return summarise([{
+      outcome: 'failed',
+      message: `The credential has ${entries.length} status entries, far more than any real credential (at most ${MAX_STATUS_ENTRIES} are read), so its status was not checked.`,
+    }]);
+  }
+  const lists: ListCache = { loads: new Map(), decoded: new Map() };
   const results: StatusEntryResult[] = [];
-  for (const entry of Array.isArray(raw) ? raw : [raw]) {
+  for (const entry of entries) {
     try {
       results.push(await checkEntry(entry, credential, options, lists));
     } catch {
@@ -77,7 +89,7 @@ async function checkEntry(
   entry: unknown,
   credential: JsonObject,
   options: CheckCredentialStatusOptions,
-  lists: Map<string, Promise<ListLoad>>,
+  lists: ListCache,
 ): Promise<StatusEntryResult> {
   if (!isObject(entry)) return { outcome: 'failed', message: 'A status entry of this credential is not an object.' };
   const types = asArray(entry.type).filter((t): t is string => typeof t === 'string');
@@ -117,10 +129,10 @@ async function checkEntry(
     return { ...base, outcome: 'warning', message: `A status entry uses ${statusSize} bits per credential, more than this verifier reads, so its status is unknown.` };
   }
 
-  let load = lists.get(url);
+  let load = lists.loads.get(url);
   if (!load) {
     load = loadList(url, options);
-    lists.set(url, load);
+    lists.loads.set(url, load);
   }
   const loaded = await load;
   if (!loaded.ok) {
@@ -133,7 +145,10 @@ async function checkEntry(
 
   const listIssuer = issuerId(list);
   const credentialIssuer = issuerId(credential);
-  if (listIssuer !== undefined && credentialIssuer !== undefined && listIssuer !== credentialIssuer) {
+  if (listIssuer === undefined) {
+    return { ...base, message: 'The status list does not say who published it, so it cannot speak for the issuer of this credential.' };
+  }
+  if (credentialIssuer !== undefined && listIssuer !== credentialIssuer) {
     return {
       ...base,
       message: `The status list was published by ${listIssuer}, not by the issuer of this credential (${credentialIssuer}), so it cannot speak for it.`,
@@ -148,12 +163,18 @@ async function checkEntry(
     };
   }
 
-  const decoded = decodeStatusList({
-    encodedList: subject.encodedList,
-    statusSize,
-    multibase: legacy ? 'auto' : true,
-    ...(options.minimumEntries !== undefined ? { minimumEntries: options.minimumEntries } : {}),
-  });
+  // Entries that share a list and a statusSize share one inflation of it.
+  const decodedKey = `${statusSize} ${legacy ? 'legacy' : 'bitstring'} ${url}`;
+  let decoded = lists.decoded.get(decodedKey);
+  if (!decoded) {
+    decoded = decodeStatusList({
+      encodedList: subject.encodedList,
+      statusSize,
+      multibase: legacy ? 'auto' : true,
+      ...(options.minimumEntries !== undefined ? { minimumEntries: options.minimumEntries } : {}),
+    });
+    lists.decoded.set(decodedKey, decoded);
+  }
   if (!decoded.ok) return { ...base, message: `The issuer's status list is not usable: ${decoded.error.message}` };
   return readStatus({ ...base }, decoded.list, index, purpose, entry, windowNote(list, options.now), loaded.note);
 }
@@ -204,6 +225,11 @@ function readStatus(
     default:
       return { ...result, outcome: 'skipped', message: `The status entry has a purpose (${purpose}) this verifier does not know, so it was not checked.` };
   }
+}
+
+interface ListCache {
+  loads: Map<string, Promise<ListLoad>>;
+  decoded: Map<string, DecodeStatusListResult>;
 }
 
 type ListLoad =
