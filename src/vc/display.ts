@@ -107,6 +107,23 @@ function first(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** C0 and C1 control characters other than tab and newline: escape sequences a terminal or page would act on. */
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
+}
+
+/** Text from an untrusted credential, without control characters; `undefined` when nothing visible is left. */
+function plain(value: string): string | undefined {
+  let text = value;
+  for (let i = 0; i < value.length; i++) {
+    if (!isControl(value.charCodeAt(i))) continue;
+    text = '';
+    for (let j = 0; j < value.length; j++) if (!isControl(value.charCodeAt(j))) text += value[j];
+    break;
+  }
+  return text.trim() === '' ? undefined : text;
+}
+
 function isEnglish(tag: unknown): boolean {
   return typeof tag === 'string' && /^en(-|$)/i.test(tag);
 }
@@ -118,7 +135,7 @@ function isEnglish(tag: unknown): boolean {
  */
 export function displayText(value: unknown, depth = 0): string | undefined {
   if (depth > 3) return undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'string') return plain(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) {
     const english = value.find((item) => isObject(item) && (isEnglish(item['@language']) || isEnglish(item.language)));
@@ -131,9 +148,12 @@ export function displayText(value: unknown, depth = 0): string | undefined {
   }
   if (!isObject(value)) return undefined;
   if ('@value' in value) return displayText(value['@value'], depth + 1);
+  // JSON-LD 1.1 §9.8 language maps; `@none` holds the text without a language. A lone `id` is a node
+  // reference (OB 3.0 objects are named by `id`), not Indonesian.
   const keys = Object.keys(value);
-  if (keys.length > 0 && keys.every((key) => LANGUAGE_TAG.test(key))) {
-    const key = keys.find((k) => isEnglish(k)) ?? keys[0]!;
+  const isMap = keys.length > 0 && keys.every((key) => key === '@none' || LANGUAGE_TAG.test(key)) && !(keys.length === 1 && keys[0] === 'id');
+  if (isMap) {
+    const key = keys.find((k) => isEnglish(k)) ?? (keys.includes('@none') ? '@none' : keys[0]!);
     return displayText(value[key], depth + 1);
   }
   return undefined;
@@ -142,12 +162,19 @@ export function displayText(value: unknown, depth = 0): string | undefined {
 function idOf(value: unknown): string | undefined {
   const v = first(value);
   if (typeof v === 'string') return displayText(v);
-  return isObject(v) && typeof v.id === 'string' ? v.id : undefined;
+  return isObject(v) && typeof v.id === 'string' ? plain(v.id) : undefined;
 }
 
-/** OB 3.0 §Image: a URL string or `{id, type: "Image"}`. */
+/** A link a page may follow: http(s) only, never `javascript:` or another scheme that runs or reads something. */
+function linkOf(value: unknown): string | undefined {
+  const url = idOf(value);
+  return url !== undefined && /^https?:\/\//i.test(url.trim()) ? url : undefined;
+}
+
+/** OB 3.0 §Image: a URL string or `{id, type: "Image"}`; shown only from the web or as a data: image. */
 function imageOf(value: unknown): string | undefined {
-  return idOf(value);
+  const url = idOf(value);
+  return url !== undefined && /^(https?:\/\/|data:image\/)/i.test(url.trim()) ? url : undefined;
 }
 
 function numberOf(value: unknown): number | undefined {
@@ -173,12 +200,12 @@ function assign<T extends object>(target: T, values: Partial<T>): T {
 
 function profileOf(value: unknown): CredentialDisplay['issuer'] {
   const v = first(value);
-  if (typeof v === 'string') return { id: v };
+  if (typeof v === 'string') return assign({}, { id: plain(v) });
   if (!isObject(v)) return {};
   return assign({}, {
-    id: typeof v.id === 'string' ? v.id : undefined,
+    id: typeof v.id === 'string' ? plain(v.id) : undefined,
     name: displayText(v.name),
-    url: idOf(v.url),
+    url: linkOf(v.url),
     image: imageOf(v.image),
     email: displayText(v.email),
   });
@@ -191,7 +218,7 @@ function alignmentsOf(value: unknown): DisplayAlignment[] {
     if (!targetName) return [];
     return [
       assign<DisplayAlignment>({ targetName }, {
-        targetUrl: idOf(item.targetUrl),
+        targetUrl: linkOf(item.targetUrl),
         targetFramework: displayText(item.targetFramework),
         targetCode: displayText(item.targetCode),
         targetType: displayText(item.targetType),
@@ -203,11 +230,11 @@ function alignmentsOf(value: unknown): DisplayAlignment[] {
 
 function evidenceOf(value: unknown): DisplayEvidence[] {
   return list(value).flatMap((item): DisplayEvidence[] => {
-    if (typeof item === 'string') return [{ id: item }];
+    if (typeof item === 'string') return [assign<DisplayEvidence>({}, { id: plain(item) })];
     if (!isObject(item)) return [];
     return [
       assign<DisplayEvidence>({}, {
-        id: typeof item.id === 'string' ? item.id : undefined,
+        id: typeof item.id === 'string' ? plain(item.id) : undefined,
         name: displayText(item.name),
         description: displayText(item.description),
         narrative: displayText(item.narrative),
@@ -220,7 +247,7 @@ function evidenceOf(value: unknown): DisplayEvidence[] {
 
 function criteriaOf(value: unknown): DisplayAchievement['criteria'] {
   const v = first(value);
-  if (typeof v === 'string') return { id: v };
+  if (typeof v === 'string') return v.trim() === '' ? undefined : assign({}, { id: plain(v) });
   if (!isObject(v)) return undefined;
   const criteria = assign<NonNullable<DisplayAchievement['criteria']>>({}, { id: idOf(v.id), narrative: displayText(v.narrative) });
   return Object.keys(criteria).length > 0 ? criteria : undefined;
@@ -328,7 +355,7 @@ function resultOf(subject: JsonObject, achievement: DisplayAchievement | undefin
 }
 
 function recipientOf(subject: JsonObject): CredentialDisplay['recipient'] {
-  const recipient: CredentialDisplay['recipient'] = assign({}, { id: typeof subject.id === 'string' ? subject.id : undefined, name: displayText(subject.name) });
+  const recipient: CredentialDisplay['recipient'] = assign({}, { id: typeof subject.id === 'string' ? plain(subject.id) : undefined, name: displayText(subject.name) });
   // OB 3.0 §IdentityObject: the first identifier is shown; a plaintext `name` identifier names the learner.
   const identifiers = list(subject.identifier).filter(isObject);
   const named = identifiers.find((i) => i.identityType === 'name' && i.hashed === false);
@@ -377,7 +404,7 @@ function fromVc(document: JsonObject, depth: number): CredentialDisplay {
       credentials,
     },
     {
-      id: typeof document.id === 'string' ? document.id : undefined,
+      id: typeof document.id === 'string' ? plain(document.id) : undefined,
       description: displayText(document.description) ?? achievement?.description,
       image: imageOf(document.image) ?? imageOf(s.image) ?? achievement?.image,
       achievement,
@@ -413,7 +440,7 @@ function fromOb2(assertion: JsonObject): CredentialDisplay {
       credentials: [],
     },
     {
-      id: typeof assertion.id === 'string' ? assertion.id : undefined,
+      id: typeof assertion.id === 'string' ? plain(assertion.id) : undefined,
       description: displayText(b.description),
       image: imageOf(assertion.image) ?? imageOf(b.image),
       achievement,
