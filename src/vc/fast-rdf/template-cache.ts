@@ -45,6 +45,8 @@ export interface RdfTemplateCache {
 }
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+// rdfDirection 'i18n-datatype': a text with a base direction gets a datatype under this namespace.
+const I18N_DATATYPE = 'https://www.w3.org/ns/i18n#';
 // Each attempt fixes at least one more leaf or builds a template; real documents settle in two.
 const MAX_ATTEMPTS = 6;
 // A shape whose placeholders break jsonld twice while the real documents pass is left to jsonld.
@@ -192,6 +194,23 @@ interface CompiledQuad {
   mayCollide: boolean;
   /** No leaf at all: two such quads are jsonld's own output and are kept as jsonld gave them. */
   constant: boolean;
+  /**
+   * What jsonld compares when it drops a repeated value (jsonld/lib/util.js `compareValues`): two
+   * quads that coincide are one only if their objects were the same JSON-LD value, not just the same
+   * RDF term (`5` and `"5"` typed xsd:integer stay two quads). Undefined: not known, so a coincidence
+   * sends the document to the general algorithm.
+   */
+  sameValueAs: string | undefined;
+  /** The object is a literal with a base direction, which jsonld ignores when comparing values. */
+  directional: boolean;
+}
+
+/** What the expanded template tells about its values (see `CompiledQuad.sameValueAs`). */
+interface ExpansionFacts {
+  /** Leaf → its expanded value's `@type` and `@language` (absent and xsd:string differ there). */
+  literals: Map<number, string>;
+  /** Some node has an explicit rdf:type property, which jsonld keeps apart from its @type values. */
+  explicitRdfType: boolean;
 }
 
 function typePrefix(termType: string, datatype?: string, language?: string): string {
@@ -229,8 +248,24 @@ function compilePart(slot: Slot): Part {
   };
 }
 
-function compile(quads: QuadTemplate[]): CompiledQuad[] {
-  const mayCollide = collisionCandidates(quads);
+function sameValueAs(quad: QuadTemplate, facts: ExpansionFacts | undefined): string | undefined {
+  const { object } = quad;
+  if (object.kind === 'literal') {
+    const origin = facts?.literals.get(object.leaf);
+    return origin === undefined ? undefined : `literal ${origin}`;
+  }
+  // A constant literal may be a native number or boolean, or a string typed alike: not known here.
+  if (object.kind === 'const' && object.termType === 'Literal') return undefined;
+  // Node references are compared by @id; rdf:type objects also come from @type, kept apart from them.
+  const isType = quad.predicate.kind === 'const' && quad.predicate.value === RDF_TYPE;
+  return isType && (facts === undefined || facts.explicitRdfType) ? undefined : 'node';
+}
+
+function isDirectional(slot: Slot): boolean {
+  return (slot.kind === 'literal' || (slot.kind === 'const' && slot.termType === 'Literal')) && slot.datatype.startsWith(I18N_DATATYPE);
+}
+
+function compile(quads: QuadTemplate[], mayCollide: Uint8Array, facts: ExpansionFacts | undefined): CompiledQuad[] {
   return quads.map((quad, i) => ({
     subject: compilePart(quad.subject),
     predicate: compilePart(quad.predicate),
@@ -238,6 +273,8 @@ function compile(quads: QuadTemplate[]): CompiledQuad[] {
     graph: compilePart(quad.graph),
     mayCollide: mayCollide[i] === 1,
     constant: !hasLeaf(quad),
+    sameValueAs: sameValueAs(quad, facts),
+    directional: isDirectional(quad.object),
   }));
 }
 
@@ -251,18 +288,44 @@ function code(part: Part, leaves: readonly string[]): string {
   return `${(part as { prefix: string }).prefix}${value.length}:${value}`;
 }
 
-function instantiate(template: Template, leaves: readonly string[]): Quad[] {
+function literalText(part: Part, leaves: readonly string[]): string | undefined {
+  if (part.leaf >= 0) return leaves[part.leaf]!;
+  const { term } = part as { term: Term };
+  return term.termType === 'Literal' ? term.value : undefined;
+}
+
+/**
+ * The template's quads filled with the leaves, or undefined when equal values in two leaves make
+ * quads coincide in a way the template cannot settle (the general algorithm then decides).
+ */
+function instantiate(template: Template, leaves: readonly string[]): Quad[] | undefined {
   const out: Quad[] = [];
-  // Key → whether the quad first seen with it was constant.
-  let seen: Map<string, boolean> | undefined;
+  let seen: Map<string, CompiledQuad> | undefined;
+  let seenText: Map<string, CompiledQuad> | undefined;
   for (const quad of template.quads) {
     if (quad.mayCollide) {
-      // A dataset is a set: equal values in two leaves can make two template quads one.
-      const key = code(quad.subject, leaves) + code(quad.predicate, leaves) + code(quad.object, leaves) + code(quad.graph, leaves);
+      // Equal values in two leaves can make two template quads one, as jsonld drops repeated values.
+      const place = code(quad.subject, leaves) + code(quad.predicate, leaves) + code(quad.graph, leaves);
+      const key = place + code(quad.object, leaves);
       seen ??= new Map();
       const earlier = seen.get(key);
-      if (earlier !== undefined && !(earlier && quad.constant)) continue;
-      if (earlier === undefined) seen.set(key, quad.constant);
+      if (earlier !== undefined) {
+        if (!(earlier.constant && quad.constant)) {
+          if (quad.sameValueAs === undefined || quad.sameValueAs !== earlier.sameValueAs) return undefined;
+          continue;
+        }
+      } else {
+        seen.set(key, quad);
+        const text = literalText(quad.object, leaves);
+        if (text !== undefined) {
+          // jsonld compares texts without their @direction: "x" (rtl) and "x" may be one quad, either one.
+          const textKey = `${place}${text.length}:${text}`;
+          seenText ??= new Map();
+          const other = seenText.get(textKey);
+          if (other === undefined) seenText.set(textKey, quad);
+          else if (!(other.constant && quad.constant) && (other.directional || quad.directional)) return undefined;
+        }
+      }
     }
     out.push({
       subject: fill(quad.subject, leaves),
@@ -379,7 +442,38 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     if (refix.length > 0) return { refix };
 
     const iriLeaves = [...seenAs].filter(([, kind]) => kind === 'iri').map(([leaf]) => leaf);
-    return { quads: compile(slots), iriLeaves };
+    const mayCollide = collisionCandidates(slots);
+    const facts = mayCollide.includes(1) ? await expansionFacts(templateDocument, placeholders) : undefined;
+    return { quads: compile(slots, mayCollide, facts), iriLeaves };
+  }
+
+  /** How jsonld would compare the template's values; undefined if expansion fails (then nothing merges). */
+  async function expansionFacts(document: JsonObject, placeholders: ReadonlyMap<string, number>): Promise<ExpansionFacts | undefined> {
+    let expanded: unknown;
+    try {
+      expanded = await jsonld.expand(document, { documentLoader, safe: true, base: null });
+    } catch {
+      return undefined;
+    }
+    const facts: ExpansionFacts = { literals: new Map(), explicitRdfType: false };
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const item of value) visit(item);
+        return;
+      }
+      if (!isPlainObject(value)) return;
+      if ('@value' in value) {
+        const leaf = typeof value['@value'] === 'string' ? placeholders.get(value['@value']) : undefined;
+        if (leaf !== undefined) facts.literals.set(leaf, JSON.stringify([value['@type'] ?? null, value['@language'] ?? null]));
+        return;
+      }
+      for (const [key, child] of Object.entries(value)) {
+        if (key === RDF_TYPE) facts.explicitRdfType = true;
+        visit(child);
+      }
+    };
+    visit(expanded);
+    return facts;
   }
 
   function fixedFor(entry: StructureEntry, leaves: readonly string[]): Set<number> {
@@ -463,9 +557,11 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
         if (!isVerbatimIri(shape.leaves[leaf]!, entry.facts.terms)) usable = false;
       }
       if (usable) {
+        const quads = instantiate(template, shape.leaves);
+        if (quads === undefined) return fallback(document);
         if (built) counters.misses++;
         else counters.hits++;
-        return instantiate(template, shape.leaves);
+        return quads;
       }
     }
     return fallback(document);
