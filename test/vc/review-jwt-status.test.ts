@@ -203,3 +203,18 @@ describe('status review', () => {
     expect(inflations.count).toBe(1);
   });
 });
+
+describe('VC-JWT review: hostile payloads', () => {
+  it('refuses a payload nested deeper than any credential, as JSON input is refused, instead of passing it on', async () => {
+    const key = generateDidKey();
+    const text = (depth: number) =>
+      `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"${key.controller}","credentialSubject":{"id":"did:example:x","deep":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const sign = async (payload: string) => {
+      const input = `${encode({ alg: 'EdDSA', typ: 'vc+jwt', kid: key.id })}.${base64urlEncode(new TextEncoder().encode(payload))}`;
+      return `${input}.${base64urlEncode(await signerFromMultikey(key).sign(new TextEncoder().encode(input)))}`;
+    };
+    const deep = await verify(await sign(text(200_000)));
+    expect(deep).toMatchObject({ verified: false, message: 'The token payload is nested more than 64 levels deep, more than any real credential, so it was not read.' });
+    expect((await verify(await sign(text(60)))).verified).toBe(true);
+  });
+});

@@ -33,6 +33,8 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** The `<issuer-url>#z6Mk…` convention of 1EdTech test material (see resolve-key.ts). */
 const KEY_IN_URL_KID = /^https?:\/\/[^#]*#z6Mk[1-9A-HJ-NP-Za-km-z]+$/;
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';
+/** The bound verify.ts puts on JSON input; a token's payload is held to the same. */
+const MAX_PAYLOAD_DEPTH = 64;
 
 /**
  * Creates the VC-JWT proof provider: compact JWS over the credential, EdDSA when issuing; EdDSA,
@@ -130,6 +132,9 @@ async function verifyUnsafe(options: VerifyProofOptions): Promise<ProofVerificat
   if (!header) return fail('The token header is not a JSON object.');
   const payload = decodeJson(payloadPart);
   if (!payload) return fail('The token payload is not a JSON object.');
+  if (deeperThan(payload, MAX_PAYLOAD_DEPTH)) {
+    return fail(`The token payload is nested more than ${MAX_PAYLOAD_DEPTH} levels deep, more than any real credential, so it was not read.`);
+  }
 
   const alg = header.alg;
   if (alg === 'none') return fail('The token is not signed (its algorithm is “none”).');
@@ -410,6 +415,13 @@ function decodeJson(part: string): JsonObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Recursion stops at `limit`, so a hostile depth costs no stack. */
+function deeperThan(value: unknown, limit: number, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= limit) return true;
+  return Object.values(value).some((item) => deeperThan(item, limit, depth + 1));
 }
 
 function encodeJson(value: unknown): string {
