@@ -102,6 +102,7 @@ function parseStartTag(text: string, lt: number): StartTag {
   while (j < text.length && NAME_CHAR.test(text[j]!)) j++;
   const name = text.slice(lt + 1, j);
   const attributes: Attribute[] = [];
+  const seen = new Set<string>();
   for (;;) {
     const before = j;
     while (isSpace(text[j])) j++;
@@ -116,6 +117,11 @@ function parseStartTag(text: string, lt: number): StartTag {
     const nameStart = j;
     while (j < text.length && NAME_CHAR.test(text[j]!)) j++;
     const attributeName = text.slice(nameStart, j);
+    // XML 1.0 §3.1 (Unique Att Spec): XML parsers refuse such a file, so picking one value would read it
+    // differently from every other reader.
+    if (seen.has(attributeName)) {
+      throw new ScanError(`The SVG file is not well-formed XML (an element has the attribute "${attributeName.slice(0, 40)}" twice).`);
+    }
     while (isSpace(text[j])) j++;
     if (text[j] !== '=') throw new ScanError('The SVG file is not well-formed XML (an attribute has no value).');
     j++;
@@ -126,6 +132,7 @@ function parseStartTag(text: string, lt: number): StartTag {
     if (close < 0) throw new ScanError('The SVG file ends in the middle of an attribute value.');
     const raw = text.slice(j + 1, close);
     if (raw.includes('<')) throw new ScanError('The SVG file is not well-formed XML ("<" inside an attribute value).');
+    seen.add(attributeName);
     attributes.push({ name: attributeName, value: decodeEntities(raw) });
     j = close + 1;
   }
@@ -324,7 +331,9 @@ function escapeAttribute(value: string): string {
 
 /** Wraps text in CDATA; `]]>` cannot appear inside one section, so it is split across two. */
 function cdata(text: string): string {
-  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+  // XML 1.0 §2.2: U+FFFE and U+FFFF are not XML characters; as JSON escapes they read back the same.
+  const xmlSafe = text.replaceAll('\uFFFE', '\\ufffe').replaceAll('\uFFFF', '\\uffff');
+  return `<![CDATA[${xmlSafe.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
 export interface BakeSvgOptions {
