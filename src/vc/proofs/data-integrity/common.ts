@@ -72,7 +72,39 @@ export function xsdDateTime(date: Date): string {
 }
 
 // XMLSchema dateTimeStamp (VC Data Integrity 1.0 §2.1: `created` "MUST be an [XMLSCHEMA11-2] dateTimeStamp").
-const DATE_TIME_STAMP = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE_TIME_STAMP = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** True for an XMLSchema dateTimeStamp whose fields are in range (no 13th month, no 25th hour). */
+function isDateTimeStamp(value: unknown): value is string {
+  const match = typeof value === 'string' ? DATE_TIME_STAMP.exec(value) : null;
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || minute > 59 || second > 59) return false;
+  // XMLSchema allows 24:00:00 (the end of the day) but no other time in hour 24.
+  if (hour > 24 || (hour === 24 && (minute !== 0 || second !== 0 || /[1-9]/.test(match[7] ?? '')))) return false;
+  if (match[9] !== undefined && (Number(match[9]) > 14 || Number(match[10]) > 59 || (Number(match[9]) === 14 && Number(match[10]) !== 0))) return false;
+  return true;
+}
+
+/**
+ * The proofs a chained proof was made over (VC Data Integrity 1.0 §4.4): every proof of the document
+ * whose id its `previousProof` names, in the document's order. Undefined when it names none.
+ */
+function previousProofs(proof: JsonObject, all: unknown): { ok: true; proofs: JsonObject[] | undefined } | { ok: false; message: string } {
+  if (proof.previousProof === undefined) return { ok: true, proofs: undefined };
+  const ids = asArray(proof.previousProof);
+  if (ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
+    return { ok: false, message: 'The proof’s previousProof is neither a proof id nor a list of proof ids.' };
+  }
+  const candidates = asArray(all).filter(isObject);
+  const missing = ids.find((id) => !candidates.some((candidate) => candidate.id === id));
+  if (missing !== undefined) {
+    return { ok: false, message: `The proof says it was made after the proof ${JSON.stringify(missing)}, which the document does not carry.` };
+  }
+  return { ok: true, proofs: candidates.filter((candidate) => typeof candidate.id === 'string' && ids.includes(candidate.id)) };
+}
 
 
 
@@ -193,12 +225,12 @@ async function verifyOneProof(
   if (!signature || signature.length !== 64) {
     return { ok: false, message: `The ${format} proof has no readable signature (proofValue is missing or malformed).` };
   }
-  if (proof.created !== undefined && (typeof proof.created !== 'string' || !DATE_TIME_STAMP.test(proof.created))) {
+  if (proof.created !== undefined && !isDateTimeStamp(proof.created)) {
     return { ok: false, message: `The proof's creation time ${JSON.stringify(proof.created)} is not a valid date and time.` };
   }
   // VC Data Integrity 1.0 §2.1: a proof past its `expires` is no longer valid.
   if (proof.expires !== undefined) {
-    const expires = typeof proof.expires === 'string' && DATE_TIME_STAMP.test(proof.expires) ? new Date(proof.expires) : undefined;
+    const expires = isDateTimeStamp(proof.expires) ? new Date(proof.expires) : undefined;
     if (!expires || Number.isNaN(expires.getTime())) return { ok: false, message: `The proof's expiry time ${JSON.stringify(proof.expires)} is not a valid date and time.` };
     if (options.now && expires.getTime() < options.now.getTime()) return { ok: false, message: `The proof expired on ${expires.toISOString()}.` };
   }
@@ -216,7 +248,12 @@ async function verifyOneProof(
     return { ok: false, message: `The key ${key.id} is not authorised by its controller for "${options.proofPurpose}".` };
   }
 
+  const previous = previousProofs(proof, document.proof);
+  if (!previous.ok) return { ok: false, message: previous.message };
+
   const { proof: _proofs, ...unsecured } = document;
+  // VC Data Integrity 1.0 §4.4: a chained proof signed the document carrying the proofs it follows.
+  if (previous.proofs !== undefined) unsecured.proof = previous.proofs;
   const proofContext = proofOptions['@context'];
   if (proofContext !== undefined) {
     // vc-di-eddsa §3.3.2 step 4 / §3.4.2 step 4: the proof's @context must begin the document's.
