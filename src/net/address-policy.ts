@@ -16,22 +16,44 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
   ['2001:db8::', 32], ['100::', 64], ['2001::', 23], ['2002::', 16],
+  // Local-use NAT64 (RFC 8215): translates to whatever IPv4 network the operator chose.
+  ['64:ff9b:1::', 48],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
-/** The IPv4 address embedded in an IPv4-mapped (::ffff:a.b.c.d), compatible or NAT64 IPv6 address. */
-function embeddedIPv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const high = parseInt(hex[1]!, 16);
-    const low = parseInt(hex[2]!, 16);
-    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/** The eight 16-bit groups of an IPv6 address in any textual form (a zone id is ignored). */
+function ipv6Groups(address: string): number[] | undefined {
+  let host: string;
+  try {
+    // The WHATWG URL parser canonicalises every IPv6 form (dotted tail, leading zeros, case).
+    host = new URL(`http://[${address.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
   }
-  return undefined;
+  const [head = '', tail] = host.split('::');
+  const before = head ? head.split(':') : [];
+  const after = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
+  return groups.length === 8 ? groups.map((group) => parseInt(group, 16)) : undefined;
+}
+
+/**
+ * The IPv4 address an IPv6 address stands for, whatever its textual form: IPv4-mapped
+ * (::ffff:0:0/96), IPv4-compatible (::/96, deprecated), IPv4-translated (::ffff:0:0:0/96, RFC 2765)
+ * and well-known NAT64 (64:ff9b::/96, RFC 6052). Any of them can reach an IPv4 host.
+ */
+function embeddedIPv4(address: string): string | undefined {
+  const g = ipv6Groups(address);
+  if (!g) return undefined;
+  const zeroUpTo = (end: number) => g.slice(0, end).every((group) => group === 0);
+  const embeds =
+    (zeroUpTo(5) && g[5] === 0xffff) ||
+    zeroUpTo(6) ||
+    (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) ||
+    (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0));
+  if (!embeds) return undefined;
+  return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
 }
 
 /** True when a resolved IP address is a public unicast address that a guarded fetch may contact. */

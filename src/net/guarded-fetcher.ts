@@ -103,8 +103,15 @@ function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: 
       { method: 'GET', lookup, headers: { accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent }, timeout: remaining },
       resolve,
     );
+    // `timeout` above is only the socket's idle time: a server that drips its status line and headers
+    // a byte at a time never goes idle, so the whole request (DNS, connect, headers) has its own timer.
+    const timer = setTimeout(() => request.destroy(new Error('The request timed out.')), remaining);
+    request.on('response', () => clearTimeout(timer));
     request.on('timeout', () => request.destroy(new Error('The request timed out.')));
-    request.on('error', reject);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     request.end();
   });
 }

@@ -10,11 +10,24 @@ import type { JsonObject } from '../types.ts';
 export function didWebToUrl(did: string): string | undefined {
   const match = /^did:web:([A-Za-z0-9.%-]+)((?::[A-Za-z0-9._~%-]+)*)$/.exec(did);
   if (!match) return undefined;
-  const host = decodeURIComponent(match[1]!);
-  if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) return undefined;
-  const path = match[2] ? match[2].slice(1).split(':').map(decodeURIComponent) : [];
-  if (path.some((part) => part === '' || part === '.' || part === '..' || part.includes('/'))) return undefined;
-  return path.length === 0 ? `https://${host}/.well-known/did.json` : `https://${host}/${path.join('/')}/did.json`;
+  const host = decodeComponent(match[1]!);
+  const hostMatch = host === undefined ? null : /^([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?$/.exec(host);
+  if (!hostMatch || (hostMatch[2] !== undefined && (Number(hostMatch[2]) < 1 || Number(hostMatch[2]) > 65535))) return undefined;
+  const path = match[2] ? match[2].slice(1).split(':').map(decodeComponent) : [];
+  if (path.some((part) => part === undefined || part === '' || part === '.' || part === '..' || part.includes('/'))) return undefined;
+  // Segments are encoded again, so that a decoded `#`, `?` or space cannot end the path early and
+  // make two DIDs read the same document.
+  const segments = (path as string[]).map(encodeURIComponent);
+  return segments.length === 0 ? `https://${host}/.well-known/did.json` : `https://${host}/${segments.join('/')}/did.json`;
+}
+
+/** decodeURIComponent that answers undefined for malformed percent-encoding instead of throwing. */
+function decodeComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The did:web DID for an https URL's host and path (the inverse of didWebToUrl). */
@@ -22,7 +35,8 @@ export function didWebFromUrl(url: string): string {
   const parsed = new URL(url);
   const host = parsed.port ? `${parsed.hostname}%3A${parsed.port}` : parsed.hostname;
   const path = parsed.pathname.replace(/\/did\.json$/, '').replace(/^\/\.well-known$/, '').split('/').filter(Boolean);
-  return ['did:web', host, ...path.map(encodeURIComponent)].join(':');
+  // pathname is already percent-encoded: decode first so `%20` does not become `%2520`.
+  return ['did:web', host, ...path.map((part) => encodeURIComponent(decodeComponent(part) ?? part))].join(':');
 }
 
 /**
