@@ -12,6 +12,8 @@ export interface CsvRecord {
 export interface CsvError {
   line: number;
   error: string;
+  /** True when the header row itself is unreadable or invalid: nothing after it can be read. */
+  header?: true;
 }
 
 export interface CsvOptions {
@@ -143,13 +145,16 @@ export async function* readCsv(
  */
 export async function* readCsvObjects(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
-  options: CsvOptions = {},
+  options: CsvOptions & {
+    /** Called with the header's column names once it is read, before any row (it may throw to stop). */
+    onHeader?: (names: readonly string[], line: number) => void;
+  } = {},
 ): AsyncGenerator<{ line: number; row: Record<string, string> } | CsvError> {
   let header: string[] | undefined;
   for await (const item of readCsv(chunks, options)) {
     if ('error' in item) {
       if (!header) {
-        yield { line: item.line, error: `The header row is unreadable: ${item.error}` };
+        yield { line: item.line, error: `The header row is unreadable: ${item.error}`, header: true };
         return;
       }
       yield item;
@@ -159,9 +164,10 @@ export async function* readCsvObjects(
       header = item.fields.map((name) => name.trim().toLowerCase());
       const duplicate = header.find((name, index) => header!.indexOf(name) !== index);
       if (duplicate !== undefined) {
-        yield { line: item.line, error: `The header names the column "${duplicate}" twice.` };
+        yield { line: item.line, error: `The header names the column "${duplicate}" twice.`, header: true };
         return;
       }
+      options.onHeader?.(header, item.line);
       continue;
     }
     if (item.fields.length !== header.length) {

@@ -99,6 +99,6 @@ describe('readCsvObjects', () => {
   });
   it('refuses a header that names a column twice', async () => {
     const rows = await collect(readCsvObjects(['a,A\n1,2\n']));
-    expect(rows).toEqual([{ line: 1, error: expect.stringContaining('twice') }]);
+    expect(rows).toEqual([{ line: 1, error: expect.stringContaining('twice'), header: true }]);
   });
 });

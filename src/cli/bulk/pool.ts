@@ -24,24 +24,36 @@ export function createSigningPool(setup: WorkerSetup, options: { workers?: numbe
     return { sign, close: async () => {}, size: 0 };
   }
   const waiting = new Map<number, (response: SignResponse) => void>();
+  const settle = (response: SignResponse) => {
+    waiting.get(response.seq)?.(response);
+    waiting.delete(response.seq);
+  };
   const workers = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+    // Requests queued for or sent to this worker: only these fail when it dies, not other workers'.
+    const slot = { worker, queue: [] as SignRequest[], scheduled: false, assigned: new Set<number>(), alive: true };
     worker.on('message', (responses: SignResponse[]) => {
       for (const response of responses) {
-        waiting.get(response.seq)?.(response);
-        waiting.delete(response.seq);
+        slot.assigned.delete(response.seq);
+        settle(response);
       }
     });
-    worker.on('error', (error) => {
-      for (const [seq, resolve] of waiting) resolve({ seq, ok: false, error: `signing worker failed: ${error.message}` });
-      waiting.clear();
-    });
-    return { worker, queue: [] as SignRequest[], scheduled: false };
+    const die = (reason: string) => {
+      if (!slot.alive) return;
+      slot.alive = false;
+      for (const seq of slot.assigned) settle({ seq, ok: false, error: reason });
+      slot.assigned.clear();
+      slot.queue = [];
+    };
+    worker.on('error', (error) => die(`signing worker failed: ${error.message}`));
+    // A worker can also stop without an error event (out of memory, process.exit in a dependency).
+    worker.on('exit', (code) => die(`signing worker stopped (exit code ${code}).`));
+    return slot;
   });
   let next = 0;
   const flush = (slot: (typeof workers)[number]) => {
     slot.scheduled = false;
-    if (slot.queue.length === 0) return;
+    if (slot.queue.length === 0 || !slot.alive) return;
     slot.worker.postMessage(slot.queue);
     slot.queue = [];
   };
@@ -49,8 +61,11 @@ export function createSigningPool(setup: WorkerSetup, options: { workers?: numbe
     size: count,
     sign(request) {
       return new Promise((resolve) => {
+        const alive = workers.filter((candidate) => candidate.alive);
+        if (alive.length === 0) return resolve({ seq: request.seq, ok: false, error: 'every signing worker has stopped.' });
         waiting.set(request.seq, resolve);
-        const slot = workers[next++ % workers.length]!;
+        const slot = alive[next++ % alive.length]!;
+        slot.assigned.add(request.seq);
         slot.queue.push(request);
         if (slot.queue.length >= BATCH) flush(slot);
         else if (!slot.scheduled) {

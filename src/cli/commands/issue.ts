@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
-import { readCsvObjects } from '../../csv/parse.ts';
+import { finished } from 'node:stream/promises';
+import { readCsvObjects, type CsvError } from '../../csv/parse.ts';
 import { ISO_3166_ALPHA2, validateMicroCredential, validateMicroCredentialCredential } from '../../domain/eu-elements.ts';
 import { isObject } from '../../vc/json.ts';
 import { buildAchievementCredential, type AchievementInput, type ProfileInput } from '../../vc/credential/build.ts';
@@ -86,11 +87,16 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
     const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
     const out = stringOption(values, 'out');
     if (out) {
-      await writeFile(resolve(io.cwd, out), `${text}\n`);
+      try {
+        await writeFile(resolve(io.cwd, out), `${text}\n`);
+      } catch (error) {
+        throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
+      }
       if (values.json) printJson(io, { out, format: setup.format, id: typeof signed === 'string' ? undefined : signed.id });
       else io.stderr.write(`Issued ${typeof signed === 'string' ? 'a VC-JWT' : signed.id} to ${recipient} → ${out}\n`);
     } else {
-      print(io, text);
+      // --json promises JSON on standard output: a VC-JWT is printed as a JSON string then.
+      print(io, values.json && typeof signed === 'string' ? JSON.stringify(signed) : text);
     }
     return 0;
   },
@@ -172,7 +178,7 @@ async function loadSetup(values: OptionValues, io: Io): Promise<WorkerSetup> {
 
 function parseCredits(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new TypeError(`credits "${text}" must be a number ≥ 0.`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`credits "${text}" must be a number ≥ 0.`);
   return value;
 }
 
@@ -191,6 +197,9 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   const workers = workersText === undefined ? undefined : Number(workersText);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256)) throw new UsageError('--workers must be a whole number from 0 to 256.');
 
+  if (values.json && !out) {
+    throw new UsageError('--json with --csv needs --out: without it the credentials themselves go to standard output.');
+  }
   let input;
   try {
     input = createReadStream(resolve(io.cwd, csvPath));
@@ -198,7 +207,41 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   } catch (error) {
     throw new UsageError(`cannot read ${csvPath}: ${(error as Error).message}`);
   }
-  const output = out ? createWriteStream(resolve(io.cwd, out)) : io.stdout;
+  // The header is checked before the output is opened, so a wrong file never truncates an old output.
+  let header: readonly string[] | undefined;
+  const rows = readCsvObjects(input, {
+    onHeader: (names) => {
+      header = names;
+    },
+  })[Symbol.asyncIterator]();
+  let first: IteratorResult<{ line: number; row: Record<string, string> } | CsvError>;
+  try {
+    first = await rows.next();
+  } catch (error) {
+    input.destroy();
+    throw new UsageError(`cannot read ${csvPath}: ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  if (!first.done && 'error' in first.value && first.value.header) throw new UsageError(`${csvPath}: ${first.value.error}`);
+  if (!header) throw new UsageError(`${csvPath} is empty: it needs a header row with a "recipient" column.`);
+  if (!header.includes('recipient')) throw new UsageError(`${csvPath} has no "recipient" column.`);
+
+  let output: NodeJS.WritableStream;
+  let outputError: Error | undefined;
+  if (out) {
+    const file = createWriteStream(resolve(io.cwd, out));
+    try {
+      await once(file, 'open');
+    } catch (error) {
+      input.destroy();
+      throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
+    }
+    file.on('error', (error) => {
+      outputError ??= error;
+    });
+    output = file;
+  } else {
+    output = io.stdout;
+  }
   const pool = createSigningPool(setup, workers === undefined ? {} : { workers });
   const limit = Math.max(1, pool.size) * IN_FLIGHT_PER_WORKER;
   const failed: { line: number; error: string }[] = [];
@@ -206,7 +249,6 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   let nextToWrite = 0;
   let seq = 0;
   let issued = 0;
-  let sawHeader = false;
   let wake: (() => void) | undefined;
 
   const reportFailure = (line: number, error: string) => {
@@ -229,9 +271,14 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
     for (let entry = pending.get(nextToWrite); entry?.response; entry = pending.get(nextToWrite)) {
       pending.delete(nextToWrite);
       nextToWrite++;
+      if (outputError) throw new UsageError(`cannot write ${out}: ${outputError.message}`);
       if (entry.response.ok) {
         issued++;
-        if (!output.write(`${entry.response.line}\n`)) await once(output, 'drain');
+        if (!output.write(`${entry.response.line}\n`)) {
+          await once(output, 'drain').catch((error: Error) => {
+            throw new UsageError(`cannot write ${out ?? 'to standard output'}: ${error.message}`);
+          });
+        }
       } else {
         reportFailure(entry.line, entry.response.error);
       }
@@ -239,15 +286,11 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   };
 
   try {
-    for await (const item of readCsvObjects(input)) {
+    for (let next = first; !next.done; next = await rows.next()) {
+      const item = next.value;
       if ('error' in item) {
-        if (item.line === 1) throw new UsageError(`${csvPath}: ${item.error}`);
         reportFailure(item.line, item.error);
         continue;
-      }
-      if (!sawHeader) {
-        sawHeader = true;
-        if (!('recipient' in item.row)) throw new UsageError(`${csvPath} has no "recipient" column.`);
       }
       const row = validateRow(item.row, setup);
       if ('error' in row) {
@@ -274,10 +317,14 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   } finally {
     await pool.close();
     if (out) {
-      (output as NodeJS.WritableStream).end();
-      await once(output, 'finish');
+      output.end();
+      // finished() also settles for a stream that already failed (once('finish') would wait forever).
+      await finished(output).catch((error: Error) => {
+        outputError ??= error;
+      });
     }
   }
+  if (outputError) throw new UsageError(`cannot write ${out}: ${outputError.message}`);
   const summary = { issued, failed, ...(out ? { out } : {}) };
   if (values.json) printJson(io, summary);
   else io.stderr.write(`Issued ${issued} credential${issued === 1 ? '' : 's'}${out ? ` to ${out}` : ''}; ${failed.length} row${failed.length === 1 ? '' : 's'} failed.\n`);
