@@ -102,10 +102,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return text.startsWith('{') ? JSON.parse(text) : text;
   };
 
-  const verifyStatusListCredential = async (document: unknown) => {
+  const verifyStatusListCredential = async (document: unknown, now: Date) => {
     const provider = providers.find((candidate) => candidate.canVerify(document));
     if (!provider) return { verified: false, message: 'The status list is not signed.' };
-    const result = await provider.verify({ document, documentLoader, keys, proofPurpose: 'assertionMethod' });
+    const result = await provider.verify({ document, documentLoader, keys, proofPurpose: 'assertionMethod', now });
     const credential = isObject(document) ? document : result.credential;
     // The list must be signed by a key of the list's own issuer.
     if (result.verified && credential && result.key && result.key.controller !== issuerId(credential)) {
@@ -124,7 +124,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return check('subject', result.outcome, result.message);
     },
     status: async (credential, now) => {
-      const result = await checkCredentialStatus({ credential, fetchStatusList, verifyStatusListCredential, now });
+      const result = await checkCredentialStatus({ credential, fetchStatusList, verifyStatusListCredential: (document) => verifyStatusListCredential(document, now), now });
       return check('status', result.outcome, result.message);
     },
     recipient: (credential, recipient) => recipientCheck(credential, recipient),

@@ -162,8 +162,12 @@ function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check
   if (proof.key.controller !== issuer) {
     return check('issuer-key', 'failed', `The credential was signed with a key of ${proof.key.controller}, not of its issuer ${issuer}.`, { key: proof.key.id });
   }
-  if (proof.key.purposes.length > 0 && !proof.key.purposes.includes('assertionMethod')) {
+  if (proof.key.purposes !== undefined && !proof.key.purposes.includes('assertionMethod')) {
     return check('issuer-key', 'failed', `The issuer has not authorised the key ${proof.key.id} to issue credentials.`);
+  }
+  if (proof.key.selfAsserted) {
+    // The identifier names the issuer, but anyone can write that: the signature is sound, the owner unconfirmed.
+    return check('issuer-key', 'warning', `Nothing published by the issuer confirms that the signing key is theirs. ${proof.key.binding}`, { key: proof.key.id });
   }
   return check('issuer-key', 'passed', `The signing key belongs to the issuer. ${proof.key.binding}`, { key: proof.key.id });
 }

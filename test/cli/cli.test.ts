@@ -319,3 +319,16 @@ function tamperJwt(jwt: string): string {
   json.name = 'Something else';
   return [header, Buffer.from(JSON.stringify(json)).toString('base64url'), signature].join('.');
 }
+
+describe('the human report is safe to print', () => {
+  it('strips terminal escape sequences and bidi overrides that a credential carries', async () => {
+    const { formatReport } = await import('../../src/cli/commands/verify.ts');
+    const text = formatReport({
+      verified: false,
+      checks: [{ check: 'proof', outcome: 'failed', message: 'bad \u001b[2J\u001b]0;owned\u0007 and \u202eevil' }],
+      credential: { type: ['VerifiableCredential'], name: 'Badge\u001b[31m', issuer: { id: 'https://x.example', name: 'Uni\u009b' }, credentialSubject: {} },
+    });
+    expect(text).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(text).toContain('bad [2J]0;owned and evil');
+  });
+});

@@ -151,6 +151,48 @@ for (const version of ['2.0', '1.1'] as const) {
   });
 }
 
+describe('key binding', () => {
+  const issuerUrl = 'https://uni.example/issuers/1';
+  const attacker = generateDidKey(new Uint8Array(32).fill(66));
+  const vm = `${issuerUrl}#${attacker.publicKeyMultibase}`;
+  const forge = async (engine: ReturnType<typeof createEngine>) =>
+    (await engine.sign({ credential: unsigned({ issuerId: issuerUrl }), signer: { ...signerFromMultikey(attacker), id: vm }, now })) as JsonObject;
+
+  it('does not trust a key written after an issuer URL’s “#” unless the issuer’s document lists it', async () => {
+    const offline = createEngine({ clock: () => now });
+    const forged = await forge(offline);
+    const result = await offline.verify({ credential: forged });
+    expect(outcome(result, 'proof')).toBe('passed');
+    expect(outcome(result, 'issuer-key')).toBe('warning');
+    expect(message(result, 'issuer-key')).toMatch(/Nothing published by the issuer confirms/);
+
+    const profile = { id: issuerUrl, type: 'Profile', name: 'Uni', verificationMethod: [{ id: `${issuerUrl}#${issuerKey.publicKeyMultibase}`, type: 'Multikey', controller: issuerUrl, publicKeyMultibase: issuerKey.publicKeyMultibase }] };
+    const withProfile = createEngine({ clock: () => now, documents: new Map([[issuerUrl, profile]]) });
+    const notListed = await withProfile.verify({ credential: forged });
+    expect(outcome(notListed, 'issuer-key')).toBe('warning');
+    expect(message(notListed, 'issuer-key')).toMatch(/does not list it/);
+
+    const genuine = (await withProfile.sign({ credential: unsigned({ issuerId: issuerUrl }), signer: { ...signer, id: `${issuerUrl}#${issuerKey.publicKeyMultibase}` }, now })) as JsonObject;
+    const confirmed = await withProfile.verify({ credential: genuine });
+    expect(outcome(confirmed, 'issuer-key')).toBe('passed');
+    expect(message(confirmed, 'issuer-key')).toMatch(/published by https:\/\/uni\.example\/issuers\/1/);
+  });
+
+  it('refuses a key that a DID document lists under no relationship', async () => {
+    const did = 'did:web:uni.example';
+    const document = {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+      id: did,
+      verificationMethod: [{ id: `${did}#k1`, type: 'Multikey', controller: did, publicKeyMultibase: issuerKey.publicKeyMultibase }],
+    };
+    const engine = createEngine({ clock: () => now, documents: new Map([[did, document]]) });
+    const signed = await engine.sign({ credential: unsigned({ issuerId: did }), signer: { ...signer, id: `${did}#k1` }, now });
+    const result = await engine.verify({ credential: signed });
+    expect(outcome(result, 'proof')).toBe('failed');
+    expect(message(result, 'proof')).toMatch(/not authorised/);
+  });
+});
+
 describe('status', () => {
   const publish = async (purpose: 'revocation' | 'suspension', set: boolean, key = signer) => {
     const list = new StatusBitstring();

@@ -167,7 +167,16 @@ export function formatReport(result: VerificationResult & { standard?: string; c
   for (const [index, inner] of (result.credentials ?? []).entries()) {
     lines.push('', `Credential ${index + 1} of ${result.credentials!.length}:`, ...formatReport(inner).split('\n').map((line) => `  ${line}`));
   }
-  return lines.join('\n');
+  return printable(lines.join('\n'));
+}
+
+/**
+ * Removes what a credential could use to take over or spoof a terminal: control characters (escape
+ * sequences) and bidirectional overrides. Line breaks and tabs stay.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 /** What the credential says, through the display model shared by OB 3.0, CLR and OB 2.0. */

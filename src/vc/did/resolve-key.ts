@@ -14,8 +14,18 @@ export interface ResolvedKey {
   publicKey?: Uint8Array;
   /** The public JWK, when the method publishes one (ES256 / RS256 / EdDSA in VC-JWT). */
   publicKeyJwk?: JsonObject;
-  /** Proof purposes the controller document lists this method under (empty when it has no document). */
-  purposes: string[];
+  /**
+   * Proof purposes the controller's document lists this method under. Undefined when no document
+   * speaks for the key (the 1EdTech convention read offline); empty when the document lists the key
+   * under no purpose at all, which authorises nothing.
+   */
+  purposes: string[] | undefined;
+  /**
+   * True when only the identifier itself says who owns the key: `<issuer-url>#z6Mk…` without a
+   * document of the issuer that lists the key. Anyone can write any key after anyone's URL, so the
+   * binding is reported, not trusted.
+   */
+  selfAsserted?: boolean;
   /** A plain sentence saying how the key was bound to its controller. */
   binding: string;
 }
@@ -69,18 +79,7 @@ export async function resolveVerificationMethod(vmId: unknown, options: KeyResol
   } else if (/^https?:\/\//.test(base)) {
     // 1EdTech convention: `<issuer-url>#z6Mk…` names the key itself.
     const publicKey = fragment.startsWith('z6Mk') ? decodePublicKeyMultibase(fragment) : undefined;
-    if (publicKey) {
-      return {
-        ok: true,
-        key: {
-          id: vmId,
-          controller: base,
-          publicKey,
-          purposes: [],
-          binding: `The key is written in the key identifier after “#”, and the part before “#” names its owner, ${base}.`,
-        },
-      };
-    }
+    if (publicKey) return await resolveKeyInUrl({ vmId, base, publicKey, options });
     documentUrl = base;
   } else {
     return { ok: false, reason: `The key ${vmId} uses an identifier this verifier cannot resolve.` };
@@ -116,6 +115,51 @@ export async function resolveVerificationMethod(vmId: unknown, options: KeyResol
       binding: base.startsWith('did:web:')
         ? `The key is published in the DID document of ${base}, read from ${documentUrl}.`
         : `The key is published in the document at ${documentUrl}.`,
+    },
+  };
+}
+
+/**
+ * The `<issuer-url>#z6Mk…` form. The key is confirmed when the document at the issuer URL (held or
+ * fetched) lists this verification method with the same key; otherwise it is only self-asserted.
+ */
+async function resolveKeyInUrl(args: { vmId: string; base: string; publicKey: Uint8Array; options: KeyResolverOptions }): Promise<KeyResolution> {
+  const { vmId, base, publicKey, options } = args;
+  const loaded = options.documents?.has(base) || options.fetcher ? await loadControllerDocument(base, base, options) : undefined;
+  if (loaded?.ok) {
+    const method = findMethod(loaded.document, vmId, base);
+    const listed = method && typeof method.publicKeyMultibase === 'string' ? decodePublicKeyMultibase(method.publicKeyMultibase) : undefined;
+    if (listed && Buffer.compare(Buffer.from(listed), Buffer.from(publicKey)) === 0) {
+      return {
+        ok: true,
+        key: {
+          id: vmId,
+          controller: base,
+          publicKey,
+          // An issuer profile that lists keys without relationships (as OB Profiles do) authorises them
+          // for what the identifier says; one that has relationships authorises only what they list.
+          purposes: PURPOSES.some((purpose) => loaded.document[purpose] !== undefined)
+            ? PURPOSES.filter((purpose) => listsMethod(loaded.document[purpose], vmId, base))
+            : undefined,
+          binding: `The key is published by ${base} in its own document.`,
+        },
+      };
+    }
+  }
+  const why = loaded === undefined
+    ? 'no document of theirs was available to confirm it'
+    : loaded.ok
+      ? 'their published document does not list it'
+      : 'their document could not be read to confirm it';
+  return {
+    ok: true,
+    key: {
+      id: vmId,
+      controller: base,
+      publicKey,
+      purposes: undefined,
+      selfAsserted: true,
+      binding: `The key is written in the key identifier after “#” (the 1EdTech convention), which names ${base} as its owner, but ${why}.`,
     },
   };
 }

@@ -244,7 +244,7 @@ async function verifyOneProof(
   const key = resolution.key;
   if (!key.publicKey) return { ok: false, message: `The key ${key.id} is not an Ed25519 key, which ${format} requires.` };
   // VC Data Integrity 1.0 §4.5 (verify proof): the controller must authorise the key for the purpose.
-  if (key.purposes.length > 0 && !key.purposes.includes(options.proofPurpose)) {
+  if (key.purposes !== undefined && !key.purposes.includes(options.proofPurpose)) {
     return { ok: false, message: `The key ${key.id} is not authorised by its controller for "${options.proofPurpose}".` };
   }
 
