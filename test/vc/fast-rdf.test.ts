@@ -502,6 +502,17 @@ describe('createRdfTemplateCache', () => {
     expect(cache.stats()).toMatchObject({ shapes: 1, fallbacks: 21 });
   });
 
+  it('builds one template when many documents of a new shape arrive at once', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2 });
+    const doc = (i: number): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: `https://example.edu/issuers/${i}`, name: `Credential ${i}`, validFrom: '2024-01-01T00:00:00Z' });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => cache.toRdf(doc(i))));
+    expect(cache.stats()).toEqual({ hits: 48, misses: 1, fallbacks: 1, shapes: 1 });
+    for (const i of [0, 1, 25, 49]) {
+      const expected = await jsonld.toRDF(doc(i), JSONLD_TO_RDF_OPTIONS(documentLoader));
+      expect(await rdfCanonize.canonize(results[i]!, { algorithm: 'RDFC-1.0' })).toBe(await rdfCanonize.canonize(expected, { algorithm: 'RDFC-1.0' }));
+    }
+  });
+
   it('uses the general algorithm it is given, and its errors', async () => {
     class Marked extends Error {}
     const general = async (document: JsonObject) => {

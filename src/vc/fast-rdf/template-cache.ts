@@ -490,6 +490,27 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
     return key;
   }
 
+  // Structures whose template is being built: concurrent documents of the same new shape wait for
+  // the first one instead of each expanding in full and building its own copy (a thundering herd
+  // when a server or a batch meets a new shape with many documents at once).
+  const inFlight = new Map<string, Promise<void>>();
+
+  /** The quads from a cached template, without waiting; undefined when the slow path is needed. */
+  function tryTemplate(shape: DocumentShape): Quad[] | 'fallback' | undefined {
+    const entry = structures.get(shape.structure);
+    if (entry === undefined) return undefined;
+    if (entry.unsupported) return 'fallback';
+    const template = templates.get(keyFor(entry, shape, fixedFor(entry, shape.leaves)));
+    if (template === undefined) return undefined;
+    for (const leaf of template.iriLeaves) {
+      if (!isVerbatimIri(shape.leaves[leaf]!, entry.facts.terms)) return undefined;
+    }
+    const quads = instantiate(template, shape.leaves);
+    if (quads === undefined) return 'fallback';
+    counters.hits++;
+    return quads;
+  }
+
   async function toRdf(document: JsonObject): Promise<Quad[]> {
     if (!isPlainObject(document)) return fallback(document);
     let shape: DocumentShape;
@@ -499,7 +520,26 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
       if (error instanceof UnsupportedShapeError) return fallback(document);
       throw error;
     }
+    for (;;) {
+      const ready = tryTemplate(shape);
+      if (ready === 'fallback') return fallback(document);
+      if (ready !== undefined) return ready;
+      const pending = inFlight.get(shape.structure);
+      if (pending === undefined) break;
+      await pending;
+    }
+    let release!: () => void;
+    inFlight.set(shape.structure, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      return await slowPath(document, shape);
+    } finally {
+      inFlight.delete(shape.structure);
+      release();
+    }
+  }
 
+  /** Admits the shape, builds (or re-keys) its template and fills it; one caller per structure at a time. */
+  async function slowPath(document: JsonObject, shape: DocumentShape): Promise<Quad[]> {
     let entry = structures.get(shape.structure);
     if (entry === undefined && admitAfter > 1) {
       const seen = (sightings.get(shape.structure) ?? 0) + 1;
