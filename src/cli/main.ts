@@ -48,7 +48,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   if (!found) {
     const group = COMMANDS.filter((command) => command.name.startsWith(`${argv[0]} `));
     if (group.length > 0) {
-      io.stderr.write(`microcred ${argv[0]}: choose one of: ${group.map((command) => command.name).join(', ')}\n`);
+      const listing = group.map((command) => `  ${command.name.padEnd(22)} ${command.summary}`).join('\n');
+      if (argv[1] === '--help' || argv[1] === '-h') {
+        io.stdout.write(`Usage: microcred ${argv[0]} <command> [options]\n\n${listing}\n`);
+        return EXIT.ok;
+      }
+      io.stderr.write(`microcred ${argv[0]}: choose one of:\n${listing}\n`);
     } else {
       io.stderr.write(`microcred: unknown command "${argv[0]}". Run \`microcred --help\`.\n`);
     }

@@ -132,7 +132,7 @@ export async function* readCsv(
   if (inQuotes && !quoteSeen) {
     skipping ??= 'The row opens a quoted field that is never closed.';
   }
-  if (field.length > 0 || fields.length > 0 || skipping) {
+  if (field.length > 0 || fields.length > 0 || fieldQuoted || skipping) {
     pushField();
     const record = finishRecord();
     if (record) yield record;

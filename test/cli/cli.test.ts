@@ -332,3 +332,22 @@ describe('the human report is safe to print', () => {
     expect(text).toContain('bad [2J]0;owned and evil');
   });
 });
+
+describe('command groups and odd inputs', () => {
+  it('lists a group’s commands on --help, and says what is wrong with folders, empty files and bad key files', async () => {
+    const dir2 = await tempDir();
+    const help = await run(['keys', '--help'], { cwd: dir2 });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/keys generate/);
+    expect(help.stdout).toMatch(/keys did-document/);
+    expect((await run(['status-list'], { cwd: dir2 })).code).toBe(2);
+    expect((await run(['verify', '.'], { cwd: dir2 })).stderr).toMatch(/folder/);
+    await writeFile(join(dir2, 'empty.json'), '');
+    expect((await run(['verify', 'empty.json'], { cwd: dir2 })).stderr).toMatch(/empty/);
+    expect((await run(['verify', '-'], { cwd: dir2, stdin: '' })).stderr).toMatch(/empty/);
+    await writeFile(join(dir2, 'null.json'), 'null');
+    const badKey = await run(['keys', 'did-document', '--key', 'null.json'], { cwd: dir2 });
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/not a microcred key file/);
+  });
+});

@@ -54,6 +54,13 @@ describe('readCsv', () => {
     expect(records.at(-1)).toEqual({ line: 3, error: expect.stringContaining('never closed') });
   });
 
+  it('keeps a final quoted empty field without a trailing line break', async () => {
+    expect(await collect(readCsv(['a\n""']))).toEqual([
+      { line: 1, fields: ['a'] },
+      { line: 2, fields: [''] },
+    ]);
+  });
+
   it('bounds record length and column count', async () => {
     const long = `a\n${'x'.repeat(200)}\nok\n`;
     expect(await collect(readCsv([long], { maxRecordLength: 100 }))).toEqual([

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { Io } from '../output.ts';
@@ -32,15 +32,21 @@ export async function readInput(io: Io, path: string, maxBytes = 32 * 1024 * 102
       if (size > maxBytes) throw new UsageError(`The input is larger than ${maxBytes} bytes.`);
       chunks.push(buffer);
     }
+    if (size === 0) throw new UsageError('Standard input is empty.');
     return new Uint8Array(Buffer.concat(chunks));
   }
   try {
+    // The size is checked before reading, so a huge file is refused without being loaded.
+    if ((await stat(resolve(io.cwd, path))).size > maxBytes) throw new UsageError(`${path} is larger than ${maxBytes} bytes.`);
     const data = await readFile(resolve(io.cwd, path));
     if (data.length > maxBytes) throw new UsageError(`${path} is larger than ${maxBytes} bytes.`);
+    if (data.length === 0) throw new UsageError(`${path} is empty.`);
     return new Uint8Array(data);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`cannot read ${path}: ${reason}`);
   }
 }
 

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { generateDidKey } from '../../vc/did/did-key.ts';
 import { buildDidWebDocument, didWebToUrl } from '../../vc/did/did-web.ts';
-import type { Ed25519Multikey } from '../../vc/keys/ed25519.ts';
+import { isObject } from '../../vc/json.ts';
+import { decodePublicKeyMultibase, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
 import { UsageError } from '../errors.ts';
 import { print, printJson } from '../output.ts';
 import { readJsonFile, requiredOption, stringOption } from './args.ts';
@@ -68,7 +69,13 @@ Options:
     const files = Array.isArray(values.key) ? values.key.filter((v): v is string => typeof v === 'string') : [requiredOption(values, 'key')];
     if (files.length === 0) throw new UsageError('--key is required.');
     const keys: Ed25519Multikey[] = [];
-    for (const file of files) keys.push((await readJsonFile(io, file)) as Ed25519Multikey);
+    for (const file of files) {
+      const key = await readJsonFile(io, file);
+      if (!isObject(key) || typeof key.controller !== 'string' || decodePublicKeyMultibase(key.publicKeyMultibase) === undefined) {
+        throw new UsageError(`${file} is not a microcred key file (it needs "controller" and an Ed25519 "publicKeyMultibase").`);
+      }
+      keys.push(key as unknown as Ed25519Multikey);
+    }
     const did = keys[0]!.controller;
     if (typeof did !== 'string' || !didWebToUrl(did)) throw new UsageError(`${files[0]} is not a did:web key (create one with \`keys generate --did did:web:…\`).`);
     if (keys.some((key) => key.controller !== did)) throw new UsageError('all keys must belong to the same DID.');
