@@ -49,6 +49,7 @@ export async function* readCsv(
   let skipping: string | undefined; // set while discarding an over-long or broken record
   let fieldQuoted = false;
   let afterCR = false;
+  let recordQuoted = false; // a record of one quoted empty field is a value, not a blank line
 
   const finishRecord = (): CsvRecord | CsvError | undefined => {
     const error = skipping;
@@ -59,7 +60,9 @@ export async function* readCsv(
     skipping = undefined;
     fieldQuoted = false;
     if (error) return { line: recordLine, error };
-    if (out.length === 1 && out[0] === '') return undefined; // blank line
+    const quoted = recordQuoted;
+    recordQuoted = false;
+    if (out.length === 1 && out[0] === '' && !quoted) return undefined; // blank line
     return { line: recordLine, fields: out };
   };
 
@@ -101,6 +104,7 @@ export async function* readCsv(
         if (field.length === 0 && !fieldQuoted) {
           inQuotes = true;
           fieldQuoted = true;
+          recordQuoted = true;
         } else {
           skipping ??= 'A quote (") appears inside a field that is not quoted; quote the whole field and double the quote.';
         }
