@@ -99,6 +99,7 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
   checks.push(validityCheck(credential, now, options.clockSkewSeconds ?? 300));
   checks.push(options.recipient ? checkers.recipient(credential, options.recipient) : check('recipient', 'skipped', 'No recipient was given to compare with the credential.'));
   checks.push(await endorsementsCheck(credential, options));
+  if (asArray(credential.type).includes('ClrCredential')) checks.push(await clrCredentialsCheck(credential, options));
 
   return { verified: allPassed(checks), checks, credential };
 }
@@ -221,6 +222,31 @@ async function endorsementsCheck(credential: JsonObject, options: VerifyCredenti
     return check('endorsements', 'failed', `${failures.length} of ${found.length} endorsements did not verify: ${failures.join('; ')}`);
   }
   return check('endorsements', 'passed', found.length === 1 ? 'The endorsement verified.' : `All ${found.length} endorsements verified.`);
+}
+
+/** Most credentials checked inside one CLR: each is a full verification. */
+const MAX_CLR_CREDENTIALS = 256;
+
+/** CLR 2.0 §4 (ClrSubject.verifiableCredential): a CLR vouches for credentials that must verify themselves. */
+async function clrCredentialsCheck(credential: JsonObject, options: VerifyCredentialOptions): Promise<Check> {
+  const inner = asArray(credential.credentialSubject).filter(isObject).flatMap((subject) => asArray(subject.verifiableCredential));
+  if (inner.length === 0) return check('credentials', 'warning', 'The CLR holds no credentials.');
+  if (inner.length > MAX_CLR_CREDENTIALS) {
+    return check('credentials', 'failed', `The CLR holds ${inner.length} credentials; at most ${MAX_CLR_CREDENTIALS} are checked.`);
+  }
+  const failures: string[] = [];
+  for (const [index, item] of inner.entries()) {
+    const result = await verifyCredential({ ...options, credential: item, recipient: undefined });
+    if (!result.verified) {
+      const name = isObject(item) && typeof item.name === 'string' ? `“${item.name}”` : `number ${index + 1}`;
+      const first = result.checks.find((entry) => entry.outcome === 'failed');
+      failures.push(`${name}: ${first ? first.message : 'it did not verify'}`);
+    }
+  }
+  if (failures.length > 0) {
+    return check('credentials', 'failed', `${failures.length} of the ${inner.length} credentials in the CLR did not verify: ${failures.join('; ')}`);
+  }
+  return check('credentials', 'passed', inner.length === 1 ? 'The credential in the CLR verified.' : `All ${inner.length} credentials in the CLR verified.`);
 }
 
 function collectEndorsements(credential: JsonObject): unknown[] {

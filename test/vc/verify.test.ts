@@ -50,9 +50,21 @@ describe('the standards’ signed vectors, verified end to end', () => {
     expect(message(result, 'issuer-key')).toMatch(/after “#”/);
   });
 
-  it('verifies the CLR 2.0 test vector', async () => {
-    const result = await engine.verify({ credential: example('clr2/clr2-test-vector.signed-eddsa-rdfc-2022.json') });
+  it('verifies the CLR 2.0 test vector and the credential inside it; a changed inner credential fails', async () => {
+    const clr = example('clr2/clr2-test-vector.signed-eddsa-rdfc-2022.json');
+    const result = await engine.verify({ credential: clr });
     expect(result.checks.filter((c) => c.outcome === 'failed')).toEqual([]);
+    expect(outcome(result, 'credentials')).toBe('passed');
+    // A CLR whose own signature is sound but which carries a changed credential fails on it.
+    const forged = structuredClone(clr);
+    delete forged.proof;
+    forged.issuer = { id: issuerKey.controller, type: 'Profile', name: 'Re-signer' };
+    ((forged.credentialSubject as JsonObject).verifiableCredential as JsonObject[])[0]!.name = 'Changed';
+    const resigned = await engine.sign({ credential: forged, signer, now });
+    const bad = await engine.verify({ credential: resigned });
+    expect(outcome(bad, 'proof')).toBe('passed');
+    expect(outcome(bad, 'credentials')).toBe('failed');
+    expect(message(bad, 'credentials')).toMatch(/1 of the 1 credentials in the CLR did not verify/);
   });
 
   for (const file of ['vc-di-eddsa/eddsa-rdfc-2022_signedDataInt.json', 'vc-di-eddsa/eddsa-jcs-2022_signedJCS.json', 'vc-di-eddsa/Ed25519Signature2020_signedEdSig.json']) {
