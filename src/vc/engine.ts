@@ -11,6 +11,7 @@ import type { IssueFormat, ProofProvider } from './proofs/provider.ts';
 import { vcJwtProvider } from './proofs/vc-jwt.ts';
 import { embeddedCredentials, verifyPresentationProof } from './presentation.ts';
 import { checkCredentialStatus } from './status/check-status.ts';
+import { StatusListCache } from './status/list-cache.ts';
 import { checkStructure, checkSubjectIdentity } from './structure.ts';
 import type { Clock, DocumentLoader, Fetcher, JsonObject, Signer, VerificationResult } from './types.ts';
 import { verifyCredential, type CredentialCheckers, type RecipientClaim } from './verify.ts';
@@ -33,6 +34,11 @@ export interface EngineOptions {
   maxShapes?: number;
   /** Tolerated clock difference for validity dates, in seconds (default 300). */
   clockSkewSeconds?: number;
+  /**
+   * How long a fetched status list and the check of its signature are reused, in milliseconds
+   * (default 300,000; 0 fetches and checks every time).
+   */
+  statusListMaxAgeMs?: number;
 }
 
 export interface Engine {
@@ -93,16 +99,25 @@ export function createEngine(options: EngineOptions = {}): Engine {
     vcJwtProvider,
   ];
 
+  type ListVerification = { verified: boolean; message: string; credential?: JsonObject };
+  const statusLists = new StatusListCache<ListVerification>({ clock, ...(options.statusListMaxAgeMs !== undefined ? { maxAgeMs: options.statusListMaxAgeMs } : {}) });
+
   const fetchStatusList = async (url: string): Promise<unknown> => {
     if (documents.has(url)) return documents.get(url);
     if (!options.fetcher) throw new Error('this verifier is offline and holds no copy of the status list');
-    const fetched = await options.fetcher(url);
-    if (fetched.body.byteLength > MAX_STATUS_LIST_BYTES) throw new Error('the status list is too large');
-    const text = new TextDecoder().decode(fetched.body).trim();
-    return text.startsWith('{') ? JSON.parse(text) : text;
+    const fetcher = options.fetcher;
+    return await statusLists.list(url, async () => {
+      const fetched = await fetcher(url);
+      if (fetched.body.byteLength > MAX_STATUS_LIST_BYTES) throw new Error('the status list is too large');
+      const text = new TextDecoder().decode(fetched.body).trim();
+      return text.startsWith('{') ? JSON.parse(text) : text;
+    });
   };
 
-  const verifyStatusListCredential = async (document: unknown, now: Date) => {
+  const verifyStatusListCredential = async (document: unknown, now: Date) =>
+    await statusLists.verification(document, async () => await verifyStatusListProof(document, now));
+
+  const verifyStatusListProof = async (document: unknown, now: Date): Promise<ListVerification> => {
     const provider = providers.find((candidate) => candidate.canVerify(document));
     if (!provider) return { verified: false, message: 'The status list is not signed.' };
     const result = await provider.verify({ document, documentLoader, keys, proofPurpose: 'assertionMethod', now });

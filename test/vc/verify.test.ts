@@ -226,6 +226,47 @@ describe('status', () => {
     });
   }
 
+  it('fetches a list once for many credentials, sees a revocation once the cached copy is old, and retries failures', async () => {
+    let clock = now.getTime();
+    let served: unknown = await publish('revocation', false);
+    let fetches = 0;
+    let failNext = false;
+    const engine = createEngine({
+      clock: () => new Date(clock),
+      fetcher: async (url) => {
+        fetches++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('connection reset');
+        }
+        return { url, body: new TextEncoder().encode(JSON.stringify(served)) };
+      },
+    });
+    const credential = await engine.sign({ credential: unsigned({ status: buildStatusListEntry({ listUrl: LIST_URL, index: 77, statusPurpose: 'revocation' }) }), signer, now });
+    for (let i = 0; i < 5; i++) expect(outcome(await engine.verify({ credential }), 'status')).toBe('passed');
+    expect(fetches).toBe(1);
+
+    served = await publish('revocation', true);
+    expect(outcome(await engine.verify({ credential }), 'status')).toBe('passed'); // still the cached copy
+    clock += 301_000;
+    expect(outcome(await engine.verify({ credential }), 'status')).toBe('failed');
+    expect(fetches).toBe(2);
+
+    clock += 301_000;
+    failNext = true;
+    expect(outcome(await engine.verify({ credential }), 'status')).toBe('warning');
+    expect(outcome(await engine.verify({ credential }), 'status')).toBe('failed');
+    expect(fetches).toBe(4);
+
+    const uncached = createEngine({ clock: () => new Date(clock), statusListMaxAgeMs: 0, fetcher: async (url) => {
+      fetches++;
+      return { url, body: new TextEncoder().encode(JSON.stringify(served)) };
+    } });
+    await uncached.verify({ credential });
+    await uncached.verify({ credential });
+    expect(fetches).toBe(6);
+  });
+
   it('an unreachable list is a warning that status is unknown, never “not revoked”', async () => {
     const engine = createEngine({ clock: () => now, fetcher: async () => { throw new Error('connection refused'); } });
     const credential = await engine.sign({ credential: unsigned({ status: buildStatusListEntry({ listUrl: LIST_URL, index: 77, statusPurpose: 'revocation' }) }), signer, now });
