@@ -169,6 +169,24 @@ describe('resolveVerificationMethod', () => {
     expect(result.ok).toBe(false);
   });
 
+  it('reads Ed25519 keys in the older DID document forms (base58, JWK), and refuses a private JWK', async () => {
+    const key = generateDidKey();
+    const raw = decodePublicKeyMultibase(key.publicKeyMultibase)!;
+    const did = 'did:web:legacy.example';
+    const forms = [
+      { type: 'Ed25519VerificationKey2018', publicKeyBase58: base58btcEncode(raw) },
+      { type: 'JsonWebKey2020', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') } },
+    ];
+    for (const form of forms) {
+      const document = { id: did, verificationMethod: [{ id: `${did}#k`, controller: did, ...form }], assertionMethod: [`${did}#k`] };
+      const resolved = await resolveVerificationMethod(`${did}#k`, { documents: new Map([[did, document]]) });
+      expect(resolved.ok && Buffer.from(resolved.key.publicKey!).equals(Buffer.from(raw))).toBe(true);
+    }
+    const privateJwk = { id: did, verificationMethod: [{ id: `${did}#k`, controller: did, type: 'JsonWebKey2020', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AA', d: 'BB' } }] };
+    const refused = await resolveVerificationMethod(`${did}#k`, { documents: new Map([[did, privateJwk]]) });
+    expect(refused.ok && refused.key.publicKey).toBeFalsy();
+  });
+
   it('never throws on hostile identifiers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string(), fc.constant(undefined), fc.integer(), fc.webUrl()), async (value) => {

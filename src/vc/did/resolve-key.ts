@@ -1,4 +1,5 @@
 import { decodePublicKeyMultibase } from '../keys/ed25519.ts';
+import { base58btcDecode, base64urlDecode } from '../multibase.ts';
 import type { Fetcher, JsonObject } from '../types.ts';
 import { parseDidKey, resolveDidKey } from './did-key.ts';
 import { didWebToUrl } from './did-web.ts';
@@ -98,11 +99,10 @@ export async function resolveVerificationMethod(vmId: unknown, options: KeyResol
     return { ok: false, reason: `The key ${vmId} is controlled by ${controller}, not by ${base}.` };
   }
   const purposes = PURPOSES.filter((purpose) => listsMethod(document[purpose], vmId, base));
-  const publicKey =
-    typeof method.publicKeyMultibase === 'string' ? decodePublicKeyMultibase(method.publicKeyMultibase) : undefined;
   const publicKeyJwk = isObject(method.publicKeyJwk) ? method.publicKeyJwk : undefined;
+  const publicKey = ed25519KeyOf(method, publicKeyJwk);
   if (!publicKey && !publicKeyJwk) {
-    return { ok: false, reason: `The key ${vmId} is not in a form this verifier reads (Ed25519 Multikey or JWK).` };
+    return { ok: false, reason: `The key ${vmId} is not in a form this verifier reads (Ed25519 Multikey, base58 or JWK).` };
   }
   return {
     ok: true,
@@ -162,6 +162,24 @@ async function resolveKeyInUrl(args: { vmId: string; base: string; publicKey: Ui
       binding: `The key is written in the key identifier after “#” (the 1EdTech convention), which names ${base} as its owner, but ${why}.`,
     },
   };
+}
+
+/**
+ * The raw Ed25519 key of a verification method, in any of the forms DID documents use for it:
+ * Multikey / Ed25519VerificationKey2020 (`publicKeyMultibase`), Ed25519VerificationKey2018
+ * (`publicKeyBase58`, raw 32 bytes) or JsonWebKey2020 (`publicKeyJwk`, OKP Ed25519).
+ */
+function ed25519KeyOf(method: JsonObject, jwk: JsonObject | undefined): Uint8Array | undefined {
+  if (typeof method.publicKeyMultibase === 'string') return decodePublicKeyMultibase(method.publicKeyMultibase);
+  if (typeof method.publicKeyBase58 === 'string') {
+    const raw = base58btcDecode(method.publicKeyBase58);
+    return raw?.length === 32 ? raw : undefined;
+  }
+  if (jwk && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string' && jwk.d === undefined) {
+    const raw = base64urlDecode(jwk.x);
+    return raw?.length === 32 ? raw : undefined;
+  }
+  return undefined;
 }
 
 async function loadControllerDocument(
