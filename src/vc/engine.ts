@@ -92,7 +92,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         general: async (document) => await toRdfQuads({ document, documentLoader }),
       });
   const quads: QuadProducer | undefined = templates ? async ({ document }) => await templates.toRdf(document as JsonObject) : undefined;
-  const rdfc = createEddsaRdfc2022Provider(quads ? { quads } : {});
+  const rdfc = createEddsaRdfc2022Provider({ ...(quads ? { quads } : {}), proofConfigCacheSize: 64 });
   const providers: readonly ProofProvider[] = [
     rdfc,
     ...dataIntegrityProviders.filter((provider) => provider.name !== rdfc.name),

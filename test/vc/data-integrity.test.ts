@@ -346,3 +346,21 @@ describe('proof expiry (VC Data Integrity §2.1)', () => {
     expect(after.message).toMatch(/expired/);
   });
 });
+
+describe('proof configuration memo', () => {
+  it('gives the same proof with and without it, and refuses a negative size', async () => {
+    const { createEddsaRdfc2022Suite, createSuiteProvider } = await import('../../src/vc/proofs/data-integrity/index.ts');
+    expect(() => createEddsaRdfc2022Suite({ proofConfigCacheSize: -1 })).toThrow(TypeError);
+    const documentLoader = createDocumentLoader();
+    const key = generateDidKey(new Uint8Array(32).fill(12));
+    const signer = signerFromMultikey(key);
+    const memo = createSuiteProvider(createEddsaRdfc2022Suite({ proofConfigCacheSize: 2 }));
+    const now = new Date('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      const document: JsonObject = { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], issuer: key.controller, validFrom: '2026-01-01T00:00:00Z', credentialSubject: { id: `did:example:${i}` } };
+      const withMemo = await memo.issue({ document, signer, documentLoader, now: new Date(now.getTime() + (i % 3) * 1000) });
+      const without = await eddsaRdfc2022Provider.issue({ document, signer, documentLoader, now: new Date(now.getTime() + (i % 3) * 1000) });
+      expect(withMemo).toEqual(without);
+    }
+  });
+});

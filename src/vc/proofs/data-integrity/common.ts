@@ -36,6 +36,8 @@ export interface DataIntegritySuite {
   readonly addsSuiteContextToProofConfig: boolean;
   /** The canonical form of a document or proof configuration (N-Quads or JCS text). */
   canonicalize(options: { document: JsonObject; documentLoader: DocumentLoader }): Promise<string>;
+  /** The canonical form of a proof configuration, when the suite treats it apart (e.g. memoised). */
+  canonicalizeProofConfig?(options: { document: JsonObject; documentLoader: DocumentLoader }): Promise<string>;
   /** Extra checks before signing (e.g. JSON-LD safe mode for a suite that does not use JSON-LD). */
   checkBeforeIssue?(options: { document: JsonObject; documentLoader: DocumentLoader }): Promise<void>;
 }
@@ -57,7 +59,7 @@ export async function createVerifyData(options: {
 }): Promise<Uint8Array> {
   const { suite, document, proofConfig, documentLoader } = options;
   const [proofCanon, documentCanon] = await Promise.all([
-    suite.canonicalize({ document: proofConfig, documentLoader }),
+    (suite.canonicalizeProofConfig ?? suite.canonicalize)({ document: proofConfig, documentLoader }),
     suite.canonicalize({ document, documentLoader }),
   ]);
   const out = new Uint8Array(64);
