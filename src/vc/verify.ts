@@ -108,22 +108,45 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
 const MAX_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_DEPTH = 64;
 
-function tooDeep(value: unknown, depth = 0): boolean {
-  if (depth > MAX_DEPTH) return true;
-  if (Array.isArray(value)) return value.some((item) => tooDeep(item, depth + 1));
-  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => tooDeep(item, depth + 1));
-  return false;
+/**
+ * Whether a parsed value is deeper or larger than the bounds, in one walk that stops at the first
+ * excess (the size is the JSON text's, near enough: strings, keys and punctuation).
+ */
+function exceedsBounds(value: unknown): 'depth' | 'size' | undefined {
+  let chars = 0;
+  const walk = (item: unknown, depth: number): 'depth' | 'size' | undefined => {
+    if (depth > MAX_DEPTH) return 'depth';
+    if (typeof item === 'string') chars += item.length + 2;
+    else if (Array.isArray(item)) {
+      chars += 2;
+      for (const entry of item) {
+        const excess = walk(entry, depth + 1);
+        if (excess) return excess;
+      }
+    } else if (item !== null && typeof item === 'object') {
+      chars += 2;
+      for (const [key, entry] of Object.entries(item)) {
+        chars += key.length + 4;
+        const excess = walk(entry, depth + 1);
+        if (excess) return excess;
+      }
+    } else chars += 8;
+    return chars > MAX_INPUT_CHARS ? 'size' : undefined;
+  };
+  return walk(value, 0);
 }
 
+const TOO_LARGE = `The credential is larger than ${MAX_INPUT_CHARS / 1024 / 1024} MB, more than any real credential; it was not processed.`;
+
 function parseInput(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (typeof value === 'string' && value.length > MAX_INPUT_CHARS) return { ok: false, reason: TOO_LARGE };
   const parsed = parseInputUnbounded(value);
   if (!parsed.ok) return parsed;
-  if (tooDeep(parsed.value)) {
+  const excess = exceedsBounds(parsed.value);
+  if (excess === 'depth') {
     return { ok: false, reason: `The credential is nested more than ${MAX_DEPTH} levels deep, more than any real credential; it was not processed.` };
   }
-  if (typeof parsed.value === 'string' ? parsed.value.length > MAX_INPUT_CHARS : JSON.stringify(parsed.value).length > MAX_INPUT_CHARS) {
-    return { ok: false, reason: `The credential is larger than ${MAX_INPUT_CHARS / 1024 / 1024} MB, more than any real credential; it was not processed.` };
-  }
+  if (excess === 'size') return { ok: false, reason: TOO_LARGE };
   return parsed;
 }
 

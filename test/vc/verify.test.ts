@@ -406,3 +406,14 @@ function nest(depth: number): unknown {
   for (let i = 0; i < depth; i++) value = { a: value };
   return value;
 }
+
+describe('input bounds', () => {
+  it('refuses oversized text before parsing it, and oversized objects, with a sentence', async () => {
+    const engine = createEngine({ clock: () => now });
+    const text = `{"a":"${'x'.repeat(5 * 1024 * 1024)}"}`;
+    const fromText = await engine.verify({ credential: text });
+    expect(fromText.checks[0]!.message).toMatch(/larger than 4 MB/);
+    const fromObject = await engine.verify({ credential: { ...unsigned(), blob: Array.from({ length: 60_000 }, () => 'y'.repeat(80)) } });
+    expect(fromObject.checks[0]!.message).toMatch(/larger than 4 MB/);
+  });
+});

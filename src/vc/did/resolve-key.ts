@@ -128,7 +128,7 @@ async function resolveKeyInUrl(args: { vmId: string; base: string; publicKey: Ui
   const loaded = options.documents?.has(base) || options.fetcher ? await loadControllerDocument(base, base, options) : undefined;
   if (loaded?.ok) {
     const method = findMethod(loaded.document, vmId, base);
-    const listed = method && typeof method.publicKeyMultibase === 'string' ? decodePublicKeyMultibase(method.publicKeyMultibase) : undefined;
+    const listed = method ? ed25519KeyOf(method, isObject(method.publicKeyJwk) ? method.publicKeyJwk : undefined) : undefined;
     if (listed && Buffer.compare(Buffer.from(listed), Buffer.from(publicKey)) === 0) {
       return {
         ok: true,
