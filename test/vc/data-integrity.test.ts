@@ -364,3 +364,27 @@ describe('proof configuration memo', () => {
     }
   });
 });
+
+describe('domain as a set (VC Data Integrity §2.1)', () => {
+  it('accepts a verifier whose domain is one of the proof’s domains, and no other', async () => {
+    const documentLoader = createDocumentLoader();
+    const key = generateDidKey(new Uint8Array(32).fill(13));
+    const signer = signerFromMultikey(key);
+    const presentation: JsonObject = { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiablePresentation'], holder: key.controller };
+    const proof: JsonObject = {
+      type: 'DataIntegrityProof',
+      created: '2026-01-01T00:00:00Z',
+      verificationMethod: key.id,
+      cryptosuite: 'eddsa-rdfc-2022',
+      proofPurpose: 'authentication',
+      challenge: 'n-42',
+      domain: ['https://a.example', 'https://b.example'],
+    };
+    const verifyData = await createVerifyData({ suite: eddsaRdfc2022Suite, document: presentation, proofConfig: { ...proof, '@context': presentation['@context'] }, documentLoader });
+    const document = { ...presentation, proof: { ...proof, proofValue: multibaseEncode(await signer.sign(verifyData)) } };
+    const check = (domain: string) => eddsaRdfc2022Provider.verify({ document, documentLoader, keys: {}, proofPurpose: 'authentication', challenge: 'n-42', domain });
+    const ok = await check('https://b.example');
+    expect(ok.verified, ok.message).toBe(true);
+    expect((await check('https://c.example')).verified).toBe(false);
+  });
+});

@@ -294,6 +294,10 @@ async function verifyOneProof(
 function compareBinding(name: 'challenge' | 'domain', actual: unknown, expected: string | undefined, purpose: ProofPurpose): string | undefined {
   if (expected === undefined && purpose !== 'authentication') return undefined;
   if (actual === expected) return undefined;
+  // VC Data Integrity 1.0 §2.1: `domain` may be a set of strings; the verifier's domain must be one of them.
+  if (name === 'domain' && expected !== undefined && Array.isArray(actual) && actual.length > 0 && actual.every((d) => typeof d === 'string') && actual.includes(expected)) {
+    return undefined;
+  }
   if (expected === undefined) return `The proof carries a ${name} (${JSON.stringify(actual)}) but the verifier expected none.`;
   if (actual === undefined) return `The proof carries no ${name}, but the verifier expected ${JSON.stringify(expected)}.`;
   return `The proof's ${name} ${JSON.stringify(actual)} is not the expected ${JSON.stringify(expected)}.`;
