@@ -3,7 +3,8 @@ import Ajv2019Module from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { CONTEXTS } from './contexts/index.ts';
-import type { Check, CheckOutcome } from './types.ts';
+import { isObject } from './json.ts';
+import type { Check, CheckOutcome, JsonObject } from './types.ts';
 
 /** One structural problem: a JSON pointer (RFC 6901) into the credential and a plain sentence. */
 export interface StructureProblem {
@@ -24,11 +25,7 @@ export interface StructureResult {
 /** At most this many problems are listed; a broken document would otherwise drown the reader. */
 export const MAX_PROBLEMS = 20;
 
-type Obj = { [key: string]: unknown };
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Obj = JsonObject;
 
 function seg(key: string | number): string {
   return '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1');

@@ -5,7 +5,8 @@
 import { base64urlDecode } from '../multibase.ts';
 import { extractFromPng, isPng } from './png.ts';
 import { extractFromSvg } from './svg.ts';
-import { COMPACT_JWS, MAX_CREDENTIAL_TEXT, isJsonObject, type ExtractResult } from './types.ts';
+import { COMPACT_JWS, MAX_CREDENTIAL_TEXT, type ExtractResult } from './types.ts';
+import { isObject as isJsonObject } from '../json.ts';
 
 export { bakePng, extractFromPng, unbakePng, OB2_PNG_KEYWORD, OB3_PNG_KEYWORD, type BakePngOptions } from './png.ts';
 export { bakeSvg, extractFromSvg, unbakeSvg, OB2_SVG_NAMESPACE, OB3_SVG_NAMESPACE, type BakeSvgOptions } from './svg.ts';

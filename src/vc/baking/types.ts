@@ -1,4 +1,5 @@
 import type { JsonObject } from '../types.ts';
+import { isObject as isJsonObject } from '../json.ts';
 
 /** What a baked image (or a dropped file) carried. */
 export type ExtractedCredential =
@@ -33,9 +34,6 @@ export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Largest credential text read from or written to an image (4 MiB). */
 export const MAX_CREDENTIAL_TEXT = 4 * 1024 * 1024;
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isHttpUrl(text: string): boolean {
   if (!/^https?:\/\/\S+$/i.test(text)) return false;
