@@ -10,6 +10,7 @@
  */
 import { describePeriod, earliestWithin, parseInstant, parsePeriod, day } from './dates.ts';
 import type { Period } from './dates.ts';
+import { credentialProblem } from './held-credential.ts';
 import type { HeldCredential } from './held-credential.ts';
 import { compareStrings, roundCredits } from './json.ts';
 import { validatePathway } from './pathway.ts';
@@ -250,23 +251,9 @@ class Evaluator implements PathwayEvaluator {
   }
 
   private entry(cred: HeldCredential): Entry {
-    const issued = parseInstant(cred.issuedOn) ?? Number.NaN;
-    const e: Entry = { cred, issued };
-    if (cred.status !== 'valid') {
-      e.problem = {
-        revoked: 'it has been revoked by its issuer',
-        suspended: 'it is suspended by its issuer',
-        expired: 'it has expired',
-        unverified: 'it could not be verified',
-        valid: '',
-      }[cred.status] || `its status ${JSON.stringify(cred.status)} is not valid`;
-    } else if (Number.isNaN(issued)) e.problem = 'its date of issuing cannot be read';
-    else if (issued > this.asOfMs) e.problem = `it is issued on ${day(issued)}, after the evaluation date`;
-    else if (cred.validUntil !== undefined) {
-      const until = parseInstant(cred.validUntil);
-      if (until === undefined) e.problem = 'its end of validity cannot be read';
-      else if (until < this.asOfMs) e.problem = `it expired on ${day(until)}`;
-    }
+    const e: Entry = { cred, issued: parseInstant(cred.issuedOn) ?? Number.NaN };
+    const problem = credentialProblem(cred, this.asOfMs);
+    if (problem) e.problem = problem;
     return e;
   }
 

@@ -224,3 +224,28 @@ export function heldCredentialFromDocument(doc: unknown, verification: Verificat
 export function isEscoAlignment(alignment: HeldAlignment): boolean {
   return alignment.targetUrl.startsWith(ESCO_SKILL_IRI_PREFIX);
 }
+
+const STATUS_PROBLEMS: Record<CredentialStatus, string> = {
+  valid: '',
+  revoked: 'it has been revoked by its issuer',
+  suspended: 'it is suspended by its issuer',
+  expired: 'it has expired',
+  unverified: 'it could not be verified',
+};
+
+/**
+ * Why a credential cannot count for anything on `asOf` (epoch ms): its status, an unreadable or
+ * future date of issuing, or an end of validity already passed. Undefined when it can count.
+ */
+export function credentialProblem(cred: HeldCredential, asOf: number): string | undefined {
+  if (cred.status !== 'valid') return STATUS_PROBLEMS[cred.status] || `its status ${JSON.stringify(cred.status)} is not valid`;
+  const issued = parseInstant(cred.issuedOn);
+  if (issued === undefined) return 'its date of issuing cannot be read';
+  if (issued > asOf) return `it is issued on ${new Date(issued).toISOString().slice(0, 10)}, after the evaluation date`;
+  if (cred.validUntil !== undefined) {
+    const until = parseInstant(cred.validUntil);
+    if (until === undefined) return 'its end of validity cannot be read';
+    if (until < asOf) return `it expired on ${new Date(until).toISOString().slice(0, 10)}`;
+  }
+  return undefined;
+}
