@@ -1,0 +1,104 @@
+/** Routes: /setup, /login and the console under /console/*. */
+import { useEffect, useState } from 'react';
+import type { ComponentType } from 'react';
+import { ConsoleLayout } from './components/ConsoleLayout.tsx';
+import { Notice } from './components/Notice.tsx';
+import { matchPath, Redirect, useRouter } from './router.tsx';
+import { useSession } from './session.tsx';
+import { AchievementEditorScreen } from './screens/AchievementEditor.tsx';
+import { AchievementsScreen } from './screens/Achievements.tsx';
+import { ApiKeysScreen } from './screens/ApiKeys.tsx';
+import { AuditScreen } from './screens/Audit.tsx';
+import { BulkScreen } from './screens/Bulk.tsx';
+import { CredentialsScreen } from './screens/Credentials.tsx';
+import { IssueScreen } from './screens/Issue.tsx';
+import { IssuersScreen } from './screens/Issuers.tsx';
+import { LoginScreen } from './screens/Login.tsx';
+import { NotFoundScreen } from './screens/NotFound.tsx';
+import { OrganisationScreen } from './screens/Organisation.tsx';
+import { OutboxScreen } from './screens/Outbox.tsx';
+import { SetupScreen } from './screens/Setup.tsx';
+
+type Params = Record<string, string>;
+
+const CONSOLE_ROUTES: { path: string; screen: ComponentType<{ params: Params }> }[] = [
+  { path: '/console/credentials', screen: CredentialsScreen },
+  { path: '/console/issue', screen: IssueScreen },
+  { path: '/console/bulk', screen: BulkScreen },
+  { path: '/console/achievements', screen: AchievementsScreen },
+  { path: '/console/achievements/new', screen: AchievementEditorScreen },
+  { path: '/console/achievements/:id', screen: AchievementEditorScreen },
+  { path: '/console/issuers', screen: IssuersScreen },
+  { path: '/console/organisation', screen: OrganisationScreen },
+  { path: '/console/api-keys', screen: ApiKeysScreen },
+  { path: '/console/outbox', screen: OutboxScreen },
+  { path: '/console/audit', screen: AuditScreen },
+];
+
+function findConsoleRoute(pathname: string): { screen: ComponentType<{ params: Params }>; params: Params } | undefined {
+  for (const route of CONSOLE_ROUTES) {
+    const params = matchPath(route.path, pathname);
+    if (params) return { screen: route.screen, params };
+  }
+  return undefined;
+}
+
+export function App() {
+  const { location } = useRouter();
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/setup') return <SetupScreen />;
+  if (path === '/login') return <LoginScreen />;
+  if (path === '/' || path === '/console') return <Redirect to="/console/credentials" />;
+  if (path.startsWith('/console/')) return <Console pathname={path} />;
+  return (
+    <main id="main" className="bare">
+      <NotFoundScreen />
+    </main>
+  );
+}
+
+/** Signed-in area: loads the session once, sends visitors to sign in (or to setup on a fresh server). */
+function Console({ pathname }: { pathname: string }) {
+  const { me, membership, refresh, api } = useSession();
+  const { navigate } = useRouter();
+  const [checked, setChecked] = useState(me !== undefined);
+  useEffect(() => {
+    if (me) return;
+    let live = true;
+    void (async () => {
+      if (await refresh()) {
+        if (live) setChecked(true);
+        return;
+      }
+      const setup = await api.get<{ needsSetup: boolean }>('/api/v1/setup').catch(() => ({ needsSetup: false }));
+      if (!live) return;
+      const next = setup.needsSetup ? '/setup' : `/login?next=${encodeURIComponent(pathname)}`;
+      navigate(next, { replace: true });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [me, refresh, api, navigate, pathname]);
+
+  if (!me || !checked) {
+    return (
+      <main id="main" className="bare">
+        <Notice>Loading…</Notice>
+      </main>
+    );
+  }
+  if (!membership) {
+    return (
+      <ConsoleLayout>
+        <Notice tone="warning">You are not a member of any organisation. Ask an administrator to add you.</Notice>
+      </ConsoleLayout>
+    );
+  }
+  const route = findConsoleRoute(pathname);
+  const ScreenComponent = route?.screen ?? NotFoundScreen;
+  return (
+    <ConsoleLayout>
+      <ScreenComponent key={membership.organisationId + pathname} params={route?.params ?? {}} />
+    </ConsoleLayout>
+  );
+}

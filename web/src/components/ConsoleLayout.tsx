@@ -1,0 +1,65 @@
+import type { ReactNode } from 'react';
+import { Link, useRouter } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import { NAV } from '../nav.ts';
+
+/** The console's frame: skip link, header with organisation and user, navigation, main. */
+export function ConsoleLayout({ children }: { children: ReactNode }) {
+  const { me, membership, api, setMe, selectOrganisation } = useSession();
+  const { location, navigate } = useRouter();
+  const signOut = async () => {
+    await api.post('/api/v1/auth/logout').catch(() => undefined);
+    setMe(undefined);
+    navigate('/login');
+  };
+  return (
+    <div className="console">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/console/credentials" className="brand">
+          microcred
+        </Link>
+        {me && me.memberships.length > 1 ? (
+          <label className="org-switch">
+            <span>Organisation</span>
+            <select value={membership?.organisationId} onChange={(e) => selectOrganisation(e.target.value)}>
+              {me.memberships.map((m) => (
+                <option key={m.organisationId} value={m.organisationId}>
+                  {m.organisationName}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <span className="org-name">{membership?.organisationName}</span>
+        )}
+        <span className="user">
+          <span className="user-email">{me?.user.email}</span>
+          {membership ? <span className="role"> ({membership.role})</span> : null}
+        </span>
+        <button type="button" className="link-button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <nav className="sidenav" aria-label="Console">
+        <ul>
+          {NAV.map((r) => {
+            const current = location.pathname === r.path || location.pathname.startsWith(r.path + '/');
+            return (
+              <li key={r.path}>
+                <Link to={r.path} aria-current={current ? 'page' : undefined}>
+                  {r.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
