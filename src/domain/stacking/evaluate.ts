@@ -84,6 +84,17 @@ export interface PathwayEvaluator {
   evaluate(pathway: Pathway): PathwayEvaluation;
   /** The credentials any requirement of the pathway could draw from (usable or not), sorted by key. */
   relevantCredentials(pathway: Pathway): HeldCredential[];
+  /**
+   * For each usable credential, what it could bring to each requirement (before any assignment):
+   * requirement index, its value in the requirement's unit, and the items it covers. Used by the planner.
+   */
+  contributions(pathway: Pathway): Map<string, Contribution[]>;
+}
+
+export interface Contribution {
+  requirement: number;
+  value: number;
+  cover?: number[];
 }
 
 type Unit = 'count' | 'credits' | 'cover';
@@ -280,8 +291,54 @@ class Evaluator implements PathwayEvaluator {
     return [...seen].sort((a, b) => a - b).map((i) => this.entries[i]!.cred);
   }
 
+  contributions(pathway: Pathway): Map<string, Contribution[]> {
+    const reqs = this.compile(pathway);
+    const { eligible } = this.eligibility(pathway, reqs);
+    const out = new Map<string, Contribution[]>();
+    for (const c of reqs) {
+      for (const el of eligible[c.index]!) {
+        const key = this.entries[el.i]!.cred.key;
+        const list = out.get(key) ?? [];
+        list.push({ requirement: c.index, value: el.value, ...(el.cover ? { cover: el.cover } : {}) });
+        out.set(key, list);
+      }
+    }
+    return out;
+  }
+
   evaluate(pathway: Pathway): PathwayEvaluation {
     const reqs = this.compile(pathway);
+    const { eligible, ineligible, unusable, markUnusable } = this.eligibility(pathway, reqs);
+
+    // 2. One credential per achievement (a renewed or re-imported credential is not a second course).
+    const byAchievement = new Map<string, number[]>();
+    for (const list of eligible) for (const el of list) {
+      const k = `${this.entries[el.i]!.cred.issuerId}\u0000${this.entries[el.i]!.cred.achievementId}`;
+      const group = byAchievement.get(k);
+      if (!group) byAchievement.set(k, [el.i]);
+      else if (!group.includes(el.i)) group.push(el.i);
+    }
+    const dropped = new Set<number>();
+    for (const group of byAchievement.values()) {
+      if (group.length < 2) continue;
+      group.sort((a, b) => betterDuplicate(this.entries[a]!, this.entries[b]!));
+      const kept = this.entries[group[0]!]!.cred;
+      for (const i of group.slice(1)) {
+        dropped.add(i);
+        markUnusable(i, `It does not count: ${name(kept)} is a credential for the same achievement and is counted instead.`);
+      }
+    }
+    if (dropped.size > 0) for (let r = 0; r < eligible.length; r++) eligible[r] = eligible[r]!.filter((el) => !dropped.has(el.i));
+
+    // 3. Assignment.
+    const { assignedTo, exact } = this.assign(reqs, eligible);
+
+    // 4. Results.
+    return this.report(pathway, reqs, eligible, ineligible, assignedTo, unusable, exact);
+  }
+
+  /** Step 1: who may count where, and why the others may not. */
+  private eligibility(pathway: Pathway, reqs: Compiled[]) {
     const trusted = pathway.trustedIssuers ? new Set(pathway.trustedIssuers) : undefined;
     const maxAge = pathway.maxAge !== undefined ? parsePeriod(pathway.maxAge) : undefined;
     const earliest = maxAge ? earliestWithin(this.asOfMs, maxAge) : undefined;
@@ -319,31 +376,7 @@ class Evaluator implements PathwayEvaluator {
       }
     }
 
-    // 2. One credential per achievement (a renewed or re-imported credential is not a second course).
-    const byAchievement = new Map<string, number[]>();
-    for (const list of eligible) for (const el of list) {
-      const k = `${this.entries[el.i]!.cred.issuerId}\u0000${this.entries[el.i]!.cred.achievementId}`;
-      const group = byAchievement.get(k);
-      if (!group) byAchievement.set(k, [el.i]);
-      else if (!group.includes(el.i)) group.push(el.i);
-    }
-    const dropped = new Set<number>();
-    for (const group of byAchievement.values()) {
-      if (group.length < 2) continue;
-      group.sort((a, b) => betterDuplicate(this.entries[a]!, this.entries[b]!));
-      const kept = this.entries[group[0]!]!.cred;
-      for (const i of group.slice(1)) {
-        dropped.add(i);
-        markUnusable(i, `It does not count: ${name(kept)} is a credential for the same achievement and is counted instead.`);
-      }
-    }
-    if (dropped.size > 0) for (let r = 0; r < eligible.length; r++) eligible[r] = eligible[r]!.filter((el) => !dropped.has(el.i));
-
-    // 3. Assignment.
-    const { assignedTo, exact } = this.assign(reqs, eligible);
-
-    // 4. Results.
-    return this.report(pathway, reqs, eligible, ineligible, assignedTo, unusable, exact);
+    return { eligible, ineligible, unusable, markUnusable };
   }
 
   /** assignedTo[r] = credential indices counted toward requirement r. */

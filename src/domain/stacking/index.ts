@@ -16,7 +16,7 @@ export type {
   RequirementKind,
 } from './pathway.ts';
 export { createEvaluator, evaluatePathway } from './evaluate.ts';
-export type { EvaluateOptions, Missing, PathwayEvaluation, PathwayEvaluator, RequirementResult, UnusableCredential } from './evaluate.ts';
+export type { Contribution, EvaluateOptions, Missing, PathwayEvaluation, PathwayEvaluator, RequirementResult, UnusableCredential } from './evaluate.ts';
 export { parsePeriod, describePeriod } from './dates.ts';
 export type { Period } from './dates.ts';
 export type { Problem } from './json.ts';
