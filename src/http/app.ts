@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Runtime } from '../runtime.ts';
+import { registerAuth } from './auth.ts';
+import { MetricsRegistry } from './metrics.ts';
+import { problemFromError, sendProblem } from './problem.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { publicRoutes } from './routes/public.ts';
+import { Problem } from './schemas.ts';
+
+export interface BuildAppOptions {
+  runtime: Runtime;
+  /** Fastify logger options (default: the configured level, JSON lines, no secrets). */
+  logger?: FastifyServerOptions['logger'];
+  /** Folder of the built web app (default web/dist beside the package). */
+  webRoot?: string;
+  /** HTTPS options when TLS is configured. */
+  https?: { cert: Buffer; key: Buffer };
+  metrics?: MetricsRegistry;
+}
+
+export const WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
+/** Paths the browser application owns (served index.html, the app routes itself). */
+const APP_PATHS = ['/setup', '/login', '/console', '/wallet', '/verify', '/claim'];
+
+/**
+ * Builds the whole application from plugins in a fixed order (external → auth → routes), without
+ * listening: tests call it with `app.inject`, `server.ts` starts it.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { runtime } = options;
+  const { config, services, store } = runtime;
+  const metrics = options.metrics ?? new MetricsRegistry();
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      // Requests are logged by method, route and status; headers (cookies, API keys) never are.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(Problem);
+  app.addSchema(IssuerSchema);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'microcred', version: '0.1.0', description: 'Issue, keep, stack, verify and recognise Open Badges 3.0 micro-credentials. Console API under /api/v1, VC-API (VCALM) at /credentials/* and /presentations/*.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyCookie);
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemFromError(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const accept = request.headers.accept ?? '';
+    if (request.method === 'GET' && accept.includes('text/html') && webRootExists(options.webRoot) && isAppPath(request.url)) {
+      return reply.sendFile('index.html');
+    }
+    return sendProblem(reply, { type: 'https://w3id.org/microcred/problems/not-found', title: 'Not found', status: 404, detail: `nothing at ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.increment('microcred_http_requests_total', { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  metrics.describe('microcred_http_requests_total', 'HTTP requests by route and status');
+
+  registerAuth(app, services.accounts);
+
+  await app.register(opsRoutes(services, store, metrics));
+  await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
+  await app.register(issuerRoutes(services));
+  await app.register(publicRoutes(services));
+
+  const webRoot = options.webRoot ?? WEB_ROOT;
+  if (existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: false });
+    for (const path of APP_PATHS) {
+      app.get(path, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+      app.get(`${path}/*`, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+    }
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console'));
+  }
+
+  runtime.setLocalFetch(async (path) => {
+    const response = await app.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    if (response.statusCode !== 200) return undefined;
+    return { url: `${config.publicUrl}${path}`, contentType: String(response.headers['content-type'] ?? ''), body: new Uint8Array(response.rawPayload) };
+  });
+  return app;
+}
+
+function webRootExists(root: string | undefined): boolean {
+  return existsSync(join(root ?? WEB_ROOT, 'index.html'));
+}
+
+function isAppPath(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return APP_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}

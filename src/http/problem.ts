@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
+
+export const PROBLEM_BASE = 'https://w3id.org/microcred/problems/';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** Turns an Ajv instancePath (`/recipient/email`) plus a missing property into a JSON pointer. */
+function pointerOf(validation: NonNullable<FastifyError['validation']>[number], context: string | undefined): string {
+  const params = validation.params as Record<string, unknown>;
+  const base = validation.instancePath || '';
+  const prefix = context && context !== 'body' ? `/${context}` : '';
+  if (typeof params.missingProperty === 'string') return `${prefix}${base}/${params.missingProperty}`;
+  if (typeof params.additionalProperty === 'string') return `${prefix}${base}/${params.additionalProperty}`;
+  return `${prefix}${base}` || '/';
+}
+
+function describe(validation: NonNullable<FastifyError['validation']>[number]): string {
+  if (validation.keyword === 'required') return 'is required';
+  if (validation.keyword === 'additionalProperties') return 'is not a known property';
+  return validation.message ?? 'is invalid';
+}
+
+/**
+ * The one error handler: domain errors and request validation become RFC 9457 problem details naming
+ * the field; anything else is a 500 whose body says nothing about the cause (the log has it).
+ */
+export function problemFromError(error: unknown, request: FastifyRequest): Problem {
+  if (error instanceof DomainError) {
+    const problem: Problem = { type: `${PROBLEM_BASE}${error.code}`, title: error.title, status: error.status, detail: error.message, instance: request.url };
+    if (error instanceof InvalidInput && error.errors.length > 0) problem.errors = error.errors;
+    if (error instanceof RateLimited) problem.retryAfter = error.retryAfterSeconds;
+    for (const [key, value] of Object.entries(error)) {
+      if (key.startsWith('problem_')) problem[key.slice(8)] = value;
+    }
+    return problem;
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const errors = fastifyError.validation.map((item) => ({ pointer: pointerOf(item, fastifyError.validationContext), message: describe(item) }));
+    return {
+      type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', status: 400,
+      detail: `${errors[0]!.pointer} ${errors[0]!.message}`, instance: request.url, errors,
+    };
+  }
+  const status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500 ? fastifyError.statusCode : 500;
+  if (status < 500) {
+    // Fastify's own client errors (body too large, bad JSON, unsupported media type) have safe messages.
+    return { type: `${PROBLEM_BASE}${fastifyError.code ?? 'bad-request'}`.toLowerCase(), title: 'Bad request', status, detail: fastifyError.message, instance: request.url };
+  }
+  return { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500, detail: 'something went wrong on our side; it has been logged', instance: request.url };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (typeof problem.retryAfter === 'number') void reply.header('retry-after', String(problem.retryAfter));
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}

@@ -1,0 +1,79 @@
+import type { Config } from './config.ts';
+import { createGuardedFetcher } from './net/guarded-fetcher.ts';
+import { openStore, type Store } from './store/database.ts';
+import type { Log, Metrics, ServiceContext } from './services/context.ts';
+import { silentLog } from './services/context.ts';
+import { createServices, type Services } from './services/index.ts';
+import { createKeyVault, loadMasterKey } from './services/vault.ts';
+import { createEngine } from './vc/engine.ts';
+import type { FetchedDocument, Fetcher } from './vc/types.ts';
+
+/** Answers a GET for one of this instance's own public paths, without the network. */
+export type LocalFetch = (path: string) => Promise<FetchedDocument | undefined>;
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  ctx: ServiceContext;
+  services: Services;
+  /**
+   * Set by the HTTP app: lets the engine read this instance's own DID documents and status lists
+   * from the database instead of over the network (and works before the server listens).
+   */
+  setLocalFetch(local: LocalFetch): void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  now?: () => Date;
+  /** The door to the network for everything not published by this instance (default: guarded). */
+  fetcher?: Fetcher;
+  log?: Log;
+  metrics?: Metrics;
+}
+
+const noMetrics: Metrics = { increment() {} };
+
+/** Opens the database (migrating it), the key vault and the credential engine, and builds the services. */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const vault = createKeyVault(loadMasterKey({ configured: config.masterKey, dataDir: config.dataDir }));
+  const remote = options.fetcher ?? createGuardedFetcher();
+  const origin = new URL(config.publicUrl);
+  const basePath = origin.pathname.replace(/\/$/, '');
+  let local: LocalFetch | undefined;
+  // did:web resolution always asks https; this instance may be on http (development), so its own
+  // URLs are matched on host and port and answered locally.
+  const fetcher: Fetcher = async (url) => {
+    const target = new URL(url);
+    if (local && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
+      const answer = await local(target.pathname.slice(basePath.length) + target.search);
+      if (answer) return answer;
+      throw new Error(`${url} is not published by this instance`);
+    }
+    return remote(url);
+  };
+  const now = options.now ?? (() => new Date());
+  const engine = createEngine({ fetcher, clock: now });
+  const ctx: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    config,
+    now,
+    engine,
+    vault,
+    log: options.log ?? silentLog,
+    metrics: options.metrics ?? noMetrics,
+  };
+  const services = createServices(ctx);
+  return {
+    config,
+    store,
+    ctx,
+    services,
+    setLocalFetch(fetch) {
+      local = fetch;
+    },
+    close: () => store.destroy(),
+  };
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Dialect } from '../store/database.ts';
+import type { DB } from '../store/schema.ts';
+import type { Engine } from '../vc/engine.ts';
+import type { KeyVault } from './vault.ts';
+
+/** What a service needs from the outside, passed in (never imported): database, clock, engine, keys. */
+export interface ServiceContext {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  config: Config;
+  /** The current time; tests pass a fixed clock. */
+  now(): Date;
+  engine: Engine;
+  vault: KeyVault;
+  /** Structured log without personal data; services log ids, never e-mails or keys. */
+  log: Log;
+  metrics: Metrics;
+}
+
+export interface Log {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Counters the /metrics endpoint exposes. */
+export interface Metrics {
+  increment(name: string, labels?: Record<string, string>, by?: number): void;
+}
+
+export const silentLog: Log = { info() {}, warn() {}, error() {} };
+
+export function nowIso(ctx: Pick<ServiceContext, 'now'>): string {
+  return ctx.now().toISOString();
+}

@@ -1,0 +1,290 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The one description of every table (STYLE.md, from kysely). Times are ISO 8601 UTC strings
+ * (`Date#toISOString`, so they sort as text on both dialects); JSON columns are text holding JSON;
+ * booleans are 0/1 integers. Ids are random UUIDs unless noted.
+ */
+export interface DB {
+  organisations: OrganisationTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  rate_limits: RateLimitTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditTable;
+  issuers: IssuerTable;
+  issuer_keys: IssuerKeyTable;
+  achievements: AchievementTable;
+  achievement_versions: AchievementVersionTable;
+  credentials: CredentialTable;
+  status_lists: StatusListTable;
+  status_allocations: StatusAllocationTable;
+  idempotency_keys: IdempotencyTable;
+  bulk_jobs: BulkJobTable;
+  bulk_job_chunks: BulkJobChunkTable;
+  bulk_job_errors: BulkJobErrorTable;
+  jobs: JobTable;
+  outbox: OutboxTable;
+}
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  email_verified_at: string | null;
+  created_at: string;
+  /** Sessions issued before this instant are void ("log out everywhere"). */
+  sessions_valid_after: string | null;
+}
+
+export type Role = 'owner' | 'admin' | 'issuer' | 'assessor' | 'registrar' | 'viewer';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'issuer', 'assessor', 'registrar', 'viewer'];
+
+export interface MembershipTable {
+  organisation_id: string;
+  user_id: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** sha256 (hex) of the cookie token: a database leak yields no usable session. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+}
+
+export interface RateLimitTable {
+  /** e.g. `login:ip:127.0.0.1` — kept in the database so every node sees the same count. */
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export type ApiKeyScope = 'issue' | 'status' | 'read';
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['issue', 'status', 'read'];
+
+export interface ApiKeyTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  /** First characters of the key, shown in lists so a key can be recognised. */
+  prefix: string;
+  /** sha256 (hex) of the secret part; the key itself is shown once. */
+  secret_hash: string;
+  /** JSON array of ApiKeyScope. */
+  scopes: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditTable {
+  id: string;
+  organisation_id: string | null;
+  at: string;
+  actor_type: 'user' | 'api-key' | 'system' | 'anonymous';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON object; never secrets or personal data beyond ids. */
+  details: string | null;
+}
+
+export interface IssuerTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  url: string | null;
+  email: string | null;
+  image: string | null;
+  country: string | null;
+  description: string | null;
+  did_method: 'web' | 'key';
+  did: string;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IssuerKeyTable {
+  /** Verification method id (DID URL). */
+  id: string;
+  issuer_id: string;
+  public_key_multibase: string;
+  /** AES-256-GCM under the master key: base64(iv | tag | ciphertext) of the 32-byte seed. */
+  secret_encrypted: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface AchievementTable {
+  id: string;
+  organisation_id: string;
+  issuer_id: string;
+  current_version: number;
+  archived_at: string | null;
+  image_type: string | null;
+  /** base64 of the (sanitised) image. */
+  image_data: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AchievementVersionTable {
+  achievement_id: string;
+  version: number;
+  /** JSON: the definition as entered (name, description, criteria, EU elements, alignments…). */
+  data: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export type CredentialStatus = 'active' | 'revoked' | 'suspended';
+
+export interface CredentialTable {
+  id: string;
+  organisation_id: string;
+  issuer_id: string;
+  achievement_id: string | null;
+  achievement_version: number | null;
+  /** The credential's `id` (a URL under PUBLIC_URL). */
+  credential_url: string;
+  recipient_email: string | null;
+  recipient_did: string | null;
+  recipient_name: string | null;
+  format: 'ldp' | 'jwt';
+  /** The signed credential exactly as issued (JSON text or compact JWT). Never updated. */
+  document: string;
+  issued_at: string;
+  valid_from: string | null;
+  valid_until: string | null;
+  status: CredentialStatus;
+  status_reason: string | null;
+  status_changed_at: string | null;
+  revocation_list_id: string | null;
+  revocation_index: number | null;
+  suspension_list_id: string | null;
+  suspension_index: number | null;
+  renewed_from: string | null;
+  claim_token_hash: string | null;
+  claimed_at: string | null;
+  bulk_job_id: string | null;
+  /** Hash identifying a bulk row's recipient and content: re-running a file issues nothing twice. */
+  dedupe_key: string | null;
+  created_by: string | null;
+}
+
+export interface StatusListTable {
+  id: string;
+  issuer_id: string;
+  purpose: 'revocation' | 'suspension';
+  size: number;
+  allocated: number;
+  /** The signed BitstringStatusListCredential (JSON text), re-signed on every change. */
+  credential: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusAllocationTable {
+  list_id: string;
+  idx: number;
+}
+
+export interface IdempotencyTable {
+  organisation_id: string;
+  key: string;
+  /** sha256 of method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+export type BulkJobStatus = 'queued' | 'validating' | 'issuing' | 'done' | 'failed';
+
+export interface BulkJobTable {
+  id: string;
+  organisation_id: string;
+  achievement_id: string;
+  file_name: string | null;
+  file_sha256: string;
+  file_bytes: number;
+  status: BulkJobStatus;
+  total_rows: number;
+  valid_rows: number;
+  invalid_rows: number;
+  processed: number;
+  issued: number;
+  skipped_duplicates: number;
+  failure: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** The uploaded CSV in pieces, so neither upload nor processing holds the whole file. */
+export interface BulkJobChunkTable {
+  job_id: string;
+  seq: number;
+  data: string;
+}
+
+export interface BulkJobErrorTable {
+  job_id: string;
+  line: number;
+  /** JSON array of messages in words. */
+  messages: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  organisation_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+  sent_at: string | null;
+  error: string | null;
+}
+
+export type Row<T extends keyof DB> = Selectable<DB[T]>;
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
+export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;
+// Generated is re-exported for tables that later gain database-made columns.
+export type { Generated };
