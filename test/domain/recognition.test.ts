@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../src/domain/recognition/index.ts';
-import type { Programme, RecognitionAgreement } from '../../src/domain/recognition/index.ts';
+import type { AgreementConditions, Programme, RecognitionAgreement } from '../../src/domain/recognition/index.ts';
 import type { HeldCredential } from '../../src/domain/stacking/index.ts';
 
 const ASOF = '2026-09-01';
@@ -28,7 +28,7 @@ const diploma: Programme = {
   ],
 };
 
-const strict = { minEqfLevel: 6, maxAge: 'P5Y', qualityAssuranceRequired: true, acceptedAssessmentTypes: ['exam', 'online-exam', 'project'], identityVerifiedRequired: true, minGrade: { value: 'C', scale: ['A', 'B', 'C', 'D', 'E'] } } as const;
+const strict: AgreementConditions = { minEqfLevel: 6, maxAge: 'P5Y', qualityAssuranceRequired: true, acceptedAssessmentTypes: ['exam', 'online-exam', 'project'], identityVerifiedRequired: true, minGrade: { value: 'C', scale: ['A', 'B', 'C', 'D', 'E'] } };
 
 const agreements: RecognitionAgreement[] = [
   { id: 'ag-stats', moduleId: 'stats', credits: 10, match: { issuerId: MOOC, achievementId: 'mooc:stats' }, conditions: { ...strict, minCredits: 8 } },
