@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config.ts';
+import { buildApp } from '../../../src/http/app.ts';
+import { openRuntime } from '../../../src/runtime.ts';
+
+export interface TestServer {
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (PUBLIC_URL must name the port before the server listens). */
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real microcred server in this process on 127.0.0.1 with an ephemeral port, SQLite in a
+ * fresh temporary data folder and the development outbox, serving the built web app from `webRoot`.
+ */
+export async function startTestServer(options: { webRoot: string }): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'microcred-e2e-'));
+  const port = await freePort();
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: String(port), MICROCRED_DATA: dataDir, LOG_LEVEL: 'warn' });
+  const runtime = await openRuntime(config);
+  const app = await buildApp({ runtime, webRoot: options.webRoot, logger: false });
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    async close() {
+      await app.close();
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
