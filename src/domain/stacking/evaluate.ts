@@ -126,6 +126,10 @@ interface Compiled {
 interface Entry {
   cred: HeldCredential;
   issued: number;
+  /** Index of another entry for the same issuer and achievement, the first one; -1 when alone. */
+  group: number;
+  /** The date of issuing as YYYY-MM-DD, made when first needed. */
+  issuedDay?: string;
   /** Why the credential cannot count in any pathway on this date, if so. */
   problem?: string;
 }
@@ -208,9 +212,13 @@ function filterProblem(f: Filter, e: Entry): string | undefined {
   if (f.types && (c.achievementType === undefined || !f.types.has(c.achievementType))) {
     return `its achievement type ${c.achievementType ?? '(none)'} is not one of ${[...f.types].join(', ')}`;
   }
-  if (f.earliest !== undefined && e.issued < f.earliest) return `it was issued on ${day(e.issued)}, more than ${describePeriod(f.maxAge!)} ago`;
+  if (f.earliest !== undefined && e.issued < f.earliest) return `it was issued on ${issuedDay(e)}, more than ${describePeriod(f.maxAge!)} ago`;
   if (f.minCredits !== undefined && (c.creditsEcts ?? 0) < f.minCredits) return `its workload of ${fmt(c.creditsEcts ?? 0)} ECTS is below ${fmt(f.minCredits)}`;
   return undefined;
+}
+
+function issuedDay(e: Entry): string {
+  return (e.issuedDay ??= day(e.issued));
 }
 
 function scoreOf(unit: Unit, achieved: number, demand: number): number {
@@ -237,6 +245,11 @@ class Evaluator implements PathwayEvaluator {
   private readonly byAlignment = new Map<string, number[]>();
   private readonly byField = new Map<string, number[]>();
   private readonly all: number[];
+  private readonly asOfDay: string;
+  /** Marks for de-duplicating candidate lists without allocating a Set each time. */
+  private readonly stamp: Uint32Array;
+  private epoch = 0;
+  private readonly hasDuplicates: boolean;
 
   constructor(credentials: readonly HeldCredential[], options: EvaluateOptions) {
     const asOfMs = parseInstant(options.asOf);
@@ -254,6 +267,21 @@ class Evaluator implements PathwayEvaluator {
     const sorted = [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key));
     this.entries = sorted.map((cred) => this.entry(cred));
     this.all = this.entries.map((_, i) => i);
+    this.asOfDay = day(asOfMs);
+    this.stamp = new Uint32Array(this.entries.length);
+    const firstOf = new Map<string, number>();
+    let duplicates = false;
+    this.entries.forEach((e, i) => {
+      const k = `${e.cred.issuerId}\u0000${e.cred.achievementId}`;
+      const first = firstOf.get(k);
+      if (first === undefined) firstOf.set(k, i);
+      else {
+        e.group = first;
+        this.entries[first]!.group = first;
+        duplicates = true;
+      }
+    });
+    this.hasDuplicates = duplicates;
     this.entries.forEach((e, i) => {
       push(this.byAchievement, e.cred.achievementId, i);
       for (const a of e.cred.alignments) push(this.byAlignment, a.targetUrl, i);
@@ -262,7 +290,7 @@ class Evaluator implements PathwayEvaluator {
   }
 
   private entry(cred: HeldCredential): Entry {
-    const e: Entry = { cred, issued: parseInstant(cred.issuedOn) ?? Number.NaN };
+    const e: Entry = { cred, issued: parseInstant(cred.issuedOn) ?? Number.NaN, group: -1 };
     const problem = credentialProblem(cred, this.asOfMs);
     if (problem) e.problem = problem;
     return e;
@@ -270,11 +298,17 @@ class Evaluator implements PathwayEvaluator {
 
   private candidates(c: Compiled): number[] {
     if (!c.achievements && !c.alignments && !c.fields) return this.all;
-    const out = new Set<number>();
-    for (const a of c.achievements ?? []) for (const i of this.byAchievement.get(a) ?? []) out.add(i);
-    for (const a of c.alignments ?? []) for (const i of this.byAlignment.get(a) ?? []) out.add(i);
-    for (const f of c.fields ?? []) for (const i of this.byField.get(f) ?? []) out.add(i);
-    return [...out].sort((a, b) => a - b);
+    // Order follows the rule's lists, which is deterministic; results are sorted later.
+    const epoch = ++this.epoch;
+    const out: number[] = [];
+    const take = (list: number[] | undefined) => {
+      if (!list) return;
+      for (const i of list) if (this.stamp[i] !== epoch) { this.stamp[i] = epoch; out.push(i); }
+    };
+    for (const a of c.achievements ?? []) take(this.byAchievement.get(a));
+    for (const a of c.alignments ?? []) take(this.byAlignment.get(a));
+    for (const f of c.fields ?? []) take(this.byField.get(f));
+    return out;
   }
 
   private compile(pathway: Pathway): Compiled[] {
@@ -311,9 +345,10 @@ class Evaluator implements PathwayEvaluator {
     const { eligible, ineligible, unusable, markUnusable } = this.eligibility(pathway, reqs);
 
     // 2. One credential per achievement (a renewed or re-imported credential is not a second course).
-    const byAchievement = new Map<string, number[]>();
-    for (const list of eligible) for (const el of list) {
-      const k = `${this.entries[el.i]!.cred.issuerId}\u0000${this.entries[el.i]!.cred.achievementId}`;
+    const byAchievement = new Map<number, number[]>();
+    if (this.hasDuplicates) for (const list of eligible) for (const el of list) {
+      const k = this.entries[el.i]!.group;
+      if (k < 0) continue;
       const group = byAchievement.get(k);
       if (!group) byAchievement.set(k, [el.i]);
       else if (!group.includes(el.i)) group.push(el.i);
@@ -359,7 +394,7 @@ class Evaluator implements PathwayEvaluator {
         const cred = e.cred;
         if (e.problem) { markUnusable(i, `It does not count: ${e.problem}.`); continue; }
         if (trusted && !trusted.has(cred.issuerId)) { markUnusable(i, `It does not count: its issuer ${cred.issuerName ?? cred.issuerId} is not on this pathway's list of trusted issuers.`); continue; }
-        if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${day(e.issued)}, more than ${describePeriod(maxAge!)} before ${day(this.asOfMs)}.`); continue; }
+        if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${describePeriod(maxAge!)} before ${this.asOfDay}.`); continue; }
         const why = filterProblem(c.filter, e);
         if (why) { ineligible[c.index]!.push(`${name(cred)} does not count here: ${why}.`); continue; }
         if (!c.achievements && !c.alignments && !c.fields) {
@@ -416,11 +451,12 @@ class Evaluator implements PathwayEvaluator {
     unusable: Map<number, string[]>,
     exact: boolean,
   ): PathwayEvaluation {
+    const trimmed = reqs.map((c) => trim(c, assignedTo[c.index]!));
     const where = new Map<number, number>();
-    for (const c of reqs) if (!c.shared) for (const el of assignedTo[c.index]!) where.set(el.i, c.index);
+    for (const c of reqs) if (!c.shared) for (const el of trimmed[c.index]!.needed) where.set(el.i, c.index);
     const counted = new Set<number>();
     const results: RequirementResult[] = reqs.map((c) => {
-      const assigned = [...assignedTo[c.index]!].sort((a, b) => a.i - b.i);
+      const { needed: assigned, surplus } = trimmed[c.index]!;
       for (const el of assigned) counted.add(el.i);
       const reasons: string[] = [];
       const missing: Missing = {};
@@ -450,9 +486,14 @@ class Evaluator implements PathwayEvaluator {
       const satisfied = progress >= 1;
       reasons.push(headline(c, achieved, satisfied));
       for (const el of assigned) reasons.push(`${name(this.entries[el.i]!.cred)} counts: ${whyCounts(c, this.entries[el.i]!.cred)}.`);
+      if (surplus.length > 0) {
+        const keys = surplus.map((el) => this.entries[el.i]!.cred.key);
+        reasons.push(`${plural(keys.length, 'more credential')} also ${keys.length === 1 ? 'qualifies' : 'qualify'} but ${keys.length === 1 ? 'is' : 'are'} not needed: ${keys.slice(0, 10).join(', ')}${keys.length > 10 ? ', …' : ''}.`);
+      }
+      let elsewhere = 0;
       for (const el of eligible[c.index]!) {
         const other = where.get(el.i);
-        if (other !== undefined && other !== c.index) {
+        if (other !== undefined && other !== c.index && elsewhere++ < 20) {
           reasons.push(`${name(this.entries[el.i]!.cred)} could count here but is counted toward “${reqs[other]!.req.label ?? reqs[other]!.req.id}” (a credential counts toward one requirement only).`);
         }
       }
@@ -495,10 +536,51 @@ class Evaluator implements PathwayEvaluator {
       unusable: unusableList,
       exact,
       summary: complete
-        ? `“${pathway.name}” is complete on ${day(this.asOfMs)}: every requirement is met with ${plural(counted.size, 'credential')}.`
-        : `“${pathway.name}” is ${Math.floor(progress * 100)}% complete on ${day(this.asOfMs)}: ${done} of ${plural(results.length, 'requirement')} met.`,
+        ? `“${pathway.name}” is complete on ${this.asOfDay}: every requirement is met with ${plural(counted.size, 'credential')}.`
+        : `“${pathway.name}” is ${Math.floor(progress * 100)}% complete on ${this.asOfDay}: ${done} of ${plural(results.length, 'requirement')} met.`,
     };
   }
+}
+
+/**
+ * The credentials a requirement needs out of those given to it: all of them while it is not met;
+ * once met, a small sufficient subset (the rest are reported as not needed, and not counted).
+ * Count: the first by key; credits: the largest first; items: the widest cover first.
+ */
+function trim(c: Compiled, given: Eligible[]): { needed: Eligible[]; surplus: Eligible[] } {
+  const sorted = [...given].sort((a, b) => a.i - b.i);
+  let needed: Eligible[];
+  if (c.unit === 'count') {
+    needed = sorted.slice(0, Math.max(0, Math.ceil(c.demand - 1e-9)));
+  } else if (c.unit === 'credits') {
+    const byValue = [...sorted].sort((a, b) => b.value - a.value || a.i - b.i);
+    needed = [];
+    let sum = 0;
+    for (const el of byValue) {
+      if (sum >= c.demand - 1e-9) break;
+      needed.push(el);
+      sum += el.value;
+    }
+  } else {
+    const covered = new Set<number>();
+    needed = [];
+    const left = [...sorted];
+    for (;;) {
+      let best = -1;
+      let gain = 0;
+      left.forEach((el, k) => {
+        const g = el.cover!.filter((x) => !covered.has(x)).length;
+        if (g > gain) { gain = g; best = k; }
+      });
+      if (best < 0) break;
+      const el = left.splice(best, 1)[0]!;
+      for (const x of el.cover!) covered.add(x);
+      needed.push(el);
+    }
+  }
+  if (needed.length === sorted.length) return { needed: sorted, surplus: [] };
+  const keep = new Set(needed);
+  return { needed: sorted.filter((el) => keep.has(el)), surplus: sorted.filter((el) => !keep.has(el)) };
 }
 
 function push(map: Map<string, number[]>, key: string, i: number): void {
