@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type DB, type Role } from '../store/schema.ts';
-import { CAN, requireAccess, SYSTEM, type Actor } from './access.ts';
+import { CAN, requireAccess, roleOf, SYSTEM, type Actor } from './access.ts';
 import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized, type FieldError } from './errors.ts';
@@ -301,10 +301,11 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
     async changeRole(actor: Actor, organisationId: string, userId: string, role: Role) {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.manageMembers }, 'organisation');
       checkFields([['/role', ROLES.includes(role) ? undefined : `must be one of ${ROLES.join(', ')}`]]);
+      const actorRole = await actingRole(actor, organisationId);
       await ctx.db.transaction().execute(async (trx) => {
         const current = await trx.selectFrom('memberships').select('role').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst();
         if (!current) throw new NotFound('member');
-        if ((current.role === 'owner' || role === 'owner')) await requireAccess(ctx, actor, organisationId, { roles: ['owner'] }, 'organisation');
+        if (current.role === 'owner' || role === 'owner') requireOwner(actorRole);
         if (current.role === 'owner' && role !== 'owner') await ensureAnotherOwner(trx, organisationId, userId);
         await trx.updateTable('memberships').set({ role }).where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute();
         await audit(ctx, trx, actor, { organisationId, action: 'member.role', targetType: 'user', targetId: userId, details: { from: current.role, to: role } });
@@ -314,11 +315,12 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
 
     async removeMember(actor: Actor, organisationId: string, userId: string): Promise<void> {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.manageMembers }, 'organisation');
+      const actorRole = await actingRole(actor, organisationId);
       await ctx.db.transaction().execute(async (trx) => {
         const current = await trx.selectFrom('memberships').select('role').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst();
         if (!current) throw new NotFound('member');
         if (current.role === 'owner') {
-          await requireAccess(ctx, actor, organisationId, { roles: ['owner'] }, 'organisation');
+          requireOwner(actorRole);
           await ensureAnotherOwner(trx, organisationId, userId);
         }
         await trx.deleteFrom('memberships').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute();
@@ -368,6 +370,16 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       }));
     },
   };
+
+  /** The acting user's role, read before a transaction opens (SQLite has one connection: no reads on ctx.db inside). */
+  async function actingRole(actor: Actor, organisationId: string): Promise<Role | 'system' | undefined> {
+    if (actor.kind === 'system') return 'system';
+    return actor.kind === 'user' ? roleOf(ctx, actor.userId, organisationId) : undefined;
+  }
+
+  function requireOwner(role: Role | 'system' | undefined): void {
+    if (role !== 'owner' && role !== 'system') throw new Forbidden('only an owner may change owners');
+  }
 
   async function ensureAnotherOwner(trx: Kysely<DB>, organisationId: string, leavingUserId: string): Promise<void> {
     const others = await trx.selectFrom('memberships').select('user_id').where('organisation_id', '=', organisationId)
