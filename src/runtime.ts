@@ -1,7 +1,8 @@
 import type { Config } from './config.ts';
 import { createGuardedFetcher } from './net/guarded-fetcher.ts';
 import { openStore, type Store } from './store/database.ts';
-import type { Log, Metrics, ServiceContext } from './services/context.ts';
+import type { Log, ServiceContext } from './services/context.ts';
+import { MetricsRegistry } from './services/metrics.ts';
 import { silentLog } from './services/context.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createKeyVault, loadMasterKey } from './services/vault.ts';
@@ -16,6 +17,8 @@ export interface Runtime {
   store: Store;
   ctx: ServiceContext;
   services: Services;
+  /** This process's counters, exposed at /metrics. */
+  metrics: MetricsRegistry;
   /**
    * Set by the HTTP app: lets the engine read this instance's own DID documents and status lists
    * from the database instead of over the network (and works before the server listens).
@@ -29,10 +32,7 @@ export interface RuntimeOptions {
   /** The door to the network for everything not published by this instance (default: guarded). */
   fetcher?: Fetcher;
   log?: Log;
-  metrics?: Metrics;
 }
-
-const noMetrics: Metrics = { increment() {} };
 
 /** Opens the database (migrating it), the key vault and the credential engine, and builds the services. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -54,6 +54,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     return remote(url);
   };
   const now = options.now ?? (() => new Date());
+  const metrics = new MetricsRegistry();
   const engine = createEngine({ fetcher, clock: now });
   const ctx: ServiceContext = {
     db: store.db,
@@ -63,7 +64,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     engine,
     vault,
     log: options.log ?? silentLog,
-    metrics: options.metrics ?? noMetrics,
+    metrics,
   };
   const services = createServices(ctx);
   return {
@@ -71,6 +72,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     ctx,
     services,
+    metrics,
     setLocalFetch(fetch) {
       local = fetch;
     },

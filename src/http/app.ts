@@ -8,7 +8,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
-import { MetricsRegistry } from './metrics.ts';
 import { problemFromError, sendProblem } from './problem.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
@@ -24,7 +23,6 @@ export interface BuildAppOptions {
   webRoot?: string;
   /** HTTPS options when TLS is configured. */
   https?: { cert: Buffer; key: Buffer };
-  metrics?: MetricsRegistry;
 }
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
@@ -38,7 +36,7 @@ const APP_PATHS = ['/setup', '/login', '/console', '/wallet', '/verify', '/claim
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { runtime } = options;
   const { config, services, store } = runtime;
-  const metrics = options.metrics ?? new MetricsRegistry();
+  const { metrics } = runtime;
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,

@@ -51,6 +51,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
   }
   if (options.migrate !== false) await migrate(db);
+  let destroyed: Promise<void> | undefined;
   return {
     db,
     dialect,
@@ -62,7 +63,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
         return false;
       }
     },
-    destroy: () => db.destroy(),
+    destroy: () => (destroyed ??= db.destroy()),
   };
 }
 

@@ -11,7 +11,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured streams, as a script would call it. */
-export async function run(argv: string[], options: { cwd: string; stdin?: string }): Promise<RunResult> {
+export async function run(argv: string[], options: { cwd?: string; stdin?: string; env?: Record<string, string> }): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -19,7 +19,7 @@ export async function run(argv: string[], options: { cwd: string; stdin?: string
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
-  const code = await main(argv, { stdout, stderr, stdin, cwd: options.cwd, env: {} });
+  const code = await main(argv, { stdout, stderr, stdin, cwd: options.cwd ?? tmpdir(), env: options.env ?? {} });
   return { code, stdout: out, stderr: err };
 }
 

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/database.ts';
-import type { MetricsRegistry } from '../metrics.ts';
+import type { MetricsRegistry } from '../../services/metrics.ts';
 
 /** /health (is the database reachable) and /metrics (Prometheus text). */
 export function opsRoutes(services: Services, store: Store, metrics: MetricsRegistry): FastifyPluginAsyncTypebox {

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, setUpOrganisation, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+
+warnIfPostgresSkipped();
+
+for (const dialect of DIALECTS) {
+  describe(`operations: health, metrics, OpenAPI, problems (${dialect})`, () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+      await setUpOrganisation(t.app);
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('/health says the database is reachable', async () => {
+      const response = await t.app.inject('/health');
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ok', database: 'ok' });
+    });
+
+    it('/metrics speaks Prometheus text with request counts and the job queue', async () => {
+      await t.app.inject('/api/v1/setup');
+      const response = await t.app.inject('/metrics');
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('text/plain');
+      expect(response.body).toContain('# TYPE microcred_http_requests_total counter');
+      expect(response.body).toMatch(/microcred_http_requests_total\{method="GET",route="\/api\/v1\/setup",status="200"\} \d+/);
+      expect(response.body).toContain('microcred_logins_total');
+    });
+
+    it('/docs serves the interactive documentation and /docs/json an OpenAPI 3.1 document of every route', async () => {
+      const ui = await t.app.inject('/docs/');
+      expect(ui.statusCode).toBe(200);
+      expect(ui.headers['content-type']).toContain('text/html');
+      const spec = (await t.app.inject('/docs/json')).json();
+      expect(spec.openapi).toBe('3.1.0');
+      for (const path of ['/api/v1/setup', '/api/v1/auth/login', '/api/v1/organisations/{orgId}/api-keys', '/issuers/{issuerId}/did.json', '/health']) {
+        expect(spec.paths[path], path).toBeDefined();
+      }
+      expect(spec.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
+      expect(spec.components.schemas.Problem).toBeDefined();
+    });
+
+    it('unknown routes, bad JSON and wrong content types are problem+json, never stack traces', async () => {
+      const missing = await t.app.inject('/nothing/here');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['content-type']).toContain('application/problem+json');
+      const badJson = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+      expect(badJson.statusCode).toBe(400);
+      expect(badJson.json().type).toContain('https://w3id.org/microcred/problems/');
+      expect(badJson.body).not.toMatch(/at .*\.ts:\d+/);
+      const form = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a' });
+      expect(form.statusCode).toBe(415);
+      const huge = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'a'.repeat(2 * 1024 * 1024) }) });
+      expect(huge.statusCode).toBe(413);
+    });
+
+    // Last: it closes the database under the running app.
+    it('when the database is gone, /health is 503 and other requests are 500s that hide the cause', async () => {
+      await t.runtime.store.destroy();
+      const health = await t.app.inject('/health');
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
+      const response = await t.app.inject('/api/v1/setup');
+      expect(response.statusCode).toBe(500);
+      expect(response.json().title).toBe('Internal error');
+      expect(response.body).not.toMatch(/driver|destroy|sqlite|pool|kysely/i);
+    });
+  });
+}
