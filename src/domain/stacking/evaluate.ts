@@ -81,14 +81,14 @@ export interface PathwayEvaluation {
 export interface PathwayEvaluator {
   readonly asOf: string;
   /** Evaluates one pathway. Throws TypeError when the pathway is not valid (see validatePathway). */
-  evaluate(pathway: Pathway): PathwayEvaluation;
+  evaluate(pathway: Pathway | CompiledPathway): PathwayEvaluation;
   /** The credentials any requirement of the pathway could draw from (usable or not), sorted by key. */
-  relevantCredentials(pathway: Pathway): HeldCredential[];
+  relevantCredentials(pathway: Pathway | CompiledPathway): HeldCredential[];
   /**
    * For each usable credential, what it could bring to each requirement (before any assignment):
    * requirement index, its value in the requirement's unit, and the items it covers. Used by the planner.
    */
-  contributions(pathway: Pathway): Map<string, Contribution[]>;
+  contributions(pathway: Pathway | CompiledPathway): Map<string, Contribution[]>;
 }
 
 export interface Contribution {
@@ -104,7 +104,7 @@ interface Filter {
   minEqf?: number;
   types?: Set<string>;
   maxAge?: Period;
-  earliest?: number;
+  maxAgeText?: string;
   minCredits?: number;
 }
 
@@ -153,7 +153,7 @@ function fmt(n: number): string {
   return String(roundCredits(n));
 }
 
-function compileFilter(f: CredentialFilter | undefined, asOf: number): Filter {
+function compileFilter(f: CredentialFilter | undefined): Filter {
   const out: Filter = {};
   if (!f) return out;
   if (f.issuers) out.issuers = new Set(f.issuers);
@@ -163,31 +163,31 @@ function compileFilter(f: CredentialFilter | undefined, asOf: number): Filter {
     const p = parsePeriod(f.maxAge);
     if (p) {
       out.maxAge = p;
-      out.earliest = earliestWithin(asOf, p);
+      out.maxAgeText = describePeriod(p);
     }
   }
   if (f.minCredits !== undefined) out.minCredits = f.minCredits;
   return out;
 }
 
-function compileRequirement(req: Requirement, index: number, pathway: Pathway, asOf: number): Compiled {
+function compileRequirement(req: Requirement, index: number, pathway: Pathway): Compiled {
   const shared = req.allowSharing ?? pathway.allowSharing ?? false;
   const base = { index, req, shared };
   switch (req.kind) {
     case 'allOf': {
       const elements = [...req.achievements];
-      return { ...base, unit: 'cover', demand: elements.length, achievements: elements, filter: compileFilter(req.where, asOf), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
+      return { ...base, unit: 'cover', demand: elements.length, achievements: elements, filter: compileFilter(req.where), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
     }
     case 'outcomes': {
       const elements = [...req.outcomes];
-      return { ...base, unit: 'cover', demand: elements.length, alignments: elements, filter: compileFilter(req.from, asOf), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
+      return { ...base, unit: 'cover', demand: elements.length, alignments: elements, filter: compileFilter(req.from), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
     }
     case 'atLeastN':
-      return { ...base, unit: 'count', demand: req.n, ...positive(req.from), filter: compileFilter(req.from, asOf) };
+      return { ...base, unit: 'count', demand: req.n, ...positive(req.from), filter: compileFilter(req.from) };
     case 'atLeastCredits':
-      return { ...base, unit: 'credits', demand: req.credits, ...positive(req.from), filter: compileFilter(req.from, asOf) };
+      return { ...base, unit: 'credits', demand: req.credits, ...positive(req.from), filter: compileFilter(req.from) };
     case 'minEqfLevel': {
-      const filter = compileFilter(req.from, asOf);
+      const filter = compileFilter(req.from);
       filter.minEqf = Math.max(filter.minEqf ?? 1, req.level);
       return { ...base, unit: 'count', demand: req.count ?? 1, ...positive(req.from), filter };
     }
@@ -203,7 +203,7 @@ function positive(s: CredentialSelector | undefined): Pick<Compiled, 'achievemen
 }
 
 /** Why a credential fails a requirement's filter, or undefined when it passes. */
-function filterProblem(f: Filter, e: Entry): string | undefined {
+function filterProblem(f: Filter, e: Entry, earliest: number | undefined): string | undefined {
   const c = e.cred;
   if (f.issuers && !f.issuers.has(c.issuerId)) return `its issuer ${c.issuerName ?? c.issuerId} is not one this requirement accepts`;
   if (f.minEqf !== undefined && (c.eqfLevel === undefined || c.eqfLevel < f.minEqf)) {
@@ -212,7 +212,7 @@ function filterProblem(f: Filter, e: Entry): string | undefined {
   if (f.types && (c.achievementType === undefined || !f.types.has(c.achievementType))) {
     return `its achievement type ${c.achievementType ?? '(none)'} is not one of ${[...f.types].join(', ')}`;
   }
-  if (f.earliest !== undefined && e.issued < f.earliest) return `it was issued on ${issuedDay(e)}, more than ${describePeriod(f.maxAge!)} ago`;
+  if (earliest !== undefined && e.issued < earliest) return `it was issued on ${issuedDay(e)}, more than ${f.maxAgeText} ago`;
   if (f.minCredits !== undefined && (c.creditsEcts ?? 0) < f.minCredits) return `its workload of ${fmt(c.creditsEcts ?? 0)} ECTS is below ${fmt(f.minCredits)}`;
   return undefined;
 }
@@ -236,6 +236,38 @@ function betterDuplicate(a: Entry, b: Entry): number {
   );
 }
 
+/**
+ * A validated pathway, prepared for evaluation. Pathways are versioned and do not change, so a
+ * service can compile each once and evaluate it for many learners. Independent of the date.
+ */
+export class CompiledPathway {
+  /** @internal */ readonly reqs: Compiled[];
+  /** @internal */ readonly trusted?: Set<string>;
+  /** @internal */ readonly maxAge?: Period;
+  /** @internal */ readonly maxAgeText?: string;
+  constructor(readonly pathway: Pathway) {
+    this.reqs = pathway.requirements.map((r, i) => compileRequirement(r, i, pathway));
+    if (pathway.trustedIssuers) this.trusted = new Set(pathway.trustedIssuers);
+    const maxAge = pathway.maxAge !== undefined ? parsePeriod(pathway.maxAge) : undefined;
+    if (maxAge) {
+      this.maxAge = maxAge;
+      this.maxAgeText = describePeriod(maxAge);
+    }
+  }
+}
+
+/**
+ * Validates and prepares a pathway for evaluation. Throws TypeError when it is not valid (the
+ * message cites the first problems; validatePathway lists them all).
+ */
+export function compilePathway(pathway: Pathway): CompiledPathway {
+  const problems = validatePathway(pathway);
+  if (problems.length > 0) {
+    throw new TypeError(`The pathway is not valid: ${problems.slice(0, 3).map((p) => `${p.path || '/'}: ${p.message}`).join(' ')}`);
+  }
+  return new CompiledPathway(pathway);
+}
+
 class Evaluator implements PathwayEvaluator {
   readonly asOf: string;
   private readonly asOfMs: number;
@@ -250,6 +282,8 @@ class Evaluator implements PathwayEvaluator {
   private readonly stamp: Uint32Array;
   private epoch = 0;
   private readonly hasDuplicates: boolean;
+  private readonly firstReq: Int32Array;
+  private readonly firstEl: (Eligible | undefined)[];
 
   constructor(credentials: readonly HeldCredential[], options: EvaluateOptions) {
     const asOfMs = parseInstant(options.asOf);
@@ -269,6 +303,8 @@ class Evaluator implements PathwayEvaluator {
     this.all = this.entries.map((_, i) => i);
     this.asOfDay = day(asOfMs);
     this.stamp = new Uint32Array(this.entries.length);
+    this.firstReq = new Int32Array(this.entries.length);
+    this.firstEl = new Array<Eligible | undefined>(this.entries.length);
     const firstOf = new Map<string, number>();
     let duplicates = false;
     this.entries.forEach((e, i) => {
@@ -311,23 +347,20 @@ class Evaluator implements PathwayEvaluator {
     return out;
   }
 
-  private compile(pathway: Pathway): Compiled[] {
-    const problems = validatePathway(pathway);
-    if (problems.length > 0) {
-      throw new TypeError(`The pathway is not valid: ${problems.slice(0, 3).map((p) => `${p.path || '/'}: ${p.message}`).join(' ')}`);
-    }
-    return pathway.requirements.map((r, i) => compileRequirement(r, i, pathway, this.asOfMs));
+  private compile(pathway: Pathway | CompiledPathway): CompiledPathway {
+    return pathway instanceof CompiledPathway ? pathway : compilePathway(pathway);
   }
 
-  relevantCredentials(pathway: Pathway): HeldCredential[] {
+  relevantCredentials(pathway: Pathway | CompiledPathway): HeldCredential[] {
     const seen = new Set<number>();
-    for (const c of this.compile(pathway)) for (const i of this.candidates(c)) seen.add(i);
+    for (const c of this.compile(pathway).reqs) for (const i of this.candidates(c)) seen.add(i);
     return [...seen].sort((a, b) => a - b).map((i) => this.entries[i]!.cred);
   }
 
-  contributions(pathway: Pathway): Map<string, Contribution[]> {
-    const reqs = this.compile(pathway);
-    const { eligible } = this.eligibility(pathway, reqs);
+  contributions(pathway: Pathway | CompiledPathway): Map<string, Contribution[]> {
+    const compiled = this.compile(pathway);
+    const reqs = compiled.reqs;
+    const { eligible } = this.eligibility(compiled);
     const out = new Map<string, Contribution[]>();
     for (const c of reqs) {
       for (const el of eligible[c.index]!) {
@@ -340,9 +373,10 @@ class Evaluator implements PathwayEvaluator {
     return out;
   }
 
-  evaluate(pathway: Pathway): PathwayEvaluation {
-    const reqs = this.compile(pathway);
-    const { eligible, ineligible, unusable, markUnusable } = this.eligibility(pathway, reqs);
+  evaluate(input: Pathway | CompiledPathway): PathwayEvaluation {
+    const compiled = this.compile(input);
+    const { pathway, reqs } = compiled;
+    const { eligible, ineligible, unusable, markUnusable } = this.eligibility(compiled);
 
     // 2. One credential per achievement (a renewed or re-imported credential is not a second course).
     const byAchievement = new Map<number, number[]>();
@@ -373,10 +407,10 @@ class Evaluator implements PathwayEvaluator {
   }
 
   /** Step 1: who may count where, and why the others may not. */
-  private eligibility(pathway: Pathway, reqs: Compiled[]) {
-    const trusted = pathway.trustedIssuers ? new Set(pathway.trustedIssuers) : undefined;
-    const maxAge = pathway.maxAge !== undefined ? parsePeriod(pathway.maxAge) : undefined;
+  private eligibility(compiled: CompiledPathway) {
+    const { reqs, trusted, maxAge, maxAgeText } = compiled;
     const earliest = maxAge ? earliestWithin(this.asOfMs, maxAge) : undefined;
+    const earliestOf = reqs.map((c) => (c.filter.maxAge ? earliestWithin(this.asOfMs, c.filter.maxAge) : undefined));
 
     const unusable = new Map<number, string[]>();
     const markUnusable = (i: number, reason: string) => {
@@ -394,8 +428,8 @@ class Evaluator implements PathwayEvaluator {
         const cred = e.cred;
         if (e.problem) { markUnusable(i, `It does not count: ${e.problem}.`); continue; }
         if (trusted && !trusted.has(cred.issuerId)) { markUnusable(i, `It does not count: its issuer ${cred.issuerName ?? cred.issuerId} is not on this pathway's list of trusted issuers.`); continue; }
-        if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${describePeriod(maxAge!)} before ${this.asOfDay}.`); continue; }
-        const why = filterProblem(c.filter, e);
+        if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${maxAgeText} before ${this.asOfDay}.`); continue; }
+        const why = filterProblem(c.filter, e, earliestOf[c.index]);
         if (why) { ineligible[c.index]!.push(`${name(cred)} does not count here: ${why}.`); continue; }
         if (!c.achievements && !c.alignments && !c.fields) {
           // fine: the requirement takes any credential passing its filter
@@ -417,22 +451,34 @@ class Evaluator implements PathwayEvaluator {
   /** assignedTo[r] = credential indices counted toward requirement r. */
   private assign(reqs: Compiled[], eligible: Eligible[][]): { assignedTo: Eligible[][]; exact: boolean } {
     const assignedTo: Eligible[][] = reqs.map(() => []);
-    const options = new Map<number, { r: number; el: Eligible }[]>();
+    // First pass: how many exclusive requirements each credential is eligible for (typed arrays, no Map).
+    const epoch = ++this.epoch;
+    const firstReq = this.firstReq;
+    const firstEl = this.firstEl;
+    let contestedMap: Map<number, { r: number; el: Eligible }[]> | undefined;
     for (const c of reqs) {
       if (c.shared) { assignedTo[c.index] = [...eligible[c.index]!]; continue; }
       for (const el of eligible[c.index]!) {
-        const list = options.get(el.i);
+        if (this.stamp[el.i] !== epoch) {
+          this.stamp[el.i] = epoch;
+          firstReq[el.i] = c.index;
+          firstEl[el.i] = el;
+          continue;
+        }
+        contestedMap ??= new Map();
+        const list = contestedMap.get(el.i);
         if (list) list.push({ r: c.index, el });
-        else options.set(el.i, [{ r: c.index, el }]);
+        else contestedMap.set(el.i, [{ r: firstReq[el.i]!, el: firstEl[el.i]! }, { r: c.index, el }]);
       }
     }
-    const contested: { i: number; opts: { r: number; el: Eligible }[] }[] = [];
-    for (const [i, opts] of options) {
-      if (opts.length === 1) assignedTo[opts[0]!.r]!.push(opts[0]!.el);
-      else contested.push({ i, opts });
+    for (const c of reqs) {
+      if (c.shared) continue;
+      for (const el of eligible[c.index]!) {
+        if (firstReq[el.i] === c.index && !contestedMap?.has(el.i)) assignedTo[c.index]!.push(el);
+      }
     }
-    if (contested.length === 0) return { assignedTo, exact: true };
-    contested.sort((a, b) => a.i - b.i);
+    if (!contestedMap) return { assignedTo, exact: true };
+    const contested = [...contestedMap].map(([i, opts]) => ({ i, opts })).sort((a, b) => a.i - b.i);
     const search = new Search(reqs, assignedTo, contested, this.budget);
     const choice = search.run();
     contested.forEach((c, k) => {
@@ -441,6 +487,7 @@ class Evaluator implements PathwayEvaluator {
     });
     return { assignedTo, exact: search.exact };
   }
+
 
   private report(
     pathway: Pathway,
@@ -548,7 +595,13 @@ class Evaluator implements PathwayEvaluator {
  * Count: the first by key; credits: the largest first; items: the widest cover first.
  */
 function trim(c: Compiled, given: Eligible[]): { needed: Eligible[]; surplus: Eligible[] } {
-  const sorted = [...given].sort((a, b) => a.i - b.i);
+  const sorted = given.length > 1 ? [...given].sort((a, b) => a.i - b.i) : given;
+  if (sorted.length <= 1 || (c.unit === 'count' && sorted.length <= c.demand)) return { needed: sorted, surplus: [] };
+  if (c.unit === 'credits') {
+    let total = 0;
+    for (const el of sorted) total += el.value;
+    if (total < c.demand + 1e-9) return { needed: sorted, surplus: [] };
+  }
   let needed: Eligible[];
   if (c.unit === 'count') {
     needed = sorted.slice(0, Math.max(0, Math.ceil(c.demand - 1e-9)));
@@ -654,7 +707,7 @@ function describeSelection(c: Compiled): string {
   if (f.minEqf !== undefined) conditions.push(`at EQF level ${f.minEqf} or above`);
   if (f.issuers) conditions.push(`issued by ${[...f.issuers].join(', ')}`);
   if (f.types) conditions.push(`of type ${[...f.types].join(', ')}`);
-  if (f.maxAge) conditions.push(`no older than ${describePeriod(f.maxAge)}`);
+  if (f.maxAge) conditions.push(`no older than ${f.maxAgeText}`);
   if (f.minCredits !== undefined) conditions.push(`of at least ${fmt(f.minCredits)} ECTS`);
   if (conditions.length > 0) text += `, ${conditions.join(', ')}`;
   return text;
@@ -804,6 +857,6 @@ export function createEvaluator(credentials: readonly HeldCredential[], options:
 }
 
 /** Evaluates one pathway against a learner's credentials on `asOf`. Throws TypeError on an invalid pathway. */
-export function evaluatePathway(pathway: Pathway, credentials: readonly HeldCredential[], options: EvaluateOptions): PathwayEvaluation {
+export function evaluatePathway(pathway: Pathway | CompiledPathway, credentials: readonly HeldCredential[], options: EvaluateOptions): PathwayEvaluation {
   return new Evaluator(credentials, options).evaluate(pathway);
 }

@@ -15,7 +15,7 @@ export type {
   Requirement,
   RequirementKind,
 } from './pathway.ts';
-export { createEvaluator, evaluatePathway } from './evaluate.ts';
+export { compilePathway, createEvaluator, evaluatePathway, CompiledPathway } from './evaluate.ts';
 export type { Contribution, EvaluateOptions, Missing, PathwayEvaluation, PathwayEvaluator, RequirementResult, UnusableCredential } from './evaluate.ts';
 export { parsePeriod, describePeriod } from './dates.ts';
 export type { Period } from './dates.ts';
