@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
+import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { errors, Id, Items, Nullable, OrgParams } from '../schemas.ts';
 
@@ -19,6 +20,20 @@ const BulkJob = Type.Object({
 /** Largest CSV accepted. */
 export const BULK_BODY_LIMIT = 64 * 1024 * 1024;
 const CSV_TYPES = ['text/csv', 'application/csv'];
+
+/** The body is not a CSV (415). */
+class NotCsv extends DomainError {
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+  readonly code = 'unsupported-media-type';
+  constructor() {
+    super('send the CSV file itself as the request body, with content-type text/csv');
+  }
+}
+
+function isStream(body: unknown): body is Readable {
+  return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function' && Symbol.asyncIterator in body;
+}
 
 export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { bulk } = services;
@@ -43,7 +58,8 @@ export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
         response: { 202: Type.Ref('BulkJob'), ...errors(400, 401, 403, 404, 413, 415, 422) },
       },
     }, async (request, reply) => {
-      const job = await bulk.upload(request.actor, request.params.orgId, request.query.achievementId, request.body as Readable, { fileName: fileName(request.headers['x-file-name']) });
+      if (!isStream(request.body)) throw new NotCsv();
+      const job = await bulk.upload(request.actor, request.params.orgId, request.query.achievementId, request.body, { fileName: fileName(request.headers['x-file-name']) });
       return reply.code(202).send(job);
     });
 
