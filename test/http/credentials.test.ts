@@ -8,54 +8,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
-import type { JsonObject, VerificationResult } from '../../src/vc/types.ts';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
+import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { expectVerified, issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
-
-export const MICRO_CREDENTIAL = {
-  name: 'Data Literacy Essentials',
-  description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
-  criteria: 'Pass the final project and the online exam.',
-  achievementType: 'MicroCredential',
-  eu: {
-    creditsAvailable: 5,
-    eqfLevel: 5,
-    learningOutcome: ['Clean a tabular data set', 'Choose and draw a suitable chart'],
-    assessmentType: ['project', 'online-exam'],
-    participationForm: 'online',
-    qualityAssurance: ['internal'],
-  },
-  validityPeriod: 'P2Y',
-} as const;
-
-/** An organisation with a country on its issuer and two achievements (one to archive). */
-export async function issuingOrganisation(testApp: TestApp) {
-  const org = await setUpOrganisation(testApp.app);
-  const patched = await org.owner.request('PATCH', `/api/v1/issuers/${org.issuerId}`, { country: 'FR' });
-  if (patched.statusCode !== 200) throw new Error(`issuer patch ${patched.statusCode}: ${patched.body}`);
-  const { achievements } = testApp.runtime.services;
-  const achievement = await achievements.create(SYSTEM, org.organisationId, { issuerId: org.issuerId, ...MICRO_CREDENTIAL, eu: { ...MICRO_CREDENTIAL.eu } });
-  return { ...org, achievementId: achievement.id };
-}
-
-
-/**
- * Every check passes, except (known, reported) that the OB 3.0 JSON schema allows one
- * credentialStatus while the status service gives two entries (revocation + suspension): the
- * structure check may fail on /credentialStatus and on nothing else. Proof, status, validity pass.
- */
-export function expectVerified(result: VerificationResult): void {
-  const failed = result.checks.filter((check) => check.outcome === 'failed');
-  for (const check of failed) {
-    expect(check.check, check.message).toBe('structure');
-    const problems = ((check.details as { problems?: { path: string }[] } | undefined)?.problems ?? []).map((problem) => problem.path);
-    expect(problems).toEqual(['/credentialStatus']);
-  }
-  expect(result.checks.find((check) => check.check === 'proof')?.outcome).toBe('passed');
-  expect(result.checks.find((check) => check.check === 'status')?.outcome).toBe('passed');
-}
 
 const NOW = new Date('2026-03-02T09:30:00.000Z');
 
