@@ -306,16 +306,15 @@ function write(element: SvgElement, removed: Set<string>, out: string[]): void {
   for (const attribute of element.attributes) {
     if (keepAttribute(element, attribute, removed)) out.push(' ', attribute.name, '="', escapeAttribute(attribute.value), '"');
   }
-  if (element.children.length === 0) {
-    out.push('/>');
-    return;
-  }
-  out.push('>');
+  const inner: string[] = [];
   for (const child of element.children) {
-    if ('text' in child) out.push(escapeText(child.text));
-    else write(child, removed, out);
+    if ('text' in child) inner.push(escapeText(child.text));
+    else write(child, removed, inner);
   }
-  out.push('</', element.name, '>');
+  // Empty (or emptied) elements are written self-closed, so a second pass writes the same text.
+  const content = inner.join('');
+  if (content === '') out.push('/>');
+  else out.push('>', content, '</', element.name, '>');
 }
 
 /**
