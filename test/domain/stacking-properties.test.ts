@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEvaluator, evaluatePathway } from '../../src/domain/stacking/index.ts';
+import { compilePathway, createEvaluator, evaluatePathway } from '../../src/domain/stacking/index.ts';
 import type { CredentialSelector, HeldCredential, Pathway, Requirement } from '../../src/domain/stacking/index.ts';
 
 const ASOF = '2026-06-01';
@@ -192,14 +192,16 @@ describe('pathway evaluation properties', () => {
     );
   });
 
-  it('is deterministic and independent of the order of credentials', () => {
+  it('is deterministic, independent of the order of credentials, and the same for a compiled pathway', () => {
     fc.assert(
       fc.property(pathwayArb(4), walletArb(8), fc.integer(), (pathway, creds, seed) => {
         const a = evaluatePathway(pathway, creds, { asOf: ASOF });
         const b = evaluatePathway(pathway, shuffle(creds, seed), { asOf: ASOF });
         const c = createEvaluator(shuffle(creds, seed + 1), { asOf: ASOF }).evaluate(pathway);
+        const d = createEvaluator(creds, { asOf: ASOF }).evaluate(compilePathway(pathway));
         expect(b).toEqual(a);
         expect(c).toEqual(a);
+        expect(d).toEqual(a);
       }),
       { numRuns: 200 },
     );

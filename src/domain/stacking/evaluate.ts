@@ -171,35 +171,48 @@ function compileFilter(f: CredentialFilter | undefined): Filter {
 }
 
 function compileRequirement(req: Requirement, index: number, pathway: Pathway): Compiled {
-  const shared = req.allowSharing ?? pathway.allowSharing ?? false;
-  const base = { index, req, shared };
+  // Written without spreads or closures: a service compiles thousands of pathways.
+  const c: Compiled = { index, req, shared: req.allowSharing ?? pathway.allowSharing ?? false, unit: 'count', demand: 0, filter: {} };
+  let selector: CredentialSelector | undefined;
   switch (req.kind) {
-    case 'allOf': {
-      const elements = [...req.achievements];
-      return { ...base, unit: 'cover', demand: elements.length, achievements: elements, filter: compileFilter(req.where), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
-    }
+    case 'allOf':
     case 'outcomes': {
-      const elements = [...req.outcomes];
-      return { ...base, unit: 'cover', demand: elements.length, alignments: elements, filter: compileFilter(req.from), elements, elementIndex: new Map(elements.map((e, k) => [e, k])) };
+      const elements = req.kind === 'allOf' ? req.achievements.slice() : req.outcomes.slice();
+      const elementIndex = new Map<string, number>();
+      for (let k = 0; k < elements.length; k++) elementIndex.set(elements[k]!, k);
+      c.unit = 'cover';
+      c.demand = elements.length;
+      c.elements = elements;
+      c.elementIndex = elementIndex;
+      if (req.kind === 'allOf') c.achievements = elements;
+      else c.alignments = elements;
+      c.filter = compileFilter(req.kind === 'allOf' ? req.where : req.from);
+      return c;
     }
     case 'atLeastN':
-      return { ...base, unit: 'count', demand: req.n, ...positive(req.from), filter: compileFilter(req.from) };
+      c.demand = req.n;
+      selector = req.from;
+      break;
     case 'atLeastCredits':
-      return { ...base, unit: 'credits', demand: req.credits, ...positive(req.from), filter: compileFilter(req.from) };
-    case 'minEqfLevel': {
-      const filter = compileFilter(req.from);
-      filter.minEqf = Math.max(filter.minEqf ?? 1, req.level);
-      return { ...base, unit: 'count', demand: req.count ?? 1, ...positive(req.from), filter };
-    }
+      c.unit = 'credits';
+      c.demand = req.credits;
+      selector = req.from;
+      break;
+    case 'minEqfLevel':
+      c.demand = req.count ?? 1;
+      selector = req.from;
+      break;
   }
-}
-
-function positive(s: CredentialSelector | undefined): Pick<Compiled, 'achievements' | 'alignments' | 'fields'> {
-  const out: Pick<Compiled, 'achievements' | 'alignments' | 'fields'> = {};
-  if (s?.achievements) out.achievements = s.achievements;
-  if (s?.alignments) out.alignments = s.alignments;
-  if (s?.fieldsOfStudy) out.fields = s.fieldsOfStudy.map((f) => f.trim().toLowerCase());
-  return out;
+  c.filter = compileFilter(selector);
+  if (req.kind === 'minEqfLevel') c.filter.minEqf = Math.max(c.filter.minEqf ?? 1, req.level);
+  if (selector?.achievements) c.achievements = selector.achievements;
+  if (selector?.alignments) c.alignments = selector.alignments;
+  if (selector?.fieldsOfStudy) {
+    const fields: string[] = [];
+    for (const f of selector.fieldsOfStudy) fields.push(f.trim().toLowerCase());
+    c.fields = fields;
+  }
+  return c;
 }
 
 /** Why a credential fails a requirement's filter, or undefined when it passes. */
@@ -332,18 +345,24 @@ class Evaluator implements PathwayEvaluator {
     return e;
   }
 
+  private take(list: number[] | undefined, epoch: number, out: number[]): void {
+    if (!list) return;
+    for (const i of list) {
+      if (this.stamp[i] !== epoch) {
+        this.stamp[i] = epoch;
+        out.push(i);
+      }
+    }
+  }
+
   private candidates(c: Compiled): number[] {
     if (!c.achievements && !c.alignments && !c.fields) return this.all;
     // Order follows the rule's lists, which is deterministic; results are sorted later.
     const epoch = ++this.epoch;
     const out: number[] = [];
-    const take = (list: number[] | undefined) => {
-      if (!list) return;
-      for (const i of list) if (this.stamp[i] !== epoch) { this.stamp[i] = epoch; out.push(i); }
-    };
-    for (const a of c.achievements ?? []) take(this.byAchievement.get(a));
-    for (const a of c.alignments ?? []) take(this.byAlignment.get(a));
-    for (const f of c.fields ?? []) take(this.byField.get(f));
+    for (const a of c.achievements ?? []) this.take(this.byAchievement.get(a), epoch, out);
+    for (const a of c.alignments ?? []) this.take(this.byAlignment.get(a), epoch, out);
+    for (const f of c.fields ?? []) this.take(this.byField.get(f), epoch, out);
     return out;
   }
 
@@ -815,12 +834,7 @@ class Search {
     if (opts.length === 0) opts = [k.opts[0]!];
     else if (opts.length > 1) {
       // Try first the requirement with the least slack: the one that needs this credential most.
-      const slack = (r: number) => {
-        const c = this.reqs[r]!;
-        if (c.unit === 'cover') return this.score(r, true) - 1;
-        return (this.achieved[r]! + this.remaining[r]! - c.demand) / c.demand;
-      };
-      opts = [...opts].sort((a, b) => slack(a.r) - slack(b.r) || a.r - b.r);
+      opts = [...opts].sort((a, b) => this.slack(a.r) - this.slack(b.r) || a.r - b.r);
     }
     let stop = false;
     for (const o of opts) {
@@ -833,6 +847,12 @@ class Search {
     this.choice[depth] = -1;
     for (const o of k.opts) this.addRemaining(o.r, o.el, 1);
     return stop;
+  }
+
+  private slack(r: number): number {
+    const c = this.reqs[r]!;
+    if (c.unit === 'cover') return this.score(r, true) - 1;
+    return (this.achieved[r]! + this.remaining[r]! - c.demand) / c.demand;
   }
 
   /** Out of budget before any leaf: complete the current branch greedily so every credential has a place. */
