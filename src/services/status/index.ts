@@ -100,8 +100,8 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService)
       if (!Number.isSafeInteger(count) || count < 0) throw new TypeError('count must be a whole number from 0.');
       if (count === 0) return [];
       const at = ctx.now().toISOString();
-      const revocation = await allocateSlots(trx, issuerId, 'revocation', count, at);
-      const suspension = await allocateSlots(trx, issuerId, 'suspension', count, at);
+      const revocation = await allocateSlots(trx, ctx.dialect, issuerId, 'revocation', count, at);
+      const suspension = await allocateSlots(trx, ctx.dialect, issuerId, 'suspension', count, at);
       return revocation.map((slot, i) => ({
         revocation: { ...slot, listUrl: listUrl(slot.listId) },
         suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) },

@@ -42,6 +42,33 @@ interface OpenList {
   size: number;
 }
 
+type Dialect = 'sqlite' | 'postgres';
+
+/** Beyond the fill limit a list is still used while its successor is being opened by another transaction. */
+const HARD_LIMIT = 0.97;
+/**
+ * PostgreSQL makes an insert wait when another open transaction holds the same key, and two such
+ * waits in opposite order deadlock. Allocation never needs to wait (another random position does as
+ * well), so its statements run with this lock_timeout inside a savepoint, and a blocked one is redrawn.
+ */
+const NO_WAIT = '2ms';
+const BLOCKED = Symbol('blocked');
+
+/** Runs one statement that could wait for another transaction: on PostgreSQL, gives up instead of waiting. */
+async function withoutWaiting<T>(db: Kysely<DB>, dialect: Dialect, run: () => Promise<T>): Promise<T | typeof BLOCKED> {
+  if (dialect !== 'postgres') return run();
+  await sql`savepoint microcred_status_slot`.execute(db);
+  try {
+    const result = await run();
+    await sql`release savepoint microcred_status_slot`.execute(db);
+    return result;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '55P03') throw error; // lock_not_available
+    await sql`rollback to savepoint microcred_status_slot`.execute(db);
+    return BLOCKED;
+  }
+}
+
 /**
  * The list new credentials of this issuer go to: the last one opened (lists are opened in sequence,
  * 1, 2, 3…, and never deleted, so their count is the last sequence). Opens the first when none exists.
@@ -69,22 +96,36 @@ async function usedEntries(db: Kysely<DB>, listId: string): Promise<number> {
 }
 
 /**
+ * Inserts candidate positions; returns those this transaction now holds. A position already taken
+ * is skipped by the conflict clause; one held by another open transaction blocks the statement,
+ * which is then halved until only the blocked positions are left out.
+ */
+async function insertSlots(db: Kysely<DB>, dialect: Dialect, listId: string, indices: number[]): Promise<number[]> {
+  const inserted = await withoutWaiting(db, dialect, async () => {
+    const rows = await db.insertInto('status_allocations').values(indices.map((idx) => ({ list_id: listId, idx })))
+      .onConflict((oc) => oc.columns(['list_id', 'idx']).doNothing())
+      .returning('idx').execute();
+    return rows.map((row) => Number(row.idx));
+  });
+  if (inserted !== BLOCKED) return inserted;
+  if (indices.length === 1) return [];
+  const half = Math.ceil(indices.length / 2);
+  return [...await insertSlots(db, dialect, listId, indices.slice(0, half)), ...await insertSlots(db, dialect, listId, indices.slice(half))];
+}
+
+/**
  * Claims up to `wanted` free random positions in one list. Each position is a row keyed by
  * (list, index): an insert that meets an existing row does nothing and is simply not returned, so
  * two nodes (or two transactions) can never hold the same position; what was lost is drawn again.
  */
-async function claimRandom(db: Kysely<DB>, list: OpenList, wanted: number): Promise<number[]> {
+async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wanted: number): Promise<number[]> {
   const claimed: number[] = [];
   for (let round = 0; round < MAX_ROUNDS && claimed.length < wanted; round++) {
     const draw = new Set<number>();
     while (draw.size < wanted - claimed.length) draw.add(randomInt(list.size));
     const candidates = [...draw];
     for (let start = 0; start < candidates.length; start += CHUNK) {
-      const rows = candidates.slice(start, start + CHUNK).map((idx) => ({ list_id: list.id, idx }));
-      const inserted = await db.insertInto('status_allocations').values(rows)
-        .onConflict((oc) => oc.columns(['list_id', 'idx']).doNothing())
-        .returning('idx').execute();
-      for (const row of inserted) claimed.push(Number(row.idx));
+      claimed.push(...await insertSlots(db, dialect, list.id, candidates.slice(start, start + CHUNK)));
     }
   }
   return claimed;
@@ -93,27 +134,63 @@ async function claimRandom(db: Kysely<DB>, list: OpenList, wanted: number): Prom
 /**
  * Allocates `count` positions for one purpose, moving to the issuer's next list when the current
  * one reaches the fill limit. Runs in the caller's transaction: if it rolls back, the positions
- * are free again.
+ * are free again. On PostgreSQL it never waits for another transaction's positions (see NO_WAIT);
+ * it waits only for the creation of an issuer's very first list, or of a next list once the
+ * current one is at its hard limit.
  */
-export async function allocateSlots(db: Kysely<DB>, issuerId: string, purpose: ListPurpose, count: number, at: string): Promise<ListSlot[]> {
+export async function allocateSlots(db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string): Promise<ListSlot[]> {
   const slots: ListSlot[] = [];
   let list = await currentList(db, issuerId, purpose, at);
+  let previous: string | undefined;
+  if (dialect === 'postgres') {
+    const setting = await sql<{ value: string }>`select current_setting('lock_timeout') as value`.execute(db);
+    previous = setting.rows[0]!.value;
+    await sql`select set_config('lock_timeout', ${NO_WAIT}, true)`.execute(db);
+  }
+  const waiting = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (previous === undefined) return run();
+    await sql`select set_config('lock_timeout', ${previous}, true)`.execute(db);
+    try {
+      return await run();
+    } finally {
+      await sql`select set_config('lock_timeout', ${NO_WAIT}, true)`.execute(db);
+    }
+  };
   while (slots.length < count) {
-    const room = Math.floor(list.size * FILL_LIMIT) - (await usedEntries(db, list.id));
+    const used = await usedEntries(db, list.id);
+    let room = Math.floor(list.size * FILL_LIMIT) - used;
     if (room <= 0) {
-      list = await openList(db, issuerId, purpose, list.sequence + 1, at);
-      continue;
+      const current = list;
+      const next = await withoutWaiting(db, dialect, () => openList(db, issuerId, purpose, current.sequence + 1, at));
+      if (next !== BLOCKED) {
+        list = next;
+        continue;
+      }
+      // Another transaction is opening the next list: keep filling this one a little longer.
+      room = Math.floor(list.size * HARD_LIMIT) - used;
+      if (room <= 0) {
+        list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at));
+        continue;
+      }
     }
     const wanted = Math.min(count - slots.length, room);
-    const claimed = await claimRandom(db, list, wanted);
+    const claimed = await claimRandom(db, dialect, list, wanted);
     for (const index of claimed) slots.push({ listId: list.id, index });
     // Probing kept failing: the list is fuller than its count said (other nodes); go on to the next.
-    if (claimed.length < wanted) list = await openList(db, issuerId, purpose, list.sequence + 1, at);
+    if (claimed.length < wanted) {
+      const current = list;
+      list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at));
+    }
   }
+  if (previous !== undefined) await sql`select set_config('lock_timeout', ${previous}, true)`.execute(db);
   return slots;
 }
 
-/** Locks a list row until the transaction ends (PostgreSQL); SQLite already has one writer at a time. */
-export async function lockList(db: Kysely<DB>, dialect: 'sqlite' | 'postgres', listId: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select id from status_lists where id = ${listId} for update`.execute(db);
+/**
+ * Locks a list row until the transaction ends (PostgreSQL; SQLite already has one writer at a
+ * time). `no key update` does not conflict with the key-share locks that foreign keys from new
+ * allocations take, so a status change never waits for a long issuing transaction.
+ */
+export async function lockList(db: Kysely<DB>, dialect: Dialect, listId: string): Promise<void> {
+  if (dialect === 'postgres') await sql`select id from status_lists where id = ${listId} for no key update`.execute(db);
 }
