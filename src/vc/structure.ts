@@ -247,6 +247,23 @@ function schemaProblems(credential: Obj, kind: Exclude<CredentialKind, 'vc'>, ve
         .replace(/"validFrom"/g, '"issuanceDate"')
         .replace(/"validUntil"/g, '"expirationDate"');
   }
+  // VC 2.0 §4.10 allows several status entries (revocation and suspension lists); the 1EdTech schemas
+  // describe one. Each entry of a list is checked against the schema's CredentialStatus in turn.
+  if (Array.isArray(subject.credentialStatus)) {
+    const entries = subject.credentialStatus as unknown[];
+    if (entries.length === 0) return [{ path: '/credentialStatus', message: 'The value at /credentialStatus must be an object or a non-empty list of objects.' }];
+    const problems: StructureProblem[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const outer = rename;
+      for (const problem of schemaProblems({ ...subject, credentialStatus: entry } as Obj, kind, undefined)) {
+        if (index > 0 && !problem.path.startsWith('/credentialStatus')) continue;
+        const path = problem.path.replace(/^\/credentialStatus/, `/credentialStatus/${index}`);
+        const message = outer(problem.message.replaceAll('/credentialStatus', `/credentialStatus/${index}`));
+        if (!problems.some((p) => p.path === path && p.message === message)) problems.push({ ...problem, path, message });
+      }
+    }
+    return problems;
+  }
   const validate = getValidator(kind);
   if (validate(subject)) return [];
   const seen = new Set<string>();

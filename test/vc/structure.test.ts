@@ -48,6 +48,37 @@ describe('checkStructure on the official examples', () => {
   });
 });
 
+describe('checkStructure with several status entries', () => {
+  const entry = (purpose: string, index: string) => ({
+    id: `https://uni.example.eu/status/${purpose}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose,
+    statusListIndex: index, statusListCredential: `https://uni.example.eu/status/${purpose}`,
+  });
+
+  // VC 2.0 §4.10 allows a list (a revocation and a suspension entry); the OB 3.0 schema describes one.
+  it('accepts a revocation and a suspension entry, each checked against the schema', () => {
+    const c = basic();
+    c.credentialStatus = [entry('revocation', '17'), entry('suspension', '4242')];
+    expect(checkStructure(c).problems).toEqual([]);
+    expect(checkStructure(c).outcome).toBe('passed');
+  });
+
+  it('names the entry that is malformed', () => {
+    const c = basic();
+    const bad = entry('suspension', '1') as Obj;
+    delete bad.type;
+    c.credentialStatus = [entry('revocation', '2'), bad];
+    const problems = checkStructure(c).problems;
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.path.startsWith('/credentialStatus/1'))).toBe(true);
+  });
+
+  it('refuses an empty list', () => {
+    const c = basic();
+    c.credentialStatus = [];
+    expect(paths(c)).toContain('/credentialStatus');
+  });
+});
+
 describe('checkStructure on broken credentials', () => {
   it('reports a missing issuer', () => {
     const c = basic();
