@@ -158,6 +158,15 @@ describe('checkCredentialStatus', () => {
     expect(revoked.outcome).toBe('failed');
   });
 
+  it('tolerates a few minutes of clock difference with the list signer, and warns beyond', async () => {
+    const signedAt = (offsetMs: number) => listCredential(REVOCATION, 'revocation', {}, 1, { validFrom: new Date(now.getTime() + offsetMs).toISOString() });
+    const justSigned = await checkCredentialStatus({ credential: credentialWith(entry(REVOCATION, 1, 'revocation')), fetchStatusList: async () => signedAt(60_000), now });
+    expect(justSigned.outcome).toBe('passed');
+    const future = await checkCredentialStatus({ credential: credentialWith(entry(REVOCATION, 1, 'revocation')), fetchStatusList: async () => signedAt(3_600_000), now });
+    expect(future.outcome).toBe('warning');
+    expect(future.message).toMatch(/only valid from/);
+  });
+
   it('reads the message of a 2-bit message status, and refresh as a note', async () => {
     const statusMessage = [
       { status: '0x0', message: 'valid' },

@@ -275,14 +275,17 @@ async function loadList(url: string, options: CheckCredentialStatusOptions): Pro
   return note ? { ok: true, credential, note } : { ok: true, credential };
 }
 
+/** Clock difference tolerated between the list's signer and this verifier (as for credential validity). */
+const LIST_CLOCK_SKEW_MS = 300_000;
+
 /** A warning sentence when the list is outside its validity period (VC 2.0 §4.9). */
 function windowNote(list: JsonObject, now: Date): string | undefined {
   const until = dateOf(list.validUntil ?? list.expirationDate);
-  if (until !== undefined && until < now.getTime()) {
+  if (until !== undefined && until < now.getTime() - LIST_CLOCK_SKEW_MS) {
     return `The status list expired on ${new Date(until).toISOString()}, so it may be out of date.`;
   }
   const from = dateOf(list.validFrom);
-  if (from !== undefined && from > now.getTime()) {
+  if (from !== undefined && from > now.getTime() + LIST_CLOCK_SKEW_MS) {
     return `The status list is only valid from ${new Date(from).toISOString()}, so it may not be the current one.`;
   }
   return undefined;
