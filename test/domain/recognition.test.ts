@@ -2,6 +2,7 @@
  * Recognition for credit. Scenario: a 60-ECTS postgraduate diploma that accepts at most 30 ECTS of
  * prior learning, at EQF level 6 or above (the structure of many European university diplomas).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../src/domain/recognition/index.ts';
 import type { AgreementConditions, Programme, RecognitionAgreement } from '../../src/domain/recognition/index.ts';
@@ -171,6 +172,37 @@ describe('proposeRecognition', () => {
     const bad = { id: 'x', moduleId: 'nope', credits: 50, match: { issuerId: MOOC }, conditions: { minGrade: { value: 'B' }, colour: 1 } };
     expect(validateAgreement(bad, diploma).map((p) => p.path)).toEqual(['/match', '/conditions/colour', '/conditions/minGrade/scale', '/moduleId']);
     expect(() => proposeRecognition(diploma, [bad as unknown as RecognitionAgreement], [], { asOf: ASOF })).toThrow(TypeError);
+  });
+});
+
+describe('validators on hostile input', () => {
+  it('never throw, and what they accept can be proposed on', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (programme, agreement) => {
+        const pp = validateProgramme(programme);
+        const ap = validateAgreement(agreement, diploma);
+        if (pp.length === 0) expect(() => proposeRecognition(programme as Programme, [], [stats], { asOf: ASOF })).not.toThrow();
+        if (ap.length === 0) expect(() => proposeRecognition(diploma, [agreement as RecognitionAgreement], [stats], { asOf: ASOF })).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
+    const mutate = fc.tuple(fc.jsonValue(), fc.constantFrom('id', 'moduleId', 'credits', 'match', 'conditions', 'allowPartial', 'c.minGrade', 'c.maxAge', 'c.minEqfLevel', 'c.acceptedAssessmentTypes', 'm.alignments'))
+      .map(([value, key]) => {
+        const a = structuredClone(agreements[0]!) as unknown as Record<string, Record<string, unknown>>;
+        if (key.startsWith('c.')) a.conditions![key.slice(2)] = value;
+        else if (key.startsWith('m.')) a.match![key.slice(2)] = value;
+        else (a as Record<string, unknown>)[key] = value;
+        return a;
+      });
+    fc.assert(
+      fc.property(mutate, (agreement) => {
+        if (validateAgreement(agreement, diploma).length === 0) {
+          const p = proposeRecognition(diploma, [agreement as unknown as RecognitionAgreement], [stats], { asOf: ASOF });
+          expect(p.items).toHaveLength(1);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -3,6 +3,7 @@
  * MicroMasters in Statistics and Data Science (core courses, electives, a proctored capstone exam);
  * the ECTS figures are illustrative.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePathway, parsePathway, validatePathway } from '../../src/domain/stacking/index.ts';
 import type { HeldCredential, Pathway } from '../../src/domain/stacking/index.ts';
@@ -187,5 +188,33 @@ describe('validatePathway', () => {
     }
     expect(() => evaluatePathway({ id: 'p', version: 1, name: 'x', requirements: [] }, [], { asOf: ASOF })).toThrow(TypeError);
     expect(() => evaluatePathway(micromasters, [], { asOf: 'tomorrow' })).toThrow(TypeError);
+  });
+
+  it('fuzz: validation never throws, and whatever it accepts evaluates without error', () => {
+    const mutate = fc.tuple(fc.jsonValue(), fc.constantFrom('id', 'version', 'name', 'maxAge', 'trustedIssuers', 'allowSharing', 'requirements', 'r.kind', 'r.n', 'r.from', 'r.achievements', 'r.outcomes', 'r.where', 'r.credits', 'r.level', 'r.count', 'r.allowSharing'), fc.nat(4))
+      .map(([value, key, index]) => {
+        const p = structuredClone(micromasters) as unknown as Record<string, unknown>;
+        if (key.startsWith('r.')) {
+          const reqs = p.requirements as Record<string, unknown>[];
+          reqs[index % reqs.length]![key.slice(2)] = value;
+        } else p[key] = value;
+        return p;
+      });
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), mutate), (value) => {
+        const problems = validatePathway(value);
+        expect(Array.isArray(problems)).toBe(true);
+        for (const p of problems) {
+          expect(typeof p.message).toBe('string');
+          expect(p.path === '' || p.path.startsWith('/')).toBe(true);
+        }
+        if (problems.length === 0) {
+          const r = evaluatePathway(value as Pathway, all, { asOf: ASOF });
+          expect(r.progress).toBeGreaterThanOrEqual(0);
+          expect(r.progress).toBeLessThanOrEqual(1);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

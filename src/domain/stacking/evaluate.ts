@@ -614,45 +614,55 @@ class Evaluator implements PathwayEvaluator {
  * Count: the first by key; credits: the largest first; items: the widest cover first.
  */
 function trim(c: Compiled, given: Eligible[]): { needed: Eligible[]; surplus: Eligible[] } {
-  const sorted = given.length > 1 ? [...given].sort((a, b) => a.i - b.i) : given;
+  const sorted = byIndex(given);
   if (sorted.length <= 1 || (c.unit === 'count' && sorted.length <= c.demand)) return { needed: sorted, surplus: [] };
+  if (c.unit === 'count') {
+    const n = Math.max(0, Math.ceil(c.demand - 1e-9));
+    return { needed: sorted.slice(0, n), surplus: sorted.slice(n) };
+  }
   if (c.unit === 'credits') {
     let total = 0;
     for (const el of sorted) total += el.value;
     if (total < c.demand + 1e-9) return { needed: sorted, surplus: [] };
-  }
-  let needed: Eligible[];
-  if (c.unit === 'count') {
-    needed = sorted.slice(0, Math.max(0, Math.ceil(c.demand - 1e-9)));
-  } else if (c.unit === 'credits') {
-    const byValue = [...sorted].sort((a, b) => b.value - a.value || a.i - b.i);
-    needed = [];
+    const byValue = sorted.slice().sort(largestFirst);
     let sum = 0;
-    for (const el of byValue) {
-      if (sum >= c.demand - 1e-9) break;
-      needed.push(el);
-      sum += el.value;
-    }
-  } else {
-    const covered = new Set<number>();
-    needed = [];
-    const left = [...sorted];
-    for (;;) {
-      let best = -1;
-      let gain = 0;
-      left.forEach((el, k) => {
-        const g = el.cover!.filter((x) => !covered.has(x)).length;
-        if (g > gain) { gain = g; best = k; }
-      });
-      if (best < 0) break;
-      const el = left.splice(best, 1)[0]!;
-      for (const x of el.cover!) covered.add(x);
-      needed.push(el);
-    }
+    let n = 0;
+    while (n < byValue.length && sum < c.demand - 1e-9) sum += byValue[n++]!.value;
+    return { needed: byIndex(byValue.slice(0, n)), surplus: byIndex(byValue.slice(n)) };
   }
-  if (needed.length === sorted.length) return { needed: sorted, surplus: [] };
-  const keep = new Set(needed);
-  return { needed: sorted.filter((el) => keep.has(el)), surplus: sorted.filter((el) => !keep.has(el)) };
+  // Items: the widest cover first, until nothing new is covered.
+  const covered = new Set<number>();
+  const taken = new Set<Eligible>();
+  for (;;) {
+    let best: Eligible | undefined;
+    let gain = 0;
+    for (const el of sorted) {
+      if (taken.has(el)) continue;
+      let g = 0;
+      for (const x of el.cover!) if (!covered.has(x)) g++;
+      if (g > gain) { gain = g; best = el; }
+    }
+    if (!best) break;
+    taken.add(best);
+    for (const x of best.cover!) covered.add(x);
+  }
+  if (taken.size === sorted.length) return { needed: sorted, surplus: [] };
+  const needed: Eligible[] = [];
+  const surplus: Eligible[] = [];
+  for (const el of sorted) (taken.has(el) ? needed : surplus).push(el);
+  return { needed, surplus };
+}
+
+function largestFirst(a: Eligible, b: Eligible): number {
+  return b.value - a.value || a.i - b.i;
+}
+
+/** The list in credential (key) order; the list itself when it already is. */
+function byIndex(list: Eligible[]): Eligible[] {
+  for (let k = 1; k < list.length; k++) {
+    if (list[k - 1]!.i > list[k]!.i) return list.slice().sort((a, b) => a.i - b.i);
+  }
+  return list;
 }
 
 function push(map: Map<string, number[]>, key: string, i: number): void {
