@@ -1,0 +1,404 @@
+import { randomUUID } from 'node:crypto';
+import type { Row } from '../store/schema.ts';
+import { CONTEXTS } from '../vc/contexts/index.ts';
+import { asArray, isObject } from '../vc/json.ts';
+import { JsonLdProcessingError } from '../vc/jsonld.ts';
+import { embeddedCredentials } from '../vc/presentation.ts';
+import { checkStructure } from '../vc/structure.ts';
+import type { Check, JsonObject, VerificationResult } from '../vc/types.ts';
+import { actorId, CAN, requireAccess, type Actor } from './access.ts';
+import { audit } from './audit.ts';
+import type { ServiceContext } from './context.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, type FieldError } from './errors.ts';
+import type { IssuerService } from './issuers.ts';
+import type { StatusAllocation, StatusService } from './status/index.ts';
+
+/** VC-API IssueCredentialOptions, as far as microcred reads them; other members are ignored. */
+export interface VcApiIssueOptions {
+  /** VC-API: the status to add. `false` (microcred) issues the credential without status entries. */
+  credentialStatus?: { type: string } | false;
+  [other: string]: unknown;
+}
+
+/** The VC-API verification response: every check, and the failed and doubtful ones as problem details. */
+export interface VcApiVerification {
+  verified: boolean;
+  checks: Check[];
+  warnings: VcApiProblem[];
+  errors: VcApiProblem[];
+}
+
+export interface VcApiProblem {
+  type: string;
+  title: string;
+  detail: string;
+}
+
+export interface VcApiStatusInput {
+  /** The credential's `id` as issued (a URL or URN). */
+  credentialId: string;
+  credentialStatus: { type: 'BitstringStatusListEntry'; statusPurpose: 'revocation' | 'suspension' };
+  status: boolean;
+}
+
+const CHECK_TYPE_BASE = 'https://w3id.org/microcred/checks/';
+/** Credential kinds whose subjects must name the learner (OB 3.0 §8.2.5.1); other VCs need not. */
+const BADGE_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'ClrCredential', 'EndorsementCredential'];
+const MAX_PRESENTED = 256;
+
+function seg(key: string | number): string {
+  return `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function isUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value);
+}
+
+function hasType(value: JsonObject): boolean {
+  const types = asArray(value.type);
+  return types.length > 0 && types.every((type) => typeof type === 'string' && type !== '');
+}
+
+/**
+ * The VC 2.0 data model rules on the optional members that checkStructure leaves to badge schemas:
+ * each is an object or a list of objects of a given shape. Pointers are relative to the credential.
+ */
+function memberProblems(credential: JsonObject): FieldError[] {
+  const problems: FieldError[] = [];
+  const each = (key: string, rule: (item: JsonObject, at: string) => void) => {
+    const value = credential[key];
+    if (value === undefined) return;
+    const items = Array.isArray(value) ? value.map((item, i) => [item, `${seg(key)}${seg(i)}`] as const) : [[value, seg(key)] as const];
+    if (Array.isArray(value) && value.length === 0) problems.push({ pointer: seg(key), message: `${key} must not be an empty list` });
+    for (const [item, at] of items) {
+      if (!isObject(item)) problems.push({ pointer: at, message: `each ${key} must be an object` });
+      else rule(item, at);
+    }
+  };
+  const needType = (name: string, section: string) => (item: JsonObject, at: string) => {
+    if (!hasType(item)) problems.push({ pointer: `${at}/type`, message: `a ${name} must have a type (VC 2.0 ${section})` });
+  };
+  const needIdAndType = (name: string, section: string) => (item: JsonObject, at: string) => {
+    if (!isUrl(item.id)) problems.push({ pointer: `${at}/id`, message: `a ${name} must have an id that is a URL (VC 2.0 ${section})` });
+    needType(name, section)(item, at);
+  };
+  // VC 2.0 §4.8: each subject makes at least one claim; its id, when present, is one URL.
+  for (const [subject, at] of asArray(credential.credentialSubject).map((s, i) => [s, Array.isArray(credential.credentialSubject) ? `/credentialSubject${seg(i)}` : '/credentialSubject'] as const)) {
+    if (!isObject(subject)) continue;
+    if (Object.keys(subject).length === 0) problems.push({ pointer: at, message: 'a credentialSubject must make at least one claim (VC 2.0 §4.8)' });
+    if (subject.id !== undefined && !isUrl(subject.id)) problems.push({ pointer: `${at}/id`, message: 'a credentialSubject id must be one URL (VC 2.0 §4.8)' });
+  }
+  // VC 2.0 §4.10: a status entry has a type; its id, when present, is a URL.
+  each('credentialStatus', (item, at) => {
+    needType('credentialStatus', '§4.10')(item, at);
+    if (item.id !== undefined && !isUrl(item.id)) problems.push({ pointer: `${at}/id`, message: 'a credentialStatus id must be a URL (VC 2.0 §4.10)' });
+  });
+  each('credentialSchema', needIdAndType('credentialSchema', '§4.11'));
+  each('refreshService', needIdAndType('refreshService', '§5.4'));
+  each('termsOfUse', needType('termsOfUse entry', '§5.5'));
+  each('evidence', needType('evidence entry', '§5.6'));
+  each('proof', needType('proof', '§4.12'));
+  // VC 2.0 §5.3: a related resource names its URL and a digest of its content.
+  each('relatedResource', (item, at) => {
+    if (!isUrl(item.id)) problems.push({ pointer: `${at}/id`, message: 'a relatedResource must have an id that is a URL (VC 2.0 §5.3)' });
+    if (typeof item.digestSRI !== 'string' && typeof item.digestMultibase !== 'string') {
+      problems.push({ pointer: at, message: 'a relatedResource must have a digestSRI or a digestMultibase (VC 2.0 §5.3)' });
+    }
+  });
+  for (const key of ['name', 'description']) {
+    const value = credential[key];
+    if (value !== undefined && typeof value !== 'string' && !(isObject(value) || Array.isArray(value))) {
+      problems.push({ pointer: seg(key), message: `${key} must be a text or language-tagged texts (VC 2.0 §4.6)` });
+    }
+  }
+  return problems;
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function problem(entry: Check, prefix = ''): VcApiProblem {
+  return { type: `${CHECK_TYPE_BASE}${entry.check}`, title: entry.check, detail: `${prefix}${entry.message}` };
+}
+
+/**
+ * The OB 3.0 rule that a subject names its learner (§8.2.5.1) does not apply to other credentials,
+ * which VC 2.0 §4.8 lets describe a subject without an id: for those it is a note, not a failure.
+ */
+function forAnyCredential(result: VerificationResult): VerificationResult {
+  const types = asArray(result.credential?.type);
+  if (types.some((type) => typeof type === 'string' && BADGE_TYPES.includes(type))) return result;
+  const checks = result.checks.map((entry) => (entry.check === 'subject' && entry.outcome === 'failed'
+    ? { ...entry, outcome: 'warning' as const, message: `${entry.message} (Required of badges, not of every credential.)` }
+    : entry));
+  return { ...result, checks, verified: checks.every((entry) => entry.outcome !== 'failed') };
+}
+
+function response(checks: Check[], nested: { label: string; checks: Check[] }[] = []): VcApiVerification {
+  const errors = checks.filter((entry) => entry.outcome === 'failed').map((entry) => problem(entry));
+  const warnings = checks.filter((entry) => entry.outcome === 'warning').map((entry) => problem(entry));
+  for (const { label, checks: inner } of nested) {
+    errors.push(...inner.filter((entry) => entry.outcome === 'failed').map((entry) => problem(entry, `${label}: `)));
+    warnings.push(...inner.filter((entry) => entry.outcome === 'warning').map((entry) => problem(entry, `${label}: `)));
+  }
+  return { verified: errors.length === 0, checks, warnings, errors };
+}
+
+/** The organisation a VC-API caller acts for: its API key's. */
+function organisationOf(actor: Actor): string {
+  switch (actor.kind) {
+    case 'api-key':
+      return actor.organisationId;
+    case 'anonymous':
+      throw new Unauthorized('the VC-API needs an organisation API key (Authorization: Bearer …)');
+    default:
+      throw new Forbidden('the VC-API is called with an organisation API key, not a session');
+  }
+}
+
+/**
+ * VC-API (VCALM): issue any VC 1.1 or 2.0 credential with one of the organisation's issuers, verify
+ * credentials and presentations for anyone, and change a credential's status by its `id`.
+ */
+export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerService; status: StatusService }) {
+  const { issuers, status } = deps;
+
+  /** The issuer the credential names (string or object with id), or the organisation's default. */
+  async function chooseIssuer(organisationId: string, credential: JsonObject): Promise<Row<'issuers'>> {
+    const rows = await ctx.db.selectFrom('issuers').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at').execute();
+    const given = credential.issuer;
+    if (given === undefined) {
+      const chosen = rows.find((row) => row.is_default === 1) ?? rows[0];
+      if (!chosen) throw new Conflict('the organisation has no issuer yet');
+      credential.issuer = chosen.did;
+      return chosen;
+    }
+    const id = typeof given === 'string' ? given : isObject(given) ? given.id : undefined;
+    const pointer = typeof given === 'string' ? '/credential/issuer' : '/credential/issuer/id';
+    if (!isUrl(id)) {
+      throw new InvalidInput('credential issuer must be a URL, or an object whose id is a URL (VC 2.0 §4.7)', [{ pointer, message: 'must be a URL, or an object whose id is a URL (VC 2.0 §4.7)' }], { status: 400 });
+    }
+    const chosen = rows.find((row) => row.did === id);
+    if (!chosen) {
+      throw new InvalidInput(`credential issuer ${id} is not an issuer of this organisation`, [{ pointer, message: "is not the DID of one of this organisation's issuers" }], { status: 400 });
+    }
+    return chosen;
+  }
+
+  async function verifyOne(credential: unknown): Promise<VerificationResult> {
+    return forAnyCredential(await ctx.engine.verify({ credential }));
+  }
+
+  return {
+    /**
+     * POST /credentials/issue: completes (issuer, id, issue date, status entries), checks, signs with
+     * the issuer's active key and stores the credential. Malformed credentials are 400 naming the
+     * member and the rule.
+     */
+    async issue(actor: Actor, credentialInput: unknown, options: VcApiIssueOptions = {}): Promise<{ verifiableCredential: JsonObject; id: string }> {
+      const organisationId = organisationOf(actor);
+      await requireAccess(ctx, actor, organisationId, { roles: CAN.issue, scope: 'issue' }, 'organisation');
+      if (!isObject(credentialInput)) throw new InvalidInput('credential must be a JSON object', [{ pointer: '/credential', message: 'must be a JSON object' }], { status: 400 });
+      const credential = structuredClone(credentialInput);
+      const first = asArray(credential['@context'])[0];
+      const version = first === CONTEXTS.CREDENTIALS_V2 ? '2.0' : first === CONTEXTS.CREDENTIALS_V1 ? '1.1' : undefined;
+      // VC 2.0 §4.3 / VC 1.1 §4.1: the base context comes first.
+      if (version === undefined) {
+        throw new InvalidInput(`the first @context must be ${CONTEXTS.CREDENTIALS_V2} or ${CONTEXTS.CREDENTIALS_V1}`, [{ pointer: '/credential/@context/0', message: `must be ${CONTEXTS.CREDENTIALS_V2} (VC 2.0) or ${CONTEXTS.CREDENTIALS_V1} (VC 1.1)` }], { status: 400 });
+      }
+      const issuer = await chooseIssuer(organisationId, credential);
+
+      const now = ctx.now();
+      const rowId = randomUUID();
+      if (credential.id === undefined) credential.id = `urn:uuid:${rowId}`;
+      if (version === '2.0' && credential.validFrom === undefined) credential.validFrom = isoSeconds(now);
+      if (version === '1.1' && credential.issuanceDate === undefined) credential.issuanceDate = isoSeconds(now);
+
+      const wanted = options.credentialStatus;
+      if (wanted !== undefined && wanted !== false && (!isObject(wanted) || wanted.type !== 'BitstringStatusListEntry')) {
+        throw new InvalidInput('options.credentialStatus.type must be BitstringStatusListEntry', [{ pointer: '/options/credentialStatus/type', message: 'must be "BitstringStatusListEntry", the status microcred publishes' }], { status: 400 });
+      }
+      // A credential that brings its own status keeps it; microcred adds its lists otherwise.
+      const addStatus = wanted !== false && credential.credentialStatus === undefined;
+
+      const structure = checkStructure(credential);
+      const problems: FieldError[] = [
+        ...(structure.outcome === 'failed' ? structure.problems.map((p) => ({ pointer: `/credential${p.path}`, message: p.message })) : []),
+        ...memberProblems(credential).map((p) => ({ pointer: `/credential${p.pointer}`, message: p.message })),
+      ];
+      if (problems.length > 0) throw new InvalidInput(`the credential is not well-formed: ${problems[0]!.pointer} ${problems[0]!.message}`, problems, { status: 400 });
+      const credentialId = credential.id;
+      if (typeof credentialId !== 'string') throw new InvalidInput('credential id must be a URL', [{ pointer: '/credential/id', message: 'must be a URL' }], { status: 400 });
+      const taken = await ctx.db.selectFrom('credentials').select('id').where('credential_url', '=', credentialId).executeTakeFirst();
+      if (taken) throw new Conflict(`a credential with the id ${credentialId} was already issued`);
+
+      const signing = await issuers.signing(issuer.id);
+      const signed = await ctx.db.transaction().execute(async (trx) => {
+        let allocation: StatusAllocation | undefined;
+        if (addStatus) {
+          [allocation] = await status.allocate(trx, issuer.id, 1);
+          credential.credentialStatus = status.entries(allocation!);
+          if (version === '1.1' && !asArray(credential['@context']).includes(CONTEXTS.STATUS_LIST_V1)) {
+            // VC 1.1's context does not define BitstringStatusListEntry; the status list context does.
+            credential['@context'] = [...asArray(credential['@context']), CONTEXTS.STATUS_LIST_V1];
+          }
+        }
+        let document: JsonObject;
+        try {
+          document = (await ctx.engine.sign({ credential, signer: signing.signer, now })) as JsonObject;
+        } catch (error) {
+          // Safe mode: a term the contexts do not define would be left unsigned (VC 2.0 §4.3).
+          if (error instanceof JsonLdProcessingError) throw new InvalidInput(`the credential cannot be signed: ${error.message}`, [{ pointer: '/credential', message: error.message }], { status: 400 });
+          throw error;
+        }
+        const subjects = asArray(credential.credentialSubject).filter(isObject);
+        const subjectDid = subjects.find((subject) => typeof subject.id === 'string' && subject.id.startsWith('did:'))?.id as string | undefined;
+        const validFrom = credential.validFrom ?? credential.issuanceDate;
+        const validUntil = credential.validUntil ?? credential.expirationDate;
+        await trx.insertInto('credentials').values({
+          id: rowId,
+          organisation_id: organisationId,
+          issuer_id: issuer.id,
+          achievement_id: null,
+          achievement_version: null,
+          credential_url: credentialId,
+          recipient_email: null,
+          recipient_did: subjectDid ?? null,
+          recipient_name: null,
+          format: 'ldp',
+          document: JSON.stringify(document),
+          issued_at: now.toISOString(),
+          valid_from: typeof validFrom === 'string' ? validFrom : null,
+          valid_until: typeof validUntil === 'string' ? validUntil : null,
+          status: 'active',
+          status_reason: null,
+          status_changed_at: null,
+          revocation_list_id: allocation?.revocation.listId ?? null,
+          revocation_index: allocation?.revocation.index ?? null,
+          suspension_list_id: allocation?.suspension.listId ?? null,
+          suspension_index: allocation?.suspension.index ?? null,
+          renewed_from: null,
+          claim_token_hash: null,
+          claimed_at: null,
+          bulk_job_id: null,
+          dedupe_key: null,
+          created_by: actorId(actor),
+        }).execute();
+        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: addStatus } });
+        return document;
+      });
+      ctx.metrics.increment('microcred_credentials_issued_total', { via: 'vc-api' });
+      return { verifiableCredential: signed, id: rowId };
+    },
+
+    /** POST /credentials/verify: every check of the engine; `verified` is false when any failed. */
+    async verify(credential: unknown): Promise<VcApiVerification> {
+      const result = await verifyOne(credential);
+      ctx.metrics.increment('microcred_verifications_total', { kind: 'credential', outcome: result.verified ? 'verified' : 'failed' });
+      return response(result.checks);
+    },
+
+    /**
+     * POST /presentations/verify: a signed presentation is checked for proof purpose
+     * `authentication` with the caller's challenge and domain; an unsigned one is accepted as a
+     * wrapper. Either way every credential inside is verified.
+     */
+    async verifyPresentation(presentation: unknown, options: { challenge?: string; domain?: string } = {}): Promise<VcApiVerification> {
+      let result: VcApiVerification;
+      if (!isObject(presentation) || !asArray(presentation.type).includes('VerifiablePresentation')) {
+        result = response([{ check: 'presentation', outcome: 'failed', message: 'This is not a verifiable presentation (a JSON object whose type includes "VerifiablePresentation").' }]);
+      } else if (presentation.proof === undefined) {
+        result = await unsignedPresentation(presentation);
+      } else {
+        result = await signedPresentation(presentation, options);
+      }
+      ctx.metrics.increment('microcred_verifications_total', { kind: 'presentation', outcome: result.verified ? 'verified' : 'failed' });
+      return result;
+    },
+
+    /**
+     * POST /credentials/status: revocation true revokes (final), suspension true suspends and false
+     * reinstates. Asking for the state the credential is already in changes nothing.
+     */
+    async updateStatus(actor: Actor, input: VcApiStatusInput): Promise<{ credentialId: string; status: Row<'credentials'>['status'] }> {
+      const row = await ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', input.credentialId).executeTakeFirst();
+      if (!row) throw new NotFound('credential');
+      await requireAccess(ctx, actor, row.organisation_id, { roles: CAN.changeStatus, scope: 'status' }, 'credential');
+      const { statusPurpose } = input.credentialStatus;
+      let action: 'revoke' | 'suspend' | 'reinstate' | undefined;
+      if (statusPurpose === 'revocation') {
+        if (!input.status && row.status === 'revoked') throw new Conflict('the credential is revoked, and revocation is final');
+        if (input.status && row.status !== 'revoked') action = 'revoke';
+        else if (input.status) throw new Conflict('the credential is already revoked');
+      } else {
+        if (row.status === 'revoked') throw new Conflict('the credential is revoked, and revocation is final');
+        if (input.status && row.status !== 'suspended') action = 'suspend';
+        if (!input.status && row.status === 'suspended') action = 'reinstate';
+      }
+      if (action) await status.change(actor, row.id, action);
+      const after = await ctx.db.selectFrom('credentials').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
+      return { credentialId: input.credentialId, status: after.status };
+    },
+  };
+
+  async function credentialsOf(presentation: JsonObject): Promise<{ checks: Check[]; nested: { label: string; checks: Check[] }[] }> {
+    const embedded = embeddedCredentials(presentation);
+    if (embedded.length > MAX_PRESENTED) {
+      return { checks: [{ check: 'credentials', outcome: 'failed', message: `The presentation holds ${embedded.length} credentials; at most ${MAX_PRESENTED} are verified.` }], nested: [] };
+    }
+    const nested: { label: string; checks: Check[] }[] = [];
+    let bad = 0;
+    for (const [index, credential] of embedded.entries()) {
+      const result = await verifyOne(credential);
+      if (!result.verified) bad++;
+      nested.push({ label: `credential ${index + 1}`, checks: result.checks });
+    }
+    const summary: Check = embedded.length === 0
+      ? { check: 'credentials', outcome: 'warning', message: 'The presentation holds no credentials.' }
+      : bad === 0
+        ? { check: 'credentials', outcome: 'passed', message: embedded.length === 1 ? 'The credential in the presentation verified.' : `All ${embedded.length} credentials in the presentation verified.` }
+        : { check: 'credentials', outcome: 'failed', message: `${bad} of ${embedded.length} credentials in the presentation did not verify.` };
+    return { checks: [summary], nested };
+  }
+
+  async function unsignedPresentation(presentation: JsonObject): Promise<VcApiVerification> {
+    const inner = await credentialsOf(presentation);
+    const checks: Check[] = [
+      { check: 'presentation-proof', outcome: 'skipped', message: 'The presentation is not signed, so nothing shows who presented it; only the credentials in it were verified.' },
+      ...inner.checks,
+    ];
+    return response(checks, inner.nested.map(({ label, checks: c }) => ({ label, checks: c.filter((entry) => entry.outcome === 'failed') })));
+  }
+
+  async function signedPresentation(presentation: JsonObject, options: { challenge?: string; domain?: string }): Promise<VcApiVerification> {
+    const proof = asArray(presentation.proof).find(isObject);
+    const notes: Check[] = [];
+    let challenge = options.challenge;
+    if (challenge === undefined) {
+      // VC-API lets a caller leave the challenge out; the proof's own is then only read, not compared.
+      if (typeof proof?.challenge !== 'string' || proof.challenge === '') {
+        return response([{ check: 'presentation-proof', outcome: 'failed', message: 'The presentation is signed without a challenge, and none was given to compare (options.challenge).' }]);
+      }
+      challenge = proof.challenge;
+      notes.push({ check: 'challenge', outcome: 'warning', message: 'No challenge was given (options.challenge), so the presentation was not checked against replay.' });
+    }
+    let domain = options.domain;
+    // The domain is compared only when the caller names one (as the reference verifier does).
+    if (domain === undefined && proof?.domain !== undefined) {
+      const proofDomain = asArray(proof.domain).find((d): d is string => typeof d === 'string');
+      if (proofDomain !== undefined) domain = proofDomain;
+    }
+    const result = await ctx.engine.verifyPresentation({ presentation, challenge, ...(domain !== undefined ? { domain } : {}) });
+    const credentials = result.credentials.map(forAnyCredential);
+    const bad = credentials.filter((entry) => !entry.verified).length;
+    const checks = result.checks.map((entry) => (entry.check === 'credentials' && credentials.length > 0
+      ? bad === 0
+        ? { ...entry, outcome: 'passed' as const, message: credentials.length === 1 ? 'The credential in the presentation verified.' : `All ${credentials.length} credentials in the presentation verified.` }
+        : { ...entry, outcome: 'failed' as const, message: `${bad} of ${credentials.length} credentials in the presentation did not verify.` }
+      : entry));
+    return response([...checks, ...notes], credentials.map((entry, index) => ({ label: `credential ${index + 1}`, checks: entry.checks.filter((c) => c.outcome === 'failed') })));
+  }
+}
+
+export type VcApiService = ReturnType<typeof createVcApiService>;

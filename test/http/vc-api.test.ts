@@ -1,0 +1,380 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as vc from '@digitalbazaar/vc';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { CONTEXTS } from '../../src/vc/contexts/index.ts';
+import { generateDidKey } from '../../src/vc/did/did-key.ts';
+import { createEngine } from '../../src/vc/engine.ts';
+import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
+import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
+import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
+import { bearer, createOrganisation, createTestApp, setUpOrganisation, TEST_PUBLIC_URL, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { referenceDocumentLoader } from '../support/reference.ts';
+
+warnIfPostgresSkipped();
+
+const { checkStatus } = (await import('@digitalbazaar/vc-bitstring-status-list')) as {
+  checkStatus(options: { credential: JsonObject; documentLoader: DocumentLoader; suite: unknown }): Promise<{ verified: boolean; results?: { status: boolean; credentialStatus: JsonObject }[]; error?: Error }>;
+};
+
+/** The reference's loader: bundled contexts and did:key, plus this app's did:web documents and status lists. */
+function appDocumentLoader(t: TestApp): DocumentLoader {
+  return async (url) => {
+    if (url.startsWith('did:web:issuer.test:issuers:')) {
+      const [did, fragment] = url.split('#') as [string, string | undefined];
+      const document = (await t.app.inject(`/issuers/${did.split(':').pop()}/did.json`)).json() as JsonObject;
+      if (fragment === undefined) return { contextUrl: null, documentUrl: url, document };
+      const method = (document.verificationMethod as JsonObject[]).find((vm) => vm.id === url);
+      if (!method) throw new Error(`no verification method ${url}`);
+      return { contextUrl: null, documentUrl: url, document: { '@context': CONTEXTS.MULTIKEY_V1, ...method } };
+    }
+    if (url.startsWith(`${TEST_PUBLIC_URL}/`)) {
+      const response = await t.app.inject(url.slice(TEST_PUBLIC_URL.length));
+      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode}`);
+      return { contextUrl: null, documentUrl: url, document: response.json() };
+    }
+    return referenceDocumentLoader(url);
+  };
+}
+
+const VERSIONS = [
+  { version: '2.0', context: CONTEXTS.CREDENTIALS_V2, from: 'validFrom', until: 'validUntil' },
+  { version: '1.1', context: CONTEXTS.CREDENTIALS_V1, from: 'issuanceDate', until: 'expirationDate' },
+] as const;
+
+for (const dialect of DIALECTS) {
+  describe(`VC-API: issue, verify, presentations, status (${dialect})`, () => {
+    let t: TestApp;
+    let org: SetUpOrganisation;
+    let key: string;
+    let readOnlyKey: string;
+    let other: Awaited<ReturnType<typeof createOrganisation>>;
+    // Starts in the past (so signed lists are never "not yet valid" for the reference) and jumps
+    // past the engine's five-minute status-list cache after each status change.
+    let clock = Date.now() - 3 * 3_600_000;
+    const later = () => { clock += 6 * 60_000; };
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect, { now: () => new Date(clock) });
+      org = await setUpOrganisation(t.app);
+      key = (await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/api-keys`, { name: 'LMS', scopes: ['issue', 'status'] })).json().key;
+      readOnlyKey = (await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/api-keys`, { name: 'reports', scopes: ['read'] })).json().key;
+      other = await createOrganisation(t, 'Other College', 'owner@other.test');
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const post = (url: string, payload: unknown, apiKey?: string): Promise<LightMyRequestResponse> =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, ...(apiKey ? { headers: bearer(apiKey) } : {}) });
+    const issue = (credential: JsonObject, options?: JsonObject, apiKey = key) => post('/credentials/issue', { credential, ...(options ? { options } : {}) }, apiKey);
+    const verify = (credential: unknown) => post('/credentials/verify', { verifiableCredential: credential, options: { checks: ['proof'] } });
+    const setStatus = (credentialId: unknown, statusPurpose: string, status: boolean, apiKey = key) =>
+      post('/credentials/status', { credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status }, apiKey);
+    const pointers = (response: LightMyRequestResponse) => (response.json().errors as { pointer: string }[]).map((e) => e.pointer);
+
+    for (const { version, context, from, until } of VERSIONS) {
+      const minimal = (): JsonObject => ({
+        '@context': [context, { ExampleCredential: 'https://example.org/vocab#ExampleCredential', name: 'https://schema.org/name' }],
+        type: ['VerifiableCredential', 'ExampleCredential'],
+        credentialSubject: { id: 'did:example:learner', name: 'Ana' },
+      });
+
+      describe(`VC ${version}`, () => {
+        let issued: JsonObject;
+
+        it('issues a credential: issuer, id, issue date and two status entries filled in; 201 {verifiableCredential}', async () => {
+          const response = await issue(minimal());
+          expect(response.statusCode).toBe(201);
+          expect(Object.keys(response.json())).toEqual(['verifiableCredential']);
+          issued = response.json().verifiableCredential;
+          expect(issued.issuer).toBe(org.issuerDid);
+          expect(issued.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+          expect(Date.parse(issued[from] as string)).toBe(Math.floor(clock / 1000) * 1000);
+          const status = issued.credentialStatus as JsonObject[];
+          expect(status.map((s) => [s.type, s.statusPurpose])).toEqual([['BitstringStatusListEntry', 'revocation'], ['BitstringStatusListEntry', 'suspension']]);
+          expect(String(status[0]!.statusListCredential)).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/status/`));
+          if (version === '1.1') expect(issued['@context']).toContain(CONTEXTS.STATUS_LIST_V1);
+          expect(issued.proof).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' });
+          const row = await t.runtime.ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', issued.id as string).executeTakeFirstOrThrow();
+          expect(row).toMatchObject({ organisation_id: org.organisationId, issuer_id: org.issuerId, achievement_id: null, format: 'ldp', status: 'active', recipient_did: 'did:example:learner' });
+          expect(JSON.parse(row.document)).toEqual(issued);
+        });
+
+        it('what it issues verifies: 200 with every check, no errors', async () => {
+          const response = await verify(issued);
+          expect(response.statusCode).toBe(200);
+          const body = response.json();
+          expect(body.verified).toBe(true);
+          expect(body.errors).toEqual([]);
+          expect(body.checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['proof', 'issuer-key', 'status', 'validity']));
+          expect(body.checks.find((c: { check: string }) => c.check === 'status').outcome).toBe('passed');
+        });
+
+        it('the reference library verifies it, given the DID document from /issuers/:id/did.json, and reads its status', async () => {
+          const documentLoader = appDocumentLoader(t);
+          const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite });
+          const result = await vc.verifyCredential({
+            credential: issued, suite, documentLoader, now: new Date(clock),
+            checkStatus: (options: { credential: JsonObject }) => checkStatus({ ...options, documentLoader, suite }),
+          });
+          expect(result.error).toBeUndefined();
+          expect(result.verified).toBe(true);
+          const status = await checkStatus({ credential: issued, documentLoader, suite });
+          expect(status.results!.map((r) => r.status)).toEqual([false, false]);
+        });
+
+        it('a changed credential does not verify: 400 with the failed checks as errors', async () => {
+          const tampered = { ...issued, credentialSubject: { id: 'did:example:learner', name: 'Mallory' } };
+          const response = await verify(tampered);
+          expect(response.statusCode).toBe(400);
+          expect(response.json().verified).toBe(false);
+          expect(response.json().errors.map((e: { title: string }) => e.title)).toContain('proof');
+        });
+
+        it('issuer given as a string or as an object {id, name}; another organisation’s issuer is refused', async () => {
+          const asString = await issue({ ...minimal(), issuer: org.issuerDid });
+          expect(asString.statusCode).toBe(201);
+          expect(asString.json().verifiableCredential.issuer).toBe(org.issuerDid);
+          const asObject = await issue({ ...minimal(), issuer: { id: org.issuerDid, name: 'University of Testing' } });
+          expect(asObject.statusCode).toBe(201);
+          const signed = asObject.json().verifiableCredential;
+          expect(signed.issuer).toEqual({ id: org.issuerDid, name: 'University of Testing' });
+          expect((await verify(signed)).statusCode).toBe(200);
+          const foreign = await issue({ ...minimal(), issuer: other.issuerDid });
+          expect(foreign.statusCode).toBe(400);
+          expect(pointers(foreign)).toEqual(['/credential/issuer']);
+          const foreignObject = await issue({ ...minimal(), issuer: { id: other.issuerDid, name: 'x' } });
+          expect(pointers(foreignObject)).toEqual(['/credential/issuer/id']);
+          const notUrl = await issue({ ...minimal(), issuer: 'University' });
+          expect(notUrl.statusCode).toBe(400);
+          expect(pointers(notUrl)).toEqual(['/credential/issuer']);
+        });
+
+        it('rejects malformed credentials with 400 naming the member and the rule', async () => {
+          const cases: [string, JsonObject, string][] = [
+            ['first @context', { ...minimal(), '@context': ['https://example.org/other', context] }, '/credential/@context/0'],
+            ['type without VerifiableCredential', { ...minimal(), type: ['ExampleCredential'] }, '/credential/type'],
+            ['no credentialSubject', (() => { const c = minimal(); delete c.credentialSubject; return c; })(), '/credential/credentialSubject'],
+            ['credentialSubject not an object', { ...minimal(), credentialSubject: 'Ana' }, '/credential/credentialSubject'],
+            ['credentialSubject with no claim', { ...minimal(), credentialSubject: {} }, '/credential/credentialSubject'],
+            ['date that is not an XML datetime', { ...minimal(), [from]: '1 January 2026' }, `/credential/${from}`],
+            ['expiry before start', { ...minimal(), [from]: '2026-01-02T00:00:00Z', [until]: '2026-01-01T00:00:00Z' }, `/credential/${until}`],
+            ['id not a URL', { ...minimal(), id: 'not a url' }, '/credential/id'],
+            ['credentialSchema without type', { ...minimal(), credentialSchema: { id: 'https://example.org/schema.json' } }, '/credential/credentialSchema/type'],
+            ['credentialSchema without id', { ...minimal(), credentialSchema: [{ type: 'JsonSchema' }] }, '/credential/credentialSchema/0/id'],
+            ['refreshService without id', { ...minimal(), refreshService: { type: 'ManualRefreshService2018' } }, '/credential/refreshService/id'],
+            ['refreshService without type', { ...minimal(), refreshService: { id: 'https://example.org/refresh' } }, '/credential/refreshService/type'],
+            ['relatedResource without digest', { ...minimal(), relatedResource: [{ id: 'https://example.org/logo.png' }] }, '/credential/relatedResource/0'],
+            ['relatedResource without id', { ...minimal(), relatedResource: { digestSRI: 'sha384-abc' } }, '/credential/relatedResource/id'],
+            ['evidence without type', { ...minimal(), evidence: [{ id: 'https://example.org/evidence/1' }] }, '/credential/evidence/0/type'],
+            ['termsOfUse without type', { ...minimal(), termsOfUse: { id: 'https://example.org/tou' } }, '/credential/termsOfUse/type'],
+            ['credentialStatus without type', { ...minimal(), credentialStatus: { id: 'https://example.org/status/1#3' } }, '/credential/credentialStatus/type'],
+            ['credentialStatus id not a URL', { ...minimal(), credentialStatus: { id: 'status 3', type: 'ExampleStatus' } }, '/credential/credentialStatus/id'],
+          ];
+          for (const [name, credential, pointer] of cases) {
+            const response = await issue(credential);
+            expect(response.statusCode, name).toBe(400);
+            expect(response.headers['content-type'], name).toContain('application/problem+json');
+            expect(pointers(response), name).toContain(pointer);
+            expect(response.json().detail, name).toBeTruthy();
+          }
+          // A term no context defines would be left unsigned (JSON-LD safe mode): 400 naming it.
+          const undefinedTerm = await issue({ ...minimal(), type: ['VerifiableCredential', 'UndefinedCredentialType'] });
+          expect(undefinedTerm.statusCode).toBe(400);
+          expect(undefinedTerm.json().detail).toContain('UndefinedCredentialType');
+          // The request itself: not an object, unknown member.
+          expect((await post('/credentials/issue', { credential: 'text' }, key)).statusCode).toBe(400);
+          expect(pointers(await post('/credentials/issue', { credential: minimal(), extra: 1 }, key))).toEqual(['/extra']);
+          // Nothing half-issued is left behind by refused requests.
+          const rows = await t.runtime.ctx.db.selectFrom('credentials').select('id').where('organisation_id', '=', org.organisationId).execute();
+          expect(rows.length).toBeLessThan(20);
+        });
+
+        it('keeps a status the credential brings, issues without status when asked, refuses other status types', async () => {
+          const own = await issue({ ...minimal(), '@context': [context, { ExampleStatus: 'https://example.org/vocab#ExampleStatus', ExampleCredential: 'https://example.org/vocab#ExampleCredential', name: 'https://schema.org/name' }], credentialStatus: { id: 'https://example.org/status/1', type: 'ExampleStatus' } });
+          expect(own.statusCode).toBe(201);
+          expect(own.json().verifiableCredential.credentialStatus).toEqual({ id: 'https://example.org/status/1', type: 'ExampleStatus' });
+          const none = await issue(minimal(), { credentialStatus: false });
+          expect(none.statusCode).toBe(201);
+          expect(none.json().verifiableCredential.credentialStatus).toBeUndefined();
+          const explicit = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry' }, mandatoryPointers: ['/issuer'] });
+          expect(explicit.statusCode).toBe(201);
+          expect(explicit.json().verifiableCredential.credentialStatus).toHaveLength(2);
+          const wrong = await issue(minimal(), { credentialStatus: { type: 'StatusList2021Entry' } });
+          expect(wrong.statusCode).toBe(400);
+          expect(pointers(wrong)).toEqual(['/options/credentialStatus/type']);
+          // Without status entries, /credentials/status has nothing to change.
+          const unmanaged = await setStatus(none.json().verifiableCredential.id, 'revocation', true);
+          expect(unmanaged.statusCode).toBe(409);
+        });
+
+        it('a given id is kept; issuing the same id twice is a conflict', async () => {
+          const id = `https://example.org/credentials/${version}-${Date.now()}`;
+          const first = await issue({ ...minimal(), id });
+          expect(first.statusCode).toBe(201);
+          expect(first.json().verifiableCredential.id).toBe(id);
+          const again = await issue({ ...minimal(), id });
+          expect(again.statusCode).toBe(409);
+        });
+
+        it('POST /credentials/status: revoke (final), suspend and reinstate by the credential id; verification follows', async () => {
+          const one = (await issue(minimal())).json().verifiableCredential;
+          const two = (await issue(minimal())).json().verifiableCredential;
+
+          const revoked = await setStatus(one.id, 'revocation', true);
+          expect(revoked.statusCode).toBe(200);
+          expect(revoked.json()).toEqual({ credentialId: one.id, status: 'revoked' });
+          later();
+          const afterRevocation = await verify(one);
+          expect(afterRevocation.statusCode).toBe(400);
+          expect(afterRevocation.json().errors.find((e: { title: string }) => e.title === 'status').detail).toContain('revoked');
+          expect((await setStatus(one.id, 'revocation', false)).statusCode).toBe(409);
+          expect((await setStatus(one.id, 'revocation', true)).statusCode).toBe(409);
+          expect((await setStatus(one.id, 'suspension', false)).statusCode).toBe(409);
+
+          expect((await setStatus(two.id, 'revocation', false)).json().status).toBe('active'); // nothing to undo
+          expect((await setStatus(two.id, 'suspension', true)).json()).toEqual({ credentialId: two.id, status: 'suspended' });
+          expect((await setStatus(two.id, 'suspension', true)).json().status).toBe('suspended'); // already so
+          later();
+          const suspended = await verify(two);
+          expect(suspended.statusCode).toBe(400);
+          expect(suspended.json().errors.find((e: { title: string }) => e.title === 'status').detail).toContain('suspended');
+          expect((await setStatus(two.id, 'suspension', false)).json().status).toBe('active');
+          later();
+          expect((await verify(two)).statusCode).toBe(200);
+
+          // The reference library reads the revocation from the published list too.
+          const documentLoader = appDocumentLoader(t);
+          const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite });
+          const status = await checkStatus({ credential: one, documentLoader, suite });
+          expect(status.results!.map((r) => [r.credentialStatus.statusPurpose, r.status])).toEqual([['revocation', true], ['suspension', false]]);
+          const audit = await t.runtime.ctx.db.selectFrom('audit_log').select('action').where('organisation_id', '=', org.organisationId).where('action', 'like', 'credential.%').execute();
+          expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['credential.issue', 'credential.revoke', 'credential.suspend', 'credential.reinstate']));
+        });
+      });
+    }
+
+    it('issue and status need an organisation API key with the right scope', async () => {
+      const credential = { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:x' } };
+      expect((await post('/credentials/issue', { credential })).statusCode).toBe(401);
+      expect((await post('/credentials/issue', { credential }, 'mck_not-a-key')).statusCode).toBe(401);
+      expect((await issue(credential, undefined, readOnlyKey)).statusCode).toBe(403);
+      const session = await org.owner.request('POST', '/credentials/issue', { credential });
+      expect(session.statusCode).toBe(403);
+      expect(session.json().detail).toContain('API key');
+      // Another organisation's key issues with its own issuer, and cannot name ours.
+      const theirs = await issue(credential, undefined, other.apiKey);
+      expect(theirs.statusCode).toBe(201);
+      expect(theirs.json().verifiableCredential.issuer).toBe(other.issuerDid);
+      expect((await issue({ ...credential, issuer: org.issuerDid }, undefined, other.apiKey)).statusCode).toBe(400);
+    });
+
+    it('status changes: a stranger’s key gets 404, a key without the status scope 403, an unknown id 404, bad input 400', async () => {
+      const mine = (await issue({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:y' } })).json().verifiableCredential;
+      expect((await setStatus(mine.id, 'revocation', true, other.apiKey)).statusCode).toBe(404);
+      expect((await setStatus(mine.id, 'revocation', true, readOnlyKey)).statusCode).toBe(403);
+      expect((await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true })).statusCode).toBe(401);
+      expect((await setStatus('urn:uuid:00000000-0000-4000-8000-000000000000', 'revocation', true)).statusCode).toBe(404);
+      expect((await setStatus(mine.id, 'message', true)).statusCode).toBe(400);
+      const wrongType = await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'StatusList2021Entry', statusPurpose: 'revocation' }, status: true }, key);
+      expect(wrongType.statusCode).toBe(400);
+      expect(pointers(wrongType)).toEqual(['/credentialStatus/type']);
+      expect((await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' } }, key)).statusCode).toBe(400);
+      // Still active: none of the refused calls changed it.
+      const row = await t.runtime.ctx.db.selectFrom('credentials').select('status').where('credential_url', '=', mine.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe('active');
+    });
+
+    it('verifies credentials of any Ed25519 did:key issuer offline, and refuses what is not a credential', async () => {
+      const issuerKey = generateDidKey(new Uint8Array(32).fill(9));
+      const engine = createEngine();
+      const foreign = await engine.sign({
+        credential: { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], issuer: issuerKey.controller, validFrom: '2025-01-01T00:00:00Z', credentialSubject: { name: 'no id at all' } },
+        signer: signerFromMultikey(issuerKey),
+      });
+      const ok = await verify(foreign);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().errors).toEqual([]);
+      // A generic VC need not identify its subject; that badge rule is only a warning here.
+      expect(ok.json().warnings.map((w: { title: string }) => w.title)).toContain('subject');
+      const unsigned = await verify({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], issuer: issuerKey.controller, credentialSubject: { id: 'did:example:z' } });
+      expect(unsigned.statusCode).toBe(400);
+      expect(unsigned.json().errors.map((e: { title: string }) => e.title)).toContain('proof');
+      const text = await verify('not a credential');
+      expect(text.statusCode).toBe(400);
+      expect(text.json().verified).toBe(false);
+      const missing = await post('/credentials/verify', { options: {} });
+      expect(missing.statusCode).toBe(400);
+      expect(pointers(missing)).toEqual(['/verifiableCredential']);
+      expect((await post('/credentials/verify', { verifiableCredential: 42 })).statusCode).toBe(400);
+    });
+
+    describe('POST /presentations/verify', () => {
+      const holder = generateDidKey(new Uint8Array(32).fill(3));
+      let credential: JsonObject;
+      const sign = (presentation: JsonObject, challenge: string, domain?: string) =>
+        signPresentation({ presentation, signer: signerFromMultikey(holder), documentLoader: t.runtime.ctx.engine.documentLoader, now: new Date(clock), challenge, ...(domain ? { domain } : {}) });
+      const verifyVp = (verifiablePresentation: unknown, options?: JsonObject) => post('/presentations/verify', { verifiablePresentation, ...(options ? { options } : {}) });
+
+      beforeAll(async () => {
+        credential = (await issue({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: holder.controller } })).json().verifiableCredential;
+      });
+
+      it('a signed presentation verifies with its challenge and domain; a wrong one does not', async () => {
+        const vp = await sign(createPresentation({ credentials: [credential], holder: holder.controller }), 'nonce-123', 'verifier.example');
+        const ok = await verifyVp(vp, { challenge: 'nonce-123', domain: 'verifier.example' });
+        expect(ok.statusCode).toBe(200);
+        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation-proof', 'passed'], ['credentials', 'passed']]);
+        const wrongChallenge = await verifyVp(vp, { challenge: 'nonce-999', domain: 'verifier.example' });
+        expect(wrongChallenge.statusCode).toBe(400);
+        expect(wrongChallenge.json().errors[0].detail).toContain('challenge');
+        const wrongDomain = await verifyVp(vp, { challenge: 'nonce-123', domain: 'evil.example' });
+        expect(wrongDomain.statusCode).toBe(400);
+        expect(wrongDomain.json().errors[0].detail).toContain('domain');
+        // Without options the proof's own challenge is read, and the answer warns that it was not compared.
+        const unchecked = await verifyVp(vp);
+        expect(unchecked.statusCode).toBe(200);
+        expect(unchecked.json().warnings.map((w: { title: string }) => w.title)).toContain('challenge');
+        // A holder's key signing for someone else is refused.
+        const impostor = await sign(createPresentation({ credentials: [credential], holder: 'did:example:someone-else' }), 'n');
+        expect((await verifyVp(impostor, { challenge: 'n' })).statusCode).toBe(400);
+        const tampered = { ...vp, holder: generateDidKey(new Uint8Array(32).fill(4)).controller };
+        expect((await verifyVp(tampered, { challenge: 'nonce-123', domain: 'verifier.example' })).statusCode).toBe(400);
+      });
+
+      it('an unsigned presentation: every credential inside is verified', async () => {
+        const ok = await verifyVp(createPresentation({ credentials: [credential] }));
+        expect(ok.statusCode).toBe(200);
+        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation-proof', 'skipped'], ['credentials', 'passed']]);
+        const bad = await verifyVp(createPresentation({ credentials: [credential, { ...credential, id: 'urn:uuid:changed' }] }));
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().errors.some((e: { detail: string }) => e.detail.startsWith('credential 2: '))).toBe(true);
+        const empty = await verifyVp(createPresentation({ credentials: [] }));
+        expect(empty.statusCode).toBe(200);
+        expect(empty.json().warnings.map((w: { title: string }) => w.title)).toEqual(['credentials']);
+      });
+
+      it('a signed presentation with a revoked credential inside fails', async () => {
+        const inner = (await issue({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: holder.controller } })).json().verifiableCredential;
+        expect((await setStatus(inner.id, 'revocation', true)).statusCode).toBe(200);
+        later();
+        const vp = await sign(createPresentation({ credentials: [credential, inner], holder: holder.controller }), 'c-1');
+        const response = await verifyVp(vp, { challenge: 'c-1' });
+        expect(response.statusCode).toBe(400);
+        expect(response.json().checks.find((c: { check: string }) => c.check === 'presentation-proof').outcome).toBe('passed');
+        expect(response.json().errors.map((e: { detail: string }) => e.detail)).toEqual(expect.arrayContaining([expect.stringContaining('1 of 2 credentials'), expect.stringMatching(/^credential 2: .*revoked/)]));
+      });
+
+      it('refuses what is not a presentation', async () => {
+        const notVp = await verifyVp({ type: ['VerifiableCredential'] });
+        expect(notVp.statusCode).toBe(400);
+        expect(notVp.json().errors[0].title).toBe('presentation');
+        expect((await verifyVp('text')).statusCode).toBe(400);
+        expect(pointers(await post('/presentations/verify', {}))).toEqual(['/verifiablePresentation']);
+      });
+    });
+  });
+}
