@@ -1,5 +1,5 @@
 /** Routes: /setup, /login and the console under /console/*. */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ComponentType } from 'react';
 import { ConsoleLayout } from './components/ConsoleLayout.tsx';
 import { Notice } from './components/Notice.tsx';
@@ -61,15 +61,12 @@ export function App() {
 function Console({ pathname }: { pathname: string }) {
   const { me, membership, refresh, api } = useSession();
   const { navigate } = useRouter();
-  const [checked, setChecked] = useState(me !== undefined);
   useEffect(() => {
     if (me) return;
     let live = true;
     void (async () => {
-      if (await refresh()) {
-        if (live) setChecked(true);
-        return;
-      }
+      // refresh() stores the user on success, which re-renders this with `me` set.
+      if (await refresh()) return;
       const setup = await api.get<{ needsSetup: boolean }>('/api/v1/setup').catch(() => ({ needsSetup: false }));
       if (!live) return;
       const next = setup.needsSetup ? '/setup' : `/login?next=${encodeURIComponent(pathname)}`;
@@ -80,7 +77,7 @@ function Console({ pathname }: { pathname: string }) {
     };
   }, [me, refresh, api, navigate, pathname]);
 
-  if (!me || !checked) {
+  if (!me) {
     return (
       <main id="main" className="bare">
         <Notice>Loading…</Notice>

@@ -57,7 +57,7 @@ export interface CreatedApiKey {
 export interface AuditEntry {
   id: string;
   at: string;
-  actor?: string | null;
+  actor: { type: string; id?: string | null };
   action: string;
   targetType?: string | null;
   targetId?: string | null;
@@ -153,9 +153,10 @@ export interface IssuedCredential {
   issuerId: string;
   achievementId: string;
   achievementVersion: number;
-  achievementName: string;
+  achievementName: string | null;
   recipient: Recipient;
   status: CredentialStatus;
+  statusReason?: string;
   issuedAt: string;
   validUntil?: string | null;
   claimedAt?: string | null;
@@ -174,7 +175,11 @@ export interface BulkJob {
   issued: number;
   skippedDuplicates: number;
   processed: number;
+  /** Why the job failed as a whole (unreadable header, achievement gone…). */
+  failure?: string | null;
+  /** The report by line (line 1 is the header); errorCount entries in all, maybe more than listed. */
   errors: { line: number; messages: string[] }[];
+  errorCount?: number;
   createdAt: string;
   finishedAt?: string | null;
 }

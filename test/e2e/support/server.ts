@@ -3,8 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.ts';
-import { buildApp } from '../../../src/http/app.ts';
-import { openRuntime } from '../../../src/runtime.ts';
+import { startServer } from '../../../src/http/server.ts';
 
 export interface TestServer {
   /** http://127.0.0.1:<port>, no trailing slash. */
@@ -13,7 +12,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (PUBLIC_URL must name the port before the server listens). */
+/**
+ * A free TCP port on 127.0.0.1. PORT=0 would do for listening, but PUBLIC_URL (credential ids, DID
+ * documents, status lists) must name the real port, so it is chosen first.
+ */
 async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const probe = createServer();
@@ -34,15 +36,12 @@ export async function startTestServer(options: { webRoot: string }): Promise<Tes
   const dataDir = mkdtempSync(join(tmpdir(), 'microcred-e2e-'));
   const port = await freePort();
   const config = loadConfig({ HOST: '127.0.0.1', PORT: String(port), MICROCRED_DATA: dataDir, LOG_LEVEL: 'warn' });
-  const runtime = await openRuntime(config);
-  const app = await buildApp({ runtime, webRoot: options.webRoot, logger: false });
-  await app.listen({ host: '127.0.0.1', port });
+  const server = await startServer(config, { webRoot: options.webRoot, logger: false });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     dataDir,
     async close() {
-      await app.close();
-      await runtime.close();
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { emptyForm, formFromAchievement, localProblems, toInput } from '../achievement-form.ts';
 import type { AchievementForm } from '../achievement-form.ts';
@@ -6,6 +6,7 @@ import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { CredentialPreview } from '../components/CredentialPreview.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
+import { ImageUpload } from '../components/ImageUpload.tsx';
 import { EuFields } from '../components/EuFields.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -26,6 +27,13 @@ export function AchievementEditorScreen({ params }: { params: Record<string, str
     (signal) => (id ? api.get<Achievement>(`/api/v1/achievements/${id}`, { signal }) : Promise.resolve(undefined)),
     id ?? 'new',
   );
+  const { navigate, location } = useRouter();
+  const savedVersion = new URLSearchParams(location.search).get('saved') ?? undefined;
+  // A new definition gets its own address; "?saved=N" carries the confirmation across the change.
+  const onSaved = (a: Achievement) => {
+    navigate(`/console/achievements/${a.id}?saved=${a.version}`, { replace: true });
+    if (id) existing.reload();
+  };
   const title = id ? `Edit ${existing.data?.name ?? 'micro-credential'}` : 'New micro-credential';
   if (existing.error) {
     return (
@@ -46,23 +54,35 @@ export function AchievementEditorScreen({ params }: { params: Record<string, str
   const initial = existing.data ? formFromAchievement(existing.data) : emptyForm(defaultIssuer?.id);
   return (
     <Screen title={title} intro={existing.data ? `Version ${existing.data.version}. Saving creates a new version; credentials already issued keep theirs.` : undefined}>
-      <Editor initial={initial} issuers={issuers.data.items} achievement={existing.data} organisationId={organisationId} />
+      <Editor initial={initial} issuers={issuers.data.items} achievement={existing.data} organisationId={organisationId} savedVersion={savedVersion} onSaved={onSaved} onImageUploaded={existing.reload} />
     </Screen>
   );
 }
 
-function Editor(props: { initial: AchievementForm; issuers: Issuer[]; achievement: Achievement | undefined; organisationId: string }) {
-  const { issuers, achievement, organisationId } = props;
+interface EditorProps {
+  initial: AchievementForm;
+  issuers: Issuer[];
+  achievement: Achievement | undefined;
+  organisationId: string;
+  savedVersion: string | undefined;
+  onSaved(achievement: Achievement): void;
+  onImageUploaded(): void;
+}
+
+function Editor(props: EditorProps) {
+  const { issuers, achievement, organisationId, savedVersion, onSaved } = props;
   const { api } = useSession();
   const { navigate } = useRouter();
   const [form, setForm] = useState(props.initial);
   const [error, setError] = useState<ApiError>();
-  const [saved, setSaved] = useState<string>();
+  const [dirty, setDirty] = useState(false);
   const [submitted, setSubmitted] = useState(false);
-  const update = (patch: Partial<AchievementForm>) => setForm((f) => ({ ...f, ...patch }));
+  const update = (patch: Partial<AchievementForm>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setDirty(true);
+  };
   const local = localProblems(form);
   const errorFor = (pointer: string) => local[pointer] ?? error?.fieldMessage(pointer);
-  useEffect(() => setSaved(undefined), [form]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -74,8 +94,8 @@ function Editor(props: { initial: AchievementForm; issuers: Issuer[]; achievemen
       const result = achievement
         ? await api.put<Achievement>(`/api/v1/achievements/${achievement.id}`, body)
         : await api.post<Achievement>(`/api/v1/organisations/${organisationId}/achievements`, body);
-      navigate(`/console/achievements/${result.id}`, { replace: !achievement });
-      setSaved(`Saved as version ${result.version}.`);
+      setDirty(false);
+      onSaved(result);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -104,7 +124,7 @@ function Editor(props: { initial: AchievementForm; issuers: Issuer[]; achievemen
             </ul>
           </div>
         ) : null}
-        {saved ? <Notice tone="success">{saved}</Notice> : null}
+        {savedVersion && !dirty ? <Notice tone="success">Saved as version {savedVersion}.</Notice> : null}
         <fieldset className="group">
           <legend>Definition</legend>
           <Field id="name" label="Title" required error={errorFor('/name')}>
@@ -143,6 +163,7 @@ function Editor(props: { initial: AchievementForm; issuers: Issuer[]; achievemen
             </Field>
           </div>
         </fieldset>
+        {achievement ? <ImageUpload achievementId={achievement.id} imageUrl={achievement.imageUrl} onUploaded={props.onImageUploaded} /> : null}
         <OutcomesEditor form={form} update={update} errorFor={errorFor} />
         <EuFields form={form} update={update} errorFor={errorFor} />
         <div className="button-row">

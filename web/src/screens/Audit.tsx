@@ -9,6 +9,11 @@ import type { AuditEntry } from '../types.ts';
 
 const PAGE = 50;
 
+function describeActor(actor: AuditEntry['actor']): string {
+  if (!actor) return '—';
+  return actor.id ? `${actor.type} ${actor.id}` : actor.type;
+}
+
 /** Every state change in the organisation: who, what, when, from where. Newest first. */
 export function AuditScreen() {
   const { organisationId } = useOrganisation();
@@ -23,7 +28,7 @@ export function AuditScreen() {
   const loadOlder = async () => {
     if (!last) return;
     try {
-      const next = await api.get<{ items: AuditEntry[] }>(base + query({ limit: PAGE, before: last.id }));
+      const next = await api.get<{ items: AuditEntry[] }>(base + query({ limit: PAGE, before: last.at }));
       setOlder((o) => [...o, ...next.items]);
       if (next.items.length < PAGE) setDone(true);
     } catch (e) {
@@ -49,7 +54,7 @@ export function AuditScreen() {
             {rows.map((e) => (
               <tr key={e.id}>
                 <td>{formatDate(e.at)}</td>
-                <td>{e.actor ?? '—'}</td>
+                <td>{describeActor(e.actor)}</td>
                 <td>
                   <code>{e.action}</code>
                 </td>

@@ -108,6 +108,12 @@ function JobProgress({ initial }: { initial: BulkJob }) {
           </p>
         ) : null}
       </div>
+      {job.failure ? <p className="field-error">{job.failure}</p> : null}
+      {job.errorCount !== undefined && job.errorCount > job.errors.length ? (
+        <p>
+          The first {job.errors.length} of {job.errorCount} rows with problems are listed.
+        </p>
+      ) : null}
       {job.errors.length ? (
         <div className="table-wrap">
           <table data-testid="bulk-report">

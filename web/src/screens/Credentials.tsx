@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { asApiError, query } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
+import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -146,11 +147,12 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
           {c.recipient.name && c.recipient.email ? <div className="muted">{c.recipient.email}</div> : null}
         </td>
         <td>
-          <a href={c.credentialId}>{c.achievementName}</a>
+          <a href={c.credentialId}>{c.achievementName ?? 'Credential'}</a>
         </td>
         <td>{formatDate(c.issuedAt)}</td>
         <td>
           <StatusBadge status={c.status} />
+          {c.statusReason ? <div className="muted">{c.statusReason}</div> : null}
         </td>
         <td className="actions">
           {c.status === 'active' ? (
@@ -182,12 +184,14 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
                   void change(action, { reason: reason || undefined });
                 }}
               >
-                <div className="field">
-                  <label htmlFor={`reason-${c.id}`}>
-                    Reason for {action === 'revoke' ? 'revoking (final, cannot be undone)' : 'suspending'} the credential of {who}
-                  </label>
-                  <input id={`reason-${c.id}`} value={reason} required={action === 'revoke'} onChange={(e) => setReason(e.target.value)} />
-                </div>
+                <Field
+                  id={`reason-${c.id}`}
+                  label={`Reason for ${action === 'revoke' ? 'revoking (final, cannot be undone)' : 'suspending'} the credential of ${who}`}
+                  required={action === 'revoke'}
+                  error={error?.fieldMessage('/reason')}
+                >
+                  {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} />}
+                </Field>
                 <div className="button-row">
                   <button type="submit" className={action === 'revoke' ? 'danger' : 'primary'}>
                     Confirm {action === 'revoke' ? 'revocation' : 'suspension'}

@@ -39,7 +39,7 @@ export function IssueScreen() {
     const body = {
       achievementId: chosen,
       recipient: { ...(recipient.startsWith('did:') ? { did: recipient } : { email: recipient }), name: form.name || undefined },
-      result: form.result || undefined,
+      result: form.result ? { grade: form.result } : undefined,
       evidence: form.evidenceUrl || form.evidenceNarrative ? [{ id: form.evidenceUrl || undefined, narrative: form.evidenceNarrative || undefined }] : undefined,
       validFrom: toIso(form.validFrom),
       validUntil: toIso(form.validUntil),
@@ -61,7 +61,7 @@ export function IssueScreen() {
     <Screen title="Issue a credential">
       {issued ? (
         <Notice tone="success">
-          Issued “{issued.achievementName}” to {issued.recipient.email ?? issued.recipient.did}.{' '}
+          Issued “{issued.achievementName ?? 'the credential'}” to {issued.recipient.email ?? issued.recipient.did}.{' '}
           <a href={issued.credentialId}>View the credential</a> · <Link to="/console/credentials">All credentials</Link>
         </Notice>
       ) : null}

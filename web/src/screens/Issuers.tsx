@@ -133,12 +133,14 @@ function IssuerForm({ issuer, organisationId, onSaved }: { issuer?: Issuer; orga
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    // Editing sends null for an emptied field (to clear it); creating leaves it out.
+    const empty = issuer ? null : undefined;
     const body = {
       name: form.name,
-      url: form.url || undefined,
-      email: form.email || undefined,
-      country: form.country.toUpperCase() || undefined,
-      description: form.description || undefined,
+      url: form.url || empty,
+      email: form.email || empty,
+      country: form.country.toUpperCase() || empty,
+      description: form.description || empty,
     };
     try {
       if (issuer) await api.patch(`/api/v1/issuers/${issuer.id}`, body);

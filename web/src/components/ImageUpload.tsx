@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import { asApiError } from '../api.ts';
+import type { ApiError } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { ErrorSummary } from './ErrorSummary.tsx';
+import { Field } from './Field.tsx';
+import { Notice } from './Notice.tsx';
+
+const TYPES: Record<string, string> = { 'image/png': 'PNG', 'image/svg+xml': 'SVG' };
+const MAX_BYTES = 512 * 1024;
+
+/** Uploads the image of a saved achievement (PNG or SVG, at most 512 kB; the server sanitises SVG). */
+export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achievementId: string; imageUrl?: string | null; onUploaded(): void }) {
+  const { api } = useSession();
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState(false);
+  const upload = async (file: File | undefined) => {
+    setError(undefined);
+    setDone(false);
+    if (!file) return;
+    if (!TYPES[file.type]) {
+      setError(asApiError(new Error('The image must be a PNG or an SVG file.')));
+      return;
+    }
+    if (file.size > MAX_BYTES) {
+      setError(asApiError(new Error(`The image is ${Math.ceil(file.size / 1024)} kB; the limit is 512 kB.`)));
+      return;
+    }
+    try {
+      await api.request('POST', `/api/v1/achievements/${achievementId}/image`, { raw: { body: file, contentType: file.type } });
+      setDone(true);
+      onUploaded();
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  return (
+    <div className="group">
+      {imageUrl ? <img src={imageUrl} alt="Current image of the micro-credential" className="achievement-image" /> : null}
+      <ErrorSummary error={error} title="The image was not uploaded" />
+      {done ? <Notice tone="success">Image uploaded.</Notice> : null}
+      <Field id="achievement-image" label="Image" hint="PNG or SVG, at most 512 kB.">
+        {(p) => <input {...p} type="file" accept="image/png,image/svg+xml" onChange={(e) => void upload(e.target.files?.[0])} />}
+      </Field>
+    </div>
+  );
+}
