@@ -4,7 +4,6 @@ import { addDuration } from '../../src/services/achievements/duration.ts';
 import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
-import type { JsonObject } from '../../src/vc/types.ts';
 import { TINY_SVG, tinyPng } from '../fixtures/images/tiny-png.ts';
 import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
@@ -237,7 +236,7 @@ for (const dialect of DIALECTS) {
     it('embeds an OB 3.0 Achievement that signs and verifies (structure and JSON-LD safe mode)', async () => {
       const { getVersion, toOb3Achievement } = t.runtime.services.achievements;
       const { version, definition: stored } = await getVersion(achievementId);
-      const achievement = toOb3Achievement(achievementId, version, stored) as JsonObject & { id: string; name: string };
+      const achievement = toOb3Achievement(achievementId, version, stored);
       const key = generateDidKey();
       const credential = buildAchievementCredential({
         id: 'urn:uuid:6f1c1d46-8c0a-4a4b-9d3e-2f0d8f1b9a10',

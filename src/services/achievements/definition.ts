@@ -270,6 +270,9 @@ function valueAt(document: JsonObject, path: string): unknown {
   return node;
 }
 
+/** An OB 3.0 Achievement as built here: JSON, with the id and name buildAchievementCredential needs. */
+export type Ob3Achievement = JsonObject & { id: string; type: string[]; name: string };
+
 /** The public address of an achievement (its OB 3.0 id); stable across versions. */
 export function achievementUrl(publicUrl: string, achievementId: string): string {
   return `${publicUrl}/achievements/${achievementId}`;
@@ -281,9 +284,9 @@ export function achievementUrl(publicUrl: string, achievementId: string): string
  * achievement by its id); `version` says which one this is. `imageUrl` is the hosted image address
  * when the definition has an uploaded image.
  */
-export function ob3Achievement(id: string, version: number, definition: AchievementDefinition, imageUrl: string | undefined): JsonObject {
+export function ob3Achievement(id: string, version: number, definition: AchievementDefinition, imageUrl: string | undefined): Ob3Achievement {
   const { eu } = definition;
-  const achievement: JsonObject = {
+  const achievement: Ob3Achievement = {
     id,
     type: ['Achievement'],
     achievementType: definition.achievementType,

@@ -16,6 +16,7 @@ import {
   ob3Achievement,
   usesEuExtension,
   type AchievementDefinition,
+  type Ob3Achievement,
   type AchievementInput,
   type AlignmentInput,
   type EuInput,
@@ -25,7 +26,7 @@ import { addDuration } from './duration.ts';
 import { checkPng } from './png.ts';
 import { sanitiseSvg } from './svg.ts';
 
-export type { AchievementDefinition, AchievementInput, AlignmentInput, EuInput, ResultDescriptionInput } from './definition.ts';
+export type { AchievementDefinition, AchievementInput, AlignmentInput, EuInput, Ob3Achievement, ResultDescriptionInput } from './definition.ts';
 export { addDuration, parseDuration } from './duration.ts';
 
 /** Largest image upload, in bytes. */
@@ -96,7 +97,7 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
     return `${achievementUrl(publicUrl, achievementId)}/image`;
   }
 
-  function toOb3Achievement(achievementId: string, version: number, definition: AchievementDefinition): JsonObject {
+  function toOb3Achievement(achievementId: string, version: number, definition: AchievementDefinition): Ob3Achievement {
     return ob3Achievement(achievementUrl(publicUrl, achievementId), version, definition, imageUrl(achievementId));
   }
 
@@ -138,14 +139,14 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
   }
 
   /** Normalises and checks an input; the issuer must be one of the organisation's. */
-  async function checked(organisationId: string, input: AchievementInput, previous?: AchievementDefinition): Promise<{ definition: AchievementDefinition; issuer: Row<'issuers'> | undefined }> {
+  async function checked(organisationId: string, input: AchievementInput, previous?: AchievementDefinition): Promise<{ definition: AchievementDefinition; issuer: Row<'issuers'> }> {
     const definition = normaliseDefinition(input, previous);
     const problems = definitionProblems(definition);
     const issuer = await issuers.findRow(input.issuerId);
     if (!issuer || issuer.organisation_id !== organisationId) {
       problems.unshift({ pointer: '/issuerId', message: 'is not an issuer of this organisation' });
     }
-    if (problems.length > 0) throw invalid(problems);
+    if (problems.length > 0 || !issuer) throw invalid(problems);
     return { definition, issuer };
   }
 
@@ -297,8 +298,8 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
       const achievement = ob3Achievement(`${publicUrl}/achievements/preview`, 1, definition, undefined);
       const credential = buildAchievementCredential({
         id: PREVIEW_CREDENTIAL_ID,
-        achievement: achievement as JsonObject & { id: string; name: string },
-        issuer: issuers.profile(issuer!) as JsonObject & { id: string },
+        achievement,
+        issuer: issuers.profile(issuer) as JsonObject & { id: string },
         recipient: { email: PREVIEW_RECIPIENT },
         validFrom,
         ...(validUntil ? { validUntil } : {}),
