@@ -215,6 +215,20 @@ function compileRequirement(req: Requirement, index: number, pathway: Pathway): 
   return c;
 }
 
+const MAX_SHOWN = 20;
+
+/** True when a credential fails a requirement's filter (the cheap test; filterProblem says why). */
+function filterFails(f: Filter, e: Entry, earliest: number | undefined): boolean {
+  const c = e.cred;
+  return (
+    (f.issuers !== undefined && !f.issuers.has(c.issuerId)) ||
+    (f.minEqf !== undefined && (c.eqfLevel === undefined || c.eqfLevel < f.minEqf)) ||
+    (f.types !== undefined && (c.achievementType === undefined || !f.types.has(c.achievementType))) ||
+    (earliest !== undefined && e.issued < earliest) ||
+    (f.minCredits !== undefined && (c.creditsEcts ?? 0) < f.minCredits)
+  );
+}
+
 /** Why a credential fails a requirement's filter, or undefined when it passes. */
 function filterProblem(f: Filter, e: Entry, earliest: number | undefined): string | undefined {
   const c = e.cred;
@@ -437,7 +451,8 @@ class Evaluator implements PathwayEvaluator {
       if (!list) unusable.set(i, [reason]);
       else if (!list.includes(reason)) list.push(reason);
     };
-    const ineligible: string[][] = reqs.map(() => []);
+    // Why credentials do not count toward a requirement: the first few sentences, and how many in all.
+    const ineligible: { shown: string[]; total: number }[] = reqs.map(() => ({ shown: [], total: 0 }));
     const eligible: Eligible[][] = reqs.map(() => []);
 
     // 1. Who may count where.
@@ -448,13 +463,19 @@ class Evaluator implements PathwayEvaluator {
         if (e.problem) { markUnusable(i, `It does not count: ${e.problem}.`); continue; }
         if (trusted && !trusted.has(cred.issuerId)) { markUnusable(i, `It does not count: its issuer ${cred.issuerName ?? cred.issuerId} is not on this pathway's list of trusted issuers.`); continue; }
         if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${maxAgeText} before ${this.asOfDay}.`); continue; }
-        const why = filterProblem(c.filter, e, earliestOf[c.index]);
-        if (why) { ineligible[c.index]!.push(`${name(cred)} does not count here: ${why}.`); continue; }
+        const notHere = ineligible[c.index]!;
+        if (filterFails(c.filter, e, earliestOf[c.index])) {
+          if (notHere.total++ < MAX_SHOWN) notHere.shown.push(`${name(cred)} does not count here: ${filterProblem(c.filter, e, earliestOf[c.index])}.`);
+          continue;
+        }
         if (!c.achievements && !c.alignments && !c.fields) {
           // fine: the requirement takes any credential passing its filter
         } else if (c.unit !== 'cover' && !matchesPositive(c, cred)) continue;
         if (c.unit === 'credits') {
-          if (!cred.creditsEcts || cred.creditsEcts <= 0) { ineligible[c.index]!.push(`${name(cred)} does not count here: it states no ECTS credits.`); continue; }
+          if (!cred.creditsEcts || cred.creditsEcts <= 0) {
+            if (notHere.total++ < MAX_SHOWN) notHere.shown.push(`${name(cred)} does not count here: it states no ECTS credits.`);
+            continue;
+          }
           eligible[c.index]!.push({ i, value: cred.creditsEcts });
         } else if (c.unit === 'cover') {
           const cover = coverOf(c, cred);
@@ -512,7 +533,7 @@ class Evaluator implements PathwayEvaluator {
     pathway: Pathway,
     reqs: Compiled[],
     eligible: Eligible[][],
-    ineligible: string[][],
+    ineligible: { shown: string[]; total: number }[],
     assignedTo: Eligible[][],
     unusable: Map<number, string[]>,
     exact: boolean,
@@ -563,8 +584,9 @@ class Evaluator implements PathwayEvaluator {
           reasons.push(`${name(this.entries[el.i]!.cred)} could count here but is counted toward “${reqs[other]!.req.label ?? reqs[other]!.req.id}” (a credential counts toward one requirement only).`);
         }
       }
-      reasons.push(...ineligible[c.index]!.slice(0, 20));
-      if (ineligible[c.index]!.length > 20) reasons.push(`${ineligible[c.index]!.length - 20} more credentials do not count here.`);
+      const notHere = ineligible[c.index]!;
+      reasons.push(...notHere.shown);
+      if (notHere.total > notHere.shown.length) reasons.push(`${plural(notHere.total - notHere.shown.length, 'more credential')} ${notHere.total - notHere.shown.length === 1 ? 'does' : 'do'} not count here.`);
       if (!satisfied) reasons.push(`Still needed: ${describeMissing(c, missing)}.`);
       const result: RequirementResult = {
         id: req.id,
