@@ -365,6 +365,17 @@ for (const dialect of DIALECTS) {
       expect((await org.owner.request('GET', `/api/v1/achievements/${achievementId}`)).json()).toMatchObject({ version: 6, archivedAt: null });
     });
 
+    it('documents every achievement endpoint in the OpenAPI document', async () => {
+      const docs = await t.app.inject('/docs/json');
+      expect(docs.statusCode).toBe(200);
+      const paths = Object.keys(docs.json().paths);
+      for (const path of ['/api/v1/organisations/{orgId}/achievements', '/api/v1/organisations/{orgId}/achievements/preview', '/api/v1/achievements/{id}',
+        '/api/v1/achievements/{id}/archive', '/api/v1/achievements/{id}/versions', '/api/v1/achievements/{id}/image', '/achievements/{id}', '/achievements/{id}/image']) {
+        expect(paths, path).toContain(path);
+      }
+      expect(Object.keys(docs.json().paths['/api/v1/achievements/{id}/image'].post.requestBody.content).sort()).toEqual(['image/png', 'image/svg+xml']);
+    });
+
     it('archives: no more edits or images (409), hidden from the list unless asked, still readable and published', async () => {
       const archived = await org.owner.request('POST', `/api/v1/achievements/${achievementId}/archive`);
       expect(archived.statusCode).toBe(200);

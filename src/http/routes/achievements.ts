@@ -101,7 +101,7 @@ export function achievementRoutes(services: Services): FastifyPluginAsyncTypebox
       bodyLimit: MAX_IMAGE_BYTES,
       schema: {
         tags: ['achievements'], summary: 'Upload the image: the raw PNG or SVG body (≤ 512 kB); SVG is sanitised', params: Params,
-        consumes: [...IMAGE_TYPES],
+        consumes: [...IMAGE_TYPES], body: Type.Unknown({ description: 'The PNG or SVG file itself (binary)' }),
         response: { 200: Type.Composite([Achievement, Type.Object({ removed: Type.Array(Type.String()) })]), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     }, (request) => {
