@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, NewRow, Row } from '../../store/schema.ts';
 import { buildAchievementCredential, type AchievementInput, type ProfileInput, type ResultInput } from '../../vc/credential/build.ts';
@@ -9,7 +9,7 @@ import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
-import { randomToken, sha256Hex } from '../tokens.ts';
+import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailSender, StatusSource } from './types.ts';
 import { addDuration, parseDateTime, validateIssueInput } from './validate.ts';
@@ -107,6 +107,8 @@ export async function issueItems(
   if (allocations.length !== items.length) throw new Error('status allocation returned a different count');
   const rows: NewRow<'credentials'>[] = [];
   const mails = [];
+  // One draw of randomness for the batch: a 16-byte salt and a 32-byte claim token per credential.
+  const random = randomBytes(items.length * 48);
   for (let i = 0; i < items.length; i++) {
     const { input, dedupeKey, bulkJobId } = items[i]!;
     const allocation = allocations[i]!;
@@ -125,7 +127,7 @@ export async function issueItems(
     const credential = buildAchievementCredential({
       achievement: prepared.ob3 as AchievementInput,
       issuer: prepared.profile as ProfileInput,
-      recipient: did !== undefined ? { did } : { email: email! },
+      recipient: did !== undefined ? { did } : { email: email!, salt: random.toString('hex', i * 48, i * 48 + 16) },
       id: credentialUrl,
       validFrom,
       ...(validUntil ? { validUntil } : {}),
@@ -140,7 +142,7 @@ export async function issueItems(
       credential.relatedResource = [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }];
     }
     const signed = await ctx.engine.sign({ credential, signer: prepared.signer, now });
-    const token = email !== undefined ? randomToken() : undefined;
+    const token = email !== undefined ? random.toString('base64url', i * 48 + 16, i * 48 + 48) : undefined;
     rows.push({
       id,
       organisation_id: prepared.organisationId,
