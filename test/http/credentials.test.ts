@@ -388,6 +388,9 @@ for (const dialect of DIALECTS) {
         expect(jwt.statusCode).toBe(406);
         expect(jwt.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect((await testApp.app.inject({ method: 'GET', url: '/credentials/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+        expect((await testApp.app.inject({ method: 'GET', url: '/credentials/not-a-credential' })).statusCode).toBe(404);
+        const either = await testApp.app.inject({ method: 'GET', url: `/credentials/${id}`, headers: { accept: 'application/vc+jwt, application/json;q=0.5' } });
+        expect(either.statusCode).toBe(200);
       });
     });
 

@@ -132,7 +132,8 @@ export function credentialRoutes(services: Services): FastifyPluginAsyncTypebox 
     app.get('/credentials/:id', {
       schema: {
         tags: ['public'], summary: 'A credential exactly as issued (JSON-LD; VC-JWT where issued so). Revoked ones stay readable: the status list says so.',
-        params: IdParams, response: { 404: errors(404)[404]!, 406: errors(406)[406]! },
+        // Any text is looked up, so an address that is not a credential's is a plain 404.
+        params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 404: errors(404)[404]!, 406: errors(406)[406]! },
       },
     }, async (request, reply) => {
       const { format, document } = await credentials.publicDocument(request.params.id);
