@@ -5,6 +5,7 @@ import { asArray, isObject } from '../vc/json.ts';
 import { JsonLdProcessingError } from '../vc/jsonld.ts';
 import { embeddedCredentials } from '../vc/presentation.ts';
 import { checkStructure } from '../vc/structure.ts';
+import type { IssueFormat } from '../vc/proofs/provider.ts';
 import type { Check, JsonObject, VerificationResult } from '../vc/types.ts';
 import { actorId, CAN, requireAccess, type Actor } from './access.ts';
 import { audit } from './audit.ts';
@@ -17,6 +18,8 @@ import type { StatusAllocation, StatusService } from './status/index.ts';
 export interface VcApiIssueOptions {
   /** VC-API: the status to add. `false` (microcred) issues the credential without status entries. */
   credentialStatus?: { type: string } | false;
+  /** microcred: the securing mechanism (default Data Integrity eddsa-rdfc-2022). */
+  format?: IssueFormat;
   [other: string]: unknown;
 }
 
@@ -45,6 +48,9 @@ const CHECK_TYPE_BASE = 'https://w3id.org/microcred/checks/';
 /** Credential kinds whose subjects must name the learner (OB 3.0 §8.2.5.1); other VCs need not. */
 const BADGE_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'ClrCredential', 'EndorsementCredential'];
 const MAX_PRESENTED = 256;
+export const VC_API_FORMATS: readonly IssueFormat[] = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt'];
+/** VC 2.0 §4.13.1 / VC-JOSE-COSE: a VC-JWT travels in JSON as an enveloped credential. */
+const VC_JWT_DATA_URL = 'data:application/vc+jwt,';
 
 function seg(key: string | number): string {
   return `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -145,6 +151,15 @@ function response(checks: Check[], nested: { label: string; checks: Check[] }[] 
   return { verified: errors.length === 0, checks, warnings, errors };
 }
 
+/** An EnvelopedVerifiableCredential carrying a VC-JWT is verified as the JWT it carries. */
+function unwrapEnveloped(credential: unknown): unknown {
+  if (isObject(credential) && asArray(credential.type).includes('EnvelopedVerifiableCredential')
+    && typeof credential.id === 'string' && credential.id.startsWith(VC_JWT_DATA_URL)) {
+    return credential.id.slice(VC_JWT_DATA_URL.length);
+  }
+  return credential;
+}
+
 /** The organisation a VC-API caller acts for: its API key's. */
 function organisationOf(actor: Actor): string {
   switch (actor.kind) {
@@ -215,6 +230,10 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       if (version === '2.0' && credential.validFrom === undefined) credential.validFrom = isoSeconds(now);
       if (version === '1.1' && credential.issuanceDate === undefined) credential.issuanceDate = isoSeconds(now);
 
+      const format = options.format ?? 'eddsa-rdfc-2022';
+      if (!VC_API_FORMATS.includes(format)) {
+        throw new InvalidInput(`options.format must be one of ${VC_API_FORMATS.join(', ')}`, [{ pointer: '/options/format', message: `must be one of ${VC_API_FORMATS.join(', ')}` }], { status: 400 });
+      }
       const wanted = options.credentialStatus;
       if (wanted !== undefined && wanted !== false && (!isObject(wanted) || wanted.type !== 'BitstringStatusListEntry')) {
         throw new InvalidInput('options.credentialStatus.type must be BitstringStatusListEntry', [{ pointer: '/options/credentialStatus/type', message: 'must be "BitstringStatusListEntry", the status microcred publishes' }], { status: 400 });
@@ -244,9 +263,9 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
             credential['@context'] = [...asArray(credential['@context']), CONTEXTS.STATUS_LIST_V1];
           }
         }
-        let document: JsonObject;
+        let document: JsonObject | string;
         try {
-          document = (await ctx.engine.sign({ credential, signer: signing.signer, now })) as JsonObject;
+          document = await ctx.engine.sign({ credential, signer: signing.signer, now, format });
         } catch (error) {
           // Safe mode: a term the contexts do not define would be left unsigned (VC 2.0 §4.3).
           if (error instanceof JsonLdProcessingError) throw new InvalidInput(`the credential cannot be signed: ${error.message}`, [{ pointer: '/credential', message: error.message }], { status: 400 });
@@ -266,8 +285,8 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           recipient_email: null,
           recipient_did: subjectDid ?? null,
           recipient_name: null,
-          format: 'ldp',
-          document: JSON.stringify(document),
+          format: typeof document === 'string' ? 'jwt' : 'ldp',
+          document: typeof document === 'string' ? document : JSON.stringify(document),
           issued_at: now.toISOString(),
           valid_from: typeof validFrom === 'string' ? validFrom : null,
           valid_until: typeof validUntil === 'string' ? validUntil : null,
@@ -289,12 +308,15 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
         return document;
       });
       ctx.metrics.increment('microcred_credentials_issued_total', { via: 'vc-api' });
-      return { verifiableCredential: signed, id: rowId };
+      const verifiableCredential = typeof signed === 'string'
+        ? { '@context': [CONTEXTS.CREDENTIALS_V2], id: `${VC_JWT_DATA_URL}${signed}`, type: 'EnvelopedVerifiableCredential' }
+        : signed;
+      return { verifiableCredential, id: rowId };
     },
 
     /** POST /credentials/verify: every check of the engine; `verified` is false when any failed. */
     async verify(credential: unknown): Promise<VcApiVerification> {
-      const result = await verifyOne(credential);
+      const result = await verifyOne(unwrapEnveloped(credential));
       ctx.metrics.increment('microcred_verifications_total', { kind: 'credential', outcome: result.verified ? 'verified' : 'failed' });
       return response(result.checks);
     },

@@ -213,6 +213,33 @@ for (const dialect of DIALECTS) {
           expect(unmanaged.statusCode).toBe(409);
         });
 
+        it('options.format: eddsa-jcs-2022, or a VC-JWT answered as an EnvelopedVerifiableCredential', async () => {
+          const jcs = await issue(minimal(), { format: 'eddsa-jcs-2022' });
+          expect(jcs.statusCode).toBe(201);
+          expect(jcs.json().verifiableCredential.proof.cryptosuite).toBe('eddsa-jcs-2022');
+          expect((await verify(jcs.json().verifiableCredential)).statusCode).toBe(200);
+
+          const jwt = await issue(minimal(), { format: 'vc-jwt' });
+          expect(jwt.statusCode).toBe(201);
+          const enveloped = jwt.json().verifiableCredential;
+          expect(enveloped).toMatchObject({ '@context': [CONTEXTS.CREDENTIALS_V2], type: 'EnvelopedVerifiableCredential' });
+          expect(enveloped.id).toMatch(/^data:application\/vc\+jwt,[\w-]+\.[\w-]+\.[\w-]+$/);
+          const token = enveloped.id.slice('data:application/vc+jwt,'.length);
+          const row = await t.runtime.ctx.db.selectFrom('credentials').select(['format', 'document', 'credential_url']).where('document', '=', token).executeTakeFirstOrThrow();
+          expect(row.format).toBe('jwt');
+          expect((await verify(enveloped)).statusCode).toBe(200);
+          expect((await verify(token)).statusCode).toBe(200);
+          expect((await setStatus(row.credential_url, 'revocation', true)).statusCode).toBe(200);
+          later();
+          const revoked = await verify(token);
+          expect(revoked.statusCode).toBe(400);
+          expect(revoked.json().errors.map((e: { title: string }) => e.title)).toContain('status');
+
+          const unknown = await issue(minimal(), { format: 'rsa-2048' });
+          expect(unknown.statusCode).toBe(400);
+          expect(pointers(unknown)[0]).toMatch(/^\/options\/format/);
+        });
+
         it('a given id is kept; issuing the same id twice is a conflict', async () => {
           const id = `https://example.org/credentials/${version}-${Date.now()}`;
           const first = await issue({ ...minimal(), id });

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
+import { VC_API_FORMATS } from '../../services/vc-api.ts';
 import { errors } from '../schemas.ts';
 
 const Check = Type.Object({
@@ -34,6 +35,7 @@ export function vcApiRoutes(services: Services): FastifyPluginAsyncTypebox {
           credential: Type.Object({}, { additionalProperties: true, description: 'An unsigned VC 1.1 or 2.0 credential; issuer, id, issue date and status are filled in when absent' }),
           options: Type.Optional(Type.Object({
             credentialStatus: Type.Optional(Type.Union([Type.Object({ type: Type.String() }, Options), Type.Literal(false)])),
+            format: Type.Optional(Type.Union(VC_API_FORMATS.map((format) => Type.Literal(format)), { description: 'microcred: Data Integrity (default eddsa-rdfc-2022) or vc-jwt (answered as an EnvelopedVerifiableCredential)' })),
           }, Options)),
         }, { additionalProperties: false }),
         response: { 201: Type.Object({ verifiableCredential: Type.Unknown() }), ...errors(400, 401, 403, 404, 409) },
