@@ -73,6 +73,14 @@ describe('heldCredentialFromDocument', () => {
     }
   });
 
+  it('takes the wallet key for a credential without id', () => {
+    const doc = credential('2.0') as Record<string, unknown>;
+    delete doc.id;
+    expect(heldCredentialFromDocument(doc, { verified: true }).ok).toBe(false);
+    const r = heldCredentialFromDocument(doc, { verified: true }, { key: 'wallet:42' });
+    expect(r.ok && r.credential.key).toBe('wallet:42');
+  });
+
   it('ignores odd parts with warnings: negative credits, alignments without URL, EQF 9', () => {
     const doc = credential('2.0') as Record<string, unknown>;
     const subject = doc.credentialSubject as Record<string, Record<string, unknown>>;

@@ -62,6 +62,11 @@ export interface VerificationOutcome {
   status?: CredentialStatus;
 }
 
+export interface ReadOptions {
+  /** The wallet's own stable id for this credential, when the document has no id (VC 2.0 makes it optional). */
+  key?: string;
+}
+
 export type HeldCredentialResult =
   | { ok: true; credential: HeldCredential; warnings: string[] }
   | { ok: false; problems: Problem[] };
@@ -136,13 +141,13 @@ function readGrade(subject: Obj, achievement: Obj): Grade | undefined {
  *   const r = heldCredentialFromDocument(json, { verified: true });
  *   if (r.ok) evaluatePathway(pathway, [r.credential], { asOf: '2026-06-01' });
  */
-export function heldCredentialFromDocument(doc: unknown, verification: VerificationOutcome): HeldCredentialResult {
+export function heldCredentialFromDocument(doc: unknown, verification: VerificationOutcome, options: ReadOptions = {}): HeldCredentialResult {
   if (!isObject(doc)) return { ok: false, problems: [{ path: '', message: 'The credential must be a JSON object.' }] };
   const problems: Problem[] = [];
   const warnings: string[] = [];
 
-  const key = idOf(doc.id);
-  if (!key) problems.push({ path: '/id', message: 'The credential has no id, so it cannot be told apart from others.' });
+  const key = options.key ?? idOf(doc.id);
+  if (!key) problems.push({ path: '/id', message: 'The credential has no id, so it cannot be told apart from others (pass the wallet\'s own key in options.key).' });
 
   const issuerId = idOf(doc.issuer);
   if (!issuerId) problems.push({ path: '/issuer', message: 'The credential names no issuer (an IRI or a profile with an id).' });

@@ -1,6 +1,6 @@
 /** Stacking: a learner's held credentials, pathways as data, and their evaluation. Pure. */
 export { credentialProblem, heldCredentialFromDocument, isEscoAlignment, CREDENTIAL_STATUSES } from './held-credential.ts';
-export type { CredentialStatus, Grade, HeldAlignment, HeldCredential, HeldCredentialResult, VerificationOutcome } from './held-credential.ts';
+export type { CredentialStatus, Grade, HeldAlignment, HeldCredential, HeldCredentialResult, ReadOptions, VerificationOutcome } from './held-credential.ts';
 export { parsePathway, validatePathway, REQUIREMENT_KINDS } from './pathway.ts';
 export type {
   AllOfRequirement,
