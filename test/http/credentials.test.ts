@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
+import { addDuration, validateIssueInput } from '../../src/services/credentials/index.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
@@ -14,6 +15,25 @@ import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { expectVerified, issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
+
+describe('expiry and input rules (pure)', () => {
+  it('adds ISO 8601 durations in UTC calendar arithmetic, clamping to the end of shorter months', () => {
+    const at = (text: string) => new Date(text);
+    expect(addDuration(at('2026-01-31T10:00:00Z'), 'P1M')?.toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(addDuration(at('2028-02-29T00:00:00Z'), 'P1Y')?.toISOString()).toBe('2029-02-28T00:00:00.000Z');
+    expect(addDuration(at('2026-03-02T09:30:00Z'), 'P2Y')?.toISOString()).toBe('2028-03-02T09:30:00.000Z');
+    expect(addDuration(at('2026-03-02T09:30:00Z'), 'P1Y6M2W3DT12H30M5S')?.toISOString()).toBe('2027-09-19T22:00:05.000Z');
+    expect(addDuration(at('2026-12-15T00:00:00Z'), 'P18M')?.toISOString()).toBe('2028-06-15T00:00:00.000Z');
+    for (const bad of ['P', 'PT', '2Y', 'P1.5Y', 'P-1M', 'p1y', '']) expect(addDuration(at('2026-01-01T00:00:00Z'), bad), bad).toBeUndefined();
+  });
+
+  it('reports every problem of a row at once, with pointers', () => {
+    const errors = validateIssueInput({ achievementId: 'x', recipient: { email: 'nope', name: '' }, result: { creditsEarned: -1 }, validFrom: 'soon' });
+    expect(errors.map((error) => error.pointer)).toEqual(['/recipient/email', '/recipient/name', '/result/creditsEarned', '/validFrom']);
+    expect(validateIssueInput({ achievementId: 'x', recipient: { did: 'did:web:learner.example:users:ana' } })).toEqual([]);
+    expect(validateIssueInput({ achievementId: 'x', recipient: { did: 'did:web:learner.example#key-1' } }).map((error) => error.pointer)).toEqual(['/recipient/did']);
+  });
+});
 
 const NOW = new Date('2026-03-02T09:30:00.000Z');
 
