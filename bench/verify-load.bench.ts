@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/http/server.ts';
 import { SYSTEM } from '../src/services/access.ts';
+import type { AchievementInput } from '../src/vc/credential/build.ts';
 import type { JsonObject } from '../src/vc/types.ts';
 import { sampleCredential } from '../test/support/arbitraries.ts';
 import { referenceVerify } from '../test/support/reference.ts';
@@ -45,7 +46,7 @@ try {
   const { services } = server.runtime;
   const org = await services.accounts.init({ organisationName: 'Bench University', email: 'bench@uni.test', password: 'bench-password-1' });
   const issuer = await services.issuers.create(SYSTEM, org.organisationId, { name: 'Bench Faculty', didMethod: 'key' });
-  const achievement = JSON.parse(readFileSync(new URL('../test/fixtures/achievements/data-science-microcredential.json', import.meta.url), 'utf8')) as JsonObject;
+  const achievement = JSON.parse(readFileSync(new URL('../test/fixtures/achievements/data-science-microcredential.json', import.meta.url), 'utf8')) as AchievementInput;
 
   const unsigned = sampleCredential({ issuerId: issuer.did, n: 1, achievement });
   delete unsigned.credentialStatus;
