@@ -148,6 +148,28 @@ describe('matching, not first fit', () => {
   });
 });
 
+describe('a search that must prove the best progress', () => {
+  it('two credit requirements and a count over the same 60 credentials: exact, with the optimum', () => {
+    // Infeasible (240 ECTS for 300 + 50 credentials): the engine must show that no assignment does
+    // better than giving each credential where it adds most. Without the "each credential once"
+    // bound this exhausts the search budget.
+    const creds: HeldCredential[] = Array.from({ length: 60 }, (_, i) => ({
+      ...held(`c${i}`), key: `k${String(i).padStart(3, '0')}`, achievementId: `a${i}`, creditsEcts: 3 + (i % 3), fieldOfStudy: 'F',
+    }));
+    const pathway: Pathway = {
+      id: 'p', version: 1, name: 'P',
+      requirements: [
+        { id: 'x', kind: 'atLeastCredits', credits: 150, from: { fieldsOfStudy: ['F'] } },
+        { id: 'y', kind: 'atLeastCredits', credits: 150, from: { fieldsOfStudy: ['F'] } },
+        { id: 'z', kind: 'atLeastN', n: 50, from: { fieldsOfStudy: ['F'] } },
+      ],
+    };
+    const r = evaluatePathway(pathway, creds, { asOf: ASOF, searchBudget: 50_000 });
+    expect(r.exact).toBe(true);
+    expect(r.progress).toBeCloseTo((20 * 3 / 150 + 20 * 4 / 150 + 20 * 5 / 150) / 3, 9);
+  });
+});
+
 describe('validatePathway', () => {
   it('explains every problem with a JSON pointer', () => {
     const problems = validatePathway({

@@ -789,6 +789,8 @@ class Search {
   private readonly coverCount: number[][];
   private readonly coverRemaining: number[][];
   private readonly R: number;
+  /** suffix[d]: the most the contested credentials from depth d on could add, each counted once. */
+  private readonly suffix: number[];
 
   constructor(
     private readonly reqs: Compiled[],
@@ -797,6 +799,16 @@ class Search {
     private readonly budget: number,
   ) {
     this.R = reqs.filter((c) => !c.shared).length;
+    // A credential adds at most value/demand to the one requirement it goes to.
+    this.suffix = new Array<number>(contested.length + 1).fill(0);
+    for (let d = contested.length - 1; d >= 0; d--) {
+      let most = 0;
+      for (const o of contested[d]!.opts) {
+        const c = reqs[o.r]!;
+        most = Math.max(most, c.demand > 0 ? Math.min(1, o.el.value / c.demand) : 0);
+      }
+      this.suffix[d] = this.suffix[d + 1]! + most;
+    }
     this.choice = contested.map(() => -1);
     this.achieved = reqs.map(() => 0);
     this.remaining = reqs.map(() => 0);
@@ -859,7 +871,9 @@ class Search {
       }
       return s >= this.R - 1e-12;
     }
-    if (this.total(true) <= this.best + 1e-12) return false;
+    // Two bounds: every remaining credential given to every requirement, or each given once.
+    const bound = Math.min(this.total(true), this.total(false) + this.suffix[depth]!);
+    if (bound <= this.best + 1e-12) return false;
     const k = this.contested[depth]!;
     for (const o of k.opts) this.addRemaining(o.r, o.el, -1);
     let opts = k.opts.filter((o) => this.score(o.r, false) < 1);
