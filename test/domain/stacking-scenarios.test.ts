@@ -152,7 +152,7 @@ describe('a search that must prove the best progress', () => {
   it('two credit requirements and a count over the same 60 credentials: exact, with the optimum', () => {
     // Infeasible (240 ECTS for 300 + 50 credentials): the engine must show that no assignment does
     // better than giving each credential where it adds most. Without the "each credential once"
-    // bound this exhausts the search budget.
+    // bound the search has to walk a tree of up to 3^60 branches.
     const creds: HeldCredential[] = Array.from({ length: 60 }, (_, i) => ({
       ...held(`c${i}`), key: `k${String(i).padStart(3, '0')}`, achievementId: `a${i}`, creditsEcts: 3 + (i % 3), fieldOfStudy: 'F',
     }));
