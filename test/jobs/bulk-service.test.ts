@@ -95,6 +95,39 @@ for (const dialect of DIALECTS) {
       expect(done.errors).toEqual([{ line: 3, messages: ['the recipient has opted out of credentials'] }]);
     });
 
+    it('reports a row that passed validation but no longer passes when its turn comes (checks that depend on the time)', async () => {
+      let seen = 0;
+      const { bulk, runner } = setUp((batch) => ({
+        validate(input) {
+          if (input.recipient.email === 'late@uni.test' && seen++ > 0) return [{ pointer: '/validUntil', message: 'is in the past' }];
+          return batch.validate(input);
+        },
+        issueMany: (trx, items) => batch.issueMany(trx, items),
+      }), { batchSize: 2 });
+      const job = await bulk.upload(actor, organisationId, achievementId, pieces('email,validUntil\nt1@uni.test,\nlate@uni.test,2030-01-01\nt3@uni.test,\n', 1000));
+      await runner.drain();
+      const done = await bulk.get(actor, job.id);
+      expect(done).toMatchObject({ status: 'done', totalRows: 3, validRows: 2, invalidRows: 1, issued: 2, processed: 3 });
+      expect(done.errors).toEqual([{ line: 3, messages: ['validUntil "2030-01-01" is in the past'] }]);
+    });
+
+    it('drops the pieces of an upload its node never finished, a day later', async () => {
+      const { bulk, runner } = setUp();
+      const db = testApp.runtime.store.db;
+      const staleId = '00000000-0000-4000-8000-00000000dead';
+      await db.insertInto('bulk_jobs').values({
+        id: staleId, organisation_id: organisationId, achievement_id: achievementId, file_name: null, file_sha256: '', file_bytes: 0, status: 'queued',
+        total_rows: 0, valid_rows: 0, invalid_rows: 0, processed: 0, issued: 0, skipped_duplicates: 0, failure: null, created_by: null,
+        created_at: new Date(Date.now() - 2 * 86_400_000).toISOString(), started_at: null, finished_at: null,
+      }).execute();
+      await db.insertInto('bulk_job_chunks').values({ job_id: staleId, seq: 0, data: 'email\nhalf' }).execute();
+      await expect(bulk.get(actor, staleId)).rejects.toBeInstanceOf(NotFound);
+      await bulk.upload(actor, organisationId, achievementId, pieces('email\nnext@uni.test\n', 1000));
+      expect(await db.selectFrom('bulk_jobs').select('id').where('id', '=', staleId).execute()).toEqual([]);
+      expect(await db.selectFrom('bulk_job_chunks').select('seq').where('job_id', '=', staleId).execute()).toEqual([]);
+      expect(await runner.drain()).toBe(1);
+    });
+
     it('retries after a passing failure without issuing anything twice', async () => {
       let failures = 0;
       const { bulk, runner } = setUp((batch) => ({

@@ -251,6 +251,8 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
   async function issue(job: Row<'bulk_jobs'>, batch: IssuanceBatch, context: JobContext<BulkPayload>, actor: Actor): Promise<void> {
     let settled = job.processed;
     let items: { line: number; item: BatchItem }[] = [];
+    /** Rows with problems now: reported in phase 1 unless the checks depend on time and it moved on. */
+    let late: { line: number; problems: string[] }[] = [];
     let lastIndex = -1;
 
     type Entry = { line: number; item: BatchItem };
@@ -258,7 +260,7 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
      * One transaction: guard the checkpoint, skip keys already issued, issue the rest, count, and
      * (with `through`) move the checkpoint.
      */
-    const attempt = (entries: Entry[], through: number | undefined) => ctx.db.transaction().execute(async (trx) => {
+    const attempt = (entries: Entry[], through: number | undefined, unreported: { line: number; problems: string[] }[] = []) => ctx.db.transaction().execute(async (trx) => {
       // Takes the job row's lock (PostgreSQL) and checks nobody moved the checkpoint meanwhile.
       const guard = await trx.updateTable('bulk_jobs').set({ processed: settled }).where('id', '=', job.id)
         .where('processed', '=', settled).where('status', '=', 'issuing').executeTakeFirst();
@@ -273,10 +275,20 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
         fresh.push(entry.item);
       }
       if (fresh.length > 0) await batch.issueMany(trx, fresh);
+      let nowInvalid = 0;
+      if (unreported.length > 0) {
+        const reported = new Set((await trx.selectFrom('bulk_job_errors').select('line').where('job_id', '=', job.id)
+          .where('line', 'in', unreported.map((row) => row.line)).execute()).map((row) => row.line));
+        const fresh = unreported.filter((row) => !reported.has(row.line));
+        if (fresh.length > 0) await trx.insertInto('bulk_job_errors').values(fresh.map((row) => ({ job_id: job.id, line: row.line, messages: JSON.stringify(row.problems) }))).execute();
+        nowInvalid = fresh.length;
+      }
       await trx.updateTable('bulk_jobs').set((eb) => ({
         processed: through ?? settled,
         issued: eb('issued', '+', fresh.length),
         skipped_duplicates: eb('skipped_duplicates', '+', entries.length - fresh.length),
+        valid_rows: eb('valid_rows', '-', nowInvalid),
+        invalid_rows: eb('invalid_rows', '+', nowInvalid),
       })).where('id', '=', job.id).execute();
       return { issued: fresh.length, skipped: entries.length - fresh.length };
     });
@@ -284,12 +296,14 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
     const commit = async (through: number) => {
       await context.checkpoint();
       const entries = items;
+      const unreported = late;
       items = [];
+      late = [];
       let issued = 0;
       let skipped = 0;
       let failed = 0;
       try {
-        ({ issued, skipped } = await attempt(entries, through));
+        ({ issued, skipped } = await attempt(entries, through, unreported));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         // The credential service refused a row the checks passed: each row on its own, so the bad
@@ -310,7 +324,7 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
             });
           }
         }
-        await attempt([], through);
+        await attempt([], through, unreported);
       }
       settled = through;
       if (issued > 0) deps.afterIssue?.();
@@ -322,14 +336,19 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
     for await (const entry of rows(job, batch)) {
       if (entry.kind !== 'row') continue;
       lastIndex = entry.index;
-      if (entry.index < settled || !entry.item) continue;
+      if (entry.index < settled) continue;
+      if (!entry.item) {
+        late.push({ line: entry.line, problems: entry.problems });
+        continue;
+      }
       items.push({ line: entry.line, item: entry.item });
       if (items.length >= batchSize) await commit(entry.index + 1);
     }
-    if (items.length > 0) await commit(lastIndex + 1);
+    if (items.length > 0 || late.length > 0) await commit(lastIndex + 1);
     await ctx.db.transaction().execute(async (trx) => {
+      const done = await trx.updateTable('bulk_jobs').set({ status: 'done', processed: lastIndex + 1, finished_at: at() }).where('id', '=', job.id).where('status', '=', 'issuing').executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) return; // another runner finished it
       const row = await trx.selectFrom('bulk_jobs').select(['issued', 'skipped_duplicates', 'invalid_rows']).where('id', '=', job.id).executeTakeFirstOrThrow();
-      await trx.updateTable('bulk_jobs').set({ status: 'done', processed: lastIndex + 1, finished_at: at() }).where('id', '=', job.id).where('status', '=', 'issuing').execute();
       await trx.deleteFrom('bulk_job_chunks').where('job_id', '=', job.id).execute();
       await audit(ctx, trx, actor, {
         organisationId: job.organisation_id, action: 'bulk-issuance.done', targetType: 'bulk-issuance', targetId: job.id,
@@ -374,6 +393,13 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       } catch (error) {
         if (error instanceof NotFound) throw new InvalidInput(`achievementId: no micro-credential ${achievementId} in this organisation`, [{ pointer: '/achievementId', message: 'is not a micro-credential of this organisation' }]);
         throw error;
+      }
+      // Uploads cut off by a crash of their node stay invisible; a day later their pieces are dropped.
+      const stale = await ctx.db.selectFrom('bulk_jobs').select('id').where('organisation_id', '=', organisationId).where('file_sha256', '=', '')
+        .where('created_at', '<', new Date(ctx.now().getTime() - 86_400_000).toISOString()).execute();
+      for (const { id: staleId } of stale) {
+        await ctx.db.deleteFrom('bulk_job_chunks').where('job_id', '=', staleId).execute();
+        await ctx.db.deleteFrom('bulk_jobs').where('id', '=', staleId).execute();
       }
       const id = randomUUID();
       const fileName = meta.fileName?.slice(0, 255) || null;
