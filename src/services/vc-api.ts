@@ -151,6 +151,11 @@ function response(checks: Check[], nested: { label: string; checks: Check[] }[] 
   return { verified: errors.length === 0, checks, warnings, errors };
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 /** An EnvelopedVerifiableCredential carrying a VC-JWT is verified as the JWT it carries. */
 function unwrapEnveloped(credential: unknown): unknown {
   if (isObject(credential) && asArray(credential.type).includes('EnvelopedVerifiableCredential')
@@ -306,6 +311,10 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
         }).execute();
         await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: addStatus } });
         return document;
+      }).catch((error: unknown) => {
+        // Two requests with one id at the same moment: the unique index lets one through.
+        if (isUniqueViolation(error)) throw new Conflict(`a credential with the id ${credentialId} was already issued`);
+        throw error;
       });
       ctx.metrics.increment('microcred_credentials_issued_total', { via: 'vc-api' });
       const verifiableCredential = typeof signed === 'string'

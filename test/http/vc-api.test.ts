@@ -247,6 +247,9 @@ for (const dialect of DIALECTS) {
           expect(first.json().verifiableCredential.id).toBe(id);
           const again = await issue({ ...minimal(), id });
           expect(again.statusCode).toBe(409);
+          // At the same moment: one is issued, the other is a conflict (never a 500).
+          const raced = await Promise.all([issue({ ...minimal(), id: `${id}-raced` }), issue({ ...minimal(), id: `${id}-raced` })]);
+          expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 409]);
         });
 
         it('POST /credentials/status: revoke (final), suspend and reinstate by the credential id; verification follows', async () => {
