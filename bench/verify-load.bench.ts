@@ -41,7 +41,7 @@ function freePort(): Promise<number> {
 
 const port = await freePort();
 const data = mkdtempSync(join(tmpdir(), 'microcred-bench-verify-'));
-const server = await startServer(loadConfig({ MICROCRED_DATA: data, PORT: String(port), LOG_LEVEL: 'silent', JOB_WORKERS: '0' }), { logger: false });
+const server = await startServer(loadConfig({ MICROCRED_DATA: data, PORT: String(port), LOG_LEVEL: 'silent', JOB_WORKERS: '0', VERIFY_RATE_LIMIT: '0' }), { logger: false });
 try {
   const { services } = server.runtime;
   const org = await services.accounts.init({ organisationName: 'Bench University', email: 'bench@uni.test', password: 'bench-password-1' });

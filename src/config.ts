@@ -25,6 +25,8 @@ export interface Config {
   trustProxy: boolean;
   /** Background job workers in this process (0 disables running jobs here). */
   jobWorkers: number;
+  /** Verification requests per minute per client address on the public verify endpoints (0: no limit). */
+  verifyRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -61,7 +63,7 @@ function url(name: string, raw: string, protocols: string[]): string {
 /**
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
- * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `TRUST_PROXY`, `JOB_WORKERS`.
+ * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -88,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   const jobWorkers = integer(env, 'JOB_WORKERS', 1, 0, 16);
+  const verifyRateLimit = integer(env, 'VERIFY_RATE_LIMIT', 600, 0, 10_000_000);
   return {
     port,
     host,
@@ -101,5 +104,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     trustProxy,
     jobWorkers,
+    verifyRateLimit,
   };
 }

@@ -9,16 +9,25 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
 import { problemFromError, sendProblem } from './problem.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { achievementRoutes } from './routes/achievements.ts';
+import { bulkRoutes } from './routes/bulk.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
+import { statusRoutes } from './routes/status.ts';
+import { vcApiRoutes } from './routes/vc-api.ts';
 import { Problem } from './schemas.ts';
 
 export interface BuildAppOptions {
   runtime: Runtime;
   /** Fastify logger options (default: the configured level, JSON lines, no secrets). */
   logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes (default standard output). */
+  logStream?: NodeJS.WritableStream;
   /** Folder of the built web app (default web/dist beside the package). */
   webRoot?: string;
   /** HTTPS options when TLS is configured. */
@@ -40,8 +49,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
-      // Requests are logged by method, route and status; headers (cookies, API keys) never are.
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+      // Requests are logged by method, path and status only: no headers (cookies, API keys), no query
+      // strings (searches by e-mail), no claim tokens.
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: loggablePath(request.url) }),
+        res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -87,11 +101,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.describe('microcred_http_requests_total', 'HTTP requests by route and status');
 
   registerAuth(app, services.accounts);
+  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
   await app.register(opsRoutes(services, store, metrics));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(issuerRoutes(services));
+  await app.register(achievementRoutes(services));
   await app.register(publicRoutes(services));
+  await app.register(credentialRoutes(services));
+  await app.register(bulkRoutes(services));
+  await app.register(outboxRoutes(services));
+  await app.register(statusRoutes(services));
+  await app.register(vcApiRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {
@@ -109,6 +130,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return { url: `${config.publicUrl}${path}`, contentType: String(response.headers['content-type'] ?? ''), body: new Uint8Array(response.rawPayload) };
   });
   return app;
+}
+
+/** A request path fit for logs: without its query, and with secrets in the path masked. */
+export function loggablePath(url: string): string {
+  const path = url.split('?')[0]!;
+  return path.replace(/^\/claim\/[^/]+/, '/claim/***');
 }
 
 function webRootExists(root: string | undefined): boolean {

@@ -1,12 +1,24 @@
 import { createAccountService } from './accounts.ts';
+import { createAchievementService } from './achievements/index.ts';
+import { createBulkService } from './bulk/index.ts';
 import type { ServiceContext } from './context.ts';
+import { createCredentialService } from './credentials/index.ts';
 import { createIssuerService } from './issuers.ts';
+import { createMailer } from './mail.ts';
+import { createStatusService } from './status/index.ts';
+import { createVcApiService } from './vc-api.ts';
 
 /** Every service of the platform, built once per process over one context. */
 export function createServices(ctx: ServiceContext) {
   const issuers = createIssuerService(ctx);
   const accounts = createAccountService(ctx, issuers);
-  return { ctx, issuers, accounts };
+  const achievements = createAchievementService(ctx, issuers);
+  const status = createStatusService(ctx, issuers);
+  const vcApi = createVcApiService(ctx, { issuers, status });
+  const mail = createMailer(ctx);
+  const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
+  const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
+  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk };
 }
 
 export type Services = ReturnType<typeof createServices>;
