@@ -88,6 +88,10 @@ function memberProblems(credential: JsonObject): FieldError[] {
     if (!isUrl(item.id)) problems.push({ pointer: `${at}/id`, message: `a ${name} must have an id that is a URL (VC 2.0 ${section})` });
     needType(name, section)(item, at);
   };
+  // VC 2.0 §4.3: after the base context come URLs and objects only.
+  asArray(credential['@context']).forEach((entry, i) => {
+    if (i > 0 && !isUrl(entry) && !isObject(entry)) problems.push({ pointer: `/@context${seg(i)}`, message: 'each @context entry must be a URL or an object (VC 2.0 §4.3)' });
+  });
   // VC 2.0 §4.8: each subject makes at least one claim; its id, when present, is one URL.
   for (const [subject, at] of asArray(credential.credentialSubject).map((s, i) => [s, Array.isArray(credential.credentialSubject) ? `/credentialSubject${seg(i)}` : '/credentialSubject'] as const)) {
     if (!isObject(subject)) continue;

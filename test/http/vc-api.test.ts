@@ -187,6 +187,18 @@ for (const dialect of DIALECTS) {
           const undefinedTerm = await issue({ ...minimal(), type: ['VerifiableCredential', 'UndefinedCredentialType'] });
           expect(undefinedTerm.statusCode).toBe(400);
           expect(undefinedTerm.json().detail).toContain('UndefinedCredentialType');
+          // The contexts: entries that are neither URLs nor objects, a context this server cannot
+          // load (it never fetches contexts), a redefined protected term.
+          for (const [entry, pointer] of [['https ://not-a-url/v1', '/credential/@context/1'], [123, '/credential/@context/1']] as const) {
+            const response = await issue({ ...minimal(), '@context': [context, entry] });
+            expect(response.statusCode).toBe(400);
+            expect(pointers(response)).toContain(pointer);
+          }
+          const unknownContext = await issue({ ...minimal(), '@context': [context, 'https://example.org/contexts/unknown/v1'] });
+          expect(unknownContext.statusCode).toBe(400);
+          expect(unknownContext.json().detail).toContain('https://example.org/contexts/unknown/v1');
+          const redefined = await issue({ ...minimal(), '@context': [context, { VerifiableCredential: 'https://example.org/#BadVerifiableCredential' }] });
+          expect(redefined.statusCode).toBe(400);
           // The request itself: not an object, unknown member.
           expect((await post('/credentials/issue', { credential: 'text' }, key)).statusCode).toBe(400);
           expect(pointers(await post('/credentials/issue', { credential: minimal(), extra: 1 }, key))).toEqual(['/extra']);
