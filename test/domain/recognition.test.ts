@@ -161,6 +161,19 @@ describe('proposeRecognition', () => {
     expect(p.items[1]!.reasons.join(' ')).toMatch(/Machine Learning is already recognised in full by dl1/);
   });
 
+  it('a credential that fits two modules leaves the only one another fits to it', () => {
+    const both: RecognitionAgreement[] = [
+      { id: 'x-ml', moduleId: 'ml', credits: 10, match: { alignments: ['esco:ml'] } },
+      { id: 'x-stats', moduleId: 'stats', credits: 10, match: { alignments: ['esco:stats'] } },
+    ];
+    // “a” (first by key, and bigger) fits Machine Learning and Statistics; “b” fits only Machine Learning.
+    const a = cred('a', { achievementId: 'x:a', creditsEcts: 12, alignments: [{ targetUrl: 'esco:ml' }, { targetUrl: 'esco:stats' }] });
+    const b = cred('b', { achievementId: 'x:b', alignments: [{ targetUrl: 'esco:ml' }] });
+    const p = proposeRecognition(diploma, both, [a, b], { asOf: ASOF });
+    expect(p.items.map((i) => [i.credentialKey, i.decision, i.moduleId])).toEqual([['a', 'accept', 'stats'], ['b', 'accept', 'ml']]);
+    expect(p.totalRecognised).toBe(20);
+  });
+
   it('does not depend on the order of credentials or agreements', () => {
     const creds = [stats, cred('python', { achievementId: 'mooc:python', creditsEcts: 7 }), cred('sql', { achievementId: 'mooc:sql', creditsEcts: 5, fieldOfStudy: 'Databases' })];
     const a = proposeRecognition(diploma, agreements, creds, { asOf: ASOF });

@@ -5,8 +5,9 @@
  * Order of caps (documented in docs/stacking.md):
  *   1. per item: the agreement's credits, or the credential's own ECTS when fewer and the agreement
  *      allows partial recognition;
- *   2. per module: a module is recognised up to its own credits. Credentials are placed largest
- *      first (then by key), each into the passing agreement's module with the most room left;
+ *   2. per module: a module is recognised up to its own credits. Credentials that fit fewer modules
+ *      are placed first, then the largest, then by key, each into the passing agreement's module
+ *      with the most room left;
  *   3. per programme: min(maxRecognisedCredits, maxRecognisedShare × totalCredits, totalCredits),
  *      filled in the programme's module order, then by credential key. An item that does not fit
  *      is refused whole (or cut to fit when the programme sets partialCredits) and later ones that
@@ -179,8 +180,14 @@ export function proposeRecognition(
   const room = new Map(programme.modules.map((m) => [m.id, m.credits]));
   const usedBy = new Map<string, string[]>();
   const placed: { key: string; moduleId: string; agreement: RecognitionAgreement; credits: number; before: number }[] = [];
+  // Credentials that fit fewer modules go first, so that a flexible one does not take the only
+  // module a constrained one could fill; then the largest first, then by key.
+  const modulesOf = (list: Candidate[]) => new Set(list.map((x) => x.agreement.moduleId)).size;
   const order = [...candidates.entries()].sort(
-    (a, b) => Math.max(...b[1].map((x) => x.credits)) - Math.max(...a[1].map((x) => x.credits)) || compareStrings(a[0], b[0]),
+    (a, b) =>
+      modulesOf(a[1]) - modulesOf(b[1]) ||
+      Math.max(...b[1].map((x) => x.credits)) - Math.max(...a[1].map((x) => x.credits)) ||
+      compareStrings(a[0], b[0]),
   );
   for (const [key, list] of order) {
     const item = items.get(key)!;
