@@ -83,6 +83,15 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Organisation' }).waitFor();
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
     expect(await page.getByLabel('Organisation name').inputValue()).toBe('Université Exemple');
+
+    const add = page.getByRole('form', { name: 'Add a member' });
+    await add.getByLabel('E-mail address').fill('ian@uni.example');
+    await add.getByLabel('Name').fill('Ian Issuer');
+    await add.getByLabel('Role').selectOption('issuer');
+    await add.getByLabel('Initial password').fill('another long passphrase here');
+    await add.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('cell', { name: 'ian@uni.example', exact: true }).waitFor();
+    expect(await page.getByLabel('Role of ian@uni.example').inputValue()).toBe('issuer');
     await check('organisation');
   });
 
@@ -127,13 +136,21 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByLabel('EQF level').selectOption('5');
     await page.getByLabel('Project').check();
     await page.getByLabel('Online examination').check();
-    await page.getByLabel('Blended (hybrid)').check();
     await page.getByLabel('Internal quality assurance of the provider').check();
+
+    // The form of participation is mandatory: the server's problem (pointer /eu/participationForm)
+    // is shown beside that group, and nothing is saved.
+    await page.getByRole('button', { name: 'Create micro-credential' }).click();
+    await page.locator('#participationForm-error').waitFor();
+    expect(await page.locator('#participationForm').getAttribute('aria-describedby')).toContain('participationForm-error');
+    expect(page.url()).toMatch(/\/console\/achievements\/new$/);
+    await page.getByLabel('Blended (hybrid)').check();
 
     const preview = page.getByTestId('preview-card');
     await preview.getByText('Data Analysis with Python').waitFor();
     await preview.getByText('2.5', { exact: true }).waitFor();
     await preview.getByText('Clean and reshape tabular data with pandas.').waitFor();
+    await preview.getByText('Blended (hybrid)').waitFor();
     await check('achievement-editor');
 
     await page.getByRole('button', { name: 'Create micro-credential' }).click();
@@ -166,6 +183,10 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     expect(await report.locator('tbody > tr').count()).toBe(1);
     expect(await report.locator('tbody > tr > td').first().textContent()).toBe('3');
     await check('bulk');
+
+    // The same file again issues nothing twice.
+    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    await page.getByTestId('bulk-summary').getByText('0 issued, 1 row with problems, 2 already issued earlier.').waitFor({ timeout: 30_000 });
   });
 
   it('lists, searches and filters credentials, and revokes one', async () => {

@@ -14,7 +14,8 @@ export async function buildWeb(): Promise<string> {
   try {
     await build({ configFile: WEB_CONFIG, logLevel: 'warn', mode: 'production' });
   } finally {
-    process.env.NODE_ENV = nodeEnv;
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   }
   if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error(`vite build did not write ${WEB_DIST}/index.html`);
   return WEB_DIST;

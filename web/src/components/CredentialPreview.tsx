@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { ASSESSMENT_TYPES, PARTICIPATION_FORMS, QUALITY_ASSURANCE_TYPES } from '../../../src/domain/eu-elements.ts';
+import type { CodeEntry } from '../../../src/domain/eu-elements.ts';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { useSession } from '../session.tsx';
@@ -12,6 +14,17 @@ function isObj(value: unknown): value is Obj {
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** A code's label in words ("blended" → "Blended (hybrid)"); unknown codes as they are. */
+function labels(value: unknown, entries: readonly CodeEntry[]): string {
+  return list(value)
+    .map((v) => {
+      const code = str(v);
+      return entries.find((e) => e.code === code)?.label ?? code;
+    })
+    .filter(Boolean)
+    .join(', ');
 }
 
 function list(value: unknown): unknown[] {
@@ -104,11 +117,11 @@ function PreviewCard({ credential }: { credential: unknown }) {
         <dt>EQF level</dt>
         <dd>{isObj(eqf) ? (str(eqf.targetCode) ?? str(eqf.targetName)) : '—'}</dd>
         <dt>Assessment</dt>
-        <dd>{list(achievement.assessmentType).map(str).join(', ') || '—'}</dd>
+        <dd>{labels(achievement.assessmentType, ASSESSMENT_TYPES) || '—'}</dd>
         <dt>Participation</dt>
-        <dd>{str(achievement.participationForm) ?? '—'}</dd>
+        <dd>{labels(achievement.participationForm, PARTICIPATION_FORMS) || '—'}</dd>
         <dt>Quality assurance</dt>
-        <dd>{list(achievement.qualityAssurance).map(str).join(', ') || '—'}</dd>
+        <dd>{labels(achievement.qualityAssurance, QUALITY_ASSURANCE_TYPES) || '—'}</dd>
       </dl>
       {list(achievement.learningOutcome).length ? (
         <>

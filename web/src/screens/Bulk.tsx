@@ -72,22 +72,33 @@ export function BulkScreen() {
           Upload and issue
         </button>
       </form>
-      {job ? <JobProgress initial={job} key={job.id} /> : null}
+      {job ? <JobProgress job={job} onUpdate={setJob} /> : null}
     </Screen>
   );
 }
 
-function JobProgress({ initial }: { initial: BulkJob }) {
+/** Follows a job until it finishes; the screen keeps the latest state (it enables the next upload). */
+function JobProgress({ job, onUpdate }: { job: BulkJob; onUpdate(job: BulkJob): void }) {
   const { api } = useSession();
-  const [job, setJob] = useState(initial);
   const [error, setError] = useState<ApiError>();
   useEffect(() => {
     if (FINISHED.has(job.status)) return;
+    let live = true;
     const timer = window.setTimeout(() => {
-      api.get<BulkJob>(`/api/v1/bulk-issuances/${job.id}`).then(setJob, (e: unknown) => setError(asApiError(e)));
+      api.get<BulkJob>(`/api/v1/bulk-issuances/${job.id}`).then(
+        (next) => {
+          if (live) onUpdate(next);
+        },
+        (e: unknown) => {
+          if (live) setError(asApiError(e));
+        },
+      );
     }, POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [api, job]);
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [api, job, onUpdate]);
 
   const total = Math.max(job.totalRows, 1);
   const finished = FINISHED.has(job.status);
