@@ -50,7 +50,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     database.pragma('foreign_keys = ON');
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
   }
-  if (options.migrate !== false) await migrate(db);
+  if (options.migrate !== false) {
+    // Kysely looks for its bookkeeping tables across every schema it can see; name ours, so that
+    // another schema's copy (another tenant, another test) is never taken for this one's.
+    const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    await migrate(db, schema);
+  }
   let destroyed: Promise<void> | undefined;
   return {
     db,
@@ -67,8 +72,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   };
 }
 
-export async function migrate(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: 'microcred_migrations', migrationLockTableName: 'microcred_migrations_lock' });
+export async function migrate(db: Kysely<DB>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db, provider: migrationProvider, migrationTableName: 'microcred_migrations', migrationLockTableName: 'microcred_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
