@@ -156,6 +156,17 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('button', { name: 'Create micro-credential' }).click();
     await page.waitForURL(/\/console\/achievements\/[0-9a-f-]{36}\?saved=1$/);
     await page.getByText('Saved as version 1.').waitFor();
+
+    // Editing saves a new version; the image upload sanitises SVG and says what it removed.
+    await page.getByLabel('Notional workload (ECTS credits)').fill('3');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByText('Saved as version 2.').waitFor();
+    await page.getByText('Versions (2)').waitFor();
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="#0b57a4"/></svg>';
+    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'badge.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+    await page.getByText(/Image uploaded; new credentials show it\. Removed from the SVG for safety: .*script/).waitFor();
+    await page.getByRole('img', { name: 'Current image of the micro-credential' }).waitFor();
+    await check('achievement-edit');
     await openFromNav('Micro-credentials', 'Micro-credentials');
     await page.getByRole('link', { name: 'Data Analysis with Python' }).waitFor();
     await check('achievements');

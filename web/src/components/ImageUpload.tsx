@@ -13,10 +13,10 @@ const MAX_BYTES = 512 * 1024;
 export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achievementId: string; imageUrl?: string | null; onUploaded(): void }) {
   const { api } = useSession();
   const [error, setError] = useState<ApiError>();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<{ removed: string[] }>();
   const upload = async (file: File | undefined) => {
     setError(undefined);
-    setDone(false);
+    setDone(undefined);
     if (!file) return;
     if (!TYPES[file.type]) {
       setError(asApiError(new Error('The image must be a PNG or an SVG file.')));
@@ -27,8 +27,8 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
       return;
     }
     try {
-      await api.request('POST', `/api/v1/achievements/${achievementId}/image`, { raw: { body: file, contentType: file.type } });
-      setDone(true);
+      const result = await api.request<{ removed?: string[] }>('POST', `/api/v1/achievements/${achievementId}/image`, { raw: { body: file, contentType: file.type } });
+      setDone({ removed: result.removed ?? [] });
       onUploaded();
     } catch (e) {
       setError(asApiError(e));
@@ -38,7 +38,12 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
     <div className="group">
       {imageUrl ? <img src={imageUrl} alt="Current image of the micro-credential" className="achievement-image" /> : null}
       <ErrorSummary error={error} title="The image was not uploaded" />
-      {done ? <Notice tone="success">Image uploaded.</Notice> : null}
+      {done ? (
+        <Notice tone="success">
+          Image uploaded; new credentials show it.
+          {done.removed.length ? ` Removed from the SVG for safety: ${done.removed.join(', ')}.` : ''}
+        </Notice>
+      ) : null}
       <Field id="achievement-image" label="Image" hint="PNG or SVG, at most 512 kB.">
         {(p) => <input {...p} type="file" accept="image/png,image/svg+xml" onChange={(e) => void upload(e.target.files?.[0])} />}
       </Field>

@@ -12,6 +12,7 @@ import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { OutcomesEditor } from '../components/OutcomesEditor.tsx';
 import { Screen } from '../components/Screen.tsx';
+import { Versions } from '../components/Versions.tsx';
 import { useLoad } from '../load.ts';
 import { useRouter } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
@@ -163,6 +164,7 @@ function Editor(props: EditorProps) {
             </Field>
           </div>
         </fieldset>
+        {achievement ? <Versions achievementId={achievement.id} current={achievement.version} /> : null}
         {achievement ? <ImageUpload achievementId={achievement.id} imageUrl={achievement.imageUrl} onUploaded={props.onImageUploaded} /> : null}
         <OutcomesEditor form={form} update={update} errorFor={errorFor} />
         <EuFields form={form} update={update} errorFor={errorFor} />

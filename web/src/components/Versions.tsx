@@ -1,0 +1,28 @@
+import { formatDate, useLoad } from '../load.ts';
+import { useSession } from '../session.tsx';
+
+interface Version {
+  version: number;
+  name: string;
+  createdAt: string;
+  createdBy?: string | null;
+}
+
+/** The saved versions of a definition, newest first; issued credentials keep the version they came from. */
+export function Versions({ achievementId, current }: { achievementId: string; current: number }) {
+  const { api } = useSession();
+  const versions = useLoad((signal) => api.get<{ items: Version[] }>(`/api/v1/achievements/${achievementId}/versions`, { signal }), `${achievementId}:${current}`);
+  if (!versions.data?.items.length) return null;
+  return (
+    <details className="versions">
+      <summary>Versions ({versions.data.items.length})</summary>
+      <ul>
+        {versions.data.items.map((v) => (
+          <li key={v.version}>
+            <a href={`/achievements/${achievementId}?version=${v.version}`}>Version {v.version}</a> — {v.name}, {formatDate(v.createdAt)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
