@@ -1,10 +1,10 @@
 import { createHash, randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { MIN_STATUS_LIST_ENTRIES } from '../../vc/status/bitstring.ts';
 
 export type ListPurpose = 'revocation' | 'suspension';
-export const LIST_PURPOSES: readonly ListPurpose[] = ['revocation', 'suspension'];
 
 /** Entries per list: the Bitstring Status List minimum (§6.1 herd privacy). */
 export const LIST_SIZE = MIN_STATUS_LIST_ENTRIES;
@@ -41,8 +41,6 @@ interface OpenList {
   sequence: number;
   size: number;
 }
-
-type Dialect = 'sqlite' | 'postgres';
 
 /** Beyond the fill limit a list is still used while its successor is being opened by another transaction. */
 const HARD_LIMIT = 0.97;
