@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createOrganisation, createTestApp, type Session, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
+
+warnIfPostgresSkipped();
+
+/**
+ * A sweep over every console route in the OpenAPI document that takes an id: organisation A's ids are
+ * put in the path, and the request is made as organisation B's owner, with B's API key, and with no
+ * credentials at all. None may see or change A's data. A route added later without a body example
+ * here makes this test fail, so new routes cannot skip the check.
+ */
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/v1/organisations/{orgId}': { name: 'Hijacked' },
+  'POST /api/v1/organisations/{orgId}/members': { email: 'spy@b.test', role: 'owner', password: 'spy-password-1' },
+  'PATCH /api/v1/organisations/{orgId}/members/{userId}': { role: 'viewer' },
+  'POST /api/v1/organisations/{orgId}/api-keys': { name: 'stolen', scopes: ['issue'] },
+  'POST /api/v1/organisations/{orgId}/issuers': { name: 'Fake faculty' },
+  'PATCH /api/v1/issuers/{issuerId}': { name: 'Hijacked' },
+  'POST /api/v1/organisations/{orgId}/achievements': 'ACHIEVEMENT',
+  'POST /api/v1/organisations/{orgId}/achievements/preview': 'ACHIEVEMENT',
+  'PUT /api/v1/achievements/{id}': 'ACHIEVEMENT',
+  'POST /api/v1/organisations/{orgId}/credentials': 'CREDENTIAL',
+  'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
+  'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
+};
+const RAW_BODIES: Record<string, { type: string; body: string }> = {
+  'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
+  'POST /api/v1/organisations/{orgId}/bulk-issuances': { type: 'text/csv', body: 'email\nvictim@a.test\n' },
+};
+const NO_BODY = new Set([
+  'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',
+  'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
+  'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
+]);
+
+for (const dialect of DIALECTS) {
+  describe(`tenant isolation sweep over every id-taking console route (${dialect})`, () => {
+    let t: TestApp;
+    let ids: Record<string, string>;
+    let ownerA: Session;
+    let b: Awaited<ReturnType<typeof createOrganisation>>;
+    let snapshot: string;
+
+    async function dataOfA(): Promise<string> {
+      const db = t.runtime.store.db;
+      const parts = await Promise.all([
+        db.selectFrom('organisations').selectAll().where('id', '=', ids.orgId!).execute(),
+        db.selectFrom('memberships').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('user_id').execute(),
+        db.selectFrom('api_keys').select(['id', 'revoked_at']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('issuers').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('issuer_keys').select(['id', 'status']).where('issuer_id', '=', ids.issuerId!).orderBy('id').execute(),
+        db.selectFrom('achievements').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('credentials').select(['id', 'status']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('bulk_jobs').select(['id']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+      ]);
+      return JSON.stringify(parts);
+    }
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+      const a = await issuingOrganisation(t);
+      ownerA = a.owner;
+      const credential = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/credentials`, { achievementId: a.achievementId, recipient: { email: 'learner@a.test', name: 'Ada Learner' } });
+      expect(credential.statusCode).toBe(201);
+      const key = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/api-keys`, { name: 'A key', scopes: ['read'] });
+      const bulk = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/bulk-issuances?achievementId=${a.achievementId}`, 'email\nbulk@a.test\n', { 'content-type': 'text/csv' });
+      expect(bulk.statusCode).toBe(202);
+      ids = {
+        orgId: a.organisationId, issuerId: a.issuerId, userId: ownerA.userId, keyId: key.json().id as string,
+        achievement: a.achievementId, credential: credential.json().id as string, bulk: bulk.json().id as string,
+      };
+      b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
+      snapshot = await dataOfA();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('no route lets another organisation or an anonymous caller read or change anything of A', async () => {
+      const spec = (await t.app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+      const checked: string[] = [];
+      for (const [template, operations] of Object.entries(spec.paths)) {
+        if (!template.startsWith('/api/v1/') || !template.includes('{')) continue;
+        for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
+          const route = `${method} ${template}`;
+          const idFor = template.startsWith('/api/v1/achievements/') ? ids.achievement
+            : template.startsWith('/api/v1/credentials/') ? ids.credential
+            : template.startsWith('/api/v1/bulk-issuances/') ? ids.bulk : undefined;
+          const url = template
+            .replace('{orgId}', ids.orgId!).replace('{issuerId}', ids.issuerId!).replace('{userId}', ids.userId!)
+            .replace('{keyId}', ids.keyId!).replace('{id}', idFor ?? 'MISSING')
+            + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
+          expect(url, `${route}: no id known for this path`).not.toContain('MISSING');
+          let payload: string | undefined;
+          let contentType: string | undefined;
+          if (method !== 'GET' && !NO_BODY.has(route)) {
+            const raw = RAW_BODIES[route];
+            const body = BODIES[route];
+            expect(raw ?? body, `${route}: add an example body to this test`).toBeDefined();
+            if (raw) {
+              payload = raw.body;
+              contentType = raw.type;
+            } else {
+              const value = body === 'ACHIEVEMENT' ? { issuerId: ids.issuerId, ...MICRO_CREDENTIAL }
+                : body === 'CREDENTIAL' ? { achievementId: ids.achievement, recipient: { email: 'x@b.test' } } : body;
+              payload = JSON.stringify(value);
+              contentType = 'application/json';
+            }
+          }
+          const headers = contentType ? { 'content-type': contentType } : {};
+          const asOwnerB = await b.owner.request(method as 'GET', url, payload, headers);
+          const withKeyB = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, ...bearer(b.apiKey) }, ...(payload !== undefined ? { payload } : {}) });
+          const anonymous = await t.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+          expect(asOwnerB.statusCode, `${route} as B's owner: ${asOwnerB.body}`).toBe(404);
+          expect(withKeyB.statusCode, `${route} with B's API key: ${withKeyB.body}`).toBe(404);
+          expect(anonymous.statusCode, `${route} anonymous: ${anonymous.body}`).toBe(401);
+          for (const response of [asOwnerB, withKeyB, anonymous]) {
+            expect(response.body).not.toContain('learner@a.test');
+            expect(response.body).not.toContain('Data Literacy');
+          }
+          checked.push(route);
+        }
+      }
+      expect(checked.length).toBeGreaterThanOrEqual(30);
+      expect(await dataOfA()).toBe(snapshot);
+      // A still sees its own data through the same routes.
+      expect((await ownerA.request('GET', `/api/v1/credentials/${ids.credential}`)).statusCode).toBe(200);
+    });
+  });
+}
