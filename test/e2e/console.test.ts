@@ -310,4 +310,21 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.goto('/console/audit');
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
   });
+
+  it('shows a member with the issuer role only the screens that role may use', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('E-mail address').fill('ian@uni.example');
+    await page.getByLabel('Password').fill('another long passphrase here');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/console/credentials');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await nav.getByRole('link', { name: 'Issue one' }).waitFor();
+    const links = await nav.getByRole('link').allTextContents();
+    expect(links).toEqual(['Credentials', 'Issue one', 'Bulk issue', 'Micro-credentials', 'Issuers and keys']);
+    // The server refuses what the navigation hides; the screen says so instead of showing data.
+    await page.goto('/console/audit');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByTestId('audit-table').locator('tbody > tr').count()).toBe(0);
+  });
 });

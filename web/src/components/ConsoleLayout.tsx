@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { NAV } from '../nav.ts';
+import { navFor } from '../nav.ts';
 
 /** The console's frame: skip link, header with organisation and user, navigation, main. */
 export function ConsoleLayout({ children }: { children: ReactNode }) {
@@ -45,7 +45,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       </header>
       <nav className="sidenav" aria-label="Console">
         <ul>
-          {NAV.map((r) => {
+          {navFor(membership?.role).map((r) => {
             const current = location.pathname === r.path || location.pathname.startsWith(r.path + '/');
             return (
               <li key={r.path}>
