@@ -2,6 +2,19 @@ import { useEffect, useRef } from 'react';
 import type { ApiError } from '../api.ts';
 
 /**
+ * A JSON pointer in words for people: "/eu/participationForm" → "Participation form",
+ * "/alignments/0/targetUrl" → "Alignments 1 target url". The `eu` grouping is left out.
+ */
+export function pointerInWords(pointer: string): string {
+  const words = pointer
+    .split('/')
+    .filter((part) => part !== '' && part !== 'eu' && part !== 'body')
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part.replace(/~1/g, '/').replace(/~0/g, '~').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()))
+    .join(' ');
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : '';
+}
+
+/**
  * The server's problem detail and every field message, at the top of a form. It takes focus when it
  * appears so keyboard and screen-reader users learn that the submission failed.
  */
@@ -19,7 +32,8 @@ export function ErrorSummary({ error, title = 'There is a problem' }: { error: A
         <ul>
           {error.errors.map((e, i) => (
             <li key={i}>
-              {e.pointer ? <code>{e.pointer}</code> : null} {e.message}
+              {pointerInWords(e.pointer) ? `${pointerInWords(e.pointer)}: ` : null}
+              {e.message}
             </li>
           ))}
         </ul>

@@ -157,7 +157,7 @@ function AddMember({ base, onAdded }: { base: string; onAdded(): void }) {
             </select>
           )}
         </Field>
-        <Field id="member-password" label="Initial password" hint="For a new account; leave empty for an existing user." error={error?.fieldMessage('/password')}>
+        <Field id="member-password" label="Initial password" hint="For a new account (at least 10 characters); leave empty for an existing user." error={error?.fieldMessage('/password')}>
           {(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />}
         </Field>
       </div>

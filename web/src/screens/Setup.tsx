@@ -62,7 +62,7 @@ export function SetupScreen() {
           <Field id="email" label="Your e-mail address" required error={error?.fieldMessage('/email')}>
             {(p) => <input {...p} type="email" value={form.email} onChange={set('email')} autoComplete="email" required />}
           </Field>
-          <Field id="password" label="Password" hint="At least 12 characters." required error={error?.fieldMessage('/password')}>
+          <Field id="password" label="Password" hint="At least 10 characters." required error={error?.fieldMessage('/password')}>
             {(p) => <input {...p} type="password" value={form.password} onChange={set('password')} autoComplete="new-password" required />}
           </Field>
           <button type="submit" className="primary" disabled={busy || needsSetup === false}>
