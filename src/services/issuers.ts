@@ -8,7 +8,7 @@ import type { JsonObject, Signer } from '../vc/types.ts';
 import { CAN, requireAccess, type Actor } from './access.ts';
 import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
-import { InvalidInput, NotFound } from './errors.ts';
+import { Conflict, InvalidInput, NotFound } from './errors.ts';
 
 export interface IssuerInput {
   name: string;
@@ -193,15 +193,18 @@ export function createIssuerService(ctx: ServiceContext) {
 
     /**
      * New credentials use a new key; the old one is retired but stays in the DID document so that
-     * what it signed still verifies. A did:key issuer gets a new DID (its DID is its key).
+     * what it signed still verifies. did:key issuers cannot rotate (their DID is their key).
      */
     async rotateKey(actor: Actor, issuerId: string): Promise<IssuerView> {
       const issuer = await load(issuerId);
       await requireAccess(ctx, actor, issuer.organisation_id, { roles: CAN.manageIssuers }, 'issuer');
+      // A did:key is its key: a new key would be a new issuer identity, and the status lists and
+      // credentials signed under the old DID would no longer match their issuer.
+      if (issuer.did_method === 'key') throw new Conflict('a did:key issuer cannot rotate its key (the DID is the key); create a new issuer, or use did:web, whose keys rotate');
       const at = ctx.now().toISOString();
       const result = await ctx.db.transaction().execute(async (trx) => {
         await trx.updateTable('issuer_keys').set({ status: 'retired', retired_at: at }).where('issuer_id', '=', issuerId).where('status', '=', 'active').execute();
-        const { did, keyId } = await newKey(trx, issuerId, issuer.did_method === 'web' ? issuer.did : undefined, at);
+        const { did, keyId } = await newKey(trx, issuerId, issuer.did, at);
         await trx.updateTable('issuers').set({ did, updated_at: at }).where('id', '=', issuerId).execute();
         await audit(ctx, trx, actor, { organisationId: issuer.organisation_id, action: 'issuer.rotate-key', targetType: 'issuer', targetId: issuerId, details: { keyId } });
         return view(trx, await trx.selectFrom('issuers').selectAll().where('id', '=', issuerId).executeTakeFirstOrThrow());

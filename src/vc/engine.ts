@@ -53,6 +53,8 @@ export interface Engine {
    * in it. Never throws on bad input.
    */
   verifyPresentation(options: { presentation: unknown; challenge: string; domain?: string; now?: Date }): Promise<PresentationVerificationResult>;
+  /** Forgets the held copy of a status list (after its issuer changed it), so the next check reads it anew. */
+  forgetStatusList(url: string): void;
 }
 
 export interface PresentationVerificationResult extends VerificationResult {
@@ -161,6 +163,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     providers,
     documentLoader,
     verify,
+    forgetStatusList: (url) => statusLists.forget(url),
     async verifyPresentation({ presentation, challenge, domain, now }) {
       if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('The challenge this verifier issued is required.');
       const proof = await verifyPresentationProof({ presentation, documentLoader, keys, challenge, ...(domain !== undefined ? { domain } : {}) });

@@ -61,6 +61,10 @@ for (const dialect of DIALECTS) {
       expect(profile).toMatchObject({ id: issuer.did, type: ['Profile'], name: 'Faculty of Science', url: 'https://science.uni.test', address: { addressCountryCode: 'FR' } });
       const list = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/issuers`);
       expect(list.json().items).toHaveLength(2);
+      // A did:key is its key: rotating would change the issuer's identity under its lists and credentials.
+      const rotate = await org.owner.request('POST', `/api/v1/issuers/${issuer.id}/keys/rotate`);
+      expect(rotate.statusCode).toBe(409);
+      expect(rotate.json().detail).toContain('did:key');
     });
 
     it('rotation: new credentials use the new key, the old key stays in the DID document', async () => {

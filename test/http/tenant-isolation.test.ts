@@ -109,7 +109,7 @@ for (const dialect of DIALECTS) {
               contentType = 'application/json';
             }
           }
-          const headers = contentType ? { 'content-type': contentType } : {};
+          const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
           const asOwnerB = await b.owner.request(method as 'GET', url, payload, headers);
           const withKeyB = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, ...bearer(b.apiKey) }, ...(payload !== undefined ? { payload } : {}) });
           const anonymous = await t.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });

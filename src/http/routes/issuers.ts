@@ -47,7 +47,7 @@ export function issuerRoutes(services: Services): FastifyPluginAsyncTypebox {
     }, (request) => issuers.update(request.actor, request.params.issuerId, request.body));
 
     app.post('/api/v1/issuers/:issuerId/keys/rotate', {
-      schema: { tags: ['issuers'], summary: 'New key for new credentials; old keys stay in the DID document', params: Type.Object({ issuerId: Id }), response: { 200: IssuerRef, ...errors(401, 403, 404) } },
+      schema: { tags: ['issuers'], summary: 'New key for new credentials; old keys stay in the DID document (did:web issuers only: 409 for did:key)', params: Type.Object({ issuerId: Id }), response: { 200: IssuerRef, ...errors(401, 403, 404, 409) } },
     }, (request) => issuers.rotateKey(request.actor, request.params.issuerId));
   };
 }

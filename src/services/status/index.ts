@@ -159,6 +159,8 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService)
           details: { from: current.status, to: next, ...(reason ? { reason } : {}) },
         });
       });
+      // This node's verifier reads the changed lists anew at once; other nodes within their cache age.
+      for (const listId of [row.revocation_list_id, row.suspension_list_id]) if (listId) ctx.engine.forgetStatusList(listUrl(listId));
       ctx.metrics.increment('microcred_status_changes_total', { action });
     },
 

@@ -53,6 +53,11 @@ export class StatusListCache<Verification> {
     }
   }
 
+  /** Drops the held copy of one list (its issuer just changed it), so the next check reads it anew. */
+  forget(url: string): void {
+    this.#lists.delete(url);
+  }
+
   /** The verification of a list document, computed with `verify` unless a fresh result is held. */
   async verification(document: unknown, verify: () => Promise<Verification>): Promise<Verification> {
     if (this.#maxAgeMs === 0) return await verify();
