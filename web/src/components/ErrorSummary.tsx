@@ -27,7 +27,8 @@ export function ErrorSummary({ error, title = 'There is a problem' }: { error: A
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref}>
       <h2>{title}</h2>
-      <p>{error.detail}</p>
+      {/* A validation detail that only repeats the first field error ("/name is required") is left out. */}
+      {error.errors.length && error.detail.startsWith('/') ? null : <p>{error.detail}</p>}
       {error.errors.length ? (
         <ul>
           {error.errors.map((e, i) => (
