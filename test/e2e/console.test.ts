@@ -296,7 +296,7 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
   });
 
   it('signs out, refuses a wrong password in words, and signs back in', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL('**/login');
     await page.getByLabel('E-mail address').fill(ADMIN.email);
     await page.getByLabel('Password').fill('wrong password');
@@ -312,7 +312,7 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
   });
 
   it('shows a member with the issuer role only the screens that role may use', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL('**/login');
     await page.getByLabel('E-mail address').fill('ian@uni.example');
     await page.getByLabel('Password').fill('another long passphrase here');
@@ -326,5 +326,11 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.goto('/console/audit');
     await page.getByRole('alert').waitFor();
     expect(await page.getByTestId('audit-table').locator('tbody > tr').count()).toBe(0);
+
+    // Signing out everywhere ends the session: the console sends the visitor back to sign in.
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/console/credentials');
+    await page.waitForURL('**/login?next=%2Fconsole%2Fcredentials');
   });
 });

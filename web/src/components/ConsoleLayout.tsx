@@ -7,8 +7,8 @@ import { navFor } from '../nav.ts';
 export function ConsoleLayout({ children }: { children: ReactNode }) {
   const { me, membership, api, setMe, selectOrganisation } = useSession();
   const { location, navigate } = useRouter();
-  const signOut = async () => {
-    await api.post('/api/v1/auth/logout').catch(() => undefined);
+  const signOut = async (everywhere: boolean) => {
+    await api.post(everywhere ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout').catch(() => undefined);
     setMe(undefined);
     navigate('/login');
   };
@@ -39,8 +39,11 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           <span className="user-email">{me?.user.email}</span>
           {membership ? <span className="role"> ({membership.role})</span> : null}
         </span>
-        <button type="button" className="link-button" onClick={() => void signOut()}>
+        <button type="button" className="link-button" onClick={() => void signOut(false)}>
           Sign out
+        </button>
+        <button type="button" className="link-button" onClick={() => void signOut(true)} title="End your sessions on every device">
+          Sign out everywhere
         </button>
       </header>
       <nav className="sidenav" aria-label="Console">
