@@ -327,10 +327,15 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByTestId('audit-table').locator('tbody > tr').count()).toBe(0);
 
-    // Signing out everywhere ends the session: the console sends the visitor back to sign in.
+    // Signing out everywhere ends every session: another open tab finds out at its next request and
+    // is sent to sign in, back to where it was going.
+    const other = await context.newPage();
+    await other.goto('/console/credentials');
+    await other.getByRole('heading', { level: 1, name: 'Credentials' }).waitFor();
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.waitForURL('**/login');
-    await page.goto('/console/credentials');
-    await page.waitForURL('**/login?next=%2Fconsole%2Fcredentials');
+    await other.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Micro-credentials' }).click();
+    await other.waitForURL('**/login?next=%2Fconsole%2Fachievements');
+    await other.close();
   });
 });

@@ -92,8 +92,15 @@ export class ApiClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
+  #onUnauthorized: (() => void) | undefined;
+
   setCsrfToken(token: string | undefined): void {
     this.#csrfToken = token;
+  }
+
+  /** Called when any request answers 401 (the session ended or expired elsewhere). */
+  onUnauthorized(listener: (() => void) | undefined): void {
+    this.#onUnauthorized = listener;
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -114,7 +121,11 @@ export class ApiClient {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError({ status: 0, title: 'Network error', detail: 'The server could not be reached. Check your connection and try again.' });
     }
-    if (!response.ok) throw await toApiError(response);
+    if (!response.ok) {
+      const error = await toApiError(response);
+      if (response.status === 401) this.#onUnauthorized?.();
+      throw error;
+    }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;

@@ -1,5 +1,5 @@
 /** The signed-in user, their organisations and the one being worked on, and the API client. */
-import { createContext, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiClient } from './api.ts';
 import type { Me, Membership } from './types.ts';
@@ -29,6 +29,13 @@ export function SessionProvider({ children, api }: { children: ReactNode; api: A
     },
     [api],
   );
+
+  // A session that ends elsewhere (expiry, "sign out everywhere" on another device) sends the
+  // console back through its sign-in check instead of leaving screens of 401 errors.
+  useEffect(() => {
+    api.onUnauthorized(() => setMe(undefined));
+    return () => api.onUnauthorized(undefined);
+  }, [api, setMe]);
 
   const refresh = useCallback(async () => {
     try {
