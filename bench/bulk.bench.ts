@@ -32,6 +32,9 @@ interface Figures {
   issueManySeconds: number;
   peakRssMiB: number;
   baselineRssMiB: number;
+  /** Heap still in use after the job and a full collection: what the job left behind. */
+  heapAfterMiB: number;
+  heapBeforeMiB: number;
   credentialsWithStatus: number;
 }
 
@@ -104,6 +107,7 @@ async function child(dialect: string, rows: number): Promise<void> {
     const runner = createJobRunner({ queue, handlers: { 'bulk-issuance': bulk.handler as never }, workers: 0 });
     global.gc?.();
     const baseline = process.memoryUsage().rss;
+    const heapBefore = process.memoryUsage().heapUsed;
 
     const start = performance.now();
     const job = await bulk.upload(SYSTEM, org.organisationId, achievement.id, csv(rows, randomBytes(3).toString('hex')), { fileName: 'bench.csv' });
@@ -114,11 +118,14 @@ async function child(dialect: string, rows: number): Promise<void> {
     if (done.status !== 'done' || done.issued !== rows) throw new Error(`bench job ended ${done.status} with ${done.issued} of ${rows} issued: ${done.failure ?? ''}`);
     const withStatus = await runtime.store.db.selectFrom('credentials').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('bulk_job_id', '=', job.id).where('revocation_list_id', 'is not', null).where('suspension_list_id', 'is not', null).executeTakeFirstOrThrow();
+    global.gc?.();
+    const heapAfter = process.memoryUsage().heapUsed;
     const seconds = (end - start) / 1000;
     const figures: Figures = {
       dialect, rows, issued: done.issued, seconds, perSecond: done.issued / seconds,
       uploadSeconds: (uploaded - start) / 1000, validateSeconds: ((firstIssue || uploaded) - uploaded) / 1000, issueManySeconds: issueManyMs / 1000,
       peakRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB: baseline / (1024 * 1024), credentialsWithStatus: Number(withStatus.n),
+      heapBeforeMiB: heapBefore / (1024 * 1024), heapAfterMiB: heapAfter / (1024 * 1024),
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
@@ -138,14 +145,14 @@ function main(): void {
   const dialects = option('dialect') ? [option('dialect')!] : ['sqlite', ...(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ? ['postgres'] : [])];
   if (!dialects.includes('postgres')) console.log('PostgreSQL skipped: set TEST_DATABASE_URL (or DATABASE_URL) to include it.');
   console.log('bulk issuance end to end (CSV in → validated → signed eddsa-rdfc-2022, stored, status allocated), one job worker');
-  console.log('dialect   rows      issued   seconds  cred/s   upload s  validate s (until the first issueMany)  in issueMany s (%)   peak RSS MiB');
+  console.log('dialect   rows      issued   seconds  cred/s   upload s  validate s (until the first issueMany)  in issueMany s (%)   peak RSS MiB (at start)   heap after GC MiB (before)');
   const self = fileURLToPath(import.meta.url);
   for (const dialect of dialects) {
     for (const rows of sizes) {
       const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', dialect, String(rows)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
       const f = JSON.parse(output.trim().split('\n').pop()!) as Figures;
       if (f.credentialsWithStatus !== f.issued) throw new Error(`${f.issued - f.credentialsWithStatus} credentials lack a status entry`);
-      console.log(`${f.dialect.padEnd(9)} ${String(f.rows).padEnd(9)} ${String(f.issued).padEnd(8)} ${f.seconds.toFixed(1).padStart(7)}  ${f.perSecond.toFixed(0).padStart(6)}   ${f.uploadSeconds.toFixed(2).padStart(7)}  ${f.validateSeconds.toFixed(2).padStart(9)}   ${f.issueManySeconds.toFixed(1).padStart(8)} (${((f.issueManySeconds / f.seconds) * 100).toFixed(0)}%)   ${f.peakRssMiB.toFixed(0).padStart(6)} (at start ${f.baselineRssMiB.toFixed(0)})`);
+      console.log(`${f.dialect.padEnd(9)} ${String(f.rows).padEnd(9)} ${String(f.issued).padEnd(8)} ${f.seconds.toFixed(1).padStart(7)}  ${f.perSecond.toFixed(0).padStart(6)}   ${f.uploadSeconds.toFixed(2).padStart(7)}  ${f.validateSeconds.toFixed(2).padStart(9)}   ${f.issueManySeconds.toFixed(1).padStart(8)} (${((f.issueManySeconds / f.seconds) * 100).toFixed(0)}%)   ${f.peakRssMiB.toFixed(0).padStart(6)} (${f.baselineRssMiB.toFixed(0)})            ${f.heapAfterMiB.toFixed(0).padStart(4)} (${f.heapBeforeMiB.toFixed(0)})`);
     }
   }
 }
