@@ -27,6 +27,8 @@ export interface Config {
   jobWorkers: number;
   /** Verification requests per minute per client address on the public verify endpoints (0: no limit). */
   verifyRateLimit: number;
+  /** Server processes sharing the port (`microcred serve`); each is a full node. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -63,7 +65,7 @@ function url(name: string, raw: string, protocols: string[]): string {
 /**
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
- * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address).
+ * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -91,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   const jobWorkers = integer(env, 'JOB_WORKERS', 1, 0, 16);
   const verifyRateLimit = integer(env, 'VERIFY_RATE_LIMIT', 600, 0, 10_000_000);
+  const workers = integer(env, 'WORKERS', 1, 1, 64);
   return {
     port,
     host,
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     jobWorkers,
     verifyRateLimit,
+    workers,
   };
 }

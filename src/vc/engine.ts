@@ -141,7 +141,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return check('subject', result.outcome, result.message);
     },
     status: async (credential, now) => {
-      const result = await checkCredentialStatus({ credential, fetchStatusList, verifyStatusListCredential: (document) => verifyStatusListCredential(document, now), now });
+      const result = await checkCredentialStatus({
+        credential, fetchStatusList, verifyStatusListCredential: (document) => verifyStatusListCredential(document, now), now,
+        decodeCache: (key, decode) => statusLists.decoded(key, decode),
+      });
       return check('status', result.outcome, result.message);
     },
     recipient: (credential, recipient) => recipientCheck(credential, recipient),

@@ -39,14 +39,22 @@ export function base58btcDecode(text: string, maxLength = 4096): Uint8Array | un
   const size = Math.ceil(((text.length - zeros) * 733) / 1000) + 1; // log(58)/log(256)
   const bytes = new Uint8Array(size);
   let length = 0;
-  for (let i = zeros; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? B58_MAP[code]! : -1;
-    if (value < 0) return undefined;
-    let carry = value;
+  // Up to five digits at a time (58^5 < 2^30, so carry stays an exact double): a fifth of the passes
+  // over the bytes of the plain digit-by-digit method, for signatures decoded on every verification.
+  for (let i = zeros; i < text.length; ) {
+    let chunk = 0;
+    let multiplier = 1;
+    for (let n = 0; n < 5 && i < text.length; n++, i++) {
+      const code = text.charCodeAt(i);
+      const value = code < 128 ? B58_MAP[code]! : -1;
+      if (value < 0) return undefined;
+      chunk = chunk * 58 + value;
+      multiplier *= 58;
+    }
+    let carry = chunk;
     let j = 0;
     for (let k = size - 1; (carry !== 0 || j < length) && k >= 0; k--, j++) {
-      carry += 58 * bytes[k]!;
+      carry += multiplier * bytes[k]!;
       bytes[k] = carry % 256;
       carry = Math.floor(carry / 256);
     }

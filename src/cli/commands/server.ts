@@ -1,6 +1,9 @@
-import { ConfigError, loadConfig } from '../../config.ts';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type Config } from '../../config.ts';
 import { startServer } from '../../http/server.ts';
 import { openRuntime } from '../../runtime.ts';
+import { openStore } from '../../store/database.ts';
+import { loadMasterKey } from '../../services/vault.ts';
 import { DomainError, InvalidInput } from '../../services/errors.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { print, printJson, type Io } from '../output.ts';
@@ -12,7 +15,8 @@ const SETTINGS = `Settings (environment variables):
   in the data folder), PUBLIC_URL (http://HOST:PORT), TLS_CERT + TLS_KEY (serve https),
   SMTP_URL (smtp://…; default a development outbox in the database), MAIL_FROM,
   MICROCRED_MASTER_KEY (base64 of 32 bytes; default <data>/master.key), LOG_LEVEL (info),
-  TRUST_PROXY (false), JOB_WORKERS (1)`;
+  TRUST_PROXY (false), JOB_WORKERS (1 per process), VERIFY_RATE_LIMIT (600 per minute per
+  address on the verify endpoints; 0 for none), WORKERS (1: server processes sharing the port)`;
 
 function config(io: Io) {
   try {
@@ -35,15 +39,13 @@ ${SETTINGS}`,
   options: {},
   async run(_args, io) {
     const settings = config(io);
+    if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, io);
     const server = await startServer(settings);
-    const needsSetup = await server.runtime.services.accounts.needsSetup();
-    print(io, `microcred is running at ${server.url} (public URL ${settings.publicUrl}; database ${settings.databaseUrl ? 'PostgreSQL' : `SQLite in ${settings.dataDir}`})`);
-    print(io, needsSetup
-      ? `Next: open ${settings.publicUrl}/setup to create your organisation, or run \`npx microcred init --org NAME --admin-email E --admin-password P\`.`
-      : `Sign in at ${settings.publicUrl}/login · API docs at ${settings.publicUrl}/docs · health at ${settings.publicUrl}/health`);
+    if (!cluster.isWorker) await announce(server.runtime.services.accounts.needsSetup(), server.url, settings, io);
+    else process.send?.({ microcred: 'listening', url: server.url });
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
-        print(io, `${signal}: finishing in-flight requests…`);
+        if (!cluster.isWorker) print(io, `${signal}: finishing in-flight requests…`);
         server.stop().then(resolve, (error: unknown) => {
           io.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
           resolve();
@@ -55,6 +57,55 @@ ${SETTINGS}`,
     return EXIT.ok;
   },
 };
+
+async function announce(needsSetup: Promise<boolean>, url: string, settings: Config, io: Io): Promise<void> {
+  print(io, `microcred is running at ${url} (public URL ${settings.publicUrl}; database ${settings.databaseUrl ? 'PostgreSQL' : `SQLite in ${settings.dataDir}`}${settings.workers > 1 ? `; ${settings.workers} processes` : ''})`);
+  print(io, (await needsSetup)
+    ? `Next: open ${settings.publicUrl}/setup to create your organisation, or run \`npx microcred init --org NAME --admin-email E --admin-password P\`.`
+    : `Sign in at ${settings.publicUrl}/login · API docs at ${settings.publicUrl}/docs · health at ${settings.publicUrl}/health`);
+}
+
+/**
+ * WORKERS > 1: this process migrates the database and makes the master key once, then forks the
+ * server processes, which share the port (node:cluster) and are each a full, stateless node.
+ */
+async function runPrimary(settings: Config, io: Io): Promise<number> {
+  loadMasterKey({ configured: settings.masterKey, dataDir: settings.dataDir });
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  const needsSetup = store.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst().then((row) => row === undefined);
+  const setup = await needsSetup;
+  await store.destroy();
+  let stopping = false;
+  let announced = false;
+  const exited = new Promise<void>((resolve) => {
+    let alive = settings.workers;
+    cluster.on('exit', (worker, code) => {
+      alive--;
+      if (!stopping) {
+        io.stderr.write(`server process ${worker.process.pid} exited (${code}); starting another\n`);
+        alive++;
+        cluster.fork();
+      } else if (alive === 0) resolve();
+    });
+  });
+  cluster.on('message', (_worker, message: { microcred?: string; url?: string }) => {
+    if (message.microcred === 'listening' && !announced && message.url) {
+      announced = true;
+      void announce(Promise.resolve(setup), message.url, settings, io);
+    }
+  });
+  for (let i = 0; i < settings.workers; i++) cluster.fork();
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    print(io, `${signal}: finishing in-flight requests in every process…`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await exited;
+  return EXIT.ok;
+}
 
 export const init: Command = {
   name: 'init',

@@ -20,6 +20,11 @@ export interface CheckCredentialStatusOptions {
   now: Date;
   /** Lower bound on list size; defaults to the 131,072 entries of §6.1. Only tests lower it. */
   minimumEntries?: number;
+  /**
+   * Keeps inflated lists across calls (a verifier checking many credentials of one list inflates it
+   * once): given the cache key and the inflation, answers the held or the new result.
+   */
+  decodeCache?: (key: string, decode: () => DecodeStatusListResult) => DecodeStatusListResult;
 }
 
 /** What was found for one `credentialStatus` entry. */
@@ -167,12 +172,16 @@ async function checkEntry(
   const decodedKey = `${statusSize} ${legacy ? 'legacy' : 'bitstring'} ${url}`;
   let decoded = lists.decoded.get(decodedKey);
   if (!decoded) {
-    decoded = decodeStatusList({
+    const decode = () => decodeStatusList({
       encodedList: subject.encodedList,
       statusSize,
       multibase: legacy ? 'auto' : true,
       ...(options.minimumEntries !== undefined ? { minimumEntries: options.minimumEntries } : {}),
     });
+    // Across calls the key is the encoded text itself: a changed list is a new key, never stale.
+    decoded = options.decodeCache && typeof subject.encodedList === 'string'
+      ? options.decodeCache(`${decodedKey}\n${options.minimumEntries ?? ''}\n${subject.encodedList}`, decode)
+      : decode();
     lists.decoded.set(decodedKey, decoded);
   }
   if (!decoded.ok) return { ...base, message: `The issuer's status list is not usable: ${decoded.error.message}` };

@@ -26,6 +26,7 @@ export class StatusListCache<Verification> {
   readonly #lists = new Map<string, Entry<unknown>>();
   readonly #objectChecks = new WeakMap<object, Entry<Verification>>();
   readonly #textChecks = new Map<string, Entry<Verification>>();
+  readonly #decoded = new Map<string, unknown>();
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
   readonly #clock: Clock;
@@ -51,6 +52,19 @@ export class StatusListCache<Verification> {
       this.#lists.delete(url);
       throw error;
     }
+  }
+
+  /**
+   * The inflated bits of a list, by a key that contains its encoded text (so a changed list never
+   * meets an old entry). Bounded like the rest: the oldest entry goes first.
+   */
+  decoded<T>(key: string, decode: () => T): T {
+    const held = this.#decoded.get(key);
+    if (held !== undefined) return held as T;
+    const value = decode();
+    if (this.#decoded.size >= this.#maxEntries) this.#decoded.delete(this.#decoded.keys().next().value!);
+    this.#decoded.set(key, value);
+    return value;
   }
 
   /** Drops the held copy of one list (its issuer just changed it), so the next check reads it anew. */
