@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { startJobRunner } from '../jobs/index.ts';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { buildApp } from './app.ts';
 
@@ -30,6 +31,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await runtime.close();
     throw error;
   }
+  const jobs = startJobRunner(runtime, { workers: config.jobWorkers, log: runtime.ctx.log });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -42,6 +44,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     stop() {
       stopping ??= (async () => {
         await app.close();
+        await jobs.stop();
         await runtime.close();
       })();
       return stopping;
