@@ -55,6 +55,15 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   };
   const now = options.now ?? (() => new Date());
   const metrics = new MetricsRegistry();
+  for (const [name, help] of [
+    ['microcred_credentials_issued_total', 'Credentials signed and stored'],
+    ['microcred_bulk_credentials_total', 'Bulk rows by outcome (issued, duplicate, failed)'],
+    ['microcred_verifications_total', 'Verifications through the API, by kind and outcome'],
+    ['microcred_status_changes_total', 'Revocations, suspensions and reinstatements'],
+    ['microcred_logins_total', 'Sign-in attempts by outcome'],
+    ['microcred_mail_sent_total', 'E-mails delivered over SMTP'],
+    ['microcred_mail_failed_total', 'E-mails SMTP refused'],
+  ] as const) metrics.describe(name, help);
   const engine = createEngine({ fetcher, clock: now });
   const ctx: ServiceContext = {
     db: store.db,

@@ -32,6 +32,11 @@ for (const dialect of DIALECTS) {
       expect(await statusOf()).toEqual({ code: 200, status: 'passed' });
       expect((await org.owner.request('POST', `/api/v1/credentials/${id}/revoke`, { reason: 'awarded in error' })).statusCode).toBe(200);
       expect(await statusOf()).toEqual({ code: 400, status: 'failed' });
+      const metrics = (await t.app.inject('/metrics')).body;
+      expect(metrics).toContain('# HELP microcred_credentials_issued_total Credentials signed and stored');
+      expect(metrics).toMatch(/microcred_verifications_total\{kind="credential",outcome="verified"\} 2/);
+      expect(metrics).toMatch(/microcred_verifications_total\{kind="credential",outcome="failed"\} 2/);
+      expect(metrics).toMatch(/microcred_status_changes_total\{action="revoke"\} 1/);
     });
   });
 }
