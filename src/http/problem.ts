@@ -23,10 +23,34 @@ function pointerOf(validation: NonNullable<FastifyError['validation']>[number], 
   return `${prefix}${base}` || '/';
 }
 
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a text', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'an object', array: 'a list', null: 'null',
+};
+
+/** Ajv's keyword messages, said in words a person filling a form understands. */
 function describe(validation: NonNullable<FastifyError['validation']>[number]): string {
-  if (validation.keyword === 'required') return 'is required';
-  if (validation.keyword === 'additionalProperties') return 'is not a known property';
-  return validation.message ?? 'is invalid';
+  const params = validation.params as Record<string, unknown>;
+  switch (validation.keyword) {
+    case 'required': return 'is required';
+    case 'additionalProperties': return 'is not a known property';
+    case 'minLength': return params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters`;
+    case 'maxLength': return `must be at most ${String(params.limit)} characters`;
+    case 'minimum': return `must be ${String(params.limit)} or more`;
+    case 'maximum': return `must be ${String(params.limit)} or less`;
+    case 'minItems': return params.limit === 1 ? 'must list at least one item' : `must list at least ${String(params.limit)} items`;
+    case 'maxItems': return `must list at most ${String(params.limit)} items`;
+    case 'format': return params.format === 'uuid' ? 'is not a valid id' : `is not a valid ${String(params.format)}`;
+    case 'type': return `must be ${String(params.type).split(',').map((type) => TYPE_WORDS[type] ?? type).join(' or ')}`;
+    case 'const':
+    case 'enum': {
+      const allowed = params.allowedValues ?? (params.allowedValue !== undefined ? [params.allowedValue] : undefined);
+      return Array.isArray(allowed) ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : 'is not one of the allowed values';
+    }
+    case 'anyOf':
+    case 'oneOf': return 'does not match any of the allowed forms';
+    case 'pattern': return 'is not in the expected form';
+    default: return validation.message ?? 'is invalid';
+  }
 }
 
 /**

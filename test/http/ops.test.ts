@@ -72,3 +72,23 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('request validation problems are said in words', () => {
+  it('names the field and the rule without library jargon', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      const empty = await t.app.inject({ method: 'POST', url: '/api/v1/setup', payload: { organisationName: '', email: 'a@b.eu', password: 'x'.repeat(300) } });
+      expect(empty.statusCode).toBe(400);
+      const errors = empty.json().errors as { pointer: string; message: string }[];
+      expect(errors).toContainEqual({ pointer: '/organisationName', message: 'must not be empty' });
+      expect(errors).toContainEqual({ pointer: '/password', message: 'must be at most 256 characters' });
+      expect(JSON.stringify(errors)).not.toMatch(/must NOT|should/);
+      const badId = await t.app.inject('/api/v1/organisations/not-a-uuid');
+      expect(badId.json().errors[0]).toEqual({ pointer: '/params/orgId', message: 'is not a valid id' });
+      const wrongType = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: { not: 'text' }, password: 'x' } });
+      expect(wrongType.json().errors[0]).toEqual({ pointer: '/email', message: 'must be a text' });
+    } finally {
+      await t.close();
+    }
+  });
+});
