@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { DB, NewRow } from '../store/schema.ts';
 import { CAN, requireAccess, type Actor } from './access.ts';
@@ -26,7 +26,9 @@ export interface OutboxView {
 }
 
 /** Marks a row some node is delivering, so two nodes never send the same message. */
-const SENDING = 'sending';
+const SENDING = 'sending since';
+/** How long a claim to send a message holds before another node may take it. */
+const CLAIM_MS = 10 * 60_000;
 /** Most rows in one multi-row insert (SQLite allows 32,766 variables; a row has 9). */
 const INSERT_CHUNK = 500;
 
@@ -49,10 +51,18 @@ export function createMailer(ctx: ServiceContext, options: { transport?: MailTra
 
   async function deliverBatch(limit: number): Promise<number> {
     if (!transport) return 0;
-    const pending = ctx.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).where('error', 'is', null)
+    // A claim is marked with its time: a node that died while sending leaves a claim that goes stale
+    // after CLAIM_MS and is taken again (at worst one e-mail sent twice, never one lost).
+    const now = ctx.now().getTime();
+    const stale = `${SENDING} ${new Date(now - CLAIM_MS).toISOString()}`;
+    const unclaimed = (eb: ExpressionBuilder<DB, 'outbox'>) => eb.or([
+      eb('error', 'is', null),
+      eb.and([eb('error', 'like', `${SENDING} %`), eb('error', '<', stale)]),
+    ]);
+    const pending = ctx.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).where(unclaimed)
       .orderBy('created_at').limit(limit);
-    const claimed = await ctx.db.updateTable('outbox').set({ error: SENDING })
-      .where('id', 'in', pending).where('sent_at', 'is', null).where('error', 'is', null)
+    const claimed = await ctx.db.updateTable('outbox').set({ error: `${SENDING} ${new Date(now).toISOString()}` })
+      .where('id', 'in', pending).where('sent_at', 'is', null).where(unclaimed)
       .returningAll().execute();
     for (const row of claimed) {
       try {

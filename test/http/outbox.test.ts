@@ -206,5 +206,26 @@ for (const dialect of DIALECTS) {
       expect(await mail.deliverPending()).toBe(0);
       expect(smtp.received.slice(before).map((message) => message.to[0]).sort()).toEqual(['b1@example.org', 'b2@example.org', 'b3@example.org']);
     });
+
+    it('takes over a message whose sender died mid-send once its claim is stale, and leaves a fresh claim alone', async () => {
+      const { mail, ctx } = testApp.runtime.services;
+      const at = (ms: number) => new Date(ctx.now().getTime() - ms).toISOString();
+      const row = (id: string, to: string, error: string) => ({
+        id, organisation_id: org.organisationId, to_address: to, subject: 'Your credential', text_body: 'Claim it', html_body: null,
+        created_at: at(60 * 60_000), sent_at: null, error,
+      });
+      await ctx.db.insertInto('outbox').values([
+        row('00000000-0000-4000-8000-00000000dead', 'stale@example.org', `sending since ${at(30 * 60_000)}`),
+        row('00000000-0000-4000-8000-00000000b057', 'busy@example.org', `sending since ${at(60_000)}`),
+      ]).execute();
+      const before = smtp.received.length;
+      expect(await mail.deliverPending()).toBe(1);
+      expect(smtp.received.slice(before).map((message) => message.to[0])).toEqual(['stale@example.org']);
+      const rows = await ctx.db.selectFrom('outbox').select(['to_address', 'sent_at', 'error']).where('to_address', 'in', ['stale@example.org', 'busy@example.org']).orderBy('to_address').execute();
+      expect(rows[0]).toMatchObject({ to_address: 'busy@example.org', sent_at: null });
+      expect(rows[0]!.error).toMatch(/^sending since /);
+      expect(rows[1]).toMatchObject({ to_address: 'stale@example.org', error: null });
+      expect(rows[1]!.sent_at).not.toBeNull();
+    });
   });
 }
