@@ -94,6 +94,45 @@ async function usedEntries(db: Kysely<DB>, listId: string): Promise<number> {
 }
 
 /**
+ * How full this process believes each list is, so that deciding when to open the next list does
+ * not count a growing list on every allocation (a count(*) over up to 118,000 rows, twice per batch).
+ * A list is counted on first use, again after every `recountEvery` positions taken here, and again
+ * whenever the estimate says it is at its limit: the next list is only ever opened on a fresh count.
+ * In between, other nodes' allocations and rolled-back ones are not seen; that only makes probing
+ * meet taken positions more often, which allocation already handles. Which position belongs to
+ * whom is decided by the primary key alone, never by this number.
+ */
+export class ListUsage {
+  readonly #entries = new Map<string, { counted: number; since: number }>();
+
+  constructor(readonly options: { maxLists?: number; recountEvery?: number } = {}) {}
+
+  /** Positions taken in the list: counted now when `fresh` or when the estimate is due, else estimated. */
+  async used(db: Kysely<DB>, listId: string, fresh = false): Promise<{ used: number; counted: boolean }> {
+    const entry = this.#entries.get(listId);
+    if (entry && !fresh && entry.since < (this.options.recountEvery ?? 2048)) return { used: entry.counted + entry.since, counted: false };
+    const counted = await usedEntries(db, listId);
+    this.#entries.delete(listId);
+    if (this.#entries.size >= (this.options.maxLists ?? 1024)) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(listId, { counted, since: 0 });
+    return { used: counted, counted: true };
+  }
+
+  /** Records positions this process has just taken in the list. */
+  add(listId: string, taken: number): void {
+    const entry = this.#entries.get(listId);
+    if (entry) entry.since += taken;
+  }
+}
+
+/**
+ * One estimate per process, shared by every allocation (bounded: 1,024 lists). Module-level because
+ * the status service creates no per-instance state for allocation; list ids are derived from
+ * issuer ids, so lists of different databases never share an entry.
+ */
+const processUsage = new ListUsage();
+
+/**
  * Inserts candidate positions; returns those this transaction now holds. A position already taken
  * is skipped by the conflict clause; one held by another open transaction blocks the statement,
  * which is then halved until only the blocked positions are left out.
@@ -115,18 +154,34 @@ async function insertSlots(db: Kysely<DB>, dialect: Dialect, listId: string, ind
  * Claims up to `wanted` free random positions in one list. Each position is a row keyed by
  * (list, index): an insert that meets an existing row does nothing and is simply not returned, so
  * two nodes (or two transactions) can never hold the same position; what was lost is drawn again.
+ *
+ * With `estimatedFill` (the share of the list believed taken, from an estimate rather than a
+ * count), the probing itself checks the estimate: a random draw meets taken positions at the list's
+ * true fill rate, so far more misses than the estimate predicts mean others filled the list. Then
+ * the positions claimed here are given back and `surprised` is returned, for a count and a new decision.
  */
-async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wanted: number): Promise<number[]> {
+async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wanted: number, estimatedFill?: number): Promise<{ claimed: number[]; surprised: boolean }> {
   const claimed: number[] = [];
+  let draws = 0;
   for (let round = 0; round < MAX_ROUNDS && claimed.length < wanted; round++) {
     const draw = new Set<number>();
     while (draw.size < wanted - claimed.length) draw.add(randomInt(list.size));
     const candidates = [...draw];
+    draws += candidates.length;
     for (let start = 0; start < candidates.length; start += CHUNK) {
       claimed.push(...await insertSlots(db, dialect, list.id, candidates.slice(start, start + CHUNK)));
     }
+    if (estimatedFill !== undefined) {
+      const expected = draws * estimatedFill;
+      if (draws - claimed.length > expected + 4 + 3 * Math.sqrt(expected)) {
+        for (let start = 0; start < claimed.length; start += CHUNK) {
+          await db.deleteFrom('status_allocations').where('list_id', '=', list.id).where('idx', 'in', claimed.slice(start, start + CHUNK)).execute();
+        }
+        return { claimed: [], surprised: true };
+      }
+    }
   }
-  return claimed;
+  return { claimed, surprised: false };
 }
 
 /**
@@ -136,7 +191,9 @@ async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wan
  * it waits only for the creation of an issuer's very first list, or of a next list once the
  * current one is at its hard limit.
  */
-export async function allocateSlots(db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string): Promise<ListSlot[]> {
+export async function allocateSlots(
+  db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string, usage: ListUsage = processUsage,
+): Promise<ListSlot[]> {
   const slots: ListSlot[] = [];
   let list = await currentList(db, issuerId, purpose, at);
   let previous: string | undefined;
@@ -154,9 +211,17 @@ export async function allocateSlots(db: Kysely<DB>, dialect: Dialect, issuerId: 
       await sql`select set_config('lock_timeout', ${NO_WAIT}, true)`.execute(db);
     }
   };
+  const recounted = new Set<string>();
   while (slots.length < count) {
-    const used = await usedEntries(db, list.id);
+    const estimate = await usage.used(db, list.id);
+    let used = estimate.used;
     let room = Math.floor(list.size * FILL_LIMIT) - used;
+    if (room <= 0 && !estimate.counted) {
+      // Only an estimate says the list is full: count before moving on.
+      recounted.add(list.id);
+      used = (await usage.used(db, list.id, true)).used;
+      room = Math.floor(list.size * FILL_LIMIT) - used;
+    }
     if (room <= 0) {
       const current = list;
       const next = await withoutWaiting(db, dialect, () => openList(db, issuerId, purpose, current.sequence + 1, at));
@@ -172,7 +237,16 @@ export async function allocateSlots(db: Kysely<DB>, dialect: Dialect, issuerId: 
       }
     }
     const wanted = Math.min(count - slots.length, room);
-    const claimed = await claimRandom(db, dialect, list, wanted);
+    // Once counted in this call, a list's misses are taken as they come (positions held by open
+    // transactions are not in any count).
+    const trusted = estimate.counted || recounted.has(list.id);
+    const { claimed, surprised } = await claimRandom(db, dialect, list, wanted, trusted ? undefined : used / list.size);
+    if (surprised) {
+      recounted.add(list.id);
+      await usage.used(db, list.id, true);
+      continue;
+    }
+    usage.add(list.id, claimed.length);
     for (const index of claimed) slots.push({ listId: list.id, index });
     // Probing kept failing: the list is fuller than its count said (other nodes); go on to the next.
     if (claimed.length < wanted) {
