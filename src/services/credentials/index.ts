@@ -6,7 +6,9 @@ import { CAN, requireAccess, type Actor } from '../access.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import { sha256Hex } from '../tokens.ts';
-import { issueItems, prepare, validateAt, type IssueDeps } from './issue.ts';
+import { availableParallelism } from 'node:os';
+import { issueItems, prepare, signingKey, stageItems, validateAt, type IssueDeps } from './issue.ts';
+import { createSigningPool, type SigningPool } from './signing-pool.ts';
 import type { BatchItem, CredentialViewStatus, IssuanceBatch, IssuedCredentialView, IssueInput, StatusAction } from './types.ts';
 
 export type * from './types.ts';
@@ -76,7 +78,19 @@ function carriedOver(document: JsonObject): Omit<IssueInput, 'achievementId' | '
  * a key), renewal, status changes through the status service, and batches for bulk issuance.
  * Issued documents are stored verbatim and never updated.
  */
-export function createCredentialService(ctx: ServiceContext, deps: IssueDeps) {
+export interface CredentialServiceOptions {
+  /**
+   * Worker threads that sign batches (default: one per core when there are several, else none:
+   * one core gains nothing from a worker). 0 signs everything in this thread.
+   */
+  signingWorkers?: number;
+}
+
+export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, options: CredentialServiceOptions = {}) {
+  const workers = options.signingWorkers ?? (availableParallelism() > 1 ? availableParallelism() : 0);
+  // Threads start on the first batch only; close() stops them.
+  const pool: SigningPool | undefined = workers > 0 ? createSigningPool({ workers }) : undefined;
+
   async function load(db: Kysely<DB>, id: string): Promise<Row<'credentials'>> {
     const row = await db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFound('credential');
@@ -314,24 +328,37 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps) {
     async prepareBatch(actor: Actor, organisationId: string, achievementId: string): Promise<IssuanceBatch> {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.issue, scope: 'issue' }, 'organisation');
       const prepared = await prepare(ctx, deps, organisationId, achievementId);
+      const pooled = pool ? { pool, key: await signingKey(ctx, prepared) } : undefined;
       const validate = (input: IssueInput) => {
         const errors = validateAt(input, ctx.now());
         if (input.achievementId !== undefined && input.achievementId !== achievementId) errors.unshift({ pointer: '/achievementId', message: 'is not the achievement of this batch' });
         return errors;
       };
+      const checkItems = (items: BatchItem[]) => items.forEach((item, i) => {
+        const errors = validate(item.input);
+        if (errors.length > 0) throw new InvalidInput(`item ${i}: ${errors[0]!.pointer.slice(1)} ${errors[0]!.message}`, errors.map((e) => ({ pointer: `/${i}/input${e.pointer}`, message: e.message })));
+      });
       return {
         organisationId,
         achievementId,
         achievementVersion: prepared.version,
         validate,
         async issueMany(trx: Kysely<DB>, items: BatchItem[]) {
-          items.forEach((item, i) => {
-            const errors = validate(item.input);
-            if (errors.length > 0) throw new InvalidInput(`item ${i}: ${errors[0]!.pointer.slice(1)} ${errors[0]!.message}`, errors.map((e) => ({ pointer: `/${i}/input${e.pointer}`, message: e.message })));
-          });
-          return issueItems(ctx, deps, trx, prepared, actor, items);
+          checkItems(items);
+          return issueItems(ctx, deps, trx, prepared, actor, items, pooled ? { pooled } : {});
         },
+        ...(pooled ? {
+          async stage(items: BatchItem[]) {
+            checkItems(items);
+            return stageItems(ctx, deps, prepared, actor, items, { pooled });
+          },
+        } : {}),
       };
+    },
+
+    /** Stops the signing workers (the runtime's close calls it); batches still signing fail. */
+    async close(): Promise<void> {
+      await pool?.close();
     },
   };
   return service;

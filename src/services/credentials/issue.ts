@@ -11,11 +11,17 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
-import type { AchievementSource, BatchItem, IssueInput, MailSender, StatusSource } from './types.ts';
+import type { SigningKey, SigningPool } from './signing-pool.ts';
+import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
 import { addDuration, parseDateTime, validateIssueInput } from './validate.ts';
 
 /** Rows per multi-row insert: 100 × 26 columns stays far below SQLite's 32,766 variables. */
 const INSERT_CHUNK = 100;
+/**
+ * Fewest credentials worth sending to the signing workers: below it, a message round trip costs
+ * more than it saves, so a single credential from the API is signed in this thread.
+ */
+export const POOL_THRESHOLD = 16;
 
 export interface IssueDeps {
   issuers: IssuerService;
@@ -37,9 +43,27 @@ export interface Prepared {
   signer: Signer;
 }
 
+/** Signing on worker threads, for batches: the pool and the seed of `Prepared.signer`'s key. */
+export interface PooledSigning {
+  pool: SigningPool;
+  key: SigningKey;
+}
+
+/**
+ * The seed of the prepared signer's key, opened from the vault, for the signing workers. Read
+ * before any transaction (on SQLite the one connection belongs to an open transaction).
+ */
+export async function signingKey(ctx: ServiceContext, prepared: Prepared): Promise<SigningKey> {
+  const row = await ctx.db.selectFrom('issuer_keys').select('secret_encrypted').where('id', '=', prepared.signer.id).executeTakeFirst();
+  if (!row) throw new NotFound('issuer key');
+  return { id: prepared.signer.id, seed: ctx.vault.open(row.secret_encrypted) };
+}
+
 /** Extra links of a renewal: the credential it replaces, bound by the digest of its exact text. */
 export interface IssueExtras {
   renewedFrom?: { id: string; credentialUrl: string; document: string };
+  /** Sign on these workers when there are at least POOL_THRESHOLD items (else in this thread). */
+  pooled?: PooledSigning;
 }
 
 /**
@@ -91,22 +115,37 @@ export function digestSri(text: string): string {
   return `sha384-${createHash('sha384').update(text, 'utf8').digest('base64')}`;
 }
 
+/** Credentials built and signed (or being signed), not yet stored. */
+interface Built {
+  now: Date;
+  rows: NewRow<'credentials'>[];
+  /** The claim e-mail of each row (undefined for a DID recipient), by row. */
+  mails: (MailMessage | undefined)[];
+  /** Pooled: the documents of rows [k × INSERT_CHUNK, (k + 1) × INSERT_CHUNK), by k. */
+  signing: Promise<string[]>[] | undefined;
+}
+
 /**
- * Builds, signs and stores credentials of one prepared achievement inside the caller's transaction:
- * status for all in one allocation, rows in multi-row inserts, one claim e-mail per e-mail recipient.
- * Items must have passed validation.
+ * Builds the credentials for their allocated positions and signs them: in this thread, or
+ * dispatched to the workers a chunk at a time as they are built (not awaited here).
  */
-export async function issueItems(
-  ctx: ServiceContext, deps: IssueDeps, trx: Kysely<DB>, prepared: Prepared, actor: Actor, items: BatchItem[], extras: IssueExtras = {},
-): Promise<{ id: string; credentialUrl: string }[]> {
-  if (items.length === 0) return [];
-  const now = ctx.now();
+async function buildItems(
+  ctx: ServiceContext, deps: IssueDeps, prepared: Prepared, actor: Actor, items: BatchItem[], allocations: StatusAllocation[], now: Date, extras: IssueExtras,
+): Promise<Built> {
+  if (allocations.length !== items.length) throw new Error('status allocation returned a different count');
   const issuedAt = now.toISOString();
   const { publicUrl } = ctx.config;
-  const allocations = await deps.status.allocate(trx, prepared.issuer.id, items.length);
-  if (allocations.length !== items.length) throw new Error('status allocation returned a different count');
   const rows: NewRow<'credentials'>[] = [];
-  const mails = [];
+  const mails: (MailMessage | undefined)[] = [];
+  const pooled = extras.pooled && items.length >= POOL_THRESHOLD ? extras.pooled : undefined;
+  let unsigned: JsonObject[] = [];
+  const signing: Promise<string[]>[] = [];
+  const dispatch = () => {
+    const pending = pooled!.pool.sign(unsigned, pooled!.key, now);
+    pending.catch(() => {}); // awaited in order when stored; a failure must not surface before then, unhandled
+    signing.push(pending);
+    unsigned = [];
+  };
   // One draw of randomness for the batch: a 16-byte salt and a 32-byte claim token per credential.
   const random = randomBytes(items.length * 48);
   for (let i = 0; i < items.length; i++) {
@@ -141,7 +180,14 @@ export async function issueItems(
       // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
       credential.relatedResource = [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }];
     }
-    const signed = await ctx.engine.sign({ credential, signer: prepared.signer, now });
+    let document = '';
+    if (pooled) {
+      unsigned.push(credential);
+      if (unsigned.length === INSERT_CHUNK) dispatch();
+    } else {
+      const signed = await ctx.engine.sign({ credential, signer: prepared.signer, now });
+      document = typeof signed === 'string' ? signed : JSON.stringify(signed);
+    }
     const token = email !== undefined ? random.toString('base64url', i * 48 + 16, i * 48 + 48) : undefined;
     rows.push({
       id,
@@ -154,7 +200,7 @@ export async function issueItems(
       recipient_did: did ?? null,
       recipient_name: name || null,
       format: 'ldp',
-      document: typeof signed === 'string' ? signed : JSON.stringify(signed),
+      document,
       issued_at: issuedAt,
       valid_from: validFrom.toISOString(),
       valid_until: validUntil?.toISOString() ?? null,
@@ -172,7 +218,8 @@ export async function issueItems(
       dedupe_key: dedupeKey ?? null,
       created_by: actorId(actor),
     });
-    if (email !== undefined) {
+    if (email === undefined) mails.push(undefined);
+    else {
       mails.push(claimMail({
         organisationId: prepared.organisationId,
         to: email,
@@ -183,9 +230,23 @@ export async function issueItems(
       }));
     }
   }
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto('credentials').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  if (pooled && unsigned.length > 0) dispatch();
+  return { now, rows, mails, signing: pooled ? signing : undefined };
+}
+
+/**
+ * Stores built credentials in the caller's transaction (those `keep` accepts, by index): rows in
+ * multi-row inserts, each chunk as soon as its signatures are back; claim e-mails and the audit
+ * entry first, since they need no signature.
+ */
+async function storeItems(
+  ctx: ServiceContext, deps: IssueDeps, trx: Kysely<DB>, prepared: Prepared, actor: Actor, built: Built, extras: IssueExtras, keep?: (index: number) => boolean,
+): Promise<{ id: string; credentialUrl: string }[]> {
+  const kept = keep ? built.rows.filter((_, i) => keep(i)) : built.rows;
+  if (kept.length === 0) return [];
+  const mails = built.mails.filter((mail, i): mail is MailMessage => mail !== undefined && (!keep || keep(i)));
   if (mails.length > 0) await deps.mail.sendMany(trx, mails);
-  const single = rows.length === 1 ? rows[0]! : undefined;
+  const single = kept.length === 1 ? kept[0]! : undefined;
   await audit(ctx, trx, actor, {
     organisationId: prepared.organisationId,
     action: extras.renewedFrom ? 'credential.renew' : single ? 'credential.issue' : 'credential.issue-batch',
@@ -193,13 +254,64 @@ export async function issueItems(
     details: {
       achievementId: prepared.achievement.id,
       achievementVersion: prepared.version,
-      ...(single ? {} : { count: rows.length }),
+      ...(single ? {} : { count: kept.length }),
       ...(extras.renewedFrom ? { renewedFrom: extras.renewedFrom.id } : {}),
-      ...(items[0]!.bulkJobId ? { bulkJobId: items[0]!.bulkJobId } : {}),
+      ...(kept[0]!.bulk_job_id ? { bulkJobId: kept[0]!.bulk_job_id } : {}),
     },
   });
-  ctx.metrics.increment('microcred_credentials_issued_total', {}, rows.length);
-  return rows.map((row) => ({ id: row.id, credentialUrl: row.credential_url }));
+  let pending: NewRow<'credentials'>[] = [];
+  for (let i = 0; i < built.rows.length; i += INSERT_CHUNK) {
+    const chunk = built.rows.slice(i, i + INSERT_CHUNK);
+    if (built.signing) {
+      const documents = await built.signing[i / INSERT_CHUNK]!;
+      if (documents.length !== chunk.length) throw new Error('the signing pool returned a different count');
+      chunk.forEach((row, j) => { row.document = documents[j]!; });
+    }
+    pending.push(...(keep ? chunk.filter((_, j) => keep(i + j)) : chunk));
+    if (pending.length >= INSERT_CHUNK || i + INSERT_CHUNK >= built.rows.length) {
+      for (let from = 0; from < pending.length; from += INSERT_CHUNK) {
+        await trx.insertInto('credentials').values(pending.slice(from, from + INSERT_CHUNK)).execute();
+      }
+      pending = [];
+    }
+  }
+  ctx.metrics.increment('microcred_credentials_issued_total', {}, kept.length);
+  return kept.map((row) => ({ id: row.id, credentialUrl: row.credential_url }));
+}
+
+/**
+ * Builds, signs and stores credentials of one prepared achievement inside the caller's transaction:
+ * status for all in one allocation, rows in multi-row inserts, one claim e-mail per e-mail recipient.
+ * Items must have passed validation.
+ */
+export async function issueItems(
+  ctx: ServiceContext, deps: IssueDeps, trx: Kysely<DB>, prepared: Prepared, actor: Actor, items: BatchItem[], extras: IssueExtras = {},
+): Promise<{ id: string; credentialUrl: string }[]> {
+  if (items.length === 0) return [];
+  const now = ctx.now();
+  const allocations = await deps.status.allocate(trx, prepared.issuer.id, items.length);
+  const built = await buildItems(ctx, deps, prepared, actor, items, allocations, now, extras);
+  return storeItems(ctx, deps, trx, prepared, actor, built, extras);
+}
+
+/** A batch whose status is allocated and whose signing has started; stored by `commit`. */
+export interface StagedItems {
+  /** Stores, in the caller's transaction, the staged items `keep` accepts (by index in the staged list). */
+  commit(trx: Kysely<DB>, keep?: (index: number) => boolean): Promise<{ id: string; credentialUrl: string }[]>;
+}
+
+/**
+ * Pipelined issuance: allocates status in a short transaction of its own (committed at once), builds
+ * the credentials and starts signing them, so that the caller can store the previous batch while
+ * this one is signed. Positions of items never committed stay allocated (unused: a list fills a
+ * little sooner; no credential is lost or duplicated). Must not run inside another transaction
+ * (on SQLite there is one connection).
+ */
+export async function stageItems(ctx: ServiceContext, deps: IssueDeps, prepared: Prepared, actor: Actor, items: BatchItem[], extras: IssueExtras = {}): Promise<StagedItems> {
+  const now = ctx.now();
+  const allocations = items.length === 0 ? [] : await ctx.db.transaction().execute((trx) => deps.status.allocate(trx, prepared.issuer.id, items.length));
+  const built = await buildItems(ctx, deps, prepared, actor, items, allocations, now, extras);
+  return { commit: (trx, keep) => storeItems(ctx, deps, trx, prepared, actor, built, extras, keep) };
 }
 
 function evidenceOf(entry: NonNullable<IssueInput['evidence']>[number]): JsonObject {

@@ -105,4 +105,10 @@ export interface IssuanceBatch {
    * caller's transaction. Items must be valid (validate first); results are in item order.
    */
   issueMany(trx: Kysely<DB>, items: BatchItem[]): Promise<{ id: string; credentialUrl: string }[]>;
+  /**
+   * Pipelined issueMany, present when signing runs on worker threads: allocates status in a short
+   * transaction of its own and starts signing at once; `commit` stores the items it keeps (by
+   * index) in the caller's transaction. Call it outside any transaction.
+   */
+  stage?(items: BatchItem[]): Promise<{ commit(trx: Kysely<DB>, keep?: (index: number) => boolean): Promise<{ id: string; credentialUrl: string }[]> }>;
 }
