@@ -31,6 +31,17 @@ export interface IssuanceBatch {
   validate(input: IssueInput): FieldError[];
   /** Allocates status, signs, stores and queues claim e-mails for every item; the caller owns the transaction. */
   issueMany(trx: Kysely<DB>, items: BatchItem[]): Promise<{ id: string; credentialUrl: string }[]>;
+  /**
+   * Optional, for pipelining: allocates status (in a short transaction of its own) and starts
+   * signing, outside any transaction; the result stores the items it is told to keep.
+   */
+  stage?(items: BatchItem[]): Promise<StagedBatch>;
+}
+
+/** Items whose status is allocated and whose signing has started. */
+export interface StagedBatch {
+  /** Stores the staged items `keep` accepts (by index in the staged list) in the caller's transaction. */
+  commit(trx: Kysely<DB>, keep?: (index: number) => boolean): Promise<{ id: string; credentialUrl: string }[]>;
 }
 
 export interface BatchIssuer {

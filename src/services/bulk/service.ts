@@ -8,7 +8,7 @@ import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, InvalidInput, NotFound } from '../errors.ts';
-import type { BatchIssuer, BatchItem, IssuanceBatch } from './issuance.ts';
+import type { BatchIssuer, BatchItem, IssuanceBatch, StagedBatch } from './issuance.ts';
 import { mapHeader, parseRow, type ColumnMap } from './rows.ts';
 
 export const BULK_JOB_KIND = 'bulk-issuance';
@@ -256,11 +256,13 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
     let lastIndex = -1;
 
     type Entry = { line: number; item: BatchItem };
+    /** A staged batch: its items' places by dedupe key, and how to store those kept. */
+    type ReadyStage = { index: Map<string, number>; commit: StagedBatch['commit'] };
     /**
      * One transaction: guard the checkpoint, skip keys already issued, issue the rest, count, and
      * (with `through`) move the checkpoint.
      */
-    const attempt = (entries: Entry[], through: number | undefined, unreported: { line: number; problems: string[] }[] = []) => ctx.db.transaction().execute(async (trx) => {
+    const attempt = (entries: Entry[], through: number | undefined, unreported: { line: number; problems: string[] }[] = [], staged?: ReadyStage) => ctx.db.transaction().execute(async (trx) => {
       // Takes the job row's lock (PostgreSQL) and checks nobody moved the checkpoint meanwhile.
       const guard = await trx.updateTable('bulk_jobs').set({ processed: settled }).where('id', '=', job.id)
         .where('processed', '=', settled).where('status', '=', 'issuing').executeTakeFirst();
@@ -274,7 +276,19 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
         existing.add(entry.item.dedupeKey!); // the same row twice in one file is issued once
         fresh.push(entry.item);
       }
-      if (fresh.length > 0) await batch.issueMany(trx, fresh);
+      if (fresh.length > 0 && staged) {
+        // Staged (signed ahead) items are stored; any other fresh item is issued as usual.
+        const keep = new Set<number>();
+        const rest = fresh.filter((item) => {
+          const index = staged.index.get(item.dedupeKey!);
+          if (index !== undefined) keep.add(index);
+          return index === undefined;
+        });
+        if (keep.size > 0) await staged.commit(trx, (index) => keep.has(index));
+        if (rest.length > 0) await batch.issueMany(trx, rest);
+      } else if (fresh.length > 0) {
+        await batch.issueMany(trx, fresh);
+      }
       let nowInvalid = 0;
       if (unreported.length > 0) {
         const reported = new Set((await trx.selectFrom('bulk_job_errors').select('line').where('job_id', '=', job.id)
@@ -293,17 +307,58 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       return { issued: fresh.length, skipped: entries.length - fresh.length };
     });
 
+    /**
+     * Signs a batch ahead (when the credential service can stage): its status allocated in a short
+     * transaction of its own, signing under way while the batch before it is stored. Rows already
+     * issued, or in the batch still in flight, are left out; the issuing transaction checks again.
+     */
+    const stageAhead = (entries: Entry[], inFlight: Entry[]): Promise<ReadyStage> | undefined => {
+      const stage = batch.stage?.bind(batch);
+      if (!stage || entries.length === 0) return undefined;
+      const staging = (async () => {
+        const keys = entries.map((entry) => entry.item.dedupeKey!);
+        const skip = new Set((await ctx.db.selectFrom('credentials').select('dedupe_key')
+          .where('organisation_id', '=', job.organisation_id).where('dedupe_key', 'in', keys).execute()).map((row) => row.dedupe_key));
+        for (const entry of inFlight) skip.add(entry.item.dedupeKey!);
+        const chosen: BatchItem[] = [];
+        const index = new Map<string, number>();
+        for (const { item } of entries) {
+          if (skip.has(item.dedupeKey!) || index.has(item.dedupeKey!)) continue;
+          index.set(item.dedupeKey!, chosen.length);
+          chosen.push(item);
+        }
+        const staged = await stage(chosen);
+        return { index, commit: staged.commit.bind(staged) };
+      })();
+      staging.catch(() => {}); // awaited (or abandoned on a stop) by run; never unhandled
+      return staging;
+    };
+
+    type Pending = { entries: Entry[]; through: number; unreported: { line: number; problems: string[] }[]; staged: Promise<ReadyStage> | undefined };
+    let inFlight: Pending | undefined;
+
+    /** Ends the batch being gathered: stages it, then stores the one before it (signed meanwhile). */
     const commit = async (through: number) => {
+      // Before staging: a stop leaves at most one staged batch unstored (its positions unused).
       await context.checkpoint();
-      const entries = items;
-      const unreported = late;
+      const next: Pending = { entries: items, through, unreported: late, staged: undefined };
       items = [];
       late = [];
+      if (!batch.stage) return run(next); // nothing to overlap: store it now
+      next.staged = stageAhead(next.entries, inFlight?.entries ?? []);
+      if (inFlight) await run(inFlight);
+      inFlight = next;
+    };
+
+    /** Stores one batch in its transaction (row by row when the service refuses one). */
+    const run = async ({ entries, through, unreported, staged: staging }: Pending) => {
       let issued = 0;
       let skipped = 0;
       let failed = 0;
       try {
-        ({ issued, skipped } = await attempt(entries, through, unreported));
+        // Staged before the transaction opens: staging's own short transaction may still be queued.
+        const staged = await staging;
+        ({ issued, skipped } = await attempt(entries, through, unreported, staged));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         // The credential service refused a row the checks passed: each row on its own, so the bad
@@ -345,6 +400,10 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       if (items.length >= batchSize) await commit(entry.index + 1);
     }
     if (items.length > 0 || late.length > 0) await commit(lastIndex + 1);
+    if (inFlight) {
+      await context.checkpoint();
+      await run(inFlight);
+    }
     await ctx.db.transaction().execute(async (trx) => {
       const done = await trx.updateTable('bulk_jobs').set({ status: 'done', processed: lastIndex + 1, finished_at: at() }).where('id', '=', job.id).where('status', '=', 'issuing').executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) return; // another runner finished it
