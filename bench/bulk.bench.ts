@@ -85,16 +85,19 @@ async function child(dialect: string, rows: number): Promise<void> {
     // The real credential service, with the time spent inside issueMany measured.
     let issueManyMs = 0;
     let firstIssue = 0;
+    let active = 0;
+    let activeSince = 0;
     const timed: BatchIssuer = {
       async prepareBatch(actor, organisationId, achievementId) {
         const batch = await services.credentials.prepareBatch(actor, organisationId, achievementId);
+        // Staging one batch overlaps storing the one before: time counts once while either runs.
         const timing = async <T>(run: () => Promise<T>): Promise<T> => {
-          const start = performance.now();
-          firstIssue ||= start;
+          if (active++ === 0) activeSince = performance.now();
+          firstIssue ||= activeSince;
           try {
             return await run();
           } finally {
-            issueManyMs += performance.now() - start;
+            if (--active === 0) issueManyMs += performance.now() - activeSince;
           }
         };
         const stage = batch.stage?.bind(batch);

@@ -346,6 +346,11 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       late = [];
       if (!batch.stage) return run(next); // nothing to overlap: store it now
       next.staged = stageAhead(next.entries, inFlight?.entries ?? []);
+      // SQLite has one connection: staging's transaction would queue behind the batch in flight, and
+      // the workers would wait for both. So there the batch is staged (allocated, built, handed to
+      // the workers) first; on PostgreSQL staging runs on another connection meanwhile. A staging
+      // error is dealt with when this batch's turn comes (run awaits the same promise).
+      if (ctx.dialect === 'sqlite') await next.staged?.catch(() => undefined);
       if (inFlight) await run(inFlight);
       inFlight = next;
     };
