@@ -66,6 +66,18 @@ describe('signing pool', () => {
     }
   });
 
+  it('fails the signatures of a worker that stops, and replaces it for the next ones', async () => {
+    const pool = createSigningPool({ workers: 1, script: new URL('./fixtures/crashing-signing-worker.js', import.meta.url) });
+    try {
+      await expect(pool.sign([{ ...credentials(1)[0]!, crash: true }], key, now)).rejects.toThrow(/stopped \(exit code 3\)/);
+      const engine = createEngine();
+      const [input] = credentials(1);
+      expect(await pool.sign([input!], key, now)).toEqual([JSON.stringify(await engine.sign({ credential: input!, signer: createEd25519Signer(key), now }))]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('after close, pending and new signatures are refused', async () => {
     const pool = createSigningPool({ workers: 1 });
     const pending = expect(pool.sign(credentials(30), key, now)).rejects.toThrow(/closed|stopped/);

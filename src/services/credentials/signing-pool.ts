@@ -10,6 +10,8 @@ export interface SigningPoolOptions {
   workers?: number;
   /** Credentials per message (default 32): a message round trip costs about as much as a signature. */
   chunk?: number;
+  /** The worker's entry point (default ./signing-worker.js; tests put a failing one in front of it). */
+  script?: URL;
 }
 
 /**
@@ -56,8 +58,9 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
     slot.pending.clear();
   };
 
-  const start = (): Slot[] => Array.from({ length: size }, () => {
-    const worker = new Worker(new URL('./signing-worker.js', import.meta.url));
+  const script = options.script ?? new URL('./signing-worker.js', import.meta.url);
+  const spawn = (): Slot => {
+    const worker = new Worker(script);
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), alive: true };
     worker.on('message', (reply: SignReply) => {
@@ -72,7 +75,7 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
     // A worker can also stop without an error event (out of memory, process.exit in a dependency).
     worker.on('exit', (code) => fail(slot, `signing worker stopped (exit code ${code})`));
     return slot;
-  });
+  };
 
   const post = (slot: Slot, credentials: JsonObject[], key: SigningKey, now: string): Promise<string[]> => new Promise((resolve, reject) => {
     const job: SignJob = { seq: seq++, key, now, credentials };
@@ -86,7 +89,8 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
     async sign(credentials, key, now) {
       if (closed) throw new Error('the signing pool is closed');
       if (credentials.length === 0) return [];
-      slots ??= start();
+      // A worker that stopped (its pending work already failed) is replaced for the next signatures.
+      slots = slots ? slots.map((slot) => (slot.alive ? slot : spawn())) : Array.from({ length: size }, spawn);
       const parts: Promise<string[]>[] = [];
       // Even messages: 100 credentials at 32 a message go as 4 × 25, not 3 × 32 + 4.
       const per = Math.ceil(credentials.length / Math.ceil(credentials.length / chunk));
