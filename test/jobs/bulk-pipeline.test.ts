@@ -123,10 +123,11 @@ for (const dialect of DIALECTS) {
       const issued = await issuedBy(job.id);
       expect(new Set(issued.map((row) => row.recipient_email)).size).toBe(100);
       expect(issued).toHaveLength(100);
-      // Positions staged for a batch that was never stored stay taken, unused: one batch's worth at most.
+      // Positions staged for batches never stored stay taken, unused: as many batches as are staged
+      // ahead at most (one on SQLite, two on PostgreSQL).
       const extra = (await positions()) - before - 2 * 100;
       expect(extra).toBeGreaterThanOrEqual(0);
-      expect(extra).toBeLessThanOrEqual(2 * 20);
+      expect(extra).toBeLessThanOrEqual(2 * 20 * (dialect === 'postgres' ? 2 : 1));
     });
 
     it('reports by line a row refused when its staged batch is stored, and issues the rest', async () => {

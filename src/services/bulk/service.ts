@@ -335,24 +335,28 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
     };
 
     type Pending = { entries: Entry[]; through: number; unreported: { line: number; problems: string[] }[]; staged: Promise<ReadyStage> | undefined };
-    let inFlight: Pending | undefined;
+    /** Staged batches not yet stored, oldest first. */
+    const inFlight: Pending[] = [];
+    // Batches staged ahead of the one being stored. PostgreSQL stages on other connections, and its
+    // staging takes about as long as storing a batch (measured), so two are kept ahead there.
+    const depth = ctx.dialect === 'sqlite' ? 1 : 2;
 
-    /** Ends the batch being gathered: stages it, then stores the one before it (signed meanwhile). */
+    /** Ends the batch being gathered: stages it, then stores the oldest staged one (signed meanwhile). */
     const commit = async (through: number) => {
-      // Before staging: a stop leaves at most one staged batch unstored (its positions unused).
+      // Before staging: a stop leaves at most `depth` staged batches unstored (their positions unused).
       await context.checkpoint();
       const next: Pending = { entries: items, through, unreported: late, staged: undefined };
       items = [];
       late = [];
       if (!batch.stage) return run(next); // nothing to overlap: store it now
-      next.staged = stageAhead(next.entries, inFlight?.entries ?? []);
+      next.staged = stageAhead(next.entries, inFlight.flatMap((pending) => pending.entries));
       // SQLite has one connection: staging's transaction would queue behind the batch in flight, and
       // the workers would wait for both. So there the batch is staged (allocated, built, handed to
       // the workers) first; on PostgreSQL staging runs on another connection meanwhile. A staging
       // error is dealt with when this batch's turn comes (run awaits the same promise).
       if (ctx.dialect === 'sqlite') await next.staged?.catch(() => undefined);
-      if (inFlight) await run(inFlight);
-      inFlight = next;
+      inFlight.push(next);
+      while (inFlight.length > depth) await run(inFlight.shift()!);
     };
 
     /** Stores one batch in its transaction (row by row when the service refuses one). */
@@ -405,9 +409,9 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       if (items.length >= batchSize) await commit(entry.index + 1);
     }
     if (items.length > 0 || late.length > 0) await commit(lastIndex + 1);
-    if (inFlight) {
+    while (inFlight.length > 0) {
       await context.checkpoint();
-      await run(inFlight);
+      await run(inFlight.shift()!);
     }
     await ctx.db.transaction().execute(async (trx) => {
       const done = await trx.updateTable('bulk_jobs').set({ status: 'done', processed: lastIndex + 1, finished_at: at() }).where('id', '=', job.id).where('status', '=', 'issuing').executeTakeFirst();
