@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
 import { createCredentialService } from '../../src/services/credentials/index.ts';
 import { POOL_THRESHOLD } from '../../src/services/credentials/issue.ts';
+import { composeCredential } from '../../src/services/credentials/compose.ts';
 import { createSigningPool } from '../../src/services/credentials/signing-pool.ts';
 import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { createEngine } from '../../src/vc/engine.ts';
@@ -46,6 +47,19 @@ describe('signing pool', () => {
       const signer = createEd25519Signer(key);
       const expected = await Promise.all(input.map(async (credential) => JSON.stringify(await engine.sign({ credential, signer, now }))));
       expect(texts).toEqual(expected);
+      // Composed by the workers from each credential's fields: the same texts.
+      const template = { achievement, issuer };
+      const fields = Array.from({ length: 9 }, (_, i) => ({
+        id: `https://issuer.test/credentials/f${i}`,
+        recipient: i % 2 === 0 ? { did: `did:example:f${i}` } : { email: `f${i}@uni.test`, salt: `salt${i}` },
+        ...(i % 3 === 0 ? { name: `Lérner ${i}` } : {}),
+        validFrom: new Date('2026-01-01T00:00:00Z'),
+        ...(i % 2 === 1 ? { validUntil: new Date('2031-01-01T00:00:00Z'), result: { grade: 'merit', creditsEarned: 2 }, description: 'Très bien' } : {}),
+        credentialStatus: [],
+      }));
+      const composed = await pool.compose(template, fields, key, now);
+      expect(composed).toEqual(await Promise.all(fields.map(async (f) => JSON.stringify(await engine.sign({ credential: composeCredential(template, f), signer, now })))));
+      expect(composed[0]).toContain('"identityType":"name"');
       // Another key in the same workers is used, not the one they already hold.
       const other = generateEd25519();
       const [again] = await pool.sign(input.slice(0, 1), { id: key.id, seed: other.seed }, now);

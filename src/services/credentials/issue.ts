@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, NewRow, Row } from '../../store/schema.ts';
-import { buildAchievementCredential, type AchievementInput, type ProfileInput, type ResultInput } from '../../vc/credential/build.ts';
+import type { ResultInput } from '../../vc/credential/build.ts';
 import { normaliseEmail } from '../../vc/credential/identity.ts';
 import type { JsonObject, Signer } from '../../vc/types.ts';
 import { actorId, type Actor } from '../access.ts';
@@ -11,6 +11,7 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
+import { composeCredential, type CredentialFields, type CredentialTemplate } from './compose.ts';
 import type { SigningKey, SigningPool } from './signing-pool.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
 import { addDuration, parseDateTime, validateIssueInput } from './validate.ts';
@@ -138,10 +139,18 @@ async function buildItems(
   const rows: NewRow<'credentials'>[] = [];
   const mails: (MailMessage | undefined)[] = [];
   const pooled = extras.pooled && items.length >= POOL_THRESHOLD ? extras.pooled : undefined;
-  let unsigned: JsonObject[] = [];
+  const template: CredentialTemplate = {
+    achievement: prepared.ob3,
+    issuer: prepared.profile,
+    // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
+    ...(extras.renewedFrom
+      ? { relatedResource: [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }] }
+      : {}),
+  };
+  let unsigned: CredentialFields[] = [];
   const signing: Promise<string[]>[] = [];
   const dispatch = () => {
-    const pending = pooled!.pool.sign(unsigned, pooled!.key, now);
+    const pending = pooled!.pool.compose(template, unsigned, pooled!.key, now);
     pending.catch(() => {}); // awaited in order when stored; a failure must not surface before then, unhandled
     signing.push(pending);
     unsigned = [];
@@ -163,29 +172,24 @@ async function buildItems(
     const did = input.recipient.did?.trim();
     const name = input.recipient.name?.trim();
     const result = resultOf(input);
-    const credential = buildAchievementCredential({
-      achievement: prepared.ob3 as AchievementInput,
-      issuer: prepared.profile as ProfileInput,
-      recipient: did !== undefined ? { did } : { email: email!, salt: random.toString('hex', i * 48, i * 48 + 16) },
+    const fields: CredentialFields = {
       id: credentialUrl,
+      recipient: did !== undefined ? { did } : { email: email!, salt: random.toString('hex', i * 48, i * 48 + 16) },
+      ...(name ? { name } : {}),
       validFrom,
       ...(validUntil ? { validUntil } : {}),
       ...(result ? { result } : {}),
       ...(input.result?.description !== undefined ? { description: input.result.description.trim() } : {}),
       ...(input.evidence && input.evidence.length > 0 ? { evidence: input.evidence.map(evidenceOf) } : {}),
       credentialStatus: deps.status.entries(allocation),
-    });
-    if (name) addNameIdentity(credential, name);
-    if (extras.renewedFrom) {
-      // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
-      credential.relatedResource = [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }];
-    }
+    };
     let document = '';
     if (pooled) {
-      unsigned.push(credential);
+      // Composed and signed by a worker, from the fields: the message is a fraction of the credential.
+      unsigned.push(fields);
       if (unsigned.length === INSERT_CHUNK) dispatch();
     } else {
-      const signed = await ctx.engine.sign({ credential, signer: prepared.signer, now });
+      const signed = await ctx.engine.sign({ credential: composeCredential(template, fields), signer: prepared.signer, now });
       document = typeof signed === 'string' ? signed : JSON.stringify(signed);
     }
     const token = email !== undefined ? random.toString('base64url', i * 48 + 16, i * 48 + 48) : undefined;
@@ -321,12 +325,4 @@ function evidenceOf(entry: NonNullable<IssueInput['evidence']>[number]): JsonObj
     ...(entry.name !== undefined ? { name: entry.name.trim() } : {}),
     ...(entry.narrative !== undefined ? { narrative: entry.narrative.trim() } : {}),
   };
-}
-
-/** Annex I "identification of the learner": the name as a plain IdentityObject beside the hashed e-mail. */
-function addNameIdentity(credential: JsonObject, name: string): void {
-  const subject = credential.credentialSubject as JsonObject;
-  const identity = { type: 'IdentityObject', identityHash: name, identityType: 'name', hashed: false };
-  const existing = subject.identifier;
-  subject.identifier = Array.isArray(existing) ? [...existing, identity] : [identity];
 }

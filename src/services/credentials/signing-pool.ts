@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JsonObject } from '../../vc/types.ts';
+import type { CredentialFields, CredentialTemplate } from './compose.ts';
 import type { SignJob, SignReply, SigningKey } from './signing-protocol.ts';
 
 export type { SigningKey } from './signing-protocol.ts';
@@ -23,6 +24,8 @@ export interface SigningPool {
   readonly size: number;
   /** The signed credentials as JSON text, in the order given. Rejects if a worker fails or stops. */
   sign(credentials: JsonObject[], key: SigningKey, now: Date): Promise<string[]>;
+  /** Composes (composeCredential) and signs: the same texts as `sign` of the composed credentials. */
+  compose(template: CredentialTemplate, fields: CredentialFields[], key: SigningKey, now: Date): Promise<string[]>;
   /** Stops the workers; pending signatures are rejected. The pool cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -77,32 +80,37 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
     return slot;
   };
 
-  const post = (slot: Slot, credentials: JsonObject[], key: SigningKey, now: string): Promise<string[]> => new Promise((resolve, reject) => {
-    const job: SignJob = { seq: seq++, key, now, credentials };
+  type Part = Pick<SignJob, 'credentials' | 'compose'>;
+  const post = (slot: Slot, part: Part, key: SigningKey, now: string): Promise<string[]> => new Promise((resolve, reject) => {
+    const job: SignJob = { seq: seq++, key, now, ...part };
     if (slot.pending.size === 0) slot.worker.ref();
     slot.pending.set(job.seq, { resolve, reject });
     slot.worker.postMessage(job);
   });
 
+  /** Sends `count` items as even messages to the least busy workers; the texts come back in order. */
+  const dispatch = async (count: number, slice: (from: number, to: number) => Part, key: SigningKey, now: Date): Promise<string[]> => {
+    if (closed) throw new Error('the signing pool is closed');
+    if (count === 0) return [];
+    // A worker that stopped (its pending work already failed) is replaced for the next signatures.
+    slots = slots ? slots.map((slot) => (slot.alive ? slot : spawn())) : Array.from({ length: size }, spawn);
+    const parts: Promise<string[]>[] = [];
+    // Even messages: 100 credentials at 32 a message go as 4 × 25, not 3 × 32 + 4.
+    const per = Math.ceil(count / Math.ceil(count / chunk));
+    for (let from = 0; from < count; from += per) {
+      const alive = slots.filter((slot) => slot.alive);
+      if (alive.length === 0) throw new Error('every signing worker has stopped');
+      // The least busy worker: a slow or dead one does not hold back the others.
+      const slot = alive.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
+      parts.push(post(slot, slice(from, Math.min(from + per, count)), key, now.toISOString()));
+    }
+    return (await Promise.all(parts)).flat();
+  };
+
   return {
     size,
-    async sign(credentials, key, now) {
-      if (closed) throw new Error('the signing pool is closed');
-      if (credentials.length === 0) return [];
-      // A worker that stopped (its pending work already failed) is replaced for the next signatures.
-      slots = slots ? slots.map((slot) => (slot.alive ? slot : spawn())) : Array.from({ length: size }, spawn);
-      const parts: Promise<string[]>[] = [];
-      // Even messages: 100 credentials at 32 a message go as 4 × 25, not 3 × 32 + 4.
-      const per = Math.ceil(credentials.length / Math.ceil(credentials.length / chunk));
-      for (let from = 0; from < credentials.length; from += per) {
-        const alive = slots.filter((slot) => slot.alive);
-        if (alive.length === 0) throw new Error('every signing worker has stopped');
-        // The least busy worker: a slow or dead one does not hold back the others.
-        const slot = alive.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
-        parts.push(post(slot, credentials.slice(from, from + per), key, now.toISOString()));
-      }
-      return (await Promise.all(parts)).flat();
-    },
+    sign: (credentials, key, now) => dispatch(credentials.length, (from, to) => ({ credentials: credentials.slice(from, to) }), key, now),
+    compose: (template, fields, key, now) => dispatch(fields.length, (from, to) => ({ compose: { template, fields: fields.slice(from, to) } }), key, now),
     async close() {
       closed = true;
       const running = slots ?? [];

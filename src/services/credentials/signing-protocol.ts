@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../vc/types.ts';
+import type { CredentialFields, CredentialTemplate } from './compose.ts';
 
 /**
  * The key a signing worker signs with: the verification method id and the Ed25519 seed, opened from
@@ -10,13 +11,17 @@ export interface SigningKey {
   seed: Uint8Array;
 }
 
-/** One message to a worker: credentials to sign with one key at one instant. */
+/**
+ * One message to a worker: credentials to sign with one key at one instant, given whole or as
+ * each one's own fields and the batch's template (composed by the worker: a far smaller message).
+ */
 export interface SignJob {
   seq: number;
   key: SigningKey;
   /** ISO date-time: the proof's `created`, the same as the main thread would pass. */
   now: string;
-  credentials: JsonObject[];
+  credentials?: JsonObject[];
+  compose?: { template: CredentialTemplate; fields: CredentialFields[] };
 }
 
 /** The signed credentials as JSON text, in the job's order, or why the job failed. */

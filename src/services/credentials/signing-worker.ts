@@ -1,6 +1,7 @@
 import { createEngine } from '../../vc/engine.ts';
 import { createEd25519Signer } from '../../vc/keys/ed25519.ts';
 import type { Signer } from '../../vc/types.ts';
+import { composeCredential } from './compose.ts';
 import type { SignJob, SignReply, SigningKey } from './signing-protocol.ts';
 
 /** Keys a worker keeps imported (one per issuer being bulk-issued for, at most this many at once). */
@@ -27,7 +28,8 @@ export function createJobSigner(): (job: SignJob) => Promise<SignReply> {
       const signer = signerFor(job.key);
       const now = new Date(job.now);
       const documents: string[] = [];
-      for (const credential of job.credentials) {
+      const credentials = job.compose ? job.compose.fields.map((fields) => composeCredential(job.compose!.template, fields)) : job.credentials ?? [];
+      for (const credential of credentials) {
         const signed = await engine.sign({ credential, signer, now });
         documents.push(typeof signed === 'string' ? signed : JSON.stringify(signed));
       }
