@@ -85,6 +85,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     setLocalFetch(fetch) {
       local = fetch;
     },
-    close: () => store.destroy(),
+    async close() {
+      await services.credentials.close();
+      await store.destroy();
+    },
   };
 }
