@@ -9,7 +9,7 @@ import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { IssuerService, IssuerSigning } from '../issuers.ts';
-import { allocateSlots, lockList, type ListPurpose } from './lists.ts';
+import { allocateSlots, ListUsage, lockList, type ListPurpose } from './lists.ts';
 
 export { statusListId, LIST_SIZE, FILL_LIMIT } from './lists.ts';
 
@@ -66,6 +66,8 @@ const BIT_STATUS: Record<ListPurpose, CredentialStatus> = { revocation: 'revoked
  */
 export function createStatusService(ctx: ServiceContext, issuers: IssuerService) {
   const listUrl = (listId: string) => `${ctx.config.publicUrl}/status/${listId}`;
+  // How full each list is, estimated in this process between counts (bounded; see ListUsage).
+  const usage = new ListUsage();
 
   /** Builds the list from the credentials table and signs it with the issuer's active key. */
   async function signList(db: Kysely<DB>, list: Pick<Row<'status_lists'>, 'id' | 'purpose' | 'size'>, signing: IssuerSigning): Promise<string> {
@@ -100,8 +102,8 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService)
       if (!Number.isSafeInteger(count) || count < 0) throw new TypeError('count must be a whole number from 0.');
       if (count === 0) return [];
       const at = ctx.now().toISOString();
-      const revocation = await allocateSlots(trx, ctx.dialect, issuerId, 'revocation', count, at);
-      const suspension = await allocateSlots(trx, ctx.dialect, issuerId, 'suspension', count, at);
+      const revocation = await allocateSlots(trx, ctx.dialect, issuerId, 'revocation', count, at, usage);
+      const suspension = await allocateSlots(trx, ctx.dialect, issuerId, 'suspension', count, at, usage);
       return revocation.map((slot, i) => ({
         revocation: { ...slot, listUrl: listUrl(slot.listId) },
         suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) },

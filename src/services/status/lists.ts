@@ -125,12 +125,6 @@ export class ListUsage {
   }
 }
 
-/**
- * One estimate per process, shared by every allocation (bounded: 1,024 lists). Module-level because
- * the status service creates no per-instance state for allocation; list ids are derived from
- * issuer ids, so lists of different databases never share an entry.
- */
-const processUsage = new ListUsage();
 
 /**
  * Inserts candidate positions; returns those this transaction now holds. A position already taken
@@ -192,7 +186,7 @@ async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wan
  * current one is at its hard limit.
  */
 export async function allocateSlots(
-  db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string, usage: ListUsage = processUsage,
+  db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string, usage: ListUsage,
 ): Promise<ListSlot[]> {
   const slots: ListSlot[] = [];
   let list = await currentList(db, issuerId, purpose, at);
