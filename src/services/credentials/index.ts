@@ -26,6 +26,8 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/** How long an Idempotency-Key is remembered (24 hours). */
+export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Sorted keys, so the same request hashes the same however its JSON was written. */
@@ -166,9 +168,12 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
     return names;
   }
 
+  /** Keys older than this are forgotten: a retry comes within minutes, not days. */
+  const idempotencyCutoff = () => new Date(ctx.now().getTime() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
+
   async function replay(organisationId: string, key: string, requestHash: string): Promise<IssuedCredentialView | undefined> {
     const row = await ctx.db.selectFrom('idempotency_keys').selectAll().where('organisation_id', '=', organisationId).where('key', '=', key).executeTakeFirst();
-    if (!row) return undefined;
+    if (!row || row.created_at < idempotencyCutoff()) return undefined;
     // draft-ietf-httpapi-idempotency-key-header §2.7: another request with the key → 422; one in flight → 409.
     if (row.request_hash !== requestHash) {
       throw new InvalidInput('this Idempotency-Key was used for a different request', [{ pointer: '/', message: 'the Idempotency-Key was already used with another body; use a new key' }]);
@@ -199,6 +204,8 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
       const prepared = await prepare(ctx, deps, organisationId, input.achievementId);
       const outcome = await ctx.db.transaction().execute(async (trx) => {
         if (key !== undefined) {
+          // Expired keys of the organisation go (the same key may then be used afresh).
+          await trx.deleteFrom('idempotency_keys').where('organisation_id', '=', organisationId).where('created_at', '<', idempotencyCutoff()).execute();
           const inserted = await trx.insertInto('idempotency_keys').values({
             organisation_id: organisationId, key, request_hash: requestHash, response_status: null, response_body: null, created_at: ctx.now().toISOString(),
           }).onConflict((oc) => oc.columns(['organisation_id', 'key']).doNothing()).executeTakeFirst();

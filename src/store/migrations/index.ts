@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
+import * as idempotencyExpiry from './0002-idempotency-expiry.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-idempotency-expiry': idempotencyExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {
