@@ -220,6 +220,38 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       });
     },
 
+    /**
+     * Changes the signed-in user's password after checking the current one. Every session of the user
+     * ends (on every node); the answer is a fresh session for the device that asked.
+     */
+    async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; ip?: string }): Promise<{ token: string; csrfToken: string; user: UserView }> {
+      if (actor.kind !== 'user') throw new Unauthorized();
+      checkFields([['/newPassword', passwordProblem(input.newPassword)]]);
+      const key = `login:user:${actor.userId}`;
+      await rateLimit(key);
+      const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirst();
+      if (!user) throw new Unauthorized();
+      if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+        await countFailure(key);
+        throw InvalidInput.field('/currentPassword', 'is not your current password');
+      }
+      const hash = await hashPassword(input.newPassword);
+      const at = ctx.now();
+      // Sessions made before this instant are void; the new one is made a millisecond later.
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ password_hash: hash, sessions_valid_after: at.toISOString() }).where('id', '=', user.id).execute();
+        await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+        await audit(ctx, trx, actor, { organisationId: null, action: 'user.change-password', targetType: 'user', targetId: user.id });
+      });
+      const token = randomToken();
+      const csrfToken = randomToken(18);
+      await ctx.db.insertInto('sessions').values({
+        id: sha256Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: new Date(at.getTime() + 1).toISOString(),
+        expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: input.ip ?? null,
+      }).execute();
+      return { token, csrfToken, user: { id: user.id, email: user.email, name: user.name } };
+    },
+
     /** The actor an `Authorization: Bearer` API key stands for; undefined when unknown or revoked. */
     async apiKeyActor(key: string, ip?: string): Promise<Actor | undefined> {
       const parsed = parseApiKey(key);

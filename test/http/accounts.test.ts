@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, sessionFrom, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
@@ -127,6 +127,27 @@ for (const dialect of DIALECTS) {
       const c = await login(t.app, 'viewer@uni.test', 'viewer-password-1');
       expect((await c.request('POST', '/api/v1/auth/logout-all')).statusCode).toBe(204);
       expect((await b.request('GET', '/api/v1/me')).statusCode).toBe(401);
+    });
+
+    it('changing the password needs the current one, ends every other session and keeps this device signed in', async () => {
+      await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'mover@uni.test', role: 'viewer', password: 'first-password-1' });
+      const here = await login(t.app, 'mover@uni.test', 'first-password-1');
+      const elsewhere = await login(t.app, 'mover@uni.test', 'first-password-1');
+      const wrong = await here.request('POST', '/api/v1/me/password', { currentPassword: 'not-it-at-all', newPassword: 'second-password-2' });
+      expect(wrong.statusCode).toBe(422);
+      expect(wrong.json().errors).toEqual([{ pointer: '/currentPassword', message: 'is not your current password' }]);
+      const weak = await here.request('POST', '/api/v1/me/password', { currentPassword: 'first-password-1', newPassword: 'short' });
+      expect(weak.json().errors[0].pointer).toBe('/newPassword');
+      const changed = await here.request('POST', '/api/v1/me/password', { currentPassword: 'first-password-1', newPassword: 'second-password-2' });
+      expect(changed.statusCode).toBe(200);
+      const renewed = sessionFrom(t.app, changed);
+      expect((await renewed.request('GET', '/api/v1/me')).statusCode).toBe(200);
+      expect((await here.request('GET', '/api/v1/me')).statusCode).toBe(401);
+      expect((await elsewhere.request('GET', '/api/v1/me')).statusCode).toBe(401);
+      const old = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'mover@uni.test', password: 'first-password-1' } });
+      expect(old.statusCode).toBe(401);
+      expect((await login(t.app, 'mover@uni.test', 'second-password-2')).userId).toBe(renewed.userId);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/password', payload: { currentPassword: 'x', newPassword: 'second-password-2' } })).statusCode).toBe(401);
     });
 
     it('tenant isolation: another organisation and anonymous callers learn nothing', async () => {

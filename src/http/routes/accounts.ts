@@ -68,6 +68,18 @@ export function accountRoutes(services: Services, options: { secureCookies: bool
       return reply.code(204).send(null);
     });
 
+    app.post('/api/v1/me/password', {
+      schema: {
+        tags: ['accounts'], summary: 'Change your password (every other session ends; this device gets a new one)',
+        body: Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ user: User, csrfToken: Type.String() }), ...errors(400, 401, 403, 422, 429) },
+      },
+    }, async (request, reply) => {
+      const session = await accounts.changePassword(request.actor, { ...request.body, ip: request.ip });
+      setSessionCookie(reply, session.token, options.secureCookies, maxAge);
+      return { user: session.user, csrfToken: session.csrfToken };
+    });
+
     app.get('/api/v1/me', {
       schema: { tags: ['accounts'], summary: 'The signed-in user and their organisations', response: { 200: Type.Object({ user: User, memberships: Type.Array(Membership), csrfToken: Type.String() }), ...errors(401) } },
     }, async (request) => ({ ...(await accounts.me(request.actor)), csrfToken: request.csrfToken ?? '' }));
