@@ -6,4 +6,5 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, notVerified: 1, usage: 2 } as const;
+/** 1 means "not verified" for verify, "some rows failed" for issue --csv, "could not keep running" for serve. */
+export const EXIT = { ok: 0, notVerified: 1, failed: 1, usage: 2 } as const;

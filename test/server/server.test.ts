@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/http/server.ts';
@@ -56,6 +58,24 @@ describe('microcred init and the server on its embedded default (SQLite in the d
     const badConfig = await run(['init', '--org', 'X', '--admin-email', 'a@b.eu', '--admin-password', 'long-enough-1'], { env: { ...env, PORT: 'x' } });
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain('PORT');
+  });
+
+  it('a taken port is a clear error: exit 2 in one process; with WORKERS the primary stops instead of re-forking forever', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      const env = { MICROCRED_DATA: folder(), PORT: port, LOG_LEVEL: 'silent' };
+      const single = await run(['serve'], { env });
+      expect(single.code).toBe(2);
+      expect(single.stderr).toContain(`PORT ${port} on 127.0.0.1 is already in use`);
+      const bin = fileURLToPath(new URL('../../bin/microcred.js', import.meta.url));
+      const cluster = spawnSync(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env, WORKERS: '2' }, timeout: 50_000, encoding: 'utf8' });
+      expect(cluster.status).toBe(1);
+      expect(cluster.stderr).toContain('before it could listen; stopping');
+    } finally {
+      blocker.close();
+    }
   });
 
   it('serves https with a given certificate (TLS_CERT and TLS_KEY)', async (context) => {

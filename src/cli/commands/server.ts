@@ -40,7 +40,15 @@ ${SETTINGS}`,
   async run(_args, io) {
     const settings = config(io);
     if (settings.workers > 1 && cluster.isPrimary) return runPrimary(settings, io);
-    const server = await startServer(settings);
+    let server;
+    try {
+      server = await startServer(settings);
+    } catch (error) {
+      // A forked process leaves on its own (its channel to the primary would keep it alive).
+      cluster.worker?.disconnect();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`PORT ${settings.port} on ${settings.host} is already in use; choose another with PORT=…`);
+      throw error;
+    }
     if (!cluster.isWorker) await announce(server.runtime.services.accounts.needsSetup(), server.url, settings, io);
     else process.send?.({ microcred: 'listening', url: server.url });
     await new Promise<void>((resolve) => {
@@ -77,34 +85,45 @@ async function runPrimary(settings: Config, io: Io): Promise<number> {
   await store.destroy();
   let stopping = false;
   let announced = false;
+  let failed = false;
+  const listened = new Set<number>();
   const exited = new Promise<void>((resolve) => {
     let alive = settings.workers;
     cluster.on('exit', (worker, code) => {
       alive--;
-      if (!stopping) {
+      if (!stopping && listened.has(worker.id)) {
         io.stderr.write(`server process ${worker.process.pid} exited (${code}); starting another\n`);
         alive++;
         cluster.fork();
-      } else if (alive === 0) resolve();
+        return;
+      }
+      if (!stopping) {
+        // It never got to listen (port taken, bad certificate…): another would fail the same way.
+        failed = true;
+        io.stderr.write(`server process ${worker.process.pid} exited (${code}) before it could listen; stopping\n`);
+        shutdown('startup failure');
+      }
+      if (alive === 0) resolve();
     });
   });
-  cluster.on('message', (_worker, message: { microcred?: string; url?: string }) => {
+  cluster.on('message', (worker, message: { microcred?: string; url?: string }) => {
+    if (message.microcred === 'listening') listened.add(worker.id);
     if (message.microcred === 'listening' && !announced && message.url) {
       announced = true;
       void announce(Promise.resolve(setup), message.url, settings, io);
     }
   });
   for (let i = 0; i < settings.workers; i++) cluster.fork();
-  const shutdown = (signal: string) => {
+  function shutdown(signal: string): void {
     if (stopping) return;
     stopping = true;
     print(io, `${signal}: finishing in-flight requests in every process…`);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-  };
+  }
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   await exited;
-  return EXIT.ok;
+  return failed ? EXIT.failed : EXIT.ok;
 }
 
 export const init: Command = {
