@@ -11,7 +11,7 @@ import { decodeStatusList } from '../../src/vc/status/bitstring.ts';
 import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
 import { createOrganisation, createTestApp, login, setUpOrganisation, TEST_PUBLIC_URL, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
-import { referenceDocumentLoader } from '../support/reference.ts';
+import { appDocumentLoader } from '../support/app-document-loader.ts';
 
 warnIfPostgresSkipped();
 
@@ -22,25 +22,6 @@ const { checkStatus } = (await import(REFERENCE_STATUS)) as {
 };
 
 /** The reference's document loader, reading this app's DID documents and status lists through app.inject. */
-export function appDocumentLoader(t: TestApp): DocumentLoader {
-  return async (url) => {
-    if (url.startsWith('did:web:issuer.test:issuers:')) {
-      const [did, fragment] = url.split('#') as [string, string | undefined];
-      const issuerId = did.split(':').pop()!;
-      const document = (await t.app.inject(`/issuers/${issuerId}/did.json`)).json() as JsonObject;
-      if (fragment === undefined) return { contextUrl: null, documentUrl: url, document };
-      const method = (document.verificationMethod as JsonObject[]).find((vm) => vm.id === url);
-      if (!method) throw new Error(`no verification method ${url}`);
-      return { contextUrl: null, documentUrl: url, document: { '@context': CONTEXTS.MULTIKEY_V1, ...method } };
-    }
-    if (url.startsWith(`${TEST_PUBLIC_URL}/`)) {
-      const response = await t.app.inject(url.slice(TEST_PUBLIC_URL.length));
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode}`);
-      return { contextUrl: null, documentUrl: url, document: response.json() };
-    }
-    return referenceDocumentLoader(url);
-  };
-}
 
 for (const dialect of DIALECTS) {
   describe(`status lists: allocation, revoke / suspend / reinstate, publication (${dialect})`, () => {

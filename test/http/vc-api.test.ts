@@ -11,7 +11,7 @@ import { createPresentation, signPresentation } from '../../src/vc/presentation.
 import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
 import { bearer, createOrganisation, createTestApp, setUpOrganisation, TEST_PUBLIC_URL, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
-import { referenceDocumentLoader } from '../support/reference.ts';
+import { appDocumentLoader } from '../support/app-document-loader.ts';
 
 warnIfPostgresSkipped();
 
@@ -22,24 +22,6 @@ const { checkStatus } = (await import(REFERENCE_STATUS)) as {
 };
 
 /** The reference's loader: bundled contexts and did:key, plus this app's did:web documents and status lists. */
-function appDocumentLoader(t: TestApp): DocumentLoader {
-  return async (url) => {
-    if (url.startsWith('did:web:issuer.test:issuers:')) {
-      const [did, fragment] = url.split('#') as [string, string | undefined];
-      const document = (await t.app.inject(`/issuers/${did.split(':').pop()}/did.json`)).json() as JsonObject;
-      if (fragment === undefined) return { contextUrl: null, documentUrl: url, document };
-      const method = (document.verificationMethod as JsonObject[]).find((vm) => vm.id === url);
-      if (!method) throw new Error(`no verification method ${url}`);
-      return { contextUrl: null, documentUrl: url, document: { '@context': CONTEXTS.MULTIKEY_V1, ...method } };
-    }
-    if (url.startsWith(`${TEST_PUBLIC_URL}/`)) {
-      const response = await t.app.inject(url.slice(TEST_PUBLIC_URL.length));
-      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode}`);
-      return { contextUrl: null, documentUrl: url, document: response.json() };
-    }
-    return referenceDocumentLoader(url);
-  };
-}
 
 const VERSIONS = [
   { version: '2.0', context: CONTEXTS.CREDENTIALS_V2, from: 'validFrom', until: 'validUntil' },
