@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { normaliseEmail } from '../vc/credential/identity.ts';
 import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type DB, type Role } from '../store/schema.ts';
 import { CAN, requireAccess, roleOf, SYSTEM, type Actor } from './access.ts';
 import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
+import { EMAIL } from './credentials/validate.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -49,15 +51,18 @@ export interface ApiKeyView {
   revokedAt: string | null;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 function checkFields(checks: [string, string | undefined][]): void {
   const errors: FieldError[] = checks.filter(([, message]) => message !== undefined).map(([pointer, message]) => ({ pointer, message: message! }));
   if (errors.length > 0) throw new InvalidInput(`${errors[0]!.pointer.slice(1)} ${errors[0]!.message}`, errors);
+}
+
+function checkSetupInput(input: SetupInput): void {
+  checkFields([
+    ['/organisationName', typeof input.organisationName === 'string' && input.organisationName.trim() !== '' ? undefined : 'is required'],
+    ['/email', emailProblem(input.email)],
+    ['/password', passwordProblem(input.password)],
+  ]);
 }
 
 function emailProblem(email: unknown): string | undefined {
@@ -136,11 +141,7 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
      * organisation exists (an open setup page must not become a way in).
      */
     async setup(input: SetupInput): Promise<SetupResult> {
-      checkFields([
-        ['/organisationName', typeof input.organisationName === 'string' && input.organisationName.trim() !== '' ? undefined : 'is required'],
-        ['/email', emailProblem(input.email)],
-        ['/password', passwordProblem(input.password)],
-      ]);
+      checkSetupInput(input);
       return ctx.db.transaction().execute(async (trx) => {
         if (ctx.dialect === 'postgres') await sql`lock table organisations in exclusive mode`.execute(trx);
         const any = await trx.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
@@ -154,11 +155,7 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
      * issue and change status. Works on a set-up instance too (adds another organisation).
      */
     async init(input: SetupInput): Promise<SetupResult & { apiKey: string }> {
-      checkFields([
-        ['/organisationName', typeof input.organisationName === 'string' && input.organisationName.trim() !== '' ? undefined : 'is required'],
-        ['/email', emailProblem(input.email)],
-        ['/password', passwordProblem(input.password)],
-      ]);
+      checkSetupInput(input);
       return ctx.db.transaction().execute(async (trx) => {
         const result = await createOrganisation(trx, input.organisationName, input);
         const { key } = await insertApiKey(trx, result.organisationId, 'microcred init', ['issue', 'status', 'read'], result.user.id);
@@ -179,18 +176,12 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
         ctx.metrics.increment('microcred_logins_total', { outcome: 'failure' });
         throw new Unauthorized('e-mail or password is wrong');
       }
-      const token = randomToken();
-      const csrfToken = randomToken(18);
-      const at = ctx.now();
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx.insertInto('sessions').values({
-          id: sha256Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: at.toISOString(),
-          expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: input.ip ?? null,
-        }).execute();
+      const session = await ctx.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('rate_limits').where('key', '=', keys[0]!).execute();
+        return openSession(trx, user.id, ctx.now(), input.ip);
       });
       ctx.metrics.increment('microcred_logins_total', { outcome: 'success' });
-      return { token, csrfToken, user: { id: user.id, email: user.email, name: user.name } };
+      return { ...session, user: { id: user.id, email: user.email, name: user.name } };
     },
 
     /** The user behind a session cookie, or undefined when it is unknown, expired or logged out. */
@@ -243,13 +234,8 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
         await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
         await audit(ctx, trx, actor, { organisationId: null, action: 'user.change-password', targetType: 'user', targetId: user.id });
       });
-      const token = randomToken();
-      const csrfToken = randomToken(18);
-      await ctx.db.insertInto('sessions').values({
-        id: sha256Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: new Date(at.getTime() + 1).toISOString(),
-        expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: input.ip ?? null,
-      }).execute();
-      return { token, csrfToken, user: { id: user.id, email: user.email, name: user.name } };
+      const session = await openSession(ctx.db, user.id, new Date(at.getTime() + 1), input.ip);
+      return { ...session, user: { id: user.id, email: user.email, name: user.name } };
     },
 
     /** The actor an `Authorization: Bearer` API key stands for; undefined when unknown or revoked. */
@@ -402,6 +388,17 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       }));
     },
   };
+
+  /** A new session for the user from `at`: the cookie token (only its hash is stored) and its CSRF token. */
+  async function openSession(db: Kysely<DB>, userId: string, at: Date, ip: string | undefined): Promise<{ token: string; csrfToken: string }> {
+    const token = randomToken();
+    const csrfToken = randomToken(18);
+    await db.insertInto('sessions').values({
+      id: sha256Hex(token), user_id: userId, csrf_token: csrfToken, created_at: at.toISOString(),
+      expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: ip ?? null,
+    }).execute();
+    return { token, csrfToken };
+  }
 
   /** The acting user's role, read before a transaction opens (SQLite has one connection: no reads on ctx.db inside). */
   async function actingRole(actor: Actor, organisationId: string): Promise<Role | 'system' | undefined> {
