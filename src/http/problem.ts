@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
+import { TYPE_WORDS } from '../vc/structure.ts';
 
 export const PROBLEM_BASE = 'https://w3id.org/microcred/problems/';
 
@@ -22,10 +23,6 @@ function pointerOf(validation: NonNullable<FastifyError['validation']>[number], 
   if (typeof params.additionalProperty === 'string') return `${prefix}${base}/${params.additionalProperty}`;
   return `${prefix}${base}` || '/';
 }
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a text', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'an object', array: 'a list', null: 'null',
-};
 
 /** Ajv's keyword messages, said in words a person filling a form understands. */
 function describe(validation: NonNullable<FastifyError['validation']>[number]): string {

@@ -168,7 +168,8 @@ function getValidator(kind: SchemaKind): ValidateFunction {
   return validate;
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/** JSON Schema type names in words (also used for request validation messages). */
+export const TYPE_WORDS: Readonly<Record<string, string>> = {
   string: 'a text',
   array: 'a list',
   object: 'an object',
