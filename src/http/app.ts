@@ -88,11 +88,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, problem);
   });
+  // The web app's own paths are routes of their own (below), so anything unmatched is a problem.
   app.setNotFoundHandler((request, reply) => {
-    const accept = request.headers.accept ?? '';
-    if (request.method === 'GET' && accept.includes('text/html') && webRootExists(options.webRoot) && isAppPath(request.url)) {
-      return reply.sendFile('index.html');
-    }
     return sendProblem(reply, { type: 'https://w3id.org/microcred/problems/not-found', title: 'Not found', status: 404, detail: `nothing at ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -138,11 +135,3 @@ export function loggablePath(url: string): string {
   return path.replace(/^\/claim\/[^/]+/, '/claim/***');
 }
 
-function webRootExists(root: string | undefined): boolean {
-  return existsSync(join(root ?? WEB_ROOT, 'index.html'));
-}
-
-function isAppPath(url: string): boolean {
-  const path = url.split('?')[0]!;
-  return APP_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-}
