@@ -134,4 +134,3 @@ export function loggablePath(url: string): string {
   const path = url.split('?')[0]!;
   return path.replace(/^\/claim\/[^/]+/, '/claim/***');
 }
-
