@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError, query } from '../api.ts';
 import type { ApiError } from '../api.ts';
+import { AchievementSelect } from '../components/AchievementSelect.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -53,17 +54,7 @@ export function BulkScreen() {
       <ErrorSummary error={error ?? achievements.error} title="The file was not accepted" />
       <form onSubmit={(e) => void submit(e)} noValidate className="form">
         <div className="grid">
-          <Field id="bulk-achievement" label="Micro-credential" error={error?.fieldMessage('/achievementId')}>
-            {(p) => (
-              <select {...p} value={chosen} onChange={(e) => setAchievementId(e.target.value)}>
-                {achievements.data?.items.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name} (v{a.version})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <AchievementSelect id="bulk-achievement" achievements={achievements.data?.items} value={chosen} onChange={setAchievementId} error={error?.fieldMessage('/achievementId')} />
           <Field id="bulk-file" label="CSV file">
             {(p) => <input {...p} type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0])} />}
           </Field>

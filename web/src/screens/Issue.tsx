@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
+import { AchievementSelect } from '../components/AchievementSelect.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -72,17 +73,7 @@ export function IssueScreen() {
         </Notice>
       ) : null}
       <form onSubmit={(e) => void submit(e)} noValidate className="form">
-        <Field id="achievementId" label="Micro-credential" error={error?.fieldMessage('/achievementId')}>
-          {(p) => (
-            <select {...p} value={chosen} onChange={(e) => setAchievementId(e.target.value)}>
-              {achievements.data?.items.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name} (v{a.version})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <AchievementSelect id="achievementId" achievements={achievements.data?.items} value={chosen} onChange={setAchievementId} error={error?.fieldMessage('/achievementId')} />
         <div className="grid">
           <Field id="recipient" label="Recipient e-mail or DID" required hint="The recipient receives a claim link by e-mail." error={recipientError}>
             {(p) => <input {...p} value={form.recipient} onChange={set('recipient')} autoComplete="off" />}
