@@ -71,6 +71,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     config,
     now,
     engine,
+    fetch: fetcher,
     vault,
     log: options.log ?? silentLog,
     metrics,

@@ -14,12 +14,17 @@ import { accountRoutes } from './routes/accounts.ts';
 import { achievementRoutes } from './routes/achievements.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
+import { learnerRoutes } from './routes/learners.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
+import { sharingRoutes } from './routes/sharing.ts';
 import { statusRoutes } from './routes/status.ts';
 import { vcApiRoutes } from './routes/vc-api.ts';
+import { verifierRoutes } from './routes/verifier.ts';
+import { walletRoutes } from './routes/wallet.ts';
 import { Problem } from './schemas.ts';
 
 export interface BuildAppOptions {
@@ -36,7 +41,7 @@ export interface BuildAppOptions {
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
 /** Paths the browser application owns (served index.html, the app routes itself). */
-const APP_PATHS = ['/setup', '/login', '/console', '/wallet', '/verify', '/claim'];
+const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/console', '/wallet', '/verify', '/claim'];
 
 /**
  * Builds the whole application from plugins in a fixed order (external → auth → routes), without
@@ -98,7 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.describe('microcred_http_requests_total', 'HTTP requests by route and status');
 
   registerAuth(app, services.accounts);
-  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
+  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
   await app.register(opsRoutes(services, store, metrics));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
@@ -110,6 +115,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(outboxRoutes(services));
   await app.register(statusRoutes(services));
   await app.register(vcApiRoutes(services));
+  await app.register(learnerRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
+  await app.register(walletRoutes(services));
+  await app.register(sharingRoutes(services));
+  await app.register(verifierRoutes(services));
+  await app.register(exportRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Dialect } from '../store/database.ts';
 import type { DB } from '../store/schema.ts';
 import type { Engine } from '../vc/engine.ts';
+import type { Fetcher } from '../vc/types.ts';
 import type { KeyVault } from './vault.ts';
 
 /** What a service needs from the outside, passed in (never imported): database, clock, engine, keys. */
@@ -13,6 +14,11 @@ export interface ServiceContext {
   /** The current time; tests pass a fixed clock. */
   now(): Date;
   engine: Engine;
+  /**
+   * The one door to the network (guarded: http(s), public addresses only, size and time limits);
+   * this instance's own URLs are answered locally. URL imports and the public verifier read through it.
+   */
+  fetch: Fetcher;
   vault: KeyVault;
   /** Structured log without personal data; services log ids, never e-mails or keys. */
   log: Log;

@@ -26,6 +26,12 @@ export interface DB {
   bulk_job_errors: BulkJobErrorTable;
   jobs: JobTable;
   outbox: OutboxTable;
+  user_emails: UserEmailTable;
+  learner_keys: LearnerKeyTable;
+  wallet_credentials: WalletCredentialTable;
+  wallet_collections: WalletCollectionTable;
+  wallet_collection_items: WalletCollectionItemTable;
+  shares: ShareTable;
 }
 
 export interface OrganisationTable {
@@ -281,6 +287,111 @@ export interface OutboxTable {
   created_at: string;
   sent_at: string | null;
   error: string | null;
+}
+
+/** Every address of a user, the sign-in one included; credentials issued to a verified one are offered. */
+export interface UserEmailTable {
+  id: string;
+  user_id: string;
+  /** Lower-cased; one user per address. */
+  email: string;
+  verified_at: string | null;
+  /** sha256 (hex) of the token in the verification link; cleared once used. */
+  verify_token_hash: string | null;
+  verify_sent_at: string | null;
+  created_at: string;
+}
+
+/** The learner's did:key, kept by microcred: receives DID-bound credentials, signs presentations. */
+export interface LearnerKeyTable {
+  user_id: string;
+  did: string;
+  public_key_multibase: string;
+  /** AES-256-GCM under the master key, as issuer_keys.secret_encrypted. */
+  secret_encrypted: string;
+  created_at: string;
+}
+
+export type WalletSource = 'claim' | 'upload' | 'paste' | 'url';
+export type WalletStatus = 'verified' | 'revoked' | 'suspended' | 'expired' | 'invalid' | 'unknown';
+
+/** One credential in a learner's wallet. */
+export interface WalletCredentialTable {
+  id: string;
+  user_id: string;
+  source: WalletSource;
+  /** Where a URL import read it. */
+  source_url: string | null;
+  /** credentials.id when claimed from this instance. */
+  issued_credential_id: string | null;
+  /** Media type of `original`: application/json, application/jwt, image/png, image/svg+xml. */
+  original_type: string;
+  /** The bytes as received: text as is, binary (PNG) as base64. Never updated. */
+  original: string;
+  /** 'ldp' | 'jwt' | 'ob2' */
+  format: string;
+  /** 'Open Badges 3.0' | 'Open Badges 2.0' | 'CLR 2.0' | 'Verifiable Credential' */
+  standard: string;
+  /** The credential as JSON text (decoded from the JWT or the badge image), when it could be read. */
+  document: string | null;
+  /** The credential's own id (duplicates are recognised by it)… */
+  credential_key: string | null;
+  /** …or by sha256 of its proof (signature value or JWT signature). */
+  proof_key: string | null;
+  name: string;
+  description: string | null;
+  issuer_id: string | null;
+  issuer_name: string | null;
+  /** Image URL or data: URL of the achievement's image. */
+  image: string | null;
+  issued_at: string | null;
+  valid_until: string | null;
+  /** ECTS credits × 100 (two decimals, exact on both dialects). */
+  ects_centi: number | null;
+  eqf_level: number | null;
+  /** Field of study (ISCED-F code or name), for totals by field. */
+  field: string | null;
+  /** JSON array of {uri?, label} skills and outcomes aligned in the credential. */
+  skills: string | null;
+  /** Lower-cased name, description, issuer and skills: what the wallet's search matches. */
+  search_text: string;
+  status: WalletStatus;
+  /** JSON: the last VerificationResult's checks (no credential copy). */
+  verification: string;
+  verified_at: string;
+  added_at: string;
+}
+
+export interface WalletCollectionTable {
+  id: string;
+  user_id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WalletCollectionItemTable {
+  collection_id: string;
+  credential_id: string;
+  position: number;
+}
+
+export type ShareTarget = 'credential' | 'collection';
+
+/** A public link to one wallet credential or collection: private until made, revocable, may expire. */
+export interface ShareTable {
+  id: string;
+  user_id: string;
+  target_type: ShareTarget;
+  /** wallet_credentials.id or wallet_collections.id */
+  target_id: string;
+  /** The unguessable part of the public URL (/s/{token}); the learner sees it again, so it is kept. */
+  token: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  views: number;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;
