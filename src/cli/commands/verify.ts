@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGuardedFetcher } from '../../net/guarded-fetcher.ts';
-import { detectAndExtract } from '../../vc/baking/index.ts';
 import { toDisplay } from '../../vc/display.ts';
 import { createEngine } from '../../vc/engine.ts';
-import { verifyOb2 } from '../../vc/ob2/verify.ts';
+import { InputError, verifyAny } from '../../vc/verify-any.ts';
 import type { Check, Fetcher, JsonObject, VerificationResult } from '../../vc/types.ts';
 import { UsageError } from '../errors.ts';
 import { print, printJson, type Io } from '../output.ts';
@@ -61,8 +60,8 @@ Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
   },
 };
 
-/** Verifies whatever the bytes hold. Exported for the demo and tests. */
-export async function verifyBytes(options: {
+/** Verifies whatever the bytes hold, with the CLI's words for input that holds nothing to verify. */
+async function verifyBytes(options: {
   bytes: Uint8Array;
   target: string;
   documents: ReadonlyMap<string, unknown>;
@@ -71,36 +70,26 @@ export async function verifyBytes(options: {
   recipient?: string;
   challenge?: string;
   domain?: string;
-  now?: Date;
 }): Promise<VerificationResult & { standard?: string; credentials?: VerificationResult[] }> {
-  const now = options.now ?? new Date();
-  const extracted = detectAndExtract(options.bytes);
-  if (extracted === undefined) {
-    throw new UsageError(`${options.target} holds no credential (an image without a baked badge?).`);
-  }
-  if (!extracted.ok) throw new UsageError(`${options.target}: ${extracted.error}`);
-  if (extracted.kind === 'ob2') {
-    const recipient = options.recipient;
-    const result = await verifyOb2({ input: extracted.assertion, fetcher: options.fetcher, now, ...(recipient ? { recipient } : {}) });
-    return { verified: result.verified, checks: result.checks, ...(result.document ? { credential: result.document } : result.credential ? { credential: result.credential } : {}), standard: 'Open Badges 2.0' };
-  }
+  // Offline, the engine holds only the --resolve documents (a missing status list reads as "offline", not as a failed fetch).
   const engine = createEngine({ documents: options.documents, ...(options.network ? { fetcher: options.fetcher } : {}) });
-  if (extracted.kind === 'ob3' && ([] as unknown[]).concat(extracted.credential.type ?? []).includes('VerifiablePresentation')) {
-    if (!options.challenge) throw new UsageError('this is a Verifiable Presentation: give the --challenge you asked the holder to sign (and --domain if you gave one).');
-    const result = await engine.verifyPresentation({ presentation: extracted.credential, challenge: options.challenge, now, ...(options.domain ? { domain: options.domain } : {}) });
-    return { verified: result.verified, checks: result.checks, credentials: result.credentials, standard: 'Verifiable Presentation' };
+  let result;
+  try {
+    result = await verifyAny({
+      bytes: options.bytes, engine, fetcher: options.fetcher,
+      ...(options.recipient ? { recipient: options.recipient } : {}),
+      ...(options.challenge ? { challenge: options.challenge } : {}),
+      ...(options.domain ? { domain: options.domain } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    if (error.reason === 'challenge-required') throw new UsageError('this is a Verifiable Presentation: give the --challenge you asked the holder to sign (and --domain if you gave one).');
+    if (error.reason === 'no-credential') throw new UsageError(`${options.target} holds no credential (an image without a baked badge?).`);
+    throw new UsageError(`${options.target}: ${error.message}`);
   }
-  const credential = extracted.kind === 'ob3' ? extracted.credential : extracted.jwt;
-  const recipient = options.recipient ? (options.recipient.startsWith('did:') ? { did: options.recipient } : { email: options.recipient }) : undefined;
-  const result = await engine.verify({ credential, now, ...(recipient ? { recipient } : {}) });
-  return { ...result, standard: standardOf(result.credential) };
-}
-
-function standardOf(credential: JsonObject | undefined): string {
-  const types = credential ? ([] as unknown[]).concat(credential.type ?? []) : [];
-  if (types.includes('ClrCredential')) return 'CLR 2.0';
-  if (types.includes('OpenBadgeCredential') || types.includes('AchievementCredential') || types.includes('EndorsementCredential')) return 'Open Badges 3.0';
-  return 'Verifiable Credential';
+  const { verified, checks, credential, standard, credentials } = result;
+  if (standard === 'Verifiable Presentation') return { verified, checks, credentials: credentials ?? [], standard };
+  return { verified, checks, ...(credential ? { credential } : {}), standard };
 }
 
 async function fetchTarget(fetcher: Fetcher, url: string): Promise<Uint8Array> {
