@@ -70,6 +70,38 @@ function emailProblem(email: unknown): string | undefined {
   return EMAIL.test(email.trim()) ? undefined : 'is not an e-mail address';
 }
 
+/** Throws RateLimited when the key counted LOGIN_LIMIT.attempts failures in the current window. */
+export async function checkRateLimit(ctx: ServiceContext, key: string): Promise<void> {
+  const row = await ctx.db.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
+  if (!row) return;
+  const windowEnds = Date.parse(row.window_start) + LOGIN_LIMIT.windowSeconds * 1000;
+  const now = ctx.now().getTime();
+  if (now < windowEnds && row.count >= LOGIN_LIMIT.attempts) throw new RateLimited(Math.ceil((windowEnds - now) / 1000));
+}
+
+/** Counts one failure against the key (a new window once the last one is over). */
+export async function countRateLimitFailure(ctx: ServiceContext, key: string): Promise<void> {
+  const at = ctx.now();
+  const windowStart = new Date(at.getTime() - LOGIN_LIMIT.windowSeconds * 1000).toISOString();
+  // One statement, so two nodes counting at once both count.
+  await ctx.db.insertInto('rate_limits').values({ key, window_start: at.toISOString(), count: 1 })
+    .onConflict((oc) => oc.column('key').doUpdateSet({
+      count: sql`case when rate_limits.window_start < ${windowStart} then 1 else rate_limits.count + 1 end`,
+      window_start: sql`case when rate_limits.window_start < ${windowStart} then ${at.toISOString()} else rate_limits.window_start end`,
+    })).execute();
+}
+
+/** A new session for the user from `at`: the cookie token (only its hash is stored) and its CSRF token. */
+export async function openSession(db: Kysely<DB>, userId: string, at: Date, ip: string | undefined): Promise<{ token: string; csrfToken: string }> {
+  const token = randomToken();
+  const csrfToken = randomToken(18);
+  await db.insertInto('sessions').values({
+    id: sha256Hex(token), user_id: userId, csrf_token: csrfToken, created_at: at.toISOString(),
+    expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: ip ?? null,
+  }).execute();
+  return { token, csrfToken };
+}
+
 /** Users, sessions, organisations, members and API keys. */
 export function createAccountService(ctx: ServiceContext, issuers: IssuerService) {
   async function createOrganisation(trx: Kysely<DB>, name: string, owner: { email: string; password: string; name?: string }) {
@@ -92,24 +124,8 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
     return { organisationId, issuerId: issuer.id, issuerDid: issuer.did, user: { id: user.id, email: user.email, name: user.name } };
   }
 
-  async function rateLimit(key: string): Promise<void> {
-    const row = await ctx.db.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
-    if (!row) return;
-    const windowEnds = Date.parse(row.window_start) + LOGIN_LIMIT.windowSeconds * 1000;
-    const now = ctx.now().getTime();
-    if (now < windowEnds && row.count >= LOGIN_LIMIT.attempts) throw new RateLimited(Math.ceil((windowEnds - now) / 1000));
-  }
-
-  async function countFailure(key: string): Promise<void> {
-    const at = ctx.now();
-    const windowStart = new Date(at.getTime() - LOGIN_LIMIT.windowSeconds * 1000).toISOString();
-    // One statement, so two nodes counting at once both count.
-    await ctx.db.insertInto('rate_limits').values({ key, window_start: at.toISOString(), count: 1 })
-      .onConflict((oc) => oc.column('key').doUpdateSet({
-        count: sql`case when rate_limits.window_start < ${windowStart} then 1 else rate_limits.count + 1 end`,
-        window_start: sql`case when rate_limits.window_start < ${windowStart} then ${at.toISOString()} else rate_limits.window_start end`,
-      })).execute();
-  }
+  const rateLimit = (key: string) => checkRateLimit(ctx, key);
+  const countFailure = (key: string) => countRateLimitFailure(ctx, key);
 
   async function apiKeyView(organisationId: string): Promise<ApiKeyView[]> {
     const rows = await ctx.db.selectFrom('api_keys').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at', 'desc').execute();
@@ -388,17 +404,6 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       }));
     },
   };
-
-  /** A new session for the user from `at`: the cookie token (only its hash is stored) and its CSRF token. */
-  async function openSession(db: Kysely<DB>, userId: string, at: Date, ip: string | undefined): Promise<{ token: string; csrfToken: string }> {
-    const token = randomToken();
-    const csrfToken = randomToken(18);
-    await db.insertInto('sessions').values({
-      id: sha256Hex(token), user_id: userId, csrf_token: csrfToken, created_at: at.toISOString(),
-      expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(), ip: ip ?? null,
-    }).execute();
-    return { token, csrfToken };
-  }
 
   /** The acting user's role, read before a transaction opens (SQLite has one connection: no reads on ctx.db inside). */
   async function actingRole(actor: Actor, organisationId: string): Promise<Role | 'system' | undefined> {
