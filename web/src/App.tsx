@@ -1,4 +1,4 @@
-/** Routes: /setup, /login and the console under /console/*. */
+/** Routes: /setup, /login, the console under /console/*, the learner's wallet under /wallet/* and the public pages (/signup, /confirm-email, /claim, /verify). */
 import { useEffect } from 'react';
 import type { ComponentType } from 'react';
 import { ConsoleLayout } from './components/ConsoleLayout.tsx';
@@ -18,6 +18,7 @@ import { NotFoundScreen } from './screens/NotFound.tsx';
 import { OrganisationScreen } from './screens/Organisation.tsx';
 import { OutboxScreen } from './screens/Outbox.tsx';
 import { SetupScreen } from './screens/Setup.tsx';
+import { WalletArea, publicRoute } from './wallet-routes.tsx';
 
 type Params = Record<string, string>;
 
@@ -50,6 +51,9 @@ export function App() {
   if (path === '/login') return <LoginScreen />;
   if (path === '/' || path === '/console') return <Redirect to="/console/credentials" />;
   if (path.startsWith('/console/')) return <Console pathname={path} />;
+  if (path === '/wallet' || path.startsWith('/wallet/')) return <WalletArea pathname={path} />;
+  const page = publicRoute(path);
+  if (page) return page;
   return (
     <main id="main" className="bare">
       <NotFoundScreen />
@@ -84,13 +88,8 @@ function Console({ pathname }: { pathname: string }) {
       </main>
     );
   }
-  if (!membership) {
-    return (
-      <ConsoleLayout>
-        <Notice tone="warning">You are not a member of any organisation. Ask an administrator to add you.</Notice>
-      </ConsoleLayout>
-    );
-  }
+  // A learner (no organisation) signing in lands in the console's default path: their wallet is the place.
+  if (!membership) return <Redirect to="/wallet" />;
   const route = findConsoleRoute(pathname);
   const ScreenComponent = route?.screen ?? NotFoundScreen;
   return (

@@ -11,7 +11,7 @@ import { useSession } from '../session.tsx';
 /** Only same-site console paths are followed after sign-in (no open redirect). */
 function safeNext(search: string): string {
   const next = new URLSearchParams(search).get('next');
-  return next && next.startsWith('/console/') && !next.startsWith('//') ? next : '/console/credentials';
+  return next && /^\/(console\/|wallet(\/|$)|claim\/)/.test(next) ? next : '/console/credentials';
 }
 
 export function LoginScreen() {

@@ -1,0 +1,82 @@
+/** The learner's routes: the signed-in wallet under /wallet/* and the public pages. */
+import { useEffect } from 'react';
+import type { ComponentType, ReactElement } from 'react';
+import { Notice } from './components/Notice.tsx';
+import { WalletLayout } from './components/WalletLayout.tsx';
+import { matchPath, useRouter } from './router.tsx';
+import { AccountScreen } from './screens/Account.tsx';
+import { ClaimScreen } from './screens/Claim.tsx';
+import { CollectionsScreen } from './screens/Collections.tsx';
+import { ConfirmEmailScreen } from './screens/ConfirmEmail.tsx';
+import { ImportScreen } from './screens/Import.tsx';
+import { NotFoundScreen } from './screens/NotFound.tsx';
+import { SignupScreen } from './screens/Signup.tsx';
+import { VerifyScreen } from './screens/Verify.tsx';
+import { WalletScreen } from './screens/Wallet.tsx';
+import { WalletCredentialScreen } from './screens/WalletCredential.tsx';
+import { useSession } from './session.tsx';
+
+type Params = Record<string, string>;
+type Route = { path: string; screen: ComponentType<{ params: Params }> };
+
+const WALLET_ROUTES: Route[] = [
+  { path: '/wallet', screen: WalletScreen },
+  { path: '/wallet/credentials/:id', screen: WalletCredentialScreen },
+  { path: '/wallet/import', screen: ImportScreen },
+  { path: '/wallet/collections', screen: CollectionsScreen },
+  { path: '/wallet/account', screen: AccountScreen },
+];
+
+const PUBLIC_ROUTES: Route[] = [
+  { path: '/signup', screen: SignupScreen },
+  { path: '/confirm-email/:token', screen: ConfirmEmailScreen },
+  { path: '/claim/:token', screen: ClaimScreen },
+  { path: '/verify', screen: VerifyScreen },
+];
+
+function find(routes: Route[], pathname: string): { screen: Route['screen']; params: Params } | undefined {
+  for (const route of routes) {
+    const params = matchPath(route.path, pathname);
+    if (params) return { screen: route.screen, params };
+  }
+  return undefined;
+}
+
+/** A public page for the path (each brings its own layout), or undefined. */
+export function publicRoute(pathname: string): ReactElement | undefined {
+  const route = find(PUBLIC_ROUTES, pathname);
+  if (!route) return undefined;
+  const ScreenComponent = route.screen;
+  return <ScreenComponent key={pathname} params={route.params} />;
+}
+
+/** The signed-in wallet: loads the session once and sends visitors to sign in (or sign up) first. */
+export function WalletArea({ pathname }: { pathname: string }) {
+  const { me, refresh } = useSession();
+  const { navigate } = useRouter();
+  useEffect(() => {
+    if (me) return;
+    let live = true;
+    void (async () => {
+      if ((await refresh()) || !live) return;
+      navigate(`/login?next=${encodeURIComponent(pathname)}`, { replace: true });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [me, refresh, navigate, pathname]);
+  if (!me) {
+    return (
+      <main id="main" className="bare">
+        <Notice>Loading…</Notice>
+      </main>
+    );
+  }
+  const route = find(WALLET_ROUTES, pathname);
+  const ScreenComponent = route?.screen ?? NotFoundScreen;
+  return (
+    <WalletLayout>
+      <ScreenComponent key={pathname} params={route?.params ?? {}} />
+    </WalletLayout>
+  );
+}
