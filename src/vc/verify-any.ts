@@ -27,7 +27,7 @@ export type AnyVerification = VerificationResult & {
 };
 
 /** Why the input could not be verified at all (not a failed check: nothing to check). */
-export type InputErrorReason = 'empty' | 'no-credential' | 'unreadable' | 'challenge-required';
+export type InputErrorReason = 'empty' | 'no-credential' | 'unreadable' | 'unsupported' | 'challenge-required';
 
 /** The input holds nothing verifiable; the message is a plain sentence for the person who gave it. */
 export class InputError extends Error {
@@ -80,6 +80,9 @@ export async function verifyAny(options: VerifyAnyOptions): Promise<AnyVerificat
   const extracted = detectAndExtract(bytes);
   if (extracted === undefined) throw new InputError('no-credential', 'The image holds no credential (it carries no baked badge).');
   if (!extracted.ok) throw new InputError('unreadable', extracted.error);
+  if (extracted.kind === 'ob3' && isJwsJson(extracted.credential)) {
+    throw new InputError('unsupported', 'This credential is signed as a JWS in JSON form (such as JAdES, used by Europass), which microcred cannot verify yet.');
+  }
   const container = containerOf(bytes, extracted);
   const fetcher = options.fetcher ?? offline;
 
@@ -128,6 +131,11 @@ export function standardOf(credential: JsonObject | undefined): AnyStandard {
   if (types.includes('ClrCredential')) return 'CLR 2.0';
   if (types.includes('OpenBadgeCredential') || types.includes('AchievementCredential') || types.includes('EndorsementCredential')) return 'Open Badges 3.0';
   return 'Verifiable Credential';
+}
+
+/** RFC 7515 §7.2 JSON serialisation: `payload` with `signatures` (or a flattened `signature`), no JSON-LD. */
+function isJwsJson(document: JsonObject): boolean {
+  return typeof document.payload === 'string' && (Array.isArray(document.signatures) || typeof document.signature === 'string') && document['@context'] === undefined;
 }
 
 function containerOf(bytes: Uint8Array, extracted: ExtractedCredential): AnyContainer {
