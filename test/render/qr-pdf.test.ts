@@ -1,0 +1,123 @@
+/**
+ * The QR codes and the PDF certificate decode back to the verification URL: the PNG through pngjs and
+ * jsQR, the SVG by drawing its path, the certificate through poppler (pdftotext for its words,
+ * pdftoppm for a raster whose QR code jsQR reads).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { badgePng } from '../../src/render/badge.ts';
+import { renderCertificate } from '../../src/render/certificate.ts';
+import { encodeGreyPng } from '../../src/render/png.ts';
+import { qrMatrix, qrPng, qrSvg } from '../../src/render/qr.ts';
+
+const URL_TO_CHECK = 'https://issuer.test/s/3q2-7wQf4Xy9ZkLmNoPqRsTuVwXyZaBcDeFgHiJkLmN';
+const work = mkdtempSync(join(tmpdir(), 'microcred-render-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function decodePng(bytes: Uint8Array) {
+  const png = PNG.sync.read(Buffer.from(bytes));
+  return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength), png.width, png.height);
+}
+
+describe('PNG writer', () => {
+  it('writes a greyscale PNG that an independent reader decodes pixel for pixel', () => {
+    const pixels = Uint8Array.from({ length: 7 * 5 }, (_, i) => (i * 37) % 256);
+    const png = PNG.sync.read(Buffer.from(encodeGreyPng({ width: 7, height: 5, pixels })));
+    expect([png.width, png.height]).toEqual([7, 5]);
+    for (let i = 0; i < pixels.length; i++) expect(png.data[i * 4]).toBe(pixels[i]);
+    expect(PNG.sync.read(Buffer.from(badgePng())).width).toBe(256);
+  });
+
+  it('refuses sizes and pixel buffers that do not match', () => {
+    expect(() => encodeGreyPng({ width: 0, height: 1, pixels: new Uint8Array(0) })).toThrow(TypeError);
+    expect(() => encodeGreyPng({ width: 2, height: 2, pixels: new Uint8Array(3) })).toThrow(TypeError);
+    expect(() => qrMatrix('')).toThrow(TypeError);
+    expect(() => qrPng(URL_TO_CHECK, { scale: 0 })).toThrow(TypeError);
+  });
+});
+
+describe('QR codes', () => {
+  it('PNG decodes back to the URL', () => {
+    const png = qrPng(URL_TO_CHECK, { scale: 4 });
+    expect(decodePng(png)?.data).toBe(URL_TO_CHECK);
+  });
+
+  it('SVG draws the same modules and decodes back to the URL', () => {
+    const svg = qrSvg(URL_TO_CHECK, { title: 'QR <code> & "more"' });
+    expect(svg).toContain('<title>QR &#60;code&#62; &#38; &#34;more&#34;</title>');
+    const side = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)![1]);
+    const scale = 4;
+    const size = side * scale;
+    const rgba = new Uint8ClampedArray(size * size * 4).fill(255);
+    // Draw each "M x y h w v1 h -w z" run as the SVG renderer would.
+    for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+      for (let row = Number(y) * scale; row < (Number(y) + 1) * scale; row++) {
+        for (let col = Number(x) * scale; col < (Number(x) + Number(w)) * scale; col++) {
+          const at = (row * size + col) * 4;
+          rgba[at] = rgba[at + 1] = rgba[at + 2] = 0;
+        }
+      }
+    }
+    expect(jsQR(rgba, size, size)?.data).toBe(URL_TO_CHECK);
+    const matrix = qrMatrix(URL_TO_CHECK);
+    expect(side).toBe(matrix.size + 8);
+  });
+});
+
+describe('PDF certificate', () => {
+  const data = {
+    learnerName: 'Zoë Ångström-Łukasiewicz',
+    achievement: 'Data Literacy Essentials',
+    description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
+    issuerName: 'University of Testing',
+    issuedAt: '2026-03-02T09:30:00.000Z',
+    validUntil: '2028-03-02T09:30:00.000Z',
+    ects: 5,
+    eqfLevel: 5,
+    outcomes: ['Clean a tabular data set', 'Choose and draw a suitable chart'],
+    verificationUrl: URL_TO_CHECK,
+    now: new Date('2026-03-03T00:00:00Z'),
+  };
+
+  it('is one A4 page whose text pdftotext reads: learner, achievement, issuer, date, credits, level, outcomes, URL', async () => {
+    const pdf = await renderCertificate(data);
+    const file = join(work, 'certificate.pdf');
+    writeFileSync(file, pdf);
+    const info = execFileSync('pdfinfo', [file]).toString();
+    expect(info).toMatch(/Pages:\s+1\n/);
+    expect(info).toMatch(/Page size:\s+595\.2\d? x 841\.8\d? pts \(A4\)/);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\s+/g, ' ');
+    // Ł is outside the standard fonts' character set: it falls back to a plain letter, never an error.
+    expect(text).toContain('Zoë Ångström-?ukasiewicz');
+    for (const expected of ['Data Literacy Essentials', 'University of Testing', '2 March 2026', '2 March 2028', '5 ECTS credits', 'EQF level 5',
+      'Clean a tabular data set', 'Choose and draw a suitable chart', URL_TO_CHECK]) {
+      expect(text, expected).toContain(expected);
+    }
+  });
+
+  it('carries a QR code that decodes (from pdftoppm output) to the verification URL', async () => {
+    const file = join(work, 'qr.pdf');
+    writeFileSync(file, await renderCertificate({ ...data, learnerName: 'Ana López' }));
+    execFileSync('pdftoppm', ['-png', '-r', '100', file, join(work, 'page')]);
+    const page = readdirSync(work).find((name) => name.startsWith('page') && name.endsWith('.png'))!;
+    expect(decodePng(readFileSync(join(work, page)))?.data).toBe(URL_TO_CHECK);
+  });
+
+  it('wraps long names and URLs, keeps to one page with many outcomes, and works without optional facts', async () => {
+    const many = await renderCertificate({
+      achievement: 'A '.repeat(200), issuerName: 'I', outcomes: Array.from({ length: 40 }, (_, i) => `Outcome ${i} ${'word '.repeat(30)}`),
+      verificationUrl: `${URL_TO_CHECK}?${'x'.repeat(300)}`, now: data.now,
+    });
+    const file = join(work, 'many.pdf');
+    writeFileSync(file, many);
+    expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
+    const text = execFileSync('pdftotext', [file, '-']).toString();
+    expect(text).toContain('and 28 more');
+    expect(text).toContain('This certifies the achievement');
+  });
+});
