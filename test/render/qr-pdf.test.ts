@@ -7,13 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { badgePng } from '../../src/render/badge.ts';
 import { renderCertificate } from '../../src/render/certificate.ts';
 import { encodeGreyPng } from '../../src/render/png.ts';
 import { qrMatrix, qrPng, qrSvg } from '../../src/render/qr.ts';
+
+// jsqr is CommonJS whose types declare an ES default export: take whichever the loader hands over.
+type JsQr = typeof jsQRModule.default;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
 
 const URL_TO_CHECK = 'https://issuer.test/s/3q2-7wQf4Xy9ZkLmNoPqRsTuVwXyZaBcDeFgHiJkLmN';
 const work = mkdtempSync(join(tmpdir(), 'microcred-render-'));
