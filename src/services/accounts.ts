@@ -315,7 +315,9 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       const email = normaliseEmail(input.email);
       const at = ctx.now().toISOString();
       await ctx.db.transaction().execute(async (trx) => {
-        let user = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+        // A learner who confirmed this address as one of theirs is that person: no second account for it.
+        let user = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+          ?? await trx.selectFrom('user_emails').select('user_id as id').where('email', '=', email).where('verified_at', 'is not', null).executeTakeFirst();
         if (!user) {
           if (input.password !== undefined) checkFields([['/password', passwordProblem(input.password)]]);
           user = { id: randomUUID() };

@@ -363,6 +363,27 @@ for (const dialect of DIALECTS) {
       expect(members.map((m) => m.email)).not.toContain('co-owner@uni.test');
     });
 
+    it('two sign-ups for one address at once: one account, the other 409; five key requests at once: one did:key', async () => {
+      const answers = await Promise.all([0, 1, 2].map((i) => signup({ email: 'gina@example.org', password: PASSWORD }, `10.8.0.${i}`)));
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409, 409]);
+      expect(await db().selectFrom('users').select('id').where('email', '=', 'gina@example.org').execute()).toHaveLength(1);
+      const gina = sessionFrom(t.app, answers.find((answer) => answer.statusCode === 201)!);
+      const keys = await Promise.all([0, 1, 2, 3, 4].map(() => gina.request('POST', '/api/v1/me/did')));
+      expect(keys.map((key) => key.statusCode)).toEqual([200, 200, 200, 200, 200]);
+      expect(new Set(keys.map((key) => key.json().did)).size).toBe(1);
+      expect(await db().selectFrom('learner_keys').select('did').where('user_id', '=', gina.userId).execute()).toEqual([{ did: keys[0]!.json().did }]);
+    });
+
+    it('an organisation adding a member by a learner\'s confirmed address adds that learner, not a second account', async () => {
+      const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'Ana@Work.example', role: 'viewer' });
+      expect(added.statusCode).toBe(201);
+      expect(await db().selectFrom('users').select('id').where('email', '=', 'ana@work.example').execute()).toEqual([]);
+      const me = (await ana.request('GET', '/api/v1/me')).json();
+      expect(me.memberships).toEqual([expect.objectContaining({ organisationId: org.organisationId, role: 'viewer' })]);
+      // Still not an admin: the instance outbox stays closed to her.
+      expect((await ana.request('GET', '/api/v1/outbox')).statusCode).toBe(403);
+    });
+
     it('OpenAPI lists every learner route with its schema', async () => {
       const spec = (await t.app.inject('/docs/json')).json();
       const routes: [string, string][] = [
@@ -381,4 +402,28 @@ for (const dialect of DIALECTS) {
       expect(spec.paths['/api/v1/auth/signup'].post.responses['429']).toBeDefined();
     });
   });
+
+  describe(`the instance outbox with SMTP (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      // Port 1 on loopback refuses: delivery fails and is recorded, nothing leaves the machine.
+      t = await createTestApp(dialect, { env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('is closed once mail is delivered (the links are the addressees\' alone), while sign-up still queues the link', async () => {
+      const org = await issuingOrganisation(t);
+      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'hana@example.org', password: PASSWORD } });
+      expect(response.statusCode).toBe(201);
+      await t.runtime.services.mail.settled();
+      const rows = await t.runtime.services.ctx.db.selectFrom('outbox').select(['to_address', 'organisation_id']).where('to_address', '=', 'hana@example.org').execute();
+      expect(rows).toEqual([{ to_address: 'hana@example.org', organisation_id: null }]);
+      const outbox = await org.owner.request('GET', '/api/v1/outbox');
+      expect(outbox.statusCode).toBe(404);
+      expect(outbox.json().detail).toContain('SMTP');
+    });
+  });
 }
+
