@@ -36,9 +36,12 @@ export interface WalletPage {
 }
 
 export interface Facets {
-  issuers: { id?: string | null; name?: string | null; count?: number }[];
-  skills: { uri?: string | null; label: string; count?: number }[];
-  levels: (number | { eqf: number; count?: number })[];
+  /** `value` is what the list's `issuer` / `skill` filter takes. */
+  issuers: { value: string; name: string; count: number }[];
+  skills: { value: string; label: string; count: number }[];
+  levels: { eqf: number; count: number }[];
+  statuses?: { status: WalletStatus; count: number }[];
+  fields?: { field: string; count: number }[];
 }
 
 export interface Totals {
@@ -103,6 +106,8 @@ export interface Share {
   createdAt: string;
   expiresAt?: string | null;
   revokedAt?: string | null;
+  /** The link opens the page (not revoked, not expired). */
+  active?: boolean;
   views: number;
   linkedIn?: string | null;
 }
@@ -123,6 +128,8 @@ export interface ClaimPreview {
   issuerName?: string | null;
   issuedAt?: string | null;
   claimed: boolean;
+  /** The issuer's status of the credential: active, revoked or suspended. */
+  status?: string;
 }
 
 export interface Collection {

@@ -61,6 +61,7 @@ export function ClaimScreen({ params }: { params: Record<string, string> }) {
               <dt>Issued on</dt>
               <dd>{formatDay(p.issuedAt)}</dd>
             </dl>
+            {p.status && p.status !== 'active' ? <Notice tone="warning">The issuer has {p.status} this credential.</Notice> : null}
             {p.claimed ? <Notice tone="warning">This credential has already been claimed. If it was you, sign in and open your wallet.</Notice> : null}
           </div>
         ) : null}

@@ -59,10 +59,6 @@ export function WalletCard({ item, headingLevel = 2 }: { item: WalletItem; headi
   );
 }
 
-function facetLevel(level: Facets['levels'][number]): number {
-  return typeof level === 'number' ? level : level.eqf;
-}
-
 /** The learner's credentials: totals, offers to claim, search and filters, cards. */
 export function WalletScreen() {
   const { api } = useSession();
@@ -121,8 +117,8 @@ export function WalletScreen() {
           <select id="w-issuer" value={draft.issuer} onChange={set('issuer')}>
             <option value="">Any</option>
             {facets.data?.issuers.map((i) => (
-              <option key={`${i.id ?? ''}${i.name ?? ''}`} value={i.id ?? i.name ?? ''}>
-                {i.name ?? i.id}
+              <option key={i.value} value={i.value}>
+                {i.name} ({i.count})
               </option>
             ))}
           </select>
@@ -132,8 +128,8 @@ export function WalletScreen() {
           <select id="w-skill" value={draft.skill} onChange={set('skill')}>
             <option value="">Any</option>
             {facets.data?.skills.map((s) => (
-              <option key={`${s.uri ?? ''}${s.label}`} value={s.uri ?? s.label}>
-                {s.label}
+              <option key={s.value} value={s.value}>
+                {s.label} ({s.count})
               </option>
             ))}
           </select>
@@ -146,7 +142,7 @@ export function WalletScreen() {
           <label htmlFor="w-eqf">EQF level</label>
           <select id="w-eqf" value={draft.eqf} onChange={set('eqf')}>
             <option value="">Any</option>
-            {(facets.data?.levels.length ? facets.data.levels.map(facetLevel) : [1, 2, 3, 4, 5, 6, 7, 8]).map((l) => (
+            {(facets.data?.levels.length ? facets.data.levels.map((l) => l.eqf) : [1, 2, 3, 4, 5, 6, 7, 8]).map((l) => (
               <option key={l} value={l}>
                 Level {l}
               </option>

@@ -281,8 +281,9 @@ export function SharePanel({ targetType, targetId, name }: { targetType: 'creden
       setError(asApiError(e));
     }
   };
-  const live = (shares.data?.items ?? []).filter((s) => !s.revokedAt);
-  const ended = (shares.data?.items ?? []).filter((s) => s.revokedAt);
+  const isLive = (s: Share) => s.active ?? !s.revokedAt;
+  const live = (shares.data?.items ?? []).filter(isLive);
+  const ended = (shares.data?.items ?? []).filter((s) => !isLive(s));
   const titleId = `share-title-${targetId}`;
   return (
     <section aria-labelledby={titleId} data-testid="share-panel">
@@ -355,7 +356,7 @@ export function SharePanel({ targetType, targetId, name }: { targetType: 'creden
           Create share link
         </button>
       </form>
-      {ended.length ? <p className="muted">{ended.length === 1 ? '1 link stopped.' : `${ended.length} links stopped.`}</p> : null}
+      {ended.length ? <p className="muted">{ended.length === 1 ? '1 link stopped or expired.' : `${ended.length} links stopped or expired.`}</p> : null}
     </section>
   );
 }

@@ -1,0 +1,265 @@
+/**
+ * The learner's side in a real browser (Debian's Chromium) against the real server: an organisation
+ * issues a credential, the learner claims it from the outbox link (signing up on the way), finds it in
+ * the wallet, shares it; a stranger opens the public page in a fresh browser context and reads
+ * "verified"; the issuer revokes and the page says so. Every learner screen is checked with axe on a
+ * desktop and a phone-sized viewport; wallet and public page are photographed.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.ts';
+import { browserSkipReason, launchBrowser } from './support/browser.ts';
+import { buildWebApart, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(skipReason);
+
+const LEARNER = { email: 'lea.martin@example.org', name: 'Léa Martin', password: 'a long learner passphrase' };
+const ACHIEVEMENT = 'Data Literacy Essentials';
+
+describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
+  let server: TestServer;
+  let web: Awaited<ReturnType<typeof buildWebApart>>;
+  let browser: Browser;
+  let issuerContext: BrowserContext;
+  let learnerContext: BrowserContext;
+  let page: Page;
+  let issuing: Issuing;
+  let issuedId: string;
+  let walletItemPath: string;
+  let shareUrl: string;
+
+  beforeAll(async () => {
+    web = await buildWebApart();
+    server = await startTestServer({ webRoot: web.webRoot });
+    browser = await launchBrowser();
+    issuerContext = await browser.newContext({ baseURL: server.url });
+    issuing = await setUpIssuing(issuerContext.request);
+    issuedId = (await issuing.issue({ email: LEARNER.email, name: LEARNER.name })).id;
+    learnerContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    learnerContext.setDefaultTimeout(15_000);
+    page = await learnerContext.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await learnerContext?.close();
+    await issuerContext?.close();
+    await browser?.close();
+    await server?.close();
+    web?.remove();
+  });
+
+  afterEach(async (test) => {
+    if (test.task.result?.state !== 'fail' || !page) return;
+    const slug = test.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+    await saveScreenshot(page, `failed-wallet-${slug}`).catch(() => undefined);
+  });
+
+  async function heading(name: string | RegExp, on: Page = page): Promise<void> {
+    await on.getByRole('heading', { level: 1, name }).waitFor();
+  }
+
+  /** On a phone-sized viewport with the same cookies: no sideways scrolling, no serious axe violations. */
+  async function onPhone(path: string, title: string | RegExp, name: string, storage = true): Promise<void> {
+    const phone = await browser.newContext({
+      baseURL: server.url, viewport: PHONE, isMobile: true, hasTouch: true,
+      ...(storage ? { storageState: await learnerContext.storageState() } : {}),
+    });
+    try {
+      const small = await phone.newPage();
+      await small.goto(path);
+      await heading(title, small);
+      await expectNoSidewaysScroll(small);
+      await expectAccessible(small, name);
+      await saveScreenshot(small, name);
+    } finally {
+      await phone.close();
+    }
+  }
+
+  it('claims the credential from the outbox link, creating an account on the way', async () => {
+    const link = await issuing.claimLink(LEARNER.email);
+    expect(new URL(link).pathname).toMatch(/^\/claim\/[A-Za-z0-9_-]{20,}$/);
+    await page.goto(new URL(link).pathname);
+    await heading('Claim your credential');
+    const preview = page.getByTestId('claim-preview');
+    await preview.getByRole('heading', { name: ACHIEVEMENT }).waitFor();
+    await preview.getByText('Université Exemple').waitFor();
+    // The preview never shows the address the link was sent to.
+    expect(await page.content()).not.toContain(LEARNER.email);
+    await expectAccessible(page, 'claim');
+    await saveScreenshot(page, 'claim');
+
+    const form = page.getByRole('form', { name: 'Create an account' });
+    await form.getByLabel('Your name').fill(LEARNER.name);
+    await form.getByLabel('E-mail address').fill(LEARNER.email);
+    await form.getByLabel('Choose a password').fill(LEARNER.password);
+    await form.getByRole('button', { name: 'Create account' }).click();
+
+    await page.waitForURL(/\/wallet\/credentials\/[^/?]+\?claimed=1$/);
+    walletItemPath = new URL(page.url()).pathname;
+    await heading(ACHIEVEMENT);
+    await page.getByText('The credential is in your wallet.').waitFor();
+    await page.getByTestId('verdict').getByText('every check passed').waitFor();
+    // Every check in words, none failed.
+    const checks = page.getByTestId('checks').locator('li');
+    expect(await checks.count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('checks').locator('.check-failed').count()).toBe(0);
+    await page.getByText('Clean a tabular data set').waitFor();
+    await page.getByRole('link', { name: 'Python (computer programming)' }).waitFor();
+    await expectAccessible(page, 'wallet-credential');
+    await saveScreenshot(page, 'wallet-credential');
+  });
+
+  it('lists it in the wallet with its totals, and finds it by search and filters', async () => {
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
+    await heading('My credentials');
+    const card = page.getByTestId('wallet-card').filter({ hasText: ACHIEVEMENT });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Verified');
+    expect(await card.textContent()).toContain('Université Exemple');
+    const totals = page.getByTestId('totals');
+    await totals.getByText('ECTS credits earned').waitFor();
+    expect(await totals.textContent()).toMatch(/5\s*ECTS credits earned/);
+
+    await page.getByLabel('Search').fill('no such thing');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByText('0 credentials match').waitFor();
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await card.waitFor();
+    await page.getByLabel('Skill').selectOption({ label: 'Python (computer programming) (1)' });
+    await page.getByLabel('EQF level').selectOption('5');
+    await page.getByLabel('Status').selectOption('verified');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('1 credential match').waitFor();
+    await card.waitFor();
+    await page.getByLabel('Status').selectOption('revoked');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await card.waitFor();
+    await expectAccessible(page, 'wallet');
+    await saveScreenshot(page, 'wallet');
+  });
+
+  it('keeps the wallet private: a stranger gets no wallet data, and the wallet pages send them to sign in', async () => {
+    const stranger = await browser.newContext({ baseURL: server.url });
+    try {
+      const api = await stranger.request.get(`/api/v1/wallet/credentials/${walletItemPath.split('/').pop()}`);
+      expect(api.status()).toBe(401);
+      const strangerPage = await stranger.newPage();
+      await strangerPage.goto(walletItemPath);
+      await strangerPage.waitForURL(/\/login\?next=/);
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('shares it; the public page opened in a fresh browser context says verified', async () => {
+    await page.goto(walletItemPath);
+    await heading(ACHIEVEMENT);
+    const panel = page.getByTestId('share-panel');
+    await panel.getByText('Not shared.').waitFor();
+    await panel.getByRole('button', { name: 'Create share link' }).click();
+    await panel.getByText('Share link created.').waitFor();
+    shareUrl = (await panel.getByTestId('share-url').getAttribute('href')) ?? '';
+    expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{20,}$/);
+    await panel.getByRole('img', { name: `QR code of the link to ${ACHIEVEMENT}` }).waitFor();
+    const linkedIn = await panel.getByRole('link', { name: 'Add to LinkedIn profile' }).getAttribute('href');
+    expect(linkedIn).toMatch(/^https:\/\/www\.linkedin\.com\/profile\/add\?/);
+    expect(new URL(linkedIn ?? '').searchParams.get('certUrl')).toBe(shareUrl);
+    await expectAccessible(page, 'wallet-credential-shared');
+
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const publicPage = await visitor.newPage();
+      const response = await publicPage.goto(shareUrl);
+      expect(response?.status()).toBe(200);
+      await publicPage.getByRole('heading', { level: 1 }).filter({ hasText: ACHIEVEMENT }).waitFor();
+      const verdict = publicPage.locator('.verdict');
+      expect((await verdict.textContent())?.trim()).toMatch(/^Verified\./);
+      expect(await publicPage.locator('meta[property="og:title"]').getAttribute('content')).toContain(ACHIEVEMENT);
+      expect(await publicPage.locator('link[rel="alternate"][type="application/ld+json"]').count()).toBe(1);
+      await expectAccessible(publicPage, 'public-page');
+      await saveScreenshot(publicPage, 'public-page');
+    } finally {
+      await visitor.close();
+    }
+    await onPhone(new URL(shareUrl).pathname, new RegExp(ACHIEVEMENT), 'public-page-phone', false);
+  });
+
+  it('fits the wallet screens on a phone without sideways scrolling or serious accessibility problems', async () => {
+    await onPhone('/wallet', 'My credentials', 'wallet-phone');
+    await onPhone(walletItemPath, ACHIEVEMENT, 'wallet-credential-phone');
+    await onPhone('/wallet/import', 'Add a credential', 'wallet-import-phone');
+    await onPhone('/wallet/collections', 'Collections', 'wallet-collections-phone');
+    await onPhone('/wallet/account', 'Account', 'wallet-account-phone');
+  });
+
+  it('puts it in a collection and shows the account screen', async () => {
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Collections' }).click();
+    await heading('Collections');
+    await page.getByText('No collections yet.').waitFor();
+    const create = page.getByRole('form', { name: 'New collection' });
+    await create.getByLabel('Name').fill('Data skills');
+    await create.getByRole('button', { name: 'Create collection' }).click();
+    const collection = page.getByTestId('collection').filter({ hasText: 'Data skills' });
+    await collection.waitFor();
+    await collection.getByLabel('Add a credential to Data skills').selectOption({ label: `${ACHIEVEMENT} — Université Exemple` });
+    await collection.getByRole('button', { name: 'Add', exact: true }).click();
+    await collection.getByRole('list', { name: 'Credentials in Data skills' }).getByRole('link', { name: ACHIEVEMENT }).waitFor();
+    await expectAccessible(page, 'wallet-collections');
+
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Account' }).click();
+    await heading('Account');
+    // The claim link proved the address: it is confirmed without another e-mail.
+    const row = page.getByTestId('emails-table').getByRole('row').filter({ hasText: LEARNER.email });
+    await row.getByText(/^Confirmed/).waitFor();
+    await page.getByRole('button', { name: 'Create my DID' }).click();
+    expect(await page.getByTestId('did').textContent()).toMatch(/^did:key:z6Mk/);
+    await expectAccessible(page, 'wallet-account');
+  });
+
+  it('the issuer revokes: the public page says revoked, and checking again in the wallet shows it', async () => {
+    await issuing.revoke(issuedId, 'Issued in error');
+    const visitor = await browser.newContext();
+    try {
+      const publicPage = await visitor.newPage();
+      await publicPage.goto(shareUrl);
+      const verdict = publicPage.locator('.verdict');
+      expect((await verdict.textContent())?.trim()).toMatch(/^Revoked\./);
+      expect(await verdict.textContent()).toContain('revoked this credential');
+      await expectAccessible(publicPage, 'public-page-revoked');
+      await saveScreenshot(publicPage, 'public-page-revoked');
+    } finally {
+      await visitor.close();
+    }
+
+    await page.goto(walletItemPath);
+    await heading(ACHIEVEMENT);
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByText('Checked again just now.').waitFor();
+    await page.getByTestId('verdict').getByText('The issuer has revoked this credential.').waitFor();
+    expect(await page.getByTestId('checks').locator('.check-failed').count()).toBeGreaterThan(0);
+  });
+
+  it('stops sharing: the link then answers the same not-found page as a link that never existed', async () => {
+    const panel = page.getByTestId('share-panel');
+    await panel.getByRole('button', { name: 'Stop sharing this link' }).click();
+    await panel.getByText('Not shared.').waitFor();
+    const visitor = await browser.newContext();
+    try {
+      const stopped = await visitor.request.get(shareUrl);
+      const never = await visitor.request.get(new URL('/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', shareUrl).toString());
+      expect(stopped.status()).toBe(404);
+      expect(never.status()).toBe(404);
+      expect(await stopped.text()).toBe(await never.text());
+    } finally {
+      await visitor.close();
+    }
+  });
+});
