@@ -1,8 +1,350 @@
+import { FetchRefusedError } from '../net/guarded-fetcher.ts';
+import { toDisplay, type CredentialDisplay } from '../vc/display.ts';
+import { isObject } from '../vc/json.ts';
+import type { Check, CheckOutcome, JsonObject, VerificationResult } from '../vc/types.ts';
+import { InputError, verifyAny, type AnyContainer, type AnyFormat, type AnyStandard, type AnyVerification } from '../vc/verify-any.ts';
 import type { ServiceContext } from './context.ts';
+import { InvalidInput } from './errors.ts';
 
-/** The public verifier (issue 4): anything in, every check out in plain words. Being built. */
-export function createVerifierService(_ctx: ServiceContext) {
-  return {};
+/** Largest input the public verifier reads (file, text or document at a URL). */
+export const MAX_VERIFY_BYTES = 2 * 1024 * 1024;
+
+export interface VerifyRequest {
+  /** Uploaded bytes (JSON, VC-JWT, baked PNG or SVG). */
+  file?: Uint8Array;
+  /** The credential as a JSON object, or as text (JSON or a VC-JWT). */
+  credential?: JsonObject | string;
+  /** Pasted text: JSON or a VC-JWT. */
+  text?: string;
+  /** Where the credential is published (http or https), or a microcred share page. */
+  url?: string;
+  /** An e-mail address to compare with the credential's (hashed) recipient. */
+  recipientEmail?: string;
+  /** For a presentation: the challenge (and domain) the verifier gave the holder. */
+  challenge?: string;
+  domain?: string;
+}
+
+export type RecipientOutcome = 'match' | 'no-match' | 'not-checked';
+
+export interface VerifierCheck {
+  id: string;
+  outcome: CheckOutcome;
+  message: string;
+}
+
+export interface VerifierWorth {
+  /** ECTS credits the achievement carries (or, failing that, the credits this learner earned). */
+  ects?: number;
+  creditsEarned?: number;
+  /** EQF level 1–8, when the achievement states one. */
+  eqfLevel?: number;
+  /** The level as written, when it is not an EQF number. */
+  level?: string;
+  grade?: string;
+  /** Learning outcomes, in the issuer's words. */
+  outcomes: string[];
+  /** Skills and competences the achievement is aligned to. */
+  skills: string[];
+}
+
+/** A credential held by a presentation or a CLR, in brief. */
+export interface VerifierMember {
+  name: string;
+  verified?: boolean;
+  summary?: string;
+  issuer: { id?: string; name?: string };
+  achievement?: { name: string };
+  checks?: VerifierCheck[];
+  worth: VerifierWorth;
+}
+
+export interface VerifierAnswer {
+  verified: boolean;
+  /** The outcome in one sentence. */
+  summary: string;
+  standard: AnyStandard;
+  format: AnyFormat;
+  container: AnyContainer;
+  name: string;
+  issuer: { id?: string; name?: string; url?: string };
+  achievement?: {
+    name: string;
+    description?: string;
+    type?: string;
+    image?: string;
+    criteria?: string;
+    fieldOfStudy?: string;
+    humanCode?: string;
+  };
+  issuedAt?: string;
+  validUntil?: string;
+  recipient: { outcome: RecipientOutcome; message: string; name?: string };
+  checks: VerifierCheck[];
+  worth: VerifierWorth;
+  /** For a presentation or a CLR: each credential it holds. */
+  credentials?: VerifierMember[];
+  /** The credential (or presentation) as read: decoded from the JWT or the image. */
+  credential?: JsonObject;
+}
+
+const NOUN: Record<AnyStandard, string> = {
+  'Open Badges 3.0': 'Open Badge',
+  'Open Badges 2.0': 'Open Badge (2.0)',
+  'CLR 2.0': 'Comprehensive Learner Record',
+  'Verifiable Credential': 'credential',
+  'Verifiable Presentation': 'presentation',
+};
+
+function bad(message: string, pointer = '/'): InvalidInput {
+  return new InvalidInput(message, [{ pointer, message }], { status: 400 });
+}
+
+/** The ld+json alternate of an HTML page (a microcred share page links its credential so). */
+export function ldJsonAlternate(html: string, base: string): string | undefined {
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/gi)) {
+    const attribute = (name: string) => new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+    const value = (name: string) => {
+      const match = attribute(name);
+      return match ? (match[2] ?? match[3] ?? match[4] ?? '').replace(/&amp;/g, '&') : undefined;
+    };
+    if (!/(^|\s)alternate(\s|$)/i.test(value('rel') ?? '')) continue;
+    if (!/^application\/(ld\+)?json\b/i.test(value('type') ?? '')) continue;
+    const href = value('href');
+    if (!href) continue;
+    try {
+      return new URL(href, base).toString();
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function looksLikeHtml(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
+}
+
+function levelOf(level: string | undefined): { eqfLevel?: number; level?: string } {
+  if (level === undefined) return {};
+  const match = /^\s*(?:EQF\s*(?:level\s*)?)?([1-8])\s*$/i.exec(level) ?? /\/eqf\/([1-8])\b/i.exec(level) ?? /\blevel\s*([1-8])\b/i.exec(level);
+  return match ? { eqfLevel: Number(match[1]) } : { level };
+}
+
+function textsOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return items.flatMap((item) => {
+    if (typeof item === 'string') return item.trim() ? [item.trim()] : [];
+    if (isObject(item)) {
+      const text = [item.name, item.title, item.description, item.targetName].find((v) => typeof v === 'string' && v.trim() !== '');
+      return typeof text === 'string' ? [text.trim()] : [];
+    }
+    return [];
+  }).slice(0, 50);
+}
+
+function worthOf(view: CredentialDisplay | undefined): VerifierWorth {
+  const achievement = view?.achievement;
+  const credits = achievement?.creditsAvailable;
+  const earned = view?.result.creditsEarned;
+  const ects = credits ?? earned;
+  const skills = (achievement?.alignments ?? [])
+    .filter((alignment) => !/qualifications framework|\bEQF\b/i.test(alignment.targetFramework ?? '') && !/europa\.eu\/snb\/eqf\//i.test(alignment.targetUrl ?? ''))
+    .map((alignment) => alignment.targetName).slice(0, 50);
+  return {
+    ...(ects !== undefined ? { ects } : {}),
+    ...(earned !== undefined ? { creditsEarned: earned } : {}),
+    ...levelOf(achievement?.level),
+    ...(view?.result.grade !== undefined ? { grade: view.result.grade } : {}),
+    outcomes: textsOf(achievement?.eu?.learningOutcome),
+    skills,
+  };
+}
+
+function displayOf(result: { credential?: JsonObject }, standard: AnyStandard): CredentialDisplay | undefined {
+  if (!result.credential || standard === 'Verifiable Presentation') return undefined;
+  try {
+    return toDisplay(result.credential, standard === 'Open Badges 2.0' ? { version: 'ob2' } : {});
+  } catch {
+    return undefined;
+  }
+}
+
+function checksOf(checks: readonly Check[]): VerifierCheck[] {
+  return checks.map((entry) => ({ id: entry.check, outcome: entry.outcome, message: entry.message }));
+}
+
+/** Names the display model falls back to when a credential has none: not worth quoting. */
+const FALLBACK_NAMES = new Set(['Untitled credential', 'Unnamed achievement', 'Unnamed badge']);
+
+/** One sentence: valid or not, and the first reason when not. */
+export function summarise(result: VerificationResult, standard: AnyStandard, view: CredentialDisplay | undefined): string {
+  const name = view && !FALLBACK_NAMES.has(view.name) ? ` “${view.name}”` : '';
+  const issuer = view?.issuer.name ?? view?.issuer.id;
+  // "This Open Badge “X”, issued by Y, is …" or "This credential is …".
+  const subject = `This ${NOUN[standard]}${name}${issuer ? `, issued by ${issuer},` : ''}`;
+  const failed = result.checks.filter((entry) => entry.outcome === 'failed');
+  const warnings = result.checks.filter((entry) => entry.outcome === 'warning');
+  if (result.verified) {
+    const what = standard === 'Verifiable Presentation' ? 'This presentation and every credential in it are authentic and valid' : `${subject} is authentic and valid`;
+    return warnings.length === 0 ? `${what}.` : `${what}, with ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}: ${lowerFirst(warnings[0]!.message)}`;
+  }
+  if (failed.length === 1 && failed[0]!.check === 'recipient') return `${subject} is authentic, but ${lowerFirst(failed[0]!.message)}`;
+  if (!result.credential) return `This is not a valid ${NOUN[standard]}: ${lowerFirst(failed[0]?.message ?? 'it could not be read.')}`;
+  return `${subject} is not valid: ${lowerFirst(failed[0]?.message ?? 'a check failed.')}`;
+}
+
+function lowerFirst(text: string): string {
+  // "The credential…" reads on after a colon; names and acronyms (two capitals) stay as they are.
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+function recipientOf(result: VerificationResult, view: CredentialDisplay | undefined, standard: AnyStandard, email: string | undefined): VerifierAnswer['recipient'] {
+  const name = view?.recipient.name ? { name: view.recipient.name } : {};
+  const check = result.checks.find((entry) => entry.check === 'recipient');
+  if (email && check && check.outcome === 'passed') return { outcome: 'match', message: check.message, ...name };
+  if (email && check && check.outcome === 'failed') return { outcome: 'no-match', message: check.message, ...name };
+  if (standard === 'Verifiable Presentation') {
+    return { outcome: 'not-checked', message: 'A presentation is checked against its holder’s key, not an e-mail address; the credentials in it are listed below.' };
+  }
+  const recipient = view?.recipient;
+  if (recipient?.identityHashed) {
+    const kind = recipient.identityType === 'emailAddress' || recipient.identityType === 'email' ? 'e-mail address' : (recipient.identityType ?? 'identifier');
+    return { outcome: 'not-checked', message: `The credential names its recipient by a hashed ${kind}; enter an e-mail address to check whether it is theirs.`, ...name };
+  }
+  if (recipient?.id) return { outcome: 'not-checked', message: `The credential was issued to ${recipient.id}.`, ...name };
+  if (recipient?.identity) return { outcome: 'not-checked', message: `The credential was issued to ${recipient.identity}.`, ...name };
+  if (recipient?.name) return { outcome: 'not-checked', message: `The credential was issued to ${recipient.name}.`, ...name };
+  return { outcome: 'not-checked', message: 'The credential does not say who received it.' };
+}
+
+function memberOfPresentation(result: VerificationResult): VerifierMember {
+  const view = displayOf(result, 'Verifiable Credential');
+  return {
+    name: view?.name ?? 'Unreadable credential',
+    verified: result.verified,
+    summary: summarise(result, view?.standard ?? 'Verifiable Credential', view),
+    issuer: { ...(view?.issuer.id ? { id: view.issuer.id } : {}), ...(view?.issuer.name ? { name: view.issuer.name } : {}) },
+    ...(view?.achievement ? { achievement: { name: view.achievement.name } } : {}),
+    checks: checksOf(result.checks),
+    worth: worthOf(view),
+  };
+}
+
+function memberOfClr(view: CredentialDisplay): VerifierMember {
+  return {
+    name: view.name,
+    issuer: { ...(view.issuer.id ? { id: view.issuer.id } : {}), ...(view.issuer.name ? { name: view.issuer.name } : {}) },
+    ...(view.achievement ? { achievement: { name: view.achievement.name } } : {}),
+    worth: worthOf(view),
+  };
+}
+
+/** Builds the public answer from a verification. Exported for the share pages and tests. */
+export function toAnswer(result: AnyVerification, recipientEmail?: string): VerifierAnswer {
+  const view = displayOf(result, result.standard);
+  const achievement = view?.achievement;
+  const answer: VerifierAnswer = {
+    verified: result.verified,
+    summary: summarise(result, result.standard, view),
+    standard: result.standard,
+    format: result.format,
+    container: result.container,
+    name: view?.name ?? (result.standard === 'Verifiable Presentation' ? 'Verifiable Presentation' : 'Unreadable credential'),
+    issuer: {
+      ...(view?.issuer.id ? { id: view.issuer.id } : {}),
+      ...(view?.issuer.name ? { name: view.issuer.name } : {}),
+      ...(view?.issuer.url ? { url: view.issuer.url } : {}),
+    },
+    ...(achievement ? {
+      achievement: {
+        name: achievement.name,
+        ...(achievement.description ? { description: achievement.description } : {}),
+        ...(achievement.type ? { type: achievement.type } : {}),
+        ...(achievement.image ? { image: achievement.image } : {}),
+        ...(achievement.criteria?.narrative ?? achievement.criteria?.id ? { criteria: achievement.criteria?.narrative ?? achievement.criteria?.id } : {}),
+        ...(achievement.fieldOfStudy ? { fieldOfStudy: achievement.fieldOfStudy } : {}),
+        ...(achievement.humanCode ? { humanCode: achievement.humanCode } : {}),
+      },
+    } : {}),
+    ...(view?.issuedOn ? { issuedAt: view.issuedOn } : {}),
+    ...(view?.validUntil ? { validUntil: view.validUntil } : {}),
+    recipient: recipientOf(result, view, result.standard, recipientEmail),
+    checks: checksOf(result.checks),
+    worth: worthOf(view),
+    ...(result.credential ? { credential: result.credential } : {}),
+  };
+  if (result.standard === 'Verifiable Presentation') answer.credentials = (result.credentials ?? []).map(memberOfPresentation);
+  else if (view && view.credentials.length > 0) answer.credentials = view.credentials.map(memberOfClr);
+  return answer;
+}
+
+/** The public verifier (issue 4): anything in, every check out in plain words. */
+export function createVerifierService(ctx: ServiceContext) {
+  async function read(url: string): Promise<Uint8Array> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw bad('url is not a valid address', '/url');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw bad('url must be an http or https address', '/url');
+    const fetchOnce = async (target: string) => {
+      try {
+        return await ctx.fetch(target);
+      } catch (error) {
+        const message = error instanceof FetchRefusedError || (error instanceof Error && /^The /.test(error.message) && error.message.length < 200)
+          ? error.message
+          : 'The address could not be reached.';
+        throw bad(`The credential could not be read from that address. ${message}`, '/url');
+      }
+    };
+    const first = await fetchOnce(parsed.toString());
+    if (!looksLikeHtml(first.body)) return first.body;
+    // A share page links its credential as ld+json: follow that link once.
+    const alternate = ldJsonAlternate(new TextDecoder().decode(first.body), first.url);
+    if (!alternate) throw bad('That address answers with a web page, not a credential (and the page links none).', '/url');
+    return (await fetchOnce(alternate)).body;
+  }
+
+  return {
+    /**
+     * Verifies one credential given as a file, an object, text or a URL, and answers in words. Input
+     * that holds no credential is a 400 problem; a credential that fails a check is a normal answer.
+     */
+    async verify(request: VerifyRequest): Promise<VerifierAnswer> {
+      const given = (['file', 'credential', 'text', 'url'] as const).filter((key) => request[key] !== undefined && request[key] !== '');
+      if (given.length === 0) throw bad('Give one credential: a file, the credential (JSON or a VC-JWT), pasted text, or a URL.');
+      if (given.length > 1) throw bad(`Give one credential at a time (this request has ${given.join(' and ')}).`);
+      const email = request.recipientEmail?.trim() || undefined;
+      if (email !== undefined && (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email))) throw bad('recipientEmail is not an e-mail address', '/recipientEmail');
+
+      let bytes: Uint8Array;
+      if (request.file !== undefined) bytes = request.file;
+      else if (request.url !== undefined) bytes = await read(request.url);
+      else {
+        const value = request.credential ?? request.text!;
+        bytes = new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+      }
+      if (bytes.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
+
+      let result: AnyVerification;
+      try {
+        result = await verifyAny({
+          bytes, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(),
+          ...(email ? { recipient: email } : {}),
+          ...(request.challenge ? { challenge: request.challenge } : {}),
+          ...(request.domain ? { domain: request.domain } : {}),
+        });
+      } catch (error) {
+        if (error instanceof InputError) throw bad(error.message);
+        throw error;
+      }
+      ctx.metrics.increment('microcred_verifications_total', { kind: 'public', outcome: result.verified ? 'verified' : 'failed' });
+      return toAnswer(result, email);
+    },
+  };
 }
 
 export type VerifierService = ReturnType<typeof createVerifierService>;

@@ -1,7 +1,36 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
+import { errors, OrgParams } from '../schemas.ts';
 
-/** Issue 4 routes; being built (see /work/notes/contracts-4.md). */
-export function exportRoutes(_services: Services): FastifyPluginAsyncTypebox {
-  return async () => {};
+/** The learner's wallet as a zip; an issuer's CLR 2.0 of what it issued to one learner. */
+export function exportRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { exports } = services;
+  return async (app) => {
+    app.get('/api/v1/wallet/export', {
+      schema: {
+        tags: ['wallet'],
+        summary: 'Export the whole wallet as a zip: every credential as received, summary.json and summary.html, and presentation.json signed by your did:key',
+        security: [{ session: [] }],
+        response: { 200: Type.Unknown({ description: 'application/zip' }), ...errors(401) },
+      },
+    }, async (request, reply) => {
+      const { fileName, zip } = await exports.walletZip(request.actor);
+      return reply.type('application/zip').header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('cache-control', 'no-store').send(Buffer.from(zip));
+    });
+
+    app.get('/api/v1/organisations/:orgId/clr', {
+      schema: {
+        tags: ['credentials'],
+        summary: 'A CLR 2.0 ClrCredential of every active credential the organisation issued to an e-mail address, signed by its default issuer',
+        security: [{ session: [] }, { apiKey: [] }],
+        params: OrgParams,
+        querystring: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320, description: 'The learner’s e-mail address, as the credentials were issued to it' }) }, { additionalProperties: false }),
+        response: { 200: Type.Unknown({ description: 'The signed ClrCredential (application/ld+json)' }), ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      const clr = await exports.clr(request.actor, request.params.orgId, request.query.email);
+      return reply.type('application/ld+json').header('cache-control', 'no-store').send(clr);
+    });
+  };
 }
