@@ -156,7 +156,8 @@ export function statusOf(checks: readonly Check[]): WalletStatus {
     }
     if (outcome === 'warning') continue;
     if ((check === 'validity' || check === 'expiry') && /expired/i.test(message)) expired = true;
-    else if (/could not be fetched/i.test(message)) unknown = true; // OB 2.0: the issuer's site did not answer
+    // OB 2.0: the issuer's site did not answer (and what depends on its documents could not be checked).
+    else if (/could not be fetched|cannot be checked without/i.test(message)) unknown = true;
     else invalid = true;
   }
   if (invalid) return 'invalid';
