@@ -63,6 +63,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     ['microcred_logins_total', 'Sign-in attempts by outcome'],
     ['microcred_mail_sent_total', 'E-mails delivered over SMTP'],
     ['microcred_mail_failed_total', 'E-mails SMTP refused'],
+    ['microcred_signups_total', 'Learner accounts created'],
   ] as const) metrics.describe(name, help);
   const engine = createEngine({ fetcher, clock: now });
   const ctx: ServiceContext = {
