@@ -251,9 +251,10 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
      * ours carry two (revocation, suspension), so each is embedded as a copy its issuer signs again
      * with the revocation entry. Not stored; the audit log records that it was made.
      */
-    async clr(actor: Actor, organisationId: string, email: string): Promise<JsonObject> {
+    async clr(actor: Actor, organisationId: string, email: string | undefined): Promise<JsonObject> {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.issue, scope: 'read' }, 'organisation');
-      const address = normaliseEmail(typeof email === 'string' ? email : '');
+      if (email === undefined || email.trim() === '') throw new InvalidInput('email is required: the address the credentials were issued to', [{ pointer: '/email', message: 'is required' }], { status: 400 });
+      const address = normaliseEmail(email);
       if (!EMAIL.test(address)) throw new InvalidInput('email is not an e-mail address', [{ pointer: '/email', message: 'is not an e-mail address' }], { status: 400 });
       const issuer = await ctx.db.selectFrom('issuers').select('id').where('organisation_id', '=', organisationId)
         .where('is_default', '=', 1).executeTakeFirst();

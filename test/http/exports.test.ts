@@ -185,7 +185,11 @@ for (const dialect of DIALECTS) {
         const bad = await org.owner.request('GET', clrUrl('not-an-address'));
         expect(bad.statusCode).toBe(400);
         expect((bad.json() as { detail: string }).detail).toMatch(/email is not an e-mail address/);
-        expect((await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/clr`)).statusCode).toBe(400);
+        const missing = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/clr`);
+        expect(missing.statusCode).toBe(400);
+        expect((missing.json() as { detail: string }).detail).toMatch(/email is required/);
+        // Access comes before the address: another organisation learns nothing, with or without one.
+        expect((await other.owner.request('GET', `/api/v1/organisations/${org.organisationId}/clr`)).statusCode).toBe(404);
 
         const entries = await testApp.runtime.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'clr.export').execute();
         expect(entries.length).toBeGreaterThanOrEqual(2);

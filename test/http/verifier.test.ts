@@ -230,3 +230,20 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('public verifier rate limit', () => {
+  it('is limited per client address with the VC-API verify routes (in memory, so one dialect suffices)', async () => {
+    const limited = await createTestApp('sqlite', { env: { VERIFY_RATE_LIMIT: '2' } });
+    try {
+      const send = (remoteAddress: string) => limited.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { text: 'hello' }, remoteAddress });
+      expect((await send('203.0.113.7')).statusCode).toBe(400);
+      expect((await send('203.0.113.7')).statusCode).toBe(400);
+      const third = await send('203.0.113.7');
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((await send('203.0.113.8')).statusCode).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+});

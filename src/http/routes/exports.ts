@@ -25,7 +25,9 @@ export function exportRoutes(services: Services): FastifyPluginAsyncTypebox {
         summary: 'A CLR 2.0 ClrCredential of every active credential the organisation issued to an e-mail address, signed by its default issuer',
         security: [{ session: [] }, { apiKey: [] }],
         params: OrgParams,
-        querystring: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320, description: 'The learner’s e-mail address, as the credentials were issued to it' }) }, { additionalProperties: false }),
+        // Optional in the schema so that access is checked before the address (another organisation gets
+        // its 404 either way); a missing or malformed address is a 400 from the service.
+        querystring: Type.Object({ email: Type.Optional(Type.String({ maxLength: 320, description: 'Required: the learner’s e-mail address, as the credentials were issued to it' })) }, { additionalProperties: false }),
         response: { 200: Type.Unknown({ description: 'The signed ClrCredential (application/ld+json)' }), ...errors(400, 401, 403, 404) },
       },
     }, async (request, reply) => {
