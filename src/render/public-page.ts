@@ -88,7 +88,7 @@ function safeLink(url: string | undefined): string | undefined {
 const STYLE = `
 :root{color-scheme:light;--ink:#1a1f29;--muted:#545b66;--line:#d6dae0;--ok:#146c2e;--bad:#a4161a;--warn:#8a5300;--accent:#12549e}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#f5f6f8}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#f5f6f8;overflow-wrap:anywhere}
 main{max-width:46rem;margin:0 auto;padding:1rem}
 a{color:var(--accent)}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
@@ -97,6 +97,7 @@ header.site p{margin:0;font-weight:600}
 article{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:1rem 0}
 .top{display:flex;gap:1rem;align-items:flex-start}
 .top img{width:96px;height:96px;object-fit:contain;flex:none}
+.top>div,ul.checks li>span{min-width:0}
 h1{font-size:1.5rem;line-height:1.25;margin:.25rem 0}
 h2{font-size:1.25rem;margin:.25rem 0}
 h3{font-size:1rem;margin:1rem 0 .25rem}
@@ -107,7 +108,7 @@ h3{font-size:1rem;margin:1rem 0 .25rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:.5rem 0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 ul.checks{list-style:none;padding:0;margin:0}
-ul.checks li{display:flex;gap:.5rem;padding:.4rem 0;border-top:1px solid var(--line)}
+ul.checks li{display:flex;gap:.5rem;padding:.4rem 0;border-top:1px solid var(--line)}ul.checks li>span{min-width:0;overflow-wrap:anywhere}
 .mark{flex:none;width:1.5rem;text-align:center;font-weight:700}
 .passed .mark{color:var(--ok)}.failed .mark{color:var(--bad)}.warning .mark{color:var(--warn)}.skipped .mark{color:var(--muted)}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0 0;padding:0;list-style:none}

@@ -1,0 +1,147 @@
+/**
+ * The public share page as HTML: what a hostile credential cannot do to it (markup, script URLs,
+ * remote images over http), the verdict and its sentence for each outcome, and — in Debian's
+ * Chromium — no serious accessibility violation (axe) and no sideways scrolling on a phone.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderNotFoundPage, renderPublicPage, safeImage, type PageCredential, type PublicPage } from '../../src/render/public-page.ts';
+import { verdictOf, verdictSentence } from '../../src/services/sharing/verdict.ts';
+import type { Check } from '../../src/vc/types.ts';
+import { expectAccessible } from '../e2e/support/axe.ts';
+import { browserSkipReason, launchBrowser } from '../e2e/support/browser.ts';
+import { saveScreenshot } from '../e2e/support/screenshots.ts';
+
+const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';
+
+const passed = (check: string, message: string): Check => ({ check, outcome: 'passed', message });
+const failed = (check: string, message: string): Check => ({ check, outcome: 'failed', message });
+
+function credential(overrides: Partial<PageCredential> = {}): PageCredential {
+  return {
+    name: 'Data Literacy Essentials',
+    description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
+    image: PIXEL,
+    issuerName: 'University of Testing',
+    issuerUrl: 'https://uni.example',
+    recipientName: 'Ana López',
+    issuedAt: '2026-03-02T09:30:00.000Z',
+    validUntil: '2028-03-02T09:30:00.000Z',
+    ects: 5,
+    eqfLevel: 5,
+    outcomes: ['Clean a tabular data set', 'Choose and draw a suitable chart'],
+    standard: 'Open Badges 3.0',
+    verdict: 'verified',
+    sentence: 'This credential is genuine: University of Testing issued it to Ana López on 2 March 2026, and every check passed just now.',
+    checks: [
+      { outcome: 'passed', message: 'The signature is valid.' },
+      { outcome: 'passed', message: "The issuer's revocation list shows this credential as not revoked." },
+      { outcome: 'skipped', message: 'No recipient was given to compare with the credential.' },
+    ],
+    checkedAt: '2026-03-04T10:00:00.000Z',
+    downloads: [{ label: 'Credential (JSON)', href: '/s/t/credential.json' }, { label: 'Badge image (PNG)', href: '/s/t/credential.png' }],
+    ...overrides,
+  };
+}
+
+const single: PublicPage = {
+  url: 'https://issuer.test/s/t', siteName: 'microcred', title: 'Data Literacy Essentials · University of Testing',
+  summary: 'This credential is genuine.', credentials: [credential()], alternateJson: '/s/t/credential.json',
+  qrSvg: '/s/t/qr.svg', certificatePdf: '/s/t/certificate.pdf', linkedIn: 'https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=x',
+};
+
+const collection: PublicPage = {
+  url: 'https://issuer.test/s/c', siteName: 'microcred', title: 'My data skills', summary: '2 credentials, 1 verified just now.',
+  collection: { name: 'My data skills', description: 'For employers', ownerName: 'Ana López' },
+  credentials: [
+    credential(),
+    credential({
+      name: 'Web Basics', verdict: 'revoked', sentence: 'Bootcamp Ltd has revoked this credential, so it is no longer valid.', downloads: [],
+      checks: [{ outcome: 'failed', message: 'The issuer has revoked this credential.' }, { outcome: 'warning', message: 'Nothing published by the issuer confirms that the signing key is theirs.' }],
+    }),
+  ],
+  qrSvg: '/s/c/qr.svg',
+};
+
+describe('public page HTML', () => {
+  it('escapes everything a credential says and keeps only safe images and links', () => {
+    const hostile = renderPublicPage({
+      ...single,
+      title: '</title><script>alert(1)</script>',
+      credentials: [credential({
+        name: '<img src=x onerror=alert(1)>', description: '"><script>alert(2)</script>', issuerName: "O'Brien & <b>Sons</b>",
+        issuerUrl: 'javascript:alert(3)', image: 'javascript:alert(4)', outcomes: ['<iframe src="https://evil.example">'],
+        checks: [{ outcome: 'failed', message: '<a href="https://evil.example">click</a>' }],
+      })],
+    });
+    expect(hostile).not.toMatch(/<script|<img src=x|<iframe|<a href="https:\/\/evil|javascript:/i);
+    expect(hostile).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(hostile).toContain('O&#39;Brien &#38; &#60;b&#62;Sons&#60;/b&#62;');
+    expect(safeImage('http://insecure.example/badge.png')).toBeUndefined();
+    expect(safeImage('data:text/html;base64,PHNjcmlwdD4=')).toBeUndefined();
+    expect(safeImage('https://uni.example/badge.png')).toBe('https://uni.example/badge.png');
+    expect(safeImage(PIXEL)).toBe(PIXEL);
+  });
+
+  it('carries OpenGraph and Twitter meta, the canonical URL and the JSON-LD alternate; previews use only an https image', () => {
+    const html = renderPublicPage({ ...single, credentials: [credential({ image: 'https://uni.example/badge.png' })] });
+    expect(html).toContain('<meta property="og:image" content="https://uni.example/badge.png">');
+    expect(html).toContain('<meta name="twitter:image" content="https://uni.example/badge.png">');
+    expect(html).toContain('<link rel="canonical" href="https://issuer.test/s/t">');
+    expect(html).toContain('<link rel="alternate" type="application/ld+json" href="/s/t/credential.json">');
+    expect(renderPublicPage(single)).not.toContain('og:image');
+  });
+
+  it('words the verdict from the checks: verified, revoked, suspended, expired, unknown status, invalid', () => {
+    const base = [passed('structure', 'ok'), passed('proof', 'ok')];
+    const facts = { name: 'X', issuerName: 'Uni', recipientName: 'Ana', issuedAt: '2026-03-02T00:00:00Z', validUntil: '2027-01-31T00:00:00Z' };
+    expect(verdictOf({ verified: true, checks: base })).toBe('verified');
+    expect(verdictOf({ verified: false, checks: [...base, failed('status', 'The issuer has revoked this credential.')] })).toBe('revoked');
+    expect(verdictOf({ verified: false, checks: [...base, failed('status', 'The issuer has suspended this credential for now.')] })).toBe('suspended');
+    expect(verdictOf({ verified: false, checks: [...base, failed('validity', 'The credential expired on 2027-01-31T00:00:00.000Z.')] })).toBe('expired');
+    expect(verdictOf({ verified: false, checks: [failed('proof', 'The signature does not match the content.'), failed('validity', 'The credential expired on …')] })).toBe('invalid');
+    expect(verdictOf({ verified: true, checks: [...base, { check: 'status', outcome: 'warning', message: "The issuer's status list could not be read, so whether this credential has been revoked is unknown." }] })).toBe('unknown');
+    expect(verdictSentence('verified', facts, base)).toBe('This credential is genuine: Uni issued it to Ana on 2 March 2026, and every check passed just now.');
+    expect(verdictSentence('expired', facts, base)).toBe('This credential expired on 31 January 2027.');
+    expect(verdictSentence('revoked', { name: 'X' }, base)).toBe('The issuer has revoked this credential, so it is no longer valid.');
+    expect(verdictSentence('invalid', facts, [failed('proof', 'The signature does not match the content.')])).toBe('This credential could not be verified: the signature does not match the content.');
+  });
+});
+
+const skip = browserSkipReason();
+
+describe.skipIf(skip !== undefined)('public page in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const pages: [string, string][] = [
+    ['public-page-credential', renderPublicPage(single)],
+    ['public-page-collection', renderPublicPage(collection)],
+    ['public-page-not-found', renderNotFoundPage('microcred')],
+    ['public-page-long-words', renderPublicPage({ ...single, credentials: [credential({ name: 'Supercalifragilistic'.repeat(8), issuerName: 'x'.repeat(120), outcomes: ['y'.repeat(300)] })] })],
+  ];
+
+  for (const [name, html] of pages) {
+    it(`${name}: no serious accessibility violation, and no sideways scrolling on a phone`, async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, javaScriptEnabled: true, offline: true });
+      try {
+        const page = await context.newPage();
+        await page.setContent(html, { waitUntil: 'load' });
+        await expectAccessible(page, name);
+        const widths = await page.evaluate(() => {
+          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return { scroll: root.scrollWidth, client: root.clientWidth };
+        });
+        expect(widths.scroll, JSON.stringify(widths)).toBeLessThanOrEqual(widths.client);
+        if (!name.includes('long')) await saveScreenshot(page, `${name}-phone`);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
+});
