@@ -155,6 +155,17 @@ export interface ImportResult {
   duplicate: boolean;
 }
 
+interface VerifyWorth {
+  ects?: number | null;
+  creditsEarned?: number | null;
+  eqfLevel?: number | null;
+  /** A level that is not an EQF number, as written. */
+  level?: string | null;
+  grade?: string | null;
+  outcomes?: string[];
+  skills?: string[];
+}
+
 /** POST /api/v1/verify's answer. */
 export interface VerifyAnswer {
   verified: boolean;
@@ -162,11 +173,17 @@ export interface VerifyAnswer {
   standard?: string;
   format?: string;
   container?: string;
-  issuer?: { id?: string | null; name?: string | null };
-  achievement?: { name?: string | null; description?: string | null; [key: string]: unknown };
-  recipient?: { outcome: string; message: string };
+  name?: string;
+  issuer?: { id?: string | null; name?: string | null; url?: string | null };
+  achievement?: { name?: string | null; description?: string | null; criteria?: string | null; fieldOfStudy?: string | null };
+  issuedAt?: string | null;
+  validUntil?: string | null;
+  /** match, no-match or not-checked. */
+  recipient?: { outcome: string; message: string; name?: string | null };
   checks: Check[];
-  worth?: { ects?: number | null; eqfLevel?: number | null; outcomes?: string[] };
+  worth?: VerifyWorth;
+  /** For a presentation or a CLR: each credential it holds. */
+  credentials?: { name: string; verified?: boolean; summary?: string; issuer?: { name?: string | null }; checks?: Check[]; worth?: VerifyWorth }[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

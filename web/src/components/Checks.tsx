@@ -7,7 +7,8 @@ const OUTCOMES: Record<string, { label: string; mark: string }> = {
   warning: { label: 'Warning', mark: '!' },
   skipped: { label: 'Not checked', mark: '–' },
   match: { label: 'Matches', mark: '✓' },
-  mismatch: { label: 'Does not match', mark: '✗' },
+  'no-match': { label: 'Does not match', mark: '✗' },
+  'not-checked': { label: 'Not checked', mark: '–' },
 };
 
 export function outcomeLabel(outcome: string): string {

@@ -10,7 +10,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
 import { useSession } from '../session.tsx';
-import { formatEcts, multipart } from '../wallet-types.ts';
+import { formatDay, formatEcts, multipart } from '../wallet-types.ts';
 import type { VerifyAnswer } from '../wallet-types.ts';
 import { CREDENTIAL_FILES } from './Import.tsx';
 
@@ -26,6 +26,8 @@ export function VerifyScreen() {
   const [answer, setAnswer] = useState<VerifyAnswer>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
+  // Counts the answers, so a reader (or a test) can tell a new answer from the previous one.
+  const [round, setRound] = useState(0);
 
   const verify = async (source: Source) => {
     setBusy(true);
@@ -39,6 +41,7 @@ export function VerifyScreen() {
           ? await api.request<VerifyAnswer>('POST', '/api/v1/verify', { raw: multipart({ file: source.file, recipientEmail }) })
           : await api.post<VerifyAnswer>('/api/v1/verify', source.kind === 'text' ? { text: source.text, recipientEmail } : { url: source.url, recipientEmail });
       setAnswer(result);
+      setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
     } finally {
@@ -98,36 +101,97 @@ export function VerifyScreen() {
 
         <ErrorSummary error={error} title="The credential could not be checked" />
         {busy ? <Notice>Verifying…</Notice> : null}
-        {answer ? <VerifyResult answer={answer} /> : null}
+        {answer ? <VerifyResult answer={answer} round={round} /> : null}
       </Screen>
     </PublicLayout>
   );
 }
 
-function VerifyResult({ answer }: { answer: VerifyAnswer }) {
-  const worth = answer.worth;
-  const ects = formatEcts(worth?.ects);
+function Worth({ worth }: { worth: NonNullable<VerifyAnswer['worth']> }) {
+  const ects = formatEcts(worth.ects ?? worth.creditsEarned);
+  const level = worth.eqfLevel ? `EQF level ${worth.eqfLevel}` : worth.level;
+  if (!ects && !level && !worth.grade && !worth.outcomes?.length && !worth.skills?.length) return null;
+  return (
+    <>
+      <h3>What it is worth</h3>
+      <dl className="facts" data-testid="worth">
+        {ects ? (
+          <>
+            <dt>Credits</dt>
+            <dd>{ects}</dd>
+          </>
+        ) : null}
+        {level ? (
+          <>
+            <dt>Level</dt>
+            <dd>{level}</dd>
+          </>
+        ) : null}
+        {worth.grade ? (
+          <>
+            <dt>Grade</dt>
+            <dd>{worth.grade}</dd>
+          </>
+        ) : null}
+      </dl>
+      {worth.outcomes?.length ? (
+        <>
+          <p className="small-head">Learning outcomes</p>
+          <ul>
+            {worth.outcomes.map((o, i) => (
+              <li key={i}>{o}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {worth.skills?.length ? (
+        <>
+          <p className="small-head">Skills</p>
+          <ul>
+            {worth.skills.map((o, i) => (
+              <li key={i}>{o}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }) {
   const ref = useRef<HTMLElement>(null);
   // The result appears below the inputs: it takes focus so it is read and scrolled to.
   useEffect(() => ref.current?.focus(), [answer]);
   return (
-    <section aria-labelledby="result-title" data-testid="verify-result" tabIndex={-1} ref={ref}>
+    <section aria-labelledby="result-title" data-testid="verify-result" data-round={round} tabIndex={-1} ref={ref}>
       <h2 id="result-title">Result</h2>
       <div className={answer.verified ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
         <p>{answer.summary}</p>
       </div>
       <dl className="facts">
         <dt>Achievement</dt>
-        <dd className="wrap">{answer.achievement?.name ?? '—'}</dd>
+        <dd className="wrap">{answer.achievement?.name ?? answer.name ?? '—'}</dd>
         <dt>Issuer</dt>
         <dd className="wrap">
           {answer.issuer?.name ?? '—'}
           {answer.issuer?.id ? <div className="muted wrap">{answer.issuer.id}</div> : null}
         </dd>
+        {answer.issuedAt ? (
+          <>
+            <dt>Issued</dt>
+            <dd>{formatDay(answer.issuedAt)}</dd>
+          </>
+        ) : null}
+        {answer.validUntil ? (
+          <>
+            <dt>Valid until</dt>
+            <dd>{formatDay(answer.validUntil)}</dd>
+          </>
+        ) : null}
         {answer.recipient ? (
           <>
             <dt>Recipient</dt>
-            <dd data-testid="recipient">
+            <dd data-testid="recipient" className="wrap">
               <strong>{outcomeLabel(answer.recipient.outcome)}</strong>: {answer.recipient.message}
             </dd>
           </>
@@ -136,35 +200,28 @@ function VerifyResult({ answer }: { answer: VerifyAnswer }) {
         <dd>{[answer.standard, answer.format, answer.container].filter(Boolean).join(' · ') || '—'}</dd>
       </dl>
       {answer.achievement?.description ? <p>{answer.achievement.description}</p> : null}
+      {answer.achievement?.criteria ? (
+        <p>
+          <strong>Criteria:</strong> {answer.achievement.criteria}
+        </p>
+      ) : null}
       <h3>Checks</h3>
       <Checks checks={answer.checks} />
-      {ects || worth?.eqfLevel || worth?.outcomes?.length ? (
+      {answer.worth ? <Worth worth={answer.worth} /> : null}
+      {answer.credentials?.length ? (
         <>
-          <h3>What it is worth</h3>
-          <dl className="facts">
-            {ects ? (
-              <>
-                <dt>Credits</dt>
-                <dd>{ects}</dd>
-              </>
-            ) : null}
-            {worth?.eqfLevel ? (
-              <>
-                <dt>EQF level</dt>
-                <dd>{worth.eqfLevel}</dd>
-              </>
-            ) : null}
-          </dl>
-          {worth?.outcomes?.length ? (
-            <>
-              <p className="small-head">Learning outcomes</p>
-              <ul>
-                {worth.outcomes.map((o, i) => (
-                  <li key={i}>{o}</li>
-                ))}
-              </ul>
-            </>
-          ) : null}
+          <h3>The credentials it holds</h3>
+          <ol className="ordered">
+            {answer.credentials.map((c, i) => (
+              <li key={i}>
+                <span className="item-name">
+                  <strong>{c.name}</strong>
+                  {c.issuer?.name ? <span className="muted"> · {c.issuer.name}</span> : null}
+                  {c.summary ? <div>{c.summary}</div> : null}
+                </span>
+              </li>
+            ))}
+          </ol>
         </>
       ) : null}
     </section>
