@@ -1,10 +1,10 @@
-import { FetchRefusedError } from '../net/guarded-fetcher.ts';
 import { toDisplay, type CredentialDisplay } from '../vc/display.ts';
 import { isObject } from '../vc/json.ts';
 import type { Check, CheckOutcome, JsonObject, VerificationResult } from '../vc/types.ts';
 import { InputError, verifyAny, type AnyContainer, type AnyFormat, type AnyStandard, type AnyVerification } from '../vc/verify-any.ts';
 import type { ServiceContext } from './context.ts';
 import { InvalidInput } from './errors.ts';
+import { readImportUrl } from './wallet/url-import.ts';
 
 /** Largest input the public verifier reads (file, text or document at a URL). */
 export const MAX_VERIFY_BYTES = 2 * 1024 * 1024;
@@ -98,32 +98,6 @@ const NOUN: Record<AnyStandard, string> = {
 
 function bad(message: string, pointer = '/'): InvalidInput {
   return new InvalidInput(message, [{ pointer, message }], { status: 400 });
-}
-
-/** The ld+json alternate of an HTML page (a microcred share page links its credential so). */
-export function ldJsonAlternate(html: string, base: string): string | undefined {
-  for (const [tag] of html.matchAll(/<link\b[^>]*>/gi)) {
-    const attribute = (name: string) => new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-    const value = (name: string) => {
-      const match = attribute(name);
-      return match ? (match[2] ?? match[3] ?? match[4] ?? '').replace(/&amp;/g, '&') : undefined;
-    };
-    if (!/(^|\s)alternate(\s|$)/i.test(value('rel') ?? '')) continue;
-    if (!/^application\/(ld\+)?json\b/i.test(value('type') ?? '')) continue;
-    const href = value('href');
-    if (!href) continue;
-    try {
-      return new URL(href, base).toString();
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder().decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html');
 }
 
 function levelOf(level: string | undefined): { eqfLevel?: number; level?: string } {
@@ -282,30 +256,15 @@ export function toAnswer(result: AnyVerification, recipientEmail?: string): Veri
 
 /** The public verifier (issue 4): anything in, every check out in plain words. */
 export function createVerifierService(ctx: ServiceContext) {
+  /** Reads a URL as the wallet's URL import does (guarded; a share page's ld+json link followed once). */
   async function read(url: string): Promise<Uint8Array> {
-    let parsed: URL;
     try {
-      parsed = new URL(url);
-    } catch {
-      throw bad('url is not a valid address', '/url');
+      return (await readImportUrl(ctx, url)).bytes;
+    } catch (error) {
+      // The same words, as this API's 400 for input it cannot use.
+      if (error instanceof InvalidInput) throw bad(error.message, '/url');
+      throw error;
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw bad('url must be an http or https address', '/url');
-    const fetchOnce = async (target: string) => {
-      try {
-        return await ctx.fetch(target);
-      } catch (error) {
-        const message = error instanceof FetchRefusedError || (error instanceof Error && /^The /.test(error.message) && error.message.length < 200)
-          ? error.message
-          : 'The address could not be reached.';
-        throw bad(`The credential could not be read from that address. ${message}`, '/url');
-      }
-    };
-    const first = await fetchOnce(parsed.toString());
-    if (!looksLikeHtml(first.body)) return first.body;
-    // A share page links its credential as ld+json: follow that link once.
-    const alternate = ldJsonAlternate(new TextDecoder().decode(first.body), first.url);
-    if (!alternate) throw bad('That address answers with a web page, not a credential (and the page links none).', '/url');
-    return (await fetchOnce(alternate)).body;
   }
 
   return {
