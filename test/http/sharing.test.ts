@@ -357,6 +357,24 @@ for (const dialect of DIALECTS) {
       expect(reference.verified, JSON.stringify(reference.error ?? reference.presentationResult?.error)).toBe(true);
     });
 
+    it('a link to a credential the learner removed from the wallet opens nothing and is no longer listed', async () => {
+      const { db } = testApp.runtime.store;
+      const row = await db.selectFrom('wallet_credentials').selectAll().where('id', '=', jwtWalletId).executeTakeFirstOrThrow();
+      const link = await share(ana, { targetType: 'credential', targetId: jwtWalletId });
+      expect((await get(`/s/${tokenOf(link)}`)).statusCode).toBe(200);
+      await db.deleteFrom('wallet_credentials').where('id', '=', jwtWalletId).execute();
+      try {
+        const page = await get(`/s/${tokenOf(link)}`);
+        expect([page.statusCode, page.body]).toEqual([404, (await get(`/s/${randomBytes(32).toString('base64url')}`)).body]);
+        expect((await get(`/s/${tokenOf(link)}/credential.jwt`)).statusCode).toBe(404);
+        const listed = (await ana.request('GET', '/api/v1/wallet/shares')).json() as { items: ShareBody[] };
+        expect(listed.items.some((s) => s.targetId === jwtWalletId)).toBe(false);
+        expect(listed.items.some((s) => s.targetType === 'collection')).toBe(true);
+      } finally {
+        await db.insertInto('wallet_credentials').values(row).execute();
+      }
+    });
+
     it('audits share creation and revocation with ids only (no token)', async () => {
       const entries = await testApp.runtime.store.db.selectFrom('audit_log').select(['action', 'target_id', 'details', 'actor_id']).where('action', 'like', 'share.%').execute();
       expect(entries.filter((e) => e.action === 'share.create').length).toBe(shares.length);

@@ -418,7 +418,11 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       const credentialIds = [...new Set(rows.filter((r) => r.target_type === 'credential').map((r) => r.target_id))];
       const credentials = credentialIds.length === 0 ? [] : await ctx.db.selectFrom('wallet_credentials').selectAll().where('user_id', '=', userId).where('id', 'in', credentialIds).execute();
       const byId = new Map(credentials.map((c) => [c.id, c]));
-      return await Promise.all(rows.map((r) => view(r, r.target_type === 'credential' ? byId.get(r.target_id) : undefined)));
+      const collectionIds = [...new Set(rows.filter((r) => r.target_type === 'collection').map((r) => r.target_id))];
+      const collections = new Set(collectionIds.length === 0 ? [] : (await ctx.db.selectFrom('wallet_collections').select('id').where('user_id', '=', userId).where('id', 'in', collectionIds).execute()).map((c) => c.id));
+      // Links to items the learner has since removed open nothing and are not listed.
+      const live = rows.filter((r) => (r.target_type === 'credential' ? byId.has(r.target_id) : collections.has(r.target_id)));
+      return await Promise.all(live.map((r) => view(r, r.target_type === 'credential' ? byId.get(r.target_id) : undefined)));
     },
 
     /** Withdraws a link: from now on it answers exactly like a link that never existed. */
