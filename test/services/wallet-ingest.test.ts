@@ -14,12 +14,14 @@ import { ingest, ingestIssued, MAX_IMPORT_BYTES, reverify, statusOf, type Ingest
 import { bakePng, bakeSvg } from '../../src/vc/baking/index.ts';
 import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
+import { buildDidWebDocument } from '../../src/vc/did/did-web.ts';
 import { createEngine, type Engine } from '../../src/vc/engine.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
 import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry } from '../../src/vc/status/status-list-credential.ts';
 import type { Check, Fetcher, JsonObject } from '../../src/vc/types.ts';
+import { InputError, verifyAny } from '../../src/vc/verify-any.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createReferenceIssuer } from '../support/reference.ts';
@@ -214,6 +216,64 @@ describe('credentials of a real issuer: microcred and the reference library', ()
     }
   });
 
+  it('a did:web issuer: verified with its DID document; unknown (not invalid) while its site does not answer', async () => {
+    const did = 'did:web:uni.example.eu:issuers:7';
+    const webKey = { ...key, id: `${did}#${key.publicKeyMultibase}`, controller: did };
+    const credential = buildAchievementCredential({
+      achievement, issuer: { id: did, type: ['Profile'], name: 'Universidad de Ejemplo' }, recipient: { email: 'ana@example.org', salt: 'pepper' },
+      id: 'urn:uuid:0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', validFrom: new Date('2026-01-15T09:00:00Z'), version: '2.0',
+    });
+    const bytes = encode(JSON.stringify(await engine.sign({ credential, signer: signerFromMultikey(webKey), now: NOW })));
+    const document = buildDidWebDocument({ did, keys: [webKey] });
+    const site: Fetcher = async (url) => {
+      if (url !== 'https://uni.example.eu/issuers/7/did.json') throw new Error('404');
+      return { url, body: encode(JSON.stringify(document)) };
+    };
+    const up = await ingest(context({ engine: createEngine({ clock: () => NOW, fetcher: site }), fetch: site }), { bytes, source: 'upload' });
+    expect(failed(up)).toEqual([]);
+    expect(up.status).toBe('verified');
+    const down = await ingest(context({ engine: createEngine({ clock: () => NOW, fetcher: offline }) }), { bytes, source: 'upload' });
+    expect(down.status).toBe('unknown');
+    expect(failed(down).find((check) => check.check === 'proof')?.message).toMatch(/could not be read from https:\/\/uni\.example\.eu\/issuers\/7\/did\.json/);
+    // A wrong key in the document that answered is a real failure.
+    const other = generateDidKey(new Uint8Array(32).fill(13));
+    const wrong: Fetcher = async (url) => ({ url, body: encode(JSON.stringify(buildDidWebDocument({ did, keys: [other] }))) });
+    expect((await ingest(context({ engine: createEngine({ clock: () => NOW, fetcher: wrong }) }), { bytes, source: 'upload' })).status).toBe('invalid');
+  });
+
+  it('verifyAny says what it verified: standard, format, container (and the token, or each credential of a presentation)', async () => {
+    const credential = await engine.sign({ credential: unsigned(), signer, now: NOW }) as JsonObject;
+    const jwt = (await engine.sign({ credential: unsigned(), signer, format: 'vc-jwt', now: NOW })) as string;
+    const json = await verifyAny({ bytes: encode(JSON.stringify(credential)), engine, now: NOW });
+    expect(json).toMatchObject({ verified: true, standard: 'Open Badges 3.0', format: 'ldp', container: 'json', credential });
+    expect(json.jwt).toBeUndefined();
+    expect(await verifyAny({ bytes: encode(jwt), engine, now: NOW })).toMatchObject({ verified: true, format: 'jwt', container: 'jwt', jwt });
+    expect(await verifyAny({ bytes: bakePng({ image: tinyPng(), credential: jwt }), engine, now: NOW })).toMatchObject({ verified: true, format: 'jwt', container: 'png', jwt });
+    expect(await verifyAny({ bytes: encode(bakeSvg({ svg: '<svg xmlns="http://www.w3.org/2000/svg"/>', credential })), engine, now: NOW })).toMatchObject({ verified: true, format: 'ldp', container: 'svg' });
+    expect(await verifyAny({ bytes: example('clr2/clr2-test-vector.signed-eddsa-rdfc-2022.json'), engine })).toMatchObject({ verified: true, standard: 'CLR 2.0' });
+    expect(await verifyAny({ bytes: example('vc-di-eddsa/unsigned.json'), engine })).toMatchObject({ verified: false, standard: 'Verifiable Credential' });
+    // The recipient: an e-mail compared with the salted hash.
+    const recipient = async (email: string) => (await verifyAny({ bytes: encode(JSON.stringify(credential)), engine, now: NOW, recipient: email })).checks.find((check) => check.check === 'recipient')?.outcome;
+    expect(await recipient('ana@example.org')).toBe('passed');
+    expect(await recipient('eve@example.org')).toBe('failed');
+
+    const holder = generateDidKey(new Uint8Array(32).fill(12));
+    const vp = await signPresentation({
+      presentation: createPresentation({ credentials: [credential, jwt], holder: holder.controller }), signer: signerFromMultikey(holder),
+      documentLoader: engine.documentLoader, now: NOW, challenge: 'c-1', domain: 'verifier.example',
+    });
+    const presented = await verifyAny({ bytes: encode(JSON.stringify(vp)), engine, now: NOW, challenge: 'c-1', domain: 'verifier.example' });
+    expect(presented).toMatchObject({ verified: true, standard: 'Verifiable Presentation', format: 'vp', container: 'json' });
+    expect(presented.credentials?.map((inner) => inner.verified)).toEqual([true, true]);
+    expect((await verifyAny({ bytes: encode(JSON.stringify(vp)), engine, now: NOW, challenge: 'c-2', domain: 'verifier.example' })).verified).toBe(false);
+    const missing = await verifyAny({ bytes: encode(JSON.stringify(vp)), engine, now: NOW }).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(InputError);
+    expect(missing).toMatchObject({ reason: 'challenge-required', message: expect.stringMatching(/challenge/) });
+    for (const [bytes, reason] of [[new Uint8Array(), 'empty'], [tinyPng(), 'no-credential'], [encode('{"a":'), 'unreadable'], [example('elm/elm-edc-sample-microcredential-annex1.signed-jades.json'), 'unsupported']] as const) {
+      expect(await verifyAny({ bytes, engine }).catch((error: unknown) => error)).toMatchObject({ name: 'InputError', reason });
+    }
+  });
+
   it('a VC-JWT: the token is the original, the decoded credential the document, its signature the proof key', async () => {
     const jwt = (await engine.sign({ credential: unsigned(), signer, format: 'vc-jwt', now: NOW })) as string;
     const row = await ingest(context({ engine }), { bytes: encode(`${jwt}\n`), source: 'paste' });
@@ -365,6 +425,9 @@ describe('Open Badges 2.0: hosted and signed, through an injected fetcher', () =
 
   it('a signed assertion: verified, its JWS signature is the proof key; revoked when the list says so', async () => {
     const jws = await sign(signedAssertion());
+    expect(await verifyAny({ bytes: encode(jws), fetcher: served(), now: OB2_NOW })).toMatchObject({ verified: true, standard: 'Open Badges 2.0', format: 'ob2', container: 'jwt', jwt: jws });
+    expect(await verifyAny({ bytes: encode(HOSTED.id as string), fetcher: served(), now: OB2_NOW })).toMatchObject({ verified: true, format: 'ob2', container: 'json' });
+    expect((await verifyAny({ bytes: encode(jws), fetcher: served(), now: OB2_NOW, recipient: 'learner@example.org' })).checks.find((check) => check.check === 'recipient')?.outcome).toBe('passed');
     const row = await ingest(ob2Context(served()), { bytes: encode(jws), source: 'paste' });
     expect(failed(row)).toEqual([]);
     expect(row).toMatchObject({ status: 'verified', format: 'ob2', original_type: 'application/jwt', original: jws, credential_key: 'urn:uuid:4a6c8e2a-0000-4000-8000-000000000001', proof_key: sha256(jws.split('.')[2]!), name: 'Web Basics' });

@@ -135,8 +135,8 @@ function verificationColumns(ctx: IngestContext, result: AnyVerification): Pick<
 
 /**
  * The one word a wallet card shows, from the checks. A broken signature or structure outweighs
- * everything ('invalid'); then revoked, suspended, expired; a status list (or, for OB 2.0, an issuer
- * document) that could not be read makes it 'unknown' rather than fine.
+ * everything ('invalid'); then revoked, suspended, expired; a status list, an issuer's DID document or
+ * (OB 2.0) an issuer's document that could not be read makes it 'unknown' rather than fine or invalid.
  */
 export function statusOf(checks: readonly Check[]): WalletStatus {
   let revoked = false;
@@ -155,6 +155,13 @@ export function statusOf(checks: readonly Check[]): WalletStatus {
       continue;
     }
     if (outcome === 'warning') continue;
+    // Said only when the proof check failed too, which decides.
+    if (check === 'issuer-key' && /signing key could not be found/i.test(message)) continue;
+    // The issuer's DID document did not answer (did:web): the signature could not be checked, not found wrong.
+    if (check === 'proof' && /could not be read from/i.test(message)) {
+      unknown = true;
+      continue;
+    }
     if ((check === 'validity' || check === 'expiry') && /expired/i.test(message)) expired = true;
     // OB 2.0: the issuer's site did not answer (and what depends on its documents could not be checked).
     else if (/could not be fetched|cannot be checked without/i.test(message)) unknown = true;
