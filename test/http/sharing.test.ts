@@ -19,7 +19,7 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, ingestIssued } from '../../src/services/wallet/ingest.ts';
-import { extractFromPng, extractFromSvg } from '../../src/vc/baking/index.ts';
+import { bakePng, extractFromPng, extractFromSvg } from '../../src/vc/baking/index.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { CONTEXTS } from '../../src/vc/contexts/index.ts';
@@ -27,6 +27,7 @@ import type { JsonObject } from '../../src/vc/types.ts';
 import { createTestApp, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
@@ -35,6 +36,12 @@ type JsQr = typeof jsQRModule.default;
 const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
 
 const NOW = new Date('2026-03-02T09:30:00.000Z');
+const ob2Fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/${name}`, import.meta.url), 'utf8')) as JsonObject;
+/** An Open Badges 2.0 issuer on the web (hosted assertion, badge class, profile), answered from fixtures. */
+const OB2_WEB = new Map<string, JsonObject>(['assertion-hosted.json', 'badge-class.json', 'issuer.json', 'revocations.json'].map((name) => {
+  const document = ob2Fixture(name);
+  return [document.id as string, document];
+}));
 const work = mkdtempSync(join(tmpdir(), 'microcred-sharing-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -92,7 +99,14 @@ for (const dialect of DIALECTS) {
     }
 
     beforeAll(async () => {
-      testApp = await createTestApp(dialect, { now: () => clock });
+      testApp = await createTestApp(dialect, {
+        now: () => clock,
+        fetcher: async (url) => {
+          const document = OB2_WEB.get(url);
+          if (!document) throw new Error(`tests do not reach the network (${url})`);
+          return { url, contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(document)) };
+        },
+      });
       org = await issuingOrganisation(testApp);
       ana = await signUp('ana@example.org', 'Ana López');
       bob = await signUp('bob@example.org', 'Bob Brown');
@@ -372,6 +386,37 @@ for (const dialect of DIALECTS) {
         expect(listed.items.some((s) => s.targetType === 'collection')).toBe(true);
       } finally {
         await db.insertInto('wallet_credentials').values(row).execute();
+      }
+    });
+
+    it('an Open Badges 2.0 badge is verified live against its issuer\'s copy; an OB 2.0 image downloads as it came; it cannot go into a presentation', async () => {
+      const { ctx } = testApp.runtime.services;
+      const hosted = OB2_WEB.get('https://issuer.example/assertions/1001.json')!;
+      const jsonId = await addToWallet(ana.userId, await ingest(ctx, { bytes: new TextEncoder().encode(JSON.stringify(hosted)), source: 'upload' }));
+      const baked = bakePng({ image: tinyPng(), credential: hosted.id as string, standard: 'ob2' });
+      const pngId = await addToWallet(ana.userId, { ...await ingest(ctx, { bytes: baked, source: 'upload' }), credential_key: 'other-key', proof_key: null });
+      const link = await share(ana, { targetType: 'credential', targetId: jsonId });
+      const page = await get(`/s/${tokenOf(link)}`);
+      expect(page.body).toContain('<h1 id="c0-name">Web Basics</h1>');
+      expect(page.body).toContain('Verified.</span> This credential is genuine: Example Academy issued it on 1 March 2024, and every check passed just now.');
+      expect(page.body).toContain('Open Badges 2.0');
+      expect(page.body).not.toContain('credential.png');
+      expect((await get(`/s/${tokenOf(link)}/credential.json`)).json()).toEqual(hosted);
+      expect((await get(`/s/${tokenOf(link)}/credential.png`)).statusCode).toBe(404);
+      const pngLink = await share(ana, { targetType: 'credential', targetId: pngId });
+      expect(Buffer.from((await get(`/s/${tokenOf(pngLink)}/credential.png`)).rawPayload).equals(Buffer.from(baked))).toBe(true);
+      const refused = await ana.request('POST', '/api/v1/wallet/presentations', { credentialIds: [walletIds[0], jsonId], challenge: 'c' });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({ errors: [{ pointer: '/credentialIds/1' }] });
+
+      // The issuer marks the hosted assertion revoked: the next visit says so.
+      OB2_WEB.set(hosted.id as string, { ...hosted, revoked: true, revocationReason: 'Issued in error' });
+      try {
+        const revoked = await get(`/s/${tokenOf(link)}`);
+        expect(revoked.body).toContain('Revoked.</span> Example Academy has revoked this credential, so it is no longer valid.');
+      } finally {
+        OB2_WEB.set(hosted.id as string, hosted);
+        await testApp.runtime.store.db.deleteFrom('wallet_credentials').where('id', 'in', [jsonId, pngId]).execute();
       }
     });
 
