@@ -21,6 +21,12 @@ export interface LearnerKeys {
   signer(userId: string): Promise<Signer>;
 }
 
+/**
+ * Most credentials in one presentation file: what a verifier checks in one presentation (our engine
+ * verifies at most 256), and a bound on each signature's work (about 18 ms of canonicalisation per credential).
+ */
+export const PRESENTATION_SIZE = 256;
+
 /** Most credentials one CLR holds (the verifier checks at most this many inside a CLR). */
 export const MAX_CLR_CREDENTIALS = 1000;
 
@@ -45,8 +51,10 @@ export interface ExportSummaryItem {
   eqfLevel?: number;
   field?: string;
   skills: { uri?: string; label: string }[];
-  /** Whether the credential is in presentation.json (Verifiable Credentials are; OB 2.0 assertions are not). */
+  /** Whether the credential is in a presentation (Verifiable Credentials are; OB 2.0 assertions are not). */
   inPresentation: boolean;
+  /** The presentation file holding it. */
+  presentationFile?: string;
 }
 
 export interface ExportSummary {
@@ -54,7 +62,11 @@ export interface ExportSummary {
   holder: string;
   totals: { credentials: number; verified: number; ects: number; byField: { field: string; ects: number }[]; byLevel: { eqf: number; ects: number }[] };
   credentials: ExportSummaryItem[];
-  presentation: { file: 'presentation.json'; challenge: string; domain: string; credentials: number };
+  /**
+   * `file` is presentation.json; a wallet of more than PRESENTATION_SIZE credentials is presented in
+   * several files (presentation.json, presentation-2.json…), all listed in `files`, same challenge.
+   */
+  presentation: { file: 'presentation.json'; files: string[]; challenge: string; domain: string; credentials: number };
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -146,7 +158,7 @@ ${byLevel ? `<h3>Credits by level</h3><ul>${byLevel}</ul>` : ''}
 ${rows}
 </tbody>
 </table>
-<p><a href="presentation.json">presentation.json</a> holds every Verifiable Credential above in one presentation signed by the holder's key (challenge <code>${escapeHtml(summary.presentation.challenge)}</code>, domain <code>${escapeHtml(summary.presentation.domain)}</code>).</p>
+<p>${summary.presentation.files.map((file) => `<a href="${escapeHtml(file)}">${escapeHtml(file)}</a>`).join(', ')} ${summary.presentation.files.length === 1 ? 'holds' : 'hold'} every Verifiable Credential above, presented and signed by the holder's key (challenge <code>${escapeHtml(summary.presentation.challenge)}</code>, domain <code>${escapeHtml(summary.presentation.domain)}</code>).</p>
 </main>
 </body>
 </html>
@@ -176,14 +188,16 @@ function totalsOf(rows: Row<'wallet_credentials'>[]): ExportSummary['totals'] {
 }
 
 /** Exports (issue 4): the learner's whole wallet as a zip; an issuer's CLR 2.0 of a learner. */
-export function createExportService(ctx: ServiceContext, deps: { wallet: WalletService; learners: LearnerKeys; issuers: IssuerService }) {
+export function createExportService(ctx: ServiceContext, deps: { wallet: WalletService; learners: LearnerKeys; issuers: IssuerService }, options: { presentationSize?: number } = {}) {
   const { learners, issuers } = deps;
+  const presentationSize = options.presentationSize ?? PRESENTATION_SIZE;
 
   return {
     /**
      * The whole wallet as a zip: `credentials/<n>-<slug>.<ext>` (each original byte for byte),
      * `summary.json` and `summary.html` (the list and totals), and `presentation.json`: every
-     * Verifiable Credential in one presentation signed by the learner's did:key (made on first use).
+     * Verifiable Credential in one presentation signed by the learner's did:key (made on first use);
+     * beyond PRESENTATION_SIZE credentials, in presentation-2.json and so on.
      */
     async walletZip(actor: Actor): Promise<WalletExport> {
       if (actor.kind !== 'user') throw new Unauthorized('sign in to export your wallet');
@@ -195,13 +209,12 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
       const width = Math.max(2, String(rows.length).length);
       const files: Zippable = {};
       const items: ExportSummaryItem[] = [];
-      const presented: (JsonObject | string)[] = [];
+      const presented: { credential: JsonObject | string; item: ExportSummaryItem }[] = [];
       for (const [index, row] of rows.entries()) {
         const file = `credentials/${String(index + 1).padStart(width, '0')}-${slug(row.name)}.${EXTENSIONS[row.original_type] ?? 'txt'}`;
         files[file] = [originalBytes(row), { level: row.original_type === 'image/png' ? 0 : 6 }];
         const credential = presentable(row);
-        if (credential !== undefined) presented.push(credential);
-        items.push({
+        const item: ExportSummaryItem = {
           file,
           name: row.name,
           ...(row.issuer_name ? { issuer: row.issuer_name } : {}),
@@ -217,7 +230,9 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
           ...(row.field ? { field: row.field } : {}),
           skills: skillsOf(row),
           inPresentation: credential !== undefined,
-        });
+        };
+        items.push(item);
+        if (credential !== undefined) presented.push({ credential, item });
       }
 
       const now = ctx.now();
@@ -225,20 +240,45 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
       // writes it in summary.json, so that anyone given the folder can check the holder's signature.
       const challenge = `wallet-export:${randomUUID()}`;
       const domain = ctx.config.publicUrl;
-      const presentation = await signPresentation({
-        presentation: createPresentation({ credentials: presented, holder: did, id: `urn:uuid:${randomUUID()}` }),
+      const sign = async (chunk: typeof presented) => await signPresentation({
+        presentation: createPresentation({ credentials: chunk.map((entry) => entry.credential), holder: did, id: `urn:uuid:${randomUUID()}` }),
         signer, documentLoader: ctx.engine.documentLoader, now, challenge, domain,
       });
+      const presentationFiles: string[] = [];
+      for (let start = 0; start === 0 || start < presented.length; start += presentationSize) {
+        let chunk = presented.slice(start, start + presentationSize);
+        const file = start === 0 ? 'presentation.json' : `presentation-${start / presentationSize + 1}.json`;
+        let presentation: JsonObject;
+        try {
+          presentation = await sign(chunk);
+        } catch {
+          // A credential whose JSON-LD cannot be signed over (undefined terms, a context that clashes with
+          // the presentation's) would keep every other one out: it stays in the folder, outside the presentation.
+          const signable: typeof presented = [];
+          for (const entry of chunk) {
+            try {
+              await sign([entry]);
+              signable.push(entry);
+            } catch {
+              entry.item.inPresentation = false;
+            }
+          }
+          chunk = signable;
+          presentation = await sign(chunk);
+        }
+        files[file] = strToU8(`${JSON.stringify(presentation, null, 2)}\n`);
+        presentationFiles.push(file);
+        for (const entry of chunk) entry.item.presentationFile = file;
+      }
       const summary: ExportSummary = {
         exportedAt: now.toISOString(),
         holder: did,
         totals: totalsOf(rows),
         credentials: items,
-        presentation: { file: 'presentation.json', challenge, domain, credentials: presented.length },
+        presentation: { file: 'presentation.json', files: presentationFiles, challenge, domain, credentials: items.filter((item) => item.inPresentation).length },
       };
       files['summary.json'] = strToU8(`${JSON.stringify(summary, null, 2)}\n`);
       files['summary.html'] = strToU8(summaryHtml(summary));
-      files['presentation.json'] = strToU8(`${JSON.stringify(presentation, null, 2)}\n`);
       const zip = zipSync(files, { level: 6, mtime: now });
       ctx.log.info({ userId: actor.userId, credentials: rows.length }, 'wallet exported');
       return { fileName: `microcred-wallet-${now.toISOString().slice(0, 10)}.zip`, zip };

@@ -15,13 +15,15 @@ import addFormatsModule from 'ajv-formats';
 import { strFromU8, unzipSync } from 'fflate';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportSummary } from '../../src/services/exports.ts';
-import { slug } from '../../src/services/exports.ts';
+import { createExportService, slug, type ExportSummary } from '../../src/services/exports.ts';
 import type { VerifierAnswer } from '../../src/services/verifier.ts';
 import type { NewRow } from '../../src/store/schema.ts';
 import { bakePng, bakeSvg } from '../../src/vc/baking/index.ts';
 import { buildClrCredential } from '../../src/vc/clr.ts';
+import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
+import { didKeyFromPublicKey } from '../../src/vc/did/did-key.ts';
+import { createEd25519Signer, encodePublicKeyMultibase, generateEd25519 } from '../../src/vc/keys/ed25519.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
@@ -301,6 +303,57 @@ for (const dialect of DIALECTS) {
         const answer = (await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { credential: presentation, challenge, domain } })).json() as VerifierAnswer;
         expect(answer).toMatchObject({ verified: true, standard: 'Verifiable Presentation' });
         expect(answer.credentials).toHaveLength(4);
+      });
+
+      it('splits a large wallet into several signed presentations, each verifying', async () => {
+        const { services, ctx } = testApp.runtime;
+        const exporter = createExportService(ctx, { wallet: services.wallet, learners: services.learners, issuers: services.issuers }, { presentationSize: 3 });
+        const files = unzipSync((await exporter.walletZip({ kind: 'user', userId: ana.userId })).zip);
+        const summary = JSON.parse(strFromU8(files['summary.json']!)) as ExportSummary;
+        expect(summary.presentation).toMatchObject({ file: 'presentation.json', files: ['presentation.json', 'presentation-2.json'], credentials: 4 });
+        expect(summary.credentials.map((item) => item.presentationFile)).toEqual(['presentation.json', 'presentation.json', 'presentation.json', 'presentation-2.json', undefined]);
+        const counts: number[] = [];
+        for (const file of summary.presentation.files) {
+          const presentation = JSON.parse(strFromU8(files[file]!)) as JsonObject;
+          const result = await ctx.engine.verifyPresentation({ presentation, challenge: summary.presentation.challenge, domain: summary.presentation.domain });
+          expect(result.verified, JSON.stringify(result.checks)).toBe(true);
+          counts.push(result.credentials.length);
+        }
+        expect(counts).toEqual([3, 1]);
+        expect(strFromU8(files['summary.html']!)).toContain('<a href="presentation-2.json">presentation-2.json</a>');
+      });
+
+      it('keeps a credential it cannot present (undefined terms, VC 1.1) in the folder without failing the export', async () => {
+        const cy = await signup('cy.learner@example.org');
+        const changed = { ...issued[0]!.credential, favouriteColour: 'blue' };
+        const pair = generateEd25519();
+        const did = didKeyFromPublicKey(pair.publicKey);
+        const legacy = await testApp.runtime.ctx.engine.sign({
+          credential: buildAchievementCredential({
+            version: '1.1', id: `urn:uuid:${randomUUID()}`, validFrom: clock, recipient: { email: 'cy.learner@example.org' },
+            issuer: { id: did, name: 'Legacy Academy' }, achievement: { id: 'urn:uuid:5b2f3b9e-0000-4000-8000-000000000001', name: 'Old badge', description: 'd', criteria: { narrative: 'c' } },
+          }),
+          signer: createEd25519Signer({ id: `${did}#${encodePublicKeyMultibase(pair.publicKey)}`, seed: pair.seed }), now: clock,
+        }) as JsonObject;
+        const entries = [
+          { name: 'Changed after signing', type: 'application/json', format: 'ldp', standard: 'Open Badges 3.0', bytes: new TextEncoder().encode(JSON.stringify(changed)) },
+          { name: 'Legacy', type: 'application/json', format: 'ldp', standard: 'Open Badges 3.0', bytes: new TextEncoder().encode(JSON.stringify(legacy)) },
+          { name: 'Fine', type: 'application/json', format: 'ldp', standard: 'Open Badges 3.0', bytes: new TextEncoder().encode(JSON.stringify(issued[1]!.credential)) },
+        ];
+        for (const entry of entries) await keep(cy, entry, entry.name === 'Changed after signing' ? 'invalid' : 'verified');
+        const files = await unzip(await cy.request('GET', '/api/v1/wallet/export'));
+        const summary = JSON.parse(strFromU8(files['summary.json']!)) as ExportSummary;
+        const byName = Object.fromEntries(summary.credentials.map((item) => [item.name, item]));
+        expect(byName['Changed after signing']!.inPresentation).toBe(false);
+        expect(byName.Fine!.inPresentation).toBe(true);
+        // A VC 1.1 credential inside the VC 2.0 presentation keeps its own context, and verifies there.
+        expect(byName.Legacy!.inPresentation).toBe(true);
+        expect(summary.credentials.map((item) => item.file).every((file) => files[file] !== undefined)).toBe(true);
+        const presentation = JSON.parse(strFromU8(files['presentation.json']!)) as JsonObject;
+        const result = await testApp.runtime.ctx.engine.verifyPresentation({ presentation, challenge: summary.presentation.challenge, domain: summary.presentation.domain });
+        expect(result.checks[0]!.outcome, JSON.stringify(result.checks)).toBe('passed');
+        expect(result.credentials).toHaveLength(summary.presentation.credentials);
+        expect(result.credentials.every((entry) => entry.verified)).toBe(true);
       });
 
       it('is the learner’s own: another learner’s export holds none of it; signed out is a 401', async () => {
