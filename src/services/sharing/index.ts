@@ -238,6 +238,8 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       ...(row.issued_at ? { issuedAt: row.issued_at } : {}),
       ...(row.valid_until ? { validUntil: row.valid_until } : {}),
     };
+    // The issuer's web page: the profile's url, else its id when that is a web address (not a DID).
+    const issuerUrl = display?.issuer.url ?? (row.issuer_id && /^https?:\/\//.test(row.issuer_id) ? row.issuer_id : undefined);
     const downloads: PageCredential['downloads'] = [];
     if (links.base) {
       downloads.push({ label: 'Credential (JSON)', href: `${links.base}/credential.json` });
@@ -249,7 +251,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       ...facts,
       ...(row.description ? { description: row.description } : {}),
       ...(row.image ? { image: row.image } : {}),
-      ...(display?.issuer.url ?? (row.issuer_id?.startsWith('http') ? row.issuer_id : undefined) ? { issuerUrl: display?.issuer.url ?? row.issuer_id! } : {}),
+      ...(issuerUrl ? { issuerUrl } : {}),
       ...(row.ects_centi !== null ? { ects: Number(row.ects_centi) / 100 } : {}),
       ...(row.eqf_level !== null ? { eqfLevel: Number(row.eqf_level) } : {}),
       ...(row.field ? { field: row.field } : {}),
