@@ -184,6 +184,24 @@ for (const dialect of DIALECTS) {
       expect(problem(await verify({ url: 'https://unknown.example/badge.json' }))).toBe('Nothing could be read at this address (the server could not be reached).');
     });
 
+    it('says "valid, with one warning" when a check can only warn (a status list that cannot be read)', async () => {
+      const pair = generateEd25519();
+      const did = didKeyFromPublicKey(pair.publicKey);
+      const signer = createEd25519Signer({ id: `${did}#${encodePublicKeyMultibase(pair.publicKey)}`, seed: pair.seed });
+      const { proof: _proof, credentialStatus: _status, ...rest } = credential;
+      const unsigned = {
+        ...rest, id: 'urn:uuid:0d4c7f5e-7c0e-4a57-9d53-3d1b1e0b7a11', issuer: { id: did, type: ['Profile'], name: 'Elsewhere Academy' },
+        credentialStatus: { id: 'https://status.elsewhere.example/list#7', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: 'https://status.elsewhere.example/list' },
+      };
+      const signed = await testApp.runtime.ctx.engine.sign({ credential: unsigned, signer, now: clock }) as JsonObject;
+      const result = answer(await verify({ credential: signed }));
+      const warnings = result.checks.filter((check) => check.outcome === 'warning');
+      expect(result.checks.filter((check) => check.outcome === 'failed')).toEqual([]);
+      expect(warnings.map((check) => check.id)).toContain('status');
+      expect(result.verified).toBe(true);
+      expect(result.summary).toMatch(new RegExp(`^This Open Badge “Data Literacy Essentials”, issued by Elsewhere Academy, is authentic and valid, with ${warnings.length === 1 ? 'one warning' : `${warnings.length} warnings`}: `));
+    });
+
     it('answers a revoked credential as not valid, saying it was revoked', async () => {
       const revoked = await issue('bo@example.org');
       expect(answer(await verify({ credential: revoked.credential })).verified).toBe(true);
