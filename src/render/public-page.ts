@@ -67,7 +67,7 @@ const OUTCOME_LABEL: Record<CheckOutcome, string> = { passed: 'Passed', failed: 
 const OUTCOME_MARK: Record<CheckOutcome, string> = { passed: '✓', failed: '✗', warning: '!', skipped: '–' };
 
 /** The Content-Security-Policy the page is served with: no script at all, styles inline only. */
-export const PUBLIC_PAGE_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PUBLIC_PAGE_CSP = "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -152,7 +152,9 @@ for (const dialect of DIALECTS) {
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.headers['cache-control']).toBe('no-store');
       expect(page.headers['referrer-policy']).toBe('no-referrer');
+      // No script may run; the page's own QR code (same origin, also over plain http in development) may load.
       expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
+      expect(String(page.headers['content-security-policy'])).toContain("img-src 'self' https: data:");
       const html = page.body;
       expect(html).toContain('<h1 id="c0-name">Data Literacy Essentials</h1>');
       expect(html).toContain('Verified.</span> This credential is genuine: University of Testing issued it to Ana López on 2 March 2026, and every check passed just now.');
