@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
-import { buildWebApart, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
+import { buildWebApart, dropFile, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -18,6 +18,7 @@ if (skipReason) console.warn(skipReason);
 
 const LEARNER = { email: 'lea.martin@example.org', name: 'Léa Martin', password: 'a long learner passphrase' };
 const ACHIEVEMENT = 'Data Literacy Essentials';
+const SECOND_ADDRESS = 'lea@work.example';
 
 describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
   let server: TestServer;
@@ -261,5 +262,66 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     } finally {
       await visitor.close();
     }
+  });
+  it('confirms a second address from its e-mail link, then offers what was issued to it', async () => {
+    await page.goto('/wallet/account');
+    await heading('Account');
+    const add = page.getByRole('form', { name: 'Add an e-mail address' });
+    await add.getByLabel('Add an address').fill(SECOND_ADDRESS);
+    await add.getByRole('button', { name: 'Add address' }).click();
+    await page.getByText(`We sent a confirmation link to ${SECOND_ADDRESS}.`).waitFor();
+    const row = page.getByTestId('emails-table').getByRole('row').filter({ hasText: SECOND_ADDRESS });
+    await row.getByText('Not confirmed yet').waitFor();
+
+    // The instance's development outbox holds mail that belongs to no organisation; an owner may read it.
+    const outbox = await issuerContext.request.get('/api/v1/outbox');
+    expect(outbox.status()).toBe(200);
+    const mail = ((await outbox.json()) as { items: { to: string; text: string }[] }).items.find((m) => m.to === SECOND_ADDRESS);
+    const link = mail?.text.match(/https?:\/\/\S+\/confirm-email\/[A-Za-z0-9_-]+/)?.[0];
+    expect(link, 'confirmation link in the outbox').toBeTruthy();
+    await page.goto(new URL(link ?? '').pathname);
+    await heading('Confirm your e-mail address');
+    await page.getByText(`${SECOND_ADDRESS} is confirmed.`, { exact: false }).waitFor();
+    await expectAccessible(page, 'confirm-email');
+
+    await issuing.issue({ email: SECOND_ADDRESS, name: LEARNER.name });
+    await page.getByRole('link', { name: 'Go to your wallet' }).click();
+    await heading('My credentials');
+    const offers = page.getByTestId('offers');
+    const accept = offers.getByRole('button', { name: `Add ${ACHIEVEMENT} to my wallet` });
+    await accept.waitFor();
+    await expectAccessible(page, 'wallet-offers');
+    await accept.click();
+    await offers.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('wallet-card').count()).toBe(2);
+  });
+
+  it('adds a credential from a file dropped on the import page, and recognises the same one again', async () => {
+    const other = await issuing.issue({ email: 'someone.else@example.org', name: 'Someone Else' });
+    const file = { name: 'credential.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other.document)) };
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Add a credential' }).click();
+    await heading('Add a credential');
+    await expectAccessible(page, 'wallet-import');
+    await dropFile(page, '[data-testid="import-drop"]', file);
+    const result = page.getByTestId('import-result');
+    await result.getByText('Added to your wallet.').waitFor();
+    expect(await result.getByTestId('wallet-card').textContent()).toContain('Verified');
+
+    await page.getByLabel('Credential file').setInputFiles(file);
+    await result.getByText('This credential is already in your wallet; nothing was added.').waitFor();
+
+    await page.getByLabel('Credential text').fill('{"not": "a credential"}');
+    await page.getByRole('button', { name: 'Add pasted credential' }).click();
+    await page.getByRole('alert').getByText('The credential was not added').waitFor();
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
+    await page.getByText('3 credentials').waitFor();
+
+    // The public verifier also works for a signed-in learner who opens it afresh (the session cookie
+    // goes along, so the page must send that session's CSRF token).
+    await page.goto('/verify');
+    await heading('Verify a credential');
+    await dropFile(page, '[data-testid="verify-drop"]', file);
+    await page.getByTestId('verify-result').getByTestId('verdict').waitFor();
+    expect(await page.getByTestId('verdict').getAttribute('class')).toContain('verdict-ok');
   });
 });

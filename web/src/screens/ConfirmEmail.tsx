@@ -7,10 +7,12 @@ import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { useSessionReady } from '../session-ready.ts';
 
 /** The e-mail confirmation link: confirms once on opening (the token is the proof). */
 export function ConfirmEmailScreen({ params }: { params: Record<string, string> }) {
   const { api } = useSession();
+  const ready = useSessionReady();
   const [email, setEmail] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const sent = useRef(false);
@@ -18,11 +20,14 @@ export function ConfirmEmailScreen({ params }: { params: Record<string, string> 
     // Strict mode mounts twice in development; the token is used once.
     if (sent.current) return;
     sent.current = true;
-    api.post<{ email: string }>('/api/v1/auth/confirm-email', { token: params.token ?? '' }).then(
+    ready()
+      .then(() => api.post<{ email: string }>('/api/v1/auth/confirm-email', { token: params.token ?? '' }))
+      .then(
       (r) => setEmail(r.email),
       (e: unknown) => setError(asApiError(e)),
     );
-  }, [api, params.token]);
+    // Once per token; `ready` changes when the session loads.
+  }, [params.token]);
   return (
     <PublicLayout>
       <Screen title="Confirm your e-mail address">

@@ -8,6 +8,7 @@ import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { useSessionReady } from '../session-ready.ts';
 
 /** Where to go after signing up or in: only the learner's own pages (no open redirect). */
 export function learnerNext(search: string, fallback = '/wallet'): string {
@@ -19,6 +20,7 @@ export function learnerNext(search: string, fallback = '/wallet'): string {
 /** The sign-up form, also used inline by the claim page. */
 export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): void; email?: string }) {
   const { api, refresh } = useSession();
+  const ready = useSessionReady();
   const [form, setForm] = useState({ name: '', email: initialEmail, password: '' });
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -27,6 +29,7 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
     setBusy(true);
     setError(undefined);
     try {
+      await ready();
       const result = await api.post<{ csrfToken: string }>('/api/v1/auth/signup', { ...form, name: form.name || undefined });
       api.setCsrfToken(result.csrfToken);
       await refresh();
@@ -62,6 +65,7 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
 /** The sign-in form for learners (the claim page shows it beside sign-up). */
 export function SigninForm({ onDone }: { onDone(): void }) {
   const { api, refresh } = useSession();
+  const ready = useSessionReady();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -71,6 +75,7 @@ export function SigninForm({ onDone }: { onDone(): void }) {
     setBusy(true);
     setError(undefined);
     try {
+      await ready();
       const result = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password });
       api.setCsrfToken(result.csrfToken);
       await refresh();

@@ -10,6 +10,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
 import { useSession } from '../session.tsx';
+import { useSessionReady } from '../session-ready.ts';
 import { formatDay, formatEcts, multipart } from '../wallet-types.ts';
 import type { VerifyAnswer } from '../wallet-types.ts';
 import { CREDENTIAL_FILES } from './Import.tsx';
@@ -19,6 +20,7 @@ type Source = { kind: 'file'; file: File } | { kind: 'text'; text: string } | { 
 /** The public verifier: anyone drops a file, pastes text or gives an address and reads the outcome. */
 export function VerifyScreen() {
   const { api } = useSession();
+  const ready = useSessionReady();
   const [text, setText] = useState('');
   const [url, setUrl] = useState('');
   const [email, setEmail] = useState('');
@@ -36,6 +38,7 @@ export function VerifyScreen() {
     setLast(source);
     const recipientEmail = email.trim() || undefined;
     try {
+      await ready();
       const result =
         source.kind === 'file'
           ? await api.request<VerifyAnswer>('POST', '/api/v1/verify', { raw: multipart({ file: source.file, recipientEmail }) })
@@ -163,7 +166,7 @@ function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }
   // The result appears below the inputs: it takes focus so it is read and scrolled to.
   useEffect(() => ref.current?.focus(), [answer]);
   return (
-    <section aria-labelledby="result-title" data-testid="verify-result" data-round={round} tabIndex={-1} ref={ref}>
+    <section aria-labelledby="result-title" className="verify-result" data-testid="verify-result" data-round={round} tabIndex={-1} ref={ref}>
       <h2 id="result-title">Result</h2>
       <div className={answer.verified ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
         <p>{answer.summary}</p>
