@@ -295,6 +295,11 @@ for (const dialect of DIALECTS) {
       }
 
       const jwtShare = await share(ana, { targetType: 'credential', targetId: jwtWalletId });
+      // No expiry in the credential: LinkedIn gets no expiration month.
+      expect(Object.fromEntries(new URL(jwtShare.linkedIn!).searchParams)).toEqual({
+        startTask: 'CERTIFICATION_NAME', name: 'Web Basics', organizationName: 'Bootcamp Ltd', issueYear: '2026', issueMonth: '1',
+        certUrl: jwtShare.url, certId: 'urn:uuid:2f7a1c9e-2b7d-4c1e-9a54-8e6b3f1d0a11',
+      });
       const jwtDownload = await get(`/s/${tokenOf(jwtShare)}/credential.jwt`);
       expect([jwtDownload.statusCode, jwtDownload.headers['content-type'], jwtDownload.body]).toEqual([200, 'application/vc+jwt', jwt]);
       const bakedJwt = extractFromPng((await get(`/s/${tokenOf(jwtShare)}/credential.png`)).rawPayload);
