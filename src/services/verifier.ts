@@ -279,11 +279,12 @@ export function createVerifierService(ctx: ServiceContext) {
       const email = request.recipientEmail?.trim() || undefined;
       if (email !== undefined && (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email))) throw bad('recipientEmail is not an e-mail address', '/recipientEmail');
 
+      const source = given[0]!;
       let bytes: Uint8Array;
-      if (request.file !== undefined) bytes = request.file;
-      else if (request.url !== undefined) bytes = await read(request.url);
+      if (source === 'file') bytes = request.file!;
+      else if (source === 'url') bytes = await read(request.url!);
       else {
-        const value = request.credential ?? request.text!;
+        const value = source === 'credential' ? request.credential! : request.text!;
         bytes = new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
       }
       if (bytes.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);

@@ -119,6 +119,8 @@ for (const dialect of DIALECTS) {
 
     it('reads pasted text: JSON, and a VC-JWT signed by the same issuer', async () => {
       expect(answer(await verify({ text: JSON.stringify(credential, null, 2) })).verified).toBe(true);
+      // An empty field left by a form counts as not given.
+      expect(answer(await verify({ credential: '', url: '', text: JSON.stringify(credential), recipientEmail: '' })).verified).toBe(true);
       const { proof: _proof, ...unsigned } = credential;
       const { signer } = await testApp.runtime.services.issuers.signing(org.issuerId);
       const jwt = await testApp.runtime.ctx.engine.sign({ credential: unsigned, signer, format: 'vc-jwt' }) as string;
