@@ -163,6 +163,8 @@ for (const dialect of DIALECTS) {
         expect(html, words).toContain(words);
       }
       expect(html).not.toContain('<script');
+      // The LinkedIn button is the owner's (in the share's view): on the public page it would add the credential to a visitor's profile.
+      expect(html).not.toContain('linkedin.com');
       expect(html).toContain(`<meta property="og:url" content="${created.url}">`);
       expect(html).toContain('<meta property="og:title" content="Data Literacy Essentials · University of Testing">');
       expect(html).toMatch(/<meta property="og:description" content="This credential is genuine: [^"]+">/);

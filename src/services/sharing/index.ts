@@ -266,7 +266,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
     };
   }
 
-  /** Builds the public page of an active share (verifying live); exposed so the benchmark can time it. */
+  /** Builds the public page of an active share, verifying each credential now. */
   async function renderShare(share: ShareRow): Promise<string> {
     const url = shareUrl(share.token);
     const path = `/s/${share.token}`;
@@ -282,7 +282,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
         alternateJson: `${path}/credential.json`,
         qrSvg: `${path}/qr.svg`,
         certificatePdf: `${path}/certificate.pdf`,
-        linkedIn: linkedInUrl(row, url),
+        // No LinkedIn button here: it would add the credential to the visitor's profile; the owner has it in ShareView.
       };
       return renderPublicPage(page);
     }
@@ -443,7 +443,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
 
     /**
      * The public page behind a token, verified live; counts the view. Throws {@link ShareNotFound} for an
-     * unknown, revoked or expired link alike.
+     * unknown, revoked or expired link alike. What GET /s/:token serves (and what a benchmark times).
      */
     async publicPage(token: string): Promise<string> {
       const share = await activeShare(token);
