@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardedFetcher } from '../../src/net/guarded-fetcher.ts';
 import type { VerifierAnswer } from '../../src/services/verifier.ts';
@@ -232,6 +233,28 @@ for (const dialect of DIALECTS) {
       const replay = answer(await verify({ credential: presentation, challenge: 'another', domain: 'https://employer.example' }));
       expect(replay.verified).toBe(false);
       expect(outcome(replay, 'presentation-proof')).toBe('failed');
+    });
+
+    it('answers arbitrary input with an answer or a 400 problem, never anything else (property)', async () => {
+      // Values anywhere in a real credential, arbitrary JSON, and arbitrary text.
+      const mutated = fc.tuple(fc.constantFrom(...Object.keys(credential)), fc.jsonValue()).map(([key, value]) => ({ ...credential, [key]: value }));
+      await fc.assert(fc.asyncProperty(
+        fc.oneof(
+          mutated.map((value) => ({ credential: value })),
+          fc.jsonValue().map((value) => ({ text: JSON.stringify(value) ?? 'null' })),
+          fc.string({ maxLength: 200 }).map((text) => ({ text })),
+          fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })).map((value) => ({ credential: value, recipientEmail: 'a@b.example' })),
+        ),
+        async (body) => {
+          const response = await verify(body);
+          expect([200, 400], response.body).toContain(response.statusCode);
+          if (response.statusCode === 200) {
+            const result = response.json() as VerifierAnswer;
+            expect(result.summary.length).toBeGreaterThan(10);
+            expect(result.checks.length).toBeGreaterThan(0);
+          } else expect((response.json() as { detail: string }).detail.length).toBeGreaterThan(5);
+        },
+      ), { numRuns: 60 });
     });
 
     it('answers hostile or empty input with a 400 problem in words, never a 500', async () => {
