@@ -196,6 +196,9 @@ for (const dialect of DIALECTS) {
         for (const asset of ['credential.json', 'qr.png', 'certificate.pdf']) expect((await get(`/s/${encodeURIComponent(guess)}/${asset}`)).statusCode).toBe(404);
       }
 
+      // Far longer than any token: the router refuses it before any lookup (414), whatever the link.
+      expect((await get(`/s/${'A'.repeat(300)}`)).statusCode).toBe(414);
+
       const revoked = await share(ana, { targetType: 'credential', targetId: walletIds[1] });
       expect((await get(`/s/${tokenOf(revoked)}`)).statusCode).toBe(200);
       const revoke = await ana.request('DELETE', `/api/v1/wallet/shares/${revoked.id}`);

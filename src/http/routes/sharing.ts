@@ -26,8 +26,11 @@ const CreateShare = Type.Object({
   expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working (optional)' })),
 }, { additionalProperties: false });
 
-/** Not constrained in the schema: a malformed token gets the same 404 as an unknown one. */
-const TokenParams = Type.Object({ token: Type.String({ maxLength: 256 }) });
+/**
+ * Not constrained in the schema: a malformed token gets the same 404 as an unknown one (a segment longer
+ * than the router's limit, far longer than a token, is refused by the router itself with 414).
+ */
+const TokenParams = Type.Object({ token: Type.String() });
 const DownloadKind = Type.Union([Type.Literal('json'), Type.Literal('jwt'), Type.Literal('png'), Type.Literal('svg'), Type.Literal('pdf')]);
 const Binary = (description: string) => Type.Unknown({ description });
 
