@@ -31,6 +31,7 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
   let issuedId: string;
   let walletItemPath: string;
   let shareUrl: string;
+  let learnerDid: string;
 
   beforeAll(async () => {
     web = await buildWebApart();
@@ -201,6 +202,40 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await onPhone('/wallet/account', 'Account', 'wallet-account-phone');
   });
 
+  it('offers every download of the credential, and signs a presentation for a verifier', async () => {
+    await page.goto(walletItemPath);
+    await heading(ACHIEVEMENT);
+    const downloads = page.getByRole('region', { name: 'Downloads' });
+    const expected: Record<string, RegExp> = {
+      'PDF certificate': /^application\/pdf/,
+      JSON: /json/,
+      'Baked PNG badge': /^image\/png/,
+      'Baked SVG badge': /^image\/svg\+xml/,
+    };
+    for (const [label, type] of Object.entries(expected)) {
+      const href = await downloads.getByRole('link', { name: label }).getAttribute('href');
+      const response = await learnerContext.request.get(href ?? '');
+      expect(response.status(), label).toBe(200);
+      expect(response.headers()['content-type'], label).toMatch(type);
+    }
+    // The QR code and certificate of a share link are reachable too.
+    const panel = page.getByTestId('share-panel');
+    for (const label of ['QR code (SVG)', 'QR code (PNG)', 'Certificate with this link (PDF)']) {
+      const href = await panel.getByRole('link', { name: label }).getAttribute('href');
+      expect((await learnerContext.request.get(href ?? '')).status(), label).toBe(200);
+    }
+
+    await page.getByText('Sign a presentation for a verifier’s challenge').click();
+    await page.getByLabel('Challenge').fill('nonce-4711');
+    await page.getByLabel('Domain (optional)').fill('jobs.example');
+    await page.getByRole('button', { name: 'Sign presentation' }).click();
+    const vp = JSON.parse((await page.getByLabel('Signed presentation').textContent()) ?? '{}') as { type?: unknown; proof?: { challenge?: string; domain?: string; verificationMethod?: string } };
+    expect(vp.type).toContain('VerifiablePresentation');
+    expect(vp.proof).toMatchObject({ challenge: 'nonce-4711', domain: 'jobs.example' });
+    learnerDid = String(vp.proof?.verificationMethod ?? '').split('#')[0] ?? '';
+    expect(learnerDid).toMatch(/^did:key:z6Mk/);
+  });
+
   it('puts it in a collection and shows the account screen', async () => {
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Collections' }).click();
     await heading('Collections');
@@ -213,15 +248,30 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await collection.getByLabel('Add a credential to Data skills').selectOption({ label: `${ACHIEVEMENT} — Université Exemple` });
     await collection.getByRole('button', { name: 'Add', exact: true }).click();
     await collection.getByRole('list', { name: 'Credentials in Data skills' }).getByRole('link', { name: ACHIEVEMENT }).waitFor();
+    await collection.getByRole('button', { name: 'Create share link' }).click();
+    await collection.getByText('Share link created.').waitFor();
     await expectAccessible(page, 'wallet-collections');
+    await saveScreenshot(page, 'wallet-collections');
+    const collectionUrl = (await collection.getByTestId('share-url').getAttribute('href')) ?? '';
+    const visitor = await browser.newContext();
+    try {
+      const publicPage = await visitor.newPage();
+      expect((await publicPage.goto(collectionUrl))?.status()).toBe(200);
+      await publicPage.getByRole('heading', { level: 1, name: 'Data skills' }).waitFor();
+      await publicPage.getByText('1 of 1 credential verified just now.').waitFor();
+      await expectAccessible(publicPage, 'public-collection');
+    } finally {
+      await visitor.close();
+    }
 
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Account' }).click();
     await heading('Account');
     // The claim link proved the address: it is confirmed without another e-mail.
     const row = page.getByTestId('emails-table').getByRole('row').filter({ hasText: LEARNER.email });
     await row.getByText(/^Confirmed/).waitFor();
-    await page.getByRole('button', { name: 'Create my DID' }).click();
-    expect(await page.getByTestId('did').textContent()).toMatch(/^did:key:z6Mk/);
+    // Signing the presentation made the learner's did:key; the account shows it (no second one to make).
+    expect(await page.getByTestId('did').textContent()).toBe(learnerDid);
+    expect(await page.getByRole('button', { name: 'Create my DID' }).count()).toBe(0);
     await expectAccessible(page, 'wallet-account');
   });
 
@@ -323,5 +373,27 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await dropFile(page, '[data-testid="verify-drop"]', file);
     await page.getByTestId('verify-result').getByTestId('verdict').waitFor();
     expect(await page.getByTestId('verdict').getAttribute('class')).toContain('verdict-ok');
+  });
+  it('exports the wallet as a zip, then deletes the account: signing in no longer works', async () => {
+    await page.goto('/wallet/account');
+    await heading('Account');
+    const href = await page.getByRole('link', { name: 'Download my wallet (zip)' }).getAttribute('href');
+    const zip = await learnerContext.request.get(href ?? '');
+    expect(zip.status()).toBe(200);
+    expect(zip.headers()['content-type']).toMatch(/zip/);
+    expect((await zip.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+
+    await page.getByText('Delete the account and every credential in the wallet').click();
+    await page.getByLabel('Your password, to confirm').fill('not my password');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('alert').getByText('The account was not deleted').waitFor();
+    await page.getByLabel('Your password, to confirm').fill(LEARNER.password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL('**/verify');
+    const login = await learnerContext.request.post('/api/v1/auth/login', { data: { email: LEARNER.email, password: LEARNER.password } });
+    expect(login.status()).toBe(401);
+    // The issuer's record stays: the organisation still lists what it issued.
+    const issued = await issuerContext.request.get(`/api/v1/organisations/${issuing.organisationId}/credentials`);
+    expect(((await issued.json()) as { items: unknown[] }).items.length).toBe(3);
   });
 });
