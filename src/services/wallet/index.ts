@@ -196,7 +196,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     },
 
     async list(actor: Actor, query: WalletListQuery = {}): Promise<WalletPage> {
-      return listWallet(ctx.db, walletOwner(actor), query);
+      return listWallet(ctx.db, ctx.dialect, walletOwner(actor), query);
     },
 
     async facets(actor: Actor): Promise<WalletFacets> {

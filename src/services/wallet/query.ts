@@ -1,7 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Dialect } from '../../store/database.ts';
 import type { DB, WalletStatus } from '../../store/schema.ts';
 import { InvalidInput } from '../errors.ts';
-import { CARD_COLUMNS, cardView, parseSkills, type WalletItemView } from './view.ts';
+import { CARD_COLUMNS, cardView, parseSkills, type CardRow, type WalletItemView } from './view.ts';
 
 export type WalletSort = 'added' | 'issued' | 'name';
 
@@ -63,14 +64,6 @@ function sortKey(sort: WalletSort) {
   }
 }
 
-function keyValue(sort: WalletSort, row: { added_at: string; issued_at: string | null; name: string }): string {
-  switch (sort) {
-    case 'added': return row.added_at;
-    case 'issued': return row.issued_at ?? '';
-    case 'name': return row.name.toLowerCase();
-  }
-}
-
 function encodeCursor(sort: WalletSort, key: string, id: string): string {
   return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
 }
@@ -83,12 +76,15 @@ function decodeCursor(cursor: string, sort: WalletSort): [string, string] {
   throw new InvalidInput('cursor is not one this server gave for this order', [{ pointer: '/cursor', message: 'is not a cursor from a previous page with the same sort' }], { status: 400 });
 }
 
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function like(column: string, pattern: string) {
-  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+/**
+ * The column holds the text (both lower-cased by the caller where case should not matter): a plain
+ * substring search, `instr` on SQLite (a byte search, several times faster than LIKE there) and
+ * `strpos` on PostgreSQL, so no character of the text is a wildcard.
+ */
+function contains(dialect: Dialect, column: 'search_text' | 'skills', text: string) {
+  return dialect === 'sqlite'
+    ? sql<SqlBool>`instr(${sql.ref(column)}, ${text}) > 0`
+    : sql<SqlBool>`strpos(${sql.ref(column)}, ${text}) > 0`;
 }
 
 /** An ISO 8601 date or date-time as the instant it names; a bare date as its start or (end) the next day's. */
@@ -101,16 +97,16 @@ function dateBound(value: string, pointer: string, end: boolean): { at: string; 
 }
 
 /** The filters of a list query as conditions on the user's rows. */
-function conditions(eb: Eb, userId: string, query: WalletListQuery): Expression<SqlBool>[] {
+function conditions(eb: Eb, dialect: Dialect, userId: string, query: WalletListQuery): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [eb('user_id', '=', userId)];
   const words = (query.q ?? '').toLowerCase().split(/\s+/).filter((word) => word !== '');
   if (words.length > MAX_WORDS) throw new InvalidInput(`q has more than ${MAX_WORDS} words`, [{ pointer: '/q', message: `has more than ${MAX_WORDS} words` }], { status: 400 });
-  for (const word of words) where.push(like('search_text', `%${likeEscape(word)}%`));
+  for (const word of words) where.push(contains(dialect, 'search_text', word));
   if (query.issuer !== undefined) {
     where.push(eb.or([eb('issuer_id', '=', query.issuer), eb.and([eb('issuer_id', 'is', null), eb('issuer_name', '=', query.issuer)])]));
   }
   // Skills are stored as a JSON array of {uri?, label}: a value is matched as a whole JSON string after a colon.
-  if (query.skill !== undefined) where.push(like('skills', `%:${likeEscape(JSON.stringify(query.skill))}%`));
+  if (query.skill !== undefined) where.push(contains(dialect, 'skills', `:${JSON.stringify(query.skill)}`));
   if (query.minEcts !== undefined) where.push(eb('ects_centi', '>=', Math.round(query.minEcts * 100)));
   if (query.eqf !== undefined) where.push(eb('eqf_level', '=', query.eqf));
   if (query.from !== undefined) where.push(eb('issued_at', '>=', dateBound(query.from, '/from', false).at));
@@ -122,31 +118,67 @@ function conditions(eb: Eb, userId: string, query: WalletListQuery): Expression<
   return where;
 }
 
-/** One page of the user's wallet with the number of matches. */
-export async function listWallet(db: Kysely<DB>, userId: string, query: WalletListQuery): Promise<WalletPage> {
+function hasFilters(query: WalletListQuery): boolean {
+  return (query.q ?? '').trim() !== '' || query.issuer !== undefined || query.skill !== undefined || query.minEcts !== undefined
+    || query.eqf !== undefined || query.from !== undefined || query.to !== undefined || query.status !== undefined;
+}
+
+type Count = number | string | bigint;
+
+/**
+ * One page of the user's wallet with the number of matches. Without filters the page is read in the
+ * order of the sort's own index and the count from the user's index. With filters the matches (id and
+ * sort key only) are chosen once, in a materialised set that on SQLite comes from the covering search
+ * index (migration 0004), counted and paged from that set; then only the page's rows are read.
+ */
+export async function listWallet(db: Kysely<DB>, dialect: Dialect, userId: string, query: WalletListQuery): Promise<WalletPage> {
   const sort = query.sort ?? 'added';
   const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
   const key = sortKey(sort);
-  const ascending = sort === 'name';
-  let select = db.selectFrom('wallet_credentials').select(CARD_COLUMNS).where((eb) => eb.and(conditions(eb, userId, query)));
-  if (query.cursor) {
-    const [after, id] = decodeCursor(query.cursor, sort);
-    const op = ascending ? '>' : '<';
-    select = select.where((eb) => eb.or([eb(key, op, after), eb.and([eb(key, '=', after), eb('id', op, id)])]));
+  const direction = sort === 'name' ? 'asc' : 'desc';
+  const op = sort === 'name' ? '>' : '<';
+  const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+  const countAll = (eb: Eb) => eb.fn.countAll<Count>().as('n');
+
+  if (!hasFilters(query)) {
+    let select = db.selectFrom('wallet_credentials').select([...CARD_COLUMNS, key.as('k')]).where('user_id', '=', userId);
+    if (after) select = select.where((eb) => eb.or([eb(key, op, after[0]), eb.and([eb(key, '=', after[0]), eb('id', op, after[1])])]));
+    const [rows, count] = await Promise.all([
+      select.orderBy(key, direction).orderBy('id', direction).limit(limit + 1).execute(),
+      db.selectFrom('wallet_credentials').select(countAll).where('user_id', '=', userId).executeTakeFirstOrThrow(),
+    ]);
+    return page(rows, Number(count.n));
   }
-  const direction = ascending ? 'asc' : 'desc';
-  const [rows, count] = await Promise.all([
-    select.orderBy(key, direction).orderBy('id', direction).limit(limit + 1).execute(),
-    db.selectFrom('wallet_credentials').select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .where((eb) => eb.and(conditions(eb, userId, query))).executeTakeFirstOrThrow(),
-  ]);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(cardView),
-    total: Number(count.n),
-    ...(rows.length > limit && last ? { nextCursor: encodeCursor(sort, keyValue(sort, last), last.id) } : {}),
-  };
+
+  const where = (eb: Eb) => eb.and(conditions(eb, dialect, userId, query));
+  const matches = await db
+    .with((cte) => cte('matches').materialized(), (qb) => qb.selectFrom('wallet_credentials').select(['id', key.as('k')]).where(where))
+    .selectFrom('matches')
+    .select(['matches.id', 'matches.k', (eb) => eb.selectFrom('matches as all_matches').select(eb.fn.countAll<Count>().as('n')).as('total')])
+    .$if(after !== undefined, (qb) => qb.where((eb) => eb.or([eb('matches.k', op, after![0]), eb.and([eb('matches.k', '=', after![0]), eb('matches.id', op, after![1])])])))
+    .orderBy('matches.k', direction).orderBy('matches.id', direction).limit(limit + 1).execute();
+  // A cursor past the last match leaves no row to carry the count.
+  const total = matches.length > 0
+    ? Number(matches[0]!.total)
+    : after ? Number((await db.selectFrom('wallet_credentials').select(countAll).where(where).executeTakeFirstOrThrow()).n) : 0;
+  const ids = matches.slice(0, limit + 1).map((match) => match.id);
+  const rows = ids.length === 0 ? [] : await db.selectFrom('wallet_credentials').select(CARD_COLUMNS).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const keyed = matches.flatMap((match) => {
+    const row = byId.get(match.id);
+    return row ? [{ ...row, k: match.k }] : [];
+  });
+  return page(keyed, total);
+
+  function page(rows: (CardRow & { k: string | null })[], total: number): WalletPage {
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return {
+      items: shown.map(cardView),
+      total,
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor(sort, last.k ?? '', last.id) } : {}),
+    };
+  }
 }
 
 /** What the filter menus offer: the user's issuers, skills, levels, statuses and fields, with counts. */

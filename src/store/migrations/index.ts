@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as idempotencyExpiry from './0002-idempotency-expiry.ts';
 import * as wallet from './0003-wallet.ts';
+import * as walletIndexes from './0004-wallet-indexes.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-idempotency-expiry': idempotencyExpiry,
   '0003-wallet': wallet,
+  '0004-wallet-indexes': walletIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
