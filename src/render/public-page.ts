@@ -48,6 +48,8 @@ export interface PublicPage {
   credentials: PageCredential[];
   /** The credential as JSON-LD (rel=alternate), for machines and for "import from a share link". */
   alternateJson?: string;
+  /** The credential as its VC-JWT (rel=alternate), when it was issued as one: the signed form. */
+  alternateJwt?: string;
   /** Link shown under the QR code. */
   qrSvg?: string;
   certificatePdf?: string;
@@ -132,7 +134,7 @@ function head(page: PublicPage, image: string | undefined): string {
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <link rel="canonical" href="${url}">
-${page.alternateJson ? `<link rel="alternate" type="application/ld+json" href="${escapeHtml(page.alternateJson)}">\n` : ''}<meta property="og:type" content="website">
+${page.alternateJson ? `<link rel="alternate" type="application/ld+json" href="${escapeHtml(page.alternateJson)}">\n` : ''}${page.alternateJwt ? `<link rel="alternate" type="application/vc+jwt" href="${escapeHtml(page.alternateJwt)}">\n` : ''}<meta property="og:type" content="website">
 <meta property="og:site_name" content="${escapeHtml(page.siteName)}">
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${summary}">

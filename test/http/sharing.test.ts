@@ -312,6 +312,8 @@ for (const dialect of DIALECTS) {
       const jwtPage = await get(`/s/${tokenOf(jwtShare)}`);
       expect(jwtPage.body).toContain('Verified.</span> This credential is genuine: Bootcamp Ltd issued it');
       expect(jwtPage.body).toContain('Credential (JWT)');
+      // The JSON alternate of a VC-JWT is its unsigned payload; the signed form is linked beside it.
+      expect(jwtPage.body).toContain(`<link rel="alternate" type="application/vc+jwt" href="/s/${tokenOf(jwtShare)}/credential.jwt">`);
 
       for (const kind of ['json', 'png', 'svg', 'pdf']) {
         const response = await ana.request('GET', `/api/v1/wallet/credentials/${walletIds[1]}/download/${kind}`);

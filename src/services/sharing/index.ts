@@ -280,6 +280,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
         summary: credential.sentence,
         credentials: [credential],
         alternateJson: `${path}/credential.json`,
+        ...(row.format === 'jwt' ? { alternateJwt: `${path}/credential.jwt` } : {}),
         qrSvg: `${path}/qr.svg`,
         certificatePdf: `${path}/certificate.pdf`,
         // No LinkedIn button here: it would add the credential to the visitor's profile; the owner has it in ShareView.
