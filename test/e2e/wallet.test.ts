@@ -115,6 +115,26 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await saveScreenshot(page, 'wallet-credential');
   });
 
+  it('refuses the same claim link to another learner, in words, after it was claimed', async () => {
+    const link = await issuing.claimLink(LEARNER.email);
+    const other = await browser.newContext({ baseURL: server.url });
+    try {
+      const otherPage = await other.newPage();
+      await otherPage.goto(new URL(link).pathname);
+      await otherPage.getByTestId('claim-preview').getByText('This credential has already been claimed.', { exact: false }).waitFor();
+      const form = otherPage.getByRole('form', { name: 'Create an account' });
+      await form.getByLabel('E-mail address').fill('mallory@example.org');
+      await form.getByLabel('Choose a password').fill('another long passphrase');
+      await form.getByRole('button', { name: 'Create account' }).click();
+      const alert = otherPage.getByRole('alert').filter({ hasText: 'The credential was not added' });
+      await alert.waitFor();
+      expect(otherPage.url()).toContain('/claim/');
+      await expectAccessible(otherPage, 'claim-refused');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lists it in the wallet with its totals, and finds it by search and filters', async () => {
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
     await heading('My credentials');

@@ -168,7 +168,7 @@ function CollectionEditor({ collectionId, onDeleted }: { collectionId: string; o
           Delete collection<span className="visually-hidden"> {c.name}</span>
         </button>
       </details>
-      <SharePanel targetType="collection" targetId={c.id} name={c.name} />
+      <SharePanel targetType="collection" targetId={c.id} name={c.name} level={3} />
     </section>
   );
 }

@@ -247,7 +247,8 @@ export function WalletCredentialScreen({ params }: { params: Record<string, stri
 }
 
 /** Share links of a credential or collection: create (optionally expiring), copy, QR, LinkedIn, revoke. */
-export function SharePanel({ targetType, targetId, name }: { targetType: 'credential' | 'collection'; targetId: string; name: string }) {
+export function SharePanel({ targetType, targetId, name, level = 2 }: { targetType: 'credential' | 'collection'; targetId: string; name: string; level?: 2 | 3 }) {
+  const Heading = level === 2 ? 'h2' : 'h3';
   const { api } = useSession();
   const [round, setRound] = useState(0);
   const [expires, setExpires] = useState('');
@@ -287,7 +288,7 @@ export function SharePanel({ targetType, targetId, name }: { targetType: 'creden
   const titleId = `share-title-${targetId}`;
   return (
     <section aria-labelledby={titleId} data-testid="share-panel">
-      <h2 id={titleId}>Share</h2>
+      <Heading id={titleId}>Share</Heading>
       <p className="muted">
         Nobody can see this {targetType} until you share it. Anyone with the link sees the {targetType} and its live verification; stop a link at any time.
       </p>
