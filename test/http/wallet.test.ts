@@ -52,13 +52,18 @@ for (const dialect of DIALECTS) {
       return sessionFrom(testApp.app, response);
     };
     /** Issues one credential to the address; answers its id and the claim link's token from the outbox. */
+    const claimTokens = async (email: string) => {
+      const outbox = (await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/outbox`)).json() as { items: { to: string; text: string }[] };
+      return outbox.items.filter((mail) => mail.to === email).map((mail) => /\/claim\/([A-Za-z0-9_-]+)/.exec(mail.text)?.[1]);
+    };
     const issue = async (email: string, extra: Record<string, unknown> = {}) => {
+      const before = new Set(await claimTokens(email));
       const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email }, ...extra });
       expect(response.statusCode, response.body).toBe(201);
       const { id } = response.json() as { id: string };
-      const outbox = (await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/outbox`)).json() as { items: { to: string; text: string }[] };
-      const tokens = outbox.items.filter((mail) => mail.to === email).map((mail) => /\/claim\/([A-Za-z0-9_-]+)/.exec(mail.text)?.[1]);
-      return { id, token: tokens[0]! };
+      const fresh = (await claimTokens(email)).filter((token) => !before.has(token));
+      expect(fresh).toHaveLength(1);
+      return { id, token: fresh[0]! };
     };
     const anonymous = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => testApp.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
@@ -123,7 +128,34 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('claim after removal', () => {
+      it('lets the learner who claimed and removed it claim again; another learner still gets 409', async () => {
+        const issued = await issue('ana.work@employer.test');
+        const claimed = await ana.request('POST', `/api/v1/claim/${issued.token}`);
+        expect(claimed.statusCode).toBe(201);
+        const first = claimed.json() as { item: Item };
+        expect((await ana.request('DELETE', `/api/v1/wallet/credentials/${first.item.id}`)).statusCode).toBe(204);
+        expect((await bob.request('POST', `/api/v1/claim/${issued.token}`)).statusCode).toBe(409);
+        const again = await ana.request('POST', `/api/v1/claim/${issued.token}`);
+        expect(again.statusCode, again.body).toBe(201);
+        expect((again.json() as { item: Item }).item.id).not.toBe(first.item.id);
+      });
+    });
+
     describe('offers', () => {
+      it('offers what was issued to the learner\'s did:key', async () => {
+        const did = ((await bob.request('POST', '/api/v1/me/did')).json() as { did: string }).did;
+        const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { did } });
+        expect(response.statusCode, response.body).toBe(201);
+        const { id } = response.json() as { id: string };
+        const offers = (await bob.request('GET', '/api/v1/wallet/offers')).json() as { items: { credentialId: string }[] };
+        expect(offers.items.map((offer) => offer.credentialId)).toEqual([id]);
+        expect(((await ana.request('GET', '/api/v1/wallet/offers')).json() as { items: { credentialId: string }[] }).items.map((offer) => offer.credentialId)).not.toContain(id);
+        const accepted = await bob.request('POST', `/api/v1/wallet/offers/${id}/accept`);
+        expect(accepted.statusCode, accepted.body).toBe(201);
+        expect((await bob.request('DELETE', `/api/v1/wallet/credentials/${(accepted.json() as { item: Item }).item.id}`)).statusCode).toBe(204);
+      });
+
       it('offers what was issued to a verified address; accepting adds it; another learner cannot accept it', async () => {
         const first = await issue('ana.work@employer.test', { result: { creditsEarned: 3 } });
         const unverified = await issue('ana.unconfirmed@employer.test');
@@ -160,6 +192,16 @@ for (const dialect of DIALECTS) {
         const again = await bob.request('POST', '/api/v1/wallet/credentials', { text: ` ${document}` });
         expect(again.statusCode).toBe(200);
         expect(again.json()).toMatchObject({ duplicate: true, item: { id: item.id } });
+      });
+
+      it('stores one row when the same credential is imported twice at once', async () => {
+        const issued = await issue('twice@else.test');
+        const text = (await testApp.app.inject({ method: 'GET', url: `/credentials/${issued.id}` })).body;
+        const answers = await Promise.all([0, 1, 2].map(() => ana.request('POST', '/api/v1/wallet/credentials', { text })));
+        expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 200, 201]);
+        expect(new Set(answers.map((answer) => (answer.json() as { item: Item }).item.id)).size).toBe(1);
+        const id = (answers[0]!.json() as { item: Item }).item.id;
+        expect((await ana.request('DELETE', `/api/v1/wallet/credentials/${id}`)).statusCode).toBe(204);
       });
 
       it('uploads a file as multipart: the same credential is recognised as a duplicate', async () => {
