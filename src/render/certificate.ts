@@ -5,7 +5,7 @@
  */
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { creditsText, longDate } from './format.ts';
-import { qrPng } from './qr.ts';
+import { qrMatrix, QUIET_ZONE } from './qr.ts';
 
 export interface CertificateData {
   learnerName?: string;
@@ -94,9 +94,8 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
 
   // The QR code and the URL at the foot of the page, above the border.
   const qrSide = 120;
-  const qr = await doc.embedPng(qrPng(data.verificationUrl, { scale: 6 }));
   const qrY = MARGIN;
-  page.drawImage(qr, { x: MARGIN, y: qrY, width: qrSide, height: qrSide });
+  drawQr(page, data.verificationUrl, { x: MARGIN, y: qrY, side: qrSide });
   const textX = MARGIN + qrSide + 16;
   const textWidth = A4[0] - MARGIN - textX;
   page.drawText('Check this certificate', { x: textX, y: qrY + qrSide - 14, size: 12, font: bold, color: INK });
@@ -108,6 +107,36 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
     urlY -= 12;
   }
   return await doc.save();
+}
+
+/**
+ * Draws the QR code as vector squares (one rectangle per run of dark modules): sharp at any print
+ * resolution, and cheaper than embedding a raster.
+ */
+function drawQr(page: PDFPage, text: string, at: { x: number; y: number; side: number }): void {
+  const matrix = qrMatrix(text);
+  const module = at.side / (matrix.size + 2 * QUIET_ZONE);
+  page.drawRectangle({ x: at.x, y: at.y, width: at.side, height: at.side, color: rgb(1, 1, 1) });
+  for (let row = 0; row < matrix.size; row++) {
+    let column = 0;
+    while (column < matrix.size) {
+      if (!matrix.isDark(row, column)) {
+        column++;
+        continue;
+      }
+      let end = column;
+      while (end < matrix.size && matrix.isDark(row, end)) end++;
+      // PDF y grows upwards: row 0 is the top of the code.
+      page.drawRectangle({
+        x: at.x + (column + QUIET_ZONE) * module,
+        y: at.y + at.side - (row + QUIET_ZONE + 1) * module,
+        width: (end - column) * module,
+        height: module,
+        color: rgb(0, 0, 0),
+      });
+      column = end;
+    }
+  }
 }
 
 function fact(page: PDFPage, label: string, value: string, at: { regular: PDFFont; bold: PDFFont; y: number; width: number }): void {

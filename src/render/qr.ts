@@ -6,7 +6,7 @@ import qrcode from 'qrcode-generator';
 import { encodeGreyPng } from './png.ts';
 
 /** ISO/IEC 18004 §6.3.8: a quiet zone of four modules on every side. */
-const QUIET_ZONE = 4;
+export const QUIET_ZONE = 4;
 const MAX_TEXT = 2048;
 
 export interface QrMatrix {

@@ -107,9 +107,12 @@ describe('PDF certificate', () => {
   it('carries a QR code that decodes (from pdftoppm output) to the verification URL', async () => {
     const file = join(work, 'qr.pdf');
     writeFileSync(file, await renderCertificate({ ...data, learnerName: 'Ana López' }));
-    execFileSync('pdftoppm', ['-png', '-r', '100', file, join(work, 'page')]);
-    const page = readdirSync(work).find((name) => name.startsWith('page') && name.endsWith('.png'))!;
-    expect(decodePng(readFileSync(join(work, page)))?.data).toBe(URL_TO_CHECK);
+    // The code is drawn as vector squares: it must read at screen and at print resolutions.
+    for (const dpi of ['72', '150']) {
+      execFileSync('pdftoppm', ['-png', '-r', dpi, file, join(work, `page-${dpi}`)]);
+      const page = readdirSync(work).find((name) => name.startsWith(`page-${dpi}`) && name.endsWith('.png'))!;
+      expect(decodePng(readFileSync(join(work, page)))?.data, `${dpi} dpi`).toBe(URL_TO_CHECK);
+    }
   });
 
   it('wraps long names and URLs, keeps to one page with many outcomes, and works without optional facts', async () => {
