@@ -416,4 +416,28 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     const issued = await issuerContext.request.get(`/api/v1/organisations/${issuing.organisationId}/credentials`);
     expect(((await issued.json()) as { items: unknown[] }).items.length).toBe(3);
   });
+  it('signs up on its own page into an empty wallet, signs out, and signs back in to the wallet', async () => {
+    await page.goto('/signup');
+    await heading('Create your wallet');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('alert').getByText('Could not create the account').waitFor();
+    await expectAccessible(page, 'signup');
+    await page.getByLabel('E-mail address').fill('new.learner@example.org');
+    await page.getByLabel('Choose a password').fill('yet another passphrase');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/wallet');
+    await heading('My credentials');
+    await page.getByText('Your wallet is empty.', { exact: false }).waitFor();
+    await expectAccessible(page, 'wallet-empty');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/wallet/account');
+    await page.waitForURL('**/login?next=%2Fwallet%2Faccount');
+    await page.getByLabel('E-mail address').fill('new.learner@example.org');
+    await page.getByLabel('Password').fill('yet another passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/wallet/account');
+    await heading('Account');
+  });
 });
