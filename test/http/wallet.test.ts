@@ -415,6 +415,11 @@ for (const dialect of DIALECTS) {
         expect((await anonymous('GET', '/api/v1/wallet/credentials?eqf=99')).statusCode).toBe(401);
         expect((await anonymous('DELETE', `/api/v1/wallet/credentials/${someone.id}`)).statusCode).toBe(401);
         expect((await anonymous('POST', '/api/v1/wallet/credentials', { text: '{}' })).statusCode).toBe(401);
+        // An organisation's API key has no wallet.
+        const key = ((await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/api-keys`, { name: 'wallet probe', scopes: ['read'] })).json() as { key: string }).key;
+        const withKey = await testApp.app.inject({ method: 'GET', url: '/api/v1/wallet/credentials', headers: { authorization: `Bearer ${key}` } });
+        expect(withKey.statusCode).toBe(403);
+        expect(withKey.headers['content-type']).toContain('application/problem+json');
       });
 
       it('collections: named, ordered, private to their owner; a removed credential leaves them', async () => {
