@@ -189,7 +189,7 @@ for (const dialect of DIALECTS) {
       expect(unknown.statusCode).toBe(404);
       expect(unknown.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(unknown.body).toContain('This link is not available');
-      for (const guess of [walletIds[0]!, issuedIds[0]!, shares[0]!.id, 'x', '../api/v1/wallet/credentials', `${tokenOf(shares[0]!).slice(0, 42)}A`]) {
+      for (const guess of [walletIds[0]!, issuedIds[0]!, shares[0]!.id, 'x', '../api/v1/wallet/credentials', `${tokenOf(shares[0]!).slice(0, 42)}${tokenOf(shares[0]!).endsWith('A') ? 'Q' : 'A'}`]) {
         const page = await get(`/s/${encodeURIComponent(guess)}`);
         expect(page.statusCode, guess).toBe(404);
         expect(page.body).toBe(unknown.body);
@@ -358,6 +358,23 @@ for (const dialect of DIALECTS) {
       expect(order).toEqual([['Data Literacy Essentials', 'Revoked.'], ['Web Basics', 'Verified.'], ['Data Literacy Essentials', 'Verified.']]);
       expect((await get(`/s/${tokenOf(link)}/credential.json`)).statusCode).toBe(404);
       expect(qrText((await get(`/s/${tokenOf(link)}/qr.png`)).rawPayload)).toBe(link.url);
+
+      // Each credential of the collection downloads through the collection's link, and only while it is in it.
+      const item = `/s/${tokenOf(link)}/items/${jwtWalletId}`;
+      expect(html).toContain(`href="${item}/credential.jwt"`);
+      expect((await get(`${item}/credential.jwt`)).body).toBe(jwt);
+      expect((await get(`${item}/certificate.pdf`)).headers['content-type']).toBe('application/pdf');
+      await db.deleteFrom('wallet_collection_items').where('collection_id', '=', collectionId).where('credential_id', '=', jwtWalletId).execute();
+      expect((await get(`${item}/credential.jwt`)).statusCode).toBe(404);
+      expect((await get(`/s/${tokenOf(shares[0]!)}/items/${walletIds[0]}/credential.json`)).statusCode).toBe(404);
+      expect((await get(`/s/${tokenOf(link)}/items/${randomUUID()}/credential.json`)).statusCode).toBe(404);
+      const other = await addToWallet(bob.userId, await ingest(testApp.runtime.services.ctx, { bytes: new TextEncoder().encode(jwt), source: 'paste' }));
+      await db.insertInto('wallet_collection_items').values({ collection_id: collectionId, credential_id: other, position: 9 }).execute();
+      expect((await get(`/s/${tokenOf(link)}/items/${other}/credential.jwt`)).statusCode).toBe(404);
+      await db.deleteFrom('wallet_collection_items').where('credential_id', '=', other).execute();
+      await db.insertInto('wallet_collection_items').values({ collection_id: collectionId, credential_id: jwtWalletId, position: 1 }).execute();
+      await ana.request('DELETE', `/api/v1/wallet/shares/${link.id}`);
+      expect((await get(`${item}/credential.jwt`)).statusCode).toBe(404);
     });
 
     it('signs a presentation with the learner\'s did:key for a challenge and domain; our engine and the reference library verify it', async () => {

@@ -124,5 +124,13 @@ export function sharingRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       }, async (request, reply) => sendDownload(reply, await sharing.sharedDownload(request.params.token, kind), { attachment: kind !== 'json' }));
     }
+
+    const ItemParams = Type.Object({ token: Type.String(), itemId: Type.String() });
+    for (const file of ['credential.json', 'credential.jwt', 'credential.png', 'credential.svg', 'certificate.pdf'] as const) {
+      const kind = file.split('.')[1] as 'json' | 'jwt' | 'png' | 'svg' | 'pdf';
+      app.get(`/s/:token/items/:itemId/${file}`, {
+        schema: { tags: ['public'], summary: `One credential of a shared collection: ${file}`, params: ItemParams, response: { 200: Binary('The file'), ...errors(404) } },
+      }, async (request, reply) => sendDownload(reply, await sharing.sharedDownload(request.params.token, kind, request.params.itemId), { attachment: kind !== 'json' && kind !== 'pdf' }));
+    }
   };
 }

@@ -203,10 +203,23 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
     return share;
   }
 
-  async function sharedCredential(token: string): Promise<{ share: ShareRow; row: WalletRow }> {
+  /**
+   * The credential a link opens: the shared credential itself, or (`itemId`) one credential of a shared
+   * collection — only while it is in that collection.
+   */
+  async function sharedCredential(token: string, itemId?: string): Promise<{ share: ShareRow; row: WalletRow }> {
     const share = await activeShare(token);
-    if (share.target_type !== 'credential') throw new ShareNotFound();
-    const row = await findOwnedCredential(share.user_id, share.target_id);
+    let row: WalletRow | undefined;
+    if (share.target_type === 'credential' && itemId === undefined) row = await findOwnedCredential(share.user_id, share.target_id);
+    if (share.target_type === 'collection' && itemId !== undefined) {
+      row = await ctx.db.selectFrom('wallet_collection_items')
+        .innerJoin('wallet_credentials', 'wallet_credentials.id', 'wallet_collection_items.credential_id')
+        .selectAll('wallet_credentials')
+        .where('wallet_collection_items.collection_id', '=', share.target_id)
+        .where('wallet_collection_items.credential_id', '=', itemId)
+        .where('wallet_credentials.user_id', '=', share.user_id)
+        .executeTakeFirst();
+    }
     if (!row) throw new ShareNotFound();
     return { share, row };
   }
@@ -290,7 +303,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
     const collection = await ctx.db.selectFrom('wallet_collections').selectAll().where('id', '=', share.target_id).where('user_id', '=', share.user_id).executeTakeFirst();
     if (!collection) throw new ShareNotFound();
     const rows = await collectionItems(collection.id);
-    const credentials = await inBatches(rows, VERIFY_CONCURRENCY, (row) => pageCredential(row, {}));
+    const credentials = await inBatches(rows, VERIFY_CONCURRENCY, (row) => pageCredential(row, { base: `${path}/items/${row.id}` }));
     const verified = credentials.filter((c) => c.verdict === 'verified').length;
     const ownerName = await learnerName(share.user_id);
     return renderPublicPage({
@@ -466,9 +479,9 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
         : { body: qrSvg(url, { title: 'QR code that opens the verification page' }), contentType: 'image/svg+xml', filename: 'qr.svg' };
     },
 
-    /** A download of a shared credential (json, jwt, baked png/svg, the PDF certificate). */
-    async sharedDownload(token: string, kind: DownloadKind): Promise<Download> {
-      const { share, row } = await sharedCredential(token);
+    /** A download of a shared credential, or of one in a shared collection (json, jwt, baked png/svg, the PDF certificate). */
+    async sharedDownload(token: string, kind: DownloadKind, itemId?: string): Promise<Download> {
+      const { share, row } = await sharedCredential(token, itemId);
       return await download(row, kind, shareUrl(share.token), share.user_id);
     },
 
