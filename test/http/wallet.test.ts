@@ -175,8 +175,9 @@ for (const dialect of DIALECTS) {
     describe('imports', () => {
       let document: string;
       let pastedId: string;
+      let issued: { id: string; token: string };
       beforeAll(async () => {
-        const issued = await issue('someone@else.test');
+        issued = await issue('someone@else.test');
         document = (await testApp.app.inject({ method: 'GET', url: `/credentials/${issued.id}` })).body;
       });
 
@@ -192,6 +193,11 @@ for (const dialect of DIALECTS) {
         const again = await bob.request('POST', '/api/v1/wallet/credentials', { text: ` ${document}` });
         expect(again.statusCode).toBe(200);
         expect(again.json()).toMatchObject({ duplicate: true, item: { id: item.id } });
+        // Its claim link later: the item already held is linked to the issued credential, not stored twice.
+        const claimed = await bob.request('POST', `/api/v1/claim/${issued.token}`);
+        expect(claimed.statusCode, claimed.body).toBe(200);
+        expect(claimed.json()).toMatchObject({ duplicate: true, item: { id: item.id, source: 'paste' } });
+        expect(((await bob.request('GET', `/api/v1/wallet/credentials/${item.id}`)).json() as { issuedCredentialId: string }).issuedCredentialId).toBe(issued.id);
       });
 
       it('stores one row when the same credential is imported twice at once', async () => {
