@@ -55,7 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.logger ?? {
       level: config.logLevel,
       // Requests are logged by method, path and status only: no headers (cookies, API keys), no query
-      // strings (searches by e-mail), no claim tokens.
+      // strings (searches by e-mail), no claim, share or confirmation tokens.
       serializers: {
         req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: loggablePath(request.url) }),
         res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
@@ -103,7 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.describe('microcred_http_requests_total', 'HTTP requests by route and status');
 
   registerAuth(app, services.accounts);
-  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
+  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
   await app.register(opsRoutes(services, store, metrics));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
@@ -142,5 +142,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 /** A request path fit for logs: without its query, and with secrets in the path masked. */
 export function loggablePath(url: string): string {
   const path = url.split('?')[0]!;
-  return path.replace(/^\/claim\/[^/]+/, '/claim/***');
+  // Claim, share and address-confirmation links carry their only secret in the path.
+  return path.replace(/^(\/claim|\/api\/v1\/claim|\/s|\/confirm-email)\/[^/]+/, '$1/***');
 }

@@ -42,6 +42,10 @@ describe('structured logs keep secrets and personal data out; verification is ra
       expect(text, secret).not.toContain(secret);
     }
     expect(loggablePath('/claim/abc/def?x=1')).toBe('/claim/***/def');
+    expect(loggablePath('/api/v1/claim/abc')).toBe('/api/v1/claim/***');
+    expect(loggablePath('/s/secret-token/qr.png')).toBe('/s/***/qr.png');
+    expect(loggablePath('/confirm-email/secret')).toBe('/confirm-email/***');
+    expect(loggablePath('/setup')).toBe('/setup');
   });
 
   it('answers 429 with Retry-After once an address exceeds VERIFY_RATE_LIMIT per minute', async () => {
