@@ -268,8 +268,12 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await collection.getByLabel('Add a credential to Data skills').selectOption({ label: `${ACHIEVEMENT} — Université Exemple` });
     await collection.getByRole('button', { name: 'Add', exact: true }).click();
     await collection.getByRole('list', { name: 'Credentials in Data skills' }).getByRole('link', { name: ACHIEVEMENT }).waitFor();
+    // An expiring link: the day chosen is the last day it works.
+    const nextYear = new Date().getUTCFullYear() + 1;
+    await collection.getByLabel('Link works until (optional)').fill(`${nextYear}-06-30`);
     await collection.getByRole('button', { name: 'Create share link' }).click();
     await collection.getByText('Share link created.').waitFor();
+    await collection.getByTestId('share').getByText(new RegExp(`expires (30 Jun|1 Jul) ${nextYear}`)).waitFor();
     await expectAccessible(page, 'wallet-collections');
     await saveScreenshot(page, 'wallet-collections');
     const collectionUrl = (await collection.getByTestId('share-url').getAttribute('href')) ?? '';
@@ -366,7 +370,7 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     expect(await page.getByTestId('wallet-card').count()).toBe(2);
   });
 
-  it('adds a credential from a file dropped on the import page, and recognises the same one again', async () => {
+  it('adds a credential from a file dropped on the import page, recognises the same one again, and orders it in a collection', async () => {
     const other = await issuing.issue({ email: 'someone.else@example.org', name: 'Someone Else' });
     const file = { name: 'credential.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other.document)) };
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Add a credential' }).click();
@@ -385,6 +389,27 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await page.getByRole('alert').getByText('The credential was not added').waitFor();
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
     await page.getByText('3 credentials').waitFor();
+
+    // Collections keep the learner's order: add another credential and move it to the top.
+    await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Collections' }).click();
+    const collection = page.getByTestId('collection').filter({ hasText: 'Data skills' });
+    const add = collection.getByLabel('Add a credential to Data skills');
+    const option = (await add.locator('option').allTextContents()).find((label) => label !== 'Choose…') ?? '';
+    await add.selectOption({ label: option });
+    await collection.getByRole('button', { name: 'Add', exact: true }).click();
+    const items = collection.getByRole('list', { name: 'Credentials in Data skills' }).locator('li');
+    await items.nth(1).waitFor();
+    const hrefs = async () => await items.locator('a').evaluateAll((links) => links.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href')));
+    const before = await hrefs();
+    expect(before).toHaveLength(2);
+    expect(await items.nth(0).getByRole('button', { name: /^Up/ }).isDisabled()).toBe(true);
+    await items.nth(1).getByRole('button', { name: /^Up/ }).click();
+    await collection.getByText('Saved.').waitFor();
+    await expect.poll(hrefs).toEqual([before[1], before[0]]);
+    // The order is the server's: it survives a reload.
+    await page.reload();
+    await items.nth(1).waitFor();
+    expect(await hrefs()).toEqual([before[1], before[0]]);
 
     // The public verifier also works for a signed-in learner who opens it afresh (the session cookie
     // goes along, so the page must send that session's CSRF token).
