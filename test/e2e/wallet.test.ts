@@ -419,7 +419,19 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await page.getByTestId('verify-result').getByTestId('verdict').waitFor();
     expect(await page.getByTestId('verdict').getAttribute('class')).toContain('verdict-ok');
   });
-  it('exports the wallet as a zip, then deletes the account: signing in no longer works', async () => {
+  it('removes a credential after asking, exports the wallet as a zip, then deletes the account', async () => {
+    await page.goto(walletItemPath);
+    await heading(ACHIEVEMENT);
+    await page.getByRole('button', { name: 'Remove from my wallet' }).click();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    await page.getByRole('button', { name: 'Remove from my wallet' }).click();
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await heading('Credential removed');
+    const gone = await learnerContext.request.get(`/api/v1/wallet/credentials/${walletItemPath.split('/').pop()}`);
+    expect(gone.status()).toBe(404);
+    await page.getByRole('link', { name: 'Back to my credentials' }).click();
+    await page.getByText('2 credentials').waitFor();
+
     await page.goto('/wallet/account');
     await heading('Account');
     const href = await page.getByRole('link', { name: 'Download my wallet (zip)' }).getAttribute('href');

@@ -92,7 +92,6 @@ function CollectionEditor({ collectionId, onDeleted }: { collectionId: string; o
     }
   };
   const remove = async () => {
-    if (!window.confirm('Delete this collection? Its share links stop working; the credentials stay in your wallet.')) return;
     try {
       await api.delete(`/api/v1/wallet/collections/${encodeURIComponent(collectionId)}`);
       onDeleted();
@@ -164,6 +163,7 @@ function CollectionEditor({ collectionId, onDeleted }: { collectionId: string; o
       <details>
         <summary>Rename or delete</summary>
         <RenameForm collection={c} onSave={(patch) => void update(patch)} />
+        <p className="muted">Deleting it stops its share links; the credentials stay in your wallet.</p>
         <button type="button" className="danger" onClick={() => void remove()}>
           Delete collection<span className="visually-hidden"> {c.name}</span>
         </button>

@@ -65,8 +65,8 @@ export function WalletCredentialScreen({ params }: { params: Record<string, stri
       setBusy(false);
     }
   };
+  const [confirming, setConfirming] = useState(false);
   const remove = async () => {
-    if (!window.confirm('Remove this credential from your wallet? Its share links stop working.')) return;
     setError(undefined);
     try {
       await api.delete(`/api/v1/wallet/credentials/${encodeURIComponent(id)}`);
@@ -238,9 +238,22 @@ export function WalletCredentialScreen({ params }: { params: Record<string, stri
       <section aria-labelledby="remove-title">
         <h2 id="remove-title">Remove</h2>
         <p className="muted">Removing it from your wallet does not change the issuer’s record.</p>
-        <button type="button" className="danger" onClick={() => void remove()}>
+        <button type="button" className="danger" aria-expanded={confirming} onClick={() => setConfirming(!confirming)}>
           Remove from my wallet
         </button>
+        {confirming ? (
+          <div className="notice notice-warning">
+            <p>It leaves your wallet and your collections, and its share links stop working.</p>
+            <div className="button-row">
+              <button type="button" className="danger" onClick={() => void remove()}>
+                Yes, remove it
+              </button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                Keep it
+              </button>
+            </div>
+          </div>
+        ) : null}
       </section>
     </Screen>
   );
