@@ -29,6 +29,9 @@ const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
   'POST /api/v1/organisations/{orgId}/bulk-issuances': { type: 'text/csv', body: 'email\nvictim@a.test\n' },
 };
+/** Per-person routes (and the claim link, a capability by design): swept in learner-isolation.test.ts. */
+export const LEARNER_PREFIXES = ['/api/v1/me/', '/api/v1/wallet/', '/api/v1/claim/'];
+
 const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',
   'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
@@ -83,6 +86,8 @@ for (const dialect of DIALECTS) {
       const checked: string[] = [];
       for (const [template, operations] of Object.entries(spec.paths)) {
         if (!template.startsWith('/api/v1/') || !template.includes('{')) continue;
+        // A learner's routes belong to a person, not an organisation: learner-isolation.test.ts sweeps them.
+        if (LEARNER_PREFIXES.some((prefix) => template.startsWith(prefix))) continue;
         for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
           const route = `${method} ${template}`;
           const idFor = template.startsWith('/api/v1/achievements/') ? ids.achievement

@@ -1,0 +1,126 @@
+/**
+ * The learner side's isolation sweep: every id-taking per-person route in the OpenAPI document, called
+ * with learner A's ids by learner B, by an organisation's API key and anonymously, answers 404 / 401-or-403
+ * / 401, shows nothing of A's and changes nothing of A's. A new route without an example body fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { issuingOrganisation } from './credentials-fixture.ts';
+
+warnIfPostgresSkipped();
+
+const PREFIXES = ['/api/v1/me/', '/api/v1/wallet/'];
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/v1/wallet/collections/{id}': { name: 'Hijacked', credentialIds: [] },
+};
+const NO_BODY = new Set([
+  'DELETE /api/v1/me/emails/{emailId}', 'POST /api/v1/me/emails/{emailId}/resend', 'DELETE /api/v1/wallet/collections/{id}',
+  'DELETE /api/v1/wallet/credentials/{id}', 'DELETE /api/v1/wallet/shares/{id}', 'POST /api/v1/wallet/credentials/{id}/verify',
+  'POST /api/v1/wallet/offers/{credentialId}/accept',
+]);
+
+for (const dialect of DIALECTS) {
+  describe(`learner isolation sweep over every id-taking wallet and account route (${dialect})`, () => {
+    let t: TestApp;
+    let ana: Session;
+    let bob: Session;
+    let apiKey: string;
+    let ids: { item: string; collection: string; share: string; email: string; offer: string };
+    let snapshot: string;
+
+    const signup = async (email: string) => {
+      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1', name: 'Ana Secret' } });
+      expect(response.statusCode, response.body).toBe(201);
+      return sessionFrom(t.app, response);
+    };
+
+    async function dataOfAna(): Promise<string> {
+      const db = t.runtime.store.db;
+      const parts = await Promise.all([
+        db.selectFrom('user_emails').selectAll().where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('wallet_credentials').select(['id', 'status', 'verified_at']).where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('wallet_collections').selectAll().where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('wallet_collection_items').selectAll().where('collection_id', '=', ids.collection).orderBy('position').execute(),
+        db.selectFrom('shares').select(['id', 'revoked_at', 'views']).where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('credentials').select(['id', 'claimed_at']).where('id', '=', ids.offer).execute(),
+      ]);
+      return JSON.stringify(parts);
+    }
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+      const org = await issuingOrganisation(t);
+      const key = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/api-keys`, { name: 'LMS', scopes: ['issue', 'read', 'status'] });
+      apiKey = key.json().key as string;
+      ana = await signup('ana@learner.test');
+      bob = await signup('bob@learner.test');
+      // Ana holds a claimed credential in a collection with a share, a second address, and an offer waiting.
+      const issue = async () => {
+        const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'ana@learner.test' } });
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json().id as string;
+      };
+      await issue();
+      const outbox = (await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/outbox`)).json() as { items: { text: string }[] };
+      const token = /\/claim\/([A-Za-z0-9_-]+)/.exec(outbox.items[0]!.text)![1]!;
+      const claimed = await ana.request('POST', `/api/v1/claim/${token}`);
+      expect(claimed.statusCode, claimed.body).toBeLessThan(300);
+      const item = (claimed.json() as { item: { id: string } }).item.id;
+      const offer = await issue();
+      const collection = await ana.request('POST', '/api/v1/wallet/collections', { name: 'Ana private' });
+      expect(collection.statusCode, collection.body).toBe(201);
+      const filled = await ana.request('PATCH', `/api/v1/wallet/collections/${collection.json().id as string}`, { credentialIds: [item] });
+      expect(filled.statusCode, filled.body).toBe(200);
+      const share = await ana.request('POST', '/api/v1/wallet/shares', { targetType: 'credential', targetId: item });
+      expect(share.statusCode, share.body).toBe(201);
+      const email = await ana.request('POST', '/api/v1/me/emails', { email: 'ana.second@learner.test' });
+      expect(email.statusCode, email.body).toBe(201);
+      ids = { item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer };
+      snapshot = await dataOfAna();
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('no route lets another learner, an API key or an anonymous caller read or change anything of Ana', async () => {
+      const spec = (await t.app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+      const checked: string[] = [];
+      for (const [template, operations] of Object.entries(spec.paths)) {
+        if (!PREFIXES.some((prefix) => template.startsWith(prefix)) || !template.includes('{')) continue;
+        for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
+          const route = `${method} ${template}`;
+          const id = template.startsWith('/api/v1/wallet/collections/') ? ids.collection
+            : template.startsWith('/api/v1/wallet/shares/') ? ids.share
+            : template.startsWith('/api/v1/wallet/credentials/') ? ids.item : undefined;
+          const url = template.replace('{id}', id ?? 'MISSING').replace('{emailId}', ids.email).replace('{credentialId}', ids.offer)
+            .replace('{kind}', 'json');
+          expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
+          let payload: string | undefined;
+          if (method !== 'GET' && !NO_BODY.has(route)) {
+            expect(BODIES[route], `${route}: add an example body to this test`).toBeDefined();
+            payload = JSON.stringify(BODIES[route]);
+          }
+          const headers: Record<string, string> = payload !== undefined ? { 'content-type': 'application/json' } : {};
+          const asBob = await bob.request(method as 'GET', url, payload, headers);
+          const withKey = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, ...bearer(apiKey) }, ...(payload !== undefined ? { payload } : {}) });
+          const anonymous = await t.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+          expect(asBob.statusCode, `${route} as another learner: ${asBob.body}`).toBe(404);
+          expect([401, 403], `${route} with an organisation's API key: ${withKey.body}`).toContain(withKey.statusCode);
+          expect(anonymous.statusCode, `${route} anonymous: ${anonymous.body}`).toBe(401);
+          for (const response of [asBob, withKey, anonymous]) {
+            expect(response.body).not.toContain('ana@learner.test');
+            expect(response.body).not.toContain('Ana private');
+            expect(response.body).not.toContain('Data Literacy');
+          }
+          checked.push(route);
+        }
+      }
+      expect(checked.length).toBeGreaterThanOrEqual(10);
+      expect(await dataOfAna()).toBe(snapshot);
+      // Ana still reaches her own things through the same routes.
+      expect((await ana.request('GET', `/api/v1/wallet/credentials/${ids.item}`)).statusCode).toBe(200);
+      expect((await ana.request('GET', `/api/v1/wallet/collections/${ids.collection}`)).statusCode).toBe(200);
+    });
+  });
+}
