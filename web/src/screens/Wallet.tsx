@@ -67,6 +67,7 @@ export function WalletScreen() {
   const [more, setMore] = useState<WalletItem[]>([]);
   const [cursor, setCursor] = useState<string | null>();
   const [round, setRound] = useState(0);
+  const [moreOpen, setMoreOpen] = useState(() => window.matchMedia('(min-width: 40rem)').matches);
   const facets = useLoad((signal) => api.get<Facets>('/api/v1/wallet/facets', { signal }), `f${round}`);
   const totals = useLoad((signal) => api.get<Totals>('/api/v1/wallet/totals', { signal }), `t${round}`);
   const offers = useLoad((signal) => api.get<{ items: Offer[] }>('/api/v1/wallet/offers', { signal }), `o${round}`);
@@ -107,83 +108,91 @@ export function WalletScreen() {
       {totals.data ? <TotalsPanel totals={totals.data} /> : null}
       <Offers offers={offers.data?.items ?? []} onAccepted={() => setRound((r) => r + 1)} />
 
-      <form className="filters" role="search" aria-label="My credentials" onSubmit={search}>
-        <div className="field">
-          <label htmlFor="w-q">Search</label>
-          <input id="w-q" type="search" placeholder="Name, issuer or skill" value={draft.q} onChange={set('q')} />
+      <form className="wallet-filters" role="search" aria-label="My credentials" onSubmit={search}>
+        <div className="filters">
+          <div className="field">
+            <label htmlFor="w-q">Search</label>
+            <input id="w-q" type="search" placeholder="Name, issuer or skill" value={draft.q} onChange={set('q')} />
+          </div>
+          <div className="button-row">
+            <button type="submit">Search</button>
+            {filtered ? (
+              <button type="button" onClick={clear}>
+                Clear filters
+              </button>
+            ) : null}
+          </div>
         </div>
-        <div className="field">
-          <label htmlFor="w-issuer">Issuer</label>
-          <select id="w-issuer" value={draft.issuer} onChange={set('issuer')}>
-            <option value="">Any</option>
-            {facets.data?.issuers.map((i) => (
-              <option key={i.value} value={i.value}>
-                {i.name} ({i.count})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="w-skill">Skill</label>
-          <select id="w-skill" value={draft.skill} onChange={set('skill')}>
-            <option value="">Any</option>
-            {facets.data?.skills.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label} ({s.count})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="w-ects">Credits at least (ECTS)</label>
-          <input id="w-ects" type="number" min="0" step="0.5" inputMode="decimal" value={draft.minEcts} onChange={set('minEcts')} />
-        </div>
-        <div className="field">
-          <label htmlFor="w-eqf">EQF level</label>
-          <select id="w-eqf" value={draft.eqf} onChange={set('eqf')}>
-            <option value="">Any</option>
-            {(facets.data?.levels.length ? facets.data.levels.map((l) => l.eqf) : [1, 2, 3, 4, 5, 6, 7, 8]).map((l) => (
-              <option key={l} value={l}>
-                Level {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="w-status">Status</label>
-          <select id="w-status" value={draft.status} onChange={set('status')}>
-            <option value="">Any</option>
-            {WALLET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="w-from">Issued from</label>
-          <input id="w-from" type="date" value={draft.from} onChange={set('from')} />
-        </div>
-        <div className="field">
-          <label htmlFor="w-to">Issued until</label>
-          <input id="w-to" type="date" value={draft.to} onChange={set('to')} />
-        </div>
-        <div className="field">
-          <label htmlFor="w-sort">Order</label>
-          <select id="w-sort" value={draft.sort} onChange={set('sort')}>
-            <option value="added">Recently added</option>
-            <option value="issued">Recently issued</option>
-            <option value="name">Name</option>
-          </select>
-        </div>
-        <div className="button-row">
-          <button type="submit">Search</button>
-          {filtered ? (
-            <button type="button" onClick={clear}>
-              Clear filters
-            </button>
-          ) : null}
-        </div>
+        {/* Open on wide screens; on a phone the filters fold away so the cards come first. */}
+        <details className="more-filters" open={moreOpen} onToggle={(e) => setMoreOpen(e.currentTarget.open)}>
+          <summary>Filters and order</summary>
+          <div className="filters">
+            <div className="field">
+              <label htmlFor="w-issuer">Issuer</label>
+              <select id="w-issuer" value={draft.issuer} onChange={set('issuer')}>
+                <option value="">Any</option>
+                {facets.data?.issuers.map((i) => (
+                  <option key={i.value} value={i.value}>
+                    {i.name} ({i.count})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="w-skill">Skill</label>
+              <select id="w-skill" value={draft.skill} onChange={set('skill')}>
+                <option value="">Any</option>
+                {facets.data?.skills.map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label} ({s.count})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="w-ects">Credits at least (ECTS)</label>
+              <input id="w-ects" type="number" min="0" step="0.5" inputMode="decimal" value={draft.minEcts} onChange={set('minEcts')} />
+            </div>
+            <div className="field">
+              <label htmlFor="w-eqf">EQF level</label>
+              <select id="w-eqf" value={draft.eqf} onChange={set('eqf')}>
+                <option value="">Any</option>
+                {(facets.data?.levels.length ? facets.data.levels.map((l) => l.eqf) : [1, 2, 3, 4, 5, 6, 7, 8]).map((l) => (
+                  <option key={l} value={l}>
+                    Level {l}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="w-status">Status</label>
+              <select id="w-status" value={draft.status} onChange={set('status')}>
+                <option value="">Any</option>
+                {WALLET_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {statusLabel(s)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="w-from">Issued from</label>
+              <input id="w-from" type="date" value={draft.from} onChange={set('from')} />
+            </div>
+            <div className="field">
+              <label htmlFor="w-to">Issued until</label>
+              <input id="w-to" type="date" value={draft.to} onChange={set('to')} />
+            </div>
+            <div className="field">
+              <label htmlFor="w-sort">Order</label>
+              <select id="w-sort" value={draft.sort} onChange={set('sort')}>
+                <option value="added">Recently added</option>
+                <option value="issued">Recently issued</option>
+                <option value="name">Name</option>
+              </select>
+            </div>
+          </div>
+        </details>
       </form>
 
       <ErrorSummary error={page.error} />
