@@ -212,10 +212,19 @@ export function checkName(check: Check, index: number): string {
   return check.check ?? check.id ?? String(index);
 }
 
-/** A credential image safe to show: http(s) addresses and raster/SVG data URLs (img never runs script). */
+/** A credential image safe to show: this instance's own, or a raster/SVG data URL (img never runs script). */
 export function safeImage(src: string | null | undefined): string | undefined {
   if (!src) return undefined;
-  if (/^https?:\/\//i.test(src) || src.startsWith('/')) return src;
+  // Images hosted elsewhere are not loaded: an imported credential's image URL would tell its host
+  // each time the learner opens the wallet (and from where). This instance's own and embedded ones are.
+  if (src.startsWith('/') && !src.startsWith('//')) return src;
+  if (/^https?:\/\//i.test(src)) {
+    try {
+      return new URL(src).origin === window.location.origin ? src : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   if (/^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,]/i.test(src)) return src;
   return undefined;
 }

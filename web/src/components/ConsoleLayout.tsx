@@ -39,6 +39,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           <span className="user-email">{me?.user.email}</span>
           {membership ? <span className="role"> ({membership.role})</span> : null}
         </span>
+        <Link to="/wallet">My wallet</Link>
         <button type="button" className="link-button" onClick={() => void signOut(false)}>
           Sign out
         </button>

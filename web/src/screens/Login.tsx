@@ -5,7 +5,7 @@ import type { ApiError } from '../api.ts';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Field } from '../components/Field.tsx';
 import { Screen } from '../components/Screen.tsx';
-import { useRouter } from '../router.tsx';
+import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 /** Only same-site console paths are followed after sign-in (no open redirect). */
@@ -62,6 +62,9 @@ export function LoginScreen() {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <p>
+          New here? <Link to={`/signup${location.search}`}>Create a wallet</Link> to keep, share and verify your credentials.
+        </p>
       </Screen>
     </main>
   );
