@@ -7,6 +7,8 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
+import { createPathwayService } from './pathways/index.ts';
+import { createRecognitionService } from './recognition/index.ts';
 import { createSharingService } from './sharing/index.ts';
 import { createStatusService } from './status/index.ts';
 import { createVcApiService } from './vc-api.ts';
@@ -28,7 +30,9 @@ export function createServices(ctx: ServiceContext) {
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
   const exports = createExportService(ctx, { wallet, learners, issuers });
-  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports };
+  const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
+  const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet });
+  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, pathways, recognition };
 }
 
 export type Services = ReturnType<typeof createServices>;

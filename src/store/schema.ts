@@ -1,11 +1,14 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PathwayTables } from './schema-pathways.ts';
+import type { RecognitionTables } from './schema-recognition.ts';
 
 /**
  * The one description of every table (STYLE.md, from kysely). Times are ISO 8601 UTC strings
  * (`Date#toISOString`, so they sort as text on both dialects); JSON columns are text holding JSON;
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
-export interface DB {
+/** Issue 5's tables are described beside this file (schema-pathways.ts, schema-recognition.ts). */
+export interface DB extends PathwayTables, RecognitionTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;
