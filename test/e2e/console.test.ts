@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
-import { saveScreenshot } from './support/screenshots.ts';
+import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { buildWeb } from './support/web-build.ts';
 
@@ -41,9 +41,7 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
 
   // A failed step leaves a picture of where it stopped.
   afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail' || !page) return;
-    const slug = test.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-    await saveScreenshot(page, `failed-${slug}`).catch(() => undefined);
+    await screenshotIfFailed(test, page, '');
   });
 
   /** Every screen: accessibility check, then a screenshot. */

@@ -12,7 +12,7 @@ import { bakePng } from '../../src/vc/baking/index.ts';
 import { expectAccessible } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
 import { buildWebApart, dropFile, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
-import { saveScreenshot } from './support/screenshots.ts';
+import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
@@ -62,9 +62,7 @@ describe.skipIf(skipReason !== undefined)('public verifier in Chromium', () => {
   });
 
   afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail' || !page) return;
-    const slug = test.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-    await saveScreenshot(page, `failed-verifier-${slug}`).catch(() => undefined);
+    await screenshotIfFailed(test, page, 'verifier');
   });
 
   const result = () => page.getByTestId('verify-result');

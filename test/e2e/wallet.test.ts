@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
 import { buildWebApart, dropFile, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
-import { saveScreenshot } from './support/screenshots.ts';
+import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
@@ -54,9 +54,7 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
   });
 
   afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail' || !page) return;
-    const slug = test.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-    await saveScreenshot(page, `failed-wallet-${slug}`).catch(() => undefined);
+    await screenshotIfFailed(test, page, 'wallet');
   });
 
   async function heading(name: string | RegExp, on: Page = page): Promise<void> {

@@ -13,3 +13,13 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * For an `afterEach`: when the test failed, keeps a picture of the page it left behind as
+ * `failed-[<prefix>-]<test name>` (nothing when it passed or no page exists yet).
+ */
+export async function screenshotIfFailed(test: { task: { name: string; result?: { state?: string } } }, page: Page | undefined, prefix: string): Promise<void> {
+  if (test.task.result?.state !== 'fail' || !page) return;
+  const slug = test.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  await saveScreenshot(page, prefix ? `failed-${prefix}-${slug}` : `failed-${slug}`).catch(() => undefined);
+}
