@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiClient } from './api.ts';
+import { useRouter } from './router.tsx';
 import type { Me, Membership } from './types.ts';
 
 interface Session {
@@ -71,4 +72,15 @@ export function useOrganisation(): Membership {
   const { membership } = useSession();
   if (!membership) throw new TypeError('useOrganisation() is only available inside the console.');
   return membership;
+}
+
+/** Signs out (this session, or every session of the user) and returns to the sign-in page. */
+export function useSignOut(): (everywhere?: boolean) => Promise<void> {
+  const { api, setMe } = useSession();
+  const { navigate } = useRouter();
+  return useCallback(async (everywhere = false) => {
+    await api.post(everywhere ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout').catch(() => undefined);
+    setMe(undefined);
+    navigate('/login');
+  }, [api, setMe, navigate]);
 }

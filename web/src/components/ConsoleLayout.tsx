@@ -1,17 +1,13 @@
 import type { ReactNode } from 'react';
 import { Link, useRouter } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { useSession, useSignOut } from '../session.tsx';
 import { navFor } from '../nav.ts';
 
 /** The console's frame: skip link, header with organisation and user, navigation, main. */
 export function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { me, membership, api, setMe, selectOrganisation } = useSession();
-  const { location, navigate } = useRouter();
-  const signOut = async (everywhere: boolean) => {
-    await api.post(everywhere ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout').catch(() => undefined);
-    setMe(undefined);
-    navigate('/login');
-  };
+  const { me, membership, selectOrganisation } = useSession();
+  const { location } = useRouter();
+  const signOut = useSignOut();
   return (
     <div className="console">
       <a className="skip-link" href="#main">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, useRouter } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { useSession, useSignOut } from '../session.tsx';
 import '../wallet.css';
 
 /** The learner's navigation, in order. */
@@ -13,13 +13,9 @@ const WALLET_NAV: { path: string; label: string }[] = [
 
 /** The wallet's frame: skip link, header with the learner, navigation (a row, also on phones), main. */
 export function WalletLayout({ children }: { children: ReactNode }) {
-  const { me, membership, api, setMe } = useSession();
-  const { location, navigate } = useRouter();
-  const signOut = async () => {
-    await api.post('/api/v1/auth/logout').catch(() => undefined);
-    setMe(undefined);
-    navigate('/login');
-  };
+  const { me, membership } = useSession();
+  const { location } = useRouter();
+  const signOut = useSignOut();
   return (
     <div className="wallet-app">
       <a className="skip-link" href="#main">
