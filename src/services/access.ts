@@ -23,6 +23,7 @@ export const CAN = {
   readAudit: ['owner', 'admin'],
   readOutbox: ['owner', 'admin'],
   manageApiKeys: ['owner', 'admin'],
+  manageRecognition: ['owner', 'admin', 'registrar'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export interface AccessRule {

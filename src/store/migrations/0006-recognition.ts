@@ -1,5 +1,23 @@
 import type { Kysely } from 'kysely';
 
-/** Issue 5 tables; being built. */
+/** Recognition (credit transfer): programmes and agreements per organisation, each stored as the engine's JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not the current DB type
-export async function up(_db: Kysely<any>): Promise<void> {}
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('recognition_programmes')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('definition', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('recognition_programmes_org').on('recognition_programmes').columns(['organisation_id', 'name']).execute();
+  await db.schema.createTable('recognition_agreements')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('programme_id', 'text', (c) => c.notNull().references('recognition_programmes.id').onDelete('cascade'))
+    .addColumn('definition', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('recognition_agreements_programme').on('recognition_agreements').columns(['programme_id', 'created_at']).execute();
+}
