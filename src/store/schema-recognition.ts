@@ -19,7 +19,29 @@ export interface RecognitionAgreementTable {
   created_at: string;
 }
 
+export type RecognitionRequestStatus = 'pending' | 'decided';
+
+/**
+ * A learner's request to recognise wallet credentials toward a programme: the engine's proposal as
+ * made (JSON), and the registrar's decision record (JSON, with every reason) once there is one.
+ */
+export interface RecognitionRequestTable {
+  id: string;
+  organisation_id: string;
+  programme_id: string;
+  user_id: string;
+  /** JSON array of the wallet_credentials ids the learner chose (the engine's credential keys). */
+  credential_ids: string;
+  status: RecognitionRequestStatus;
+  proposal: string;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
 export interface RecognitionTables {
   recognition_programmes: RecognitionProgrammeTable;
   recognition_agreements: RecognitionAgreementTable;
+  recognition_requests: RecognitionRequestTable;
 }

@@ -2,11 +2,13 @@
  * Recognition over HTTP on every dialect: the registrar defines a programme and recognition agreements,
  * checked by the engine (validateProgramme / validateAgreement); roles (registrar yes, issuer no),
  * another organisation sees nothing, bad definitions get a problem with pointers, and the audit log
- * holds ids only. The request / decision flow is not built yet.
+ * holds ids only. A learner's request with the engine's proposal, the registrar's queue and decisions
+ * (one item amended), and who may see what.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { issuingOrganisation } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
 
@@ -100,6 +102,133 @@ for (const dialect of DIALECTS) {
         programmeId, moduleId: 'ML1', credits: 5, match: { fieldsOfStudy: ['x'] },
       });
       expect(crossed.statusCode).toBe(404);
+    });
+  });
+}
+
+interface RequestBody {
+  id: string;
+  status: string;
+  credentialIds: string[];
+  proposal: { items: { credentialKey: string; decision: string; credits: number; moduleId?: string; reasons: string[]; checks: { condition: string; passed: boolean }[] }[]; totalRecognised: number; gap: { creditsStillNeeded: number } };
+  decision: null | { final: boolean; totalRecognised: number; items: { credentialKey: string; outcome: string; credits: number; decision?: { action: string; reason?: string } }[]; gap: { creditsStillNeeded: number } };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`recognition requests and decisions over HTTP (${dialect})`, () => {
+    let t: TestApp;
+    let issuer: Awaited<ReturnType<typeof issuingOrganisation>>;
+    let school: Awaited<ReturnType<typeof createOrganisation>>;
+    let ana: Session;
+    let bob: Session;
+    let walletIds: string[];
+    let programmeId: string;
+    let requestId: string;
+    let achievementIri: string;
+    const schoolUrl = (path: string) => `/api/v1/organisations/${school.organisationId}/${path}`;
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect, { now: () => new Date('2026-09-01T10:00:00.000Z') });
+      issuer = await issuingOrganisation(t);
+      school = await createOrganisation(t, 'Receiving University', 'registrar@school.test');
+      const signup = async (email: string) => {
+        const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
+        expect(response.statusCode, response.body).toBe(201);
+        return login(t.app, email, 'learner-password-1');
+      };
+      ana = await signup('ana@learner.test');
+      bob = await signup('bob@learner.test');
+      walletIds = [];
+      for (let i = 0; i < 2; i++) {
+        const issued = await issuer.owner.request('POST', `/api/v1/organisations/${issuer.organisationId}/credentials`, { achievementId: issuer.achievementId, recipient: { email: 'ana@learner.test', name: 'Ana' } });
+        expect(issued.statusCode, issued.body).toBe(201);
+        const document = (await t.app.inject({ method: 'GET', url: `/credentials/${issued.json().id as string}` })).body;
+        achievementIri = (JSON.parse(document) as { credentialSubject: { achievement: { id: string } } }).credentialSubject.achievement.id;
+        const pasted = await ana.request('POST', '/api/v1/wallet/credentials', { text: document });
+        expect(pasted.statusCode, pasted.body).toBe(201);
+        walletIds.push((pasted.json() as { item: { id: string } }).item.id);
+      }
+      const programme = await school.owner.request('POST', schoolUrl('programmes'), {
+        name: 'BSc Data', totalCredits: 60, maxRecognisedCredits: 30,
+        modules: [{ id: 'DATA', name: 'Data handling', credits: 5 }, { id: 'VIZ', name: 'Visualisation', credits: 5 }, { id: 'THESIS', name: 'Thesis', credits: 20 }],
+      });
+      expect(programme.statusCode, programme.body).toBe(201);
+      programmeId = programme.json().id as string;
+      for (const moduleId of ['DATA', 'VIZ']) {
+        const agreement = await school.owner.request('POST', schoolUrl('recognition-agreements'), {
+          programmeId, moduleId, credits: 5, match: { issuerId: issuer.issuerDid, achievementId: achievementIri }, conditions: { minEqfLevel: 5, maxAge: 'P5Y' },
+        });
+        expect(agreement.statusCode, agreement.body).toBe(201);
+      }
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('a learner asks for recognition and gets the engine proposal with reasons and the gap', async () => {
+      expect((await bob.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: walletIds })).statusCode).toBe(404);
+      const response = await ana.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: walletIds });
+      expect(response.statusCode, response.body).toBe(201);
+      const body = response.json() as RequestBody;
+      requestId = body.id;
+      expect(body.status).toBe('pending');
+      expect(body.proposal.items).toHaveLength(2);
+      expect(body.proposal.items.map((item) => item.credentialKey).sort()).toEqual([...walletIds].sort());
+      for (const item of body.proposal.items) {
+        expect(item.decision).toBe('accept');
+        expect(item.credits).toBe(5);
+        expect(item.checks.find((check) => check.condition === 'minEqfLevel')?.passed).toBe(true);
+        expect(item.reasons.length).toBeGreaterThan(0);
+      }
+      expect(new Set(body.proposal.items.map((item) => item.moduleId))).toEqual(new Set(['DATA', 'VIZ']));
+      expect(body.proposal.totalRecognised).toBe(10);
+      expect(body.proposal.gap.creditsStillNeeded).toBe(50);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/wallet/recognition-requests', payload: { programmeId, credentialIds: walletIds } })).statusCode).toBe(401);
+    });
+
+    it('the registrar sees the queue; another organisation does not', async () => {
+      const queue = await school.owner.request('GET', `${schoolUrl('recognition-requests')}?status=pending`);
+      expect(queue.statusCode).toBe(200);
+      expect((queue.json() as { items: RequestBody[] }).items.map((item) => item.id)).toEqual([requestId]);
+      expect((await issuer.owner.request('GET', schoolUrl('recognition-requests'))).statusCode).toBe(404);
+      const own = await issuer.owner.request('GET', `/api/v1/organisations/${issuer.organisationId}/recognition-requests`);
+      expect((own.json() as { items: unknown[] }).items).toEqual([]);
+      expect((await issuer.owner.request('POST', `/api/v1/organisations/${issuer.organisationId}/recognition-decisions`, { requestId, decisions: [{ credentialKey: walletIds[0], action: 'approve' }] })).statusCode).toBe(404);
+    });
+
+    it('a recognition request approved with one item amended: final, reasons kept, the learner sees it', async () => {
+      const [first, second] = [...walletIds].sort() as [string, string];
+      const noReason = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 3 }] });
+      expect(noReason.statusCode).toBe(422);
+      const tooMuch = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 9, reason: 'More' }] });
+      expect(tooMuch.statusCode).toBe(422);
+
+      const partly = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: first, action: 'approve' }] });
+      expect(partly.statusCode, partly.body).toBe(200);
+      expect((partly.json() as RequestBody).status).toBe('pending');
+
+      const decided = await school.owner.request('POST', schoolUrl('recognition-decisions'), {
+        requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 3, reason: 'The lab component is not covered.' }],
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      const body = decided.json() as RequestBody;
+      expect(body.status).toBe('decided');
+      expect(body.decision?.final).toBe(true);
+      expect(body.decision?.totalRecognised).toBe(8);
+      expect(body.decision?.gap.creditsStillNeeded).toBe(52);
+      const amended = body.decision!.items.find((item) => item.credentialKey === second)!;
+      expect(amended).toMatchObject({ outcome: 'recognised', credits: 3, decision: { action: 'amend', reason: 'The lab component is not covered.' } });
+      expect(body.decision!.items.find((item) => item.credentialKey === first)).toMatchObject({ outcome: 'recognised', credits: 5, decision: { action: 'approve' } });
+
+      expect((await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: first, action: 'reject', reason: 'changed mind' }] })).statusCode).toBe(409);
+
+      const mine = (await ana.request('GET', '/api/v1/wallet/recognition-requests')).json() as { items: RequestBody[] };
+      expect(mine.items.map((item) => [item.id, item.status, item.decision?.totalRecognised])).toEqual([[requestId, 'decided', 8]]);
+      expect(((await bob.request('GET', '/api/v1/wallet/recognition-requests')).json() as { items: unknown[] }).items).toEqual([]);
+
+      const entries = await t.runtime.store.db.selectFrom('audit_log').selectAll().where('target_id', '=', requestId).orderBy('at').execute();
+      expect(entries.map((entry) => entry.action)).toEqual(['recognition.request.create', 'recognition.request.decide', 'recognition.request.decide']);
+      expect(JSON.stringify(entries)).not.toContain('@learner.test');
     });
   });
 }

@@ -25,6 +25,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
   'POST /api/v1/organisations/{orgId}/programmes': { name: 'Hostile', totalCredits: 60, modules: [] },
+  'POST /api/v1/organisations/{orgId}/recognition-decisions': { requestId: '00000000-0000-4000-8000-000000000000', decisions: [{ credentialKey: 'x', action: 'approve' }] },
   'POST /api/v1/organisations/{orgId}/recognition-agreements': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {

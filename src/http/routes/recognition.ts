@@ -47,13 +47,59 @@ const AgreementSchema = Type.Object({
   id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), ...AgreementFields, createdAt: Type.String(),
 }, { $id: 'RecognitionAgreement' });
 
+const RequestSchema = Type.Object({
+  id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), userId: Type.String(),
+  credentialIds: Type.Array(Type.String()), status: Type.Union([Type.Literal('pending'), Type.Literal('decided')]),
+  proposal: Type.Unknown({ description: "The engine's proposal: per credential the decision, credits after caps, every condition checked with its reason; the cap and the gap" }),
+  decision: Type.Unknown({ description: "The registrar's decision record (null until the first decision): each item's action, reason and outcome, the total and the gap, with the proposal as seen" }),
+  decidedAt: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
+}, { $id: 'RecognitionRequest' });
+
+const Decision = Type.Object({
+  credentialKey: Type.String({ minLength: 1, maxLength: 2000 }),
+  action: Type.Union([Type.Literal('approve'), Type.Literal('amend'), Type.Literal('reject')]),
+  credits: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+  moduleId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Required for amend and reject' })),
+}, { additionalProperties: false });
+
 export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { recognition } = services;
   const ProgrammeRef = Type.Ref('RecognitionProgramme');
   const AgreementRef = Type.Ref('RecognitionAgreement');
+  const RequestRef = Type.Ref('RecognitionRequest');
   return async (app) => {
     app.addSchema(ProgrammeSchema);
     app.addSchema(AgreementSchema);
+    app.addSchema(RequestSchema);
+
+    app.post('/api/v1/wallet/recognition-requests', {
+      schema: {
+        tags: ['recognition'], summary: "Ask a programme's organisation to recognise wallet credentials; answers with the engine's proposal",
+        body: Type.Object({ programmeId: Id, credentialIds: Type.Array(Id, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        response: { 201: RequestRef, ...errors(400, 401, 404, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await recognition.requestRecognition(request.actor, request.body)));
+
+    app.get('/api/v1/wallet/recognition-requests', {
+      schema: { tags: ['recognition'], summary: "The learner's recognition requests and their decisions", response: { 200: Items(RequestRef), ...errors(401) } },
+    }, async (request) => ({ items: await recognition.listMyRequests(request.actor) }));
+
+    app.get('/api/v1/organisations/:orgId/recognition-requests', {
+      schema: {
+        tags: ['recognition'], summary: "The registrar's queue, oldest first", params: OrgParams,
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('decided')])) }, { additionalProperties: false }),
+        response: { 200: Items(RequestRef), ...errors(400, 401, 403, 404) },
+      },
+    }, async (request) => ({ items: await recognition.listRequests(request.actor, request.params.orgId, request.query.status) }));
+
+    app.post('/api/v1/organisations/:orgId/recognition-decisions', {
+      schema: {
+        tags: ['recognition'], summary: 'Approve, amend or reject items of a request, each with a reason; final when every item has a decision', params: OrgParams,
+        body: Type.Object({ requestId: Id, decisions: Type.Array(Decision, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        response: { 200: RequestRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => recognition.decide(request.actor, request.params.orgId, request.body.requestId, request.body.decisions));
 
     app.get('/api/v1/organisations/:orgId/programmes', {
       schema: { tags: ['recognition'], summary: 'Programmes that prior learning is recognised toward', params: OrgParams, response: { 200: Items(ProgrammeRef), ...errors(401, 403, 404) } },

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
-import type { Programme, RecognitionAgreement } from '../../domain/recognition/index.ts';
+import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
+import type { DecisionRecord, Programme, RecognitionAgreement, RecognitionProposal, RegistrarDecision } from '../../domain/recognition/index.ts';
+import { heldCredentialFromDocument } from '../../domain/stacking/held-credential.ts';
+import type { HeldCredential, VerificationOutcome } from '../../domain/stacking/held-credential.ts';
+import type { Row, WalletStatus } from '../../store/schema.ts';
 import type { Problem } from '../../domain/stacking/json.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { InvalidInput, NotFound } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { Services } from '../index.ts';
 
 /** A programme as the registrar wrote it, without its id (the service gives one). */
@@ -25,14 +28,52 @@ export interface AgreementView extends RecognitionAgreement {
   createdAt: string;
 }
 
+export interface RecognitionRequestView {
+  id: string;
+  organisationId: string;
+  programmeId: string;
+  /** The learner (a user id). */
+  userId: string;
+  /** The wallet credentials the learner chose; the proposal's credential keys are these ids. */
+  credentialIds: string[];
+  status: 'pending' | 'decided';
+  proposal: RecognitionProposal;
+  /** The registrar's decision record, with the proposal and every reason, once decided (or partly decided). */
+  decision: DecisionRecord | null;
+  decidedAt: string | null;
+  createdAt: string;
+}
+
+/** What the wallet's last verification said, in the engine's terms. */
+function verificationOf(status: WalletStatus): VerificationOutcome {
+  switch (status) {
+    case 'verified': return { verified: true };
+    case 'revoked': return { verified: false, status: 'revoked' };
+    case 'suspended': return { verified: false, status: 'suspended' };
+    case 'expired': return { verified: false, status: 'expired' };
+    default: return { verified: false };
+  }
+}
+
+function requestView(row: Row<'recognition_requests'>): RecognitionRequestView {
+  return {
+    id: row.id, organisationId: row.organisation_id, programmeId: row.programme_id, userId: row.user_id,
+    credentialIds: JSON.parse(row.credential_ids) as string[], status: row.status,
+    proposal: JSON.parse(row.proposal) as RecognitionProposal,
+    decision: row.decision ? JSON.parse(row.decision) as DecisionRecord : null,
+    decidedAt: row.decided_at, createdAt: row.created_at,
+  };
+}
+
 function invalid(message: string, problems: Problem[]): InvalidInput {
   return new InvalidInput(`${message}: ${problems[0]!.path || '/'} ${problems[0]!.message}`, problems.map((p) => ({ pointer: p.path || '/', message: p.message })));
 }
 
 /**
  * Recognition of prior learning for credit (issue 5): programmes and recognition agreements, defined
- * per organisation by its registrar and checked by the pure engine (src/domain/recognition). The
- * request / decision flow and RPL by assessment are not built yet.
+ * per organisation by its registrar and checked by the pure engine (src/domain/recognition); learners'
+ * requests with the engine's proposal; the registrar's decisions. Not built yet: the recognition
+ * credential and the learner's mail after a decision, and RPL by assessment.
  */
 export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Services, 'issuers' | 'achievements' | 'credentials' | 'wallet'>) {
   const manage = { roles: CAN.manageRecognition };
@@ -103,6 +144,86 @@ export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Servic
       if (programmeId !== undefined) query = query.where('programme_id', '=', programmeId);
       const rows = await query.orderBy('created_at').orderBy('id').execute();
       return rows.map(agreementView);
+    },
+
+    /**
+     * A learner asks the programme's organisation to recognise chosen wallet credentials. The engine's
+     * proposal (per credential: decision, reasons, credits after caps; the gap) is stored as made.
+     */
+    async requestRecognition(actor: Actor, input: { programmeId: string; credentialIds: string[] }): Promise<RecognitionRequestView> {
+      if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
+      const ids = [...new Set(input.credentialIds)];
+      if (ids.length === 0) throw InvalidInput.field('/credentialIds', 'must name at least one wallet credential');
+      const programmeRowFound = await ctx.db.selectFrom('recognition_programmes').selectAll().where('id', '=', input.programmeId).executeTakeFirst();
+      if (!programmeRowFound) throw new NotFound('programme');
+      const programme = JSON.parse(programmeRowFound.definition) as Programme;
+      const rows = await ctx.db.selectFrom('wallet_credentials').select(['id', 'document', 'status'])
+        .where('user_id', '=', actor.userId).where('id', 'in', ids).execute();
+      if (rows.length !== ids.length) throw new NotFound('wallet credential');
+      const held: HeldCredential[] = [];
+      for (const row of rows) {
+        const read = row.document ? heldCredentialFromDocument(JSON.parse(row.document), verificationOf(row.status), { key: row.id }) : undefined;
+        if (!read || !read.ok) throw InvalidInput.field('/credentialIds', `credential ${row.id} cannot be read for recognition`);
+        held.push(read.credential);
+      }
+      const agreements = (await ctx.db.selectFrom('recognition_agreements').select('definition')
+        .where('programme_id', '=', programme.id).orderBy('id').execute()).map((row) => JSON.parse(row.definition) as RecognitionAgreement);
+      const now = ctx.now().toISOString();
+      const proposal = proposeRecognition(programme, agreements, held, { asOf: now });
+      const id = randomUUID();
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.insertInto('recognition_requests').values({
+          id, organisation_id: programmeRowFound.organisation_id, programme_id: programme.id, user_id: actor.userId,
+          credential_ids: JSON.stringify(ids.slice().sort()), status: 'pending', proposal: JSON.stringify(proposal),
+          decision: null, decided_by: null, decided_at: null, created_at: now,
+        }).execute();
+        await audit(ctx, trx, actor, { organisationId: programmeRowFound.organisation_id, action: 'recognition.request.create', targetType: 'recognition-request', targetId: id, details: { programmeId: programme.id, credentialIds: ids } });
+      });
+      return requestView(await ctx.db.selectFrom('recognition_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    },
+
+    /** The learner's own requests, newest first. */
+    async listMyRequests(actor: Actor): Promise<RecognitionRequestView[]> {
+      if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
+      const rows = await ctx.db.selectFrom('recognition_requests').selectAll().where('user_id', '=', actor.userId)
+        .orderBy('created_at', 'desc').orderBy('id').execute();
+      return rows.map(requestView);
+    },
+
+    /** The registrar's queue: requests to the organisation, oldest first, optionally by status. */
+    async listRequests(actor: Actor, organisationId: string, status?: 'pending' | 'decided'): Promise<RecognitionRequestView[]> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      let query = ctx.db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', organisationId);
+      if (status) query = query.where('status', '=', status);
+      return (await query.orderBy('created_at').orderBy('id').execute()).map(requestView);
+    },
+
+    /**
+     * The registrar approves, amends or rejects items (with reasons); the engine checks the decisions
+     * against module credits and the programme cap. The record (proposal, decisions, reasons) is kept.
+     */
+    async decide(actor: Actor, organisationId: string, requestId: string, decisions: RegistrarDecision[]): Promise<RecognitionRequestView> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      return ctx.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('recognition_requests').selectAll()
+          .where('id', '=', requestId).where('organisation_id', '=', organisationId).executeTakeFirst();
+        if (!row) throw new NotFound('recognition request');
+        if (row.status === 'decided') throw new Conflict('this request is decided already');
+        const previous = row.decision ? (JSON.parse(row.decision) as DecisionRecord).items.flatMap((item) => item.decision ? [{ credentialKey: item.credentialKey, ...item.decision }] : []) : [];
+        const merged = [...previous.filter((p) => !decisions.some((d) => d.credentialKey === p.credentialKey)), ...decisions];
+        const now = ctx.now().toISOString();
+        const decidedBy = actor.kind === 'user' ? actor.userId : actor.kind === 'api-key' ? actor.keyId : 'system';
+        const result = applyRegistrarDecisions(JSON.parse(row.proposal) as RecognitionProposal, merged, { decidedBy, decidedOn: now });
+        if (!result.ok) throw invalid('The decisions are not valid', result.problems);
+        const status = result.record.final ? 'decided' : 'pending';
+        await trx.updateTable('recognition_requests').set({ decision: JSON.stringify(result.record), status, decided_by: decidedBy, decided_at: now })
+          .where('id', '=', requestId).execute();
+        await audit(ctx, trx, actor, {
+          organisationId, action: 'recognition.request.decide', targetType: 'recognition-request', targetId: requestId,
+          details: { status, totalRecognised: result.record.totalRecognised, actions: result.record.items.map((item) => item.decision?.action ?? 'pending') },
+        });
+        return requestView(await trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
+      });
     },
   };
 }

@@ -20,4 +20,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('recognition_agreements_programme').on('recognition_agreements').columns(['programme_id', 'created_at']).execute();
+  await db.schema.createTable('recognition_requests')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('programme_id', 'text', (c) => c.notNull().references('recognition_programmes.id').onDelete('cascade'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('credential_ids', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('proposal', 'text', (c) => c.notNull())
+    .addColumn('decision', 'text')
+    .addColumn('decided_by', 'text')
+    .addColumn('decided_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('recognition_requests_queue').on('recognition_requests').columns(['organisation_id', 'status', 'created_at']).execute();
+  await db.schema.createIndex('recognition_requests_user').on('recognition_requests').columns(['user_id', 'created_at']).execute();
 }
