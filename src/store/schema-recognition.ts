@@ -6,6 +6,8 @@ export interface RecognitionProgrammeTable {
   organisation_id: string;
   name: string;
   definition: string;
+  /** The organisation's achievement issued as the recognition credential (credits earned = credits recognised). */
+  achievement_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +39,8 @@ export interface RecognitionRequestTable {
   decision: string | null;
   decided_by: string | null;
   decided_at: string | null;
+  /** credentials.id of the recognition credential issued once the decision was final. */
+  issued_credential_id: string | null;
   created_at: string;
 }
 

@@ -6,6 +6,7 @@
  * (one item amended), and who may see what.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/services/access.ts';
 import { createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
@@ -138,6 +139,10 @@ for (const dialect of DIALECTS) {
       };
       ana = await signup('ana@learner.test');
       bob = await signup('bob@learner.test');
+      // Ana confirms her address, so credentials issued to it land in her wallet.
+      const welcome = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'ana@learner.test').executeTakeFirstOrThrow();
+      const token = /\/confirm-email\/([A-Za-z0-9_-]+)/.exec(welcome.text_body)![1];
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/confirm-email', payload: { token } })).statusCode).toBe(200);
       walletIds = [];
       for (let i = 0; i < 2; i++) {
         const issued = await issuer.owner.request('POST', `/api/v1/organisations/${issuer.organisationId}/credentials`, { achievementId: issuer.achievementId, recipient: { email: 'ana@learner.test', name: 'Ana' } });
@@ -148,8 +153,11 @@ for (const dialect of DIALECTS) {
         expect(pasted.statusCode, pasted.body).toBe(201);
         walletIds.push((pasted.json() as { item: { id: string } }).item.id);
       }
+      const recognitionAchievement = await t.runtime.services.achievements.create(SYSTEM, school.organisationId, {
+        issuerId: school.issuerId, name: 'Recognised prior learning', description: 'Credits recognised from prior learning.', criteria: 'A registrar decision.', achievementType: 'Badge',
+      });
       const programme = await school.owner.request('POST', schoolUrl('programmes'), {
-        name: 'BSc Data', totalCredits: 60, maxRecognisedCredits: 30,
+        name: 'BSc Data', achievementId: recognitionAchievement.id, totalCredits: 60, maxRecognisedCredits: 30,
         modules: [{ id: 'DATA', name: 'Data handling', credits: 5 }, { id: 'VIZ', name: 'Visualisation', credits: 5 }, { id: 'THESIS', name: 'Thesis', credits: 20 }],
       });
       expect(programme.statusCode, programme.body).toBe(201);
@@ -187,6 +195,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('the registrar sees the queue; another organisation does not', async () => {
+      const foreign = await school.owner.request('POST', schoolUrl('programmes'), { name: 'X', totalCredits: 10, modules: [], achievementId: issuer.achievementId });
+      expect(foreign.statusCode).toBe(422);
+      expect(JSON.stringify(foreign.json())).toContain('/achievementId');
       const queue = await school.owner.request('GET', `${schoolUrl('recognition-requests')}?status=pending`);
       expect(queue.statusCode).toBe(200);
       expect((queue.json() as { items: RequestBody[] }).items.map((item) => item.id)).toEqual([requestId]);
@@ -221,6 +232,25 @@ for (const dialect of DIALECTS) {
       expect(body.decision!.items.find((item) => item.credentialKey === first)).toMatchObject({ outcome: 'recognised', credits: 5, decision: { action: 'approve' } });
 
       expect((await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: first, action: 'reject', reason: 'changed mind' }] })).statusCode).toBe(409);
+
+      // The recognition credential: issued once by the school, 8 ECTS earned, evidence naming both sources and the amendment.
+      const issuedId = (decided.json() as { issuedCredentialId: string | null }).issuedCredentialId;
+      expect(issuedId).toBeTruthy();
+      const credential = await school.owner.request('GET', `/api/v1/credentials/${issuedId}`);
+      expect(credential.statusCode, credential.body).toBe(200);
+      const document = JSON.stringify((credential.json() as { document: unknown }).document);
+      expect(document).toContain('"creditsEarned":8');
+      expect(document).toContain('The lab component is not covered.');
+      expect(document).toContain('Data Literacy Essentials');
+      const sources = await t.runtime.store.db.selectFrom('wallet_credentials').select('credential_key').where('id', 'in', walletIds).execute();
+      for (const source of sources) expect(document).toContain(source.credential_key!);
+      const issuedRows = await t.runtime.store.db.selectFrom('credentials').select('id').where('organisation_id', '=', school.organisationId).execute();
+      expect(issuedRows.map((row) => row.id)).toEqual([issuedId]);
+      // Ana is told by mail, and the credential is in her wallet, verified.
+      const told = await t.runtime.store.db.selectFrom('outbox').select('to_address').where('organisation_id', '=', school.organisationId).execute();
+      expect(told.map((mail) => mail.to_address)).toEqual(['ana@learner.test']);
+      const wallet = (await ana.request('GET', '/api/v1/wallet/credentials')).json() as { items: { name: string; status: string; source: string }[] };
+      expect(wallet.items.filter((item) => item.name === 'Recognised prior learning')).toMatchObject([{ status: 'verified', source: 'claim' }]);
 
       const mine = (await ana.request('GET', '/api/v1/wallet/recognition-requests')).json() as { items: RequestBody[] };
       expect(mine.items.map((item) => [item.id, item.status, item.decision?.totalRecognised])).toEqual([[requestId, 'decided', 8]]);

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
-import { errors, Id, Items, OrgParams } from '../schemas.ts';
+import { errors, Id, Items, Nullable, OrgParams } from '../schemas.ts';
 
 const Credits = Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'ECTS credits' });
 const Module = Type.Object({
@@ -14,6 +14,7 @@ const ProgrammeFields = {
   maxRecognisedCredits: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'At most this many ECTS from prior learning' })),
   maxRecognisedShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'At most this share of totalCredits from prior learning' })),
   partialCredits: Type.Optional(Type.Boolean({ description: 'When a cap cuts through an item, recognise the part that fits' })),
+  achievementId: Type.Optional(Nullable(Id)),
 };
 
 const ProgrammeSchema = Type.Object({
@@ -52,7 +53,7 @@ const RequestSchema = Type.Object({
   credentialIds: Type.Array(Type.String()), status: Type.Union([Type.Literal('pending'), Type.Literal('decided')]),
   proposal: Type.Unknown({ description: "The engine's proposal: per credential the decision, credits after caps, every condition checked with its reason; the cap and the gap" }),
   decision: Type.Unknown({ description: "The registrar's decision record (null until the first decision): each item's action, reason and outcome, the total and the gap, with the proposal as seen" }),
-  decidedAt: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
+  decidedAt: Type.Union([Type.String(), Type.Null()]), issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
 }, { $id: 'RecognitionRequest' });
 
 const Decision = Type.Object({

@@ -5,19 +5,21 @@ import { heldCredentialFromDocument } from '../../domain/stacking/held-credentia
 import type { HeldCredential, VerificationOutcome } from '../../domain/stacking/held-credential.ts';
 import type { Row, WalletStatus } from '../../store/schema.ts';
 import type { Problem } from '../../domain/stacking/json.ts';
-import { CAN, requireAccess, type Actor } from '../access.ts';
+import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { Services } from '../index.ts';
 
 /** A programme as the registrar wrote it, without its id (the service gives one). */
-export type ProgrammeInput = Omit<Programme, 'id' | 'version'>;
+export type ProgrammeInput = Omit<Programme, 'id' | 'version'> & { achievementId?: string | null };
 /** An agreement toward a programme, without its id (the service gives one). */
 export type AgreementInput = Omit<RecognitionAgreement, 'id' | 'version'> & { programmeId: string };
 
 export interface ProgrammeView extends Programme {
   organisationId: string;
+  /** The achievement issued as the recognition credential, if any. */
+  achievementId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,6 +43,8 @@ export interface RecognitionRequestView {
   /** The registrar's decision record, with the proposal and every reason, once decided (or partly decided). */
   decision: DecisionRecord | null;
   decidedAt: string | null;
+  /** The recognition credential issued to the learner once the decision was final (credentials.id). */
+  issuedCredentialId: string | null;
   createdAt: string;
 }
 
@@ -61,7 +65,7 @@ function requestView(row: Row<'recognition_requests'>): RecognitionRequestView {
     credentialIds: JSON.parse(row.credential_ids) as string[], status: row.status,
     proposal: JSON.parse(row.proposal) as RecognitionProposal,
     decision: row.decision ? JSON.parse(row.decision) as DecisionRecord : null,
-    decidedAt: row.decided_at, createdAt: row.created_at,
+    decidedAt: row.decided_at, issuedCredentialId: row.issued_credential_id, createdAt: row.created_at,
   };
 }
 
@@ -72,16 +76,16 @@ function invalid(message: string, problems: Problem[]): InvalidInput {
 /**
  * Recognition of prior learning for credit (issue 5): programmes and recognition agreements, defined
  * per organisation by its registrar and checked by the pure engine (src/domain/recognition); learners'
- * requests with the engine's proposal; the registrar's decisions. Not built yet: the recognition
- * credential and the learner's mail after a decision, and RPL by assessment.
+ * requests with the engine's proposal; the registrar's decisions. A final decision issues the
+ * recognition credential. Not built yet: RPL by assessment.
  */
-export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Services, 'issuers' | 'achievements' | 'credentials' | 'wallet'>) {
+export function createRecognitionService(ctx: ServiceContext, deps: Pick<Services, 'issuers' | 'achievements' | 'credentials' | 'wallet'>) {
   const manage = { roles: CAN.manageRecognition };
   const read = { roles: CAN.read, scope: 'read' as const };
 
-  function programmeView(row: { id: string; organisation_id: string; definition: string; created_at: string; updated_at: string }): ProgrammeView {
+  function programmeView(row: { id: string; organisation_id: string; definition: string; achievement_id: string | null; created_at: string; updated_at: string }): ProgrammeView {
     const definition = JSON.parse(row.definition) as Programme;
-    return { ...definition, id: row.id, organisationId: row.organisation_id, createdAt: row.created_at, updatedAt: row.updated_at };
+    return { ...definition, id: row.id, organisationId: row.organisation_id, achievementId: row.achievement_id, createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   function agreementView(row: { id: string; organisation_id: string; programme_id: string; definition: string; created_at: string }): AgreementView {
@@ -96,17 +100,59 @@ export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Servic
     return row;
   }
 
+  /**
+   * Issues the recognition credential of a final decision through the credential service (the
+   * programme's achievement, credits earned = credits recognised, evidence naming each source
+   * credential with its outcome and reason), once: the idempotency key is the request. The
+   * credential service mails the learner; it lands in the wallet when the address is confirmed.
+   */
+  async function issueRecognitionCredential(request: RecognitionRequestView): Promise<void> {
+    const record = request.decision;
+    if (!record || record.totalRecognised <= 0) return;
+    const programme = await ctx.db.selectFrom('recognition_programmes').select(['achievement_id', 'name']).where('id', '=', request.programmeId).executeTakeFirstOrThrow();
+    if (!programme.achievement_id) return;
+    const user = await ctx.db.selectFrom('users').select(['email', 'name']).where('id', '=', request.userId).executeTakeFirstOrThrow();
+    const sources = await ctx.db.selectFrom('wallet_credentials').select(['id', 'credential_key']).where('user_id', '=', request.userId).where('id', 'in', request.credentialIds).execute();
+    const sourceKey = new Map(sources.map((row) => [row.id, row.credential_key]));
+    const evidence = record.items.filter((item) => item.outcome === 'recognised').map((item) => {
+      const key = sourceKey.get(item.credentialKey);
+      const reason = item.decision?.reason ? ` ${item.decision.reason}` : '';
+      return {
+        ...(key && /^[a-z][a-z0-9+.-]*:/i.test(key) ? { id: key } : {}),
+        name: item.proposed.achievementName.slice(0, 200),
+        narrative: `${item.credits} ECTS recognised toward module ${item.moduleId ?? ''} (${item.decision?.action ?? 'approve'}).${reason}`.slice(0, 2000),
+      };
+    });
+    const issued = await deps.credentials.issue(SYSTEM, request.organisationId, {
+      achievementId: programme.achievement_id,
+      recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
+      result: { creditsEarned: record.totalRecognised, description: `Prior learning recognised toward ${programme.name}.`.slice(0, 2000) },
+      evidence,
+    }, { idempotencyKey: `recognition-${request.id}` });
+    await ctx.db.updateTable('recognition_requests').set({ issued_credential_id: issued.id }).where('id', '=', request.id).execute();
+    try {
+      await deps.wallet.acceptOffer({ kind: 'user', userId: request.userId }, issued.id);
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+    }
+  }
+
   return {
     async createProgramme(actor: Actor, organisationId: string, input: ProgrammeInput): Promise<ProgrammeView> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const { achievementId = null, ...fields } = input;
+      if (achievementId !== null) {
+        const own = await ctx.db.selectFrom('achievements').select('id').where('id', '=', achievementId).where('organisation_id', '=', organisationId).executeTakeFirst();
+        if (!own) throw InvalidInput.field('/achievementId', 'is not an achievement of this organisation');
+      }
       const id = randomUUID();
-      const definition: Programme = { ...input, id };
+      const definition: Programme = { ...fields, id };
       const problems = validateProgramme(definition);
       if (problems.length > 0) throw invalid('The programme is not valid', problems);
       const now = ctx.now().toISOString();
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('recognition_programmes').values({
-          id, organisation_id: organisationId, name: definition.name, definition: JSON.stringify(definition), created_at: now, updated_at: now,
+          id, organisation_id: organisationId, name: definition.name, definition: JSON.stringify(definition), achievement_id: achievementId, created_at: now, updated_at: now,
         }).execute();
         await audit(ctx, trx, actor, { organisationId, action: 'recognition.programme.create', targetType: 'programme', targetId: id });
       });
@@ -175,7 +221,7 @@ export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Servic
         await trx.insertInto('recognition_requests').values({
           id, organisation_id: programmeRowFound.organisation_id, programme_id: programme.id, user_id: actor.userId,
           credential_ids: JSON.stringify(ids.slice().sort()), status: 'pending', proposal: JSON.stringify(proposal),
-          decision: null, decided_by: null, decided_at: null, created_at: now,
+          decision: null, decided_by: null, decided_at: null, issued_credential_id: null, created_at: now,
         }).execute();
         await audit(ctx, trx, actor, { organisationId: programmeRowFound.organisation_id, action: 'recognition.request.create', targetType: 'recognition-request', targetId: id, details: { programmeId: programme.id, credentialIds: ids } });
       });
@@ -204,7 +250,7 @@ export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Servic
      */
     async decide(actor: Actor, organisationId: string, requestId: string, decisions: RegistrarDecision[]): Promise<RecognitionRequestView> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
-      return ctx.db.transaction().execute(async (trx) => {
+      const decided = await ctx.db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('recognition_requests').selectAll()
           .where('id', '=', requestId).where('organisation_id', '=', organisationId).executeTakeFirst();
         if (!row) throw new NotFound('recognition request');
@@ -224,6 +270,8 @@ export function createRecognitionService(ctx: ServiceContext, _deps: Pick<Servic
         });
         return requestView(await trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
       });
+      if (decided.status === 'decided') await issueRecognitionCredential(decided);
+      return requestView(await ctx.db.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
     },
   };
 }

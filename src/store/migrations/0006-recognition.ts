@@ -8,6 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('definition', 'text', (c) => c.notNull())
+    .addColumn('achievement_id', 'text', (c) => c.references('achievements.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
@@ -31,6 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decision', 'text')
     .addColumn('decided_by', 'text')
     .addColumn('decided_at', 'text')
+    .addColumn('issued_credential_id', 'text', (c) => c.references('credentials.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('recognition_requests_queue').on('recognition_requests').columns(['organisation_id', 'status', 'created_at']).execute();
