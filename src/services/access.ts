@@ -24,6 +24,7 @@ export const CAN = {
   readOutbox: ['owner', 'admin'],
   manageApiKeys: ['owner', 'admin'],
   manageRecognition: ['owner', 'admin', 'registrar'],
+  assess: ['owner', 'admin', 'assessor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export interface AccessRule {

@@ -44,7 +44,22 @@ export interface RecognitionRequestTable {
   created_at: string;
 }
 
+/** An RPL-by-assessment case: the engine's RplCase as JSON (outcomes, evidence, reviews, history, decision). */
+export interface RplCaseTable {
+  id: string;
+  organisation_id: string;
+  achievement_id: string;
+  user_id: string;
+  /** Copy of the case status, for the queues. */
+  status: string;
+  data: string;
+  issued_credential_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RecognitionTables {
+  rpl_cases: RplCaseTable;
   recognition_programmes: RecognitionProgrammeTable;
   recognition_agreements: RecognitionAgreementTable;
   recognition_requests: RecognitionRequestTable;

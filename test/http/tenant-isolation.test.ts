@@ -25,6 +25,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
   'POST /api/v1/organisations/{orgId}/programmes': { name: 'Hostile', totalCredits: 60, modules: [] },
+  'POST /api/v1/organisations/{orgId}/rpl-reviews': { caseId: '00000000-0000-4000-8000-000000000000', outcomeId: 'lo-1', action: 'accept' },
+  'POST /api/v1/organisations/{orgId}/rpl-decisions': { caseId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/organisations/{orgId}/recognition-decisions': { requestId: '00000000-0000-4000-8000-000000000000', decisions: [{ credentialKey: 'x', action: 'approve' }] },
   'POST /api/v1/organisations/{orgId}/recognition-agreements': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
 };

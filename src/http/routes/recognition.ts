@@ -64,6 +64,22 @@ const Decision = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Required for amend and reject' })),
 }, { additionalProperties: false });
 
+const RplCaseSchema = Type.Object({
+  id: Type.String(), organisationId: Type.String(), learnerId: Type.String(), achievementId: Type.String(), achievementName: Type.String(),
+  status: Type.String({ description: 'draft | submitted | in-review | awarded | not-awarded | withdrawn' }),
+  outcomes: Type.Array(Type.Object({
+    id: Type.String(), statement: Type.String(), status: Type.String(), evidence: Type.Array(Type.Unknown()), reviews: Type.Array(Type.Unknown()),
+  })),
+  history: Type.Array(Type.Unknown()),
+  decision: Type.Optional(Type.Unknown()),
+  issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), updatedAt: Type.String(),
+}, { $id: 'RplCase' });
+
+const RplEvidence = Type.Union([
+  Type.Object({ kind: Type.Literal('link'), url: Type.String({ minLength: 1, maxLength: 2000 }), title: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('narrative'), text: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }),
+]);
+
 export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { recognition } = services;
   const ProgrammeRef = Type.Ref('RecognitionProgramme');
@@ -73,6 +89,62 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.addSchema(ProgrammeSchema);
     app.addSchema(AgreementSchema);
     app.addSchema(RequestSchema);
+    app.addSchema(RplCaseSchema);
+    const RplRef = Type.Ref('RplCase');
+    const { rpl } = recognition;
+
+    app.post('/api/v1/wallet/rpl-cases', {
+      schema: {
+        tags: ['rpl'], summary: 'Open a recognition-of-prior-learning case against an achievement (one entry per learning outcome)',
+        body: Type.Object({ achievementId: Id }, { additionalProperties: false }), response: { 201: RplRef, ...errors(400, 401, 404, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await rpl.open(request.actor, request.body.achievementId)));
+
+    app.get('/api/v1/wallet/rpl-cases', {
+      schema: { tags: ['rpl'], summary: "The learner's RPL cases", response: { 200: Items(RplRef), ...errors(401) } },
+    }, async (request) => ({ items: await rpl.listMine(request.actor) }));
+
+    app.post('/api/v1/wallet/rpl-evidence', {
+      schema: {
+        tags: ['rpl'], summary: 'Add evidence (an https link or a narrative) to one learning outcome of a draft case',
+        body: Type.Object({ caseId: Id, outcomeId: Type.String({ minLength: 1, maxLength: 100 }), evidence: RplEvidence }, { additionalProperties: false }),
+        response: { 200: RplRef, ...errors(400, 401, 404, 409, 422) },
+      },
+    }, (request) => rpl.addEvidence(request.actor, request.body.caseId, request.body.outcomeId, request.body.evidence));
+
+    app.post('/api/v1/wallet/rpl-submissions', {
+      schema: {
+        tags: ['rpl'], summary: 'Submit a case for assessment (every outcome needs evidence)',
+        body: Type.Object({ caseId: Id }, { additionalProperties: false }), response: { 200: RplRef, ...errors(400, 401, 404, 409, 422) },
+      },
+    }, (request) => rpl.submit(request.actor, request.body.caseId));
+
+    app.get('/api/v1/organisations/:orgId/rpl-cases', {
+      schema: {
+        tags: ['rpl'], summary: "The assessors' queue (submitted and in review by default), oldest first", params: OrgParams,
+        querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+        response: { 200: Items(RplRef), ...errors(400, 401, 403, 404) },
+      },
+    }, async (request) => ({ items: await rpl.queue(request.actor, request.params.orgId, request.query.status) }));
+
+    app.post('/api/v1/organisations/:orgId/rpl-reviews', {
+      schema: {
+        tags: ['rpl'], summary: 'Review one learning outcome: accept, ask for more, or reject (feedback required for the last two)', params: OrgParams,
+        body: Type.Object({
+          caseId: Id, outcomeId: Type.String({ minLength: 1, maxLength: 100 }),
+          action: Type.Union([Type.Literal('accept'), Type.Literal('request-more'), Type.Literal('reject')]),
+          feedback: Type.Optional(Type.String({ maxLength: 5000 })),
+        }, { additionalProperties: false }),
+        response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => rpl.review(request.actor, request.params.orgId, request.body.caseId, request.body));
+
+    app.post('/api/v1/organisations/:orgId/rpl-decisions', {
+      schema: {
+        tags: ['rpl'], summary: 'Decide a case whose outcomes are all reviewed; awarded issues the credential with the evidence referenced', params: OrgParams,
+        body: Type.Object({ caseId: Id }, { additionalProperties: false }), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) },
+      },
+    }, (request) => rpl.decide(request.actor, request.params.orgId, request.body.caseId));
 
     app.post('/api/v1/wallet/recognition-requests', {
       schema: {

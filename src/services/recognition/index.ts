@@ -9,7 +9,11 @@ import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
-import type { Services } from '../index.ts';
+import type { AchievementService } from '../achievements/index.ts';
+import type { CredentialService } from '../credentials/index.ts';
+import type { IssuerService } from '../issuers.ts';
+import type { WalletService } from '../wallet/index.ts';
+import { createRplService } from './rpl.ts';
 
 /** A programme as the registrar wrote it, without its id (the service gives one). */
 export type ProgrammeInput = Omit<Programme, 'id' | 'version'> & { achievementId?: string | null };
@@ -79,7 +83,7 @@ function invalid(message: string, problems: Problem[]): InvalidInput {
  * requests with the engine's proposal; the registrar's decisions. A final decision issues the
  * recognition credential. Not built yet: RPL by assessment.
  */
-export function createRecognitionService(ctx: ServiceContext, deps: Pick<Services, 'issuers' | 'achievements' | 'credentials' | 'wallet'>) {
+export function createRecognitionService(ctx: ServiceContext, deps: { issuers: IssuerService; achievements: AchievementService; credentials: CredentialService; wallet: WalletService }) {
   const manage = { roles: CAN.manageRecognition };
   const read = { roles: CAN.read, scope: 'read' as const };
 
@@ -138,6 +142,8 @@ export function createRecognitionService(ctx: ServiceContext, deps: Pick<Service
   }
 
   return {
+    rpl: createRplService(ctx, deps),
+
     async createProgramme(actor: Actor, organisationId: string, input: ProgrammeInput): Promise<ProgrammeView> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
       const { achievementId = null, ...fields } = input;

@@ -37,4 +37,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('recognition_requests_queue').on('recognition_requests').columns(['organisation_id', 'status', 'created_at']).execute();
   await db.schema.createIndex('recognition_requests_user').on('recognition_requests').columns(['user_id', 'created_at']).execute();
+  await db.schema.createTable('rpl_cases')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('achievement_id', 'text', (c) => c.notNull().references('achievements.id'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull())
+    .addColumn('issued_credential_id', 'text', (c) => c.references('credentials.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('rpl_cases_queue').on('rpl_cases').columns(['organisation_id', 'status', 'created_at']).execute();
+  await db.schema.createIndex('rpl_cases_user').on('rpl_cases').columns(['user_id', 'created_at']).execute();
 }

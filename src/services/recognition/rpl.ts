@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { addEvidence, awardedEvidence, decideCase, openCase, reviewOutcome, submitCase } from '../../domain/rpl/index.ts';
+import type { EvidenceInput, ReviewAction, RplCase, RplResult } from '../../domain/rpl/index.ts';
+import type { Row } from '../../store/schema.ts';
+import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
+import { audit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
+import type { AchievementService } from '../achievements/index.ts';
+import type { CredentialService } from '../credentials/index.ts';
+import type { WalletService } from '../wallet/index.ts';
+
+export interface RplCaseView extends RplCase {
+  organisationId: string;
+  issuedCredentialId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Link and narrative evidence; files are not taken yet. */
+export type RplEvidenceInput = { kind: 'link'; url: string; title?: string } | { kind: 'narrative'; text: string };
+
+function view(row: Row<'rpl_cases'>): RplCaseView {
+  return { ...(JSON.parse(row.data) as RplCase), organisationId: row.organisation_id, issuedCredentialId: row.issued_credential_id, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+/** The engine's refusal as a problem: 409 for a wrong state, 422 for wrong input. */
+function refused(result: Extract<RplResult, { ok: false }>): Error {
+  const { code, message } = result.error;
+  if (code === 'invalid-transition' || code === 'outcomes-pending') return new Conflict(message);
+  return new InvalidInput(message, [{ pointer: result.error.outcomeId ? '/outcomeId' : '/', message }]);
+}
+
+/**
+ * RPL by assessment (issue 5): a learner opens a case against an achievement, adds evidence per
+ * learning outcome and submits; the organisation's assessors review outcome by outcome and decide;
+ * an awarded case issues the achievement's credential with the evidence referenced.
+ */
+export function createRplService(ctx: ServiceContext, deps: { achievements: AchievementService; credentials: CredentialService; wallet: WalletService }) {
+  const rule = { roles: CAN.assess };
+
+  function learner(actor: Actor): string {
+    if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
+    return actor.userId;
+  }
+
+  async function mine(userId: string, caseId: string): Promise<Row<'rpl_cases'>> {
+    const row = await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
+    if (!row) throw new NotFound('case');
+    return row;
+  }
+
+  async function ofOrganisation(organisationId: string, caseId: string): Promise<Row<'rpl_cases'>> {
+    const row = await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', caseId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    if (!row) throw new NotFound('case');
+    return row;
+  }
+
+  async function save(actor: Actor, row: Row<'rpl_cases'>, result: RplResult, action: string, details: Record<string, unknown> = {}): Promise<RplCaseView> {
+    if (!result.ok) throw refused(result);
+    const now = ctx.now().toISOString();
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('rpl_cases').set({ data: JSON.stringify(result.case), status: result.case.status, updated_at: now }).where('id', '=', row.id).execute();
+      await audit(ctx, trx, actor, { organisationId: row.organisation_id, action, targetType: 'rpl-case', targetId: row.id, details });
+    });
+    return view(await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
+  }
+
+  return {
+    async open(actor: Actor, achievementId: string): Promise<RplCaseView> {
+      const userId = learner(actor);
+      let achievement;
+      try {
+        achievement = await deps.achievements.get(SYSTEM, achievementId);
+      } catch (error) {
+        if (error instanceof NotFound) throw new NotFound('achievement');
+        throw error;
+      }
+      if (achievement.archivedAt) throw new NotFound('achievement');
+      const id = randomUUID();
+      const now = ctx.now().toISOString();
+      const result = openCase({ id, learnerId: userId, achievement: { id: achievement.id, name: achievement.name, learningOutcomes: achievement.eu.learningOutcome ?? [] }, at: now });
+      if (!result.ok) throw refused(result);
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.insertInto('rpl_cases').values({
+          id, organisation_id: achievement.organisationId, achievement_id: achievement.id, user_id: userId, status: result.case.status,
+          data: JSON.stringify(result.case), issued_credential_id: null, created_at: now, updated_at: now,
+        }).execute();
+        await audit(ctx, trx, actor, { organisationId: achievement.organisationId, action: 'rpl.open', targetType: 'rpl-case', targetId: id, details: { achievementId } });
+      });
+      return view(await mine(userId, id));
+    },
+
+    async listMine(actor: Actor): Promise<RplCaseView[]> {
+      const userId = learner(actor);
+      return (await ctx.db.selectFrom('rpl_cases').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute()).map(view);
+    },
+
+    async addEvidence(actor: Actor, caseId: string, outcomeId: string, evidence: RplEvidenceInput): Promise<RplCaseView> {
+      const userId = learner(actor);
+      const row = await mine(userId, caseId);
+      const input: EvidenceInput = evidence.kind === 'link'
+        ? { kind: 'link', id: randomUUID(), url: evidence.url, ...(evidence.title ? { title: evidence.title } : {}) }
+        : { kind: 'narrative', id: randomUUID(), text: evidence.text };
+      if (input.kind === 'link' && !/^https:\/\/[^\s]+$/i.test(input.url)) throw InvalidInput.field('/evidence/url', 'must be an https URL');
+      const result = addEvidence(JSON.parse(row.data) as RplCase, { outcomeId, evidence: input, actor: userId, at: ctx.now().toISOString() });
+      return save(actor, row, result, 'rpl.add-evidence', { outcomeId, kind: evidence.kind });
+    },
+
+    async submit(actor: Actor, caseId: string): Promise<RplCaseView> {
+      const userId = learner(actor);
+      const row = await mine(userId, caseId);
+      return save(actor, row, submitCase(JSON.parse(row.data) as RplCase, { actor: userId, at: ctx.now().toISOString() }), 'rpl.submit');
+    },
+
+    /** The assessors' queue: cases submitted or in review (or by status), oldest first. */
+    async queue(actor: Actor, organisationId: string, status?: string): Promise<RplCaseView[]> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      let query = ctx.db.selectFrom('rpl_cases').selectAll().where('organisation_id', '=', organisationId);
+      query = status ? query.where('status', '=', status) : query.where('status', 'in', ['submitted', 'in-review']);
+      return (await query.orderBy('created_at').orderBy('id').execute()).map(view);
+    },
+
+    async review(actor: Actor, organisationId: string, caseId: string, input: { outcomeId: string; action: ReviewAction; feedback?: string }): Promise<RplCaseView> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
+      const row = await ofOrganisation(organisationId, caseId);
+      const result = reviewOutcome(JSON.parse(row.data) as RplCase, { ...input, assessorId: actor.userId, at: ctx.now().toISOString() });
+      return save(actor, row, result, 'rpl.review', { outcomeId: input.outcomeId, action: input.action });
+    },
+
+    /** Decides the case; an awarded one issues the achievement's credential to the learner with the evidence referenced. */
+    async decide(actor: Actor, organisationId: string, caseId: string): Promise<RplCaseView> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
+      const row = await ofOrganisation(organisationId, caseId);
+      const decided = await save(actor, row, decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() }), 'rpl.decide');
+      const evidence = awardedEvidence(decided);
+      if (!evidence) return decided;
+      const user = await ctx.db.selectFrom('users').select(['email', 'name']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+      const issued = await deps.credentials.issue(SYSTEM, organisationId, {
+        achievementId: row.achievement_id,
+        recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
+        result: { description: 'Awarded by recognition of prior learning (assessment of evidence per learning outcome).' },
+        evidence: evidence.flatMap((outcome) => outcome.evidence.map((item) => ({
+          ...(item.kind === 'link' ? { id: item.url } : {}),
+          name: outcome.statement.slice(0, 200),
+          narrative: (item.kind === 'narrative' ? item.text : item.kind === 'link' ? (item.title ?? item.url) : item.name).slice(0, 2000),
+        }))),
+      }, { idempotencyKey: `rpl-${caseId}` });
+      await ctx.db.updateTable('rpl_cases').set({ issued_credential_id: issued.id }).where('id', '=', caseId).execute();
+      try {
+        await deps.wallet.acceptOffer({ kind: 'user', userId: row.user_id }, issued.id);
+      } catch (error) {
+        if (!(error instanceof NotFound)) throw error;
+      }
+      return view(await ofOrganisation(organisationId, caseId));
+    },
+  };
+}

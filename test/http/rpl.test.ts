@@ -1,0 +1,134 @@
+/**
+ * RPL by assessment over HTTP on every dialect: a learner opens a case against an achievement,
+ * adds evidence per learning outcome (https links, narratives) and submits; the assessors' queue;
+ * review per outcome (feedback required to reject); an awarded case issues the credential with the
+ * evidence referenced and it lands in the wallet; a failed one carries the feedback. Roles, another
+ * learner and another organisation get nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { issuingOrganisation } from './credentials-fixture.ts';
+
+warnIfPostgresSkipped();
+
+interface CaseBody {
+  id: string;
+  status: string;
+  outcomes: { id: string; statement: string; status: string; evidence: unknown[] }[];
+  decision?: { result: string; feedback: string[] };
+  issuedCredentialId: string | null;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`RPL by assessment over HTTP (${dialect})`, () => {
+    let t: TestApp;
+    let org: Awaited<ReturnType<typeof issuingOrganisation>>;
+    let other: Awaited<ReturnType<typeof createOrganisation>>;
+    let assessor: Session;
+    let issuerMember: Session;
+    let ana: Session;
+    let bob: Session;
+    let anaCase: string;
+    let bobCase: string;
+    const orgUrl = (path: string) => `/api/v1/organisations/${org.organisationId}/${path}`;
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect, { now: () => new Date('2026-09-01T10:00:00.000Z') });
+      org = await issuingOrganisation(t);
+      other = await createOrganisation(t, 'Other College', 'owner@other.test');
+      for (const [email, role] of [['assessor@uni.test', 'assessor'], ['issuer@uni.test', 'issuer']] as const) {
+        expect((await org.owner.request('POST', orgUrl('members'), { email, role, password: 'member-password-1' })).statusCode).toBe(201);
+      }
+      assessor = await login(t.app, 'assessor@uni.test', 'member-password-1');
+      issuerMember = await login(t.app, 'issuer@uni.test', 'member-password-1');
+      const signup = async (email: string) => {
+        const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
+        expect(response.statusCode, response.body).toBe(201);
+        return login(t.app, email, 'learner-password-1');
+      };
+      ana = await signup('ana@learner.test');
+      bob = await signup('bob@learner.test');
+      const welcome = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'ana@learner.test').executeTakeFirstOrThrow();
+      const token = /\/confirm-email\/([A-Za-z0-9_-]+)/.exec(welcome.text_body)![1];
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/confirm-email', payload: { token } })).statusCode).toBe(200);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('a learner opens a case, one entry per learning outcome, and adds evidence', async () => {
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/wallet/rpl-cases', payload: { achievementId: org.achievementId } })).statusCode).toBe(401);
+      expect((await ana.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+      const opened = await ana.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const body = opened.json() as CaseBody;
+      anaCase = body.id;
+      expect(body.status).toBe('draft');
+      expect(body.outcomes.map((o) => o.statement)).toEqual(['Clean a tabular data set', 'Choose and draw a suitable chart']);
+
+      const [first, second] = body.outcomes.map((o) => o.id) as [string, string];
+      expect((await ana.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase })).statusCode).toBe(422);
+      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'link', url: 'javascript:alert(1)' } })).statusCode).toBe(422);
+      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: 'nope', evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(422);
+      expect((await bob.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(404);
+      const link = await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'link', url: 'https://portfolio.example/cleaning', title: 'Cleaning notebook' } });
+      expect(link.statusCode, link.body).toBe(200);
+      const story = await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: second, evidence: { kind: 'narrative', text: 'I built the monthly sales dashboard at work.' } });
+      expect(story.statusCode, story.body).toBe(200);
+      expect((await bob.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase })).statusCode).toBe(404);
+      const submitted = await ana.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase });
+      expect(submitted.statusCode, submitted.body).toBe(200);
+      expect((submitted.json() as CaseBody).status).toBe('submitted');
+      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'narrative', text: 'late' } })).statusCode).toBe(409);
+      expect(((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: unknown[] }).items).toEqual([]);
+    });
+
+    it('the assessors see the queue; an issuer may not, another organisation learns nothing', async () => {
+      const queue = await assessor.request('GET', orgUrl('rpl-cases'));
+      expect(queue.statusCode).toBe(200);
+      expect((queue.json() as { items: CaseBody[] }).items.map((c) => c.id)).toEqual([anaCase]);
+      expect((await issuerMember.request('GET', orgUrl('rpl-cases'))).statusCode).toBe(403);
+      expect((await other.owner.request('GET', orgUrl('rpl-cases'))).statusCode).toBe(404);
+      expect((await other.owner.request('POST', `/api/v1/organisations/${other.organisationId}/rpl-decisions`, { caseId: anaCase })).statusCode).toBe(404);
+    });
+
+    it('review per outcome, then an awarded case issues the credential with the evidence, into the wallet', async () => {
+      const [first, second] = ((await ana.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items[0]!.outcomes.map((o) => o.id) as [string, string];
+      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: first, action: 'reject' })).statusCode).toBe(422);
+      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: first, action: 'accept' })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: anaCase })).statusCode).toBe(409);
+      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: second, action: 'accept' })).statusCode).toBe(200);
+      const decided = await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: anaCase });
+      expect(decided.statusCode, decided.body).toBe(200);
+      const body = decided.json() as CaseBody;
+      expect(body.status).toBe('awarded');
+      expect(body.issuedCredentialId).toBeTruthy();
+      const credential = await org.owner.request('GET', `/api/v1/credentials/${body.issuedCredentialId}`);
+      const document = JSON.stringify((credential.json() as { document: unknown }).document);
+      expect(document).toContain('https://portfolio.example/cleaning');
+      expect(document).toContain('I built the monthly sales dashboard at work.');
+      const wallet = (await ana.request('GET', '/api/v1/wallet/credentials')).json() as { items: { name: string; status: string }[] };
+      expect(wallet.items).toMatchObject([{ name: 'Data Literacy Essentials', status: 'verified' }]);
+      const actions = (await t.runtime.store.db.selectFrom('audit_log').select('action').where('target_id', '=', anaCase).orderBy('at').execute()).map((e) => e.action);
+      expect(actions).toEqual(['rpl.open', 'rpl.add-evidence', 'rpl.add-evidence', 'rpl.submit', 'rpl.review', 'rpl.review', 'rpl.decide']);
+    });
+
+    it('a case not awarded carries the feedback and issues nothing', async () => {
+      bobCase = ((await bob.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody).id;
+      const outcomes = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items[0]!.outcomes.map((o) => o.id);
+      for (const outcomeId of outcomes) {
+        expect((await bob.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: bobCase, outcomeId, evidence: { kind: 'narrative', text: 'I once saw a chart.' } })).statusCode).toBe(200);
+      }
+      expect((await bob.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: bobCase })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: bobCase, outcomeId: outcomes[0], action: 'reject', feedback: 'No cleaning work shown.' })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: bobCase, outcomeId: outcomes[1], action: 'accept' })).statusCode).toBe(200);
+      const decided = (await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: bobCase })).json() as CaseBody;
+      expect(decided.status).toBe('not-awarded');
+      expect(decided.issuedCredentialId).toBeNull();
+      expect(decided.decision?.feedback.join(' ')).toContain('No cleaning work shown.');
+      const mine = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items;
+      expect(mine[0]!.decision?.result).toBe('not-awarded');
+    });
+  });
+}
