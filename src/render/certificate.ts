@@ -22,6 +22,11 @@ export interface CertificateData {
   verificationUrl: string;
   /** When the certificate was made (document metadata); passed in for reproducible files. */
   now: Date;
+  /**
+   * The credential itself, as received (JSON text, or the VC-JWT), carried as an embedded file so
+   * the PDF alone can be verified again; absent → a certificate without attachment.
+   */
+  credential?: { text: string; kind: 'json' | 'jwt' };
 }
 
 const A4: [number, number] = [595.28, 841.89];
@@ -105,6 +110,15 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
   for (const part of breakLong(safe(data.verificationUrl), regular, 9, textWidth)) {
     page.drawText(part, { x: textX, y: urlY, size: 9, font: regular, color: ACCENT });
     urlY -= 12;
+  }
+  if (data.credential) {
+    const json = data.credential.kind === 'json';
+    await doc.attach(new TextEncoder().encode(data.credential.text), json ? 'credential.json' : 'credential.jwt', {
+      mimeType: json ? 'application/ld+json' : 'application/vc+jwt',
+      description: 'The credential this certificate shows, as received',
+      creationDate: data.now,
+      modificationDate: data.now,
+    });
   }
   return await doc.save();
 }

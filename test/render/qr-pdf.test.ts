@@ -127,4 +127,23 @@ describe('PDF certificate', () => {
     expect(text).toContain('and 28 more');
     expect(text).toContain('This certifies the achievement');
   });
+
+  it('carries the credential as received as an embedded file (JSON or JWT), still one page with its text', async () => {
+    const json = JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], id: 'urn:uuid:1', name: 'Zoë' });
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    for (const [credential, name] of [[{ text: json, kind: 'json' }, 'credential.json'], [{ text: jwt, kind: 'jwt' }, 'credential.jwt']] as const) {
+      const file = join(work, `attached-${name}.pdf`);
+      writeFileSync(file, await renderCertificate({ ...data, credential }));
+      expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
+      expect(execFileSync('pdftotext', [file, '-']).toString()).toContain('Data Literacy Essentials');
+      expect(execFileSync('pdfdetach', ['-list', file]).toString()).toContain(name);
+      const out = join(work, `out-${name}`);
+      execFileSync('pdfdetach', ['-save', '1', '-o', out, file]);
+      expect(readFileSync(out, 'utf8')).toBe(credential.text);
+    }
+    // Without a credential there is nothing attached.
+    const bare = join(work, 'bare.pdf');
+    writeFileSync(bare, await renderCertificate(data));
+    expect(execFileSync('pdfdetach', ['-list', bare]).toString()).toMatch(/^0 embedded files/);
+  });
 });
