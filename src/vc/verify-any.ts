@@ -4,6 +4,7 @@
  * presentation — and says what it was. Shared by the CLI, the wallet import and the public verifier.
  */
 import { detectAndExtract, type ExtractedCredential } from './baking/index.ts';
+import { extractFromPdf, isPdf } from './baking/pdf.ts';
 import { isPng } from './baking/png.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { asArray, isObject } from './json.ts';
@@ -24,6 +25,12 @@ export type AnyVerification = VerificationResult & {
   credentials?: VerificationResult[];
   /** The compact JWS when the credential was a VC-JWT or a signed OB 2.0 assertion. */
   jwt?: string;
+  /**
+   * Set when the credential came embedded in a PDF (a microcred certificate): `container` then says what
+   * the embedded file was, and `embedded` holds its bytes (what a wallet keeps as the original).
+   */
+  carrier?: 'pdf';
+  embedded?: Uint8Array;
 };
 
 /** Why the input could not be verified at all (not a failed check: nothing to check). */
@@ -76,6 +83,7 @@ export async function verifyAny(options: VerifyAnyOptions): Promise<AnyVerificat
   const { bytes } = options;
   if (!(bytes instanceof Uint8Array)) throw new TypeError('verifyAny takes the input as bytes (Uint8Array).');
   if (bytes.length === 0) throw new InputError('empty', 'The input is empty.');
+  if (isPdf(bytes)) return await verifyPdf(options);
   const now = options.now ?? new Date();
   const extracted = detectAndExtract(bytes);
   if (extracted === undefined) throw new InputError('no-credential', 'The image holds no credential (it carries no baked badge).');
@@ -123,6 +131,17 @@ export async function verifyAny(options: VerifyAnyOptions): Promise<AnyVerificat
     container,
     ...(extracted.kind === 'ob3-jwt' ? { jwt: extracted.jwt } : {}),
   };
+}
+
+/** A PDF: the credential it carries as an embedded file, verified as if handed over on its own. */
+async function verifyPdf(options: VerifyAnyOptions): Promise<AnyVerification> {
+  const found = extractFromPdf(options.bytes);
+  if (found === undefined) throw new InputError('no-credential', 'The PDF holds no credential (it carries no embedded credential file).');
+  if (!found.ok) throw new InputError('unreadable', found.error);
+  if (found.bytes.length === 0 || isPdf(found.bytes)) throw new InputError('unreadable', 'The PDF embeds no readable credential.');
+  const result = await verifyAny({ ...options, bytes: found.bytes });
+  if (result.container === 'png' || result.container === 'svg') throw new InputError('unsupported', 'The PDF embeds an image; give the image itself instead.');
+  return { ...result, carrier: 'pdf', embedded: found.bytes };
 }
 
 /** OB 3.0 §8: the credential types that make a credential an Open Badge or a CLR. */

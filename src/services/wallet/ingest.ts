@@ -63,7 +63,7 @@ export async function ingest(ctx: IngestContext, input: IngestInput): Promise<In
     // A key file, a proof configuration, any other JSON: nothing a wallet should keep (or show as a credential).
     throw new InvalidInput('This holds no credential: it is not of type VerifiableCredential.');
   }
-  const original = originalOf(bytes, result);
+  const original = originalOf(result.embedded ?? bytes, result);
   const display = displayOf(credential, result.format);
   return {
     source: input.source,
