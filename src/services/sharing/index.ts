@@ -390,6 +390,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
           outcomes: outcomesOf(row, display),
           verificationUrl,
           now: ctx.now(),
+          ...(jwtOf(row) ? { credential: { text: jwtOf(row)!, kind: 'jwt' as const } } : row.document ? { credential: { text: row.original_type === 'application/json' ? row.original : row.document, kind: 'json' as const } } : {}),
         });
         return { body: pdf, contentType: 'application/pdf', filename: `${name}.pdf` };
       }
