@@ -4,7 +4,40 @@ import type { Check, CheckOutcome, JsonObject, VerificationResult } from '../vc/
 import { InputError, verifyAny, type AnyContainer, type AnyFormat, type AnyStandard, type AnyVerification } from '../vc/verify-any.ts';
 import type { ServiceContext } from './context.ts';
 import { InvalidInput } from './errors.ts';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+import { isPng } from '../vc/baking/png.ts';
 import { readImportUrl } from './wallet/url-import.ts';
+
+// jsqr is CommonJS whose types declare an ES default export: take whichever the loader hands over.
+type JsQr = typeof jsQRModule.default;
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+
+/** A QR image larger than this is refused before decoding (a decompression bomb would be one). */
+export const MAX_QR_SIDE = 4096;
+export const MAX_QR_PIXELS = 16_000_000;
+
+/**
+ * The text of the QR code in a PNG, or undefined when it holds none. The size in the header is checked
+ * before any pixel is inflated; an image too large is refused in words.
+ */
+function qrTextOf(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0 || width > MAX_QR_SIDE || height > MAX_QR_SIDE || width * height > MAX_QR_PIXELS) {
+    throw bad(`The image is ${width}×${height} pixels; a QR code is read from images up to ${MAX_QR_SIDE}×${MAX_QR_SIDE} and 16 megapixels.`);
+  }
+  let image: PNG;
+  try {
+    image = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch {
+    throw bad('The image is damaged: it could not be read to look for a QR code.');
+  }
+  if (image.width !== width || image.height !== height) return undefined;
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width, height)?.data;
+}
 
 /** Largest input the public verifier reads (file, text or document at a URL). */
 export const MAX_VERIFY_BYTES = 2 * 1024 * 1024;
@@ -289,17 +322,28 @@ export function createVerifierService(ctx: ServiceContext) {
       }
       if (bytes.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
 
+      const check = (input: Uint8Array) => verifyAny({
+        bytes: input, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(),
+        ...(email ? { recipient: email } : {}),
+        ...(request.challenge ? { challenge: request.challenge } : {}),
+        ...(request.domain ? { domain: request.domain } : {}),
+      });
       let result: AnyVerification;
       try {
-        result = await verifyAny({
-          bytes, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(),
-          ...(email ? { recipient: email } : {}),
-          ...(request.challenge ? { challenge: request.challenge } : {}),
-          ...(request.domain ? { domain: request.domain } : {}),
-        });
+        result = await check(bytes);
       } catch (error) {
-        if (error instanceof InputError) throw bad(error.message);
-        throw error;
+        if (!(error instanceof InputError)) throw error;
+        // A PNG without a baked badge may be a QR code (a share's, a certificate's): follow its URL once.
+        const qr = error.reason === 'no-credential' && source !== 'url' && isPng(bytes) ? qrTextOf(bytes) : undefined;
+        if (qr === undefined || !/^https?:\/\//i.test(qr)) throw bad(error.message);
+        const served = await read(qr);
+        if (served.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
+        try {
+          result = await check(served);
+        } catch (inner) {
+          if (inner instanceof InputError) throw bad(`The image's QR code leads to ${qr}, which holds no credential: ${inner.message}`);
+          throw inner;
+        }
       }
       ctx.metrics.increment('microcred_verifications_total', { kind: 'public', outcome: result.verified ? 'verified' : 'failed' });
       return toAnswer(result, email);

@@ -1,13 +1,16 @@
 /**
  * The PDF certificate downloaded from a share carries its credential: the public verifier verifies it,
  * another learner imports it (once; the second time is a duplicate), and hostile PDFs get 400 in words.
+ * A share's QR code PNG verifies too (its URL followed through the guarded fetcher); oversize PNGs are refused.
  */
 import { randomUUID } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestIssued } from '../../src/services/wallet/ingest.ts';
 import { createTestApp, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
+import { tinyPng } from '../fixtures/images/tiny-png.ts';
 
 warnIfPostgresSkipped();
 
@@ -29,6 +32,7 @@ for (const dialect of DIALECTS) {
     let ana: Session;
     let bob: Session;
     let pdf: Buffer;
+    let qrPng: Buffer;
 
     async function signUp(email: string): Promise<Session> {
       const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1', name: email } });
@@ -52,6 +56,9 @@ for (const dialect of DIALECTS) {
       const download = await testApp.app.inject({ method: 'GET', url: `/s/${token}/certificate.pdf` });
       expect(download.statusCode).toBe(200);
       pdf = download.rawPayload;
+      const qr = await testApp.app.inject({ method: 'GET', url: `/s/${token}/qr.png` });
+      expect(qr.statusCode).toBe(200);
+      qrPng = qr.rawPayload;
     });
     afterAll(async () => {
       await testApp?.close();
@@ -88,6 +95,26 @@ for (const dialect of DIALECTS) {
         [Buffer.from('%PDF-1.7\n1 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length 3 >> stream\nabc\nendstream'), /damaged or too large/],
       ] as const) {
         const form = multipart([{ name: 'file', value: bytes, filename: 'x.pdf', type: 'application/pdf' }]);
+        const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', ...form });
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.body).toMatch(words);
+      }
+    });
+  
+    it('a QR code PNG from a share verifies: the verifier follows its URL through the guarded fetcher', async () => {
+      const form = multipart([{ name: 'file', value: qrPng, filename: 'qr.png', type: 'image/png' }]);
+      const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', ...form });
+      expect(response.statusCode, response.body).toBe(200);
+      expect((response.json() as { verified: boolean }).verified).toBe(true);
+    });
+
+    it('PNGs that are too large, damaged or hold neither a badge nor a QR code get 400 in words', async () => {
+      const huge = Buffer.from(qrPng);
+      huge.writeUInt32BE(5000, 16);
+      huge.writeUInt32BE(crc32(huge.subarray(12, 29)), 29); // a well-formed header that claims 5000 pixels
+      const damaged = Buffer.from(qrPng.subarray(0, 40));
+      for (const [bytes, words] of [[huge, /5000×\d+ pixels/], [damaged, /truncated/], [Buffer.from(tinyPng()), /no credential/]] as const) {
+        const form = multipart([{ name: 'file', value: bytes, filename: 'x.png', type: 'image/png' }]);
         const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', ...form });
         expect(response.statusCode, response.body).toBe(400);
         expect(response.body).toMatch(words);
