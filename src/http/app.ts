@@ -19,7 +19,6 @@ import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
-import { pathwayRoutes } from './routes/pathways.ts';
 import { publicRoutes } from './routes/public.ts';
 import { recognitionRoutes } from './routes/recognition.ts';
 import { sharingRoutes } from './routes/sharing.ts';
@@ -122,7 +121,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(sharingRoutes(services));
   await app.register(verifierRoutes(services));
   await app.register(exportRoutes(services));
-  await app.register(pathwayRoutes(services));
   await app.register(recognitionRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;

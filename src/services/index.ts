@@ -7,7 +7,6 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
-import { createPathwayService } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
 import { createSharingService } from './sharing/index.ts';
 import { createStatusService } from './status/index.ts';
@@ -30,9 +29,8 @@ export function createServices(ctx: ServiceContext) {
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
   const exports = createExportService(ctx, { wallet, learners, issuers });
-  const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet });
-  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, pathways, recognition };
+  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition };
 }
 
 export type Services = ReturnType<typeof createServices>;

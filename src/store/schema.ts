@@ -1,5 +1,4 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 
 /**
@@ -7,8 +6,8 @@ import type { RecognitionTables } from './schema-recognition.ts';
  * (`Date#toISOString`, so they sort as text on both dialects); JSON columns are text holding JSON;
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
-/** Issue 5's tables are described beside this file (schema-pathways.ts, schema-recognition.ts). */
-export interface DB extends PathwayTables, RecognitionTables {
+/** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
+export interface DB extends RecognitionTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;

@@ -3,8 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as idempotencyExpiry from './0002-idempotency-expiry.ts';
 import * as wallet from './0003-wallet.ts';
 import * as walletIndexes from './0004-wallet-indexes.ts';
-import * as pathways from './0005-pathways.ts';
-import * as recognition from './0006-recognition.ts';
+import * as recognition from './0005-recognition.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,8 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-idempotency-expiry': idempotencyExpiry,
   '0003-wallet': wallet,
   '0004-wallet-indexes': walletIndexes,
-  '0005-pathways': pathways,
-  '0006-recognition': recognition,
+  '0005-recognition': recognition,
 };
 
 export const migrationProvider: MigrationProvider = {
