@@ -21,7 +21,8 @@ export interface RecognitionAgreementTable {
   created_at: string;
 }
 
-export type RecognitionRequestStatus = 'pending' | 'decided';
+/** 'withdrawn': the learner took the request back before it was decided. */
+export type RecognitionRequestStatus = 'pending' | 'decided' | 'withdrawn';
 
 /**
  * A learner's request to recognise wallet credentials toward a programme: the engine's proposal as

@@ -194,6 +194,26 @@ for (const dialect of DIALECTS) {
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/wallet/recognition-requests', payload: { programmeId, credentialIds: walletIds } })).statusCode).toBe(401);
     });
 
+    it('the learner and the registrar each see the request in detail; nobody else does', async () => {
+      const mine = await ana.request('GET', `/api/v1/wallet/recognition-requests/${requestId}`);
+      expect(mine.statusCode, mine.body).toBe(200);
+      expect(mine.json()).toMatchObject({ id: requestId, status: 'pending', programmeName: 'BSc Data', organisationName: 'Receiving University' });
+      expect((await bob.request('GET', `/api/v1/wallet/recognition-requests/${requestId}`)).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/wallet/recognition-requests/${requestId}` })).statusCode).toBe(401);
+      const detail = await school.owner.request('GET', schoolUrl(`recognition-requests/${requestId}`));
+      expect(detail.statusCode, detail.body).toBe(200);
+      const body = detail.json() as { learner: { email: string }; programmeName: string; credentials: { id: string; achievementName: string; issuerId: string; status: string; issuedOn: string }[] };
+      expect(body.learner.email).toBe('ana@learner.test');
+      expect(body.programmeName).toBe('BSc Data');
+      expect(body.credentials.map((c) => c.id).sort()).toEqual([...walletIds].sort());
+      for (const credential of body.credentials) {
+        expect(credential).toMatchObject({ achievementName: 'Data Literacy Essentials', issuerId: issuer.issuerDid, status: 'verified' });
+        expect(credential.issuedOn).toBeTruthy();
+      }
+      expect((await issuer.owner.request('GET', schoolUrl(`recognition-requests/${requestId}`))).statusCode).toBe(404);
+      expect((await issuer.owner.request('GET', `/api/v1/organisations/${issuer.organisationId}/recognition-requests/${requestId}`)).statusCode).toBe(404);
+    });
+
     it('the registrar sees the queue; another organisation does not', async () => {
       const foreign = await school.owner.request('POST', schoolUrl('programmes'), { name: 'X', totalCredits: 10, modules: [], achievementId: issuer.achievementId });
       expect(foreign.statusCode).toBe(422);
@@ -204,22 +224,22 @@ for (const dialect of DIALECTS) {
       expect((await issuer.owner.request('GET', schoolUrl('recognition-requests'))).statusCode).toBe(404);
       const own = await issuer.owner.request('GET', `/api/v1/organisations/${issuer.organisationId}/recognition-requests`);
       expect((own.json() as { items: unknown[] }).items).toEqual([]);
-      expect((await issuer.owner.request('POST', `/api/v1/organisations/${issuer.organisationId}/recognition-decisions`, { requestId, decisions: [{ credentialKey: walletIds[0], action: 'approve' }] })).statusCode).toBe(404);
+      expect((await issuer.owner.request('POST', `/api/v1/organisations/${issuer.organisationId}/recognition-requests/${requestId}/decisions`, { decisions: [{ credentialKey: walletIds[0], action: 'approve' }] })).statusCode).toBe(404);
     });
 
     it('a recognition request approved with one item amended: final, reasons kept, the learner sees it', async () => {
       const [first, second] = [...walletIds].sort() as [string, string];
-      const noReason = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 3 }] });
+      const noReason = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), { decisions: [{ credentialKey: second, action: 'amend', credits: 3 }] });
       expect(noReason.statusCode).toBe(422);
-      const tooMuch = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 9, reason: 'More' }] });
+      const tooMuch = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), { decisions: [{ credentialKey: second, action: 'amend', credits: 9, reason: 'More' }] });
       expect(tooMuch.statusCode).toBe(422);
 
-      const partly = await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: first, action: 'approve' }] });
+      const partly = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), { decisions: [{ credentialKey: first, action: 'approve' }] });
       expect(partly.statusCode, partly.body).toBe(200);
       expect((partly.json() as RequestBody).status).toBe('pending');
 
-      const decided = await school.owner.request('POST', schoolUrl('recognition-decisions'), {
-        requestId, decisions: [{ credentialKey: second, action: 'amend', credits: 3, reason: 'The lab component is not covered.' }],
+      const decided = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), {
+        decisions: [{ credentialKey: second, action: 'amend', credits: 3, reason: 'The lab component is not covered.' }],
       });
       expect(decided.statusCode, decided.body).toBe(200);
       const body = decided.json() as RequestBody;
@@ -231,7 +251,7 @@ for (const dialect of DIALECTS) {
       expect(amended).toMatchObject({ outcome: 'recognised', credits: 3, decision: { action: 'amend', reason: 'The lab component is not covered.' } });
       expect(body.decision!.items.find((item) => item.credentialKey === first)).toMatchObject({ outcome: 'recognised', credits: 5, decision: { action: 'approve' } });
 
-      expect((await school.owner.request('POST', schoolUrl('recognition-decisions'), { requestId, decisions: [{ credentialKey: first, action: 'reject', reason: 'changed mind' }] })).statusCode).toBe(409);
+      expect((await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), { decisions: [{ credentialKey: first, action: 'reject', reason: 'changed mind' }] })).statusCode).toBe(409);
 
       // The recognition credential: issued once by the school, 8 ECTS earned, evidence naming both sources and the amendment.
       const issuedId = (decided.json() as { issuedCredentialId: string | null }).issuedCredentialId;

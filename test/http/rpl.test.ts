@@ -68,19 +68,19 @@ for (const dialect of DIALECTS) {
       expect(body.outcomes.map((o) => o.statement)).toEqual(['Clean a tabular data set', 'Choose and draw a suitable chart']);
 
       const [first, second] = body.outcomes.map((o) => o.id) as [string, string];
-      expect((await ana.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase })).statusCode).toBe(422);
-      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'link', url: 'javascript:alert(1)' } })).statusCode).toBe(422);
-      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: 'nope', evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(422);
-      expect((await bob.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(404);
-      const link = await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'link', url: 'https://portfolio.example/cleaning', title: 'Cleaning notebook' } });
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/submission`)).statusCode).toBe(422);
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: first, evidence: { kind: 'link', url: 'javascript:alert(1)' } })).statusCode).toBe(422);
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: 'nope', evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(422);
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: first, evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(404);
+      const link = await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: first, evidence: { kind: 'link', url: 'https://portfolio.example/cleaning', title: 'Cleaning notebook' } });
       expect(link.statusCode, link.body).toBe(200);
-      const story = await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: second, evidence: { kind: 'narrative', text: 'I built the monthly sales dashboard at work.' } });
+      const story = await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: second, evidence: { kind: 'narrative', text: 'I built the monthly sales dashboard at work.' } });
       expect(story.statusCode, story.body).toBe(200);
-      expect((await bob.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase })).statusCode).toBe(404);
-      const submitted = await ana.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: anaCase });
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/submission`)).statusCode).toBe(404);
+      const submitted = await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/submission`);
       expect(submitted.statusCode, submitted.body).toBe(200);
       expect((submitted.json() as CaseBody).status).toBe('submitted');
-      expect((await ana.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: anaCase, outcomeId: first, evidence: { kind: 'narrative', text: 'late' } })).statusCode).toBe(409);
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/evidence`, { outcomeId: first, evidence: { kind: 'narrative', text: 'late' } })).statusCode).toBe(409);
       expect(((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: unknown[] }).items).toEqual([]);
     });
 
@@ -90,16 +90,29 @@ for (const dialect of DIALECTS) {
       expect((queue.json() as { items: CaseBody[] }).items.map((c) => c.id)).toEqual([anaCase]);
       expect((await issuerMember.request('GET', orgUrl('rpl-cases'))).statusCode).toBe(403);
       expect((await other.owner.request('GET', orgUrl('rpl-cases'))).statusCode).toBe(404);
-      expect((await other.owner.request('POST', `/api/v1/organisations/${other.organisationId}/rpl-decisions`, { caseId: anaCase })).statusCode).toBe(404);
+      expect((await other.owner.request('POST', `/api/v1/organisations/${other.organisationId}/rpl-cases/${anaCase}/decision`, {})).statusCode).toBe(404);
+    });
+
+    it('the learner and the assessors see the case in detail; nobody else does', async () => {
+      const mine = await ana.request('GET', `/api/v1/wallet/rpl-cases/${anaCase}`);
+      expect(mine.statusCode, mine.body).toBe(200);
+      expect((mine.json() as CaseBody).status).toBe('submitted');
+      expect((await bob.request('GET', `/api/v1/wallet/rpl-cases/${anaCase}`)).statusCode).toBe(404);
+      const detail = await assessor.request('GET', orgUrl(`rpl-cases/${anaCase}`));
+      expect(detail.statusCode, detail.body).toBe(200);
+      expect(detail.json()).toMatchObject({ id: anaCase, learner: { email: 'ana@learner.test' } });
+      expect((await issuerMember.request('GET', orgUrl(`rpl-cases/${anaCase}`))).statusCode).toBe(403);
+      expect((await other.owner.request('GET', orgUrl(`rpl-cases/${anaCase}`))).statusCode).toBe(404);
+      expect((await other.owner.request('GET', `/api/v1/organisations/${other.organisationId}/rpl-cases/${anaCase}`)).statusCode).toBe(404);
     });
 
     it('review per outcome, then an awarded case issues the credential with the evidence, into the wallet', async () => {
       const [first, second] = ((await ana.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items[0]!.outcomes.map((o) => o.id) as [string, string];
-      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: first, action: 'reject' })).statusCode).toBe(422);
-      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: first, action: 'accept' })).statusCode).toBe(200);
-      expect((await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: anaCase })).statusCode).toBe(409);
-      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: anaCase, outcomeId: second, action: 'accept' })).statusCode).toBe(200);
-      const decided = await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: anaCase });
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${anaCase}/reviews`), { outcomeId: first, action: 'reject' })).statusCode).toBe(422);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${anaCase}/reviews`), { outcomeId: first, action: 'accept' })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${anaCase}/decision`), {})).statusCode).toBe(409);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${anaCase}/reviews`), { outcomeId: second, action: 'accept' })).statusCode).toBe(200);
+      const decided = await assessor.request('POST', orgUrl(`rpl-cases/${anaCase}/decision`), {});
       expect(decided.statusCode, decided.body).toBe(200);
       const body = decided.json() as CaseBody;
       expect(body.status).toBe('awarded');
@@ -118,12 +131,12 @@ for (const dialect of DIALECTS) {
       bobCase = ((await bob.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody).id;
       const outcomes = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items[0]!.outcomes.map((o) => o.id);
       for (const outcomeId of outcomes) {
-        expect((await bob.request('POST', '/api/v1/wallet/rpl-evidence', { caseId: bobCase, outcomeId, evidence: { kind: 'narrative', text: 'I once saw a chart.' } })).statusCode).toBe(200);
+        expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${bobCase}/evidence`, { outcomeId, evidence: { kind: 'narrative', text: 'I once saw a chart.' } })).statusCode).toBe(200);
       }
-      expect((await bob.request('POST', '/api/v1/wallet/rpl-submissions', { caseId: bobCase })).statusCode).toBe(200);
-      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: bobCase, outcomeId: outcomes[0], action: 'reject', feedback: 'No cleaning work shown.' })).statusCode).toBe(200);
-      expect((await assessor.request('POST', orgUrl('rpl-reviews'), { caseId: bobCase, outcomeId: outcomes[1], action: 'accept' })).statusCode).toBe(200);
-      const decided = (await assessor.request('POST', orgUrl('rpl-decisions'), { caseId: bobCase })).json() as CaseBody;
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${bobCase}/submission`)).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${bobCase}/reviews`), { outcomeId: outcomes[0], action: 'reject', feedback: 'No cleaning work shown.' })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${bobCase}/reviews`), { outcomeId: outcomes[1], action: 'accept' })).statusCode).toBe(200);
+      const decided = (await assessor.request('POST', orgUrl(`rpl-cases/${bobCase}/decision`), {})).json() as CaseBody;
       expect(decided.status).toBe('not-awarded');
       expect(decided.issuedCredentialId).toBeNull();
       expect(decided.decision?.feedback.join(' ')).toContain('No cleaning work shown.');

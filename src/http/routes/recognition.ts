@@ -48,13 +48,25 @@ const AgreementSchema = Type.Object({
   id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), ...AgreementFields, createdAt: Type.String(),
 }, { $id: 'RecognitionAgreement' });
 
-const RequestSchema = Type.Object({
+const RequestStatus = Type.Union([Type.Literal('pending'), Type.Literal('decided'), Type.Literal('withdrawn')], { description: "pending (no or some decisions), decided (every item decided), withdrawn (the learner took it back before the decision)" });
+const RequestFields = {
   id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), userId: Type.String(),
-  credentialIds: Type.Array(Type.String()), status: Type.Union([Type.Literal('pending'), Type.Literal('decided')]),
+  credentialIds: Type.Array(Type.String()), status: RequestStatus,
   proposal: Type.Unknown({ description: "The engine's proposal: per credential the decision, credits after caps, every condition checked with its reason; the cap and the gap" }),
   decision: Type.Unknown({ description: "The registrar's decision record (null until the first decision): each item's action, reason and outcome, the total and the gap, with the proposal as seen" }),
   decidedAt: Type.Union([Type.String(), Type.Null()]), issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
-}, { $id: 'RecognitionRequest' });
+};
+const RequestSchema = Type.Object(RequestFields, { $id: 'RecognitionRequest' });
+const MyRequestSchema = Type.Object({ ...RequestFields, programmeName: Type.String(), organisationName: Type.String() }, { $id: 'MyRecognitionRequest' });
+const Learner = Type.Object({ name: Nullable(Type.String()), email: Type.String() });
+const RequestDetailSchema = Type.Object({
+  ...RequestFields, learner: Learner, programmeName: Type.String(),
+  credentials: Type.Array(Type.Object({
+    id: Type.String({ description: 'The wallet credential id (the proposal\'s credentialKey)' }), achievementName: Type.String(),
+    issuerName: Nullable(Type.String()), issuerId: Nullable(Type.String()), creditsEcts: Nullable(Type.Number()), eqfLevel: Nullable(Type.Integer()),
+    status: Type.String({ description: 'The wallet\'s last verification: verified, revoked, suspended, expired, invalid or unknown' }), issuedOn: Nullable(Type.String()),
+  }), { description: 'The source credentials the learner chose, as her wallet last verified them' }),
+}, { $id: 'RecognitionRequestDetail' });
 
 const Decision = Type.Object({
   credentialKey: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -64,7 +76,7 @@ const Decision = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Required for amend and reject' })),
 }, { additionalProperties: false });
 
-const RplCaseSchema = Type.Object({
+const RplCaseFields = {
   id: Type.String(), organisationId: Type.String(), learnerId: Type.String(), achievementId: Type.String(), achievementName: Type.String(),
   status: Type.String({ description: 'draft | submitted | in-review | awarded | not-awarded | withdrawn' }),
   outcomes: Type.Array(Type.Object({
@@ -73,7 +85,14 @@ const RplCaseSchema = Type.Object({
   history: Type.Array(Type.Unknown()),
   decision: Type.Optional(Type.Unknown()),
   issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'RplCase' });
+};
+const RplCaseSchema = Type.Object(RplCaseFields, { $id: 'RplCase' });
+const RplCaseDetailSchema = Type.Object({ ...RplCaseFields, learner: Learner }, { $id: 'RplCaseDetail' });
+const CaseParams = Type.Object({ caseId: Id });
+const OrgCaseParams = Type.Object({ orgId: Id, caseId: Id });
+const RequestParams = Type.Object({ requestId: Id });
+const OrgRequestParams = Type.Object({ orgId: Id, requestId: Id });
+const OutcomeId = Type.String({ minLength: 1, maxLength: 100 });
 
 const RplEvidence = Type.Union([
   Type.Object({ kind: Type.Literal('link'), url: Type.String({ minLength: 1, maxLength: 2000 }), title: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
@@ -86,39 +105,42 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
   const AgreementRef = Type.Ref('RecognitionAgreement');
   const RequestRef = Type.Ref('RecognitionRequest');
   return async (app) => {
-    app.addSchema(ProgrammeSchema);
-    app.addSchema(AgreementSchema);
-    app.addSchema(RequestSchema);
-    app.addSchema(RplCaseSchema);
+    for (const schema of [ProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
     const RplRef = Type.Ref('RplCase');
     const { rpl } = recognition;
 
+    // The learner's side of RPL.
     app.post('/api/v1/wallet/rpl-cases', {
       schema: {
         tags: ['rpl'], summary: 'Open a recognition-of-prior-learning case against an achievement (one entry per learning outcome)',
-        body: Type.Object({ achievementId: Id }, { additionalProperties: false }), response: { 201: RplRef, ...errors(400, 401, 404, 422) },
+        body: Type.Object({ achievementId: Id }, { additionalProperties: false }), response: { 201: RplRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await rpl.open(request.actor, request.body.achievementId)));
 
     app.get('/api/v1/wallet/rpl-cases', {
-      schema: { tags: ['rpl'], summary: "The learner's RPL cases", response: { 200: Items(RplRef), ...errors(401) } },
+      schema: { tags: ['rpl'], summary: "The learner's RPL cases", response: { 200: Items(RplRef), ...errors(401, 403) } },
     }, async (request) => ({ items: await rpl.listMine(request.actor) }));
 
-    app.post('/api/v1/wallet/rpl-evidence', {
-      schema: {
-        tags: ['rpl'], summary: 'Add evidence (an https link or a narrative) to one learning outcome of a draft case',
-        body: Type.Object({ caseId: Id, outcomeId: Type.String({ minLength: 1, maxLength: 100 }), evidence: RplEvidence }, { additionalProperties: false }),
-        response: { 200: RplRef, ...errors(400, 401, 404, 409, 422) },
-      },
-    }, (request) => rpl.addEvidence(request.actor, request.body.caseId, request.body.outcomeId, request.body.evidence));
+    app.get('/api/v1/wallet/rpl-cases/:caseId', {
+      schema: { tags: ['rpl'], summary: 'One of your RPL cases: outcomes, evidence, reviews with feedback, history, decision', params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404) } },
+    }, (request) => rpl.getMine(request.actor, request.params.caseId));
 
-    app.post('/api/v1/wallet/rpl-submissions', {
+    app.post('/api/v1/wallet/rpl-cases/:caseId/evidence', {
       schema: {
-        tags: ['rpl'], summary: 'Submit a case for assessment (every outcome needs evidence)',
-        body: Type.Object({ caseId: Id }, { additionalProperties: false }), response: { 200: RplRef, ...errors(400, 401, 404, 409, 422) },
+        tags: ['rpl'], summary: 'Add evidence (an https link or a narrative) to one learning outcome that awaits evidence (draft, or more was asked)', params: CaseParams,
+        body: Type.Object({ outcomeId: OutcomeId, evidence: RplEvidence }, { additionalProperties: false }),
+        response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
-    }, (request) => rpl.submit(request.actor, request.body.caseId));
+    }, (request) => rpl.addEvidence(request.actor, request.params.caseId, request.body.outcomeId, request.body.evidence));
 
+    app.post('/api/v1/wallet/rpl-cases/:caseId/submission', {
+      schema: {
+        tags: ['rpl'], summary: 'Submit a case for assessment (every outcome needs evidence), or send the outcomes with new evidence back after the assessor asked for more',
+        params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => rpl.submit(request.actor, request.params.caseId));
+
+    // The assessors' side.
     app.get('/api/v1/organisations/:orgId/rpl-cases', {
       schema: {
         tags: ['rpl'], summary: "The assessors' queue (submitted and in review by default), oldest first", params: OrgParams,
@@ -127,52 +149,72 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
       },
     }, async (request) => ({ items: await rpl.queue(request.actor, request.params.orgId, request.query.status) }));
 
-    app.post('/api/v1/organisations/:orgId/rpl-reviews', {
+    app.get('/api/v1/organisations/:orgId/rpl-cases/:caseId', {
+      schema: { tags: ['rpl'], summary: 'One case for its assessors, with the learner', params: OrgCaseParams, response: { 200: Type.Ref('RplCaseDetail'), ...errors(400, 401, 403, 404) } },
+    }, (request) => rpl.get(request.actor, request.params.orgId, request.params.caseId));
+
+    app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/reviews', {
       schema: {
-        tags: ['rpl'], summary: 'Review one learning outcome: accept, ask for more, or reject (feedback required for the last two)', params: OrgParams,
+        tags: ['rpl'], summary: 'Review one learning outcome: accept, ask for more, or reject (feedback required for the last two)', params: OrgCaseParams,
         body: Type.Object({
-          caseId: Id, outcomeId: Type.String({ minLength: 1, maxLength: 100 }),
+          outcomeId: OutcomeId,
           action: Type.Union([Type.Literal('accept'), Type.Literal('request-more'), Type.Literal('reject')]),
           feedback: Type.Optional(Type.String({ maxLength: 5000 })),
         }, { additionalProperties: false }),
         response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
-    }, (request) => rpl.review(request.actor, request.params.orgId, request.body.caseId, request.body));
+    }, (request) => rpl.review(request.actor, request.params.orgId, request.params.caseId, request.body));
 
-    app.post('/api/v1/organisations/:orgId/rpl-decisions', {
+    app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/decision', {
       schema: {
-        tags: ['rpl'], summary: 'Decide a case whose outcomes are all reviewed; awarded issues the credential with the evidence referenced', params: OrgParams,
-        body: Type.Object({ caseId: Id }, { additionalProperties: false }), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) },
+        tags: ['rpl'], summary: 'Decide a case whose outcomes are all reviewed; awarded issues the credential with the evidence referenced', params: OrgCaseParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) },
       },
-    }, (request) => rpl.decide(request.actor, request.params.orgId, request.body.caseId));
+    }, (request) => rpl.decide(request.actor, request.params.orgId, request.params.caseId));
 
+    // Recognition: the learner's side.
     app.post('/api/v1/wallet/recognition-requests', {
       schema: {
         tags: ['recognition'], summary: "Ask a programme's organisation to recognise wallet credentials; answers with the engine's proposal",
         body: Type.Object({ programmeId: Id, credentialIds: Type.Array(Id, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
-        response: { 201: RequestRef, ...errors(400, 401, 404, 422) },
+        response: { 201: RequestRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await recognition.requestRecognition(request.actor, request.body)));
 
     app.get('/api/v1/wallet/recognition-requests', {
-      schema: { tags: ['recognition'], summary: "The learner's recognition requests and their decisions", response: { 200: Items(RequestRef), ...errors(401) } },
+      schema: { tags: ['recognition'], summary: "The learner's recognition requests and their decisions", response: { 200: Items(RequestRef), ...errors(401, 403) } },
     }, async (request) => ({ items: await recognition.listMyRequests(request.actor) }));
 
+    app.get('/api/v1/wallet/recognition-requests/:requestId', {
+      schema: {
+        tags: ['recognition'], summary: 'One of your recognition requests: the proposal with its reasons, the decision, the programme and the organisation',
+        params: RequestParams, response: { 200: Type.Ref('MyRecognitionRequest'), ...errors(400, 401, 403, 404) },
+      },
+    }, (request) => recognition.getMyRequest(request.actor, request.params.requestId));
+
+    // Recognition: the registrar's side.
     app.get('/api/v1/organisations/:orgId/recognition-requests', {
       schema: {
         tags: ['recognition'], summary: "The registrar's queue, oldest first", params: OrgParams,
-        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('decided')])) }, { additionalProperties: false }),
+        querystring: Type.Object({ status: Type.Optional(RequestStatus) }, { additionalProperties: false }),
         response: { 200: Items(RequestRef), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await recognition.listRequests(request.actor, request.params.orgId, request.query.status) }));
 
-    app.post('/api/v1/organisations/:orgId/recognition-decisions', {
+    app.get('/api/v1/organisations/:orgId/recognition-requests/:requestId', {
       schema: {
-        tags: ['recognition'], summary: 'Approve, amend or reject items of a request, each with a reason; final when every item has a decision', params: OrgParams,
-        body: Type.Object({ requestId: Id, decisions: Type.Array(Decision, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        tags: ['recognition'], summary: "The registrar's decision screen: the request with the engine's proposal, the learner, the programme and each source credential",
+        params: OrgRequestParams, response: { 200: Type.Ref('RecognitionRequestDetail'), ...errors(400, 401, 403, 404) },
+      },
+    }, (request) => recognition.getRequest(request.actor, request.params.orgId, request.params.requestId));
+
+    app.post('/api/v1/organisations/:orgId/recognition-requests/:requestId/decisions', {
+      schema: {
+        tags: ['recognition'], summary: 'Approve, amend or reject items of a request, each with a reason; final when every item has a decision', params: OrgRequestParams,
+        body: Type.Object({ decisions: Type.Array(Decision, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
         response: { 200: RequestRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
-    }, (request) => recognition.decide(request.actor, request.params.orgId, request.body.requestId, request.body.decisions));
+    }, (request) => recognition.decide(request.actor, request.params.orgId, request.params.requestId, request.body.decisions));
 
     app.get('/api/v1/organisations/:orgId/programmes', {
       schema: { tags: ['recognition'], summary: 'Programmes that prior learning is recognised toward', params: OrgParams, response: { 200: Items(ProgrammeRef), ...errors(401, 403, 404) } },

@@ -4,15 +4,16 @@ import type { DecisionRecord, Programme, RecognitionAgreement, RecognitionPropos
 import { heldCredentialFromDocument } from '../../domain/stacking/held-credential.ts';
 import type { HeldCredential, VerificationOutcome } from '../../domain/stacking/held-credential.ts';
 import type { Row, WalletStatus } from '../../store/schema.ts';
+import type { RecognitionRequestStatus } from '../../store/schema-recognition.ts';
 import type { Problem } from '../../domain/stacking/json.ts';
 import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
 import type { CredentialService } from '../credentials/index.ts';
 import type { IssuerService } from '../issuers.ts';
-import type { WalletService } from '../wallet/index.ts';
+import { walletOwner, type WalletService } from '../wallet/index.ts';
 import { createRplService } from './rpl.ts';
 
 /** A programme as the registrar wrote it, without its id (the service gives one). */
@@ -42,7 +43,7 @@ export interface RecognitionRequestView {
   userId: string;
   /** The wallet credentials the learner chose; the proposal's credential keys are these ids. */
   credentialIds: string[];
-  status: 'pending' | 'decided';
+  status: RecognitionRequestStatus;
   proposal: RecognitionProposal;
   /** The registrar's decision record, with the proposal and every reason, once decided (or partly decided). */
   decision: DecisionRecord | null;
@@ -50,6 +51,31 @@ export interface RecognitionRequestView {
   /** The recognition credential issued to the learner once the decision was final (credentials.id). */
   issuedCredentialId: string | null;
   createdAt: string;
+}
+
+/** The learner's own view of a request: with the programme's and the organisation's names. */
+export interface MyRecognitionRequestView extends RecognitionRequestView {
+  programmeName: string;
+  organisationName: string;
+}
+
+/** A source credential of a request, summarised for the registrar's decision screen. */
+export interface RequestCredentialSummary {
+  id: string;
+  achievementName: string;
+  issuerName: string | null;
+  issuerId: string | null;
+  creditsEcts: number | null;
+  eqfLevel: number | null;
+  status: WalletStatus;
+  issuedOn: string | null;
+}
+
+/** The registrar's view of one request: the learner, the programme and the source credentials. */
+export interface RecognitionRequestDetail extends RecognitionRequestView {
+  learner: { name: string | null; email: string };
+  programmeName: string;
+  credentials: RequestCredentialSummary[];
 }
 
 /** What the wallet's last verification said, in the engine's terms. */
@@ -95,6 +121,13 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
   function agreementView(row: { id: string; organisation_id: string; programme_id: string; definition: string; created_at: string }): AgreementView {
     const definition = JSON.parse(row.definition) as RecognitionAgreement;
     return { ...definition, id: row.id, organisationId: row.organisation_id, programmeId: row.programme_id, createdAt: row.created_at };
+  }
+
+  async function mineView(row: Row<'recognition_requests'>): Promise<MyRecognitionRequestView> {
+    const names = await ctx.db.selectFrom('recognition_programmes').innerJoin('organisations', 'organisations.id', 'recognition_programmes.organisation_id')
+      .select(['recognition_programmes.name as programmeName', 'organisations.name as organisationName'])
+      .where('recognition_programmes.id', '=', row.programme_id).executeTakeFirstOrThrow();
+    return { ...requestView(row), programmeName: names.programmeName, organisationName: names.organisationName };
   }
 
   async function programmeRow(organisationId: string, programmeId: string) {
@@ -203,14 +236,14 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
      * proposal (per credential: decision, reasons, credits after caps; the gap) is stored as made.
      */
     async requestRecognition(actor: Actor, input: { programmeId: string; credentialIds: string[] }): Promise<RecognitionRequestView> {
-      if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
+      const userId = walletOwner(actor);
       const ids = [...new Set(input.credentialIds)];
       if (ids.length === 0) throw InvalidInput.field('/credentialIds', 'must name at least one wallet credential');
       const programmeRowFound = await ctx.db.selectFrom('recognition_programmes').selectAll().where('id', '=', input.programmeId).executeTakeFirst();
       if (!programmeRowFound) throw new NotFound('programme');
       const programme = JSON.parse(programmeRowFound.definition) as Programme;
       const rows = await ctx.db.selectFrom('wallet_credentials').select(['id', 'document', 'status'])
-        .where('user_id', '=', actor.userId).where('id', 'in', ids).execute();
+        .where('user_id', '=', userId).where('id', 'in', ids).execute();
       if (rows.length !== ids.length) throw new NotFound('wallet credential');
       const held: HeldCredential[] = [];
       for (const row of rows) {
@@ -225,7 +258,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       const id = randomUUID();
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('recognition_requests').values({
-          id, organisation_id: programmeRowFound.organisation_id, programme_id: programme.id, user_id: actor.userId,
+          id, organisation_id: programmeRowFound.organisation_id, programme_id: programme.id, user_id: userId,
           credential_ids: JSON.stringify(ids.slice().sort()), status: 'pending', proposal: JSON.stringify(proposal),
           decision: null, decided_by: null, decided_at: null, issued_credential_id: null, created_at: now,
         }).execute();
@@ -236,14 +269,45 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
 
     /** The learner's own requests, newest first. */
     async listMyRequests(actor: Actor): Promise<RecognitionRequestView[]> {
-      if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
-      const rows = await ctx.db.selectFrom('recognition_requests').selectAll().where('user_id', '=', actor.userId)
+      const userId = walletOwner(actor);
+      const rows = await ctx.db.selectFrom('recognition_requests').selectAll().where('user_id', '=', userId)
         .orderBy('created_at', 'desc').orderBy('id').execute();
       return rows.map(requestView);
     },
 
+    /** One of the learner's requests, with the programme's and the organisation's names; another learner's is not found. */
+    async getMyRequest(actor: Actor, requestId: string): Promise<MyRecognitionRequestView> {
+      const userId = walletOwner(actor);
+      const row = await ctx.db.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).where('user_id', '=', userId).executeTakeFirst();
+      if (!row) throw new NotFound('recognition request');
+      return mineView(row);
+    },
+
+    /** The registrar's decision screen: the request, the learner, the programme and each source credential summarised. */
+    async getRequest(actor: Actor, organisationId: string, requestId: string): Promise<RecognitionRequestDetail> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const row = await ctx.db.selectFrom('recognition_requests').selectAll()
+        .where('id', '=', requestId).where('organisation_id', '=', organisationId).executeTakeFirst();
+      if (!row) throw new NotFound('recognition request');
+      const view = requestView(row);
+      const [user, programme, sources] = await Promise.all([
+        ctx.db.selectFrom('users').select(['name', 'email']).where('id', '=', row.user_id).executeTakeFirstOrThrow(),
+        ctx.db.selectFrom('recognition_programmes').select('name').where('id', '=', row.programme_id).executeTakeFirstOrThrow(),
+        view.credentialIds.length === 0 ? Promise.resolve([]) : ctx.db.selectFrom('wallet_credentials')
+          .select(['id', 'name', 'issuer_name', 'issuer_id', 'ects_centi', 'eqf_level', 'status', 'issued_at'])
+          .where('user_id', '=', row.user_id).where('id', 'in', view.credentialIds).orderBy('id').execute(),
+      ]);
+      return {
+        ...view, learner: { name: user.name, email: user.email }, programmeName: programme.name,
+        credentials: sources.map((source) => ({
+          id: source.id, achievementName: source.name, issuerName: source.issuer_name, issuerId: source.issuer_id,
+          creditsEcts: source.ects_centi === null ? null : source.ects_centi / 100, eqfLevel: source.eqf_level, status: source.status, issuedOn: source.issued_at,
+        })),
+      };
+    },
+
     /** The registrar's queue: requests to the organisation, oldest first, optionally by status. */
-    async listRequests(actor: Actor, organisationId: string, status?: 'pending' | 'decided'): Promise<RecognitionRequestView[]> {
+    async listRequests(actor: Actor, organisationId: string, status?: RecognitionRequestStatus): Promise<RecognitionRequestView[]> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
       let query = ctx.db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', organisationId);
       if (status) query = query.where('status', '=', status);

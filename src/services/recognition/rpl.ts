@@ -8,13 +8,18 @@ import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
 import type { CredentialService } from '../credentials/index.ts';
-import type { WalletService } from '../wallet/index.ts';
+import { walletOwner, type WalletService } from '../wallet/index.ts';
 
 export interface RplCaseView extends RplCase {
   organisationId: string;
   issuedCredentialId: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The assessor's view of one case: with the learner's name and address. */
+export interface RplCaseDetail extends RplCaseView {
+  learner: { name: string | null; email: string };
 }
 
 /** Link and narrative evidence; files are not taken yet. */
@@ -39,10 +44,7 @@ function refused(result: Extract<RplResult, { ok: false }>): Error {
 export function createRplService(ctx: ServiceContext, deps: { achievements: AchievementService; credentials: CredentialService; wallet: WalletService }) {
   const rule = { roles: CAN.assess };
 
-  function learner(actor: Actor): string {
-    if (actor.kind !== 'user') throw new Unauthorized('sign in as the learner');
-    return actor.userId;
-  }
+  const learner = walletOwner;
 
   async function mine(userId: string, caseId: string): Promise<Row<'rpl_cases'>> {
     const row = await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
@@ -94,6 +96,19 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     async listMine(actor: Actor): Promise<RplCaseView[]> {
       const userId = learner(actor);
       return (await ctx.db.selectFrom('rpl_cases').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute()).map(view);
+    },
+
+    /** One of the learner's cases; another learner's is not found. */
+    async getMine(actor: Actor, caseId: string): Promise<RplCaseView> {
+      return view(await mine(learner(actor), caseId));
+    },
+
+    /** One case of the organisation for its assessors, with the learner. */
+    async get(actor: Actor, organisationId: string, caseId: string): Promise<RplCaseDetail> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      const row = await ofOrganisation(organisationId, caseId);
+      const user = await ctx.db.selectFrom('users').select(['name', 'email']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+      return { ...view(row), learner: { name: user.name, email: user.email } };
     },
 
     async addEvidence(actor: Actor, caseId: string, outcomeId: string, evidence: RplEvidenceInput): Promise<RplCaseView> {
