@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addEvidence, awardedEvidence, decideCase, evidenceProblem, openCase, removeEvidence, reviewOutcome, submitCase, withdrawCase } from '../../src/domain/rpl/index.ts';
+import { addEvidence, awardedEvidence, decideCase, evidenceProblem, openCase, outcomeEntries, removeEvidence, reviewOutcome, submitCase, withdrawCase } from '../../src/domain/rpl/index.ts';
 import type { RplCase, RplResult } from '../../src/domain/rpl/index.ts';
 
 const LEARNER = 'user:learner';
@@ -27,6 +27,13 @@ function withEvidence(): RplCase {
 }
 
 describe('RPL case', () => {
+  it('outcomeEntries gives the ids a case will hold: lo-<n> for statements, their own for objects', () => {
+    const entries = outcomeEntries(['Clean tabular data with pandas.', { id: 'charts', statement: 'Chart distributions.' }]);
+    expect(entries).toEqual([{ id: 'lo-1', statement: 'Clean tabular data with pandas.' }, { id: 'charts', statement: 'Chart distributions.' }]);
+    expect(ok(openCase({ id: 'c', learnerId: LEARNER, achievement: { id: 'a', name: 'A', learningOutcomes: ['Clean tabular data with pandas.', { id: 'charts', statement: 'Chart distributions.' }] }, at: '2026-03-01T09:00:00Z' }))
+      .outcomes.map((o) => ({ id: o.id, statement: o.statement }))).toEqual(entries);
+  });
+
   it('all outcomes accepted → awarded, with the evidence to reference', () => {
     let c = withEvidence();
     expect(c.status).toBe('submitted');

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
-import { createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -279,6 +279,38 @@ for (const dialect of DIALECTS) {
       const entries = await t.runtime.store.db.selectFrom('audit_log').selectAll().where('target_id', '=', requestId).orderBy('at').execute();
       expect(entries.map((entry) => entry.action)).toEqual(['recognition.request.create', 'recognition.request.decide', 'recognition.request.decide']);
       expect(JSON.stringify(entries)).not.toContain('@learner.test');
+    });
+
+    it('learners see every programme and what counts toward it; API keys and strangers do not', async () => {
+      const programmes = await bob.request('GET', '/api/v1/programmes');
+      expect(programmes.statusCode, programmes.body).toBe(200);
+      expect((programmes.json() as { items: { id: string; organisationName: string; name: string }[] }).items)
+        .toEqual([expect.objectContaining({ id: programmeId, name: 'BSc Data', organisationName: 'Receiving University' })]);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/programmes' })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: bearer(school.apiKey) })).statusCode).toBe(403);
+      const agreements = await bob.request('GET', `/api/v1/programmes/${programmeId}/agreements`);
+      expect(agreements.statusCode, agreements.body).toBe(200);
+      expect((agreements.json() as { items: { moduleId: string; programmeId: string }[] }).items.map((a) => a.moduleId).sort()).toEqual(['DATA', 'VIZ']);
+      expect((await bob.request('GET', '/api/v1/programmes/00000000-0000-4000-8000-000000000000/agreements')).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/agreements`, headers: bearer(school.apiKey) })).statusCode).toBe(403);
+    });
+
+    it('a learner withdraws a pending request; a decided one cannot be withdrawn, a withdrawn one cannot be decided', async () => {
+      expect((await ana.request('POST', `/api/v1/wallet/recognition-requests/${requestId}/withdrawal`)).statusCode).toBe(409);
+      const second = await ana.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: [walletIds[0]] });
+      expect(second.statusCode, second.body).toBe(201);
+      const secondId = (second.json() as RequestBody).id;
+      expect((await bob.request('POST', `/api/v1/wallet/recognition-requests/${secondId}/withdrawal`)).statusCode).toBe(404);
+      const withdrawn = await ana.request('POST', `/api/v1/wallet/recognition-requests/${secondId}/withdrawal`);
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+      expect(withdrawn.json()).toMatchObject({ id: secondId, status: 'withdrawn', programmeName: 'BSc Data' });
+      expect((await ana.request('POST', `/api/v1/wallet/recognition-requests/${secondId}/withdrawal`)).statusCode).toBe(409);
+      const late = await school.owner.request('POST', schoolUrl(`recognition-requests/${secondId}/decisions`), { decisions: [{ credentialKey: walletIds[0], action: 'approve' }] });
+      expect(late.statusCode, late.body).toBe(409);
+      const queue = (await school.owner.request('GET', `${schoolUrl('recognition-requests')}?status=withdrawn`)).json() as { items: RequestBody[] };
+      expect(queue.items.map((item) => item.id)).toEqual([secondId]);
+      const actions = (await t.runtime.store.db.selectFrom('audit_log').select('action').where('target_id', '=', secondId).orderBy('at').execute()).map((e) => e.action);
+      expect(actions).toEqual(['recognition.request.create', 'recognition.request.withdraw']);
     });
   });
 }

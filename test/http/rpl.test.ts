@@ -6,7 +6,7 @@
  * learner and another organisation get nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -34,7 +34,9 @@ for (const dialect of DIALECTS) {
     const orgUrl = (path: string) => `/api/v1/organisations/${org.organisationId}/${path}`;
 
     beforeAll(async () => {
-      t = await createTestApp(dialect, { now: () => new Date('2026-09-01T10:00:00.000Z') });
+      // A clock that moves a second per reading: evidence added after a review is later than it.
+      let tick = 0;
+      t = await createTestApp(dialect, { now: () => new Date(Date.parse('2026-09-01T10:00:00.000Z') + 1000 * tick++) });
       org = await issuingOrganisation(t);
       other = await createOrganisation(t, 'Other College', 'owner@other.test');
       for (const [email, role] of [['assessor@uni.test', 'assessor'], ['issuer@uni.test', 'issuer']] as const) {
@@ -142,6 +144,62 @@ for (const dialect of DIALECTS) {
       expect(decided.decision?.feedback.join(' ')).toContain('No cleaning work shown.');
       const mine = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items;
       expect(mine[0]!.decision?.result).toBe('not-awarded');
+    });
+
+    it('learners see the achievements open to RPL with the outcomes a case will hold', async () => {
+      const list = await bob.request('GET', '/api/v1/rpl/achievements');
+      expect(list.statusCode, list.body).toBe(200);
+      const items = (list.json() as { items: { achievementId: string; name: string; organisationName: string; outcomes: { id: string; statement: string }[] }[] }).items;
+      expect(items.find((item) => item.achievementId === org.achievementId)).toEqual({
+        achievementId: org.achievementId, name: 'Data Literacy Essentials', organisationId: org.organisationId, organisationName: expect.any(String),
+        outcomes: [{ id: 'lo-1', statement: 'Clean a tabular data set' }, { id: 'lo-2', statement: 'Choose and draw a suitable chart' }],
+      });
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/rpl/achievements' })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/rpl/achievements', headers: bearer(other.apiKey) })).statusCode).toBe(403);
+    });
+
+    it('asked for more, the learner adds evidence and submits again; the assessor then decides', async () => {
+      const opened = (await bob.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
+      const [first, second] = opened.outcomes.map((o) => o.id) as [string, string];
+      for (const outcomeId of [first, second]) {
+        expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId, evidence: { kind: 'narrative', text: 'My work.' } })).statusCode).toBe(200);
+      }
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`)).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: first, action: 'request-more', feedback: 'Show a cleaned file.' })).statusCode).toBe(200);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: second, action: 'accept' })).statusCode).toBe(200);
+      // Nothing new yet: resubmitting is refused in words.
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`)).statusCode).toBe(422);
+      // Evidence on the accepted outcome is refused; on the one asked for more it is taken.
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId: second, evidence: { kind: 'narrative', text: 'More' } })).statusCode).toBe(409);
+      const added = await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId: first, evidence: { kind: 'link', url: 'https://portfolio.example/cleaned.csv' } });
+      expect(added.statusCode, added.body).toBe(200);
+      const again = await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`);
+      expect(again.statusCode, again.body).toBe(200);
+      expect((again.json() as CaseBody).outcomes.map((o) => o.status)).toEqual(['submitted', 'accepted']);
+      expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: first, action: 'accept' })).statusCode).toBe(200);
+      const decided = await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/decision`), {});
+      expect(decided.statusCode, decided.body).toBe(200);
+      expect((decided.json() as CaseBody).status).toBe('awarded');
+    });
+
+    it('the learner removes evidence not yet seen and withdraws a case before the decision', async () => {
+      const opened = (await bob.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
+      const outcomeId = opened.outcomes[0]!.id;
+      const added = (await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId, evidence: { kind: 'narrative', text: 'Draft text' } })).json() as CaseBody;
+      const evidenceId = (added.outcomes[0]!.evidence[0] as { id: string }).id;
+      expect((await ana.request('DELETE', `/api/v1/wallet/rpl-cases/${opened.id}/evidence/${evidenceId}`)).statusCode).toBe(404);
+      expect((await bob.request('DELETE', `/api/v1/wallet/rpl-cases/${opened.id}/evidence/nope`)).statusCode).toBe(404);
+      const removed = await bob.request('DELETE', `/api/v1/wallet/rpl-cases/${opened.id}/evidence/${evidenceId}`);
+      expect(removed.statusCode, removed.body).toBe(200);
+      expect((removed.json() as CaseBody).outcomes[0]!.evidence).toEqual([]);
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/withdrawal`)).statusCode).toBe(404);
+      const withdrawn = await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/withdrawal`);
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+      expect((withdrawn.json() as CaseBody).status).toBe('withdrawn');
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/withdrawal`)).statusCode).toBe(409);
+      expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId, evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(409);
+      // A decided case cannot be withdrawn.
+      expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/withdrawal`)).statusCode).toBe(409);
     });
   });
 }

@@ -117,6 +117,15 @@ export interface OpenCaseInput {
   at: string;
 }
 
+/**
+ * The outcome entries a case against these learning outcomes has: a plain statement gets the id
+ * `lo-<n>` (its place, from 1), an object keeps its own id. What learners are shown before opening
+ * a case matches what the case will hold.
+ */
+export function outcomeEntries(learningOutcomes: readonly (string | { id: string; statement: string })[]): { id: string; statement: string }[] {
+  return learningOutcomes.map((lo, n) => (typeof lo === 'string' ? { id: `lo-${n + 1}`, statement: lo } : { id: lo.id, statement: lo.statement }));
+}
+
 /** Opens a case in draft, one entry per learning outcome of the achievement. */
 export function openCase(input: OpenCaseInput): RplResult {
   if (!isNonEmptyString(input?.id) || !isNonEmptyString(input.learnerId) || !isNonEmptyString(input.at)) {
@@ -127,9 +136,7 @@ export function openCase(input: OpenCaseInput): RplResult {
     return fail('invalid-input', 'The achievement must have an id and at least one learning outcome to assess against.');
   }
   const outcomes: RplOutcome[] = [];
-  for (const [n, lo] of a.learningOutcomes.entries()) {
-    const id = typeof lo === 'string' ? `lo-${n + 1}` : lo.id;
-    const statement = typeof lo === 'string' ? lo : lo.statement;
+  for (const [n, { id, statement }] of outcomeEntries(a.learningOutcomes).entries()) {
     if (!isNonEmptyString(id) || !isNonEmptyString(statement)) return fail('invalid-input', `Learning outcome ${n + 1} has no statement.`);
     if (outcomes.some((o) => o.id === id)) return fail('invalid-input', `The learning outcome id ${id} is used twice.`);
     outcomes.push({ id, statement, status: 'awaiting-evidence', evidence: [], reviews: [] });

@@ -5,6 +5,7 @@ export {
   decideCase,
   evidenceProblem,
   openCase,
+  outcomeEntries,
   removeEvidence,
   reviewOutcome,
   submitCase,

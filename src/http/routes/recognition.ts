@@ -44,6 +44,10 @@ const AgreementFields = {
   allowPartial: Type.Optional(Type.Boolean()),
 };
 
+const PublicProgrammeSchema = Type.Object({
+  id: Type.String(), organisationId: Type.String(), organisationName: Type.String(), ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
+}, { $id: 'PublicProgramme' });
+
 const AgreementSchema = Type.Object({
   id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), ...AgreementFields, createdAt: Type.String(),
 }, { $id: 'RecognitionAgreement' });
@@ -105,7 +109,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
   const AgreementRef = Type.Ref('RecognitionAgreement');
   const RequestRef = Type.Ref('RecognitionRequest');
   return async (app) => {
-    for (const schema of [ProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
+    for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
     const RplRef = Type.Ref('RplCase');
     const { rpl } = recognition;
 
@@ -139,6 +143,29 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
         params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => rpl.submit(request.actor, request.params.caseId));
+
+    app.delete('/api/v1/wallet/rpl-cases/:caseId/evidence/:evidenceId', {
+      schema: {
+        tags: ['rpl'], summary: 'Remove evidence the assessor has not seen yet (draft, or an outcome for which more was asked)',
+        params: Type.Object({ caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => rpl.removeEvidence(request.actor, request.params.caseId, request.params.evidenceId));
+
+    app.post('/api/v1/wallet/rpl-cases/:caseId/withdrawal', {
+      schema: { tags: ['rpl'], summary: 'Withdraw a case not yet decided', params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) } },
+    }, (request) => rpl.withdraw(request.actor, request.params.caseId));
+
+    app.get('/api/v1/rpl/achievements', {
+      schema: {
+        tags: ['rpl'], summary: 'Achievements open to RPL (not archived, with learning outcomes), of every organisation, with the outcomes a case will hold',
+        response: {
+          200: Items(Type.Object({
+            achievementId: Type.String(), name: Type.String(), organisationId: Type.String(), organisationName: Type.String(),
+            outcomes: Type.Array(Type.Object({ id: Type.String(), statement: Type.String() })),
+          })), ...errors(401, 403),
+        },
+      },
+    }, async (request) => ({ items: await rpl.achievements(request.actor) }));
 
     // The assessors' side.
     app.get('/api/v1/organisations/:orgId/rpl-cases', {
@@ -191,6 +218,27 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
         params: RequestParams, response: { 200: Type.Ref('MyRecognitionRequest'), ...errors(400, 401, 403, 404) },
       },
     }, (request) => recognition.getMyRequest(request.actor, request.params.requestId));
+
+    app.post('/api/v1/wallet/recognition-requests/:requestId/withdrawal', {
+      schema: {
+        tags: ['recognition'], summary: 'Withdraw a request not yet decided (status withdrawn; 409 once decided)',
+        params: RequestParams, response: { 200: Type.Ref('MyRecognitionRequest'), ...errors(400, 401, 403, 404, 409) },
+      },
+    }, (request) => recognition.withdrawRequest(request.actor, request.params.requestId));
+
+    app.get('/api/v1/programmes', {
+      schema: {
+        tags: ['recognition'], summary: "Every organisation's programmes that prior learning is recognised toward (signed-in users)",
+        response: { 200: Items(Type.Ref('PublicProgramme')), ...errors(401, 403) },
+      },
+    }, async (request) => ({ items: await recognition.listAllProgrammes(request.actor) }));
+
+    app.get('/api/v1/programmes/:programmeId/agreements', {
+      schema: {
+        tags: ['recognition'], summary: "A programme's recognition agreements: which achievements count for which module, for how many credits, under which conditions (signed-in users)",
+        params: Type.Object({ programmeId: Id }), response: { 200: Items(AgreementRef), ...errors(400, 401, 403, 404) },
+      },
+    }, async (request) => ({ items: await recognition.listProgrammeAgreements(request.actor, request.params.programmeId) }));
 
     // Recognition: the registrar's side.
     app.get('/api/v1/organisations/:orgId/recognition-requests', {

@@ -29,6 +29,11 @@ export interface ProgrammeView extends Programme {
   updatedAt: string;
 }
 
+/** A programme as learners see it in the list of every organisation's programmes. */
+export interface PublicProgrammeView extends ProgrammeView {
+  organisationName: string;
+}
+
 export interface AgreementView extends RecognitionAgreement {
   organisationId: string;
   programmeId: string;
@@ -205,6 +210,24 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       return rows.map(programmeView);
     },
 
+    /** Every organisation's programmes, for a signed-in learner choosing where to ask for recognition. */
+    async listAllProgrammes(actor: Actor): Promise<PublicProgrammeView[]> {
+      walletOwner(actor);
+      const rows = await ctx.db.selectFrom('recognition_programmes').innerJoin('organisations', 'organisations.id', 'recognition_programmes.organisation_id')
+        .selectAll('recognition_programmes').select('organisations.name as organisation_name')
+        .orderBy('organisations.name').orderBy('recognition_programmes.name').orderBy('recognition_programmes.id').execute();
+      return rows.map((row) => ({ ...programmeView(row), organisationName: row.organisation_name }));
+    },
+
+    /** A programme's agreements, for a signed-in learner: what counts toward it, so she can choose credentials. */
+    async listProgrammeAgreements(actor: Actor, programmeId: string): Promise<AgreementView[]> {
+      walletOwner(actor);
+      const programme = await ctx.db.selectFrom('recognition_programmes').select('id').where('id', '=', programmeId).executeTakeFirst();
+      if (!programme) throw new NotFound('programme');
+      const rows = await ctx.db.selectFrom('recognition_agreements').selectAll().where('programme_id', '=', programmeId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(agreementView);
+    },
+
     async createAgreement(actor: Actor, organisationId: string, input: AgreementInput): Promise<AgreementView> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
       const { programmeId, ...rest } = input;
@@ -283,6 +306,22 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       return mineView(row);
     },
 
+    /** The learner takes a request back before it is decided (409 once decided or withdrawn). */
+    async withdrawRequest(actor: Actor, requestId: string): Promise<MyRecognitionRequestView> {
+      const userId = walletOwner(actor);
+      const row = await ctx.db.transaction().execute(async (trx) => {
+        const found = await trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).where('user_id', '=', userId).executeTakeFirst();
+        if (!found) throw new NotFound('recognition request');
+        if (found.status !== 'pending') throw new Conflict(`this request is ${found.status} already`);
+        const changed = await trx.updateTable('recognition_requests').set({ status: 'withdrawn' })
+          .where('id', '=', requestId).where('status', '=', 'pending').executeTakeFirst();
+        if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('this request changed meanwhile; reload it');
+        await audit(ctx, trx, actor, { organisationId: found.organisation_id, action: 'recognition.request.withdraw', targetType: 'recognition-request', targetId: requestId });
+        return trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+      });
+      return mineView(row);
+    },
+
     /** The registrar's decision screen: the request, the learner, the programme and each source credential summarised. */
     async getRequest(actor: Actor, organisationId: string, requestId: string): Promise<RecognitionRequestDetail> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
@@ -325,6 +364,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
           .where('id', '=', requestId).where('organisation_id', '=', organisationId).executeTakeFirst();
         if (!row) throw new NotFound('recognition request');
         if (row.status === 'decided') throw new Conflict('this request is decided already');
+        if (row.status === 'withdrawn') throw new Conflict('the learner withdrew this request');
         const previous = row.decision ? (JSON.parse(row.decision) as DecisionRecord).items.flatMap((item) => item.decision ? [{ credentialKey: item.credentialKey, ...item.decision }] : []) : [];
         const merged = [...previous.filter((p) => !decisions.some((d) => d.credentialKey === p.credentialKey)), ...decisions];
         const now = ctx.now().toISOString();
@@ -332,8 +372,10 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         const result = applyRegistrarDecisions(JSON.parse(row.proposal) as RecognitionProposal, merged, { decidedBy, decidedOn: now });
         if (!result.ok) throw invalid('The decisions are not valid', result.problems);
         const status = result.record.final ? 'decided' : 'pending';
-        await trx.updateTable('recognition_requests').set({ decision: JSON.stringify(result.record), status, decided_by: decidedBy, decided_at: now })
-          .where('id', '=', requestId).execute();
+        // Only while still pending: a withdrawal or another decision committed meanwhile wins.
+        const changed = await trx.updateTable('recognition_requests').set({ decision: JSON.stringify(result.record), status, decided_by: decidedBy, decided_at: now })
+          .where('id', '=', requestId).where('status', '=', 'pending').where('decided_at', row.decided_at === null ? 'is' : '=', row.decided_at).executeTakeFirst();
+        if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('this request changed meanwhile; reload it');
         await audit(ctx, trx, actor, {
           organisationId, action: 'recognition.request.decide', targetType: 'recognition-request', targetId: requestId,
           details: { status, totalRecognised: result.record.totalRecognised, actions: result.record.items.map((item) => item.decision?.action ?? 'pending') },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addEvidence, awardedEvidence, decideCase, openCase, reviewOutcome, submitCase } from '../../domain/rpl/index.ts';
+import { addEvidence, awardedEvidence, decideCase, openCase, outcomeEntries, removeEvidence, reviewOutcome, submitCase, withdrawCase } from '../../domain/rpl/index.ts';
 import type { EvidenceInput, ReviewAction, RplCase, RplResult } from '../../domain/rpl/index.ts';
 import type { Row } from '../../store/schema.ts';
 import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
@@ -20,6 +20,15 @@ export interface RplCaseView extends RplCase {
 /** The assessor's view of one case: with the learner's name and address. */
 export interface RplCaseDetail extends RplCaseView {
   learner: { name: string | null; email: string };
+}
+
+/** An achievement a learner may open an RPL case against (it has learning outcomes to assess). */
+export interface RplAchievementView {
+  achievementId: string;
+  name: string;
+  organisationId: string;
+  organisationName: string;
+  outcomes: { id: string; statement: string }[];
 }
 
 /** Link and narrative evidence; files are not taken yet. */
@@ -62,7 +71,10 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     if (!result.ok) throw refused(result);
     const now = ctx.now().toISOString();
     await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('rpl_cases').set({ data: JSON.stringify(result.case), status: result.case.status, updated_at: now }).where('id', '=', row.id).execute();
+      // Optimistic: the case must be as it was read, or another change committed meanwhile.
+      const changed = await trx.updateTable('rpl_cases').set({ data: JSON.stringify(result.case), status: result.case.status, updated_at: now })
+        .where('id', '=', row.id).where('data', '=', row.data).executeTakeFirst();
+      if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('the case changed meanwhile; reload it');
       await audit(ctx, trx, actor, { organisationId: row.organisation_id, action, targetType: 'rpl-case', targetId: row.id, details });
     });
     return view(await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
@@ -93,6 +105,27 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       return view(await mine(userId, id));
     },
 
+    /** Achievements open to RPL: not archived, with learning outcomes (the case's outcome ids are these). */
+    async achievements(actor: Actor): Promise<RplAchievementView[]> {
+      learner(actor);
+      const rows = await ctx.db.selectFrom('achievements')
+        .innerJoin('achievement_versions', (join) => join.onRef('achievement_versions.achievement_id', '=', 'achievements.id').onRef('achievement_versions.version', '=', 'achievements.current_version'))
+        .innerJoin('organisations', 'organisations.id', 'achievements.organisation_id')
+        .select(['achievements.id', 'achievements.organisation_id', 'organisations.name as organisation_name', 'achievement_versions.data'])
+        .where('achievements.archived_at', 'is', null).orderBy('organisations.name').orderBy('achievements.id').execute();
+      const open: RplAchievementView[] = [];
+      for (const row of rows) {
+        const definition = JSON.parse(row.data) as { name?: unknown; eu?: { learningOutcome?: unknown } };
+        const outcomes = definition.eu?.learningOutcome;
+        if (!Array.isArray(outcomes) || outcomes.length === 0 || !outcomes.every((o) => typeof o === 'string' && o.trim() !== '')) continue;
+        open.push({
+          achievementId: row.id, name: typeof definition.name === 'string' ? definition.name : '', organisationId: row.organisation_id,
+          organisationName: row.organisation_name, outcomes: outcomeEntries(outcomes as string[]),
+        });
+      }
+      return open.sort((a, b) => a.organisationName.localeCompare(b.organisationName) || a.name.localeCompare(b.name) || a.achievementId.localeCompare(b.achievementId));
+    },
+
     async listMine(actor: Actor): Promise<RplCaseView[]> {
       const userId = learner(actor);
       return (await ctx.db.selectFrom('rpl_cases').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute()).map(view);
@@ -120,6 +153,23 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       if (input.kind === 'link' && !/^https:\/\/[^\s]+$/i.test(input.url)) throw InvalidInput.field('/evidence/url', 'must be an https URL');
       const result = addEvidence(JSON.parse(row.data) as RplCase, { outcomeId, evidence: input, actor: userId, at: ctx.now().toISOString() });
       return save(actor, row, result, 'rpl.add-evidence', { outcomeId, kind: evidence.kind });
+    },
+
+    /** Removes evidence the assessor has not seen yet (draft, or an outcome for which more was asked). */
+    async removeEvidence(actor: Actor, caseId: string, evidenceId: string): Promise<RplCaseView> {
+      const userId = learner(actor);
+      const row = await mine(userId, caseId);
+      const data = JSON.parse(row.data) as RplCase;
+      const outcome = data.outcomes.find((o) => o.evidence.some((e) => e.id === evidenceId));
+      if (!outcome) throw new NotFound('evidence');
+      return save(actor, row, removeEvidence(data, { outcomeId: outcome.id, evidenceId, actor: userId, at: ctx.now().toISOString() }), 'rpl.remove-evidence', { outcomeId: outcome.id, evidenceId });
+    },
+
+    /** The learner withdraws a case not yet decided. */
+    async withdraw(actor: Actor, caseId: string): Promise<RplCaseView> {
+      const userId = learner(actor);
+      const row = await mine(userId, caseId);
+      return save(actor, row, withdrawCase(JSON.parse(row.data) as RplCase, { actor: userId, at: ctx.now().toISOString() }), 'rpl.withdraw');
     },
 
     async submit(actor: Actor, caseId: string): Promise<RplCaseView> {
