@@ -94,6 +94,43 @@ for (const dialect of DIALECTS) {
       expect((list.json() as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([body.id]);
     });
 
+    it('lets the registrar read and replace a programme (version + 1) and change or delete an agreement, each checked and audited', async () => {
+      const read = await issuerMember.request('GET', url(`programmes/${programmeId}`));
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json()).toMatchObject({ id: programmeId, name: 'MSc Data Science', version: 1 });
+      expect((await registrar.request('GET', url('programmes/00000000-0000-4000-8000-000000000000'))).statusCode).toBe(404);
+
+      const renamed = await registrar.request('PUT', url(`programmes/${programmeId}`), { ...PROGRAMME, name: 'MSc Data Science (2027)', maxRecognisedCredits: 20 });
+      expect(renamed.statusCode, renamed.body).toBe(200);
+      expect(renamed.json()).toMatchObject({ id: programmeId, name: 'MSc Data Science (2027)', maxRecognisedCredits: 20, version: 2 });
+      // ML1 carries an agreement: it cannot go.
+      const dropped = await registrar.request('PUT', url(`programmes/${programmeId}`), { ...PROGRAMME, modules: [PROGRAMME.modules[1]] });
+      expect(dropped.statusCode, dropped.body).toBe(422);
+      expect(JSON.stringify(dropped.json())).toContain('/modules');
+      const duplicate = await registrar.request('PUT', url(`programmes/${programmeId}`), { ...PROGRAMME, modules: [PROGRAMME.modules[0], PROGRAMME.modules[0]] });
+      expect(duplicate.statusCode).toBe(422);
+      expect((await issuerMember.request('PUT', url(`programmes/${programmeId}`), PROGRAMME)).statusCode).toBe(403);
+
+      const agreements = (await registrar.request('GET', url('recognition-agreements'))).json() as { items: { id: string }[] };
+      const agreementId = agreements.items[0]!.id;
+      const changed = await registrar.request('PUT', url(`recognition-agreements/${agreementId}`), { programmeId, moduleId: 'STATS', credits: 5, match: { fieldsOfStudy: ['Statistics'] } });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect(changed.json()).toMatchObject({ id: agreementId, moduleId: 'STATS', credits: 5, version: 2 });
+      const tooMany = await registrar.request('PUT', url(`recognition-agreements/${agreementId}`), { programmeId, moduleId: 'STATS', credits: 8, match: { fieldsOfStudy: ['Statistics'] } });
+      expect(tooMany.statusCode).toBe(422);
+      expect((await issuerMember.request('DELETE', url(`recognition-agreements/${agreementId}`))).statusCode).toBe(403);
+      expect((await other.owner.request('DELETE', url(`recognition-agreements/${agreementId}`))).statusCode).toBe(404);
+      expect((await registrar.request('DELETE', url(`recognition-agreements/${agreementId}`))).statusCode).toBe(204);
+      expect((await registrar.request('DELETE', url(`recognition-agreements/${agreementId}`))).statusCode).toBe(404);
+      expect(((await registrar.request('GET', url('recognition-agreements'))).json() as { items: unknown[] }).items).toEqual([]);
+      // Its module is free again: the programme may now drop ML1.
+      const now = await registrar.request('PUT', url(`programmes/${programmeId}`), { ...PROGRAMME, modules: [PROGRAMME.modules[1]] });
+      expect(now.statusCode, now.body).toBe(200);
+      const entries = await t.runtime.store.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', 'in', ['recognition.programme.update', 'recognition.agreement.update', 'recognition.agreement.delete']).orderBy('at').execute();
+      expect(entries.map((e) => e.action).sort()).toEqual(['recognition.agreement.delete', 'recognition.agreement.update', 'recognition.programme.update', 'recognition.programme.update']);
+      expect(JSON.stringify(entries)).not.toContain('@');
+    });
+
     it('refuses an issuer (403), and another organisation learns nothing (404)', async () => {
       expect((await issuerMember.request('POST', url('programmes'), PROGRAMME)).statusCode).toBe(403);
       expect((await other.owner.request('GET', url('programmes'))).statusCode).toBe(404);

@@ -17,8 +17,9 @@ const ProgrammeFields = {
   achievementId: Type.Optional(Nullable(Id)),
 };
 
+const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'Raised by each PUT' }));
 const ProgrammeSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
+  id: Type.String(), organisationId: Type.String(), version: Version, ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
 }, { $id: 'RecognitionProgramme' });
 
 const Grade = Type.Object({ value: Type.Union([Type.Number(), Type.String({ maxLength: 50 })]), scale: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })) });
@@ -45,11 +46,11 @@ const AgreementFields = {
 };
 
 const PublicProgrammeSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), organisationName: Type.String(), ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
+  id: Type.String(), organisationId: Type.String(), organisationName: Type.String(), version: Version, ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
 }, { $id: 'PublicProgramme' });
 
 const AgreementSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), ...AgreementFields, createdAt: Type.String(),
+  id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), version: Version, ...AgreementFields, createdAt: Type.String(),
 }, { $id: 'RecognitionAgreement' });
 
 const RequestStatus = Type.Union([Type.Literal('pending'), Type.Literal('decided'), Type.Literal('withdrawn')], { description: "pending (no or some decisions), decided (every item decided), withdrawn (the learner took it back before the decision)" });
@@ -275,6 +276,39 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
         response: { 201: ProgrammeRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await recognition.createProgramme(request.actor, request.params.orgId, request.body)));
+
+    const OrgProgrammeParams = Type.Object({ orgId: Id, programmeId: Id });
+    const OrgAgreementParams = Type.Object({ orgId: Id, agreementId: Id });
+
+    app.get('/api/v1/organisations/:orgId/programmes/:programmeId', {
+      schema: { tags: ['recognition'], summary: 'One programme', params: OrgProgrammeParams, response: { 200: ProgrammeRef, ...errors(400, 401, 403, 404) } },
+    }, (request) => recognition.getProgramme(request.actor, request.params.orgId, request.params.programmeId));
+
+    app.put('/api/v1/organisations/:orgId/programmes/:programmeId', {
+      schema: {
+        tags: ['recognition'], summary: "Replace a programme's definition (version + 1); checked by the engine, and its agreements must still hold; registrar",
+        params: OrgProgrammeParams, body: Type.Object(ProgrammeFields, { additionalProperties: false }),
+        response: { 200: ProgrammeRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => recognition.updateProgramme(request.actor, request.params.orgId, request.params.programmeId, request.body));
+
+    app.put('/api/v1/organisations/:orgId/recognition-agreements/:agreementId', {
+      schema: {
+        tags: ['recognition'], summary: 'Replace an agreement (version + 1), checked by the engine against its programme; registrar',
+        params: OrgAgreementParams, body: Type.Object({ programmeId: Id, ...AgreementFields }, { additionalProperties: false }),
+        response: { 200: AgreementRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => recognition.updateAgreement(request.actor, request.params.orgId, request.params.agreementId, request.body));
+
+    app.delete('/api/v1/organisations/:orgId/recognition-agreements/:agreementId', {
+      schema: {
+        tags: ['recognition'], summary: 'Delete an agreement (requests already made keep the proposal that named it); registrar',
+        params: OrgAgreementParams, response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      await recognition.deleteAgreement(request.actor, request.params.orgId, request.params.agreementId);
+      return reply.code(204).send(null);
+    });
 
     app.get('/api/v1/organisations/:orgId/recognition-agreements', {
       schema: {

@@ -135,6 +135,21 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
     return { ...requestView(row), programmeName: names.programmeName, organisationName: names.organisationName };
   }
 
+  /** The recognition credential's achievement must be this organisation's and still issuable. */
+  async function checkAchievement(organisationId: string, achievementId: string | null): Promise<void> {
+    if (achievementId === null) return;
+    const own = await ctx.db.selectFrom('achievements').select(['id', 'archived_at']).where('id', '=', achievementId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    if (!own) throw InvalidInput.field('/achievementId', 'is not an achievement of this organisation');
+    if (own.archived_at !== null) throw InvalidInput.field('/achievementId', 'is archived: it can no longer be issued');
+  }
+
+  async function agreementRow(organisationId: string, agreementId: string) {
+    const row = await ctx.db.selectFrom('recognition_agreements').selectAll()
+      .where('id', '=', agreementId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    if (!row) throw new NotFound('agreement');
+    return row;
+  }
+
   async function programmeRow(organisationId: string, programmeId: string) {
     const row = await ctx.db.selectFrom('recognition_programmes').selectAll()
       .where('id', '=', programmeId).where('organisation_id', '=', organisationId).executeTakeFirst();
@@ -185,12 +200,9 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
     async createProgramme(actor: Actor, organisationId: string, input: ProgrammeInput): Promise<ProgrammeView> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
       const { achievementId = null, ...fields } = input;
-      if (achievementId !== null) {
-        const own = await ctx.db.selectFrom('achievements').select('id').where('id', '=', achievementId).where('organisation_id', '=', organisationId).executeTakeFirst();
-        if (!own) throw InvalidInput.field('/achievementId', 'is not an achievement of this organisation');
-      }
+      await checkAchievement(organisationId, achievementId);
       const id = randomUUID();
-      const definition: Programme = { ...fields, id };
+      const definition: Programme = { ...fields, id, version: 1 };
       const problems = validateProgramme(definition);
       if (problems.length > 0) throw invalid('The programme is not valid', problems);
       const now = ctx.now().toISOString();
@@ -201,6 +213,43 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         await audit(ctx, trx, actor, { organisationId, action: 'recognition.programme.create', targetType: 'programme', targetId: id });
       });
       return programmeView(await programmeRow(organisationId, id));
+    },
+
+    async getProgramme(actor: Actor, organisationId: string, programmeId: string): Promise<ProgrammeView> {
+      await requireAccess(ctx, actor, organisationId, read, 'organisation');
+      return programmeView(await programmeRow(organisationId, programmeId));
+    },
+
+    /**
+     * Replaces a programme's definition (version + 1). The engine checks it, and every agreement
+     * toward it must still hold (a module they name cannot go, nor shrink below their credits).
+     * Requests already made keep the programme as their proposal saw it.
+     */
+    async updateProgramme(actor: Actor, organisationId: string, programmeId: string, input: ProgrammeInput): Promise<ProgrammeView> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const existing = await programmeRow(organisationId, programmeId);
+      const previous = JSON.parse(existing.definition) as Programme;
+      const { achievementId = null, ...fields } = input;
+      await checkAchievement(organisationId, achievementId);
+      const definition: Programme = { ...fields, id: programmeId, version: (previous.version ?? 1) + 1 };
+      const problems = validateProgramme(definition);
+      if (problems.length > 0) throw invalid('The programme is not valid', problems);
+      const agreements = await ctx.db.selectFrom('recognition_agreements').select(['id', 'definition']).where('programme_id', '=', programmeId).orderBy('id').execute();
+      for (const agreement of agreements) {
+        const broken = validateAgreement(JSON.parse(agreement.definition) as RecognitionAgreement, definition);
+        if (broken.length > 0) {
+          throw new InvalidInput(`Agreement ${agreement.id} would no longer hold: ${broken[0]!.message}`, [{ pointer: '/modules', message: `agreement ${agreement.id}: ${broken[0]!.message}` }]);
+        }
+      }
+      const now = ctx.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        const changed = await trx.updateTable('recognition_programmes')
+          .set({ name: definition.name, definition: JSON.stringify(definition), achievement_id: achievementId, updated_at: now })
+          .where('id', '=', programmeId).where('definition', '=', existing.definition).executeTakeFirst();
+        if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('the programme changed meanwhile; reload it');
+        await audit(ctx, trx, actor, { organisationId, action: 'recognition.programme.update', targetType: 'programme', targetId: programmeId, details: { version: definition.version } });
+      });
+      return programmeView(await programmeRow(organisationId, programmeId));
     },
 
     async listProgrammes(actor: Actor, organisationId: string): Promise<ProgrammeView[]> {
@@ -233,7 +282,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       const { programmeId, ...rest } = input;
       const programme = programmeView(await programmeRow(organisationId, programmeId));
       const id = randomUUID();
-      const definition: RecognitionAgreement = { ...rest, id };
+      const definition: RecognitionAgreement = { ...rest, id, version: 1 };
       const problems = validateAgreement(definition, programme);
       if (problems.length > 0) throw invalid('The agreement is not valid', problems);
       const now = ctx.now().toISOString();
@@ -244,6 +293,35 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         await audit(ctx, trx, actor, { organisationId, action: 'recognition.agreement.create', targetType: 'agreement', targetId: id, details: { programmeId } });
       });
       return { ...definition, organisationId, programmeId, createdAt: now };
+    },
+
+    /** Replaces an agreement (version + 1), checked by the engine against its programme. */
+    async updateAgreement(actor: Actor, organisationId: string, agreementId: string, input: AgreementInput): Promise<AgreementView> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const existing = await agreementRow(organisationId, agreementId);
+      const previous = JSON.parse(existing.definition) as RecognitionAgreement;
+      const { programmeId, ...rest } = input;
+      const programme = programmeView(await programmeRow(organisationId, programmeId));
+      const definition: RecognitionAgreement = { ...rest, id: agreementId, version: (previous.version ?? 1) + 1 };
+      const problems = validateAgreement(definition, programme);
+      if (problems.length > 0) throw invalid('The agreement is not valid', problems);
+      await ctx.db.transaction().execute(async (trx) => {
+        const changed = await trx.updateTable('recognition_agreements').set({ programme_id: programmeId, definition: JSON.stringify(definition) })
+          .where('id', '=', agreementId).where('definition', '=', existing.definition).executeTakeFirst();
+        if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('the agreement changed meanwhile; reload it');
+        await audit(ctx, trx, actor, { organisationId, action: 'recognition.agreement.update', targetType: 'agreement', targetId: agreementId, details: { programmeId, version: definition.version } });
+      });
+      return agreementView(await agreementRow(organisationId, agreementId));
+    },
+
+    /** Deletes an agreement; requests already made keep the proposal that named it. */
+    async deleteAgreement(actor: Actor, organisationId: string, agreementId: string): Promise<void> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const existing = await agreementRow(organisationId, agreementId);
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('recognition_agreements').where('id', '=', agreementId).execute();
+        await audit(ctx, trx, actor, { organisationId, action: 'recognition.agreement.delete', targetType: 'agreement', targetId: agreementId, details: { programmeId: existing.programme_id } });
+      });
     },
 
     async listAgreements(actor: Actor, organisationId: string, programmeId?: string): Promise<AgreementView[]> {
