@@ -59,8 +59,27 @@ export interface RplCaseTable {
   updated_at: string;
 }
 
+/** A file given as RPL evidence; the case's evidence entry (kind 'file') has the same id. */
+export interface RplFileTable {
+  id: string;
+  case_id: string;
+  user_id: string;
+  outcome_id: string;
+  /** A safe file name (no slashes or control characters), as given or made from the type. */
+  name: string;
+  /** The type the content was sniffed as: application/pdf, image/png, image/jpeg or text/plain. */
+  media_type: string;
+  size_bytes: number;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  /** base64 of the bytes. */
+  content: string;
+  created_at: string;
+}
+
 export interface RecognitionTables {
   rpl_cases: RplCaseTable;
+  rpl_files: RplFileTable;
   recognition_programmes: RecognitionProgrammeTable;
   recognition_agreements: RecognitionAgreementTable;
   recognition_requests: RecognitionRequestTable;

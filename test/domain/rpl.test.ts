@@ -27,6 +27,12 @@ function withEvidence(): RplCase {
 }
 
 describe('RPL case', () => {
+  it('a file may carry a title of at most 200 characters', () => {
+    const file = { kind: 'file' as const, id: 'f1', name: 'a.pdf', mediaType: 'application/pdf', sizeBytes: 10 };
+    expect(evidenceProblem({ ...file, title: 'My report' })).toBeUndefined();
+    expect(evidenceProblem({ ...file, title: 'x'.repeat(201) })).toMatch(/title/);
+  });
+
   it('outcomeEntries gives the ids a case will hold: lo-<n> for statements, their own for objects', () => {
     const entries = outcomeEntries(['Clean tabular data with pandas.', { id: 'charts', statement: 'Chart distributions.' }]);
     expect(entries).toEqual([{ id: 'lo-1', statement: 'Clean tabular data with pandas.' }, { id: 'charts', statement: 'Chart distributions.' }]);

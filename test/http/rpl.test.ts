@@ -5,12 +5,29 @@
  * evidence referenced and it lands in the wallet; a failed one carries the feedback. Roles, another
  * learner and another organisation get nothing.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
+
+/** multipart/form-data by hand, as a browser's form would send it. */
+function multipart(parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[]) {
+  const boundary = `----microcred${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`));
+    chunks.push(Buffer.from(part.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 
 interface CaseBody {
   id: string;
@@ -200,6 +217,92 @@ for (const dialect of DIALECTS) {
       expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId, evidence: { kind: 'narrative', text: 'x' } })).statusCode).toBe(409);
       // A decided case cannot be withdrawn.
       expect((await ana.request('POST', `/api/v1/wallet/rpl-cases/${anaCase}/withdrawal`)).statusCode).toBe(409);
+    });
+
+    it('files as evidence: type read from the content, limits, downloads as attachments, referenced by the award, gone with the account', async () => {
+      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'carol@learner.test', password: 'learner-password-1' } });
+      expect(signup.statusCode, signup.body).toBe(201);
+      const carol = await login(t.app, 'carol@learner.test', 'learner-password-1');
+      const upload = (session: Session | undefined, caseId: string, parts: Parameters<typeof multipart>[0]) => {
+        const { payload, headers } = multipart(parts);
+        return t.app.inject({ method: 'POST', url: `/api/v1/wallet/rpl-cases/${caseId}/evidence`, payload, headers: { ...headers, ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrfToken } : {}) } });
+      };
+      const opened = (await carol.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
+      const caseId = opened.id;
+      const [first, second] = opened.outcomes.map((o) => o.id) as [string, string];
+
+      // Refused: anonymous, another learner, no file, a binary that claims to be an image, an empty file, more than 5 MiB.
+      expect((await upload(undefined, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: PDF, filename: 'a.pdf' }])).statusCode).toBe(401);
+      expect((await upload(bob, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: PDF, filename: 'a.pdf' }])).statusCode).toBe(404);
+      expect((await upload(carol, caseId, [{ name: 'outcomeId', value: first }])).statusCode).toBe(422);
+      const disguised = await upload(carol, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff]), filename: 'photo.png', type: 'image/png' }]);
+      expect(disguised.statusCode, disguised.body).toBe(422);
+      expect(JSON.stringify(disguised.json())).toContain('/file');
+      expect((await upload(carol, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: Buffer.alloc(0), filename: 'empty.txt' }])).statusCode).toBe(422);
+      const huge = await upload(carol, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: Buffer.alloc(5 * 1024 * 1024 + 1, 0x61), filename: 'big.txt' }]);
+      expect(huge.statusCode, huge.body.slice(0, 200)).toBe(413);
+
+      // Taken: a PDF named as something else and with a hostile name; a text file with a title.
+      const pdf = await upload(carol, caseId, [{ name: 'outcomeId', value: first }, { name: 'file', value: PDF, filename: '../../Cleaning "report"<script>.txt', type: 'text/plain' }]);
+      expect(pdf.statusCode, pdf.body).toBe(200);
+      const pdfEntry = (pdf.json() as CaseBody).outcomes[0]!.evidence[0] as { kind: string; id: string; name: string; mediaType: string; sizeBytes: number; sha256: string };
+      expect(pdfEntry).toMatchObject({ kind: 'file', mediaType: 'application/pdf', sizeBytes: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') });
+      expect(pdfEntry.name).toMatch(/^[A-Za-z0-9 ._()-]+\.pdf$/);
+      const text = await upload(carol, caseId, [{ name: 'outcomeId', value: second }, { name: 'title', value: 'How I chose the charts' }, { name: 'file', value: Buffer.from('Bar charts for categories; lines for time.\n'), filename: 'charts.txt' }]);
+      expect(text.statusCode, text.body).toBe(200);
+      const textEntry = (text.json() as CaseBody).outcomes[1]!.evidence[0] as { id: string; title: string; mediaType: string; name: string };
+      expect(textEntry).toMatchObject({ title: 'How I chose the charts', mediaType: 'text/plain', name: 'charts.txt' });
+
+      // Downloads: the learner and the organisation's assessors, as attachments that are never sniffed.
+      const mine = await carol.request('GET', `/api/v1/wallet/rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`);
+      expect(mine.statusCode).toBe(200);
+      expect(mine.rawPayload.equals(PDF)).toBe(true);
+      expect(mine.headers['content-type']).toBe('application/pdf');
+      expect(mine.headers['content-disposition']).toBe(`attachment; filename="${pdfEntry.name}"`);
+      expect(mine.headers['x-content-type-options']).toBe('nosniff');
+      const assessed = await assessor.request('GET', orgUrl(`rpl-cases/${caseId}/evidence/${textEntry.id}/file`));
+      expect(assessed.statusCode).toBe(200);
+      expect(assessed.body).toBe('Bar charts for categories; lines for time.\n');
+      expect(assessed.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(assessed.headers['content-disposition']).toBe('attachment; filename="charts.txt"');
+      expect((await bob.request('GET', `/api/v1/wallet/rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`)).statusCode).toBe(404);
+      expect((await issuerMember.request('GET', orgUrl(`rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`))).statusCode).toBe(403);
+      expect((await other.owner.request('GET', orgUrl(`rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`))).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: orgUrl(`rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`) })).statusCode).toBe(401);
+
+      // Awarded: the credential references each file by the assessors' URL, with its digest.
+      expect((await carol.request('POST', `/api/v1/wallet/rpl-cases/${caseId}/submission`)).statusCode).toBe(200);
+      for (const outcomeId of [first, second]) expect((await assessor.request('POST', orgUrl(`rpl-cases/${caseId}/reviews`), { outcomeId, action: 'accept' })).statusCode).toBe(200);
+      const decided = (await assessor.request('POST', orgUrl(`rpl-cases/${caseId}/decision`), {})).json() as CaseBody;
+      expect(decided.status).toBe('awarded');
+      const document = JSON.stringify(((await org.owner.request('GET', `/api/v1/credentials/${decided.issuedCredentialId}`)).json() as { document: unknown }).document);
+      expect(document).toContain(`https://issuer.test${orgUrl(`rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`)}`);
+      expect(document).toContain(pdfEntry.sha256);
+      expect(document).toContain('How I chose the charts');
+
+      // At most 20 files per case; a removed file goes with its evidence entry.
+      const draft = (await carol.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
+      let lastId = '';
+      for (let i = 0; i < 20; i++) {
+        const response = await upload(carol, draft.id, [{ name: 'outcomeId', value: i % 2 ? second : first }, { name: 'file', value: PNG, filename: `shot-${i}.png` }]);
+        expect(response.statusCode, response.body).toBe(200);
+        lastId = ((response.json() as CaseBody).outcomes[i % 2]!.evidence.at(-1) as { id: string }).id;
+      }
+      const tooMany = await upload(carol, draft.id, [{ name: 'outcomeId', value: first }, { name: 'file', value: PNG, filename: 'one-more.png' }]);
+      expect(tooMany.statusCode, tooMany.body).toBe(422);
+      expect((await carol.request('DELETE', `/api/v1/wallet/rpl-cases/${draft.id}/evidence/${lastId}`)).statusCode).toBe(200);
+      expect((await carol.request('GET', `/api/v1/wallet/rpl-cases/${draft.id}/evidence/${lastId}/file`)).statusCode).toBe(404);
+      expect((await upload(carol, draft.id, [{ name: 'outcomeId', value: second }, { name: 'file', value: PNG, filename: 'again.png' }])).statusCode).toBe(200);
+      const db = t.runtime.store.db;
+      expect((await db.selectFrom('rpl_files').select('id').where('user_id', '=', carol.userId).execute()).length).toBe(22);
+      const audit = await db.selectFrom('audit_log').select('details').where('target_id', '=', caseId).execute();
+      expect(JSON.stringify(audit)).not.toContain('carol@');
+
+      // Deleting the account deletes her cases and their files.
+      const deleted = await carol.request('DELETE', '/api/v1/me', { password: 'learner-password-1' });
+      expect(deleted.statusCode, deleted.body).toBe(204);
+      expect(await db.selectFrom('rpl_files').select('id').where('user_id', '=', carol.userId).execute()).toEqual([]);
+      expect(await db.selectFrom('rpl_cases').select('id').where('user_id', '=', carol.userId).execute()).toEqual([]);
     });
   });
 }

@@ -18,7 +18,7 @@ export type OutcomeStatus = 'awaiting-evidence' | 'submitted' | 'accepted' | 'mo
 export type ReviewAction = 'accept' | 'request-more' | 'reject';
 
 export type EvidenceInput =
-  | { kind: 'file'; id: string; name: string; mediaType: string; sizeBytes: number; sha256?: string }
+  | { kind: 'file'; id: string; name: string; mediaType: string; sizeBytes: number; sha256?: string; title?: string }
   | { kind: 'link'; id: string; url: string; title?: string }
   | { kind: 'narrative'; id: string; text: string };
 
@@ -166,6 +166,7 @@ export function evidenceProblem(e: EvidenceInput, limits: EvidenceLimits = DEFAU
       if (!Number.isInteger(e.sizeBytes) || e.sizeBytes <= 0) return 'The file is empty or its size is unknown.';
       if (e.sizeBytes > limits.maxFileBytes) return `The file is ${(e.sizeBytes / 1048576).toFixed(1)} MB; at most ${(limits.maxFileBytes / 1048576).toFixed(0)} MB are accepted.`;
       if (e.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(e.sha256)) return 'The file digest must be 64 hexadecimal characters (SHA-256).';
+      if (e.title !== undefined && (typeof e.title !== 'string' || e.title.length > 200)) return 'The title of a file must be at most 200 characters.';
       return undefined;
     }
     case 'link': {

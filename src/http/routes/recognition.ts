@@ -1,5 +1,11 @@
+import fastifyMultipart from '@fastify/multipart';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidInput } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
+import { MAX_EVIDENCE_FILE_BYTES } from '../../services/recognition/evidence-file.ts';
+import type { RplFileDownload } from '../../services/recognition/rpl.ts';
+import { walletOwner } from '../../services/wallet/index.ts';
 import { errors, Id, Items, Nullable, OrgParams } from '../schemas.ts';
 
 const Credits = Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'ECTS credits' });
@@ -104,6 +110,29 @@ const RplEvidence = Type.Union([
   Type.Object({ kind: Type.Literal('narrative'), text: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }),
 ]);
 
+/** Anonymous callers learn they must sign in before anything about their input (401, not 400); API keys 403. */
+async function signedIn(request: FastifyRequest): Promise<void> {
+  walletOwner(request.actor);
+}
+
+/** A multipart body is read as a stream by the handler: until then it validates as the empty form. */
+async function multipartAsObject(request: FastifyRequest): Promise<void> {
+  if (request.isMultipart() && request.body === undefined) request.body = {};
+}
+
+/** Sends an evidence file as a download that no browser renders or sniffs in place. */
+function sendFile(reply: FastifyReply, file: RplFileDownload): FastifyReply {
+  return reply
+    .type(file.mediaType === 'text/plain' ? 'text/plain; charset=utf-8' : file.mediaType)
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(file.bytes);
+}
+
+const FileResponse = Type.Unknown({ description: 'The file (application/pdf, image/png, image/jpeg or text/plain), as an attachment' });
+
 export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { recognition } = services;
   const ProgrammeRef = Type.Ref('RecognitionProgramme');
@@ -113,6 +142,8 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
     const RplRef = Type.Ref('RplCase');
     const { rpl } = recognition;
+    // Only this plugin's routes read these multipart bodies (an evidence file); the limits are RPL's.
+    await app.register(fastifyMultipart, { limits: { fileSize: MAX_EVIDENCE_FILE_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1000 } });
 
     // The learner's side of RPL.
     app.post('/api/v1/wallet/rpl-cases', {
@@ -131,12 +162,56 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     }, (request) => rpl.getMine(request.actor, request.params.caseId));
 
     app.post('/api/v1/wallet/rpl-cases/:caseId/evidence', {
+      preValidation: [signedIn, multipartAsObject],
+      bodyLimit: MAX_EVIDENCE_FILE_BYTES + 64 * 1024,
       schema: {
-        tags: ['rpl'], summary: 'Add evidence (an https link or a narrative) to one learning outcome that awaits evidence (draft, or more was asked)', params: CaseParams,
-        body: Type.Object({ outcomeId: OutcomeId, evidence: RplEvidence }, { additionalProperties: false }),
-        response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+        tags: ['rpl'],
+        summary: 'Add evidence to one learning outcome that awaits evidence (draft, or more was asked): JSON {outcomeId, evidence} with an https link or a narrative, or a multipart form with fields outcomeId, title (optional) and file (PDF, PNG, JPEG or plain text, 5 MiB at most, 20 files per case; the type is read from the content)',
+        params: CaseParams,
+        consumes: ['application/json', 'multipart/form-data'],
+        body: {
+          content: {
+            'application/json': { schema: Type.Object({ outcomeId: OutcomeId, evidence: RplEvidence }, { additionalProperties: false }) },
+            // Read as a stream by the handler (the body validates as {}); this schema documents the form.
+            'multipart/form-data': {
+              schema: {
+                type: 'object', properties: {
+                  outcomeId: { type: 'string', maxLength: 100 }, title: { type: 'string', maxLength: 200 }, file: { type: 'string', format: 'binary', description: 'The evidence file' },
+                },
+              },
+            },
+          },
+        },
+        response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
-    }, (request) => rpl.addEvidence(request.actor, request.params.caseId, request.body.outcomeId, request.body.evidence));
+    }, async (request) => {
+      if (!request.isMultipart()) {
+        const body = request.body as { outcomeId: string; evidence: Parameters<typeof rpl.addEvidence>[3] };
+        return rpl.addEvidence(request.actor, request.params.caseId, body.outcomeId, body.evidence);
+      }
+      const fields: Record<string, string> = {};
+      let file: { bytes: Uint8Array; fileName: string } | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file' || file) throw InvalidInput.field(`/${part.fieldname}`, 'is not expected: send one file in the form field "file"');
+          file = { bytes: new Uint8Array(await part.toBuffer()), fileName: part.filename };
+        } else if (typeof part.value === 'string') {
+          fields[part.fieldname] = part.value;
+        }
+      }
+      if (!file) throw InvalidInput.field('/file', 'is missing: send the evidence in the form field "file"');
+      const outcomeId = fields.outcomeId;
+      if (!outcomeId || outcomeId.length > 100) throw InvalidInput.field('/outcomeId', 'is required (1 to 100 characters)');
+      return rpl.addFile(request.actor, request.params.caseId, { outcomeId, ...(fields.title ? { title: fields.title } : {}), fileName: file.fileName, bytes: file.bytes });
+    });
+
+    const EvidenceParams = Type.Object({ caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) });
+    app.get('/api/v1/wallet/rpl-cases/:caseId/evidence/:evidenceId/file', {
+      schema: {
+        tags: ['rpl'], summary: 'Download one of your evidence files (as an attachment)', params: EvidenceParams,
+        response: { 200: FileResponse, ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => sendFile(reply, await rpl.file(request.actor, request.params.caseId, request.params.evidenceId)));
 
     app.post('/api/v1/wallet/rpl-cases/:caseId/submission', {
       schema: {
@@ -180,6 +255,13 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.get('/api/v1/organisations/:orgId/rpl-cases/:caseId', {
       schema: { tags: ['rpl'], summary: 'One case for its assessors, with the learner', params: OrgCaseParams, response: { 200: Type.Ref('RplCaseDetail'), ...errors(400, 401, 403, 404) } },
     }, (request) => rpl.get(request.actor, request.params.orgId, request.params.caseId));
+
+    app.get('/api/v1/organisations/:orgId/rpl-cases/:caseId/evidence/:evidenceId/file', {
+      schema: {
+        tags: ['rpl'], summary: "Download a learner's evidence file of a case (as an attachment); assessors", params: Type.Object({ orgId: Id, caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: FileResponse, ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => sendFile(reply, await rpl.organisationFile(request.actor, request.params.orgId, request.params.caseId, request.params.evidenceId)));
 
     app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/reviews', {
       schema: {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { addEvidence, awardedEvidence, decideCase, openCase, outcomeEntries, removeEvidence, reviewOutcome, submitCase, withdrawCase } from '../../domain/rpl/index.ts';
-import type { EvidenceInput, ReviewAction, RplCase, RplResult } from '../../domain/rpl/index.ts';
-import type { Row } from '../../store/schema.ts';
+import type { Kysely } from 'kysely';
+import { addEvidence, awardedEvidence, decideCase, DEFAULT_EVIDENCE_LIMITS, openCase, outcomeEntries, removeEvidence, reviewOutcome, submitCase, withdrawCase } from '../../domain/rpl/index.ts';
+import type { EvidenceInput, EvidenceLimits, ReviewAction, RplCase, RplResult } from '../../domain/rpl/index.ts';
+import type { DB, Row } from '../../store/schema.ts';
+import { sha256Hex } from '../tokens.ts';
+import { EVIDENCE_MEDIA_TYPES, MAX_EVIDENCE_FILE_BYTES, MAX_EVIDENCE_FILES_PER_CASE, safeEvidenceName, sniffEvidenceType } from './evidence-file.ts';
 import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -31,7 +34,30 @@ export interface RplAchievementView {
   outcomes: { id: string; statement: string }[];
 }
 
-/** Link and narrative evidence; files are not taken yet. */
+/** The limits the service applies to files (stricter than the engine's defaults). */
+const LIMITS: EvidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, maxFileBytes: MAX_EVIDENCE_FILE_BYTES, mediaTypes: EVIDENCE_MEDIA_TYPES };
+
+/** An uploaded evidence file: the bytes, and the name and title the learner gave. */
+export interface RplFileInput {
+  outcomeId: string;
+  title?: string;
+  fileName?: string;
+  bytes: Uint8Array;
+}
+
+/** A stored evidence file, for download. */
+export interface RplFileDownload {
+  name: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+/** The URL where the organisation's assessors fetch an evidence file (referenced by the awarded credential). */
+export function evidenceFileUrl(publicUrl: string, organisationId: string, caseId: string, evidenceId: string): string {
+  return `${publicUrl}/api/v1/organisations/${organisationId}/rpl-cases/${caseId}/evidence/${evidenceId}/file`;
+}
+
+/** Link and narrative evidence given as JSON; files come through addFile. */
 export type RplEvidenceInput = { kind: 'link'; url: string; title?: string } | { kind: 'narrative'; text: string };
 
 function view(row: Row<'rpl_cases'>): RplCaseView {
@@ -67,10 +93,11 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     return row;
   }
 
-  async function save(actor: Actor, row: Row<'rpl_cases'>, result: RplResult, action: string, details: Record<string, unknown> = {}): Promise<RplCaseView> {
+  async function save(actor: Actor, row: Row<'rpl_cases'>, result: RplResult, action: string, details: Record<string, unknown> = {}, also?: (trx: Kysely<DB>) => Promise<void>): Promise<RplCaseView> {
     if (!result.ok) throw refused(result);
     const now = ctx.now().toISOString();
     await ctx.db.transaction().execute(async (trx) => {
+      if (also) await also(trx);
       // Optimistic: the case must be as it was read, or another change committed meanwhile.
       const changed = await trx.updateTable('rpl_cases').set({ data: JSON.stringify(result.case), status: result.case.status, updated_at: now })
         .where('id', '=', row.id).where('data', '=', row.data).executeTakeFirst();
@@ -78,6 +105,12 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       await audit(ctx, trx, actor, { organisationId: row.organisation_id, action, targetType: 'rpl-case', targetId: row.id, details });
     });
     return view(await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
+  }
+
+  async function download(caseId: string, evidenceId: string): Promise<RplFileDownload> {
+    const file = await ctx.db.selectFrom('rpl_files').select(['name', 'media_type', 'content']).where('id', '=', evidenceId).where('case_id', '=', caseId).executeTakeFirst();
+    if (!file) throw new NotFound('evidence file');
+    return { name: file.name, mediaType: file.media_type, bytes: Buffer.from(file.content, 'base64') };
   }
 
   return {
@@ -162,7 +195,51 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       const data = JSON.parse(row.data) as RplCase;
       const outcome = data.outcomes.find((o) => o.evidence.some((e) => e.id === evidenceId));
       if (!outcome) throw new NotFound('evidence');
-      return save(actor, row, removeEvidence(data, { outcomeId: outcome.id, evidenceId, actor: userId, at: ctx.now().toISOString() }), 'rpl.remove-evidence', { outcomeId: outcome.id, evidenceId });
+      const isFile = outcome.evidence.some((e) => e.id === evidenceId && e.kind === 'file');
+      return save(actor, row, removeEvidence(data, { outcomeId: outcome.id, evidenceId, actor: userId, at: ctx.now().toISOString() }), 'rpl.remove-evidence', { outcomeId: outcome.id, evidenceId },
+        isFile ? async (trx) => { await trx.deleteFrom('rpl_files').where('id', '=', evidenceId).where('case_id', '=', caseId).execute(); } : undefined);
+    },
+
+    /**
+     * Adds a file as evidence to one outcome: its type sniffed from the bytes (PDF, PNG, JPEG or UTF-8
+     * text), at most 5 MiB and 20 files per case; stored in the database with its SHA-256. The case's
+     * evidence entry (kind 'file') has the file's id.
+     */
+    async addFile(actor: Actor, caseId: string, input: RplFileInput): Promise<RplCaseView> {
+      const userId = learner(actor);
+      const row = await mine(userId, caseId);
+      if (input.bytes.length === 0) throw InvalidInput.field('/file', 'is empty');
+      if (input.bytes.length > MAX_EVIDENCE_FILE_BYTES) throw InvalidInput.field('/file', `is larger than ${MAX_EVIDENCE_FILE_BYTES / 1048576} MiB`);
+      const mediaType = sniffEvidenceType(input.bytes);
+      if (!mediaType) throw InvalidInput.field('/file', 'is not a PDF, PNG, JPEG or plain text (UTF-8) file');
+      if (input.title !== undefined && input.title.length > 200) throw InvalidInput.field('/title', 'must be at most 200 characters');
+      const count = await ctx.db.selectFrom('rpl_files').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+      if (Number(count.n) >= MAX_EVIDENCE_FILES_PER_CASE) throw InvalidInput.field('/file', `would be file ${MAX_EVIDENCE_FILES_PER_CASE + 1}: a case takes at most ${MAX_EVIDENCE_FILES_PER_CASE} files`);
+      const id = randomUUID();
+      const now = ctx.now().toISOString();
+      const name = safeEvidenceName(input.fileName, mediaType);
+      const sha256 = sha256Hex(input.bytes);
+      const evidence: EvidenceInput = { kind: 'file', id, name, mediaType, sizeBytes: input.bytes.length, sha256, ...(input.title ? { title: input.title } : {}) };
+      const result = addEvidence(JSON.parse(row.data) as RplCase, { outcomeId: input.outcomeId, evidence, actor: userId, at: now, limits: LIMITS });
+      return save(actor, row, result, 'rpl.add-evidence', { outcomeId: input.outcomeId, kind: 'file', evidenceId: id }, async (trx) => {
+        await trx.insertInto('rpl_files').values({
+          id, case_id: caseId, user_id: userId, outcome_id: input.outcomeId, name, media_type: mediaType, size_bytes: input.bytes.length,
+          sha256, content: Buffer.from(input.bytes).toString('base64'), created_at: now,
+        }).execute();
+      });
+    },
+
+    /** One of the learner's own evidence files. */
+    async file(actor: Actor, caseId: string, evidenceId: string): Promise<RplFileDownload> {
+      const row = await mine(learner(actor), caseId);
+      return download(row.id, evidenceId);
+    },
+
+    /** An evidence file of a case of the organisation, for its assessors. */
+    async organisationFile(actor: Actor, organisationId: string, caseId: string, evidenceId: string): Promise<RplFileDownload> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      const row = await ofOrganisation(organisationId, caseId);
+      return download(row.id, evidenceId);
     },
 
     /** The learner withdraws a case not yet decided. */
@@ -208,9 +285,10 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
         recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
         result: { description: 'Awarded by recognition of prior learning (assessment of evidence per learning outcome).' },
         evidence: evidence.flatMap((outcome) => outcome.evidence.map((item) => ({
-          ...(item.kind === 'link' ? { id: item.url } : {}),
+          ...(item.kind === 'link' ? { id: item.url } : item.kind === 'file' ? { id: evidenceFileUrl(ctx.config.publicUrl, organisationId, caseId, item.id) } : {}),
           name: outcome.statement.slice(0, 200),
-          narrative: (item.kind === 'narrative' ? item.text : item.kind === 'link' ? (item.title ?? item.url) : item.name).slice(0, 2000),
+          narrative: (item.kind === 'narrative' ? item.text : item.kind === 'link' ? (item.title ?? item.url)
+            : `${item.title ? `${item.title}: ` : ''}file ${item.name} (${item.mediaType}, ${item.sizeBytes} bytes${item.sha256 ? `, SHA-256 ${item.sha256}` : ''})`).slice(0, 2000),
         }))),
       }, { idempotencyKey: `rpl-${caseId}` });
       await ctx.db.updateTable('rpl_cases').set({ issued_credential_id: issued.id }).where('id', '=', caseId).execute();
