@@ -163,6 +163,8 @@ for (const dialect of DIALECTS) {
     let programmeId: string;
     let requestId: string;
     let achievementIri: string;
+    let recognitionAchievementId: string;
+    let programmeBody: Record<string, unknown>;
     const schoolUrl = (path: string) => `/api/v1/organisations/${school.organisationId}/${path}`;
 
     beforeAll(async () => {
@@ -193,10 +195,12 @@ for (const dialect of DIALECTS) {
       const recognitionAchievement = await t.runtime.services.achievements.create(SYSTEM, school.organisationId, {
         issuerId: school.issuerId, name: 'Recognised prior learning', description: 'Credits recognised from prior learning.', criteria: 'A registrar decision.', achievementType: 'Badge',
       });
-      const programme = await school.owner.request('POST', schoolUrl('programmes'), {
+      recognitionAchievementId = recognitionAchievement.id;
+      programmeBody = {
         name: 'BSc Data', achievementId: recognitionAchievement.id, totalCredits: 60, maxRecognisedCredits: 30,
         modules: [{ id: 'DATA', name: 'Data handling', credits: 5 }, { id: 'VIZ', name: 'Visualisation', credits: 5 }, { id: 'THESIS', name: 'Thesis', credits: 20 }],
-      });
+      };
+      const programme = await school.owner.request('POST', schoolUrl('programmes'), programmeBody);
       expect(programme.statusCode, programme.body).toBe(201);
       programmeId = programme.json().id as string;
       for (const moduleId of ['DATA', 'VIZ']) {
@@ -316,6 +320,43 @@ for (const dialect of DIALECTS) {
       const entries = await t.runtime.store.db.selectFrom('audit_log').selectAll().where('target_id', '=', requestId).orderBy('at').execute();
       expect(entries.map((entry) => entry.action)).toEqual(['recognition.request.create', 'recognition.request.decide', 'recognition.request.decide']);
       expect(JSON.stringify(entries)).not.toContain('@learner.test');
+    });
+
+    it('when issuing after a final decision fails, the decision stays and the issuance route issues once the cause is fixed', async () => {
+      const asked = await ana.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: walletIds });
+      expect(asked.statusCode, asked.body).toBe(201);
+      const id = (asked.json() as RequestBody).id;
+      const issuance = () => school.owner.request('POST', schoolUrl(`recognition-requests/${id}/issuance`));
+      expect((await issuance()).statusCode).toBe(409);
+      // A real cause: the programme's recognition achievement is archived, so it can no longer be issued.
+      expect((await school.owner.request('POST', `/api/v1/achievements/${recognitionAchievementId}/archive`)).statusCode).toBe(200);
+      const decided = await school.owner.request('POST', schoolUrl(`recognition-requests/${id}/decisions`), {
+        decisions: walletIds.map((credentialKey) => ({ credentialKey, action: 'approve' })),
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      expect(decided.json()).toMatchObject({ status: 'decided', issuedCredentialId: null, decision: { final: true, totalRecognised: 10 } });
+      const stillArchived = await issuance();
+      expect(stillArchived.statusCode, stillArchived.body).toBe(422);
+      expect((await issuer.owner.request('POST', schoolUrl(`recognition-requests/${id}/issuance`))).statusCode).toBe(404);
+      // The registrar points the programme at an issuable achievement, then issues.
+      const replacement = await t.runtime.services.achievements.create(SYSTEM, school.organisationId, {
+        issuerId: school.issuerId, name: 'Recognised prior learning (2027)', description: 'Credits recognised from prior learning.', criteria: 'A registrar decision.', achievementType: 'Badge',
+      });
+      expect((await school.owner.request('PUT', schoolUrl(`programmes/${programmeId}`), { ...programmeBody, achievementId: recognitionAchievementId })).statusCode).toBe(422);
+      const repointed = await school.owner.request('PUT', schoolUrl(`programmes/${programmeId}`), { ...programmeBody, achievementId: replacement.id });
+      expect(repointed.statusCode, repointed.body).toBe(200);
+      const issued = await issuance();
+      expect(issued.statusCode, issued.body).toBe(200);
+      const credentialId = (issued.json() as { issuedCredentialId: string | null }).issuedCredentialId;
+      expect(credentialId).toBeTruthy();
+      const document = JSON.stringify(((await school.owner.request('GET', `/api/v1/credentials/${credentialId}`)).json() as { document: unknown }).document);
+      expect(document).toContain('"creditsEarned":10');
+      expect(document).toContain('Recognised prior learning (2027)');
+      expect((await issuance()).statusCode).toBe(409);
+      const mine = (await ana.request('GET', `/api/v1/wallet/recognition-requests/${id}`)).json() as { issuedCredentialId: string };
+      expect(mine.issuedCredentialId).toBe(credentialId);
+      const actions = (await t.runtime.store.db.selectFrom('audit_log').select('action').where('target_id', '=', id).orderBy('at').execute()).map((e) => e.action);
+      expect(actions.sort()).toEqual(['recognition.request.create', 'recognition.request.decide', 'recognition.request.issue']);
     });
 
     it('learners see every programme and what counts toward it; API keys and strangers do not', async () => {

@@ -5,9 +5,12 @@
  * evidence referenced and it lands in the wallet; a failed one carries the feedback. Roles, another
  * learner and another organisation get nothing.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { openRuntime } from '../../src/runtime.ts';
+import { bearer, createOrganisation, createTestApp, login, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -303,6 +306,79 @@ for (const dialect of DIALECTS) {
       expect(deleted.statusCode, deleted.body).toBe(204);
       expect(await db.selectFrom('rpl_files').select('id').where('user_id', '=', carol.userId).execute()).toEqual([]);
       expect(await db.selectFrom('rpl_cases').select('id').where('user_id', '=', carol.userId).execute()).toEqual([]);
+    });
+  });
+}
+
+/**
+ * A node opened with another master key than the one that sealed the issuer keys (a real
+ * misconfiguration) cannot sign: the award it records stays, and a correctly configured node issues.
+ */
+async function openNodeWithKey(first: TestApp, masterKey: string, now: () => Date) {
+  const config = loadConfig({
+    MICROCRED_DATA: first.database.dataDir, PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent', JOB_WORKERS: '0', MICROCRED_MASTER_KEY: masterKey,
+    ...(first.database.databaseUrl ? { DATABASE_URL: first.database.databaseUrl } : {}),
+  });
+  const warnings: Record<string, unknown>[] = [];
+  const runtime = await openRuntime(config, { now, fetcher: () => Promise.reject(new Error('tests do not reach the network')) });
+  const log = runtime.ctx.log;
+  runtime.ctx.log = { ...log, warn: (fields, message) => { warnings.push({ ...fields, message }); log.warn(fields, message); } };
+  const app = await buildApp({ runtime, logger: false, webRoot: '/nonexistent' });
+  return { app, warnings, async close() { await app.close(); await runtime.close(); } };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`RPL award whose issuing fails, retried (${dialect})`, () => {
+    let t: TestApp;
+    let node: Awaited<ReturnType<typeof openNodeWithKey>>;
+    afterAll(async () => {
+      await node?.close();
+      await t?.close();
+    });
+
+    it('keeps the decision when the credential cannot be signed, and the issuance route issues it later, once', async () => {
+      let tick = 0;
+      const now = () => new Date(Date.parse('2026-09-01T10:00:00.000Z') + 1000 * tick++);
+      t = await createTestApp(dialect, { now });
+      const org = await issuingOrganisation(t);
+      const orgUrl = (path: string) => `/api/v1/organisations/${org.organisationId}/${path}`;
+      expect((await org.owner.request('POST', orgUrl('members'), { email: 'assessor@uni.test', role: 'assessor', password: 'member-password-1' })).statusCode).toBe(201);
+      const assessor = await login(t.app, 'assessor@uni.test', 'member-password-1');
+      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'dan@learner.test', password: 'learner-password-1' } });
+      expect(signup.statusCode).toBe(201);
+      const dan = await login(t.app, 'dan@learner.test', 'learner-password-1');
+      const opened = (await dan.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
+      for (const outcome of opened.outcomes) {
+        expect((await dan.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/evidence`, { outcomeId: outcome.id, evidence: { kind: 'narrative', text: 'Done at work.' } })).statusCode).toBe(200);
+      }
+      expect((await dan.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`)).statusCode).toBe(200);
+      const issuance = (app = t.app) => app.inject({ method: 'POST', url: orgUrl(`rpl-cases/${opened.id}/issuance`), headers: { cookie: assessor.cookie, 'x-csrf-token': assessor.csrfToken } });
+      expect((await issuance()).statusCode).toBe(409);
+      for (const outcome of opened.outcomes) {
+        expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: outcome.id, action: 'accept' })).statusCode).toBe(200);
+      }
+
+      // The assessor decides on the misconfigured node: awarded, but nothing could be signed.
+      node = await openNodeWithKey(t, randomBytes(32).toString('base64'), now);
+      const decided = await node.app.inject({ method: 'POST', url: orgUrl(`rpl-cases/${opened.id}/decision`), headers: { cookie: assessor.cookie, 'x-csrf-token': assessor.csrfToken, 'content-type': 'application/json' }, payload: '{}' });
+      expect(decided.statusCode, decided.body).toBe(200);
+      expect(decided.json()).toMatchObject({ status: 'awarded', issuedCredentialId: null });
+      expect(node.warnings).toEqual([expect.objectContaining({ caseId: opened.id })]);
+      expect(JSON.stringify(node.warnings)).not.toContain('dan@');
+      expect(await t.runtime.store.db.selectFrom('credentials').select('id').where('organisation_id', '=', org.organisationId).where('recipient_email', '=', 'dan@learner.test').execute()).toEqual([]);
+      expect((await issuance(node.app)).statusCode).toBe(500);
+
+      // A node with the right key issues it, once.
+      const issued = await issuance();
+      expect(issued.statusCode, issued.body).toBe(200);
+      const credentialId = (issued.json() as CaseBody).issuedCredentialId;
+      expect(credentialId).toBeTruthy();
+      const document = JSON.stringify(((await org.owner.request('GET', `/api/v1/credentials/${credentialId}`)).json() as { document: unknown }).document);
+      expect(document).toContain('Done at work.');
+      expect((await issuance()).statusCode).toBe(409);
+      expect((await dan.request('GET', `/api/v1/wallet/rpl-cases/${opened.id}`)).json()).toMatchObject({ status: 'awarded', issuedCredentialId: credentialId });
+      const actions = (await t.runtime.store.db.selectFrom('audit_log').select('action').where('target_id', '=', opened.id).execute()).map((e) => e.action);
+      expect(actions.filter((action) => action === 'rpl.issue')).toHaveLength(1);
     });
   });
 }

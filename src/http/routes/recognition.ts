@@ -282,6 +282,13 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
       },
     }, (request) => rpl.decide(request.actor, request.params.orgId, request.params.caseId));
 
+    app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/issuance', {
+      schema: {
+        tags: ['rpl'], summary: 'Issue the credential of an awarded case whose issuing failed (409 when issued already or not awarded)',
+        params: OrgCaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => rpl.issue(request.actor, request.params.orgId, request.params.caseId));
+
     // Recognition: the learner's side.
     app.post('/api/v1/wallet/recognition-requests', {
       schema: {
@@ -346,6 +353,13 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
         response: { 200: RequestRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => recognition.decide(request.actor, request.params.orgId, request.params.requestId, request.body.decisions));
+
+    app.post('/api/v1/organisations/:orgId/recognition-requests/:requestId/issuance', {
+      schema: {
+        tags: ['recognition'], summary: 'Issue the recognition credential of a final decision whose issuing failed (409 when issued already, not final, or nothing was recognised)',
+        params: OrgRequestParams, response: { 200: RequestRef, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, (request) => recognition.issue(request.actor, request.params.orgId, request.params.requestId));
 
     app.get('/api/v1/organisations/:orgId/programmes', {
       schema: { tags: ['recognition'], summary: 'Programmes that prior learning is recognised toward', params: OrgParams, response: { 200: Items(ProgrammeRef), ...errors(401, 403, 404) } },

@@ -384,6 +384,26 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       return mineView(row);
     },
 
+    /**
+     * Issues the recognition credential of a final decision whose issuing failed (409 when the
+     * decision is not final, the credential is issued already, or there is nothing to issue).
+     */
+    async issue(actor: Actor, organisationId: string, requestId: string): Promise<RecognitionRequestView> {
+      await requireAccess(ctx, actor, organisationId, manage, 'organisation');
+      const row = await ctx.db.selectFrom('recognition_requests').selectAll()
+        .where('id', '=', requestId).where('organisation_id', '=', organisationId).executeTakeFirst();
+      if (!row) throw new NotFound('recognition request');
+      const view = requestView(row);
+      if (view.status !== 'decided') throw new Conflict(`the request is ${view.status}: a credential follows only a final decision`);
+      if (view.issuedCredentialId !== null) throw new Conflict('the recognition credential of this request is issued already');
+      if (!view.decision || view.decision.totalRecognised <= 0) throw new Conflict('nothing was recognised: there is no credential to issue');
+      const programme = await ctx.db.selectFrom('recognition_programmes').select('achievement_id').where('id', '=', view.programmeId).executeTakeFirstOrThrow();
+      if (!programme.achievement_id) throw new Conflict('the programme names no achievement to issue as its recognition credential; set one first');
+      await issueRecognitionCredential(view);
+      await ctx.db.transaction().execute((trx) => audit(ctx, trx, actor, { organisationId, action: 'recognition.request.issue', targetType: 'recognition-request', targetId: requestId }));
+      return requestView(await ctx.db.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
+    },
+
     /** The learner takes a request back before it is decided (409 once decided or withdrawn). */
     async withdrawRequest(actor: Actor, requestId: string): Promise<MyRecognitionRequestView> {
       const userId = walletOwner(actor);
@@ -460,7 +480,14 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         });
         return requestView(await trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
       });
-      if (decided.status === 'decided') await issueRecognitionCredential(decided);
+      if (decided.status === 'decided') {
+        try {
+          await issueRecognitionCredential(decided);
+        } catch (error) {
+          // The decision is the registrar's and stays; the credential follows through the issuance route.
+          ctx.log.warn({ requestId, organisationId, error: error instanceof Error ? error.name : 'unknown' }, 'recognition decided but its credential could not be issued; retry through the issuance route');
+        }
+      }
       return requestView(await ctx.db.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
     },
   };

@@ -107,6 +107,34 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     return view(await ctx.db.selectFrom('rpl_cases').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow());
   }
 
+  /**
+   * Issues the awarded case's credential (the achievement, the evidence referenced outcome by
+   * outcome), once: the idempotency key is the case. It lands in the wallet when the address is confirmed.
+   */
+  async function issueAward(organisationId: string, caseId: string): Promise<void> {
+    const row = await ofOrganisation(organisationId, caseId);
+    const evidence = awardedEvidence(JSON.parse(row.data) as RplCase);
+    if (!evidence || row.issued_credential_id !== null) return;
+    const user = await ctx.db.selectFrom('users').select(['email', 'name']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    const issued = await deps.credentials.issue(SYSTEM, organisationId, {
+      achievementId: row.achievement_id,
+      recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
+      result: { description: 'Awarded by recognition of prior learning (assessment of evidence per learning outcome).' },
+      evidence: evidence.flatMap((outcome) => outcome.evidence.map((item) => ({
+        ...(item.kind === 'link' ? { id: item.url } : item.kind === 'file' ? { id: evidenceFileUrl(ctx.config.publicUrl, organisationId, caseId, item.id) } : {}),
+        name: outcome.statement.slice(0, 200),
+        narrative: (item.kind === 'narrative' ? item.text : item.kind === 'link' ? (item.title ?? item.url)
+          : `${item.title ? `${item.title}: ` : ''}file ${item.name} (${item.mediaType}, ${item.sizeBytes} bytes${item.sha256 ? `, SHA-256 ${item.sha256}` : ''})`).slice(0, 2000),
+      }))),
+    }, { idempotencyKey: `rpl-${caseId}` });
+    await ctx.db.updateTable('rpl_cases').set({ issued_credential_id: issued.id }).where('id', '=', caseId).execute();
+    try {
+      await deps.wallet.acceptOffer({ kind: 'user', userId: row.user_id }, issued.id);
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+    }
+  }
+
   async function download(caseId: string, evidenceId: string): Promise<RplFileDownload> {
     const file = await ctx.db.selectFrom('rpl_files').select(['name', 'media_type', 'content']).where('id', '=', evidenceId).where('case_id', '=', caseId).executeTakeFirst();
     if (!file) throw new NotFound('evidence file');
@@ -271,32 +299,33 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       return save(actor, row, result, 'rpl.review', { outcomeId: input.outcomeId, action: input.action });
     },
 
-    /** Decides the case; an awarded one issues the achievement's credential to the learner with the evidence referenced. */
+    /**
+     * Decides the case. An awarded one issues the achievement's credential to the learner with the
+     * evidence referenced; if issuing fails the decision stays (a warning is logged) and
+     * `issue` tries again later.
+     */
     async decide(actor: Actor, organisationId: string, caseId: string): Promise<RplCaseView> {
       await requireAccess(ctx, actor, organisationId, rule, 'organisation');
       if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
       const row = await ofOrganisation(organisationId, caseId);
       const decided = await save(actor, row, decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() }), 'rpl.decide');
-      const evidence = awardedEvidence(decided);
-      if (!evidence) return decided;
-      const user = await ctx.db.selectFrom('users').select(['email', 'name']).where('id', '=', row.user_id).executeTakeFirstOrThrow();
-      const issued = await deps.credentials.issue(SYSTEM, organisationId, {
-        achievementId: row.achievement_id,
-        recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
-        result: { description: 'Awarded by recognition of prior learning (assessment of evidence per learning outcome).' },
-        evidence: evidence.flatMap((outcome) => outcome.evidence.map((item) => ({
-          ...(item.kind === 'link' ? { id: item.url } : item.kind === 'file' ? { id: evidenceFileUrl(ctx.config.publicUrl, organisationId, caseId, item.id) } : {}),
-          name: outcome.statement.slice(0, 200),
-          narrative: (item.kind === 'narrative' ? item.text : item.kind === 'link' ? (item.title ?? item.url)
-            : `${item.title ? `${item.title}: ` : ''}file ${item.name} (${item.mediaType}, ${item.sizeBytes} bytes${item.sha256 ? `, SHA-256 ${item.sha256}` : ''})`).slice(0, 2000),
-        }))),
-      }, { idempotencyKey: `rpl-${caseId}` });
-      await ctx.db.updateTable('rpl_cases').set({ issued_credential_id: issued.id }).where('id', '=', caseId).execute();
+      if (decided.status !== 'awarded') return decided;
       try {
-        await deps.wallet.acceptOffer({ kind: 'user', userId: row.user_id }, issued.id);
+        await issueAward(organisationId, caseId);
       } catch (error) {
-        if (!(error instanceof NotFound)) throw error;
+        ctx.log.warn({ caseId, organisationId, error: error instanceof Error ? error.name : 'unknown' }, 'RPL award decided but its credential could not be issued; retry through the issuance route');
       }
+      return view(await ofOrganisation(organisationId, caseId));
+    },
+
+    /** Issues the credential of an awarded case whose issuing failed (409 when not awarded or issued already). */
+    async issue(actor: Actor, organisationId: string, caseId: string): Promise<RplCaseView> {
+      await requireAccess(ctx, actor, organisationId, rule, 'organisation');
+      const row = await ofOrganisation(organisationId, caseId);
+      if (row.status !== 'awarded') throw new Conflict(`the case is ${row.status}: only an awarded case issues a credential`);
+      if (row.issued_credential_id !== null) throw new Conflict('the credential of this case is issued already');
+      await issueAward(organisationId, caseId);
+      await ctx.db.transaction().execute((trx) => audit(ctx, trx, actor, { organisationId, action: 'rpl.issue', targetType: 'rpl-case', targetId: caseId }));
       return view(await ofOrganisation(organisationId, caseId));
     },
   };
