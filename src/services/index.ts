@@ -29,7 +29,7 @@ export function createServices(ctx: ServiceContext) {
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
   const exports = createExportService(ctx, { wallet, learners, issuers });
-  const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet });
+  const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition };
 }
 

@@ -278,6 +278,7 @@ for (const dialect of DIALECTS) {
       const partly = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), { decisions: [{ credentialKey: first, action: 'approve' }] });
       expect(partly.statusCode, partly.body).toBe(200);
       expect((partly.json() as RequestBody).status).toBe('pending');
+      expect(await t.runtime.store.db.selectFrom('outbox').select('id').where('organisation_id', '=', school.organisationId).execute()).toEqual([]);
 
       const decided = await school.owner.request('POST', schoolUrl(`recognition-requests/${requestId}/decisions`), {
         decisions: [{ credentialKey: second, action: 'amend', credits: 3, reason: 'The lab component is not covered.' }],
@@ -308,8 +309,14 @@ for (const dialect of DIALECTS) {
       const issuedRows = await t.runtime.store.db.selectFrom('credentials').select('id').where('organisation_id', '=', school.organisationId).execute();
       expect(issuedRows.map((row) => row.id)).toEqual([issuedId]);
       // Ana is told by mail, and the credential is in her wallet, verified.
-      const told = await t.runtime.store.db.selectFrom('outbox').select('to_address').where('organisation_id', '=', school.organisationId).execute();
-      expect(told.map((mail) => mail.to_address)).toEqual(['ana@learner.test']);
+      // Two mails, both to Ana alone: the decision (credits, the link to her request) and the credential's claim mail.
+      const told = await t.runtime.store.db.selectFrom('outbox').select(['to_address', 'subject', 'text_body']).where('organisation_id', '=', school.organisationId).execute();
+      expect(told.map((mail) => mail.to_address)).toEqual(['ana@learner.test', 'ana@learner.test']);
+      const decisionMail = told.find((mail) => mail.subject === 'Recognition decided: BSc Data')!;
+      expect(decisionMail.text_body).toContain('8 ECTS');
+      expect(decisionMail.text_body).toContain(`https://issuer.test/wallet/recognition/${requestId}`);
+      expect(decisionMail.text_body).not.toContain('ana@learner.test');
+      expect(decisionMail.text_body).not.toContain('The lab component is not covered.');
       const wallet = (await ana.request('GET', '/api/v1/wallet/credentials')).json() as { items: { name: string; status: string; source: string }[] };
       expect(wallet.items.filter((item) => item.name === 'Recognised prior learning')).toMatchObject([{ status: 'verified', source: 'claim' }]);
 

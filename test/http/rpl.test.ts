@@ -162,6 +162,10 @@ for (const dialect of DIALECTS) {
       expect(decided.status).toBe('not-awarded');
       expect(decided.issuedCredentialId).toBeNull();
       expect(decided.decision?.feedback.join(' ')).toContain('No cleaning work shown.');
+      const told = await t.runtime.store.db.selectFrom('outbox').select(['to_address', 'text_body']).where('subject', '=', 'Prior learning decided: Data Literacy Essentials').execute();
+      expect(told.map((mail) => mail.to_address)).toEqual(['bob@learner.test']);
+      expect(told[0]!.text_body).toContain(`https://issuer.test/wallet/rpl/${bobCase}`);
+      expect(told[0]!.text_body).not.toContain('No cleaning work shown.');
       const mine = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items;
       expect(mine[0]!.decision?.result).toBe('not-awarded');
     });
@@ -187,6 +191,12 @@ for (const dialect of DIALECTS) {
       expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`)).statusCode).toBe(200);
       expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: first, action: 'request-more', feedback: 'Show a cleaned file.' })).statusCode).toBe(200);
       expect((await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/reviews`), { outcomeId: second, action: 'accept' })).statusCode).toBe(200);
+      const asked = await t.runtime.store.db.selectFrom('outbox').select(['subject', 'text_body']).where('to_address', '=', 'bob@learner.test').where('subject', 'like', 'More evidence asked%').execute();
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.subject).toBe('More evidence asked: Data Literacy Essentials');
+      expect(asked[0]!.text_body).toContain(`https://issuer.test/wallet/rpl/${opened.id}`);
+      expect(asked[0]!.text_body).toContain('Clean a tabular data set');
+      expect(asked[0]!.text_body).not.toContain('Show a cleaned file.');
       // Nothing new yet: resubmitting is refused in words.
       expect((await bob.request('POST', `/api/v1/wallet/rpl-cases/${opened.id}/submission`)).statusCode).toBe(422);
       // Evidence on the accepted outcome is refused; on the one asked for more it is taken.
@@ -200,6 +210,11 @@ for (const dialect of DIALECTS) {
       const decided = await assessor.request('POST', orgUrl(`rpl-cases/${opened.id}/decision`), {});
       expect(decided.statusCode, decided.body).toBe(200);
       expect((decided.json() as CaseBody).status).toBe('awarded');
+      const mails = await t.runtime.store.db.selectFrom('outbox').select(['to_address', 'subject', 'text_body', 'organisation_id']).where('text_body', 'like', `%/wallet/rpl/${opened.id}%`).orderBy('created_at').execute();
+      expect(mails.map((mail) => [mail.to_address, mail.subject, mail.organisation_id])).toEqual([
+        ['bob@learner.test', 'More evidence asked: Data Literacy Essentials', org.organisationId],
+        ['bob@learner.test', 'Prior learning recognised: Data Literacy Essentials', org.organisationId],
+      ]);
     });
 
     it('the learner removes evidence not yet seen and withdraws a case before the decision', async () => {

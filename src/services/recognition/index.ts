@@ -12,6 +12,8 @@ import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
 import type { CredentialService } from '../credentials/index.ts';
+import type { MailSender } from '../credentials/types.ts';
+import { recognitionDecidedMail } from './mail.ts';
 import type { IssuerService } from '../issuers.ts';
 import { walletOwner, type WalletService } from '../wallet/index.ts';
 import { createRplService } from './rpl.ts';
@@ -114,7 +116,7 @@ function invalid(message: string, problems: Problem[]): InvalidInput {
  * requests with the engine's proposal; the registrar's decisions. A final decision issues the
  * recognition credential. Not built yet: RPL by assessment.
  */
-export function createRecognitionService(ctx: ServiceContext, deps: { issuers: IssuerService; achievements: AchievementService; credentials: CredentialService; wallet: WalletService }) {
+export function createRecognitionService(ctx: ServiceContext, deps: { issuers: IssuerService; achievements: AchievementService; credentials: CredentialService; wallet: WalletService; mail: MailSender }) {
   const manage = { roles: CAN.manageRecognition };
   const read = { roles: CAN.read, scope: 'read' as const };
 
@@ -474,6 +476,17 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         const changed = await trx.updateTable('recognition_requests').set({ decision: JSON.stringify(result.record), status, decided_by: decidedBy, decided_at: now })
           .where('id', '=', requestId).where('status', '=', 'pending').where('decided_at', row.decided_at === null ? 'is' : '=', row.decided_at).executeTakeFirst();
         if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('this request changed meanwhile; reload it');
+        if (result.record.final) {
+          const learner = await trx.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
+          const names = await trx.selectFrom('recognition_programmes').innerJoin('organisations', 'organisations.id', 'recognition_programmes.organisation_id')
+            .select(['recognition_programmes.name as programmeName', 'organisations.name as organisationName']).where('recognition_programmes.id', '=', row.programme_id).executeTakeFirstOrThrow();
+          await deps.mail.sendMany(trx, [recognitionDecidedMail({
+            organisationId, organisationName: names.organisationName, to: learner.email, programmeName: names.programmeName, requestId, publicUrl: ctx.config.publicUrl,
+            totalRecognised: result.record.totalRecognised,
+            recognisedItems: result.record.items.filter((item) => item.outcome === 'recognised').length,
+            rejectedItems: result.record.items.filter((item) => item.outcome === 'rejected').length,
+          })]);
+        }
         await audit(ctx, trx, actor, {
           organisationId, action: 'recognition.request.decide', targetType: 'recognition-request', targetId: requestId,
           details: { status, totalRecognised: result.record.totalRecognised, actions: result.record.items.map((item) => item.decision?.action ?? 'pending') },
@@ -481,6 +494,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
         return requestView(await trx.selectFrom('recognition_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow());
       });
       if (decided.status === 'decided') {
+        deps.mail.kick();
         try {
           await issueRecognitionCredential(decided);
         } catch (error) {

@@ -11,6 +11,8 @@ import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
 import type { CredentialService } from '../credentials/index.ts';
+import type { MailMessage, MailSender } from '../credentials/types.ts';
+import { rplDecidedMail, rplMoreEvidenceMail } from './mail.ts';
 import { walletOwner, type WalletService } from '../wallet/index.ts';
 
 export interface RplCaseView extends RplCase {
@@ -76,7 +78,7 @@ function refused(result: Extract<RplResult, { ok: false }>): Error {
  * learning outcome and submits; the organisation's assessors review outcome by outcome and decide;
  * an awarded case issues the achievement's credential with the evidence referenced.
  */
-export function createRplService(ctx: ServiceContext, deps: { achievements: AchievementService; credentials: CredentialService; wallet: WalletService }) {
+export function createRplService(ctx: ServiceContext, deps: { achievements: AchievementService; credentials: CredentialService; wallet: WalletService; mail: MailSender }) {
   const rule = { roles: CAN.assess };
 
   const learner = walletOwner;
@@ -133,6 +135,13 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
     }
+  }
+
+  /** Queues a mail to the learner of the case, in the transaction that makes the change. */
+  async function tell(trx: Kysely<DB>, row: Row<'rpl_cases'>, compose: (to: string, organisationName: string) => MailMessage): Promise<void> {
+    const user = await trx.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
+    const organisation = await trx.selectFrom('organisations').select('name').where('id', '=', row.organisation_id).executeTakeFirstOrThrow();
+    await deps.mail.sendMany(trx, [compose(user.email, organisation.name)]);
   }
 
   async function download(caseId: string, evidenceId: string): Promise<RplFileDownload> {
@@ -295,8 +304,15 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       await requireAccess(ctx, actor, organisationId, rule, 'organisation');
       if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
       const row = await ofOrganisation(organisationId, caseId);
-      const result = reviewOutcome(JSON.parse(row.data) as RplCase, { ...input, assessorId: actor.userId, at: ctx.now().toISOString() });
-      return save(actor, row, result, 'rpl.review', { outcomeId: input.outcomeId, action: input.action });
+      const data = JSON.parse(row.data) as RplCase;
+      const result = reviewOutcome(data, { ...input, assessorId: actor.userId, at: ctx.now().toISOString() });
+      const statement = data.outcomes.find((o) => o.id === input.outcomeId)?.statement ?? '';
+      const reviewed = await save(actor, row, result, 'rpl.review', { outcomeId: input.outcomeId, action: input.action },
+        input.action === 'request-more' ? (trx) => tell(trx, row, (to, organisationName) => rplMoreEvidenceMail({
+          organisationId, organisationName, to, achievementName: data.achievementName, outcomeStatement: statement, caseId, publicUrl: ctx.config.publicUrl,
+        })) : undefined);
+      if (input.action === 'request-more') deps.mail.kick();
+      return reviewed;
     },
 
     /**
@@ -308,7 +324,11 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       await requireAccess(ctx, actor, organisationId, rule, 'organisation');
       if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
       const row = await ofOrganisation(organisationId, caseId);
-      const decided = await save(actor, row, decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() }), 'rpl.decide');
+      const result = decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() });
+      const decided = await save(actor, row, result, 'rpl.decide', {}, (trx) => tell(trx, row, (to, organisationName) => rplDecidedMail({
+        organisationId, organisationName, to, achievementName: result.ok ? result.case.achievementName : '', awarded: result.ok && result.case.status === 'awarded', caseId, publicUrl: ctx.config.publicUrl,
+      })));
+      deps.mail.kick();
       if (decided.status !== 'awarded') return decided;
       try {
         await issueAward(organisationId, caseId);

@@ -1,0 +1,70 @@
+import type { MailMessage } from '../credentials/types.ts';
+
+/**
+ * The e-mails recognition and RPL send the learner: plain text, no images, no tracking, and nothing
+ * personal beyond the address they go to (no name, no feedback text: the link shows those to her
+ * once signed in).
+ */
+
+function message(organisationId: string, to: string, subject: string, lines: string[]): MailMessage {
+  return { organisationId, to, subject: subject.slice(0, 200), text: `${lines.join('\n')}\n` };
+}
+
+function credits(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ECTS`;
+}
+
+export function recognitionDecidedMail(input: {
+  organisationId: string; organisationName: string; to: string; programmeName: string; requestId: string; publicUrl: string;
+  totalRecognised: number; recognisedItems: number; rejectedItems: number;
+}): MailMessage {
+  const link = `${input.publicUrl}/wallet/recognition/${input.requestId}`;
+  return message(input.organisationId, input.to, `Recognition decided: ${input.programmeName}`, [
+    'Hello,',
+    '',
+    `${input.organisationName} has decided your request to recognise prior learning toward ${input.programmeName}.`,
+    '',
+    `Credits recognised: ${credits(input.totalRecognised)} (${input.recognisedItems} credential${input.recognisedItems === 1 ? '' : 's'} recognised, ${input.rejectedItems} not recognised).`,
+    ...(input.totalRecognised > 0 ? ['A recognition credential follows in your wallet.'] : []),
+    '',
+    'Each decision and its reason:',
+    link,
+    '',
+    `— sent by microcred for ${input.organisationName}`,
+  ]);
+}
+
+export function rplMoreEvidenceMail(input: {
+  organisationId: string; organisationName: string; to: string; achievementName: string; outcomeStatement: string; caseId: string; publicUrl: string;
+}): MailMessage {
+  const link = `${input.publicUrl}/wallet/rpl/${input.caseId}`;
+  return message(input.organisationId, input.to, `More evidence asked: ${input.achievementName}`, [
+    'Hello,',
+    '',
+    `The assessor of your prior-learning case for "${input.achievementName}" (${input.organisationName}) asks for more evidence for the learning outcome:`,
+    `"${input.outcomeStatement}"`,
+    '',
+    'Read the feedback, add evidence and submit again:',
+    link,
+    '',
+    `— sent by microcred for ${input.organisationName}`,
+  ]);
+}
+
+export function rplDecidedMail(input: {
+  organisationId: string; organisationName: string; to: string; achievementName: string; awarded: boolean; caseId: string; publicUrl: string;
+}): MailMessage {
+  const link = `${input.publicUrl}/wallet/rpl/${input.caseId}`;
+  return message(input.organisationId, input.to, `Prior learning ${input.awarded ? 'recognised' : 'decided'}: ${input.achievementName}`, [
+    'Hello,',
+    '',
+    input.awarded
+      ? `${input.organisationName} has awarded you "${input.achievementName}" for your prior learning. The credential follows in your wallet.`
+      : `${input.organisationName} has decided your prior-learning case for "${input.achievementName}": it is not awarded this time.`,
+    '',
+    input.awarded ? 'Your case:' : "The assessor's feedback, outcome by outcome:",
+    link,
+    '',
+    `— sent by microcred for ${input.organisationName}`,
+  ]);
+}
