@@ -13,11 +13,14 @@ warnIfPostgresSkipped();
 const PREFIXES = ['/api/v1/me/', '/api/v1/wallet/'];
 const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/wallet/collections/{id}': { name: 'Hijacked', credentialIds: [] },
+  'POST /api/v1/wallet/rpl-cases/{caseId}/evidence': { outcomeId: 'lo-1', evidence: { kind: 'narrative', text: 'Hostile' } },
 };
 const NO_BODY = new Set([
   'DELETE /api/v1/me/emails/{emailId}', 'POST /api/v1/me/emails/{emailId}/resend', 'DELETE /api/v1/wallet/collections/{id}',
   'DELETE /api/v1/wallet/credentials/{id}', 'DELETE /api/v1/wallet/shares/{id}', 'POST /api/v1/wallet/credentials/{id}/verify',
   'POST /api/v1/wallet/offers/{credentialId}/accept',
+  'POST /api/v1/wallet/recognition-requests/{requestId}/withdrawal', 'DELETE /api/v1/wallet/rpl-cases/{caseId}/evidence/{evidenceId}',
+  'POST /api/v1/wallet/rpl-cases/{caseId}/submission', 'POST /api/v1/wallet/rpl-cases/{caseId}/withdrawal',
 ]);
 
 for (const dialect of DIALECTS) {
@@ -26,7 +29,7 @@ for (const dialect of DIALECTS) {
     let ana: Session;
     let bob: Session;
     let apiKey: string;
-    let ids: { item: string; collection: string; share: string; email: string; offer: string };
+    let ids: { item: string; collection: string; share: string; email: string; offer: string; request: string; rplCase: string; evidence: string };
     let snapshot: string;
 
     const signup = async (email: string) => {
@@ -44,6 +47,9 @@ for (const dialect of DIALECTS) {
         db.selectFrom('wallet_collection_items').selectAll().where('collection_id', '=', ids.collection).orderBy('position').execute(),
         db.selectFrom('shares').select(['id', 'revoked_at', 'views']).where('user_id', '=', ana.userId).orderBy('id').execute(),
         db.selectFrom('credentials').select(['id', 'claimed_at']).where('id', '=', ids.offer).execute(),
+        db.selectFrom('recognition_requests').selectAll().where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('rpl_cases').selectAll().where('user_id', '=', ana.userId).orderBy('id').execute(),
+        db.selectFrom('rpl_files').select(['id', 'case_id', 'sha256']).where('user_id', '=', ana.userId).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -76,7 +82,22 @@ for (const dialect of DIALECTS) {
       expect(share.statusCode, share.body).toBe(201);
       const email = await ana.request('POST', '/api/v1/me/emails', { email: 'ana.second@learner.test' });
       expect(email.statusCode, email.body).toBe(201);
-      ids = { item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer };
+      // A recognition request toward the organisation's programme, and an RPL case with a file.
+      const programme = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/programmes`, { name: 'Programme', totalCredits: 60, modules: [{ id: 'M', name: 'Module', credits: 10 }] });
+      expect(programme.statusCode, programme.body).toBe(201);
+      const request = await ana.request('POST', '/api/v1/wallet/recognition-requests', { programmeId: programme.json().id as string, credentialIds: [item] });
+      expect(request.statusCode, request.body).toBe(201);
+      const rplCase = await ana.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId });
+      expect(rplCase.statusCode, rplCase.body).toBe(201);
+      const boundary = '----sweep';
+      const form = `--${boundary}\r\nContent-Disposition: form-data; name="outcomeId"\r\n\r\nlo-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ana.txt"\r\nContent-Type: text/plain\r\n\r\nAna private notes\r\n--${boundary}--\r\n`;
+      const evidence = await ana.request('POST', `/api/v1/wallet/rpl-cases/${rplCase.json().id as string}/evidence`, form, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+      expect(evidence.statusCode, evidence.body).toBe(200);
+      ids = {
+        item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer,
+        request: request.json().id as string, rplCase: rplCase.json().id as string,
+        evidence: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
+      };
       snapshot = await dataOfAna();
     });
     afterAll(async () => {
@@ -94,7 +115,7 @@ for (const dialect of DIALECTS) {
             : template.startsWith('/api/v1/wallet/shares/') ? ids.share
             : template.startsWith('/api/v1/wallet/credentials/') ? ids.item : undefined;
           const url = template.replace('{id}', id ?? 'MISSING').replace('{emailId}', ids.email).replace('{credentialId}', ids.offer)
-            .replace('{kind}', 'json');
+            .replace('{kind}', 'json').replace('{requestId}', ids.request).replace('{caseId}', ids.rplCase).replace('{evidenceId}', ids.evidence);
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
           let payload: string | undefined;
           if (method !== 'GET' && !NO_BODY.has(route)) {
@@ -117,10 +138,17 @@ for (const dialect of DIALECTS) {
         }
       }
       expect(checked.length).toBeGreaterThanOrEqual(10);
+      expect(checked).toEqual(expect.arrayContaining([
+        'GET /api/v1/wallet/recognition-requests/{requestId}', 'POST /api/v1/wallet/recognition-requests/{requestId}/withdrawal',
+        'GET /api/v1/wallet/rpl-cases/{caseId}', 'POST /api/v1/wallet/rpl-cases/{caseId}/evidence', 'DELETE /api/v1/wallet/rpl-cases/{caseId}/evidence/{evidenceId}',
+        'GET /api/v1/wallet/rpl-cases/{caseId}/evidence/{evidenceId}/file', 'POST /api/v1/wallet/rpl-cases/{caseId}/submission', 'POST /api/v1/wallet/rpl-cases/{caseId}/withdrawal',
+      ]));
       expect(await dataOfAna()).toBe(snapshot);
       // Ana still reaches her own things through the same routes.
       expect((await ana.request('GET', `/api/v1/wallet/credentials/${ids.item}`)).statusCode).toBe(200);
       expect((await ana.request('GET', `/api/v1/wallet/collections/${ids.collection}`)).statusCode).toBe(200);
+      expect((await ana.request('GET', `/api/v1/wallet/recognition-requests/${ids.request}`)).statusCode).toBe(200);
+      expect((await ana.request('GET', `/api/v1/wallet/rpl-cases/${ids.rplCase}/evidence/${ids.evidence}/file`)).body).toBe('Ana private notes');
     });
   });
 }

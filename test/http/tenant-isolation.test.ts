@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
@@ -25,10 +25,12 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
   'POST /api/v1/organisations/{orgId}/programmes': { name: 'Hostile', totalCredits: 60, modules: [] },
-  'POST /api/v1/organisations/{orgId}/rpl-reviews': { caseId: '00000000-0000-4000-8000-000000000000', outcomeId: 'lo-1', action: 'accept' },
-  'POST /api/v1/organisations/{orgId}/rpl-decisions': { caseId: '00000000-0000-4000-8000-000000000000' },
-  'POST /api/v1/organisations/{orgId}/recognition-decisions': { requestId: '00000000-0000-4000-8000-000000000000', decisions: [{ credentialKey: 'x', action: 'approve' }] },
+  'PUT /api/v1/organisations/{orgId}/programmes/{programmeId}': { name: 'Hostile', totalCredits: 60, modules: [] },
+  'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/reviews': { outcomeId: 'lo-1', action: 'accept' },
+  'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/decision': {},
+  'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/decisions': { decisions: [{ credentialKey: 'x', action: 'approve' }] },
   'POST /api/v1/organisations/{orgId}/recognition-agreements': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
+  'PUT /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
@@ -41,7 +43,14 @@ const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',
   'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
   'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
+  'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
+  'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
 ]);
+/**
+ * Open to every signed-in user by design (what counts toward a programme, so learners can choose):
+ * another organisation's owner reads it (200), an API key may not (403), nobody anonymous (401).
+ */
+const SIGNED_IN_CATALOGUE = new Set(['GET /api/v1/programmes/{programmeId}/agreements']);
 
 for (const dialect of DIALECTS) {
   describe(`tenant isolation sweep over every id-taking console route (${dialect})`, () => {
@@ -62,6 +71,11 @@ for (const dialect of DIALECTS) {
         db.selectFrom('achievements').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('credentials').select(['id', 'status']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('bulk_jobs').select(['id']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('recognition_programmes').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('recognition_agreements').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('rpl_cases').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('rpl_files').select(['id', 'case_id', 'sha256']).where('case_id', '=', ids.caseId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -75,9 +89,31 @@ for (const dialect of DIALECTS) {
       const key = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/api-keys`, { name: 'A key', scopes: ['read'] });
       const bulk = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/bulk-issuances?achievementId=${a.achievementId}`, 'email\nbulk@a.test\n', { 'content-type': 'text/csv' });
       expect(bulk.statusCode).toBe(202);
+      // A's recognition and RPL data: a programme with an agreement, a learner's request, a case with a file.
+      const programme = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/programmes`, { name: 'A programme', totalCredits: 60, modules: [{ id: 'M', name: 'Module', credits: 10 }] });
+      expect(programme.statusCode, programme.body).toBe(201);
+      const programmeId = programme.json().id as string;
+      const agreement = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/recognition-agreements`, { programmeId, moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['data'] } });
+      expect(agreement.statusCode, agreement.body).toBe(201);
+      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'learner@a.test', password: 'learner-password-1', name: 'Ada Learner' } });
+      const learner = sessionFrom(t.app, signup);
+      const document = (await t.app.inject({ method: 'GET', url: `/credentials/${credential.json().id as string}` })).body;
+      const pasted = await learner.request('POST', '/api/v1/wallet/credentials', { text: document });
+      expect(pasted.statusCode, pasted.body).toBe(201);
+      const recognitionRequest = await learner.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: [(pasted.json() as { item: { id: string } }).item.id] });
+      expect(recognitionRequest.statusCode, recognitionRequest.body).toBe(201);
+      const rplCase = await learner.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: a.achievementId });
+      expect(rplCase.statusCode, rplCase.body).toBe(201);
+      const caseId = rplCase.json().id as string;
+      const boundary = '----sweep';
+      const form = `--${boundary}\r\nContent-Disposition: form-data; name="outcomeId"\r\n\r\nlo-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\nMy notes\r\n--${boundary}--\r\n`;
+      const evidence = await learner.request('POST', `/api/v1/wallet/rpl-cases/${caseId}/evidence`, form, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+      expect(evidence.statusCode, evidence.body).toBe(200);
       ids = {
         orgId: a.organisationId, issuerId: a.issuerId, userId: ownerA.userId, keyId: key.json().id as string,
         achievement: a.achievementId, credential: credential.json().id as string, bulk: bulk.json().id as string,
+        programmeId, agreementId: agreement.json().id as string, requestId: recognitionRequest.json().id as string, caseId,
+        evidenceId: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
       };
       b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
       snapshot = await dataOfA();
@@ -101,8 +137,10 @@ for (const dialect of DIALECTS) {
           const url = template
             .replace('{orgId}', ids.orgId!).replace('{issuerId}', ids.issuerId!).replace('{userId}', ids.userId!)
             .replace('{keyId}', ids.keyId!).replace('{id}', idFor ?? 'MISSING')
+            .replace('{programmeId}', ids.programmeId!).replace('{agreementId}', ids.agreementId!).replace('{requestId}', ids.requestId!)
+            .replace('{caseId}', ids.caseId!).replace('{evidenceId}', ids.evidenceId!)
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
-          expect(url, `${route}: no id known for this path`).not.toContain('MISSING');
+          expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
           let payload: string | undefined;
           let contentType: string | undefined;
           if (method !== 'GET' && !NO_BODY.has(route)) {
@@ -123,20 +161,34 @@ for (const dialect of DIALECTS) {
           const asOwnerB = await b.owner.request(method as 'GET', url, payload, headers);
           const withKeyB = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, ...bearer(b.apiKey) }, ...(payload !== undefined ? { payload } : {}) });
           const anonymous = await t.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
-          expect(asOwnerB.statusCode, `${route} as B's owner: ${asOwnerB.body}`).toBe(404);
-          expect(withKeyB.statusCode, `${route} with B's API key: ${withKeyB.body}`).toBe(404);
+          const catalogue = SIGNED_IN_CATALOGUE.has(route);
+          expect(asOwnerB.statusCode, `${route} as B's owner: ${asOwnerB.body}`).toBe(catalogue ? 200 : 404);
+          expect(withKeyB.statusCode, `${route} with B's API key: ${withKeyB.body}`).toBe(catalogue ? 403 : 404);
           expect(anonymous.statusCode, `${route} anonymous: ${anonymous.body}`).toBe(401);
           for (const response of [asOwnerB, withKeyB, anonymous]) {
             expect(response.body).not.toContain('learner@a.test');
+            expect(response.body).not.toContain('Ada Learner');
             expect(response.body).not.toContain('Data Literacy');
+            expect(response.body).not.toContain('My notes');
           }
           checked.push(route);
         }
       }
       expect(checked.length).toBeGreaterThanOrEqual(30);
+      expect(checked).toEqual(expect.arrayContaining([
+        'GET /api/v1/organisations/{orgId}/programmes/{programmeId}', 'PUT /api/v1/organisations/{orgId}/programmes/{programmeId}',
+        'PUT /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}', 'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
+        'GET /api/v1/organisations/{orgId}/recognition-requests/{requestId}', 'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/decisions',
+        'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'GET /api/v1/organisations/{orgId}/rpl-cases/{caseId}',
+        'GET /api/v1/organisations/{orgId}/rpl-cases/{caseId}/evidence/{evidenceId}/file', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/reviews',
+        'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/decision', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
+        'GET /api/v1/programmes/{programmeId}/agreements',
+      ]));
       expect(await dataOfA()).toBe(snapshot);
       // A still sees its own data through the same routes.
       expect((await ownerA.request('GET', `/api/v1/credentials/${ids.credential}`)).statusCode).toBe(200);
+      expect((await ownerA.request('GET', `/api/v1/organisations/${ids.orgId}/rpl-cases/${ids.caseId}/evidence/${ids.evidenceId}/file`)).body).toBe('My notes');
+      expect((await ownerA.request('GET', `/api/v1/organisations/${ids.orgId}/recognition-requests/${ids.requestId}`)).statusCode).toBe(200);
     });
   });
 }
