@@ -113,8 +113,9 @@ function invalid(message: string, problems: Problem[]): InvalidInput {
 /**
  * Recognition of prior learning for credit (issue 5): programmes and recognition agreements, defined
  * per organisation by its registrar and checked by the pure engine (src/domain/recognition); learners'
- * requests with the engine's proposal; the registrar's decisions. A final decision issues the
- * recognition credential. Not built yet: RPL by assessment.
+ * requests with the engine's proposal (and their withdrawal); the registrar's decisions. A final
+ * decision mails the learner and issues the recognition credential (retried by `issue` if that
+ * failed). RPL by assessment is `rpl` (./rpl.ts). Routes and flow: docs/recognition.md.
  */
 export function createRecognitionService(ctx: ServiceContext, deps: { issuers: IssuerService; achievements: AchievementService; credentials: CredentialService; wallet: WalletService; mail: MailSender }) {
   const manage = { roles: CAN.manageRecognition };
