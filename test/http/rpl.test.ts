@@ -7,7 +7,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as vc from '@digitalbazaar/vc';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { loadConfig } from '../../src/config.ts';
+import { CONTEXTS } from '../../src/vc/contexts/index.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
+import { referenceDocumentLoader } from '../support/reference.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { bearer, createOrganisation, createTestApp, login, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
@@ -297,6 +303,23 @@ for (const dialect of DIALECTS) {
       expect(document).toContain(`https://issuer.test${orgUrl(`rpl-cases/${caseId}/evidence/${pdfEntry.id}/file`)}`);
       expect(document).toContain(pdfEntry.sha256);
       expect(document).toContain('How I chose the charts');
+      // The award, with its file evidence, verifies with the independent reference library.
+      const published = (await t.app.inject(`/credentials/${decided.issuedCredentialId}`)).json() as JsonObject;
+      const didDocument = (await t.app.inject(`/issuers/${org.issuerId}/did.json`)).json() as JsonObject;
+      const documentLoader = async (url: string) => {
+        const [base, fragment] = url.split('#') as [string, string | undefined];
+        if (base !== org.issuerDid) return referenceDocumentLoader(url);
+        if (fragment === undefined) return { contextUrl: null, documentUrl: url, document: didDocument };
+        const method = (didDocument.verificationMethod as JsonObject[]).find((vm) => vm.id === url)!;
+        return { contextUrl: null, documentUrl: url, document: { '@context': CONTEXTS.MULTIKEY_V1, ...method } };
+      };
+      const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite });
+      const reference = await vc.verifyCredential({ credential: published, suite, documentLoader, checkStatus: async () => ({ verified: true }), now: new Date('2026-09-02T00:00:00Z') });
+      expect(reference.error, JSON.stringify(reference.error)).toBeUndefined();
+      expect(reference.verified).toBe(true);
+      const swapped = structuredClone(published);
+      ((swapped.evidence as JsonObject[]).find((entry) => String(entry.id).endsWith(`${pdfEntry.id}/file`)) as JsonObject).narrative = 'another file';
+      expect((await vc.verifyCredential({ credential: swapped, suite, documentLoader, checkStatus: async () => ({ verified: true }), now: new Date('2026-09-02T00:00:00Z') })).verified).toBe(false);
 
       // At most 20 files per case; a removed file goes with its evidence entry.
       const draft = (await carol.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
