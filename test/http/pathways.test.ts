@@ -156,7 +156,13 @@ for (const dialect of DIALECTS) {
     it('recomputes progress in the background when a claim changes the wallet, and says what to take next', async () => {
       expect((await learner.request('GET', '/api/v1/wallet/pathways')).json().items).toEqual([]);
       issuedStats = await issueAndClaim(course.stats);
+      const db = t.runtime.store.db;
+      const queued = await db.selectFrom('jobs').select('payload').where('kind', '=', 'pathway.progress').where('status', '=', 'queued').execute();
+      expect(queued.map((job) => JSON.parse(job.payload) as unknown)).toEqual([{ userId: learner.userId }]);
       expect(await runner.drain()).toBeGreaterThanOrEqual(1);
+      // The job stored the progress (the learner's page only reads it).
+      const stored = await db.selectFrom('pathway_progress').select(['progress_permille', 'complete']).where('user_id', '=', learner.userId).execute();
+      expect(stored).toEqual([{ progress_permille: 500, complete: 0 }]);
       const mine = await learner.request('GET', '/api/v1/wallet/pathways');
       expect(mine.statusCode, mine.body).toBe(200);
       const [progress] = mine.json().items as { pathwayId: string; progress: number; complete: boolean; creditsCounted: number; evaluation: { requirements: { assigned: string[] }[] } }[];
@@ -174,6 +180,8 @@ for (const dialect of DIALECTS) {
     it('issues the stacked credential on completion, naming its constituents, verified by the reference library', async () => {
       await issueAndClaim(course.ml);
       await runner.drain();
+      // The job issued it (before any page was read).
+      expect(await t.runtime.store.db.selectFrom('pathway_awards').select('pathway_id').where('user_id', '=', learner.userId).execute()).toEqual([{ pathway_id: pathwayId }]);
       const [progress] = (await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { complete: boolean; awardedCredentialId: string; awardedWalletItemId: string }[];
       expect(progress!.complete).toBe(true);
       expect(progress!.awardedWalletItemId).toEqual(expect.any(String));

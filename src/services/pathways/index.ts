@@ -351,8 +351,16 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
     /** The learner's progress on followed pathways and every published pathway with progress, as last computed. */
     async myProgress(actor: Actor): Promise<PathwayProgressView[]> {
       const userId = learnerOf(actor);
-      const rows = await ctx.db.selectFrom('pathway_progress').selectAll().where('user_id', '=', userId)
+      const load = () => ctx.db.selectFrom('pathway_progress').selectAll().where('user_id', '=', userId)
         .orderBy('progress_permille', 'desc').orderBy('pathway_id').execute();
+      let rows = await load();
+      // A pathway published or changed since the last computation (the job runs on wallet changes only) is evaluated now.
+      const newest = await ctx.db.selectFrom('pathways').select((eb) => eb.fn.max('updated_at').as('at')).where('status', '=', 'published').executeTakeFirst();
+      const oldest = rows.reduce<string | undefined>((min, row) => (min === undefined || row.computed_at < min ? row.computed_at : min), undefined);
+      if (newest?.at && (oldest === undefined || newest.at > oldest)) {
+        await progress.recompute(userId);
+        rows = await load();
+      }
       return progressViews(userId, rows);
     },
 
