@@ -6,9 +6,12 @@
  * naming its constituents, verified by our engine and by the reference library), and a revoked
  * constituent flagging the award (policy "suspend": suspended at once; the issuer keeps it).
  */
+import { readFileSync } from 'node:fs';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
+import Ajv2019Module from 'ajv/dist/2019.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntimeJobRunner, type JobRunner } from '../../src/jobs/index.ts';
 import { SYSTEM } from '../../src/services/access.ts';
@@ -20,6 +23,10 @@ import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
+
+const ajv = new Ajv2019Module.default({ strict: false, allErrors: true });
+addFormatsModule.default(ajv);
+const validateClr = ajv.compile(JSON.parse(readFileSync(new URL('../../src/vc/schemas/clr_v2p0_clrcredential_schema.json', import.meta.url), 'utf8')) as object);
 
 const LEARNER = 'lin@learner.test';
 
@@ -208,6 +215,20 @@ for (const dialect of DIALECTS) {
       // Running again issues nothing more.
       await t.runtime.services.pathways.recompute(learner.userId);
       expect((await org.owner.request('GET', url(`pathways/${pathwayId}/awards`))).json().items).toHaveLength(1);
+    });
+
+    it("exports the learner's CLR with each constituent isPartOf the stacked achievement, valid against the CLR 2.0 schema", async () => {
+      const response = await org.owner.request('GET', url(`clr?email=${encodeURIComponent(LEARNER)}`));
+      expect(response.statusCode, response.body).toBe(200);
+      const clr = response.json() as JsonObject;
+      expect(validateClr(clr), JSON.stringify(validateClr.errors)).toBe(true);
+      const subject = clr.credentialSubject as JsonObject;
+      expect(subject.association).toEqual([
+        { type: 'Association', associationType: 'isPartOf', sourceId: achievementUrl(course.ml), targetId: achievementUrl(course.target) },
+        { type: 'Association', associationType: 'isPartOf', sourceId: achievementUrl(course.stats), targetId: achievementUrl(course.target) },
+      ].sort((a, b) => a.sourceId.localeCompare(b.sourceId)));
+      const ours = await t.runtime.ctx.engine.verify({ credential: clr, recipient: { email: LEARNER } });
+      expect(ours.checks.filter((check) => check.outcome === 'failed'), JSON.stringify(ours.checks)).toEqual([]);
     });
 
     it('flags the award when a constituent is revoked; policy "suspend" suspends it until the issuer decides', async () => {
