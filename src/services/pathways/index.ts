@@ -15,7 +15,7 @@ import type { IssuerService } from '../issuers.ts';
 import { heldCredentialsOf } from '../wallet/held.ts';
 import type { WalletService } from '../wallet/index.ts';
 import { createCatalogue, type CatalogueItem } from './catalogue.ts';
-import { createPathwayCore, type PathwayProgressView, type PathwayView } from './core.ts';
+import { createPathwayCore, evaluationSummary, viewCache, type PathwayProgressView, type PathwayView } from './core.ts';
 import { enginePathway, PATHWAY_STATUSES, rulesProblems, type PathwayDraft, type PathwayInput, type PathwayRules } from './definition.ts';
 import { createProgress } from './progress.ts';
 import { queuePathwayProgress } from './queue.ts';
@@ -201,8 +201,8 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
     async list(actor: Actor, organisationId: string): Promise<PathwayView[]> {
       await requireAccess(ctx, actor, organisationId, read, 'organisation');
       const rows = await ctx.db.selectFrom('pathways').selectAll().where('organisation_id', '=', organisationId).orderBy('name').orderBy('id').execute();
-      const trust = new Map<string, string[]>();
-      return Promise.all(rows.map((row) => core.view(row, trust)));
+      const cache = viewCache();
+      return Promise.all(rows.map((row) => core.view(row, cache)));
     },
 
     async get(actor: Actor, organisationId: string, pathwayId: string): Promise<PathwayView & { versions: { version: number; updatedAt: string }[] }> {
@@ -338,9 +338,9 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
       const rows = await ctx.db.selectFrom('pathways').innerJoin('organisations', 'organisations.id', 'pathways.organisation_id')
         .selectAll('pathways').select('organisations.name as organisation_name').where('pathways.status', '=', 'published')
         .orderBy('pathways.name').orderBy('pathways.id').execute();
-      const trust = new Map<string, string[]>();
+      const cache = viewCache();
       return Promise.all(rows.map(async (row) => {
-        const view = await core.view(row, trust);
+        const view = await core.view(row, cache);
         return {
           id: row.id, organisationId: row.organisation_id, organisationName: row.organisation_name, name: row.name, description: row.description,
           version: row.version, achievementUrl: view.achievementUrl, requirementsCount: view.rules.requirements.length,
@@ -390,7 +390,7 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
         const evaluation = createEvaluator(await heldCredentialsOf(ctx.db, userId), { asOf: ctx.now().toISOString() }).evaluate(core.compiled(pathway));
         const values = {
           version: row.version, progress_permille: Math.round(evaluation.progress * 1000), complete: evaluation.complete ? 1 : 0,
-          credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluation), computed_at: ctx.now().toISOString(), following: 1,
+          credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluationSummary(evaluation)), computed_at: ctx.now().toISOString(), following: 1,
         };
         await ctx.db.insertInto('pathway_progress').values({ user_id: userId, pathway_id: pathwayId, ...values })
           .onConflict((oc) => oc.columns(['user_id', 'pathway_id']).doUpdateSet({ following: 1 })).execute();
