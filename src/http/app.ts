@@ -20,6 +20,7 @@ import { learnerRoutes } from './routes/learners.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
+import { pathwayRoutes } from './routes/pathways.ts';
 import { recognitionRoutes } from './routes/recognition.ts';
 import { sharingRoutes } from './routes/sharing.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(verifierRoutes(services));
   await app.register(exportRoutes(services));
   await app.register(recognitionRoutes(services));
+  await app.register(pathwayRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

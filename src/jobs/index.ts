@@ -2,6 +2,7 @@ import type { Runtime } from '../runtime.ts';
 import { BULK_JOB_KIND } from '../services/bulk/service.ts';
 import { createJobQueue } from './queue.ts';
 import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from './runner.ts';
+import { PATHWAY_PROGRESS_JOB_KIND, pathwayProgressJob } from './pathway-progress.ts';
 import { startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from './wallet-reverify.ts';
 
 export { createJobQueue, type EnqueueOptions, type JobQueue, type JobRow } from './queue.ts';
@@ -12,6 +13,7 @@ export function jobHandlers(runtime: Pick<Runtime, 'services'>): Record<string, 
   return {
     [BULK_JOB_KIND]: runtime.services.bulk.handler as JobHandler<never>,
     [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob(runtime.services) as JobHandler<never>,
+    [PATHWAY_PROGRESS_JOB_KIND]: pathwayProgressJob(runtime.services) as JobHandler<never>,
   };
 }
 

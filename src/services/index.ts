@@ -7,6 +7,7 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
+import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
 import { createSharingService } from './sharing/index.ts';
 import { createStatusService } from './status/index.ts';
@@ -19,18 +20,20 @@ export function createServices(ctx: ServiceContext) {
   const issuers = createIssuerService(ctx);
   const accounts = createAccountService(ctx, issuers);
   const achievements = createAchievementService(ctx, issuers);
-  const status = createStatusService(ctx, issuers);
+  // A status change here reaches the wallets holding the credential, and through them their pathways.
+  const status = createStatusService(ctx, issuers, { changed: (trx, credentialId) => queueHoldersOf(ctx, trx, credentialId) });
   const vcApi = createVcApiService(ctx, { issuers, status });
   const mail = createMailer(ctx);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
-  const wallet = createWalletService(ctx, { learners });
+  const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
   const exports = createExportService(ctx, { wallet, learners, issuers });
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
-  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition };
+  const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
+  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -410,6 +410,9 @@ export function createLearnerService(ctx: ServiceContext, deps: { mail: MailSend
         await trx.deleteFrom('outbox').where('organisation_id', 'is', null).where('to_address', 'in', addresses).execute();
         await trx.deleteFrom('rate_limits').where('key', 'in', addresses.flatMap((address) => [`login:account:${sha256Hex(address)}`, `signup:account:${sha256Hex(address)}`]).concat(key)).execute();
         // Children first: SQLite cascades only when foreign keys are on, PostgreSQL always; explicit is the same on both.
+        await trx.deleteFrom('pathway_flags').where('award_id', 'in', trx.selectFrom('pathway_awards').select('id').where('user_id', '=', userId)).execute();
+        await trx.deleteFrom('pathway_awards').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('pathway_progress').where('user_id', '=', userId).execute();
         await trx.deleteFrom('shares').where('user_id', '=', userId).execute();
         await trx.deleteFrom('wallet_collections').where('user_id', '=', userId).execute();
         await trx.deleteFrom('wallet_credentials').where('user_id', '=', userId).execute();

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { RecognitionTables } from './schema-recognition.ts';
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
 /** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
-export interface DB extends RecognitionTables {
+export interface DB extends RecognitionTables, PathwayTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;

@@ -31,6 +31,11 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/decisions': { decisions: [{ credentialKey: 'x', action: 'approve' }] },
   'POST /api/v1/organisations/{orgId}/recognition-agreements': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
   'PUT /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
+  'POST /api/v1/organisations/{orgId}/pathways': 'PATHWAY',
+  'PUT /api/v1/organisations/{orgId}/pathways/{pathwayId}': 'PATHWAY',
+  'POST /api/v1/organisations/{orgId}/pathway-checks': { rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5 }] }, sample: { email: 'learner@a.test' } },
+  'POST /api/v1/organisations/{orgId}/pathway-flags/{flagId}/resolution': { action: 'revoke', reason: 'hostile' },
+  'POST /api/v1/organisations/{orgId}/trusted-issuers': { issuerId: 'did:web:evil.example', name: 'Evil' },
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
@@ -45,6 +50,7 @@ const NO_BODY = new Set([
   'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
   'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
   'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
+  'DELETE /api/v1/organisations/{orgId}/trusted-issuers/{trustedId}',
 ]);
 /**
  * Open to every signed-in user by design (what counts toward a programme, so learners can choose):
@@ -76,6 +82,9 @@ for (const dialect of DIALECTS) {
         db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('rpl_cases').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('rpl_files').select(['id', 'case_id', 'sha256']).where('case_id', '=', ids.caseId!).orderBy('id').execute(),
+        db.selectFrom('pathways').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('trusted_issuers').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('pathway_flags').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -109,9 +118,18 @@ for (const dialect of DIALECTS) {
       const form = `--${boundary}\r\nContent-Disposition: form-data; name="outcomeId"\r\n\r\nlo-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\nMy notes\r\n--${boundary}--\r\n`;
       const evidence = await learner.request('POST', `/api/v1/wallet/rpl-cases/${caseId}/evidence`, form, { 'content-type': `multipart/form-data; boundary=${boundary}` });
       expect(evidence.statusCode, evidence.body).toBe(200);
+      const pathway = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/pathways`, {
+        name: 'Data Literacy pathway', achievementId: a.achievementId, status: 'published', rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5 }] },
+      });
+      expect(pathway.statusCode, pathway.body).toBe(201);
+      const trusted = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/trusted-issuers`, { issuerId: 'did:web:partner.a.example', name: 'Partner of A' });
+      expect(trusted.statusCode, trusted.body).toBe(201);
       ids = {
         orgId: a.organisationId, issuerId: a.issuerId, userId: ownerA.userId, keyId: key.json().id as string,
         achievement: a.achievementId, credential: credential.json().id as string, bulk: bulk.json().id as string,
+        pathwayId: pathway.json().id as string, trustedId: trusted.json().id as string,
+        // No award has been flagged: a made-up flag under A's organisation must still be refused before it is looked up.
+        flagId: '00000000-0000-4000-8000-0000000000f1',
         programmeId, agreementId: agreement.json().id as string, requestId: recognitionRequest.json().id as string, caseId,
         evidenceId: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
       };
@@ -136,9 +154,10 @@ for (const dialect of DIALECTS) {
             : template.startsWith('/api/v1/bulk-issuances/') ? ids.bulk : undefined;
           const url = template
             .replace('{orgId}', ids.orgId!).replace('{issuerId}', ids.issuerId!).replace('{userId}', ids.userId!)
-            .replace('{keyId}', ids.keyId!).replace('{id}', idFor ?? 'MISSING')
+            .replace('{keyId}', ids.keyId!).replace('{pathwayId}', ids.pathwayId!).replace('{trustedId}', ids.trustedId!).replace('{flagId}', ids.flagId!)
             .replace('{programmeId}', ids.programmeId!).replace('{agreementId}', ids.agreementId!).replace('{requestId}', ids.requestId!)
             .replace('{caseId}', ids.caseId!).replace('{evidenceId}', ids.evidenceId!)
+            .replace('{id}', idFor ?? 'MISSING')
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
           let payload: string | undefined;
@@ -152,6 +171,7 @@ for (const dialect of DIALECTS) {
               contentType = raw.type;
             } else {
               const value = body === 'ACHIEVEMENT' ? { issuerId: ids.issuerId, ...MICRO_CREDENTIAL }
+                : body === 'PATHWAY' ? { name: 'Hijacked', achievementId: ids.achievement, status: 'archived', rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 1 }] } }
                 : body === 'CREDENTIAL' ? { achievementId: ids.achievement, recipient: { email: 'x@b.test' } } : body;
               payload = JSON.stringify(value);
               contentType = 'application/json';

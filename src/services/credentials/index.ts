@@ -7,7 +7,8 @@ import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import { sha256Hex } from '../tokens.ts';
 import { availableParallelism } from 'node:os';
-import { issueItems, prepare, signingKey, stageItems, validateAt, type IssueDeps } from './issue.ts';
+import { issueItems, prepare, signingKey, stageItems, validateAt, type IssueDeps, type RelatedResource } from './issue.ts';
+export { digestSri, type RelatedResource } from './issue.ts';
 import { createSigningPool, type SigningPool } from './signing-pool.ts';
 import type { BatchItem, CredentialViewStatus, IssuanceBatch, IssuedCredentialView, IssueInput, StatusAction } from './types.ts';
 
@@ -188,7 +189,7 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
      * of the same request answers the first answer and never issues twice (the key row is written
      * first in the issuing transaction, so a concurrent retry waits for it, then replays).
      */
-    async issue(actor: Actor, organisationId: string, input: IssueInput, options: { idempotencyKey?: string } = {}): Promise<IssuedCredentialView> {
+    async issue(actor: Actor, organisationId: string, input: IssueInput, options: { idempotencyKey?: string; related?: RelatedResource[] } = {}): Promise<IssuedCredentialView> {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.issue, scope: 'issue' }, 'organisation');
       const key = options.idempotencyKey;
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -211,7 +212,7 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
           }).onConflict((oc) => oc.columns(['organisation_id', 'key']).doNothing()).executeTakeFirst();
           if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
         }
-        const [issued] = await issueItems(ctx, deps, trx, prepared, actor, [{ input }]);
+        const [issued] = await issueItems(ctx, deps, trx, prepared, actor, [{ input }], options.related ? { related: options.related } : {});
         const result = await fullView(trx, issued!.id);
         if (key !== undefined) {
           await trx.updateTable('idempotency_keys').set({ response_status: 201, response_body: JSON.stringify(result) })

@@ -63,6 +63,8 @@ export async function signingKey(ctx: ServiceContext, prepared: Prepared): Promi
 /** Extra links of a renewal: the credential it replaces, bound by the digest of its exact text. */
 export interface IssueExtras {
   renewedFrom?: { id: string; credentialUrl: string; document: string };
+  /** Resources the credential names with their digest (VC 2.0 §5.3): e.g. the constituents of a stacked credential. */
+  related?: RelatedResource[];
   /** Sign on these workers when there are at least POOL_THRESHOLD items (else in this thread). */
   pooled?: PooledSigning;
 }
@@ -111,6 +113,13 @@ function resultOf(input: IssueInput): ResultInput | undefined {
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
+/** A related resource: its URL, the SHA-384 SRI digest of its exact text and its media type. */
+export interface RelatedResource {
+  id: string;
+  digestSRI: string;
+  mediaType: string;
+}
+
 /** SHA-384 Subresource Integrity digest (VC 2.0 §5.3 relatedResource digestSRI). */
 export function digestSri(text: string): string {
   return `sha384-${createHash('sha384').update(text, 'utf8').digest('base64')}`;
@@ -143,8 +152,11 @@ async function buildItems(
     achievement: prepared.ob3,
     issuer: prepared.profile,
     // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
-    ...(extras.renewedFrom
-      ? { relatedResource: [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }] }
+    ...(extras.renewedFrom || extras.related?.length
+      ? { relatedResource: [
+        ...(extras.renewedFrom ? [{ id: extras.renewedFrom.credentialUrl, digestSRI: digestSri(extras.renewedFrom.document), mediaType: 'application/vc+ld+json' }] : []),
+        ...(extras.related ?? []).map((resource) => ({ ...resource })),
+      ] }
       : {}),
   };
   let unsigned: CredentialFields[] = [];

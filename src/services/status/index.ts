@@ -64,7 +64,7 @@ const BIT_STATUS: Record<ListPurpose, CredentialStatus> = { revocation: 'revoked
  * `/status/:listId`. The bits are never stored on their own: a list is rebuilt from the credentials
  * table whenever it is signed, so it cannot drift from the credentials' recorded status.
  */
-export function createStatusService(ctx: ServiceContext, issuers: IssuerService) {
+export function createStatusService(ctx: ServiceContext, issuers: IssuerService, hooks: { changed?: (trx: Kysely<DB>, credentialId: string) => Promise<void> } = {}) {
   const listUrl = (listId: string) => `${ctx.config.publicUrl}/status/${listId}`;
   // How full each list is, estimated in this process between counts (bounded; see ListUsage).
   const usage = new ListUsage();
@@ -156,6 +156,7 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService)
           const { count } = await trx.selectFrom('status_allocations').select((eb) => eb.fn.countAll<number>().as('count')).where('list_id', '=', listId).executeTakeFirstOrThrow();
           await trx.updateTable('status_lists').set((eb) => ({ credential, version: eb('version', '+', 1), allocated: Number(count), updated_at: at })).where('id', '=', listId).execute();
         }
+        await hooks.changed?.(trx, row.id);
         await audit(ctx, trx, actor, {
           organisationId: row.organisation_id, action: `credential.${action}`, targetType: 'credential', targetId: row.id,
           details: { from: current.status, to: next, ...(reason ? { reason } : {}) },

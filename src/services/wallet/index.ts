@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB, Row } from '../../store/schema.ts';
+import type { DB, Row, WalletStatus } from '../../store/schema.ts';
 import { InputError } from '../../vc/verify-any.ts';
 import type { Actor } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -27,6 +27,9 @@ export interface WalletImport {
 }
 
 /** How long a verification outcome is trusted before the scheduled job checks again. */
+/** Called inside the transaction of every change to a wallet's contents or their status. */
+export type WalletChanged = (trx: Kysely<DB>, userId: string) => Promise<void>;
+
 export const REVERIFY_AFTER_MS = 24 * 60 * 60_000;
 
 /** The learner's side: the only actor with a wallet is a signed-in user. */
@@ -53,8 +56,10 @@ async function readInput<T>(work: () => Promise<T>): Promise<T> {
  *   const { item, duplicate } = await wallet.importCredential(actor, { bytes, source: 'upload' });
  *   const page = await wallet.list(actor, { q: 'python', sort: 'issued', limit: 20 });
  */
-export function createWalletService(ctx: ServiceContext, deps: { learners: LearnerService }) {
+export function createWalletService(ctx: ServiceContext, deps: { learners: LearnerService; changed?: WalletChanged }) {
   const { learners } = deps;
+  /** Tells the pathways (in the transaction of the change) that the learner's wallet changed. */
+  const changed: WalletChanged = deps.changed ?? (async () => {});
   const collections = createCollections(ctx);
 
   async function load(db: Kysely<DB>, userId: string, id: string): Promise<Row<'wallet_credentials'>> {
@@ -95,6 +100,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
       const row = { ...ingested, id, user_id: userId, added_at: ctx.now().toISOString() };
       await trx.insertInto('wallet_credentials').values(row).execute();
       await within?.(trx, id);
+      await changed(trx, userId);
       await audit(ctx, trx, actor, {
         organisationId: null, action, targetType: 'wallet_credential', targetId: id,
         details: { source: row.source, status: row.status, ...(row.issued_credential_id ? { issuedCredentialId: row.issued_credential_id } : {}) },
@@ -142,6 +148,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     return ctx.db.transaction().execute(async (trx) => {
       await trx.updateTable('wallet_credentials').set({ status: outcome.status, verification: outcome.verification, verified_at: outcome.verified_at })
         .where('id', '=', row.id).execute();
+      if (outcome.status !== row.status) await changed(trx, row.user_id);
       if (always || outcome.status !== row.status) {
         await audit(ctx, trx, actor, { organisationId: null, action: 'wallet.reverify', targetType: 'wallet_credential', targetId: row.id, details: { from: row.status, to: outcome.status } });
       }
@@ -224,6 +231,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
         await trx.deleteFrom('wallet_collection_items').where('credential_id', '=', id).execute();
         await trx.deleteFrom('shares').where('user_id', '=', userId).where('target_type', '=', 'credential').where('target_id', '=', id).execute();
         await trx.deleteFrom('wallet_credentials').where('id', '=', id).execute();
+        await changed(trx, userId);
         await audit(ctx, trx, actor, { organisationId: null, action: 'wallet.remove', targetType: 'wallet_credential', targetId: id });
       });
     },
@@ -232,6 +240,12 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     async reverify(actor: Actor, id: string): Promise<WalletItemDetail> {
       const row = await load(ctx.db, walletOwner(actor), id);
       return detailView(await applyReverify(actor, row, true));
+    },
+
+    /** Verifies one item again for the system (its issuer changed its status here); NotFound when it is gone. */
+    async reverifyHeld(userId: string, id: string): Promise<WalletStatus> {
+      const row = await load(ctx.db, userId, id);
+      return (await applyReverify({ kind: 'system' }, row, false)).status;
     },
 
     /**

@@ -4,6 +4,7 @@ import * as idempotencyExpiry from './0002-idempotency-expiry.ts';
 import * as wallet from './0003-wallet.ts';
 import * as walletIndexes from './0004-wallet-indexes.ts';
 import * as recognition from './0005-recognition.ts';
+import * as pathways from './0006-pathways.ts';
 import * as rplFiles from './0007-rpl-files.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-wallet': wallet,
   '0004-wallet-indexes': walletIndexes,
   '0005-recognition': recognition,
+  '0006-pathways': pathways,
   '0007-rpl-files': rplFiles,
 };
 
