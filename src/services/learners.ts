@@ -413,6 +413,9 @@ export function createLearnerService(ctx: ServiceContext, deps: { mail: MailSend
         await trx.deleteFrom('pathway_flags').where('award_id', 'in', trx.selectFrom('pathway_awards').select('id').where('user_id', '=', userId)).execute();
         await trx.deleteFrom('pathway_awards').where('user_id', '=', userId).execute();
         await trx.deleteFrom('pathway_progress').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('rpl_files').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('rpl_cases').where('user_id', '=', userId).execute();
+        await trx.deleteFrom('recognition_requests').where('user_id', '=', userId).execute();
         await trx.deleteFrom('shares').where('user_id', '=', userId).execute();
         await trx.deleteFrom('wallet_collections').where('user_id', '=', userId).execute();
         await trx.deleteFrom('wallet_credentials').where('user_id', '=', userId).execute();
