@@ -17,6 +17,9 @@ import { LoginScreen } from './screens/Login.tsx';
 import { NotFoundScreen } from './screens/NotFound.tsx';
 import { OrganisationScreen } from './screens/Organisation.tsx';
 import { OutboxScreen } from './screens/Outbox.tsx';
+import { ProgrammeScreen, ProgrammesScreen } from './screens/Programmes.tsx';
+import { RecognitionDecisionScreen, RecognitionQueueScreen } from './screens/RecognitionQueue.tsx';
+import { RplCaseReviewScreen, RplQueueScreen } from './screens/RplQueue.tsx';
 import { SetupScreen } from './screens/Setup.tsx';
 import { WalletArea, publicRoute } from './wallet-routes.tsx';
 
@@ -34,6 +37,12 @@ const CONSOLE_ROUTES: { path: string; screen: ComponentType<{ params: Params }> 
   { path: '/console/api-keys', screen: ApiKeysScreen },
   { path: '/console/outbox', screen: OutboxScreen },
   { path: '/console/audit', screen: AuditScreen },
+  { path: '/console/programmes', screen: ProgrammesScreen },
+  { path: '/console/programmes/:id', screen: ProgrammeScreen },
+  { path: '/console/recognition', screen: RecognitionQueueScreen },
+  { path: '/console/recognition/:requestId', screen: RecognitionDecisionScreen },
+  { path: '/console/rpl', screen: RplQueueScreen },
+  { path: '/console/rpl/:caseId', screen: RplCaseReviewScreen },
 ];
 
 function findConsoleRoute(pathname: string): { screen: ComponentType<{ params: Params }>; params: Params } | undefined {

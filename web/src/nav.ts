@@ -2,6 +2,8 @@ import type { Role } from './types.ts';
 
 const ADMINS: Role[] = ['owner', 'admin'];
 const ISSUERS: Role[] = ['owner', 'admin', 'issuer'];
+const REGISTRARS: Role[] = ['owner', 'admin', 'registrar'];
+const ASSESSORS: Role[] = ['owner', 'admin', 'assessor'];
 
 /**
  * The console's navigation, in order, with the roles that may use each screen (the server checks the
@@ -13,6 +15,8 @@ export const NAV: { path: string; label: string; roles?: Role[] }[] = [
   { path: '/console/bulk', label: 'Bulk issue', roles: ISSUERS },
   { path: '/console/achievements', label: 'Micro-credentials' },
   { path: '/console/issuers', label: 'Issuers and keys' },
+  { path: '/console/recognition', label: 'Recognition', roles: REGISTRARS },
+  { path: '/console/rpl', label: 'RPL', roles: ASSESSORS },
   { path: '/console/organisation', label: 'Organisation', roles: ADMINS },
   { path: '/console/api-keys', label: 'API keys', roles: ADMINS },
   { path: '/console/outbox', label: 'Outbox', roles: ADMINS },

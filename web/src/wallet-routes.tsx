@@ -14,6 +14,8 @@ import { SignupScreen } from './screens/Signup.tsx';
 import { VerifyScreen } from './screens/Verify.tsx';
 import { WalletScreen } from './screens/Wallet.tsx';
 import { WalletCredentialScreen } from './screens/WalletCredential.tsx';
+import { WalletRecognitionRequestScreen, WalletRecognitionScreen } from './screens/WalletRecognition.tsx';
+import { WalletRplCaseScreen, WalletRplScreen } from './screens/WalletRpl.tsx';
 import { useSession } from './session.tsx';
 
 type Params = Record<string, string>;
@@ -24,6 +26,10 @@ const WALLET_ROUTES: Route[] = [
   { path: '/wallet/credentials/:id', screen: WalletCredentialScreen },
   { path: '/wallet/import', screen: ImportScreen },
   { path: '/wallet/collections', screen: CollectionsScreen },
+  { path: '/wallet/recognition', screen: WalletRecognitionScreen },
+  { path: '/wallet/recognition/:requestId', screen: WalletRecognitionRequestScreen },
+  { path: '/wallet/rpl', screen: WalletRplScreen },
+  { path: '/wallet/rpl/:caseId', screen: WalletRplCaseScreen },
   { path: '/wallet/account', screen: AccountScreen },
 ];
 
