@@ -11,6 +11,7 @@ import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
 import { agreementInWords } from '../recognition-types.ts';
 import type { Agreement, Programme, ProgrammeModule } from '../recognition-types.ts';
+import type { Achievement } from '../types.ts';
 
 const num = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
 const list = (text: string): string[] | undefined => {
@@ -76,6 +77,9 @@ type ModuleRow = { id: string; name: string; credits: string };
 
 function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme): void }) {
   const { api } = useSession();
+  const { organisationId } = useOrganisation();
+  const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
+  const [achievementId, setAchievementId] = useState('');
   const [name, setName] = useState('');
   const [total, setTotal] = useState('');
   const [modules, setModules] = useState<ModuleRow[]>([{ id: '', name: '', credits: '' }]);
@@ -97,6 +101,7 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
       ...(num(maxCredits) !== undefined ? { maxRecognisedCredits: num(maxCredits) } : {}),
       ...(share !== undefined ? { maxRecognisedShare: share / 100 } : {}),
       partialCredits: partial,
+      achievementId: achievementId || null,
     };
     try {
       const programme = await api.post<Programme>(base, body);
@@ -106,6 +111,7 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
       setModules([{ id: '', name: '', credits: '' }]);
       setMaxCredits('');
       setMaxShare('');
+      setAchievementId('');
       onSaved(programme);
     } catch (e) {
       setError(asApiError(e));
@@ -172,6 +178,23 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
         <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} />
         Recognise the part of an item that fits under a cap (partial credits)
       </label>
+      <Field
+        id="programme-achievement"
+        label="Recognition credential"
+        hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued."
+        error={error?.fieldMessage('/achievementId')}
+      >
+        {(p) => (
+          <select {...p} value={achievementId} onChange={(e) => setAchievementId(e.target.value)}>
+            <option value="">None</option>
+            {achievements.data?.items.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <div className="button-row">
         <button type="submit" className="primary">
           Create programme
@@ -211,7 +234,7 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
       </p>
       <ErrorSummary error={programme.error ?? agreements.error ?? error} />
       {p ? (
-        <dl className="facts">
+        <dl className="facts wrap">
           <dt>Total credits</dt>
           <dd>{p.totalCredits} ECTS</dd>
           <dt>Cap on prior learning</dt>

@@ -93,7 +93,7 @@ export function Reasons({ item }: { item: ProposalItem }) {
 export function CapAndGap({ proposal, decision }: { proposal: Proposal; decision: DecisionRecord | null }) {
   const gap = decision?.gap ?? proposal.gap;
   return (
-    <dl className="facts" data-testid="cap-and-gap">
+    <dl className="facts wrap" data-testid="cap-and-gap">
       <dt>Credits recognised</dt>
       <dd>
         {decision ? decision.totalRecognised : proposal.totalRecognised} ECTS{decision ? '' : ' proposed'} of {proposal.programme.totalCredits}
@@ -157,7 +157,7 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
       {done ? <Notice tone="success">Decision saved.{r?.issuedCredentialId ? ' The recognition credential was issued.' : ''}</Notice> : null}
       {r ? (
         <>
-          <dl className="facts">
+          <dl className="facts wrap">
             <dt>Learner</dt>
             <dd>
               {r.learner.name ? `${r.learner.name} ` : ''}&lt;{r.learner.email}&gt;
@@ -186,10 +186,10 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
               const final = finalOf(item.credentialKey);
               const prefix = `item-${index}`;
               return (
-                <section key={item.credentialKey} className="card" aria-labelledby={`${prefix}-title`} data-testid="recognition-item">
+                <section key={item.credentialKey} className="card wrap" aria-labelledby={`${prefix}-title`} data-testid="recognition-item">
                   <h3 id={`${prefix}-title`}>{source?.achievementName ?? item.achievementName}</h3>
                   <div className="grid">
-                    <dl className="facts">
+                    <dl className="facts wrap">
                       <dt>Issuer</dt>
                       <dd>{source?.issuerName ?? source?.issuerId ?? item.issuerId}</dd>
                       <dt>ECTS</dt>

@@ -101,7 +101,7 @@ export function RplCaseReviewScreen({ params }: { params: Record<string, string>
       {message ? <Notice tone="success">{message}</Notice> : null}
       {c ? (
         <>
-          <dl className="facts">
+          <dl className="facts wrap">
             {c.learner ? (
               <>
                 <dt>Learner</dt>
@@ -155,7 +155,7 @@ function OutcomeReview(props: {
   const [feedback, setFeedback] = useState('');
   const prefix = `outcome-${index}`;
   return (
-    <section className="card" aria-labelledby={`${prefix}-title`} data-testid="rpl-outcome">
+    <section className="card wrap" aria-labelledby={`${prefix}-title`} data-testid="rpl-outcome">
       <h2 id={`${prefix}-title`}>
         Outcome {index + 1}: {outcome.statement}
       </h2>

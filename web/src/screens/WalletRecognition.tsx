@@ -145,7 +145,7 @@ export function WalletRecognitionRequestScreen({ params }: { params: Record<stri
       <ErrorSummary error={loaded.error ?? error} />
       {r ? (
         <>
-          <dl className="facts">
+          <dl className="facts wrap">
             <dt>Organisation</dt>
             <dd>{r.organisationName ?? '—'}</dd>
             <dt>Sent</dt>
@@ -159,7 +159,7 @@ export function WalletRecognitionRequestScreen({ params }: { params: Record<stri
             const final = r.decision?.items.find((x) => x.credentialKey === item.credentialKey);
             const moduleName = (id?: string) => r.proposal.programme.modules.find((m) => m.id === id)?.name ?? id;
             return (
-              <section key={item.credentialKey} className="card" aria-labelledby={`item-${i}-title`} data-testid="recognition-item">
+              <section key={item.credentialKey} className="card wrap" aria-labelledby={`item-${i}-title`} data-testid="recognition-item">
                 <h2 id={`item-${i}-title`}>{item.achievementName}</h2>
                 <p>
                   Proposed: <strong>{DECISION_WORDS[item.decision]}</strong>, {item.credits} ECTS{item.moduleName ? ` for ${item.moduleName}` : ''}.

@@ -198,7 +198,7 @@ function OutcomeEvidence(props: {
     }
   };
   return (
-    <section className="card" aria-labelledby={`${prefix}-title`} data-testid="rpl-outcome">
+    <section className="card wrap" aria-labelledby={`${prefix}-title`} data-testid="rpl-outcome">
       <h2 id={`${prefix}-title`}>
         Outcome {index + 1}: {outcome.statement}
       </h2>
