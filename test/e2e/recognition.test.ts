@@ -47,6 +47,7 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
   let dataIri: string;
   let statsIri: string;
   let requestPath: string;
+  let rplCasePath: string;
 
   async function csrf(request: APIRequestContext): Promise<Record<string, string>> {
     const me = await json<{ csrfToken: string }>(await request.get('/api/v1/me'), 'me');
@@ -282,15 +283,84 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
     await learner.getByTestId('wallet-card').filter({ hasText: 'Recognised prior learning' }).waitFor();
   });
 
-  it('the prior-learning screens open, accessible, for the learner and the assessor', async () => {
+  it('RPL: the learner gives a narrative, a link and a file per outcome and submits', async () => {
     await learner.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Prior learning' }).click();
     await heading(learner, 'Prior learning');
     await learner.getByText('No cases yet.').waitFor();
+    await learner.getByLabel('Micro-credential').selectOption({ label: 'Data Literacy Essentials — Université Exemple' });
+    await learner.getByRole('listitem').filter({ hasText: 'Clean a tabular data set' }).waitFor();
     await expectAccessible(learner, 'wallet-rpl');
     await onPhone(learnerContext, '/wallet/rpl', 'Prior learning', 'wallet-rpl');
+    await learner.getByRole('button', { name: 'Open case' }).click();
+    await learner.waitForURL(/\/wallet\/rpl\/[^/]+$/);
+    rplCasePath = new URL(learner.url()).pathname;
+    await heading(learner, 'Prior learning: Data Literacy Essentials');
+    const first = learner.getByTestId('rpl-outcome').nth(0);
+    const second = learner.getByTestId('rpl-outcome').nth(1);
+    await first.getByLabel('What you did and how it shows the outcome').fill('I cleaned the city open-data bus timetables every week for a year.');
+    await first.getByRole('button', { name: 'Add evidence for outcome 1' }).click();
+    await first.getByText(/Narrative: .*bus timetables/).waitFor();
+    await first.getByLabel('Kind of evidence').selectOption('link');
+    await first.getByLabel('Link (https)').fill('https://github.com/example/bus-cleaning');
+    await first.getByLabel('Title (optional)').fill('My cleaning scripts');
+    await first.getByRole('button', { name: 'Add evidence for outcome 1' }).click();
+    await first.getByRole('link', { name: 'My cleaning scripts' }).waitFor();
+    await second.getByLabel('Kind of evidence').selectOption('file');
+    await second.getByLabel('File').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('Monthly ridership report with three bar charts.\n') });
+    await second.getByRole('button', { name: 'Add evidence for outcome 2' }).click();
+    await second.getByRole('link', { name: 'report.txt' }).waitFor();
+    await expectAccessible(learner, 'wallet-rpl-case');
+    await onPhone(learnerContext, rplCasePath, 'Prior learning: Data Literacy Essentials', 'wallet-rpl-case');
+    await learner.getByRole('button', { name: 'Submit for review' }).click();
+    await learner.getByTestId('case-status').getByText('Submitted').waitFor();
+  });
+
+  it('RPL: the assessor accepts one outcome and asks for more on the other', async () => {
     await registrar.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'RPL', exact: true }).click();
     await heading(registrar, 'Prior learning cases');
     await expectAccessible(registrar, 'rpl-queue');
     await onPhone(registrarContext, '/console/rpl', 'Prior learning cases', 'rpl-queue');
+    await registrar.getByRole('link', { name: 'Data Literacy Essentials' }).click();
+    await heading(registrar, 'Prior learning: Data Literacy Essentials');
+    await registrar.getByText(`${LEARNER.name} <${LEARNER.email}>`).waitFor();
+    const first = registrar.getByTestId('rpl-outcome').nth(0);
+    const second = registrar.getByTestId('rpl-outcome').nth(1);
+    // The file downloads from the organisation's route.
+    expect(await second.getByRole('link', { name: 'report.txt' }).getAttribute('href')).toMatch(/\/api\/v1\/organisations\/[^/]+\/rpl-cases\/[^/]+\/evidence\/[^/]+\/file$/);
+    await expectAccessible(registrar, 'rpl-case');
+    await onPhone(registrarContext, new URL(registrar.url()).pathname, 'Prior learning: Data Literacy Essentials', 'rpl-case');
+    await first.getByRole('button', { name: 'Accept outcome 1' }).click();
+    await first.getByText('Status: Accepted').waitFor();
+    await second.getByLabel('Feedback').fill('Please add a chart you drew yourself.');
+    await second.getByRole('button', { name: 'Ask for more on outcome 2' }).click();
+    await second.getByText('Status: More evidence requested').waitFor();
+    expect(await registrar.getByRole('button', { name: 'Decide the case' }).isDisabled()).toBe(true);
+  });
+
+  it('RPL: the learner reads the feedback, adds evidence and resubmits', async () => {
+    await learner.goto(rplCasePath);
+    await heading(learner, 'Prior learning: Data Literacy Essentials');
+    const second = learner.getByTestId('rpl-outcome').nth(1);
+    await second.getByText('Please add a chart you drew yourself.').waitFor();
+    await second.getByLabel('What you did and how it shows the outcome').fill('I drew the bar charts in the report with matplotlib and chose them for monthly comparisons.');
+    await second.getByRole('button', { name: 'Add evidence for outcome 2' }).click();
+    await second.getByText(/Narrative: .*matplotlib/).waitFor();
+    await learner.getByRole('button', { name: 'Resubmit' }).click();
+    await second.getByText('Status: Submitted').waitFor();
+  });
+
+  it('RPL: the assessor accepts all and decides; the learner sees the award', async () => {
+    await registrar.reload();
+    await heading(registrar, 'Prior learning: Data Literacy Essentials');
+    const second = registrar.getByTestId('rpl-outcome').nth(1);
+    await second.getByRole('button', { name: 'Accept outcome 2' }).click();
+    await second.getByText('Status: Accepted').waitFor();
+    await registrar.getByRole('button', { name: 'Decide the case' }).click();
+    await registrar.getByTestId('case-decision').getByText('Awarded').waitFor();
+    await learner.goto(rplCasePath);
+    await learner.getByTestId('case-status').getByText('Awarded').waitFor();
+    await learner.getByText(/The micro-credential is in your/).waitFor();
+    await expectAccessible(learner, 'wallet-rpl-awarded');
+    await saveScreenshot(learner, 'wallet-rpl-awarded');
   });
 });

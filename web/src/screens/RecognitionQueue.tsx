@@ -80,8 +80,8 @@ export function Reasons({ item }: { item: ProposalItem }) {
       {item.checks.length
         ? item.checks.map((c, i) => (
             <li key={i} className={c.passed ? 'check check-passed' : 'check check-failed'}>
-              <span className="check-mark">{c.passed ? 'Passed: ' : 'Failed: '}</span>
-              {c.message}
+              <span className="check-outcome">{c.passed ? 'Passed:' : 'Failed:'}</span>
+              <span className="check-message">{c.message}</span>
             </li>
           ))
         : item.reasons.map((r, i) => <li key={i}>{r}</li>)}
@@ -188,7 +188,7 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
               return (
                 <section key={item.credentialKey} className="card wrap" aria-labelledby={`${prefix}-title`} data-testid="recognition-item">
                   <h3 id={`${prefix}-title`}>{source?.achievementName ?? item.achievementName}</h3>
-                  <div className="grid">
+                  <div>
                     <dl className="facts wrap">
                       <dt>Issuer</dt>
                       <dd>{source?.issuerName ?? source?.issuerId ?? item.issuerId}</dd>

@@ -256,7 +256,7 @@ function OutcomeEvidence(props: {
             </Field>
           ) : null}
           {kind !== 'narrative' ? (
-            <Field id={`${prefix}-title`} label="Title (optional)">
+            <Field id={`${prefix}-evidence-title`} label="Title (optional)">
               {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
             </Field>
           ) : null}
