@@ -101,9 +101,7 @@ export function CapAndGap({ proposal, decision }: { proposal: Proposal; decision
       <dt>Cap on prior learning</dt>
       <dd>{proposal.cap.explanation}</dd>
       <dt>Still needed</dt>
-      <dd>
-        {gap.creditsStillNeeded} ECTS. {gap.summary}
-      </dd>
+      <dd>{gap.summary || `${gap.creditsStillNeeded} ECTS`}</dd>
     </dl>
   );
 }
@@ -175,7 +173,7 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
               </>
             ) : null}
           </dl>
-          <p>{r.proposal.summary}</p>
+          <p>The engine’s proposal: {r.proposal.summary}</p>
           <CapAndGap proposal={r.proposal} decision={r.decision} />
           <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="items-title">
             <h2 id="items-title">Items</h2>

@@ -153,7 +153,7 @@ export function WalletRecognitionRequestScreen({ params }: { params: Record<stri
             <dt>Status</dt>
             <dd data-testid="request-status">{STATUS_WORDS[r.status]}</dd>
           </dl>
-          <p>{r.proposal.summary}</p>
+          <p>The engine’s proposal: {r.proposal.summary}</p>
           <CapAndGap proposal={r.proposal} decision={r.decision?.final ? r.decision : null} />
           {r.proposal.items.map((item, i) => {
             const final = r.decision?.items.find((x) => x.credentialKey === item.credentialKey);
