@@ -145,6 +145,7 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
     await heading(registrar, 'Recognition requests');
     await registrar.getByRole('link', { name: 'Programmes and agreements' }).click();
     await heading(registrar, 'Programmes');
+    expect(await registrar.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recognition', exact: true }).getAttribute('aria-current')).toBe('page');
     await registrar.getByText('No programmes yet.').waitFor();
     const form = registrar.getByRole('form', { name: 'Create a programme' });
     // The server's problems arrive at their fields.

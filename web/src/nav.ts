@@ -9,13 +9,13 @@ const ASSESSORS: Role[] = ['owner', 'admin', 'assessor'];
  * The console's navigation, in order, with the roles that may use each screen (the server checks the
  * same rules, src/services/access.ts CAN; hiding only spares people screens that would refuse them).
  */
-export const NAV: { path: string; label: string; roles?: Role[] }[] = [
+export const NAV: { path: string; label: string; roles?: Role[]; /** Other paths the entry covers (marked current there). */ also?: string[] }[] = [
   { path: '/console/credentials', label: 'Credentials' },
   { path: '/console/issue', label: 'Issue one', roles: ISSUERS },
   { path: '/console/bulk', label: 'Bulk issue', roles: ISSUERS },
   { path: '/console/achievements', label: 'Micro-credentials' },
   { path: '/console/issuers', label: 'Issuers and keys' },
-  { path: '/console/recognition', label: 'Recognition', roles: REGISTRARS },
+  { path: '/console/recognition', label: 'Recognition', roles: REGISTRARS, also: ['/console/programmes'] },
   { path: '/console/rpl', label: 'RPL', roles: ASSESSORS },
   { path: '/console/organisation', label: 'Organisation', roles: ADMINS },
   { path: '/console/api-keys', label: 'API keys', roles: ADMINS },

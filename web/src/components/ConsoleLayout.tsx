@@ -46,7 +46,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       <nav className="sidenav" aria-label="Console">
         <ul>
           {navFor(membership?.role).map((r) => {
-            const current = location.pathname === r.path || location.pathname.startsWith(r.path + '/');
+            const current = [r.path, ...(r.also ?? [])].some((path) => location.pathname === path || location.pathname.startsWith(path + '/'));
             return (
               <li key={r.path}>
                 <Link to={r.path} aria-current={current ? 'page' : undefined}>
