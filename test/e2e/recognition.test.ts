@@ -284,6 +284,26 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
     await learner.getByTestId('wallet-card').filter({ hasText: 'Recognised prior learning' }).waitFor();
   });
 
+  it('the learner withdraws a pending request; the registrar finds the decided one under its filter', async () => {
+    await learner.goto('/wallet/recognition');
+    await heading(learner, 'Recognition');
+    await learner.getByLabel('Programme').selectOption({ label: 'MSc Data Science — Université Exemple (60 ECTS)' });
+    await learner.getByRole('checkbox', { name: /Data Literacy Essentials/ }).check();
+    await learner.getByRole('button', { name: 'Send request' }).click();
+    await learner.waitForURL(/\/wallet\/recognition\/[^/]+$/);
+    expect(new URL(learner.url()).pathname).not.toBe(requestPath);
+    await learner.getByRole('button', { name: 'Withdraw this request' }).click();
+    await learner.getByTestId('request-status').getByText('Withdrawn').waitFor();
+    expect(await learner.getByRole('button', { name: 'Withdraw this request' }).count()).toBe(0);
+    await registrar.goto('/console/recognition');
+    await heading(registrar, 'Recognition requests');
+    await registrar.getByText('No pending requests.').waitFor();
+    await registrar.getByLabel('Show').selectOption('decided');
+    const decided = registrar.getByRole('table', { name: 'Recognition requests' }).locator('tbody > tr');
+    await expect.poll(() => decided.count()).toBe(1);
+    await decided.getByRole('cell', { name: 'Decided' }).waitFor();
+  });
+
   it('RPL: the learner gives a narrative, a link and a file per outcome and submits', async () => {
     await learner.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Prior learning' }).click();
     await heading(learner, 'Prior learning');
@@ -310,6 +330,14 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
     await second.getByLabel('File').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('Monthly ridership report with three bar charts.\n') });
     await second.getByRole('button', { name: 'Add evidence for outcome 2' }).click();
     await second.getByRole('link', { name: 'report.txt' }).waitFor();
+    // A link added by mistake is removed again.
+    await second.getByLabel('Kind of evidence').selectOption('link');
+    await second.getByLabel('Link (https)').fill('https://example.org/wrong');
+    await second.getByRole('button', { name: 'Add evidence for outcome 2' }).click();
+    await second.getByRole('link', { name: 'https://example.org/wrong' }).waitFor();
+    await second.getByRole('listitem').filter({ hasText: 'https://example.org/wrong' }).getByRole('button', { name: /^Remove/ }).click();
+    await learner.getByText('Evidence removed.').waitFor();
+    expect(await second.getByRole('link', { name: 'https://example.org/wrong' }).count()).toBe(0);
     await expectAccessible(learner, 'wallet-rpl-case');
     await onPhone(learnerContext, rplCasePath, 'Prior learning: Data Literacy Essentials', 'wallet-rpl-case');
     await learner.getByRole('button', { name: 'Submit for review' }).click();

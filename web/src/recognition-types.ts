@@ -17,6 +17,7 @@ export interface Programme {
   maxRecognisedCredits?: number;
   maxRecognisedShare?: number;
   partialCredits?: boolean;
+  achievementId?: string | null;
   createdAt: string;
   updatedAt: string;
 }

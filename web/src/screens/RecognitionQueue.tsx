@@ -10,7 +10,7 @@ import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
 import { DECISION_WORDS } from '../recognition-types.ts';
-import type { DecisionRecord, Proposal, ProposalItem, RecognitionRequest, RecognitionRequestDetail, RegistrarAction, SourceCredential } from '../recognition-types.ts';
+import type { DecisionRecord, Programme, Proposal, ProposalItem, RecognitionRequest, RecognitionRequestDetail, RegistrarAction, SourceCredential } from '../recognition-types.ts';
 
 const STATUS_WORDS: Record<RecognitionRequest['status'], string> = { pending: 'Pending', decided: 'Decided', withdrawn: 'Withdrawn' };
 
@@ -115,6 +115,12 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
   const id = params.requestId ?? '';
   const base = `/api/v1/organisations/${organisationId}/recognition-requests/${id}`;
   const request = useLoad((signal) => api.get<RecognitionRequestDetail>(base, { signal }), id);
+  const programmeId = request.data?.programmeId ?? '';
+  // Whether the programme names a recognition credential (only then can issuing be retried).
+  const programme = useLoad(
+    (signal) => (programmeId ? api.get<Programme>(`/api/v1/organisations/${organisationId}/programmes/${programmeId}`, { signal }) : Promise.resolve(undefined)),
+    programmeId,
+  );
   const [rows, setRows] = useState<Record<string, Row>>({});
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState(false);
@@ -138,6 +144,15 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
     try {
       await api.post(`${base}/decisions`, { decisions });
       setDone(true);
+      request.reload();
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  const retryIssuance = async () => {
+    setError(undefined);
+    try {
+      await api.post(`${base}/issuance`);
       request.reload();
     } catch (e) {
       setError(asApiError(e));
@@ -267,6 +282,13 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
           </form>
           {r.status === 'decided' ? (
             <p data-testid="issued">{r.issuedCredentialId ? 'The recognition credential was issued to the learner.' : 'The recognition credential is not issued yet.'}</p>
+          ) : null}
+          {r.status === 'decided' && !r.issuedCredentialId && programme.data?.achievementId ? (
+            <div className="button-row">
+              <button type="button" onClick={() => void retryIssuance()}>
+                Issue the recognition credential now
+              </button>
+            </div>
           ) : null}
         </>
       ) : null}

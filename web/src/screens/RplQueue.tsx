@@ -138,6 +138,14 @@ export function RplCaseReviewScreen({ params }: { params: Record<string, string>
               <strong>{c.decision.result === 'awarded' ? 'Awarded' : 'Not awarded'}</strong> on {formatDate(c.decision.at)}.
             </p>
           ) : null}
+          {c.status === 'awarded' && !c.issuedCredentialId ? (
+            <div className="button-row">
+              <span>The credential is not issued yet.</span>
+              <button type="button" onClick={() => void send('issuance', {}, 'Credential issued.')}>
+                Issue the credential now
+              </button>
+            </div>
+          ) : null}
         </>
       ) : null}
     </Screen>
