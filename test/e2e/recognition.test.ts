@@ -198,6 +198,17 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning in Chro
     const rows = registrar.getByRole('table', { name: 'Recognition agreements' }).locator('tbody > tr');
     await expect.poll(() => rows.count()).toBe(2);
     await registrar.getByRole('cell', { name: /EQF level 6 or above; Quality assured/ }).waitFor();
+    // Editing the programme: removing a module an agreement counts for is refused, a new name is kept.
+    const edit = registrar.getByRole('form', { name: 'Edit the programme' });
+    await edit.getByRole('button', { name: 'Remove module 2' }).click();
+    await edit.getByRole('button', { name: 'Save programme' }).click();
+    await edit.getByRole('alert').waitFor();
+    await edit.getByRole('button', { name: 'Add a module' }).click();
+    await edit.getByLabel('Module 2 code').fill('STATS');
+    await edit.getByLabel('Module 2 name').fill('Statistics');
+    await edit.getByLabel('Module 2 ECTS').fill('6');
+    await edit.getByRole('button', { name: 'Save programme' }).click();
+    await edit.getByText('Programme “MSc Data Science” saved.').waitFor();
     await expectAccessible(registrar, 'programme-agreements');
     await onPhone(registrarContext, new URL(registrar.url()).pathname, 'MSc Data Science', 'programme-agreements');
   });

@@ -75,17 +75,22 @@ function capInWords(p: Programme): string {
 
 type ModuleRow = { id: string; name: string; credits: string };
 
-function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme): void }) {
+/** Creates a programme, or edits one (`editing`: PUT, the version rises; agreements that would no longer hold are refused). */
+function ProgrammeForm({ base, onSaved, editing }: { base: string; onSaved(p: Programme): void; editing?: Programme }) {
+  const str = (n: number | undefined) => (n === undefined ? '' : String(n));
   const { api } = useSession();
   const { organisationId } = useOrganisation();
   const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
-  const [achievementId, setAchievementId] = useState('');
-  const [name, setName] = useState('');
-  const [total, setTotal] = useState('');
-  const [modules, setModules] = useState<ModuleRow[]>([{ id: '', name: '', credits: '' }]);
-  const [maxCredits, setMaxCredits] = useState('');
-  const [maxShare, setMaxShare] = useState('');
-  const [partial, setPartial] = useState(false);
+  const [achievementId, setAchievementId] = useState(editing?.achievementId ?? '');
+  const [name, setName] = useState(editing?.name ?? '');
+  const [total, setTotal] = useState(str(editing?.totalCredits));
+  const [modules, setModules] = useState<ModuleRow[]>(
+    editing?.modules.length ? editing.modules.map((m) => ({ id: m.id, name: m.name, credits: String(m.credits) })) : [{ id: '', name: '', credits: '' }],
+  );
+  const [maxCredits, setMaxCredits] = useState(str(editing?.maxRecognisedCredits));
+  const [maxShare, setMaxShare] = useState(editing?.maxRecognisedShare === undefined ? '' : String(Math.round(editing.maxRecognisedShare * 100)));
+  const [partial, setPartial] = useState(editing?.partialCredits ?? false);
+  const prefix = editing ? 'edit-programme' : 'programme';
   const [error, setError] = useState<ApiError>();
   const [saved, setSaved] = useState<string>();
   const setRow = (i: number, change: Partial<ModuleRow>) => setModules(modules.map((m, j) => (j === i ? { ...m, ...change } : m)));
@@ -104,6 +109,12 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
       achievementId: achievementId || null,
     };
     try {
+      if (editing) {
+        const programme = await api.put<Programme>(`${base}/${editing.id}`, body);
+        setSaved(programme.name);
+        onSaved(programme);
+        return;
+      }
       const programme = await api.post<Programme>(base, body);
       setSaved(programme.name);
       setName('');
@@ -118,17 +129,17 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-programme-title">
-      <h2 id="new-programme-title">Create a programme</h2>
-      {saved ? <Notice tone="success">Programme “{saved}” created.</Notice> : null}
+    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby={`${prefix}-title`}>
+      <h2 id={`${prefix}-title`}>{editing ? 'Edit the programme' : 'Create a programme'}</h2>
+      {saved ? <Notice tone="success">Programme “{saved}” {editing ? 'saved' : 'created'}.</Notice> : null}
       <ErrorSummary error={error} />
-      <Field id="programme-name" label="Name" required error={error?.fieldMessage('/name')}>
+      <Field id={`${prefix}-name`} label="Name" required error={error?.fieldMessage('/name')}>
         {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field id="programme-total" label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
+      <Field id={`${prefix}-total`} label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
         {(p) => <input {...p} inputMode="decimal" value={total} onChange={(e) => setTotal(e.target.value)} />}
       </Field>
-      <FieldSet id="programme-modules" legend="Modules" hint="Each module's code, name and credits." error={error?.fieldMessage('/modules')}>
+      <FieldSet id={`${prefix}-modules`} legend="Modules" hint="Each module's code, name and credits." error={error?.fieldMessage('/modules')}>
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Modules</caption>
@@ -168,10 +179,10 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
           Add a module
         </button>
       </FieldSet>
-      <Field id="programme-max-credits" label="At most this many ECTS from prior learning" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedCredits')}>
+      <Field id={`${prefix}-max-credits`} label="At most this many ECTS from prior learning" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedCredits')}>
         {(p) => <input {...p} inputMode="decimal" value={maxCredits} onChange={(e) => setMaxCredits(e.target.value)} />}
       </Field>
-      <Field id="programme-max-share" label="At most this share of the programme from prior learning (%)" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedShare')}>
+      <Field id={`${prefix}-max-share`} label="At most this share of the programme from prior learning (%)" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedShare')}>
         {(p) => <input {...p} inputMode="decimal" value={maxShare} onChange={(e) => setMaxShare(e.target.value)} />}
       </Field>
       <label className="choice">
@@ -179,7 +190,7 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
         Recognise the part of an item that fits under a cap (partial credits)
       </label>
       <Field
-        id="programme-achievement"
+        id={`${prefix}-achievement`}
         label="Recognition credential"
         hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued."
         error={error?.fieldMessage('/achievementId')}
@@ -197,7 +208,7 @@ function ProgrammeForm({ base, onSaved }: { base: string; onSaved(p: Programme):
       </Field>
       <div className="button-row">
         <button type="submit" className="primary">
-          Create programme
+          {editing ? 'Save programme' : 'Create programme'}
         </button>
       </div>
     </form>
@@ -279,6 +290,7 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
         </div>
       ) : null}
       {p ? <AgreementForm programme={p} onSaved={() => agreements.reload()} /> : null}
+      {p ? <ProgrammeForm key={p.id} base={`/api/v1/organisations/${organisationId}/programmes`} editing={p} onSaved={() => programme.reload()} /> : null}
     </Screen>
   );
 }
