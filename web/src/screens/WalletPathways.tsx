@@ -151,7 +151,7 @@ export function WalletPathwayScreen({ params }: { params: Record<string, string>
       <ErrorSummary error={error} />
       <section className="card" aria-labelledby="overall-title" data-testid="pathway-overall">
         <h2 id="overall-title">
-          {p.complete ? 'Complete' : 'Your progress'} {p.complete ? <CompleteBadge /> : null}
+          Your progress {p.complete ? <CompleteBadge /> : null}
         </h2>
         <ProgressBar value={p.progress} label={`${p.pathwayName}: progress`} testId="overall-progress" />
         <p>
