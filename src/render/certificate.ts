@@ -5,7 +5,7 @@
  */
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { creditsText, longDate } from './format.ts';
-import { qrMatrix, QUIET_ZONE } from './qr.ts';
+import { darkRuns, qrMatrix, QUIET_ZONE } from './qr.ts';
 
 export interface CertificateData {
   learnerName?: string;
@@ -131,25 +131,15 @@ function drawQr(page: PDFPage, text: string, at: { x: number; y: number; side: n
   const matrix = qrMatrix(text);
   const module = at.side / (matrix.size + 2 * QUIET_ZONE);
   page.drawRectangle({ x: at.x, y: at.y, width: at.side, height: at.side, color: rgb(1, 1, 1) });
-  for (let row = 0; row < matrix.size; row++) {
-    let column = 0;
-    while (column < matrix.size) {
-      if (!matrix.isDark(row, column)) {
-        column++;
-        continue;
-      }
-      let end = column;
-      while (end < matrix.size && matrix.isDark(row, end)) end++;
-      // PDF y grows upwards: row 0 is the top of the code.
-      page.drawRectangle({
-        x: at.x + (column + QUIET_ZONE) * module,
-        y: at.y + at.side - (row + QUIET_ZONE + 1) * module,
-        width: (end - column) * module,
-        height: module,
-        color: rgb(0, 0, 0),
-      });
-      column = end;
-    }
+  for (const run of darkRuns(matrix)) {
+    // PDF y grows upwards: row 0 is the top of the code.
+    page.drawRectangle({
+      x: at.x + (run.column + QUIET_ZONE) * module,
+      y: at.y + at.side - (run.row + QUIET_ZONE + 1) * module,
+      width: run.length * module,
+      height: module,
+      color: rgb(0, 0, 0),
+    });
   }
 }
 

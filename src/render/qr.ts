@@ -50,6 +50,25 @@ export function qrPng(text: string, options: { scale?: number } = {}): Uint8Arra
   return encodeGreyPng({ width: side, height: side, pixels });
 }
 
+/** The code's dark modules as horizontal runs, row by row: what vector drawings (SVG, PDF) draw. */
+export function darkRuns(matrix: QrMatrix): { row: number; column: number; length: number }[] {
+  const runs: { row: number; column: number; length: number }[] = [];
+  for (let row = 0; row < matrix.size; row++) {
+    let column = 0;
+    while (column < matrix.size) {
+      if (!matrix.isDark(row, column)) {
+        column++;
+        continue;
+      }
+      let end = column;
+      while (end < matrix.size && matrix.isDark(row, end)) end++;
+      runs.push({ row, column, length: end - column });
+      column = end;
+    }
+  }
+  return runs;
+}
+
 /**
  * An SVG of the QR code, scalable (viewBox in modules), with a title for screen readers.
  *
@@ -60,20 +79,8 @@ export function qrSvg(text: string, options: { title?: string } = {}): string {
   const matrix = qrMatrix(text);
   const side = matrix.size + 2 * QUIET_ZONE;
   let path = '';
-  for (let row = 0; row < matrix.size; row++) {
-    let column = 0;
-    while (column < matrix.size) {
-      if (!matrix.isDark(row, column)) {
-        column++;
-        continue;
-      }
-      // One horizontal run of dark modules per path segment keeps the file small.
-      let end = column;
-      while (end < matrix.size && matrix.isDark(row, end)) end++;
-      path += `M${column + QUIET_ZONE} ${row + QUIET_ZONE}h${end - column}v1h${column - end}z`;
-      column = end;
-    }
-  }
+  // One horizontal run of dark modules per path segment keeps the file small.
+  for (const run of darkRuns(matrix)) path += `M${run.column + QUIET_ZONE} ${run.row + QUIET_ZONE}h${run.length}v1h${-run.length}z`;
   const title = escapeXml(options.title ?? 'QR code');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${side * 8}" height="${side * 8}" shape-rendering="crispEdges" role="img" aria-label="${title}">`
     + `<title>${title}</title><rect width="${side}" height="${side}" fill="#fff"/><path fill="#000" d="${path}"/></svg>`;

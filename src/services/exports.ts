@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { Row } from '../store/schema.ts';
 import { detectAndExtract } from '../vc/baking/index.ts';
-import { buildClrCredential, withSingleStatus } from '../vc/clr.ts';
+import { achievementsOf, buildClrCredential, withSingleStatus } from '../vc/clr.ts';
+import { isPartOfAssociations } from './pathways/associations.ts';
 import { normaliseEmail } from '../vc/credential/identity.ts';
 import { isObject, asArray } from '../vc/json.ts';
 import { createPresentation, signPresentation } from '../vc/presentation.ts';
@@ -318,12 +319,16 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
 
       const { issuer: issuerRow, signer } = await issuers.signing(issuer.id);
       const id = `urn:uuid:${randomUUID()}`;
+      // Stacked credentials of pathways: each constituent's achievement isPartOf the target's (CLR 2.0 §B.1.1).
+      const recordAchievements = new Set(achievementsOf(credentials).map((achievement) => achievement.id).filter((value): value is string => typeof value === 'string'));
+      const associations = await isPartOfAssociations(ctx.db, rows.map((row) => row.id), recordAchievements);
       const unsigned = buildClrCredential({
         id,
         issuer: issuers.profile(issuerRow),
         recipient: { email: address },
         credentials,
         validFrom: now,
+        associations,
         description: `Every credential ${issuerRow.name} issued to this learner that was valid on ${now.toISOString().slice(0, 10)}.`,
       });
       const signed = await ctx.engine.sign({ credential: unsigned, signer, now });

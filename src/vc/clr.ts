@@ -33,7 +33,7 @@ export interface BuildClrOptions {
   validFrom: Date;
   name?: string;
   description?: string;
-  /** Relations between achievements of the record; empty until pathways exist. */
+  /** Relations between achievements of the record (e.g. a pathway's constituents isPartOf its target). */
   associations?: readonly ClrAssociation[];
 }
 

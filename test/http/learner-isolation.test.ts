@@ -14,7 +14,13 @@ const PREFIXES = ['/api/v1/me/', '/api/v1/wallet/'];
 const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/wallet/collections/{id}': { name: 'Hijacked', credentialIds: [] },
 };
+/**
+ * Routes whose id is not a person's (a published pathway): another learner reaches it, for their own
+ * progress only; an API key and an anonymous caller still get nothing.
+ */
+const NOT_PERSONAL = new Set(['GET /api/v1/wallet/pathways/{pathwayId}', 'PUT /api/v1/wallet/pathways/{pathwayId}', 'DELETE /api/v1/wallet/pathways/{pathwayId}']);
 const NO_BODY = new Set([
+  'PUT /api/v1/wallet/pathways/{pathwayId}', 'DELETE /api/v1/wallet/pathways/{pathwayId}',
   'DELETE /api/v1/me/emails/{emailId}', 'POST /api/v1/me/emails/{emailId}/resend', 'DELETE /api/v1/wallet/collections/{id}',
   'DELETE /api/v1/wallet/credentials/{id}', 'DELETE /api/v1/wallet/shares/{id}', 'POST /api/v1/wallet/credentials/{id}/verify',
   'POST /api/v1/wallet/offers/{credentialId}/accept',
@@ -26,7 +32,7 @@ for (const dialect of DIALECTS) {
     let ana: Session;
     let bob: Session;
     let apiKey: string;
-    let ids: { item: string; collection: string; share: string; email: string; offer: string };
+    let ids: { item: string; collection: string; share: string; email: string; offer: string; pathway: string };
     let snapshot: string;
 
     const signup = async (email: string) => {
@@ -44,6 +50,7 @@ for (const dialect of DIALECTS) {
         db.selectFrom('wallet_collection_items').selectAll().where('collection_id', '=', ids.collection).orderBy('position').execute(),
         db.selectFrom('shares').select(['id', 'revoked_at', 'views']).where('user_id', '=', ana.userId).orderBy('id').execute(),
         db.selectFrom('credentials').select(['id', 'claimed_at']).where('id', '=', ids.offer).execute(),
+        db.selectFrom('pathway_progress').selectAll().where('user_id', '=', ana.userId).execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -76,7 +83,14 @@ for (const dialect of DIALECTS) {
       expect(share.statusCode, share.body).toBe(201);
       const email = await ana.request('POST', '/api/v1/me/emails', { email: 'ana.second@learner.test' });
       expect(email.statusCode, email.body).toBe(201);
-      ids = { item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer };
+      const pathway = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/pathways`, {
+        name: 'Data pathway', achievementId: org.achievementId, status: 'published', autoIssue: false, rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5, count: 2 }] },
+      });
+      expect(pathway.statusCode, pathway.body).toBe(201);
+      ids = { item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer, pathway: pathway.json().id as string };
+      // Ana follows it, half way there.
+      expect((await ana.request('PUT', `/api/v1/wallet/pathways/${ids.pathway}`)).statusCode).toBe(204);
+      await t.runtime.services.pathways.recompute(ana.userId);
       snapshot = await dataOfAna();
     });
     afterAll(async () => {
@@ -94,7 +108,7 @@ for (const dialect of DIALECTS) {
             : template.startsWith('/api/v1/wallet/shares/') ? ids.share
             : template.startsWith('/api/v1/wallet/credentials/') ? ids.item : undefined;
           const url = template.replace('{id}', id ?? 'MISSING').replace('{emailId}', ids.email).replace('{credentialId}', ids.offer)
-            .replace('{kind}', 'json');
+            .replace('{kind}', 'json').replace('{pathwayId}', ids.pathway);
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
           let payload: string | undefined;
           if (method !== 'GET' && !NO_BODY.has(route)) {
@@ -105,13 +119,16 @@ for (const dialect of DIALECTS) {
           const asBob = await bob.request(method as 'GET', url, payload, headers);
           const withKey = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, ...bearer(apiKey) }, ...(payload !== undefined ? { payload } : {}) });
           const anonymous = await t.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
-          expect(asBob.statusCode, `${route} as another learner: ${asBob.body}`).toBe(404);
+          if (NOT_PERSONAL.has(route)) expect(asBob.statusCode, `${route} as another learner: ${asBob.body}`).toBeLessThan(300);
+          else expect(asBob.statusCode, `${route} as another learner: ${asBob.body}`).toBe(404);
           expect([401, 403], `${route} with an organisation's API key: ${withKey.body}`).toContain(withKey.statusCode);
           expect(anonymous.statusCode, `${route} anonymous: ${anonymous.body}`).toBe(401);
           for (const response of [asBob, withKey, anonymous]) {
             expect(response.body).not.toContain('ana@learner.test');
             expect(response.body).not.toContain('Ana private');
-            expect(response.body).not.toContain('Data Literacy');
+            // A pathway's own page may name the catalogue's achievements (public), never Ana's credential.
+            if (NOT_PERSONAL.has(route)) expect(response.body).not.toContain(ids.item);
+            else expect(response.body).not.toContain('Data Literacy');
           }
           checked.push(route);
         }

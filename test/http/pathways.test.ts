@@ -6,20 +6,30 @@
  * naming its constituents, verified by our engine and by the reference library), and a revoked
  * constituent flagging the award (policy "suspend": suspended at once; the issuer keeps it).
  */
+import { readFileSync } from 'node:fs';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
+import Ajv2019Module from 'ajv/dist/2019.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntimeJobRunner, type JobRunner } from '../../src/jobs/index.ts';
 import { SYSTEM } from '../../src/services/access.ts';
 import { sha256Hex } from '../../src/services/tokens.ts';
+import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
+import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
+import { createReferenceIssuer } from '../support/reference.ts';
 import { bearer, createTestApp, login, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
+
+const ajv = new Ajv2019Module.default({ strict: false, allErrors: true });
+addFormatsModule.default(ajv);
+const validateClr = ajv.compile(JSON.parse(readFileSync(new URL('../../src/vc/schemas/clr_v2p0_clrcredential_schema.json', import.meta.url), 'utf8')) as object);
 
 const LEARNER = 'lin@learner.test';
 
@@ -156,7 +166,13 @@ for (const dialect of DIALECTS) {
     it('recomputes progress in the background when a claim changes the wallet, and says what to take next', async () => {
       expect((await learner.request('GET', '/api/v1/wallet/pathways')).json().items).toEqual([]);
       issuedStats = await issueAndClaim(course.stats);
+      const db = t.runtime.store.db;
+      const queued = await db.selectFrom('jobs').select('payload').where('kind', '=', 'pathway.progress').where('status', '=', 'queued').execute();
+      expect(queued.map((job) => JSON.parse(job.payload) as unknown)).toEqual([{ userId: learner.userId }]);
       expect(await runner.drain()).toBeGreaterThanOrEqual(1);
+      // The job stored the progress (the learner's page only reads it).
+      const stored = await db.selectFrom('pathway_progress').select(['progress_permille', 'complete']).where('user_id', '=', learner.userId).execute();
+      expect(stored).toEqual([{ progress_permille: 500, complete: 0 }]);
       const mine = await learner.request('GET', '/api/v1/wallet/pathways');
       expect(mine.statusCode, mine.body).toBe(200);
       const [progress] = mine.json().items as { pathwayId: string; progress: number; complete: boolean; creditsCounted: number; evaluation: { requirements: { assigned: string[] }[] } }[];
@@ -174,6 +190,8 @@ for (const dialect of DIALECTS) {
     it('issues the stacked credential on completion, naming its constituents, verified by the reference library', async () => {
       await issueAndClaim(course.ml);
       await runner.drain();
+      // The job issued it (before any page was read).
+      expect(await t.runtime.store.db.selectFrom('pathway_awards').select('pathway_id').where('user_id', '=', learner.userId).execute()).toEqual([{ pathway_id: pathwayId }]);
       const [progress] = (await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { complete: boolean; awardedCredentialId: string; awardedWalletItemId: string }[];
       expect(progress!.complete).toBe(true);
       expect(progress!.awardedWalletItemId).toEqual(expect.any(String));
@@ -202,6 +220,51 @@ for (const dialect of DIALECTS) {
       expect((await org.owner.request('GET', url(`pathways/${pathwayId}/awards`))).json().items).toHaveLength(1);
     });
 
+    it("exports the learner's CLR with each constituent isPartOf the stacked achievement, valid against the CLR 2.0 schema", async () => {
+      const response = await org.owner.request('GET', url(`clr?email=${encodeURIComponent(LEARNER)}`));
+      expect(response.statusCode, response.body).toBe(200);
+      const clr = response.json() as JsonObject;
+      expect(validateClr(clr), JSON.stringify(validateClr.errors)).toBe(true);
+      const subject = clr.credentialSubject as JsonObject;
+      expect(subject.association).toEqual([
+        { type: 'Association', associationType: 'isPartOf', sourceId: achievementUrl(course.ml), targetId: achievementUrl(course.target) },
+        { type: 'Association', associationType: 'isPartOf', sourceId: achievementUrl(course.stats), targetId: achievementUrl(course.target) },
+      ].sort((a, b) => a.sourceId.localeCompare(b.sourceId)));
+      const ours = await t.runtime.ctx.engine.verify({ credential: clr, recipient: { email: LEARNER } });
+      expect(ours.checks.filter((check) => check.outcome === 'failed'), JSON.stringify(ours.checks)).toEqual([]);
+    });
+
+    it('counts a credential imported from another issuer when the organisation trusts it, and not a look-alike from a stranger', async () => {
+      const partner = generateDidKey(new Uint8Array(32).fill(11));
+      const stranger = generateDidKey(new Uint8Array(32).fill(12));
+      const external = JSON.parse(readFileSync(new URL('../fixtures/achievements/data-science-microcredential.json', import.meta.url), 'utf8')) as JsonObject & { id: string; name: string };
+      const signedBy = async (key: typeof partner, id: string) => (await createReferenceIssuer(key)).sign(buildAchievementCredential({
+        achievement: external, issuer: { id: key.controller, type: ['Profile'], name: key === partner ? 'Universidad de Ejemplo' : 'Diploma Mill' },
+        recipient: { email: LEARNER, salt: 'pepper' }, id, validFrom: new Date('2026-03-01T09:00:00Z'), version: '2.0',
+      }), clock);
+      expect((await org.owner.request('POST', url('trusted-issuers'), { issuerId: partner.controller, name: 'Universidad de Ejemplo' })).statusCode).toBe(201);
+      const created = await org.owner.request('POST', url('pathways'), {
+        name: 'Applied Data Analysis', achievementId: course.target, status: 'published', autoIssue: false, useTrustList: true,
+        rules: { requirements: [{ id: 'python', label: 'Python at a partner', kind: 'allOf', achievements: [external.id] }, { id: 'ml', kind: 'allOf', achievements: [achievementUrl(course.ml)] }] },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const crossId = created.json().id as string;
+      const forged = await learner.request('POST', '/api/v1/wallet/credentials', { text: JSON.stringify(await signedBy(stranger, 'urn:uuid:5a0b7a5e-0000-4000-8000-000000000001')) });
+      expect(forged.statusCode, forged.body).toBe(201);
+      await runner.drain();
+      let detail = await learner.request('GET', `/api/v1/wallet/pathways/${crossId}`);
+      expect(detail.json().complete).toBe(false);
+      expect(JSON.stringify(detail.json().evaluation.unusable)).toMatch(/trusted/i);
+      const genuine = await learner.request('POST', '/api/v1/wallet/credentials', { text: JSON.stringify(await signedBy(partner, 'urn:uuid:5a0b7a5e-0000-4000-8000-000000000002')) });
+      expect(genuine.statusCode, genuine.body).toBe(201);
+      expect(genuine.json().item.status).toBe('verified');
+      await runner.drain();
+      const stored = await t.runtime.store.db.selectFrom('pathway_progress').select('complete').where('user_id', '=', learner.userId).where('pathway_id', '=', crossId).executeTakeFirstOrThrow();
+      expect(stored.complete).toBe(1);
+      detail = await learner.request('GET', `/api/v1/wallet/pathways/${crossId}`);
+      expect(detail.json().evaluation.requirements[0].assigned).toEqual([genuine.json().item.id]);
+    });
+
     it('flags the award when a constituent is revoked; policy "suspend" suspends it until the issuer decides', async () => {
       const policy = await org.owner.request('PUT', url(`pathways/${pathwayId}`), pathwayBody({ status: 'published', revocationPolicy: 'suspend' }));
       expect(policy.statusCode, policy.body).toBe(200);
@@ -214,7 +277,7 @@ for (const dialect of DIALECTS) {
       const [flag] = flags.json().items as { id: string; awardCredentialId: string; constituentName: string; action: string }[];
       expect(flag).toMatchObject({ constituentName: 'Statistics I', action: 'suspended' });
       expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json().status).toBe('suspended');
-      const [progress] = (await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { complete: boolean }[];
+      const progress = ((await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { pathwayId: string; complete: boolean }[]).find((p) => p.pathwayId === pathwayId);
       expect(progress!.complete).toBe(false);
       const kept = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'keep', reason: 'Retaken and passed under supervision' });
       expect(kept.statusCode, kept.body).toBe(200);

@@ -29,6 +29,11 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/organisations/{orgId}/rpl-decisions': { caseId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/organisations/{orgId}/recognition-decisions': { requestId: '00000000-0000-4000-8000-000000000000', decisions: [{ credentialKey: 'x', action: 'approve' }] },
   'POST /api/v1/organisations/{orgId}/recognition-agreements': { programmeId: '00000000-0000-4000-8000-000000000000', moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['x'] } },
+  'POST /api/v1/organisations/{orgId}/pathways': 'PATHWAY',
+  'PUT /api/v1/organisations/{orgId}/pathways/{pathwayId}': 'PATHWAY',
+  'POST /api/v1/organisations/{orgId}/pathway-checks': { rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5 }] }, sample: { email: 'learner@a.test' } },
+  'POST /api/v1/organisations/{orgId}/pathway-flags/{flagId}/resolution': { action: 'revoke', reason: 'hostile' },
+  'POST /api/v1/organisations/{orgId}/trusted-issuers': { issuerId: 'did:web:evil.example', name: 'Evil' },
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
@@ -41,6 +46,7 @@ const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',
   'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
   'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
+  'DELETE /api/v1/organisations/{orgId}/trusted-issuers/{trustedId}',
 ]);
 
 for (const dialect of DIALECTS) {
@@ -62,6 +68,9 @@ for (const dialect of DIALECTS) {
         db.selectFrom('achievements').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('credentials').select(['id', 'status']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('bulk_jobs').select(['id']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('pathways').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('trusted_issuers').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('pathway_flags').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -75,9 +84,18 @@ for (const dialect of DIALECTS) {
       const key = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/api-keys`, { name: 'A key', scopes: ['read'] });
       const bulk = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/bulk-issuances?achievementId=${a.achievementId}`, 'email\nbulk@a.test\n', { 'content-type': 'text/csv' });
       expect(bulk.statusCode).toBe(202);
+      const pathway = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/pathways`, {
+        name: 'Data Literacy pathway', achievementId: a.achievementId, status: 'published', rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5 }] },
+      });
+      expect(pathway.statusCode, pathway.body).toBe(201);
+      const trusted = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/trusted-issuers`, { issuerId: 'did:web:partner.a.example', name: 'Partner of A' });
+      expect(trusted.statusCode, trusted.body).toBe(201);
       ids = {
         orgId: a.organisationId, issuerId: a.issuerId, userId: ownerA.userId, keyId: key.json().id as string,
         achievement: a.achievementId, credential: credential.json().id as string, bulk: bulk.json().id as string,
+        pathwayId: pathway.json().id as string, trustedId: trusted.json().id as string,
+        // No award has been flagged: a made-up flag under A's organisation must still be refused before it is looked up.
+        flagId: '00000000-0000-4000-8000-0000000000f1',
       };
       b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
       snapshot = await dataOfA();
@@ -100,7 +118,8 @@ for (const dialect of DIALECTS) {
             : template.startsWith('/api/v1/bulk-issuances/') ? ids.bulk : undefined;
           const url = template
             .replace('{orgId}', ids.orgId!).replace('{issuerId}', ids.issuerId!).replace('{userId}', ids.userId!)
-            .replace('{keyId}', ids.keyId!).replace('{id}', idFor ?? 'MISSING')
+            .replace('{keyId}', ids.keyId!).replace('{pathwayId}', ids.pathwayId!).replace('{trustedId}', ids.trustedId!).replace('{flagId}', ids.flagId!)
+            .replace('{id}', idFor ?? 'MISSING')
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
           expect(url, `${route}: no id known for this path`).not.toContain('MISSING');
           let payload: string | undefined;
@@ -114,6 +133,7 @@ for (const dialect of DIALECTS) {
               contentType = raw.type;
             } else {
               const value = body === 'ACHIEVEMENT' ? { issuerId: ids.issuerId, ...MICRO_CREDENTIAL }
+                : body === 'PATHWAY' ? { name: 'Hijacked', achievementId: ids.achievement, status: 'archived', rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 1 }] } }
                 : body === 'CREDENTIAL' ? { achievementId: ids.achievement, recipient: { email: 'x@b.test' } } : body;
               payload = JSON.stringify(value);
               contentType = 'application/json';

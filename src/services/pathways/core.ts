@@ -28,6 +28,29 @@ export interface PathwayView {
   updatedAt: string;
 }
 
+/** Reads shared by the views of many pathways in one call. */
+export interface ViewCache {
+  trust: Map<string, string[]>;
+  targets: Map<string, { target: Pathway['target']; issuerId: string | null }>;
+}
+
+export function viewCache(): ViewCache {
+  return { trust: new Map(), targets: new Map() };
+}
+
+/**
+ * What is stored and listed of an evaluation: the figures and each requirement's state, without the
+ * credential keys and reasons (a requirement that shares may count hundreds of credentials). The
+ * learner's page of one pathway evaluates afresh and shows everything.
+ */
+export function evaluationSummary(evaluation: PathwayEvaluation): PathwayEvaluation {
+  return {
+    ...evaluation,
+    requirements: evaluation.requirements.map((requirement) => ({ ...requirement, assigned: requirement.assigned.slice(0, 10), reasons: requirement.reasons.slice(0, 3) })),
+    unusable: evaluation.unusable.slice(0, 5).map((entry) => ({ ...entry, reasons: entry.reasons.slice(0, 1) })),
+  };
+}
+
 export interface PathwayProgressView {
   pathwayId: string;
   pathwayName: string;
@@ -68,7 +91,12 @@ export function createPathwayCore(ctx: ServiceContext) {
     return { target: { achievementId: url, ...(row?.did ? { issuerId: row.did } : {}) }, issuerId: row?.issuer_id ?? null };
   }
 
-  async function view(row: Row<'pathways'>, trust?: Map<string, string[]>): Promise<PathwayView> {
+  /**
+   * The view of a pathway row. `cache` (trust lists by organisation, targets by achievement) spares
+   * repeated reads when many pathways are viewed at once.
+   */
+  async function view(row: Row<'pathways'>, cache?: ViewCache): Promise<PathwayView> {
+    const trust = cache?.trust;
     const rules = JSON.parse(row.rules) as PathwayRules;
     let trusted: string[] | undefined;
     if (row.use_trust_list === 1) {
@@ -78,7 +106,12 @@ export function createPathwayCore(ctx: ServiceContext) {
         trust?.set(row.organisation_id, trusted);
       }
     }
-    const { target, issuerId } = await targetOf(row.achievement_id);
+    let found = cache?.targets.get(row.achievement_id);
+    if (!found) {
+      found = await targetOf(row.achievement_id);
+      cache?.targets.set(row.achievement_id, found);
+    }
+    const { target, issuerId } = found;
     return {
       id: row.id, organisationId: row.organisation_id, name: row.name, description: row.description, status: row.status,
       version: row.version, achievementId: row.achievement_id, achievementUrl: target!.achievementId, issuerId,

@@ -15,7 +15,7 @@ import type { IssuerService } from '../issuers.ts';
 import { heldCredentialsOf } from '../wallet/held.ts';
 import type { WalletService } from '../wallet/index.ts';
 import { createCatalogue, type CatalogueItem } from './catalogue.ts';
-import { createPathwayCore, type PathwayProgressView, type PathwayView } from './core.ts';
+import { createPathwayCore, evaluationSummary, viewCache, type PathwayProgressView, type PathwayView } from './core.ts';
 import { enginePathway, PATHWAY_STATUSES, rulesProblems, type PathwayDraft, type PathwayInput, type PathwayRules } from './definition.ts';
 import { createProgress } from './progress.ts';
 import { queuePathwayProgress } from './queue.ts';
@@ -201,8 +201,8 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
     async list(actor: Actor, organisationId: string): Promise<PathwayView[]> {
       await requireAccess(ctx, actor, organisationId, read, 'organisation');
       const rows = await ctx.db.selectFrom('pathways').selectAll().where('organisation_id', '=', organisationId).orderBy('name').orderBy('id').execute();
-      const trust = new Map<string, string[]>();
-      return Promise.all(rows.map((row) => core.view(row, trust)));
+      const cache = viewCache();
+      return Promise.all(rows.map((row) => core.view(row, cache)));
     },
 
     async get(actor: Actor, organisationId: string, pathwayId: string): Promise<PathwayView & { versions: { version: number; updatedAt: string }[] }> {
@@ -338,9 +338,9 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
       const rows = await ctx.db.selectFrom('pathways').innerJoin('organisations', 'organisations.id', 'pathways.organisation_id')
         .selectAll('pathways').select('organisations.name as organisation_name').where('pathways.status', '=', 'published')
         .orderBy('pathways.name').orderBy('pathways.id').execute();
-      const trust = new Map<string, string[]>();
+      const cache = viewCache();
       return Promise.all(rows.map(async (row) => {
-        const view = await core.view(row, trust);
+        const view = await core.view(row, cache);
         return {
           id: row.id, organisationId: row.organisation_id, organisationName: row.organisation_name, name: row.name, description: row.description,
           version: row.version, achievementUrl: view.achievementUrl, requirementsCount: view.rules.requirements.length,
@@ -351,8 +351,16 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
     /** The learner's progress on followed pathways and every published pathway with progress, as last computed. */
     async myProgress(actor: Actor): Promise<PathwayProgressView[]> {
       const userId = learnerOf(actor);
-      const rows = await ctx.db.selectFrom('pathway_progress').selectAll().where('user_id', '=', userId)
+      const load = () => ctx.db.selectFrom('pathway_progress').selectAll().where('user_id', '=', userId)
         .orderBy('progress_permille', 'desc').orderBy('pathway_id').execute();
+      let rows = await load();
+      // A pathway published or changed since the last computation (the job runs on wallet changes only) is evaluated now.
+      const newest = await ctx.db.selectFrom('pathways').select((eb) => eb.fn.max('updated_at').as('at')).where('status', '=', 'published').executeTakeFirst();
+      const oldest = rows.reduce<string | undefined>((min, row) => (min === undefined || row.computed_at < min ? row.computed_at : min), undefined);
+      if (newest?.at && (oldest === undefined || newest.at > oldest)) {
+        await progress.recompute(userId);
+        rows = await load();
+      }
       return progressViews(userId, rows);
     },
 
@@ -382,7 +390,7 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
         const evaluation = createEvaluator(await heldCredentialsOf(ctx.db, userId), { asOf: ctx.now().toISOString() }).evaluate(core.compiled(pathway));
         const values = {
           version: row.version, progress_permille: Math.round(evaluation.progress * 1000), complete: evaluation.complete ? 1 : 0,
-          credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluation), computed_at: ctx.now().toISOString(), following: 1,
+          credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluationSummary(evaluation)), computed_at: ctx.now().toISOString(), following: 1,
         };
         await ctx.db.insertInto('pathway_progress').values({ user_id: userId, pathway_id: pathwayId, ...values })
           .onConflict((oc) => oc.columns(['user_id', 'pathway_id']).doUpdateSet({ following: 1 })).execute();

@@ -9,7 +9,7 @@ import { digestSri, type CredentialService } from '../credentials/index.ts';
 import { NotFound } from '../errors.ts';
 import { heldCredentialsOf } from '../wallet/held.ts';
 import type { WalletService } from '../wallet/index.ts';
-import type { PathwayCore, PathwayView } from './core.ts';
+import { evaluationSummary, viewCache, type PathwayCore, type PathwayView } from './core.ts';
 
 /** A credential an award was built from. */
 export interface Constituent {
@@ -139,26 +139,42 @@ export function createProgress(ctx: ServiceContext, core: PathwayCore, deps: { c
       const evaluator = createEvaluator(held, { asOf: now });
       const following = new Map(previous.map((row) => [row.pathway_id, row.following === 1]));
       const awarded = new Map(awards.map((row) => [row.pathway_id, row]));
-      const trust = new Map<string, string[]>();
+      const cache = viewCache();
       const toAward: { pathway: PathwayView; evaluation: PathwayEvaluation }[] = [];
+      const upserts: Row<'pathway_progress'>[] = [];
+      const stale: string[] = [];
       const views = new Map<string, PathwayView>();
       for (const row of rows) {
-        const pathway = await core.view(row, trust);
+        const pathway = await core.view(row, cache);
         views.set(pathway.id, pathway);
-        const evaluation = evaluator.evaluate(core.compiled(pathway));
+        let evaluation: PathwayEvaluation;
+        try {
+          evaluation = evaluator.evaluate(core.compiled(pathway));
+        } catch (error) {
+          // Rules are checked when saved; one that no longer compiles (an older engine's) must not stop the others.
+          ctx.log.warn({ pathwayId: row.id, err: error instanceof Error ? error.message : String(error) }, 'pathway could not be evaluated');
+          continue;
+        }
         const keep = evaluation.progress > 0 || following.get(row.id) === true || awarded.has(row.id);
         if (keep) {
-          const values = {
-            version: row.version, progress_permille: Math.round(evaluation.progress * 1000), complete: evaluation.complete ? 1 : 0,
-            credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluation), computed_at: now,
-          };
-          await ctx.db.insertInto('pathway_progress').values({ user_id: userId, pathway_id: row.id, following: following.get(row.id) ? 1 : 0, ...values })
-            .onConflict((oc) => oc.columns(['user_id', 'pathway_id']).doUpdateSet(values)).execute();
+          upserts.push({
+            user_id: userId, pathway_id: row.id, following: following.get(row.id) ? 1 : 0, version: row.version,
+            progress_permille: Math.round(evaluation.progress * 1000), complete: evaluation.complete ? 1 : 0,
+            credits_centi: Math.round(evaluation.creditsCounted * 100), evaluation: JSON.stringify(evaluationSummary(evaluation)), computed_at: now,
+          });
         } else if (following.has(row.id)) {
-          await ctx.db.deleteFrom('pathway_progress').where('user_id', '=', userId).where('pathway_id', '=', row.id).execute();
+          stale.push(row.id);
         }
         if (evaluation.complete && pathway.autoIssue && !awarded.has(row.id)) toAward.push({ pathway, evaluation });
       }
+      // One transaction for every row: on SQLite, one commit instead of one per pathway.
+      await ctx.db.transaction().execute(async (trx) => {
+        for (const values of upserts) {
+          const { user_id: _user, pathway_id: _pathway, following: _following, ...changes } = values;
+          await trx.insertInto('pathway_progress').values(values).onConflict((oc) => oc.columns(['user_id', 'pathway_id']).doUpdateSet(changes)).execute();
+        }
+        if (stale.length > 0) await trx.deleteFrom('pathway_progress').where('user_id', '=', userId).where('pathway_id', 'in', stale).execute();
+      });
       let issued = 0;
       for (const { pathway, evaluation } of toAward) {
         try {
@@ -172,7 +188,7 @@ export function createProgress(ctx: ServiceContext, core: PathwayCore, deps: { c
       const statuses = new Map(statusRows.map((row) => [row.id, row.status]));
       let flagged = 0;
       for (const awardRow of awards) {
-        const pathway = views.get(awardRow.pathway_id) ?? await core.view(await core.row(awardRow.pathway_id), trust);
+        const pathway = views.get(awardRow.pathway_id) ?? await core.view(await core.row(awardRow.pathway_id), cache);
         flagged += await checkAward(awardRow, pathway, statuses);
       }
       return { evaluated: rows.length, awarded: issued, flagged };
