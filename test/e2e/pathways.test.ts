@@ -182,6 +182,8 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
 
     await form.getByLabel('Status').selectOption('published');
     await expectAccessible(issuerPage, 'pathway designer');
+    // From the top, so the sticky live check sits beside the form in the picture.
+    await issuerPage.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await saveScreenshot(issuerPage, 'pathway-designer');
     await form.getByRole('button', { name: 'Create pathway' }).click();
     await issuerPage.waitForURL(/\/console\/pathways\/[0-9a-f-]{36}\?saved=1$/);

@@ -36,6 +36,7 @@ export function CataloguePicker(props: {
   const found = words.length ? catalogue.filter((c) => !values.includes(c.achievementUrl) && matches(c, words)) : [];
   const add = (url: string) => {
     if (url && !values.includes(url)) onChange([...values, url]);
+    setQ('');
   };
   const errorId = error ? `${id}-error` : undefined;
   return (

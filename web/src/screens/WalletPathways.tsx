@@ -37,6 +37,12 @@ function FollowButton({ pathwayId, name, following, onChanged, onError }: { path
   );
 }
 
+/** "1 of 2 requirements met", "0 of 1 requirement met". */
+function metText(p: PathwayProgress): string {
+  const all = p.evaluation.requirements.length;
+  return `${p.evaluation.requirements.filter((r) => r.satisfied).length} of ${all} ${all === 1 ? 'requirement' : 'requirements'} met`;
+}
+
 function CompleteBadge() {
   return <span className="badge badge-active">Complete</span>;
 }
@@ -69,7 +75,7 @@ export function WalletPathwaysScreen() {
               <p className="muted">{p.organisationName}</p>
               <ProgressBar value={p.progress} label={`${p.pathwayName}: progress`} />
               <p className="muted">
-                {credits(p.creditsCounted)} ECTS counted · {p.evaluation.requirements.filter((r) => r.satisfied).length} of {p.evaluation.requirements.length} requirements met
+                {credits(p.creditsCounted)} ECTS counted · {metText(p)}
               </p>
               {p.awardedWalletItemId ? (
                 <p>
@@ -155,7 +161,7 @@ export function WalletPathwayScreen({ params }: { params: Record<string, string>
         </h2>
         <ProgressBar value={p.progress} label={`${p.pathwayName}: progress`} testId="overall-progress" />
         <p>
-          {credits(p.creditsCounted)} ECTS counted · {p.evaluation.requirements.filter((r) => r.satisfied).length} of {p.evaluation.requirements.length} requirements met
+          {credits(p.creditsCounted)} ECTS counted · {metText(p)}
         </p>
         {p.awardedWalletItemId ? (
           <p>
@@ -225,6 +231,7 @@ function NextSteps({ plan, byUrl }: { plan: Plan; byUrl: Map<string, CatalogueIt
               );
             })}
           </ol>
+          <p className="small-head">Your progress with {plan.achievements.length === 1 ? 'it' : 'them'}</p>
           <ProgressBar value={plan.progressAfter} label="Progress with these" />
         </>
       )}
