@@ -43,6 +43,8 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
   let csrf: string;
   const course: Record<string, string> = {};
   let pathwayPath: string;
+  let firstIssued: string;
+  let learnerPathwayPath: string;
 
   async function define(name: string, credits: number): Promise<string> {
     const created = await json<{ id: string }>(
@@ -55,14 +57,15 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     return created.id;
   }
 
-  async function issue(achievementId: string): Promise<void> {
-    await json(
+  async function issue(achievementId: string): Promise<string> {
+    const issued = await json<{ id: string }>(
       await request.post(`/api/v1/organisations/${issuing.organisationId}/credentials`, {
         headers: { 'x-csrf-token': csrf },
         data: { achievementId, recipient: { email: LEARNER.email, name: LEARNER.name } },
       }),
       'issue',
     );
+    return issued.id;
   }
 
   beforeAll(async () => {
@@ -228,7 +231,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
   });
 
   it('shows the learner 50% and what to take next once the first credential is claimed', async () => {
-    await issue(course.first!);
+    firstIssued = await issue(course.first!);
     const link = await issuing.claimLink(LEARNER.email);
     await page.goto(new URL(link).pathname);
     await heading('Claim your credential', page);
@@ -250,6 +253,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
 
     await card.getByRole('link', { name: PATHWAY }).click();
     await heading(PATHWAY, page);
+    learnerPathwayPath = new URL(page.url()).pathname;
     await page.getByTestId('overall-progress').getByText('50% complete').waitFor();
     const next = page.getByTestId('next-steps');
     await next.getByRole('heading', { name: 'What to take next' }).waitFor();
@@ -292,5 +296,34 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await page.getByTestId('wallet-card').filter({ hasText: TARGET }).waitFor();
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Pathways' }).click();
     await page.getByTestId('pathway-card').filter({ hasText: PATHWAY }).getByText('Complete', { exact: true }).waitFor();
+  });
+
+  it('flags the stacked credential when a constituent is revoked: the learner sees why it no longer counts, the issuer keeps it with a reason', async () => {
+    await issuing.revoke(firstIssued, 'Exam re-marked');
+    await page.goto(learnerPathwayPath);
+    await heading(PATHWAY, page);
+    const unusable = page.getByTestId('unusable');
+    await reloadUntil(page, async () => (await unusable.count()) > 0, 'the revoked credential among those that do not count');
+    expect(await unusable.textContent()).toContain(FIRST);
+    expect(await unusable.textContent()).toMatch(/revoked/i);
+    await page.getByTestId('overall-progress').getByText('50% complete').waitFor();
+    await expectAccessible(page, 'wallet pathway (revoked constituent)');
+
+    await issuerPage.goto('/console/pathways/flags');
+    await heading('Flagged stacked credentials', issuerPage);
+    const flag = issuerPage.getByTestId('flag').filter({ hasText: PATHWAY });
+    await reloadUntil(issuerPage, async () => (await flag.count()) > 0, 'the flag');
+    expect(await flag.textContent()).toContain(FIRST);
+    await expectAccessible(issuerPage, 'pathway flags (open)');
+    await onPhone(issuerContext, '/console/pathways/flags', 'Flagged stacked credentials', 'pathway flags (open)');
+    await flag.getByRole('button', { name: /^Resolve/ }).click();
+    await flag.locator('.field-error').waitFor();
+    await flag.getByLabel('Keep it').check();
+    await flag.getByLabel(/^Reason/).fill('Re-marked paper still passes');
+    await flag.getByRole('button', { name: /^Resolve/ }).click();
+    await issuerPage.getByText(`${PATHWAY}: kept.`).waitFor();
+    await issuerPage.getByText('No open flags.').waitFor();
+    const resolved = issuerPage.getByRole('row').filter({ hasText: 'Re-marked paper still passes' });
+    expect(await resolved.textContent()).toContain('Kept');
   });
 });
