@@ -194,6 +194,14 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await heading(`Pathway: ${PATHWAY}`, issuerPage);
     await issuerPage.getByText('Saved as version 1.').waitFor();
     await issuerPage.getByText(/Version 1, published/).waitFor();
+    // Saving again makes version 2; the form came back as it was saved.
+    const saved = issuerPage.getByRole('form', { name: 'Pathway definition' });
+    expect(await saved.getByTestId('requirement-editor').first().getByLabel('Label').inputValue()).toBe('Core courses');
+    await saved.getByLabel('Description').fill('Two courses, ten ECTS in all.');
+    await saved.getByRole('button', { name: 'Save new version' }).click();
+    await issuerPage.getByText('Saved as version 2.').waitFor();
+    await issuerPage.getByText(/Version 2, published/).waitFor();
+    await saved.getByText('Versions (2)').waitFor();
 
     await issuerPage.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Pathways' }).click();
     await heading('Pathways', issuerPage);

@@ -40,7 +40,7 @@ export function PathwayDesignerScreen({ params }: { params: Record<string, strin
   const base = `/api/v1/organisations/${organisationId}`;
   const context = useLoad(async (signal): Promise<Loaded> => {
     const [achievements, issuers, catalogue, trusted] = await Promise.all([
-      api.get<{ items: Achievement[] }>(`${base}/achievements`, { signal }),
+      api.get<{ items: Achievement[] }>(`${base}/achievements?includeArchived=true`, { signal }),
       api.get<{ items: Issuer[] }>(`${base}/issuers`, { signal }),
       api.get<{ items: CatalogueItem[] }>('/api/v1/catalogue/achievements?limit=1000', { signal }),
       api.get<{ items: TrustedIssuer[] }>(`${base}/trusted-issuers`, { signal }),
@@ -180,10 +180,11 @@ function Designer(props: { initial: PathwayForm; pathway: PathwayView | undefine
             {(p) => (
               <select {...p} value={form.achievementId} onChange={(e) => update({ achievementId: e.target.value })}>
                 <option value="">Choose a micro-credential</option>
-                {loaded.achievements.map((a) => (
+                {loaded.achievements.filter((a) => !a.archivedAt || a.id === form.achievementId).map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.name}
                     {a.eu?.creditsAvailable !== undefined ? ` (${credits(a.eu.creditsAvailable)} ECTS)` : ''}
+                    {a.archivedAt ? ' — archived' : ''}
                   </option>
                 ))}
               </select>
