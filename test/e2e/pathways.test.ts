@@ -104,7 +104,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
   }
 
   /** The same screen on a 375 px phone with the same cookies: no sideways scrolling, no serious axe violations. */
-  async function onPhone(context: BrowserContext, path: string, title: string | RegExp, name: string, extra?: (small: Page) => Promise<void>): Promise<void> {
+  async function onPhone(context: BrowserContext, path: string, title: string | RegExp, name: string, extra?: (small: Page) => Promise<void>, screenshot?: string): Promise<void> {
     const phone = await browser.newContext({ baseURL: server.url, viewport: PHONE, isMobile: true, hasTouch: true, storageState: await context.storageState() });
     try {
       const small = await phone.newPage();
@@ -114,6 +114,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
       await extra?.(small);
       await expectNoSidewaysScroll(small);
       await expectAccessible(small, `${name} (phone)`);
+      if (screenshot) await saveScreenshot(small, screenshot);
     } finally {
       await phone.close();
     }
@@ -212,7 +213,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await onPhone(issuerContext, '/console/pathways', 'Pathways', 'pathways');
     await onPhone(issuerContext, pathwayPath, `Pathway: ${PATHWAY}`, 'pathway designer', async (small) => {
       await small.getByTestId('live-check').getByText('Not complete yet.').waitFor();
-    });
+    }, 'pathway-designer-phone');
   });
 
   it('keeps the trusted issuers and shows the flags, on desktop and phone', async () => {
@@ -257,7 +258,9 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     expect(await card.getByRole('progressbar', { name: `${PATHWAY}: progress` }).getAttribute('value')).toBe('50');
     expect(await card.textContent()).toContain('5 ECTS counted');
     await expectAccessible(page, 'wallet pathways');
-    await onPhone(learnerContext, '/wallet/pathways', 'My pathways', 'wallet pathways');
+    await onPhone(learnerContext, '/wallet/pathways', 'My pathways', 'wallet pathways', async (small) => {
+      await small.getByTestId('pathway-card').first().waitFor();
+    }, 'wallet-pathways-phone');
 
     await card.getByRole('link', { name: PATHWAY }).click();
     await heading(PATHWAY, page);
@@ -272,7 +275,9 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await requirement.getByText('Still missing').waitFor();
     await expectAccessible(page, 'wallet pathway');
     await saveScreenshot(page, 'wallet-pathway-progress');
-    await onPhone(learnerContext, new URL(page.url()).pathname, PATHWAY, 'wallet pathway');
+    await onPhone(learnerContext, new URL(page.url()).pathname, PATHWAY, 'wallet pathway', async (small) => {
+      await small.getByTestId('next-steps').waitFor();
+    }, 'wallet-pathway-progress-phone');
   });
 
   it('completes the pathway when the second credential is claimed: the job issues the stacked credential into the wallet', async () => {

@@ -251,7 +251,14 @@ function Designer(props: { initial: PathwayForm; pathway: PathwayView | undefine
 
         <section aria-labelledby="requirements-title">
           <h2 id="requirements-title">Requirements</h2>
-          <p className="hint">All of them must be met. By default a credential counts toward one requirement only.</p>
+          <p className="hint">
+            All of them must be met. By default a credential counts toward one requirement only.{' '}
+            {canDesign ? (
+              <a href="#live-check-title" className="narrow-only">
+                See the live check
+              </a>
+            ) : null}
+          </p>
           {problems.at('/rules/requirements') || problems.at('/rules') ? <p className="field-error">{problems.at('/rules/requirements') ?? problems.at('/rules')}</p> : null}
           <ol className="rows requirement-list">
             {form.requirements.map((r, i) => (
@@ -413,7 +420,19 @@ function LiveCheck(props: { form: PathwayForm; catalogue: CatalogueItem[]; resul
           </p>
         ) : null}
       </div>
-      <ErrorSummary error={error} title="The check did not run" />
+      {/* Not an ErrorSummary: that takes focus, and this runs while the designer types. */}
+      {error ? (
+        <div className="notice notice-warning" data-testid="check-error">
+          <p>The check did not run: {error.detail}</p>
+          {error.errors.length ? (
+            <ul>
+              {error.errors.map((e, i) => (
+                <li key={i}>{e.message}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       {result && result.problems.length ? (
         <ul className="preview-problems" data-testid="check-problems">
           {result.problems.map((p, i) => (
