@@ -273,6 +273,8 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     const requirement = page.getByTestId('requirement-result').first();
     await requirement.getByRole('link', { name: FIRST }).waitFor();
     await requirement.getByText('Still missing').waitFor();
+    await page.getByRole('button', { name: `Follow ${PATHWAY}` }).click();
+    await page.getByRole('button', { name: `Stop following ${PATHWAY}` }).waitFor();
     await expectAccessible(page, 'wallet pathway');
     await saveScreenshot(page, 'wallet-pathway-progress');
     await onPhone(learnerContext, new URL(page.url()).pathname, PATHWAY, 'wallet pathway', async (small) => {
