@@ -177,7 +177,18 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await second.getByLabel('How many credentials').fill('');
     await second.locator('.field-error').filter({ hasText: 'The number of credentials (n) is missing.' }).waitFor();
     await check.getByText('The rules have a problem.').waitFor();
-    await second.getByRole('button', { name: /^Remove requirement 2$/ }).click();
+    // Every kind of requirement, with its conditions open, passes the accessibility check too.
+    for (const kind of ['At least so many ECTS credits', 'Credentials at an EQF level or above', 'Learning outcomes or skills covered']) {
+      await form.getByLabel('Kind of requirement').selectOption({ label: kind });
+      await form.getByRole('button', { name: 'Add requirement' }).click();
+    }
+    expect(await form.getByTestId('requirement-editor').count()).toBe(5);
+    for (const summary of await form.locator('details.conditions > summary').all()) await summary.click();
+    await form.getByTestId('requirement-editor').nth(4).getByRole('button', { name: 'Add an outcome or skill' }).click();
+    await form.getByTestId('requirement-editor').nth(4).getByLabel('Outcome or skill address 1').fill('http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d');
+    await expectAccessible(issuerPage, 'pathway designer (every kind of requirement)');
+    for (let i = 0; i < 4; i++) await form.getByRole('button', { name: /^Remove requirement 2$/ }).click();
+    expect(await form.getByTestId('requirement-editor').count()).toBe(1);
     await check.getByText('Complete: this learner would receive the stacked credential.').waitFor();
 
     await form.getByText('Rules as JSON').click();
