@@ -340,6 +340,12 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     const flag = issuerPage.getByTestId('flag').filter({ hasText: PATHWAY });
     await reloadUntil(issuerPage, async () => (await flag.count()) > 0, 'the flag');
     expect(await flag.textContent()).toContain(FIRST);
+    // The pathway's page lists the award, flagged.
+    await issuerPage.goto(pathwayPath);
+    await heading(`Pathway: ${PATHWAY}`, issuerPage);
+    await issuerPage.getByText('Stacked credentials awarded (1)').click();
+    await issuerPage.getByTestId('awards').getByRole('link', { name: 'Yes: review' }).click();
+    await heading('Flagged stacked credentials', issuerPage);
     await expectAccessible(issuerPage, 'pathway flags (open)');
     await onPhone(issuerContext, '/console/pathways/flags', 'Flagged stacked credentials', 'pathway flags (open)');
     await flag.getByRole('button', { name: /^Resolve/ }).click();

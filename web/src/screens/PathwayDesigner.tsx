@@ -16,7 +16,7 @@ import { Link, useRouter } from '../router.tsx';
 import { emptyPathwayForm, formFromPathway, inputOf, localProblems, move, newRequirement, rulesOf } from '../pathway-form.ts';
 import type { PathwayForm, RequirementForm } from '../pathway-form.ts';
 import { credits, KIND_LABELS } from '../pathway-types.ts';
-import type { CatalogueItem, PathwayCheck, PathwayView, Problem, RequirementKind, TrustedIssuer } from '../pathway-types.ts';
+import type { CatalogueItem, PathwayAward, PathwayCheck, PathwayView, Problem, RequirementKind, TrustedIssuer } from '../pathway-types.ts';
 import { useOrganisation, useSession } from '../session.tsx';
 import type { Achievement, Issuer, Role } from '../types.ts';
 
@@ -312,6 +312,7 @@ function Designer(props: { initial: PathwayForm; pathway: PathwayView | undefine
             </ul>
           </details>
         ) : null}
+        {pathway ? <Awards pathwayId={pathway.id} version={pathway.version} /> : null}
         {canDesign ? (
           <div className="button-row">
             <button type="submit" className="primary" disabled={saving}>
@@ -454,5 +455,47 @@ function LiveCheck(props: { form: PathwayForm; catalogue: CatalogueItem[]; resul
         </>
       ) : null}
     </aside>
+  );
+}
+
+/** The stacked credentials issued for this pathway so far, with the version each was issued under. */
+function Awards({ pathwayId, version }: { pathwayId: string; version: number }) {
+  const { api } = useSession();
+  const { organisationId } = useOrganisation();
+  const awards = useLoad((signal) => api.get<{ items: PathwayAward[] }>(`/api/v1/organisations/${organisationId}/pathways/${pathwayId}/awards`, { signal }), `${pathwayId}:${version}`);
+  if (!awards.data) return null;
+  return (
+    <details className="versions" data-testid="awards">
+      <summary>Stacked credentials awarded ({awards.data.items.length})</summary>
+      {awards.data.items.length ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Stacked credentials awarded</caption>
+            <thead>
+              <tr>
+                <th scope="col">Issued</th>
+                <th scope="col">Pathway version</th>
+                <th scope="col">Credential</th>
+                <th scope="col">Flagged</th>
+              </tr>
+            </thead>
+            <tbody>
+              {awards.data.items.map((a) => (
+                <tr key={a.credentialId}>
+                  <td>{formatDate(a.issuedAt)}</td>
+                  <td>{a.pathwayVersion}</td>
+                  <td className="wrap">
+                    <code>{a.credentialId}</code>
+                  </td>
+                  <td>{a.flagged ? <Link to="/console/pathways/flags">Yes: review</Link> : 'No'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">None yet.</p>
+      )}
+    </details>
   );
 }
