@@ -17,6 +17,8 @@ import { LoginScreen } from './screens/Login.tsx';
 import { NotFoundScreen } from './screens/NotFound.tsx';
 import { OrganisationScreen } from './screens/Organisation.tsx';
 import { OutboxScreen } from './screens/Outbox.tsx';
+import { PathwayDesignerScreen } from './screens/PathwayDesigner.tsx';
+import { PathwayFlagsScreen, PathwaysScreen, TrustedIssuersScreen } from './screens/Pathways.tsx';
 import { SetupScreen } from './screens/Setup.tsx';
 import { WalletArea, publicRoute } from './wallet-routes.tsx';
 
@@ -29,6 +31,11 @@ const CONSOLE_ROUTES: { path: string; screen: ComponentType<{ params: Params }> 
   { path: '/console/achievements', screen: AchievementsScreen },
   { path: '/console/achievements/new', screen: AchievementEditorScreen },
   { path: '/console/achievements/:id', screen: AchievementEditorScreen },
+  { path: '/console/pathways', screen: PathwaysScreen },
+  { path: '/console/pathways/new', screen: PathwayDesignerScreen },
+  { path: '/console/pathways/trusted-issuers', screen: TrustedIssuersScreen },
+  { path: '/console/pathways/flags', screen: PathwayFlagsScreen },
+  { path: '/console/pathways/:id', screen: PathwayDesignerScreen },
   { path: '/console/issuers', screen: IssuersScreen },
   { path: '/console/organisation', screen: OrganisationScreen },
   { path: '/console/api-keys', screen: ApiKeysScreen },

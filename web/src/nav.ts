@@ -12,6 +12,7 @@ export const NAV: { path: string; label: string; roles?: Role[] }[] = [
   { path: '/console/issue', label: 'Issue one', roles: ISSUERS },
   { path: '/console/bulk', label: 'Bulk issue', roles: ISSUERS },
   { path: '/console/achievements', label: 'Micro-credentials' },
+  { path: '/console/pathways', label: 'Pathways' },
   { path: '/console/issuers', label: 'Issuers and keys' },
   { path: '/console/organisation', label: 'Organisation', roles: ADMINS },
   { path: '/console/api-keys', label: 'API keys', roles: ADMINS },

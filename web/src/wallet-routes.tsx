@@ -12,6 +12,7 @@ import { ImportScreen } from './screens/Import.tsx';
 import { NotFoundScreen } from './screens/NotFound.tsx';
 import { SignupScreen } from './screens/Signup.tsx';
 import { VerifyScreen } from './screens/Verify.tsx';
+import { WalletPathwayScreen, WalletPathwaysScreen } from './screens/WalletPathways.tsx';
 import { WalletScreen } from './screens/Wallet.tsx';
 import { WalletCredentialScreen } from './screens/WalletCredential.tsx';
 import { useSession } from './session.tsx';
@@ -24,6 +25,8 @@ const WALLET_ROUTES: Route[] = [
   { path: '/wallet/credentials/:id', screen: WalletCredentialScreen },
   { path: '/wallet/import', screen: ImportScreen },
   { path: '/wallet/collections', screen: CollectionsScreen },
+  { path: '/wallet/pathways', screen: WalletPathwaysScreen },
+  { path: '/wallet/pathways/:id', screen: WalletPathwayScreen },
   { path: '/wallet/account', screen: AccountScreen },
 ];
 
