@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
 import type { DecisionRecord, Programme, RecognitionAgreement, RecognitionProposal, RegistrarDecision } from '../../domain/recognition/index.ts';
 import { heldCredentialFromDocument } from '../../domain/stacking/held-credential.ts';
-import type { HeldCredential, VerificationOutcome } from '../../domain/stacking/held-credential.ts';
+import { verificationOf } from '../wallet/held.ts';
+import type { HeldCredential } from '../../domain/stacking/held-credential.ts';
 import type { Row, WalletStatus } from '../../store/schema.ts';
 import type { RecognitionRequestStatus } from '../../store/schema-recognition.ts';
 import type { Problem } from '../../domain/stacking/json.ts';
@@ -83,17 +84,6 @@ export interface RecognitionRequestDetail extends RecognitionRequestView {
   learner: { name: string | null; email: string };
   programmeName: string;
   credentials: RequestCredentialSummary[];
-}
-
-/** What the wallet's last verification said, in the engine's terms. */
-function verificationOf(status: WalletStatus): VerificationOutcome {
-  switch (status) {
-    case 'verified': return { verified: true };
-    case 'revoked': return { verified: false, status: 'revoked' };
-    case 'suspended': return { verified: false, status: 'suspended' };
-    case 'expired': return { verified: false, status: 'expired' };
-    default: return { verified: false };
-  }
 }
 
 function requestView(row: Row<'recognition_requests'>): RecognitionRequestView {
