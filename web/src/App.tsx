@@ -19,6 +19,8 @@ import { OrganisationScreen } from './screens/Organisation.tsx';
 import { OutboxScreen } from './screens/Outbox.tsx';
 import { PathwayDesignerScreen } from './screens/PathwayDesigner.tsx';
 import { PathwayFlagsScreen, PathwaysScreen, TrustedIssuersScreen } from './screens/Pathways.tsx';
+import { ProgrammeScreen, ProgrammesScreen } from './screens/Programmes.tsx';
+import { RecognitionDecisionScreen, RecognitionQueueScreen } from './screens/RecognitionQueue.tsx';
 import { SetupScreen } from './screens/Setup.tsx';
 import { WalletArea, publicRoute } from './wallet-routes.tsx';
 
@@ -36,6 +38,10 @@ const CONSOLE_ROUTES: { path: string; screen: ComponentType<{ params: Params }> 
   { path: '/console/pathways/trusted-issuers', screen: TrustedIssuersScreen },
   { path: '/console/pathways/flags', screen: PathwayFlagsScreen },
   { path: '/console/pathways/:id', screen: PathwayDesignerScreen },
+  { path: '/console/recognition', screen: RecognitionQueueScreen },
+  { path: '/console/recognition/:requestId', screen: RecognitionDecisionScreen },
+  { path: '/console/programmes', screen: ProgrammesScreen },
+  { path: '/console/programmes/:id', screen: ProgrammeScreen },
   { path: '/console/issuers', screen: IssuersScreen },
   { path: '/console/organisation', screen: OrganisationScreen },
   { path: '/console/api-keys', screen: ApiKeysScreen },

@@ -2,6 +2,7 @@ import type { Role } from './types.ts';
 
 const ADMINS: Role[] = ['owner', 'admin'];
 const ISSUERS: Role[] = ['owner', 'admin', 'issuer'];
+const REGISTRARS: Role[] = ['owner', 'admin', 'registrar'];
 
 /**
  * The console's navigation, in order, with the roles that may use each screen (the server checks the
@@ -13,6 +14,7 @@ export const NAV: { path: string; label: string; roles?: Role[] }[] = [
   { path: '/console/bulk', label: 'Bulk issue', roles: ISSUERS },
   { path: '/console/achievements', label: 'Micro-credentials' },
   { path: '/console/pathways', label: 'Pathways' },
+  { path: '/console/recognition', label: 'Recognition', roles: REGISTRARS },
   { path: '/console/issuers', label: 'Issuers and keys' },
   { path: '/console/organisation', label: 'Organisation', roles: ADMINS },
   { path: '/console/api-keys', label: 'API keys', roles: ADMINS },

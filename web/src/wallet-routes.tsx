@@ -15,6 +15,7 @@ import { VerifyScreen } from './screens/Verify.tsx';
 import { WalletPathwayScreen, WalletPathwaysScreen } from './screens/WalletPathways.tsx';
 import { WalletScreen } from './screens/Wallet.tsx';
 import { WalletCredentialScreen } from './screens/WalletCredential.tsx';
+import { WalletRecognitionRequestScreen, WalletRecognitionScreen } from './screens/WalletRecognition.tsx';
 import { useSession } from './session.tsx';
 
 type Params = Record<string, string>;
@@ -27,6 +28,8 @@ const WALLET_ROUTES: Route[] = [
   { path: '/wallet/collections', screen: CollectionsScreen },
   { path: '/wallet/pathways', screen: WalletPathwaysScreen },
   { path: '/wallet/pathways/:id', screen: WalletPathwayScreen },
+  { path: '/wallet/recognition', screen: WalletRecognitionScreen },
+  { path: '/wallet/recognition/:requestId', screen: WalletRecognitionRequestScreen },
   { path: '/wallet/account', screen: AccountScreen },
 ];
 

@@ -9,6 +9,7 @@ const WALLET_NAV: { path: string; label: string }[] = [
   { path: '/wallet/import', label: 'Add a credential' },
   { path: '/wallet/collections', label: 'Collections' },
   { path: '/wallet/pathways', label: 'Pathways' },
+  { path: '/wallet/recognition', label: 'Recognition' },
   { path: '/wallet/account', label: 'Account' },
 ];
 
