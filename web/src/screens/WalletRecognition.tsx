@@ -13,6 +13,7 @@ import type { Agreement, Programme, RecognitionRequest } from '../recognition-ty
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { WalletPage } from '../wallet-types.ts';
+import type { Plan } from '../pathway-types.ts';
 
 /** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
@@ -30,6 +31,11 @@ export function WalletRecognitionScreen() {
   const agreements = useLoad(
     async (signal) => (programmeId ? (await api.get<{ items: Agreement[] }>(`/api/v1/programmes/${programmeId}/agreements`, { signal })).items : []),
     programmeId,
+  );
+  // What the learner could still earn on this instance that the programme would recognise (the planner).
+  const plan = useLoad(
+    async (signal) => (programmeId ? await api.post<Plan>('/api/v1/wallet/plans', { target: { programmeId }, objective: 'credits' }, { signal }) : undefined),
+    `plan:${programmeId}`,
   );
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<ApiError>();
@@ -80,6 +86,19 @@ export function WalletRecognitionScreen() {
               ) : (
                 <p>{agreements.loading ? 'Loading…' : 'This programme has no recognition agreements yet.'}</p>
               )}
+              {plan.data && plan.data.achievements.length > 0 ? (
+                <>
+                  <h4>Micro-credentials on this platform that it would recognise</h4>
+                  <ul>
+                    {plan.data.achievements.map((a) => (
+                      <li key={a.achievementId}>
+                        {a.achievementName}
+                        {a.creditsEcts ? `, ${ects(a.creditsEcts)}` : ''}: {a.reasons.join(' ')}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
             </section>
           ) : null}
           <FieldSet id="r-credentials" legend="Credentials to recognise" hint="Verified credentials in your wallet." error={error?.fieldMessage('/credentialIds')}>
