@@ -148,6 +148,18 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
   const set = (key: string, patch: Partial<Choice>) => setChoices({ ...choices, [key]: { ...choiceOf(key), ...patch } });
   const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));
 
+  const issueNow = async () => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      await api.post(`${base}/recognition-requests/${params.requestId}/issuance`);
+      setDone('The recognition credential is issued to the learner.');
+      setRound((r) => r + 1);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!request) return;
@@ -198,6 +210,14 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
                 <strong>Recognised in all: {ects(request.decision.totalRecognised)}</strong>
                 {request.issuedCredentialId ? ' — the recognition credential was issued to the learner.' : ''}
               </p>
+            ) : null}
+            {request.decision?.final && !request.issuedCredentialId && request.decision.totalRecognised > 0 && REGISTRARS.includes(role) ? (
+              <>
+                <p>The recognition credential has not been issued (the programme names none, or issuing failed).</p>
+                <button type="button" onClick={() => void issueNow()}>
+                  Issue the recognition credential
+                </button>
+              </>
             ) : null}
           </section>
           <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="items-heading">
