@@ -124,6 +124,11 @@ export interface SourceCredential {
   issuedOn: string | null;
 }
 
+export interface QueueRequest extends RecognitionRequest {
+  learner: { name: string | null; email: string };
+  programmeName: string;
+}
+
 export interface RequestDetail extends RecognitionRequest {
   learner: { name: string | null; email: string };
   credentials: SourceCredential[];

@@ -437,11 +437,17 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
     },
 
     /** The registrar's queue: requests to the organisation, oldest first, optionally by status. */
-    async listRequests(actor: Actor, organisationId: string, status?: RecognitionRequestStatus): Promise<RecognitionRequestView[]> {
+    /** The registrar's queue, oldest first: each request with its learner and programme named. */
+    async listRequests(actor: Actor, organisationId: string, status?: RecognitionRequestStatus): Promise<(RecognitionRequestView & { learner: { name: string | null; email: string }; programmeName: string })[]> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
-      let query = ctx.db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', organisationId);
-      if (status) query = query.where('status', '=', status);
-      return (await query.orderBy('created_at').orderBy('id').execute()).map(requestView);
+      let query = ctx.db.selectFrom('recognition_requests')
+        .innerJoin('users', 'users.id', 'recognition_requests.user_id')
+        .innerJoin('recognition_programmes', 'recognition_programmes.id', 'recognition_requests.programme_id')
+        .selectAll('recognition_requests').select(['users.name as learner_name', 'users.email as learner_email', 'recognition_programmes.name as programme_name'])
+        .where('recognition_requests.organisation_id', '=', organisationId);
+      if (status) query = query.where('recognition_requests.status', '=', status);
+      const rows = await query.orderBy('recognition_requests.created_at').orderBy('recognition_requests.id').execute();
+      return rows.map(({ learner_name, learner_email, programme_name, ...row }) => ({ ...requestView(row), learner: { name: learner_name, email: learner_email }, programmeName: programme_name }));
     },
 
     /**

@@ -8,7 +8,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../recognition-types.ts';
-import type { Programme, ProposalItem, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../recognition-types.ts';
+import type { ProposalItem, QueueRequest, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../recognition-types.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
 import { RecognitionNav, REGISTRARS } from './Programmes.tsx';
@@ -22,11 +22,10 @@ export function RecognitionQueueScreen() {
   const base = `/api/v1/organisations/${organisationId}`;
   const [status, setStatus] = useState<Status>('pending');
   const data = useLoad(async (signal) => {
-    const [requests, programmes] = await Promise.all([
-      api.get<{ items: RecognitionRequest[] }>(`${base}/recognition-requests?status=${status}`, { signal }),
-      api.get<{ items: Programme[] }>(`${base}/programmes`, { signal }),
+    const [requests] = await Promise.all([
+      api.get<{ items: QueueRequest[] }>(`${base}/recognition-requests?status=${status}`, { signal }),
     ]);
-    return { requests: requests.items, programmes: new Map(programmes.items.map((p) => [p.id, p.name])) };
+    return { requests: requests.items };
   }, `${organisationId}:${status}`);
   return (
     <Screen title="Recognition requests" intro="Learners ask you to recognise their credentials toward a programme. The engine proposes a decision per credential with its reasons; you decide.">
@@ -49,6 +48,7 @@ export function RecognitionQueueScreen() {
             <thead>
               <tr>
                 <th scope="col">Received</th>
+                <th scope="col">Learner</th>
                 <th scope="col">Programme</th>
                 <th scope="col">Credentials</th>
                 <th scope="col">Proposed</th>
@@ -61,7 +61,8 @@ export function RecognitionQueueScreen() {
                   <td>
                     <Link to={`/console/recognition/${r.id}`}>{formatDate(r.createdAt)}</Link>
                   </td>
-                  <td>{data.data?.programmes.get(r.programmeId) ?? r.proposal.programme.name}</td>
+                  <td>{r.learner.name ?? r.learner.email}</td>
+                  <td>{r.programmeName}</td>
                   <td>{r.credentialIds.length}</td>
                   <td>{ects(r.proposal.totalRecognised)}</td>
                   <td>{REQUEST_STATUS[r.status]}</td>
