@@ -156,6 +156,14 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await agreement.getByLabel('Achievement id').fill(`${server.url}/achievements/${course.ml}`);
     await agreement.getByRole('button', { name: 'Add agreement' }).click();
     await registrarPage.getByText('Agreement added for Machine learning.').waitFor();
+    // Changed in place: the machine-learning agreement now asks for EQF 7.
+    await registrarPage.getByRole('button', { name: 'Edit the agreement for Machine learning' }).click();
+    const editing = registrarPage.getByRole('form', { name: 'Edit the agreement for Machine learning' });
+    expect(await editing.getByLabel('Credits recognised (ECTS)').inputValue()).toBe('10');
+    await editing.getByLabel('Minimum EQF level').fill('7');
+    await editing.getByRole('button', { name: 'Save agreement' }).click();
+    await registrarPage.getByText('Agreement for Machine learning saved.').waitFor();
+    await registrarPage.getByRole('table', { name: 'Recognition agreements' }).getByText(/EQF 7 or above/).waitFor();
     const rows = registrarPage.getByRole('table', { name: 'Recognition agreements' }).getByRole('row');
     expect(await rows.count()).toBe(3);
     expect(await registrarPage.getByRole('table', { name: 'Recognition agreements' }).textContent()).toContain('EQF 6 or above');

@@ -207,10 +207,29 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
     return { programme, agreements: agreements.items };
   }, `${organisationId}:${params.id}:${round}`);
   const [draft, setDraft] = useState(EMPTY_AGREEMENT);
+  const [editing, setEditing] = useState<Agreement>();
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
   const canManage = REGISTRARS.includes(role);
   const programme = data.data?.programme;
+  const edit = (a: Agreement) => {
+    const c = a.conditions ?? {};
+    setEditing(a);
+    setError(undefined);
+    setDone(undefined);
+    setDraft({
+      moduleId: a.moduleId, credits: String(a.credits), issuerId: a.match.issuerId ?? '', achievementId: a.match.achievementId ?? '',
+      alignments: (a.match.alignments ?? []).join('\n'), fieldsOfStudy: (a.match.fieldsOfStudy ?? []).join('\n'),
+      minEqfLevel: c.minEqfLevel !== undefined ? String(c.minEqfLevel) : '', minCredits: c.minCredits !== undefined ? String(c.minCredits) : '',
+      maxAge: c.maxAge !== undefined ? String(c.maxAge) : '', qualityAssuranceRequired: c.qualityAssuranceRequired === true,
+      acceptedAssessmentTypes: (c.acceptedAssessmentTypes ?? []).join('\n'), identityVerifiedRequired: c.identityVerifiedRequired === true,
+      minGrade: c.minGrade ? String(c.minGrade.value) : '', allowPartial: a.allowPartial === true,
+    });
+  };
+  const stopEditing = () => {
+    setEditing(undefined);
+    setDraft(EMPTY_AGREEMENT);
+  };
   const moduleName = (id: string) => programme?.modules.find((m: ProgrammeModule) => m.id === id)?.name ?? id;
 
   const add = async (event: FormEvent) => {
@@ -240,8 +259,14 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
       ...(draft.allowPartial ? { allowPartial: true } : {}),
     };
     try {
-      await api.post<Agreement>(`${base}/recognition-agreements`, body);
-      setDone(`Agreement added for ${moduleName(draft.moduleId)}.`);
+      if (editing) {
+        await api.put<Agreement>(`${base}/recognition-agreements/${editing.id}`, body);
+        setDone(`Agreement for ${moduleName(draft.moduleId)} saved.`);
+      } else {
+        await api.post<Agreement>(`${base}/recognition-agreements`, body);
+        setDone(`Agreement added for ${moduleName(draft.moduleId)}.`);
+      }
+      setEditing(undefined);
       setDraft(EMPTY_AGREEMENT);
       setRound((r) => r + 1);
     } catch (e) {
@@ -312,6 +337,9 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
                       <td className="wrap">{describeAgreement(a)}</td>
                       {canManage ? (
                         <td className="actions">
+                          <button type="button" className="small" onClick={() => edit(a)}>
+                            Edit<span className="visually-hidden"> the agreement for {moduleName(a.moduleId)}</span>
+                          </button>{' '}
                           <button type="button" className="small danger" onClick={() => void remove(a)}>
                             Delete<span className="visually-hidden"> the agreement for {moduleName(a.moduleId)}</span>
                           </button>
@@ -327,7 +355,7 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
       ) : null}
       {canManage && programme ? (
         <form className="form" onSubmit={(e) => void add(e)} noValidate aria-labelledby="new-agreement">
-          <h2 id="new-agreement">Add an agreement</h2>
+          <h2 id="new-agreement">{editing ? `Edit the agreement for ${moduleName(editing.moduleId)}` : 'Add an agreement'}</h2>
           <Field id="a-module" label="Module" required error={error?.fieldMessage('/moduleId')}>
             {(p) => (
               <select {...p} {...text('moduleId')}>
@@ -387,8 +415,13 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
             </label>
           </FieldSet>
           <button type="submit" className="primary">
-            Add agreement
+            {editing ? 'Save agreement' : 'Add agreement'}
           </button>
+          {editing ? (
+            <button type="button" onClick={stopEditing}>
+              Cancel editing
+            </button>
+          ) : null}
         </form>
       ) : null}
     </Screen>
