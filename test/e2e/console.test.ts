@@ -319,7 +319,7 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     const nav = page.getByRole('navigation', { name: 'Console' });
     await nav.getByRole('link', { name: 'Issue one' }).waitFor();
     const links = await nav.getByRole('link').allTextContents();
-    expect(links).toEqual(['Credentials', 'Issue one', 'Bulk issue', 'Micro-credentials', 'Issuers and keys']);
+    expect(links).toEqual(['Credentials', 'Issue one', 'Bulk issue', 'Micro-credentials', 'Pathways', 'Issuers and keys']);
     // The server refuses what the navigation hides; the screen says so instead of showing data.
     await page.goto('/console/audit');
     await page.getByRole('alert').waitFor();

@@ -289,6 +289,21 @@ for (const dialect of DIALECTS) {
       expect((await org.owner.request('GET', url('pathway-flags'))).json().items).toHaveLength(1);
     });
 
+    it('plans toward a programme through its recognition agreements: the catalogue achievement it would recognise', async () => {
+      const deep = (await t.runtime.services.achievements.create(SYSTEM, org.organisationId, {
+        issuerId: org.issuerId, ...MICRO_CREDENTIAL, name: 'Deep Learning', eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: 6 },
+      })).id;
+      const programme = await org.owner.request('POST', url('programmes'), { name: 'MSc AI', totalCredits: 60, modules: [{ id: 'DL', name: 'Deep learning', credits: 6 }] });
+      expect(programme.statusCode, programme.body).toBe(201);
+      const agreement = await org.owner.request('POST', url('recognition-agreements'), { programmeId: programme.json().id, moduleId: 'DL', credits: 6, match: { achievementId: achievementUrl(deep) } });
+      expect(agreement.statusCode, agreement.body).toBe(201);
+      const plan = await learner.request('POST', '/api/v1/wallet/plans', { target: { programmeId: programme.json().id }, objective: 'credits' });
+      expect(plan.statusCode, plan.body).toBe(200);
+      expect(plan.json().achievements.map((a: { achievementName: string }) => a.achievementName)).toEqual(['Deep Learning']);
+      expect(plan.json().feasible).toBe(true);
+      expect((await learner.request('POST', '/api/v1/wallet/plans', { target: { programmeId: '00000000-0000-4000-8000-000000000000' } })).statusCode).toBe(404);
+    });
+
     it("shows a learner only their own progress; API keys and anonymous callers get none", async () => {
       const other = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'max@learner.test', password: 'learner-password-1' } });
       const max = sessionFrom(t.app, other);

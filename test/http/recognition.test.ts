@@ -262,6 +262,11 @@ for (const dialect of DIALECTS) {
       const queue = await school.owner.request('GET', `${schoolUrl('recognition-requests')}?status=pending`);
       expect(queue.statusCode).toBe(200);
       expect((queue.json() as { items: RequestBody[] }).items.map((item) => item.id)).toEqual([requestId]);
+      // Each request in the queue names its learner and programme.
+      const [queued] = (queue.json() as { items: { learner: { email: string }; programmeName: string }[] }).items;
+      expect(queued!.learner.email).toMatch(/@/);
+      expect(queued!.programmeName).toEqual(expect.any(String));
+      expect(queued!.programmeName.length).toBeGreaterThan(0);
       expect((await issuer.owner.request('GET', schoolUrl('recognition-requests'))).statusCode).toBe(404);
       const own = await issuer.owner.request('GET', `/api/v1/organisations/${issuer.organisationId}/recognition-requests`);
       expect((own.json() as { items: unknown[] }).items).toEqual([]);

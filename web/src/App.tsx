@@ -17,6 +17,8 @@ import { LoginScreen } from './screens/Login.tsx';
 import { NotFoundScreen } from './screens/NotFound.tsx';
 import { OrganisationScreen } from './screens/Organisation.tsx';
 import { OutboxScreen } from './screens/Outbox.tsx';
+import { PathwayDesignerScreen } from './screens/PathwayDesigner.tsx';
+import { PathwayFlagsScreen, PathwaysScreen, TrustedIssuersScreen } from './screens/Pathways.tsx';
 import { ProgrammeScreen, ProgrammesScreen } from './screens/Programmes.tsx';
 import { RecognitionDecisionScreen, RecognitionQueueScreen } from './screens/RecognitionQueue.tsx';
 import { RplCaseReviewScreen, RplQueueScreen } from './screens/RplQueue.tsx';
@@ -32,15 +34,20 @@ const CONSOLE_ROUTES: { path: string; screen: ComponentType<{ params: Params }> 
   { path: '/console/achievements', screen: AchievementsScreen },
   { path: '/console/achievements/new', screen: AchievementEditorScreen },
   { path: '/console/achievements/:id', screen: AchievementEditorScreen },
+  { path: '/console/pathways', screen: PathwaysScreen },
+  { path: '/console/pathways/new', screen: PathwayDesignerScreen },
+  { path: '/console/pathways/trusted-issuers', screen: TrustedIssuersScreen },
+  { path: '/console/pathways/flags', screen: PathwayFlagsScreen },
+  { path: '/console/pathways/:id', screen: PathwayDesignerScreen },
+  { path: '/console/recognition', screen: RecognitionQueueScreen },
+  { path: '/console/recognition/:requestId', screen: RecognitionDecisionScreen },
+  { path: '/console/programmes', screen: ProgrammesScreen },
+  { path: '/console/programmes/:id', screen: ProgrammeScreen },
   { path: '/console/issuers', screen: IssuersScreen },
   { path: '/console/organisation', screen: OrganisationScreen },
   { path: '/console/api-keys', screen: ApiKeysScreen },
   { path: '/console/outbox', screen: OutboxScreen },
   { path: '/console/audit', screen: AuditScreen },
-  { path: '/console/programmes', screen: ProgrammesScreen },
-  { path: '/console/programmes/:id', screen: ProgrammeScreen },
-  { path: '/console/recognition', screen: RecognitionQueueScreen },
-  { path: '/console/recognition/:requestId', screen: RecognitionDecisionScreen },
   { path: '/console/rpl', screen: RplQueueScreen },
   { path: '/console/rpl/:caseId', screen: RplCaseReviewScreen },
 ];

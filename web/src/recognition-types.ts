@@ -1,4 +1,4 @@
-/** Shapes of the recognition (credit transfer) and RPL routes (docs/recognition.md, src/http/routes/recognition.ts). */
+/** Recognition (credit transfer) as the API answers it: docs/recognition.md and src/domain/recognition/types.ts. */
 
 export interface ProgrammeModule {
   id: string;
@@ -10,36 +10,34 @@ export interface Programme {
   id: string;
   organisationId: string;
   organisationName?: string;
-  version?: number;
   name: string;
+  version?: number;
   totalCredits: number;
   modules: ProgrammeModule[];
   maxRecognisedCredits?: number;
   maxRecognisedShare?: number;
   partialCredits?: boolean;
-  achievementId?: string | null;
+  achievementId: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export interface AgreementConditions {
-  minEqfLevel?: number;
-  minCredits?: number;
-  maxAge?: string | number;
-  qualityAssuranceRequired?: boolean;
-  acceptedAssessmentTypes?: string[];
-  identityVerifiedRequired?: boolean;
-  minGrade?: { value: number | string; scale?: string[] };
-}
-
 export interface Agreement {
   id: string;
-  organisationId: string;
   programmeId: string;
+  version?: number;
   moduleId: string;
   credits: number;
   match: { issuerId?: string; achievementId?: string; alignments?: string[]; fieldsOfStudy?: string[] };
-  conditions?: AgreementConditions;
+  conditions?: {
+    minEqfLevel?: number;
+    minCredits?: number;
+    maxAge?: string | number;
+    qualityAssuranceRequired?: boolean;
+    acceptedAssessmentTypes?: string[];
+    identityVerifiedRequired?: boolean;
+    minGrade?: { value: number | string; scale?: string[] };
+  };
   allowPartial?: boolean;
   createdAt: string;
 }
@@ -72,8 +70,7 @@ export interface RecognitionGap {
 }
 
 export interface Proposal {
-  programmeId: string;
-  programme: Programme;
+  programme: { name: string; modules: ProgrammeModule[]; totalCredits: number };
   items: ProposalItem[];
   totalRecognised: number;
   cap: { limit: number; reached: boolean; explanation: string };
@@ -93,17 +90,19 @@ export interface FinalItem {
 }
 
 export interface DecisionRecord {
-  decidedOn: string;
   items: FinalItem[];
   totalRecognised: number;
   gap: RecognitionGap;
   final: boolean;
+  decidedOn: string;
 }
 
 export interface RecognitionRequest {
   id: string;
   organisationId: string;
   programmeId: string;
+  programmeName?: string;
+  organisationName?: string;
   userId: string;
   credentialIds: string[];
   status: 'pending' | 'decided' | 'withdrawn';
@@ -112,8 +111,6 @@ export interface RecognitionRequest {
   decidedAt: string | null;
   issuedCredentialId: string | null;
   createdAt: string;
-  programmeName?: string;
-  organisationName?: string;
 }
 
 export interface SourceCredential {
@@ -127,11 +124,47 @@ export interface SourceCredential {
   issuedOn: string | null;
 }
 
-export interface RecognitionRequestDetail extends RecognitionRequest {
+export interface QueueRequest extends RecognitionRequest {
   learner: { name: string | null; email: string };
   programmeName: string;
+}
+
+export interface RequestDetail extends RecognitionRequest {
+  learner: { name: string | null; email: string };
   credentials: SourceCredential[];
 }
+
+export const REQUEST_STATUS: Record<RecognitionRequest['status'], string> = { pending: 'Waiting for a decision', decided: 'Decided', withdrawn: 'Withdrawn' };
+export const PROPOSED: Record<ProposalItem['decision'], string> = { accept: 'Recognise', partial: 'Recognise in part', reject: 'Do not recognise' };
+export const OUTCOME: Record<FinalItem['outcome'], string> = { recognised: 'Recognised', rejected: 'Not recognised', pending: 'Not decided yet' };
+
+/** "5 ECTS", "2.5 ECTS". */
+export function ects(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 100) / 100} ECTS`;
+}
+
+/** An agreement's match and conditions in a sentence. */
+export function describeAgreement(a: Agreement): string {
+  const match = [
+    a.match.achievementId ? `achievement ${a.match.achievementId}` : '',
+    a.match.issuerId ? `from ${a.match.issuerId}` : '',
+    a.match.alignments?.length ? `aligned to ${a.match.alignments.join(', ')}` : '',
+    a.match.fieldsOfStudy?.length ? `in ${a.match.fieldsOfStudy.join(', ')}` : '',
+  ].filter(Boolean).join(' ');
+  const c = a.conditions ?? {};
+  const conditions = [
+    c.minEqfLevel !== undefined ? `EQF ${c.minEqfLevel} or above` : '',
+    c.minCredits !== undefined ? `at least ${c.minCredits} ECTS` : '',
+    c.maxAge !== undefined ? `no older than ${typeof c.maxAge === 'number' ? `${c.maxAge} days` : c.maxAge}` : '',
+    c.qualityAssuranceRequired ? 'quality assured' : '',
+    c.acceptedAssessmentTypes?.length ? `assessed by ${c.acceptedAssessmentTypes.join(' or ')}` : '',
+    c.identityVerifiedRequired ? 'identity-verified assessment' : '',
+    c.minGrade ? `grade ${String(c.minGrade.value)} or better` : '',
+  ].filter(Boolean);
+  return `${match || 'Any credential'}${conditions.length ? `; ${conditions.join(', ')}` : ''}.`;
+}
+
+// RPL by assessment (cases, evidence per learning outcome, reviews).
 
 export type RplEvidence =
   | { kind: 'file'; id: string; name: string; mediaType: string; sizeBytes: number; title?: string; addedAt: string }
@@ -176,7 +209,6 @@ export interface RplAchievement {
   outcomes: { id: string; statement: string }[];
 }
 
-export const DECISION_WORDS: Record<ProposalItem['decision'], string> = { accept: 'Accept', partial: 'Accept in part', reject: 'Reject' };
 export const OUTCOME_WORDS: Record<RplOutcome['status'], string> = {
   'awaiting-evidence': 'Awaiting evidence',
   submitted: 'Submitted',
@@ -192,21 +224,3 @@ export const CASE_WORDS: Record<RplCase['status'], string> = {
   'not-awarded': 'Not awarded',
   withdrawn: 'Withdrawn',
 };
-
-/** An agreement's match and conditions in words, for people choosing or reviewing. */
-export function agreementInWords(a: Agreement): string[] {
-  const words: string[] = [];
-  if (a.match.achievementId) words.push(`Achievement ${a.match.achievementId}`);
-  if (a.match.issuerId) words.push(`Issuer ${a.match.issuerId}`);
-  if (a.match.alignments?.length) words.push(`Aligned to ${a.match.alignments.join(', ')}`);
-  if (a.match.fieldsOfStudy?.length) words.push(`Field of study ${a.match.fieldsOfStudy.join(', ')}`);
-  const c = a.conditions ?? {};
-  if (c.minEqfLevel !== undefined) words.push(`EQF level ${c.minEqfLevel} or above`);
-  if (c.minCredits !== undefined) words.push(`At least ${c.minCredits} ECTS`);
-  if (c.maxAge !== undefined) words.push(`No older than ${typeof c.maxAge === 'number' ? `${c.maxAge} days` : c.maxAge}`);
-  if (c.qualityAssuranceRequired) words.push('Quality assured');
-  if (c.acceptedAssessmentTypes?.length) words.push(`Assessed by ${c.acceptedAssessmentTypes.join(', ')}`);
-  if (c.identityVerifiedRequired) words.push('Identity-verified assessment');
-  if (c.minGrade) words.push(`Grade at least ${c.minGrade.value}${c.minGrade.scale ? ` (scale ${c.minGrade.scale.join(', ')})` : ''}`);
-  return words;
-}

@@ -12,6 +12,7 @@ import { ImportScreen } from './screens/Import.tsx';
 import { NotFoundScreen } from './screens/NotFound.tsx';
 import { SignupScreen } from './screens/Signup.tsx';
 import { VerifyScreen } from './screens/Verify.tsx';
+import { WalletPathwayScreen, WalletPathwaysScreen } from './screens/WalletPathways.tsx';
 import { WalletScreen } from './screens/Wallet.tsx';
 import { WalletCredentialScreen } from './screens/WalletCredential.tsx';
 import { WalletRecognitionRequestScreen, WalletRecognitionScreen } from './screens/WalletRecognition.tsx';
@@ -26,6 +27,8 @@ const WALLET_ROUTES: Route[] = [
   { path: '/wallet/credentials/:id', screen: WalletCredentialScreen },
   { path: '/wallet/import', screen: ImportScreen },
   { path: '/wallet/collections', screen: CollectionsScreen },
+  { path: '/wallet/pathways', screen: WalletPathwaysScreen },
+  { path: '/wallet/pathways/:id', screen: WalletPathwayScreen },
   { path: '/wallet/recognition', screen: WalletRecognitionScreen },
   { path: '/wallet/recognition/:requestId', screen: WalletRecognitionRequestScreen },
   { path: '/wallet/rpl', screen: WalletRplScreen },

@@ -451,6 +451,12 @@ class Evaluator implements PathwayEvaluator {
       if (!list) unusable.set(i, [reason]);
       else if (!list.includes(reason)) list.push(reason);
     };
+    const worded = new Uint8Array(this.entries.length);
+    const once = (i: number, bit: number): boolean => {
+      if (worded[i]! & bit) return false;
+      worded[i] = worded[i]! | bit;
+      return true;
+    };
     // Why credentials do not count toward a requirement: the first few sentences, and how many in all.
     const ineligible: { shown: string[]; total: number }[] = reqs.map(() => ({ shown: [], total: 0 }));
     const eligible: Eligible[][] = reqs.map(() => []);
@@ -460,9 +466,10 @@ class Evaluator implements PathwayEvaluator {
       for (const i of this.candidates(c)) {
         const e = this.entries[i]!;
         const cred = e.cred;
-        if (e.problem) { markUnusable(i, `It does not count: ${e.problem}.`); continue; }
-        if (trusted && !trusted.has(cred.issuerId)) { markUnusable(i, `It does not count: its issuer ${cred.issuerName ?? cred.issuerId} is not on this pathway's list of trusted issuers.`); continue; }
-        if (earliest !== undefined && e.issued < earliest) { markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${maxAgeText} before ${this.asOfDay}.`); continue; }
+        // Pathway-wide reasons are the same for every requirement: each is worded once per credential.
+        if (e.problem) { if (once(i, 1)) markUnusable(i, `It does not count: ${e.problem}.`); continue; }
+        if (trusted && !trusted.has(cred.issuerId)) { if (once(i, 2)) markUnusable(i, `It does not count: its issuer ${cred.issuerName ?? cred.issuerId} is not on this pathway's list of trusted issuers.`); continue; }
+        if (earliest !== undefined && e.issued < earliest) { if (once(i, 4)) markUnusable(i, `It does not count: it was issued on ${issuedDay(e)}, more than ${maxAgeText} before ${this.asOfDay}.`); continue; }
         const notHere = ineligible[c.index]!;
         if (filterFails(c.filter, e, earliestOf[c.index])) {
           if (notHere.total++ < MAX_SHOWN) notHere.shown.push(`${name(cred)} does not count here: ${filterProblem(c.filter, e, earliestOf[c.index])}.`);

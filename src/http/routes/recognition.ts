@@ -70,6 +70,7 @@ const RequestFields = {
 const RequestSchema = Type.Object(RequestFields, { $id: 'RecognitionRequest' });
 const MyRequestSchema = Type.Object({ ...RequestFields, programmeName: Type.String(), organisationName: Type.String() }, { $id: 'MyRecognitionRequest' });
 const Learner = Type.Object({ name: Nullable(Type.String()), email: Type.String() });
+const QueueRequestSchema = Type.Object({ ...RequestFields, learner: Learner, programmeName: Type.String() }, { $id: 'RecognitionQueueRequest' });
 const RequestDetailSchema = Type.Object({
   ...RequestFields, learner: Learner, programmeName: Type.String(),
   credentials: Type.Array(Type.Object({
@@ -139,7 +140,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
   const AgreementRef = Type.Ref('RecognitionAgreement');
   const RequestRef = Type.Ref('RecognitionRequest');
   return async (app) => {
-    for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
+    for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, QueueRequestSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
     const RplRef = Type.Ref('RplCase');
     const { rpl } = recognition;
     // Only this plugin's routes read these multipart bodies (an evidence file); the limits are RPL's.
@@ -335,7 +336,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
       schema: {
         tags: ['recognition'], summary: "The registrar's queue, oldest first", params: OrgParams,
         querystring: Type.Object({ status: Type.Optional(RequestStatus) }, { additionalProperties: false }),
-        response: { 200: Items(RequestRef), ...errors(400, 401, 403, 404) },
+        response: { 200: Items(Type.Ref('RecognitionQueueRequest')), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await recognition.listRequests(request.actor, request.params.orgId, request.query.status) }));
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
 import type { DecisionRecord, Programme, RecognitionAgreement, RecognitionProposal, RegistrarDecision } from '../../domain/recognition/index.ts';
 import { heldCredentialFromDocument } from '../../domain/stacking/held-credential.ts';
-import type { HeldCredential, VerificationOutcome } from '../../domain/stacking/held-credential.ts';
+import { verificationOf } from '../wallet/held.ts';
+import type { HeldCredential } from '../../domain/stacking/held-credential.ts';
 import type { Row, WalletStatus } from '../../store/schema.ts';
 import type { RecognitionRequestStatus } from '../../store/schema-recognition.ts';
 import type { Problem } from '../../domain/stacking/json.ts';
@@ -83,17 +84,6 @@ export interface RecognitionRequestDetail extends RecognitionRequestView {
   learner: { name: string | null; email: string };
   programmeName: string;
   credentials: RequestCredentialSummary[];
-}
-
-/** What the wallet's last verification said, in the engine's terms. */
-function verificationOf(status: WalletStatus): VerificationOutcome {
-  switch (status) {
-    case 'verified': return { verified: true };
-    case 'revoked': return { verified: false, status: 'revoked' };
-    case 'suspended': return { verified: false, status: 'suspended' };
-    case 'expired': return { verified: false, status: 'expired' };
-    default: return { verified: false };
-  }
 }
 
 function requestView(row: Row<'recognition_requests'>): RecognitionRequestView {
@@ -447,11 +437,17 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
     },
 
     /** The registrar's queue: requests to the organisation, oldest first, optionally by status. */
-    async listRequests(actor: Actor, organisationId: string, status?: RecognitionRequestStatus): Promise<RecognitionRequestView[]> {
+    /** The registrar's queue, oldest first: each request with its learner and programme named. */
+    async listRequests(actor: Actor, organisationId: string, status?: RecognitionRequestStatus): Promise<(RecognitionRequestView & { learner: { name: string | null; email: string }; programmeName: string })[]> {
       await requireAccess(ctx, actor, organisationId, manage, 'organisation');
-      let query = ctx.db.selectFrom('recognition_requests').selectAll().where('organisation_id', '=', organisationId);
-      if (status) query = query.where('status', '=', status);
-      return (await query.orderBy('created_at').orderBy('id').execute()).map(requestView);
+      let query = ctx.db.selectFrom('recognition_requests')
+        .innerJoin('users', 'users.id', 'recognition_requests.user_id')
+        .innerJoin('recognition_programmes', 'recognition_programmes.id', 'recognition_requests.programme_id')
+        .selectAll('recognition_requests').select(['users.name as learner_name', 'users.email as learner_email', 'recognition_programmes.name as programme_name'])
+        .where('recognition_requests.organisation_id', '=', organisationId);
+      if (status) query = query.where('recognition_requests.status', '=', status);
+      const rows = await query.orderBy('recognition_requests.created_at').orderBy('recognition_requests.id').execute();
+      return rows.map(({ learner_name, learner_email, programme_name, ...row }) => ({ ...requestView(row), learner: { name: learner_name, email: learner_email }, programmeName: programme_name }));
     },
 
     /**

@@ -8,6 +8,7 @@ const WALLET_NAV: { path: string; label: string }[] = [
   { path: '/wallet', label: 'My credentials' },
   { path: '/wallet/import', label: 'Add a credential' },
   { path: '/wallet/collections', label: 'Collections' },
+  { path: '/wallet/pathways', label: 'Pathways' },
   { path: '/wallet/recognition', label: 'Recognition' },
   { path: '/wallet/rpl', label: 'Prior learning' },
   { path: '/wallet/account', label: 'Account' },

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import '../recognition.css';
 import type { FormEvent } from 'react';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
@@ -7,53 +8,108 @@ import { Field, FieldSet } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
+import { describeAgreement, ects } from '../recognition-types.ts';
+import type { Agreement, Programme, ProgrammeModule } from '../recognition-types.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import { agreementInWords } from '../recognition-types.ts';
-import type { Agreement, Programme, ProgrammeModule } from '../recognition-types.ts';
-import type { Achievement } from '../types.ts';
+import type { Achievement, Role } from '../types.ts';
 
-const num = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
-const list = (text: string): string[] | undefined => {
-  const items = text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-  return items.length ? items : undefined;
+export const REGISTRARS: Role[] = ['owner', 'admin', 'registrar'];
+
+/** The recognition office's sub-navigation. */
+export function RecognitionNav() {
+  return (
+    <nav aria-label="Recognition" className="sub-nav">
+      <ul className="link-list">
+        <li>
+          <Link to="/console/recognition">Requests</Link>
+        </li>
+        <li>
+          <Link to="/console/programmes">Programmes and agreements</Link>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+const number = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+const lines = (text: string): string[] | undefined => {
+  const list = text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return list.length ? list : undefined;
 };
 
-/** The registrar's programmes: the credits prior learning is recognised toward, with the caps. */
+/** Programmes that prior learning is recognised toward, and a form to define one. */
 export function ProgrammesScreen() {
-  const { organisationId } = useOrganisation();
+  const { organisationId, role } = useOrganisation();
   const { api } = useSession();
-  const base = `/api/v1/organisations/${organisationId}/programmes`;
-  const programmes = useLoad((signal) => api.get<{ items: Programme[] }>(base, { signal }), organisationId);
+  const base = `/api/v1/organisations/${organisationId}`;
+  const [round, setRound] = useState(0);
+  const data = useLoad(async (signal) => {
+    const [programmes, achievements] = await Promise.all([
+      api.get<{ items: Programme[] }>(`${base}/programmes`, { signal }),
+      api.get<{ items: Achievement[] }>(`${base}/achievements`, { signal }),
+    ]);
+    return { programmes: programmes.items, achievements: achievements.items };
+  }, `${organisationId}:${round}`);
+  const [draft, setDraft] = useState({ name: '', totalCredits: '60', maxRecognisedCredits: '', maxRecognisedShare: '', partialCredits: false, achievementId: '' });
+  const [modules, setModules] = useState<{ id: string; name: string; credits: string }[]>([{ id: '', name: '', credits: '' }]);
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState<string>();
+  const canManage = REGISTRARS.includes(role);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setDone(undefined);
+    const body = {
+      name: draft.name.trim(),
+      totalCredits: Number(draft.totalCredits),
+      modules: modules.filter((m) => m.id.trim() || m.name.trim() || m.credits.trim()).map((m) => ({ id: m.id.trim(), name: m.name.trim(), credits: Number(m.credits) })),
+      ...(number(draft.maxRecognisedCredits) !== undefined ? { maxRecognisedCredits: number(draft.maxRecognisedCredits) } : {}),
+      ...(number(draft.maxRecognisedShare) !== undefined ? { maxRecognisedShare: number(draft.maxRecognisedShare)! / 100 } : {}),
+      ...(draft.partialCredits ? { partialCredits: true } : {}),
+      ...(draft.achievementId ? { achievementId: draft.achievementId } : {}),
+    };
+    try {
+      const created = await api.post<Programme>(`${base}/programmes`, body);
+      setDone(`${created.name} is defined. Add its recognition agreements next.`);
+      setDraft({ name: '', totalCredits: '60', maxRecognisedCredits: '', maxRecognisedShare: '', partialCredits: false, achievementId: '' });
+      setModules([{ id: '', name: '', credits: '' }]);
+      setRound((r) => r + 1);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+
   return (
-    <Screen title="Programmes" intro="Programmes that learners can ask to have prior credentials recognised toward, with their modules and caps.">
-      <p>
-        <Link to="/console/recognition">Recognition requests</Link>
-      </p>
-      <ErrorSummary error={programmes.error} />
-      {programmes.data?.items.length === 0 ? <Notice>No programmes yet.</Notice> : null}
-      {programmes.data?.items.length ? (
+    <Screen title="Programmes" intro="Programmes that learners may ask you to recognise prior learning toward: their modules, credits and the cap on recognised credits.">
+      <RecognitionNav />
+      <ErrorSummary error={error ?? data.error} />
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {data.loading && !data.data ? <Notice>Loading…</Notice> : null}
+      {data.data && data.data.programmes.length === 0 ? <Notice>No programmes yet.</Notice> : null}
+      {data.data?.programmes.length ? (
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Programmes</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Total ECTS</th>
+                <th scope="col">Programme</th>
+                <th scope="col">Credits</th>
                 <th scope="col">Modules</th>
-                <th scope="col">Cap</th>
+                <th scope="col">Cap on prior learning</th>
                 <th scope="col">Updated</th>
               </tr>
             </thead>
             <tbody>
-              {programmes.data.items.map((p) => (
+              {data.data.programmes.map((p) => (
                 <tr key={p.id}>
                   <td>
                     <Link to={`/console/programmes/${p.id}`}>{p.name}</Link>
                   </td>
-                  <td>{p.totalCredits}</td>
+                  <td>{ects(p.totalCredits)}</td>
                   <td>{p.modules.length}</td>
-                  <td>{capInWords(p)}</td>
+                  <td>{capText(p)}</td>
                   <td>{formatDate(p.updatedAt)}</td>
                 </tr>
               ))}
@@ -61,384 +117,313 @@ export function ProgrammesScreen() {
           </table>
         </div>
       ) : null}
-      <ProgrammeForm base={base} onSaved={() => programmes.reload()} />
+      {canManage ? (
+        <form className="form" onSubmit={(e) => void create(e)} noValidate aria-labelledby="new-programme">
+          <h2 id="new-programme">Define a programme</h2>
+          <Field id="p-name" label="Name" required error={error?.fieldMessage('/name')}>
+            {(p) => <input {...p} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />}
+          </Field>
+          <Field id="p-total" label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
+            {(p) => <input {...p} inputMode="decimal" value={draft.totalCredits} onChange={(e) => setDraft({ ...draft, totalCredits: e.target.value })} />}
+          </Field>
+          <FieldSet id="p-modules" legend="Modules" hint="The courses or modules credit can be recognised for." error={error?.fieldMessage('/modules')}>
+            {modules.map((m, i) => (
+              <div className="row-fields" key={i}>
+                <Field id={`m-${i}-id`} label={`Module ${i + 1} code`} error={error?.fieldMessage(`/modules/${i}/id`)}>
+                  {(p) => <input {...p} value={m.id} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, id: e.target.value } : x)))} />}
+                </Field>
+                <Field id={`m-${i}-name`} label={`Module ${i + 1} name`} error={error?.fieldMessage(`/modules/${i}/name`)}>
+                  {(p) => <input {...p} value={m.name} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />}
+                </Field>
+                <Field id={`m-${i}-credits`} label={`Module ${i + 1} ECTS`} error={error?.fieldMessage(`/modules/${i}/credits`)}>
+                  {(p) => <input {...p} inputMode="decimal" value={m.credits} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, credits: e.target.value } : x)))} />}
+                </Field>
+                {modules.length > 1 ? (
+                  <button type="button" className="small" onClick={() => setModules(modules.filter((_, j) => j !== i))}>
+                    Remove module {i + 1}
+                  </button>
+                ) : null}
+              </div>
+            ))}
+            <button type="button" className="small" onClick={() => setModules([...modules, { id: '', name: '', credits: '' }])}>
+              Add a module
+            </button>
+          </FieldSet>
+          <Field id="p-max" label="At most this many ECTS from prior learning" hint="Leave empty for no cap in credits." error={error?.fieldMessage('/maxRecognisedCredits')}>
+            {(p) => <input {...p} inputMode="decimal" value={draft.maxRecognisedCredits} onChange={(e) => setDraft({ ...draft, maxRecognisedCredits: e.target.value })} />}
+          </Field>
+          <Field id="p-share" label="At most this share of the programme, in per cent" hint="Leave empty for no cap as a share." error={error?.fieldMessage('/maxRecognisedShare')}>
+            {(p) => <input {...p} inputMode="decimal" value={draft.maxRecognisedShare} onChange={(e) => setDraft({ ...draft, maxRecognisedShare: e.target.value })} />}
+          </Field>
+          <label className="choice">
+            <input type="checkbox" checked={draft.partialCredits} onChange={(e) => setDraft({ ...draft, partialCredits: e.target.checked })} />
+            When the cap cuts through an item, recognise the part that fits
+          </label>
+          <Field id="p-achievement" label="Recognition credential" hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued." error={error?.fieldMessage('/achievementId')}>
+            {(p) => (
+              <select {...p} value={draft.achievementId} onChange={(e) => setDraft({ ...draft, achievementId: e.target.value })}>
+                <option value="">None</option>
+                {data.data?.achievements.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" className="primary">
+            Define programme
+          </button>
+        </form>
+      ) : null}
     </Screen>
   );
 }
 
-function capInWords(p: Programme): string {
-  const parts: string[] = [];
-  if (p.maxRecognisedCredits !== undefined) parts.push(`${p.maxRecognisedCredits} ECTS`);
-  if (p.maxRecognisedShare !== undefined) parts.push(`${Math.round(p.maxRecognisedShare * 100)} %`);
-  return parts.length ? `At most ${parts.join(' and ')}` : 'None';
+function capText(p: Programme): string {
+  const parts = [
+    p.maxRecognisedCredits !== undefined ? ects(p.maxRecognisedCredits) : '',
+    p.maxRecognisedShare !== undefined ? `${Math.round(p.maxRecognisedShare * 100)} % of the programme` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(' and ') : 'None';
 }
 
-type ModuleRow = { id: string; name: string; credits: string };
+const EMPTY_AGREEMENT = {
+  moduleId: '', credits: '', issuerId: '', achievementId: '', alignments: '', fieldsOfStudy: '',
+  minEqfLevel: '', minCredits: '', maxAge: '', qualityAssuranceRequired: false, acceptedAssessmentTypes: '', identityVerifiedRequired: false, minGrade: '', allowPartial: false,
+};
 
-/** Creates a programme, or edits one (`editing`: PUT, the version rises; agreements that would no longer hold are refused). */
-function ProgrammeForm({ base, onSaved, editing }: { base: string; onSaved(p: Programme): void; editing?: Programme }) {
-  const str = (n: number | undefined) => (n === undefined ? '' : String(n));
+/** One programme: its modules and the recognition agreements toward it, with a form to add one. */
+export function ProgrammeScreen({ params }: { params: Record<string, string> }) {
+  const { organisationId, role } = useOrganisation();
   const { api } = useSession();
-  const { organisationId } = useOrganisation();
-  const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
-  const [achievementId, setAchievementId] = useState(editing?.achievementId ?? '');
-  const [name, setName] = useState(editing?.name ?? '');
-  const [total, setTotal] = useState(str(editing?.totalCredits));
-  const [modules, setModules] = useState<ModuleRow[]>(
-    editing?.modules.length ? editing.modules.map((m) => ({ id: m.id, name: m.name, credits: String(m.credits) })) : [{ id: '', name: '', credits: '' }],
-  );
-  const [maxCredits, setMaxCredits] = useState(str(editing?.maxRecognisedCredits));
-  const [maxShare, setMaxShare] = useState(editing?.maxRecognisedShare === undefined ? '' : String(Math.round(editing.maxRecognisedShare * 100)));
-  const [partial, setPartial] = useState(editing?.partialCredits ?? false);
-  const prefix = editing ? 'edit-programme' : 'programme';
+  const base = `/api/v1/organisations/${organisationId}`;
+  const [round, setRound] = useState(0);
+  const data = useLoad(async (signal) => {
+    const [programme, agreements] = await Promise.all([
+      api.get<Programme>(`${base}/programmes/${params.id}`, { signal }),
+      api.get<{ items: Agreement[] }>(`${base}/recognition-agreements?programmeId=${encodeURIComponent(params.id ?? '')}`, { signal }),
+    ]);
+    return { programme, agreements: agreements.items };
+  }, `${organisationId}:${params.id}:${round}`);
+  const [draft, setDraft] = useState(EMPTY_AGREEMENT);
+  const [editing, setEditing] = useState<Agreement>();
   const [error, setError] = useState<ApiError>();
-  const [saved, setSaved] = useState<string>();
-  const setRow = (i: number, change: Partial<ModuleRow>) => setModules(modules.map((m, j) => (j === i ? { ...m, ...change } : m)));
-  const submit = async (event: FormEvent) => {
+  const [done, setDone] = useState<string>();
+  const canManage = REGISTRARS.includes(role);
+  const programme = data.data?.programme;
+  const edit = (a: Agreement) => {
+    const c = a.conditions ?? {};
+    setEditing(a);
+    setError(undefined);
+    setDone(undefined);
+    setDraft({
+      moduleId: a.moduleId, credits: String(a.credits), issuerId: a.match.issuerId ?? '', achievementId: a.match.achievementId ?? '',
+      alignments: (a.match.alignments ?? []).join('\n'), fieldsOfStudy: (a.match.fieldsOfStudy ?? []).join('\n'),
+      minEqfLevel: c.minEqfLevel !== undefined ? String(c.minEqfLevel) : '', minCredits: c.minCredits !== undefined ? String(c.minCredits) : '',
+      maxAge: c.maxAge !== undefined ? String(c.maxAge) : '', qualityAssuranceRequired: c.qualityAssuranceRequired === true,
+      acceptedAssessmentTypes: (c.acceptedAssessmentTypes ?? []).join('\n'), identityVerifiedRequired: c.identityVerifiedRequired === true,
+      minGrade: c.minGrade ? String(c.minGrade.value) : '', allowPartial: a.allowPartial === true,
+    });
+  };
+  const stopEditing = () => {
+    setEditing(undefined);
+    setDraft(EMPTY_AGREEMENT);
+  };
+  const moduleName = (id: string) => programme?.modules.find((m: ProgrammeModule) => m.id === id)?.name ?? id;
+
+  const add = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
-    setSaved(undefined);
-    const share = num(maxShare);
+    setDone(undefined);
+    const conditions = {
+      ...(number(draft.minEqfLevel) !== undefined ? { minEqfLevel: number(draft.minEqfLevel) } : {}),
+      ...(number(draft.minCredits) !== undefined ? { minCredits: number(draft.minCredits) } : {}),
+      ...(draft.maxAge.trim() ? { maxAge: /^\d+$/.test(draft.maxAge.trim()) ? Number(draft.maxAge.trim()) : draft.maxAge.trim() } : {}),
+      ...(draft.qualityAssuranceRequired ? { qualityAssuranceRequired: true } : {}),
+      ...(lines(draft.acceptedAssessmentTypes) ? { acceptedAssessmentTypes: lines(draft.acceptedAssessmentTypes) } : {}),
+      ...(draft.identityVerifiedRequired ? { identityVerifiedRequired: true } : {}),
+      ...(draft.minGrade.trim() ? { minGrade: { value: /^\d+(\.\d+)?$/.test(draft.minGrade.trim()) ? Number(draft.minGrade.trim()) : draft.minGrade.trim() } } : {}),
+    };
     const body = {
-      name,
-      totalCredits: num(total),
-      modules: modules.filter((m) => m.id || m.name || m.credits).map((m): Partial<ProgrammeModule> => ({ id: m.id, name: m.name, credits: num(m.credits) })),
-      ...(num(maxCredits) !== undefined ? { maxRecognisedCredits: num(maxCredits) } : {}),
-      ...(share !== undefined ? { maxRecognisedShare: share / 100 } : {}),
-      partialCredits: partial,
-      achievementId: achievementId || null,
+      programmeId: params.id,
+      moduleId: draft.moduleId,
+      credits: Number(draft.credits),
+      match: {
+        ...(draft.issuerId.trim() ? { issuerId: draft.issuerId.trim() } : {}),
+        ...(draft.achievementId.trim() ? { achievementId: draft.achievementId.trim() } : {}),
+        ...(lines(draft.alignments) ? { alignments: lines(draft.alignments) } : {}),
+        ...(lines(draft.fieldsOfStudy) ? { fieldsOfStudy: lines(draft.fieldsOfStudy) } : {}),
+      },
+      ...(Object.keys(conditions).length ? { conditions } : {}),
+      ...(draft.allowPartial ? { allowPartial: true } : {}),
     };
     try {
       if (editing) {
-        const programme = await api.put<Programme>(`${base}/${editing.id}`, body);
-        setSaved(programme.name);
-        onSaved(programme);
-        return;
+        await api.put<Agreement>(`${base}/recognition-agreements/${editing.id}`, body);
+        setDone(`Agreement for ${moduleName(draft.moduleId)} saved.`);
+      } else {
+        await api.post<Agreement>(`${base}/recognition-agreements`, body);
+        setDone(`Agreement added for ${moduleName(draft.moduleId)}.`);
       }
-      const programme = await api.post<Programme>(base, body);
-      setSaved(programme.name);
-      setName('');
-      setTotal('');
-      setModules([{ id: '', name: '', credits: '' }]);
-      setMaxCredits('');
-      setMaxShare('');
-      setAchievementId('');
-      onSaved(programme);
+      setEditing(undefined);
+      setDraft(EMPTY_AGREEMENT);
+      setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
     }
   };
-  return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby={`${prefix}-title`}>
-      <h2 id={`${prefix}-title`}>{editing ? 'Edit the programme' : 'Create a programme'}</h2>
-      {saved ? <Notice tone="success">Programme “{saved}” {editing ? 'saved' : 'created'}.</Notice> : null}
-      <ErrorSummary error={error} />
-      <Field id={`${prefix}-name`} label="Name" required error={error?.fieldMessage('/name')}>
-        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field id={`${prefix}-total`} label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
-        {(p) => <input {...p} inputMode="decimal" value={total} onChange={(e) => setTotal(e.target.value)} />}
-      </Field>
-      <FieldSet id={`${prefix}-modules`} legend="Modules" hint="Each module's code, name and credits." error={error?.fieldMessage('/modules')}>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Modules</caption>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Name</th>
-                <th scope="col">ECTS</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {modules.map((m, i) => (
-                <tr key={i}>
-                  <td>
-                    <input aria-label={`Module ${i + 1} code`} value={m.id} size={8} onChange={(e) => setRow(i, { id: e.target.value })} />
-                  </td>
-                  <td>
-                    <input aria-label={`Module ${i + 1} name`} value={m.name} onChange={(e) => setRow(i, { name: e.target.value })} />
-                  </td>
-                  <td>
-                    <input aria-label={`Module ${i + 1} ECTS`} inputMode="decimal" size={4} value={m.credits} onChange={(e) => setRow(i, { credits: e.target.value })} />
-                  </td>
-                  <td>
-                    <button type="button" className="small" onClick={() => setModules(modules.filter((_, j) => j !== i))}>
-                      Remove<span className="visually-hidden"> module {i + 1}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <button type="button" className="small" onClick={() => setModules([...modules, { id: '', name: '', credits: '' }])}>
-          Add a module
-        </button>
-      </FieldSet>
-      <Field id={`${prefix}-max-credits`} label="At most this many ECTS from prior learning" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedCredits')}>
-        {(p) => <input {...p} inputMode="decimal" value={maxCredits} onChange={(e) => setMaxCredits(e.target.value)} />}
-      </Field>
-      <Field id={`${prefix}-max-share`} label="At most this share of the programme from prior learning (%)" hint="Leave empty for no cap." error={error?.fieldMessage('/maxRecognisedShare')}>
-        {(p) => <input {...p} inputMode="decimal" value={maxShare} onChange={(e) => setMaxShare(e.target.value)} />}
-      </Field>
-      <label className="choice">
-        <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} />
-        Recognise the part of an item that fits under a cap (partial credits)
-      </label>
-      <Field
-        id={`${prefix}-achievement`}
-        label="Recognition credential"
-        hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued."
-        error={error?.fieldMessage('/achievementId')}
-      >
-        {(p) => (
-          <select {...p} value={achievementId} onChange={(e) => setAchievementId(e.target.value)}>
-            <option value="">None</option>
-            {achievements.data?.items.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <div className="button-row">
-        <button type="submit" className="primary">
-          {editing ? 'Save programme' : 'Create programme'}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** One programme and its recognition agreements: which external achievements count for which module. */
-export function ProgrammeScreen({ params }: { params: Record<string, string> }) {
-  const { organisationId } = useOrganisation();
-  const { api } = useSession();
-  const id = params.id ?? '';
-  const programme = useLoad((signal) => api.get<Programme>(`/api/v1/organisations/${organisationId}/programmes/${id}`, { signal }), id);
-  const agreements = useLoad(
-    (signal) => api.get<{ items: Agreement[] }>(`/api/v1/organisations/${organisationId}/recognition-agreements?programmeId=${encodeURIComponent(id)}`, { signal }),
-    id,
-  );
-  const [error, setError] = useState<ApiError>();
   const remove = async (a: Agreement) => {
     setError(undefined);
+    setDone(undefined);
     try {
-      await api.delete(`/api/v1/organisations/${organisationId}/recognition-agreements/${a.id}`);
-      agreements.reload();
+      await api.delete(`${base}/recognition-agreements/${a.id}`);
+      setDone(`The agreement for ${moduleName(a.moduleId)} is deleted.`);
+      setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
     }
   };
-  const p = programme.data;
-  const moduleName = (moduleId: string) => p?.modules.find((m) => m.id === moduleId)?.name ?? moduleId;
-  const mine = agreements.data?.items.filter((a) => a.programmeId === id) ?? [];
-  return (
-    <Screen title={p ? p.name : 'Programme'}>
-      <p>
-        <Link to="/console/programmes">All programmes</Link>
-      </p>
-      <ErrorSummary error={programme.error ?? agreements.error ?? error} />
-      {p ? (
-        <dl className="facts wrap">
-          <dt>Total credits</dt>
-          <dd>{p.totalCredits} ECTS</dd>
-          <dt>Cap on prior learning</dt>
-          <dd>{capInWords(p)}</dd>
-          <dt>Partial credits</dt>
-          <dd>{p.partialCredits ? 'Yes' : 'No'}</dd>
-          <dt>Modules</dt>
-          <dd>{p.modules.map((m) => `${m.id} ${m.name} (${m.credits} ECTS)`).join('; ') || 'None'}</dd>
-        </dl>
-      ) : null}
-      <h2>Recognition agreements</h2>
-      {agreements.data && mine.length === 0 ? <Notice>No agreements yet.</Notice> : null}
-      {mine.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Recognition agreements</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">ECTS</th>
-                <th scope="col">Counts when</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {mine.map((a) => (
-                <tr key={a.id}>
-                  <td>{moduleName(a.moduleId)}</td>
-                  <td>{a.credits}</td>
-                  <td>{agreementInWords(a).join('; ')}</td>
-                  <td>
-                    <button type="button" className="small danger" onClick={() => void remove(a)}>
-                      Delete<span className="visually-hidden"> agreement for {moduleName(a.moduleId)}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {p ? <AgreementForm programme={p} onSaved={() => agreements.reload()} /> : null}
-      {p ? <ProgrammeForm key={p.id} base={`/api/v1/organisations/${organisationId}/programmes`} editing={p} onSaved={() => programme.reload()} /> : null}
-    </Screen>
-  );
-}
+  const text = (key: keyof typeof EMPTY_AGREEMENT) => ({
+    value: draft[key] as string,
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
+  });
+  const flag = (key: keyof typeof EMPTY_AGREEMENT) => ({
+    checked: draft[key] as boolean,
+    onChange: (e: { target: { checked: boolean } }) => setDraft({ ...draft, [key]: e.target.checked }),
+  });
 
-function AgreementForm({ programme, onSaved }: { programme: Programme; onSaved(): void }) {
-  const { organisationId } = useOrganisation();
-  const { api } = useSession();
-  const empty = {
-    moduleId: programme.modules[0]?.id ?? '',
-    credits: '',
-    matchBy: 'achievement' as 'achievement' | 'alignment',
-    issuerId: '',
-    achievementId: '',
-    alignments: '',
-    fieldsOfStudy: '',
-    minEqfLevel: '',
-    minCredits: '',
-    maxAge: '',
-    qa: false,
-    assessmentTypes: '',
-    identityVerified: false,
-    minGrade: '',
-    allowPartial: false,
-  };
-  const [form, setForm] = useState(empty);
-  const [error, setError] = useState<ApiError>();
-  const [saved, setSaved] = useState(false);
-  const set = (change: Partial<typeof form>) => setForm({ ...form, ...change });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setSaved(false);
-    const match =
-      form.matchBy === 'achievement'
-        ? { ...(form.issuerId.trim() ? { issuerId: form.issuerId.trim() } : {}), ...(form.achievementId.trim() ? { achievementId: form.achievementId.trim() } : {}) }
-        : { ...(list(form.alignments) ? { alignments: list(form.alignments) } : {}), ...(list(form.fieldsOfStudy) ? { fieldsOfStudy: list(form.fieldsOfStudy) } : {}) };
-    const maxAge = form.maxAge.trim() === '' ? undefined : /^\d+$/.test(form.maxAge.trim()) ? Number(form.maxAge.trim()) : form.maxAge.trim();
-    const grade = form.minGrade.trim() === '' ? undefined : { value: Number.isNaN(Number(form.minGrade)) ? form.minGrade.trim() : Number(form.minGrade) };
-    const conditions = {
-      ...(num(form.minEqfLevel) !== undefined ? { minEqfLevel: num(form.minEqfLevel) } : {}),
-      ...(num(form.minCredits) !== undefined ? { minCredits: num(form.minCredits) } : {}),
-      ...(maxAge !== undefined ? { maxAge } : {}),
-      ...(form.qa ? { qualityAssuranceRequired: true } : {}),
-      ...(list(form.assessmentTypes) ? { acceptedAssessmentTypes: list(form.assessmentTypes) } : {}),
-      ...(form.identityVerified ? { identityVerifiedRequired: true } : {}),
-      ...(grade ? { minGrade: grade } : {}),
-    };
-    try {
-      await api.post(`/api/v1/organisations/${organisationId}/recognition-agreements`, {
-        programmeId: programme.id,
-        moduleId: form.moduleId,
-        credits: num(form.credits),
-        match,
-        conditions,
-        allowPartial: form.allowPartial,
-      });
-      setForm(empty);
-      setSaved(true);
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
-  const m = (pointer: string) => error?.fieldMessage(pointer);
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-agreement-title">
-      <h2 id="new-agreement-title">Add an agreement</h2>
-      {saved ? <Notice tone="success">Agreement added.</Notice> : null}
-      <ErrorSummary error={error} />
-      <Field id="agreement-module" label="Module" required error={m('/moduleId')}>
-        {(p) => (
-          <select {...p} value={form.moduleId} onChange={(e) => set({ moduleId: e.target.value })}>
-            {programme.modules.map((mod) => (
-              <option key={mod.id} value={mod.id}>
-                {mod.id} {mod.name} ({mod.credits} ECTS)
-              </option>
+    <Screen title={programme ? programme.name : 'Programme'} intro="Which external achievements count for which module, for how many credits, under which conditions.">
+      <RecognitionNav />
+      <ErrorSummary error={error ?? data.error} />
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {programme ? (
+        <section aria-labelledby="modules">
+          <h2 id="modules">Modules</h2>
+          <p>
+            {ects(programme.totalCredits)} in all; cap on prior learning: {capText(programme)}.
+          </p>
+          <ul>
+            {programme.modules.map((m) => (
+              <li key={m.id}>
+                <strong>{m.id}</strong> {m.name} — {ects(m.credits)}
+              </li>
             ))}
-          </select>
-        )}
-      </Field>
-      <Field id="agreement-credits" label="Credits granted (ECTS)" required error={m('/credits')}>
-        {(p) => <input {...p} inputMode="decimal" value={form.credits} onChange={(e) => set({ credits: e.target.value })} />}
-      </Field>
-      <FieldSet id="agreement-match" legend="Counts when the credential matches" error={m('/match')}>
-        <div className="choices">
-          <label className="choice">
-            <input type="radio" name="match-by" checked={form.matchBy === 'achievement'} onChange={() => set({ matchBy: 'achievement' })} />
-            Issuer and achievement
-          </label>
-          <label className="choice">
-            <input type="radio" name="match-by" checked={form.matchBy === 'alignment'} onChange={() => set({ matchBy: 'alignment' })} />
-            Alignments or fields of study
-          </label>
-        </div>
-        {form.matchBy === 'achievement' ? (
-          <>
-            <Field id="agreement-issuer" label="Issuer id" hint="The issuer's DID or URL." error={m('/match/issuerId')}>
-              {(p) => <input {...p} value={form.issuerId} onChange={(e) => set({ issuerId: e.target.value })} />}
+          </ul>
+        </section>
+      ) : null}
+      {data.data ? (
+        <section aria-labelledby="agreements">
+          <h2 id="agreements">Recognition agreements</h2>
+          {data.data.agreements.length === 0 ? <Notice>No agreements yet: every request toward this programme will be proposed for rejection.</Notice> : null}
+          {data.data.agreements.length ? (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Recognition agreements</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Module</th>
+                    <th scope="col">Credits</th>
+                    <th scope="col">What counts</th>
+                    {canManage ? <th scope="col">Action</th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.data.agreements.map((a) => (
+                    <tr key={a.id}>
+                      <td>{moduleName(a.moduleId)}</td>
+                      <td>{ects(a.credits)}</td>
+                      <td className="wrap">{describeAgreement(a)}</td>
+                      {canManage ? (
+                        <td className="actions">
+                          <button type="button" className="small" onClick={() => edit(a)}>
+                            Edit<span className="visually-hidden"> the agreement for {moduleName(a.moduleId)}</span>
+                          </button>{' '}
+                          <button type="button" className="small danger" onClick={() => void remove(a)}>
+                            Delete<span className="visually-hidden"> the agreement for {moduleName(a.moduleId)}</span>
+                          </button>
+                        </td>
+                      ) : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+      {canManage && programme ? (
+        <form className="form" onSubmit={(e) => void add(e)} noValidate aria-labelledby="new-agreement">
+          <h2 id="new-agreement">{editing ? `Edit the agreement for ${moduleName(editing.moduleId)}` : 'Add an agreement'}</h2>
+          <Field id="a-module" label="Module" required error={error?.fieldMessage('/moduleId')}>
+            {(p) => (
+              <select {...p} {...text('moduleId')}>
+                <option value="">Choose a module</option>
+                {programme.modules.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.id} {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="a-credits" label="Credits recognised (ECTS)" required error={error?.fieldMessage('/credits')}>
+            {(p) => <input {...p} inputMode="decimal" {...text('credits')} />}
+          </Field>
+          <FieldSet id="a-match" legend="What counts" hint="A credential counts when it matches what you give here (at least one)." error={error?.fieldMessage('/match')}>
+            <Field id="a-achievement" label="Achievement id" hint="The achievement's id as credentials carry it (a URL)." error={error?.fieldMessage('/match/achievementId')}>
+              {(p) => <input {...p} {...text('achievementId')} />}
             </Field>
-            <Field id="agreement-achievement" label="Achievement id" hint="The achievement's URL (its OB 3.0 id)." error={m('/match/achievementId')}>
-              {(p) => <input {...p} value={form.achievementId} onChange={(e) => set({ achievementId: e.target.value })} />}
+            <Field id="a-issuer" label="Issuer" hint="Its DID or URL." error={error?.fieldMessage('/match/issuerId')}>
+              {(p) => <input {...p} {...text('issuerId')} />}
             </Field>
-          </>
-        ) : (
-          <>
-            <Field id="agreement-alignments" label="Alignments" hint="Skill or outcome URIs (e.g. ESCO), one a line." error={m('/match/alignments')}>
-              {(p) => <textarea {...p} rows={3} value={form.alignments} onChange={(e) => set({ alignments: e.target.value })} />}
+            <Field id="a-alignments" label="Skills or outcomes" hint="Alignment URLs (e.g. ESCO skills), one per line." error={error?.fieldMessage('/match/alignments')}>
+              {(p) => <textarea {...p} rows={2} {...text('alignments')} />}
             </Field>
-            <Field id="agreement-fields" label="Fields of study" hint="One a line." error={m('/match/fieldsOfStudy')}>
-              {(p) => <textarea {...p} rows={2} value={form.fieldsOfStudy} onChange={(e) => set({ fieldsOfStudy: e.target.value })} />}
+            <Field id="a-fields" label="Fields of study" hint="One per line." error={error?.fieldMessage('/match/fieldsOfStudy')}>
+              {(p) => <textarea {...p} rows={2} {...text('fieldsOfStudy')} />}
             </Field>
-          </>
-        )}
-      </FieldSet>
-      <FieldSet id="agreement-conditions" legend="Conditions" hint="Leave empty what does not apply." error={error?.errors.some((x) => x.pointer === '/conditions') ? m('/conditions') : undefined}>
-        <Field id="agreement-min-eqf" label="Minimum EQF level" error={m('/conditions/minEqfLevel')}>
-          {(p) => <input {...p} inputMode="numeric" value={form.minEqfLevel} onChange={(e) => set({ minEqfLevel: e.target.value })} />}
-        </Field>
-        <Field id="agreement-min-credits" label="Minimum ECTS of the credential" error={m('/conditions/minCredits')}>
-          {(p) => <input {...p} inputMode="decimal" value={form.minCredits} onChange={(e) => set({ minCredits: e.target.value })} />}
-        </Field>
-        <Field id="agreement-max-age" label="Maximum age" hint="An ISO 8601 duration such as P5Y, or a number of days." error={m('/conditions/maxAge')}>
-          {(p) => <input {...p} value={form.maxAge} onChange={(e) => set({ maxAge: e.target.value })} />}
-        </Field>
-        <Field id="agreement-assessment" label="Accepted assessment types" hint="Comma-separated, e.g. exam, project." error={m('/conditions/acceptedAssessmentTypes')}>
-          {(p) => <input {...p} value={form.assessmentTypes} onChange={(e) => set({ assessmentTypes: e.target.value })} />}
-        </Field>
-        <Field id="agreement-grade" label="Minimum grade" error={m('/conditions/minGrade')}>
-          {(p) => <input {...p} value={form.minGrade} onChange={(e) => set({ minGrade: e.target.value })} />}
-        </Field>
-        <label className="choice">
-          <input type="checkbox" checked={form.qa} onChange={(e) => set({ qa: e.target.checked })} />
-          Quality assurance required
-        </label>
-        <label className="choice">
-          <input type="checkbox" checked={form.identityVerified} onChange={(e) => set({ identityVerified: e.target.checked })} />
-          Identity-verified assessment required
-        </label>
-        <label className="choice">
-          <input type="checkbox" checked={form.allowPartial} onChange={(e) => set({ allowPartial: e.target.checked })} />
-          Allow partial credits for this agreement
-        </label>
-      </FieldSet>
-      <div className="button-row">
-        <button type="submit" className="primary">
-          Add agreement
-        </button>
-      </div>
-    </form>
+          </FieldSet>
+          <FieldSet id="a-conditions" legend="Conditions" error={error?.fieldMessage('/conditions')}>
+            <Field id="a-eqf" label="Minimum EQF level" error={error?.fieldMessage('/conditions/minEqfLevel')}>
+              {(p) => <input {...p} inputMode="numeric" {...text('minEqfLevel')} />}
+            </Field>
+            <Field id="a-min-credits" label="Minimum ECTS of the credential" error={error?.fieldMessage('/conditions/minCredits')}>
+              {(p) => <input {...p} inputMode="decimal" {...text('minCredits')} />}
+            </Field>
+            <Field id="a-age" label="Maximum age" hint="Days, or an ISO 8601 duration such as P5Y." error={error?.fieldMessage('/conditions/maxAge')}>
+              {(p) => <input {...p} {...text('maxAge')} />}
+            </Field>
+            <Field id="a-assessment" label="Accepted assessment types" hint="EU codes, one per line (e.g. online-exam)." error={error?.fieldMessage('/conditions/acceptedAssessmentTypes')}>
+              {(p) => <textarea {...p} rows={2} {...text('acceptedAssessmentTypes')} />}
+            </Field>
+            <Field id="a-grade" label="Minimum grade" error={error?.fieldMessage('/conditions/minGrade')}>
+              {(p) => <input {...p} {...text('minGrade')} />}
+            </Field>
+            <label className="choice">
+              <input type="checkbox" {...flag('qualityAssuranceRequired')} />
+              Quality assurance required
+            </label>
+            <label className="choice">
+              <input type="checkbox" {...flag('identityVerifiedRequired')} />
+              Identity-verified assessment required
+            </label>
+            <label className="choice">
+              <input type="checkbox" {...flag('allowPartial')} />
+              Recognise in part when the credential has fewer credits
+            </label>
+          </FieldSet>
+          <button type="submit" className="primary">
+            {editing ? 'Save agreement' : 'Add agreement'}
+          </button>
+          {editing ? (
+            <button type="button" onClick={stopEditing}>
+              Cancel editing
+            </button>
+          ) : null}
+        </form>
+      ) : null}
+    </Screen>
   );
 }

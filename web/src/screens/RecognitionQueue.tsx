@@ -1,68 +1,71 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { asApiError, query } from '../api.ts';
+import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
-import { Field } from '../components/Field.tsx';
+import { Field, FieldSet } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
+import { ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../recognition-types.ts';
+import type { ProposalItem, QueueRequest, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../recognition-types.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import { DECISION_WORDS } from '../recognition-types.ts';
-import type { DecisionRecord, Programme, Proposal, ProposalItem, RecognitionRequest, RecognitionRequestDetail, RegistrarAction, SourceCredential } from '../recognition-types.ts';
+import { RecognitionNav, REGISTRARS } from './Programmes.tsx';
 
-const STATUS_WORDS: Record<RecognitionRequest['status'], string> = { pending: 'Pending', decided: 'Decided', withdrawn: 'Withdrawn' };
+type Status = RecognitionRequest['status'];
 
 /** The registrar's queue of recognition requests, oldest first. */
 export function RecognitionQueueScreen() {
   const { organisationId } = useOrganisation();
   const { api } = useSession();
-  const [status, setStatus] = useState<'pending' | 'decided'>('pending');
-  const requests = useLoad(
-    (signal) => api.get<{ items: RecognitionRequest[] }>(`/api/v1/organisations/${organisationId}/recognition-requests${query({ status })}`, { signal }),
-    organisationId + status,
-  );
+  const base = `/api/v1/organisations/${organisationId}`;
+  const [status, setStatus] = useState<Status>('pending');
+  const data = useLoad(async (signal) => {
+    const [requests] = await Promise.all([
+      api.get<{ items: QueueRequest[] }>(`${base}/recognition-requests?status=${status}`, { signal }),
+    ]);
+    return { requests: requests.items };
+  }, `${organisationId}:${status}`);
   return (
-    <Screen title="Recognition requests" intro="Learners asking to have credentials recognised toward a programme, oldest first.">
-      <p>
-        <Link to="/console/programmes">Programmes and agreements</Link>
-      </p>
-      <div className="filters">
-        <Field id="queue-status" label="Show">
-          {(p) => (
-            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as 'pending' | 'decided')}>
-              <option value="pending">Pending</option>
-              <option value="decided">Decided</option>
-            </select>
-          )}
-        </Field>
+    <Screen title="Recognition requests" intro="Learners ask you to recognise their credentials toward a programme. The engine proposes a decision per credential with its reasons; you decide.">
+      <RecognitionNav />
+      <div className="field narrow">
+        <label htmlFor="queue-status">Show</label>
+        <select id="queue-status" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+          <option value="pending">Waiting for a decision</option>
+          <option value="decided">Decided</option>
+          <option value="withdrawn">Withdrawn</option>
+        </select>
       </div>
-      <ErrorSummary error={requests.error} />
-      {requests.data?.items.length === 0 ? <Notice>No {status} requests.</Notice> : null}
-      {requests.data?.items.length ? (
+      <ErrorSummary error={data.error} />
+      {data.loading && !data.data ? <Notice>Loading…</Notice> : null}
+      {data.data && data.data.requests.length === 0 ? <Notice>No requests here.</Notice> : null}
+      {data.data?.requests.length ? (
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Recognition requests</caption>
             <thead>
               <tr>
                 <th scope="col">Received</th>
+                <th scope="col">Learner</th>
                 <th scope="col">Programme</th>
                 <th scope="col">Credentials</th>
-                <th scope="col">Proposed ECTS</th>
+                <th scope="col">Proposed</th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
             <tbody>
-              {requests.data.items.map((r) => (
+              {data.data.requests.map((r) => (
                 <tr key={r.id}>
                   <td>
                     <Link to={`/console/recognition/${r.id}`}>{formatDate(r.createdAt)}</Link>
                   </td>
-                  <td>{r.proposal.programme?.name ?? r.programmeId}</td>
+                  <td>{r.learner.name ?? r.learner.email}</td>
+                  <td>{r.programmeName}</td>
                   <td>{r.credentialIds.length}</td>
-                  <td>{r.decision?.totalRecognised ?? r.proposal.totalRecognised}</td>
-                  <td>{STATUS_WORDS[r.status]}</td>
+                  <td>{ects(r.proposal.totalRecognised)}</td>
+                  <td>{REQUEST_STATUS[r.status]}</td>
                 </tr>
               ))}
             </tbody>
@@ -73,183 +76,191 @@ export function RecognitionQueueScreen() {
   );
 }
 
-/** The proposal's reasons for one item, in words. */
-export function Reasons({ item }: { item: ProposalItem }) {
-  return (
-    <ul className="checks">
-      {item.checks.length
-        ? item.checks.map((c, i) => (
-            <li key={i} className={c.passed ? 'check check-passed' : 'check check-failed'}>
-              <span className="check-outcome">{c.passed ? 'Passed:' : 'Failed:'}</span>
-              <span className="check-message">{c.message}</span>
-            </li>
-          ))
-        : item.reasons.map((r, i) => <li key={i}>{r}</li>)}
-    </ul>
-  );
+interface Choice {
+  action: RegistrarAction | '';
+  credits: string;
+  moduleId: string;
+  reason: string;
 }
 
-/** Cap and gap of a proposal or decision, in words. */
-export function CapAndGap({ proposal, decision }: { proposal: Proposal; decision: DecisionRecord | null }) {
-  const gap = decision?.gap ?? proposal.gap;
+function SourceFacts({ source }: { source: SourceCredential | undefined }) {
+  if (!source) return <p className="muted">The credential is no longer in the learner’s wallet.</p>;
   return (
-    <dl className="facts wrap" data-testid="cap-and-gap">
-      <dt>Credits recognised</dt>
-      <dd>
-        {decision ? decision.totalRecognised : proposal.totalRecognised} ECTS{decision ? '' : ' proposed'} of {proposal.programme.totalCredits}
-      </dd>
-      <dt>Cap on prior learning</dt>
-      <dd>{proposal.cap.explanation}</dd>
-      <dt>Still needed</dt>
-      <dd>{gap.summary || `${gap.creditsStillNeeded} ECTS`}</dd>
+    <dl className="facts">
+      <dt>Issuer</dt>
+      <dd className="wrap">{source.issuerName ?? source.issuerId ?? 'Unknown'}</dd>
+      <dt>Credits</dt>
+      <dd>{ects(source.creditsEcts)}</dd>
+      <dt>EQF level</dt>
+      <dd>{source.eqfLevel ?? '—'}</dd>
+      <dt>Issued on</dt>
+      <dd>{formatDate(source.issuedOn)}</dd>
+      <dt>Verification</dt>
+      <dd>{source.status}</dd>
     </dl>
   );
 }
 
-type Row = { action: RegistrarAction; credits: string; moduleId: string; reason: string };
-
-/** The decision screen: the engine's proposal and reasons beside each source credential, decided item by item. */
-export function RecognitionDecisionScreen({ params }: { params: Record<string, string> }) {
-  const { organisationId } = useOrganisation();
-  const { api } = useSession();
-  const id = params.requestId ?? '';
-  const base = `/api/v1/organisations/${organisationId}/recognition-requests/${id}`;
-  const request = useLoad((signal) => api.get<RecognitionRequestDetail>(base, { signal }), id);
-  const programmeId = request.data?.programmeId ?? '';
-  // Whether the programme names a recognition credential (only then can issuing be retried).
-  const programme = useLoad(
-    (signal) => (programmeId ? api.get<Programme>(`/api/v1/organisations/${organisationId}/programmes/${programmeId}`, { signal }) : Promise.resolve(undefined)),
-    programmeId,
+function ProposalFacts({ item }: { item: ProposalItem }) {
+  return (
+    <div className="proposal">
+      <p>
+        <strong>Proposed: {PROPOSED[item.decision]}</strong>
+        {item.credits > 0 ? ` — ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}
+        {item.creditsBeforeCaps !== item.credits ? ` (${ects(item.creditsBeforeCaps)} before the cap)` : ''}
+      </p>
+      <ul>
+        {item.reasons.map((reason, i) => (
+          <li key={i}>{reason}</li>
+        ))}
+      </ul>
+      {item.checks.length ? (
+        <details>
+          <summary>Every condition checked</summary>
+          <ul>
+            {item.checks.map((check, i) => (
+              <li key={i}>
+                {check.passed ? 'Passed' : 'Failed'}: {check.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
   );
-  const [rows, setRows] = useState<Record<string, Row>>({});
+}
+
+/**
+ * The decision screen: the engine's proposal and its reasons beside each source credential; the
+ * registrar approves, amends (credits, module) or rejects each, with a reason for the last two.
+ */
+export function RecognitionDecisionScreen({ params }: { params: Record<string, string> }) {
+  const { organisationId, role } = useOrganisation();
+  const { api } = useSession();
+  const base = `/api/v1/organisations/${organisationId}`;
+  const [round, setRound] = useState(0);
+  const data = useLoad((signal) => api.get<RequestDetail>(`${base}/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);
+  const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [error, setError] = useState<ApiError>();
-  const [done, setDone] = useState(false);
-  const r = request.data;
-  const rowOf = (item: ProposalItem): Row =>
-    rows[item.credentialKey] ?? { action: item.decision === 'reject' ? 'reject' : 'approve', credits: String(item.credits), moduleId: item.moduleId ?? '', reason: '' };
-  const setRow = (item: ProposalItem, change: Partial<Row>) => setRows({ ...rows, [item.credentialKey]: { ...rowOf(item), ...change } });
+  const [done, setDone] = useState<string>();
+  const request = data.data;
+  const canDecide = REGISTRARS.includes(role) && request?.status === 'pending';
+  const choiceOf = (key: string): Choice => choices[key] ?? { action: '', credits: '', moduleId: '', reason: '' };
+  const set = (key: string, patch: Partial<Choice>) => setChoices({ ...choices, [key]: { ...choiceOf(key), ...patch } });
+  const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));
+
+  const issueNow = async () => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      await api.post(`${base}/recognition-requests/${params.requestId}/issuance`);
+      setDone('The recognition credential is issued to the learner.');
+      setRound((r) => r + 1);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!r) return;
+    if (!request) return;
     setError(undefined);
-    const decisions = r.proposal.items.map((item) => {
-      const row = rowOf(item);
-      return {
+    setDone(undefined);
+    const decisions = request.proposal.items.flatMap((item) => {
+      const c = choiceOf(item.credentialKey);
+      if (!c.action) return [];
+      return [{
         credentialKey: item.credentialKey,
-        action: row.action,
-        ...(row.action === 'amend' ? { credits: row.credits.trim() === '' ? undefined : Number(row.credits), ...(row.moduleId ? { moduleId: row.moduleId } : {}) } : {}),
-        ...(row.reason.trim() ? { reason: row.reason.trim() } : {}),
-      };
+        action: c.action,
+        ...(c.action === 'amend' && c.credits.trim() !== '' ? { credits: Number(c.credits) } : {}),
+        ...(c.action === 'amend' && c.moduleId ? { moduleId: c.moduleId } : {}),
+        ...(c.reason.trim() ? { reason: c.reason.trim() } : {}),
+      }];
     });
+    if (decisions.length === 0) {
+      setError(asApiError(new Error('Choose approve, amend or reject for at least one credential.')));
+      return;
+    }
     try {
-      await api.post(`${base}/decisions`, { decisions });
-      setDone(true);
-      request.reload();
+      const after = await api.post<RecognitionRequest>(`${base}/recognition-requests/${request.id}/decisions`, { decisions });
+      setDone(after.status === 'decided'
+        ? `Decided: ${ects(after.decision?.totalRecognised ?? 0)} recognised. The learner is told.`
+        : 'Saved. Decide the remaining credentials to finish.');
+      setChoices({});
+      setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
     }
   };
-  const retryIssuance = async () => {
-    setError(undefined);
-    try {
-      await api.post(`${base}/issuance`);
-      request.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
-  const credentialOf = (key: string): SourceCredential | undefined => r?.credentials.find((c) => c.id === key);
-  const finalOf = (key: string) => r?.decision?.items.find((i) => i.credentialKey === key);
-  const pending = r?.status === 'pending';
+
   return (
-    <Screen title="Recognition decision">
-      <p>
-        <Link to="/console/recognition">All requests</Link>
-      </p>
-      <ErrorSummary error={request.error} />
-      {done ? <Notice tone="success">Decision saved.{r?.issuedCredentialId ? ' The recognition credential was issued.' : ''}</Notice> : null}
-      {r ? (
+    <Screen title="Recognition decision" intro={request ? `${request.learner.name ?? request.learner.email} asks for recognition toward ${request.programmeName ?? request.proposal.programme.name}.` : undefined}>
+      <RecognitionNav />
+      <ErrorSummary error={error ?? data.error} />
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {request ? (
         <>
-          <dl className="facts wrap">
-            <dt>Learner</dt>
-            <dd>
-              {r.learner.name ? `${r.learner.name} ` : ''}&lt;{r.learner.email}&gt;
-            </dd>
-            <dt>Programme</dt>
-            <dd>{r.programmeName}</dd>
-            <dt>Received</dt>
-            <dd>{formatDate(r.createdAt)}</dd>
-            <dt>Status</dt>
-            <dd>{STATUS_WORDS[r.status]}</dd>
-            {r.decidedAt ? (
+          <section aria-labelledby="summary-heading" className="panel">
+            <h2 id="summary-heading">Summary</h2>
+            <p>Status: {REQUEST_STATUS[request.status]}. Learner: {request.learner.name ? `${request.learner.name} (${request.learner.email})` : request.learner.email}.</p>
+            <p>{request.proposal.summary}</p>
+            <p>{request.proposal.cap.explanation}</p>
+            <p>Still needed for the programme: {request.decision?.gap.summary ?? request.proposal.gap.summary}</p>
+            {request.decision?.final ? (
+              <p>
+                <strong>Recognised in all: {ects(request.decision.totalRecognised)}</strong>
+                {request.issuedCredentialId ? ' — the recognition credential was issued to the learner.' : ''}
+              </p>
+            ) : null}
+            {request.decision?.final && !request.issuedCredentialId && request.decision.totalRecognised > 0 && REGISTRARS.includes(role) ? (
               <>
-                <dt>Decided</dt>
-                <dd>{formatDate(r.decidedAt)}</dd>
+                <p>The recognition credential has not been issued (the programme names none, or issuing failed).</p>
+                <button type="button" onClick={() => void issueNow()}>
+                  Issue the recognition credential
+                </button>
               </>
             ) : null}
-          </dl>
-          <p>The engine’s proposal: {r.proposal.summary}</p>
-          <CapAndGap proposal={r.proposal} decision={r.decision} />
-          <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="items-title">
-            <h2 id="items-title">Items</h2>
-            <ErrorSummary error={error} />
-            {r.proposal.items.map((item, index) => {
-              const source = credentialOf(item.credentialKey);
-              const row = rowOf(item);
-              const final = finalOf(item.credentialKey);
-              const prefix = `item-${index}`;
+          </section>
+          <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="items-heading">
+            <h2 id="items-heading">Credentials</h2>
+            {request.proposal.items.map((item) => {
+              const source = request.credentials.find((c) => c.id === item.credentialKey);
+              const final = decided.get(item.credentialKey);
+              const c = choiceOf(item.credentialKey);
+              const open = canDecide && final?.decision === undefined;
+              const slug = item.credentialKey.replace(/[^A-Za-z0-9_-]/g, '');
               return (
-                <section key={item.credentialKey} className="card wrap" aria-labelledby={`${prefix}-title`} data-testid="recognition-item">
-                  <h3 id={`${prefix}-title`}>{source?.achievementName ?? item.achievementName}</h3>
-                  <div>
-                    <dl className="facts wrap">
-                      <dt>Issuer</dt>
-                      <dd>{source?.issuerName ?? source?.issuerId ?? item.issuerId}</dd>
-                      <dt>ECTS</dt>
-                      <dd>{source?.creditsEcts ?? '—'}</dd>
-                      <dt>EQF level</dt>
-                      <dd>{source?.eqfLevel ?? '—'}</dd>
-                      <dt>Status</dt>
-                      <dd>{source?.status ?? '—'}</dd>
-                      <dt>Issued on</dt>
-                      <dd>{formatDate(source?.issuedOn)}</dd>
-                    </dl>
-                    <div>
-                      <p>
-                        <strong>Proposal: {DECISION_WORDS[item.decision]}</strong>, {item.credits} ECTS{item.moduleName ? ` for ${item.moduleName}` : ''}
-                        {item.creditsBeforeCaps !== item.credits ? ` (${item.creditsBeforeCaps} before caps)` : ''}
-                      </p>
-                      <Reasons item={item} />
-                    </div>
+                <article key={item.credentialKey} className="panel decision-item" aria-labelledby={`item-${slug}`}>
+                  <h3 id={`item-${slug}`}>{source?.achievementName ?? item.achievementName}</h3>
+                  <div className="two-columns">
+                    <SourceFacts source={source} />
+                    <ProposalFacts item={item} />
                   </div>
                   {final?.decision ? (
-                    <p data-testid="final-item">
-                      <strong>Decision: {final.outcome === 'recognised' ? `recognised, ${final.credits} ECTS` : final.outcome}</strong>
-                      {final.moduleId ? ` for ${r.proposal.programme.modules.find((m) => m.id === final.moduleId)?.name ?? final.moduleId}` : ''} ({final.decision.action})
-                      {final.decision.reason ? `: ${final.decision.reason}` : ''}
+                    <p>
+                      <strong>{OUTCOME[final.outcome]}</strong>: {ects(final.credits)} ({final.decision.action}){final.decision.reason ? `. Reason: ${final.decision.reason}` : ''}
                     </p>
                   ) : null}
-                  {pending && !final?.decision ? (
-                    <fieldset className="field">
-                      <legend>Your decision on {item.achievementName}</legend>
+                  {open ? (
+                    <FieldSet id={`d-${slug}`} legend={`Your decision on ${source?.achievementName ?? item.achievementName}`}>
                       <div className="choices">
                         {(['approve', 'amend', 'reject'] as const).map((action) => (
                           <label key={action} className="choice">
-                            <input type="radio" name={`${prefix}-action`} checked={row.action === action} onChange={() => setRow(item, { action })} />
-                            {action === 'approve' ? 'Approve' : action === 'amend' ? 'Amend' : 'Reject'}
+                            <input type="radio" name={`action-${slug}`} value={action} checked={c.action === action} onChange={() => set(item.credentialKey, { action })} />
+                            {action === 'approve' ? 'Approve as proposed' : action === 'amend' ? 'Amend' : 'Reject'}
                           </label>
                         ))}
                       </div>
-                      {row.action === 'amend' ? (
+                      {c.action === 'amend' ? (
                         <>
-                          <Field id={`${prefix}-credits`} label="Credits (ECTS)" error={error?.fieldMessage(`/decisions/${index}/credits`)}>
-                            {(p) => <input {...p} inputMode="decimal" value={row.credits} onChange={(e) => setRow(item, { credits: e.target.value })} />}
+                          <Field id={`d-${slug}-credits`} label="Credits to recognise (ECTS)">
+                            {(p) => <input {...p} inputMode="decimal" value={c.credits} onChange={(e) => set(item.credentialKey, { credits: e.target.value })} />}
                           </Field>
-                          <Field id={`${prefix}-module`} label="Module" error={error?.fieldMessage(`/decisions/${index}/moduleId`)}>
+                          <Field id={`d-${slug}-module`} label="Module">
                             {(p) => (
-                              <select {...p} value={row.moduleId} onChange={(e) => setRow(item, { moduleId: e.target.value })}>
-                                <option value="">As proposed</option>
-                                {r.proposal.programme.modules.map((m) => (
+                              <select {...p} value={c.moduleId} onChange={(e) => set(item.credentialKey, { moduleId: e.target.value })}>
+                                <option value="">As proposed{item.moduleName ? ` (${item.moduleName})` : ''}</option>
+                                {request.proposal.programme.modules.map((m) => (
                                   <option key={m.id} value={m.id}>
                                     {m.id} {m.name}
                                   </option>
@@ -259,38 +270,25 @@ export function RecognitionDecisionScreen({ params }: { params: Record<string, s
                           </Field>
                         </>
                       ) : null}
-                      <Field
-                        id={`${prefix}-reason`}
-                        label="Reason"
-                        hint={row.action === 'approve' ? 'Optional when approving.' : 'Required: the learner reads it.'}
-                        error={error?.fieldMessage(`/decisions/${index}/reason`)}
-                      >
-                        {(p) => <textarea {...p} rows={2} value={row.reason} onChange={(e) => setRow(item, { reason: e.target.value })} />}
-                      </Field>
-                    </fieldset>
+                      {c.action ? (
+                        <Field id={`d-${slug}-reason`} label="Reason" hint={c.action === 'approve' ? 'Optional.' : 'Required: the learner reads it.'}>
+                          {(p) => <textarea {...p} rows={2} value={c.reason} onChange={(e) => set(item.credentialKey, { reason: e.target.value })} />}
+                        </Field>
+                      ) : null}
+                    </FieldSet>
                   ) : null}
-                </section>
+                </article>
               );
             })}
-            {pending ? (
-              <div className="button-row">
-                <button type="submit" className="primary">
-                  Submit decision
-                </button>
-              </div>
+            {canDecide ? (
+              <button type="submit" className="primary">
+                Record decisions
+              </button>
             ) : null}
           </form>
-          {r.status === 'decided' ? (
-            <p data-testid="issued">{r.issuedCredentialId ? 'The recognition credential was issued to the learner.' : 'The recognition credential is not issued yet.'}</p>
-          ) : null}
-          {r.status === 'decided' && !r.issuedCredentialId && programme.data?.achievementId ? (
-            <div className="button-row">
-              <button type="button" onClick={() => void retryIssuance()}>
-                Issue the recognition credential now
-              </button>
-            </div>
-          ) : null}
         </>
+      ) : data.loading ? (
+        <Notice>Loading…</Notice>
       ) : null}
     </Screen>
   );

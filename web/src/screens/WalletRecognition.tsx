@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import '../recognition.css';
 import type { FormEvent } from 'react';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
@@ -7,56 +8,42 @@ import { Field, FieldSet } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
+import { describeAgreement, ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../recognition-types.ts';
+import type { Agreement, Programme, RecognitionRequest } from '../recognition-types.ts';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { agreementInWords, DECISION_WORDS } from '../recognition-types.ts';
-import type { Agreement, Programme, RecognitionRequest } from '../recognition-types.ts';
 import type { WalletPage } from '../wallet-types.ts';
-import { CapAndGap, Reasons } from './RecognitionQueue.tsx';
+import type { Plan } from '../pathway-types.ts';
 
-const STATUS_WORDS: Record<RecognitionRequest['status'], string> = { pending: 'Waiting for a decision', decided: 'Decided', withdrawn: 'Withdrawn' };
-
-/** The learner asks a programme to recognise wallet credentials, and follows her requests. */
+/** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
   const { api } = useSession();
-  const requests = useLoad((signal) => api.get<{ items: RecognitionRequest[] }>('/api/v1/wallet/recognition-requests', { signal }), 'mine');
-  return (
-    <Screen title="Recognition" intro="Ask a university or school to recognise your credentials as credits toward one of its programmes.">
-      <ErrorSummary error={requests.error} />
-      <h2>My requests</h2>
-      {requests.data?.items.length === 0 ? <Notice>No requests yet.</Notice> : null}
-      {requests.data?.items.length ? (
-        <ul className="link-list" data-testid="my-requests">
-          {requests.data.items.map((r) => (
-            <li key={r.id}>
-              <Link to={`/wallet/recognition/${r.id}`}>
-                {r.programmeName ?? r.proposal.programme?.name ?? 'Programme'}
-                {r.organisationName ? ` (${r.organisationName})` : ''}
-              </Link>{' '}
-              — {STATUS_WORDS[r.status]}, {r.decision?.final ? `${r.decision.totalRecognised} ECTS recognised` : `${r.proposal.totalRecognised} ECTS proposed`}, sent {formatDate(r.createdAt)}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <NewRequest />
-    </Screen>
-  );
-}
-
-function NewRequest() {
-  const { api } = useSession();
   const { navigate } = useRouter();
-  const programmes = useLoad((signal) => api.get<{ items: Programme[] }>('/api/v1/programmes', { signal }), 'programmes');
-  const credentials = useLoad((signal) => api.get<WalletPage>('/api/v1/wallet/credentials?limit=100', { signal }), 'credentials');
+  const data = useLoad(async (signal) => {
+    const [programmes, wallet, requests] = await Promise.all([
+      api.get<{ items: Programme[] }>('/api/v1/programmes', { signal }),
+      api.get<WalletPage>('/api/v1/wallet/credentials?limit=100&status=verified', { signal }),
+      api.get<{ items: RecognitionRequest[] }>('/api/v1/wallet/recognition-requests', { signal }),
+    ]);
+    return { programmes: programmes.items, credentials: wallet.items, requests: requests.items };
+  }, 'recognition');
   const [programmeId, setProgrammeId] = useState('');
   const agreements = useLoad(
-    (signal) => (programmeId ? api.get<{ items: Agreement[] }>(`/api/v1/programmes/${programmeId}/agreements`, { signal }) : Promise.resolve({ items: [] })),
+    async (signal) => (programmeId ? (await api.get<{ items: Agreement[] }>(`/api/v1/programmes/${programmeId}/agreements`, { signal })).items : []),
     programmeId,
+  );
+  // What the learner could still earn on this instance that the programme would recognise (the planner).
+  const plan = useLoad(
+    async (signal) => (programmeId ? await api.post<Plan>('/api/v1/wallet/plans', { target: { programmeId }, objective: 'credits' }, { signal }) : undefined),
+    `plan:${programmeId}`,
   );
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<ApiError>();
-  const programme = programmes.data?.items.find((p) => p.id === programmeId);
-  const submit = async (event: FormEvent) => {
+  const programme = data.data?.programmes.find((p) => p.id === programmeId);
+  const moduleName = (id: string) => programme?.modules.find((m) => m.id === id)?.name ?? id;
+  const names = new Map((data.data?.programmes ?? []).map((p) => [p.id, `${p.name}${p.organisationName ? ` (${p.organisationName})` : ''}`]));
+
+  const send = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
@@ -66,132 +53,168 @@ function NewRequest() {
       setError(asApiError(e));
     }
   };
+
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-request-title">
-      <h2 id="new-request-title">Ask for recognition</h2>
-      <ErrorSummary error={error ?? programmes.error ?? credentials.error} />
-      <Field id="request-programme" label="Programme" required error={error?.fieldMessage('/programmeId')}>
-        {(p) => (
-          <select {...p} value={programmeId} onChange={(e) => setProgrammeId(e.target.value)}>
-            <option value="">Choose a programme</option>
-            {programmes.data?.items.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} — {p.organisationName} ({p.totalCredits} ECTS)
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      {programme ? (
-        <section aria-labelledby="counts-title">
-          <h3 id="counts-title">What counts toward {programme.name}</h3>
-          {agreements.data?.items.length === 0 ? <p>This programme lists no agreements yet; the registrar decides case by case.</p> : null}
-          <ul data-testid="what-counts">
-            {agreements.data?.items.map((a) => (
-              <li key={a.id}>
-                {programme.modules.find((m) => m.id === a.moduleId)?.name ?? a.moduleId}: {a.credits} ECTS when {agreementInWords(a).join('; ') || 'any credential'}
+    <Screen title="Recognition" intro="Ask a university to recognise your credentials as credit toward one of its programmes. You see its proposal at once; its registrar decides.">
+      <ErrorSummary error={error ?? data.error} />
+      {data.data ? (
+        <form className="form" onSubmit={(e) => void send(e)} noValidate aria-labelledby="ask-heading">
+          <h2 id="ask-heading">Ask for recognition</h2>
+          <Field id="r-programme" label="Programme" required error={error?.fieldMessage('/programmeId')}>
+            {(p) => (
+              <select {...p} value={programmeId} onChange={(e) => setProgrammeId(e.target.value)}>
+                <option value="">Choose a programme</option>
+                {data.data?.programmes.map((prog) => (
+                  <option key={prog.id} value={prog.id}>
+                    {names.get(prog.id)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {programme ? (
+            <section aria-labelledby="counts-heading" className="panel">
+              <h3 id="counts-heading">What counts toward {programme.name}</h3>
+              {agreements.data?.length ? (
+                <ul>
+                  {agreements.data.map((a) => (
+                    <li key={a.id}>
+                      {moduleName(a.moduleId)}, {ects(a.credits)}: {describeAgreement(a)}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>{agreements.loading ? 'Loading…' : 'This programme has no recognition agreements yet.'}</p>
+              )}
+              {plan.data && plan.data.achievements.length > 0 ? (
+                <>
+                  <h4>Micro-credentials on this platform that it would recognise</h4>
+                  <ul>
+                    {plan.data.achievements.map((a) => (
+                      <li key={a.achievementId}>
+                        {a.achievementName}
+                        {a.creditsEcts ? `, ${ects(a.creditsEcts)}` : ''}: {a.reasons.join(' ')}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </section>
+          ) : null}
+          <FieldSet id="r-credentials" legend="Credentials to recognise" hint="Verified credentials in your wallet." error={error?.fieldMessage('/credentialIds')}>
+            {data.data.credentials.length === 0 ? <p>Your wallet holds no verified credentials yet.</p> : null}
+            <div className="choices">
+              {data.data.credentials.map((c) => (
+                <label key={c.id} className="choice">
+                  <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))} />
+                  {c.name}
+                  {c.issuerName ? `, ${c.issuerName}` : ''}
+                  {c.ects ? `, ${ects(c.ects)}` : ''}
+                </label>
+              ))}
+            </div>
+          </FieldSet>
+          <button type="submit" className="primary" disabled={!programmeId || chosen.length === 0}>
+            Send request
+          </button>
+        </form>
+      ) : data.loading ? (
+        <Notice>Loading…</Notice>
+      ) : null}
+      {data.data?.requests.length ? (
+        <section aria-labelledby="mine-heading">
+          <h2 id="mine-heading">My requests</h2>
+          <ul className="link-list">
+            {data.data.requests.map((r) => (
+              <li key={r.id}>
+                <Link to={`/wallet/recognition/${r.id}`}>{names.get(r.programmeId) ?? r.proposal.programme.name}</Link> — {REQUEST_STATUS[r.status]}, sent {formatDate(r.createdAt)}
+                {r.decision?.final ? `, ${ects(r.decision.totalRecognised)} recognised` : ''}
               </li>
             ))}
           </ul>
-          {programme.maxRecognisedCredits !== undefined || programme.maxRecognisedShare !== undefined ? (
-            <p>
-              At most {programme.maxRecognisedCredits ?? Math.round((programme.maxRecognisedShare ?? 0) * programme.totalCredits)} ECTS can come from prior learning.
-            </p>
-          ) : null}
         </section>
       ) : null}
-      <FieldSet id="request-credentials" legend="Credentials to recognise" error={error?.fieldMessage('/credentialIds')}>
-        {credentials.data?.items.length === 0 ? <p>Your wallet holds no credentials yet.</p> : null}
-        <div className="choices">
-          {credentials.data?.items.map((c) => (
-            <label key={c.id} className="choice">
-              <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))} />
-              {c.name}
-              {c.issuerName ? ` — ${c.issuerName}` : ''}
-            </label>
-          ))}
-        </div>
-      </FieldSet>
-      <div className="button-row">
-        <button type="submit" className="primary">
-          Send request
-        </button>
-      </div>
-    </form>
+    </Screen>
   );
 }
 
-/** One request: the engine's proposal with its reasons, then the registrar's decisions, the credits and the gap. */
+/** One request: the proposal with its reasons, the registrar's decisions and reasons, the gap; withdraw while pending. */
 export function WalletRecognitionRequestScreen({ params }: { params: Record<string, string> }) {
   const { api } = useSession();
-  const id = params.requestId ?? '';
-  const loaded = useLoad((signal) => api.get<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${id}`, { signal }), id);
-  const [current, setCurrent] = useState<RecognitionRequest>();
+  const [round, setRound] = useState(0);
+  const data = useLoad((signal) => api.get<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);
   const [error, setError] = useState<ApiError>();
-  const r = current ?? loaded.data;
+  const request = data.data;
+  const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));
+
   const withdraw = async () => {
     setError(undefined);
     try {
-      setCurrent(await api.post<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${id}/withdrawal`));
+      await api.post(`/api/v1/wallet/recognition-requests/${params.requestId}/withdrawal`);
+      setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
     }
   };
+
   return (
-    <Screen title={r?.programmeName ? `Recognition: ${r.programmeName}` : 'Recognition request'}>
+    <Screen title={request ? `Recognition toward ${request.programmeName ?? request.proposal.programme.name}` : 'Recognition request'}>
       <p>
         <Link to="/wallet/recognition">All my requests</Link>
       </p>
-      <ErrorSummary error={loaded.error ?? error} />
-      {r ? (
+      <ErrorSummary error={error ?? data.error} />
+      {request ? (
         <>
-          <dl className="facts wrap">
-            <dt>Organisation</dt>
-            <dd>{r.organisationName ?? '—'}</dd>
-            <dt>Sent</dt>
-            <dd>{formatDate(r.createdAt)}</dd>
-            <dt>Status</dt>
-            <dd data-testid="request-status">{STATUS_WORDS[r.status]}</dd>
-          </dl>
-          <p>The engine’s proposal: {r.proposal.summary}</p>
-          <CapAndGap proposal={r.proposal} decision={r.decision?.final ? r.decision : null} />
-          {r.proposal.items.map((item, i) => {
-            const final = r.decision?.items.find((x) => x.credentialKey === item.credentialKey);
-            const moduleName = (id?: string) => r.proposal.programme.modules.find((m) => m.id === id)?.name ?? id;
-            return (
-              <section key={item.credentialKey} className="card wrap" aria-labelledby={`item-${i}-title`} data-testid="recognition-item">
-                <h2 id={`item-${i}-title`}>{item.achievementName}</h2>
-                <p>
-                  Proposed: <strong>{DECISION_WORDS[item.decision]}</strong>, {item.credits} ECTS{item.moduleName ? ` for ${item.moduleName}` : ''}.
-                </p>
-                <Reasons item={item} />
-                {final?.decision ? (
-                  <p data-testid="decision">
-                    Decision:{' '}
-                    <strong>
-                      {final.outcome === 'recognised' ? `${final.credits} ECTS recognised` : 'not recognised'}
-                      {final.outcome === 'recognised' && final.moduleId ? ` for ${moduleName(final.moduleId)}` : ''}
-                    </strong>
-                    {final.decision.action === 'amend' ? ' (amended)' : ''}
-                    {final.decision.reason ? `. Reason: ${final.decision.reason}` : ''}
-                  </p>
+          <section aria-labelledby="state-heading" className="panel">
+            <h2 id="state-heading">{REQUEST_STATUS[request.status]}</h2>
+            {request.organisationName ? <p>Sent to {request.organisationName} on {formatDate(request.createdAt)}.</p> : null}
+            {request.decision?.final ? (
+              <p>
+                <strong>{ects(request.decision.totalRecognised)} recognised.</strong>{' '}
+                {request.issuedCredentialId ? (
+                  <>
+                    Your recognition credential is in <Link to="/wallet">your wallet</Link>.
+                  </>
                 ) : null}
-              </section>
-            );
-          })}
-          {r.status === 'decided' && r.issuedCredentialId ? (
-            <Notice tone="success">
-              Your recognition credential is in your <Link to="/wallet">wallet</Link>.
-            </Notice>
-          ) : null}
-          {r.status === 'pending' ? (
-            <div className="button-row">
+              </p>
+            ) : (
+              <p>Proposed: {ects(request.proposal.totalRecognised)}. {request.proposal.summary}</p>
+            )}
+            <p>Still needed for the programme: {request.decision?.gap.summary ?? request.proposal.gap.summary}</p>
+            {request.status === 'pending' ? (
               <button type="button" className="danger" onClick={() => void withdraw()}>
                 Withdraw this request
               </button>
-            </div>
-          ) : null}
+            ) : null}
+          </section>
+          <h2>Credentials</h2>
+          {request.proposal.items.map((item) => {
+            const final = decided.get(item.credentialKey);
+            return (
+              <article key={item.credentialKey} className="panel">
+                <h3>{item.achievementName}</h3>
+                <p>
+                  Proposed: {PROPOSED[item.decision]}
+                  {item.credits > 0 ? `, ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}.
+                </p>
+                <ul>
+                  {item.reasons.map((reason, i) => (
+                    <li key={i}>{reason}</li>
+                  ))}
+                </ul>
+                {final?.decision ? (
+                  <p>
+                    <strong>Decision: {OUTCOME[final.outcome]}</strong>, {ects(final.credits)}
+                    {final.decision.action === 'amend' ? ' (amended by the registrar)' : ''}
+                    {final.decision.reason ? `. ${final.decision.reason}` : '.'}
+                  </p>
+                ) : null}
+              </article>
+            );
+          })}
         </>
+      ) : data.loading ? (
+        <Notice>Loading…</Notice>
       ) : null}
     </Screen>
   );
