@@ -121,6 +121,7 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning by asse
     await learner.getByText('Evidence removed.').waitFor();
     expect(await second.getByRole('link', { name: 'https://example.org/wrong' }).count()).toBe(0);
     await expectAccessible(learner, 'wallet-rpl-case');
+    await saveScreenshot(learner, 'wallet-rpl-case');
     await onPhone(learnerContext, rplCasePath, 'Prior learning: Data Literacy Essentials', 'wallet-rpl-case');
     await learner.getByRole('button', { name: 'Submit for review' }).click();
     await learner.getByTestId('case-status').getByText('Submitted').waitFor();
@@ -139,6 +140,7 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning by asse
     // The file downloads from the organisation's route.
     expect(await second.getByRole('link', { name: 'report.txt' }).getAttribute('href')).toMatch(/\/api\/v1\/organisations\/[^/]+\/rpl-cases\/[^/]+\/evidence\/[^/]+\/file$/);
     await expectAccessible(registrar, 'rpl-case');
+    await saveScreenshot(registrar, 'rpl-case-review');
     await onPhone(registrarContext, new URL(registrar.url()).pathname, 'Prior learning: Data Literacy Essentials', 'rpl-case');
     await first.getByRole('button', { name: 'Accept outcome 1' }).click();
     await first.getByText('Status: Accepted').waitFor();

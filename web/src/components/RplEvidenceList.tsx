@@ -9,7 +9,7 @@ function size(bytes: number): string {
 export function RplEvidenceList({ evidence, fileUrl, action }: { evidence: RplEvidence[]; fileUrl(id: string): string; action?: (e: RplEvidence) => ReactNode }) {
   if (!evidence.length) return <p className="muted">No evidence yet.</p>;
   return (
-    <ul className="link-list">
+    <ul>
       {evidence.map((e) => (
         <li key={e.id}>
           {e.kind === 'link' ? (

@@ -39,7 +39,7 @@ export function WalletRplScreen() {
       <h2>My cases</h2>
       {cases.data?.items.length === 0 ? <Notice>No cases yet.</Notice> : null}
       {cases.data?.items.length ? (
-        <ul className="link-list">
+        <ul>
           {cases.data.items.map((c) => (
             <li key={c.id}>
               <Link to={`/wallet/rpl/${c.id}`}>{c.achievementName}</Link> — {CASE_WORDS[c.status]}, updated {formatDate(c.updatedAt)}
