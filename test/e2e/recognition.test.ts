@@ -164,6 +164,14 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await editing.getByRole('button', { name: 'Save agreement' }).click();
     await registrarPage.getByText('Agreement for Machine learning saved.').waitFor();
     await registrarPage.getByRole('table', { name: 'Recognition agreements' }).getByText(/EQF 7 or above/).waitFor();
+    // The programme itself is changed in place too (version + 1): a cap of 40 ECTS.
+    await registrarPage.getByText('Change this programme').click();
+    const change = registrarPage.getByRole('form', { name: 'Change the programme' });
+    expect(await change.getByLabel('Module 2 code').inputValue()).toBe('ML');
+    await change.getByLabel('At most this many ECTS from prior learning').fill('40');
+    await change.getByRole('button', { name: 'Save programme' }).click();
+    await registrarPage.getByText(`${PROGRAMME} saved (version 2).`).waitFor();
+    await registrarPage.getByText(/cap on prior learning: 40 ECTS/).waitFor();
     const rows = registrarPage.getByRole('table', { name: 'Recognition agreements' }).getByRole('row');
     expect(await rows.count()).toBe(3);
     expect(await registrarPage.getByRole('table', { name: 'Recognition agreements' }).textContent()).toContain('EQF 6 or above');

@@ -51,30 +51,18 @@ export function ProgrammesScreen() {
     ]);
     return { programmes: programmes.items, achievements: achievements.items };
   }, `${organisationId}:${round}`);
-  const [draft, setDraft] = useState({ name: '', totalCredits: '60', maxRecognisedCredits: '', maxRecognisedShare: '', partialCredits: false, achievementId: '' });
-  const [modules, setModules] = useState<{ id: string; name: string; credits: string }[]>([{ id: '', name: '', credits: '' }]);
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
+  const [formKey, setFormKey] = useState(0);
   const canManage = REGISTRARS.includes(role);
 
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
+  const create = async (body: ProgrammeBody): Promise<void> => {
     setError(undefined);
     setDone(undefined);
-    const body = {
-      name: draft.name.trim(),
-      totalCredits: Number(draft.totalCredits),
-      modules: modules.filter((m) => m.id.trim() || m.name.trim() || m.credits.trim()).map((m) => ({ id: m.id.trim(), name: m.name.trim(), credits: Number(m.credits) })),
-      ...(number(draft.maxRecognisedCredits) !== undefined ? { maxRecognisedCredits: number(draft.maxRecognisedCredits) } : {}),
-      ...(number(draft.maxRecognisedShare) !== undefined ? { maxRecognisedShare: number(draft.maxRecognisedShare)! / 100 } : {}),
-      ...(draft.partialCredits ? { partialCredits: true } : {}),
-      ...(draft.achievementId ? { achievementId: draft.achievementId } : {}),
-    };
     try {
       const created = await api.post<Programme>(`${base}/programmes`, body);
       setDone(`${created.name} is defined. Add its recognition agreements next.`);
-      setDraft({ name: '', totalCredits: '60', maxRecognisedCredits: '', maxRecognisedShare: '', partialCredits: false, achievementId: '' });
-      setModules([{ id: '', name: '', credits: '' }]);
+      setFormKey((k) => k + 1);
       setRound((r) => r + 1);
     } catch (e) {
       setError(asApiError(e));
@@ -118,24 +106,66 @@ export function ProgrammesScreen() {
         </div>
       ) : null}
       {canManage ? (
-        <form className="form" onSubmit={(e) => void create(e)} noValidate aria-labelledby="new-programme">
-          <h2 id="new-programme">Define a programme</h2>
-          <Field id="p-name" label="Name" required error={error?.fieldMessage('/name')}>
+        <ProgrammeForm
+          key={formKey}
+          heading="Define a programme"
+          submitLabel="Define programme"
+          achievements={data.data?.achievements ?? []}
+          error={error}
+          onSubmit={create}
+        />
+      ) : null}
+    </Screen>
+  );
+}
+
+export type ProgrammeBody = Omit<Programme, 'id' | 'organisationId' | 'createdAt' | 'updatedAt' | 'version' | 'organisationName' | 'achievementId'> & { achievementId?: string };
+
+/** The programme form (define or change): name, credits, modules, caps, recognition credential. */
+function ProgrammeForm(props: { heading: string; submitLabel: string; achievements: Achievement[]; error: ApiError | undefined; initial?: Programme; onSubmit(body: ProgrammeBody): Promise<void> }) {
+  const { error, initial } = props;
+  const prefix = initial ? 'pe' : 'p';
+  const headingId = `${prefix}-heading`;
+  const [draft, setDraft] = useState({
+    name: initial?.name ?? '', totalCredits: String(initial?.totalCredits ?? 60),
+    maxRecognisedCredits: initial?.maxRecognisedCredits !== undefined ? String(initial.maxRecognisedCredits) : '',
+    maxRecognisedShare: initial?.maxRecognisedShare !== undefined ? String(Math.round(initial.maxRecognisedShare * 100)) : '',
+    partialCredits: initial?.partialCredits === true, achievementId: initial?.achievementId ?? '',
+  });
+  const [modules, setModules] = useState<{ id: string; name: string; credits: string }[]>(
+    initial?.modules.length ? initial.modules.map((m) => ({ id: m.id, name: m.name, credits: String(m.credits) })) : [{ id: '', name: '', credits: '' }],
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void props.onSubmit({
+      name: draft.name.trim(),
+      totalCredits: Number(draft.totalCredits),
+      modules: modules.filter((m) => m.id.trim() || m.name.trim() || m.credits.trim()).map((m) => ({ id: m.id.trim(), name: m.name.trim(), credits: Number(m.credits) })),
+      ...(number(draft.maxRecognisedCredits) !== undefined ? { maxRecognisedCredits: number(draft.maxRecognisedCredits)! } : {}),
+      ...(number(draft.maxRecognisedShare) !== undefined ? { maxRecognisedShare: number(draft.maxRecognisedShare)! / 100 } : {}),
+      ...(draft.partialCredits ? { partialCredits: true } : {}),
+      ...(draft.achievementId ? { achievementId: draft.achievementId } : {}),
+    });
+  };
+  return (
+        <form className="form" onSubmit={submit} noValidate aria-labelledby={headingId}>
+          <h2 id={headingId}>{props.heading}</h2>
+          <Field id={`${prefix}-name`} label="Name" required error={error?.fieldMessage('/name')}>
             {(p) => <input {...p} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />}
           </Field>
-          <Field id="p-total" label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
+          <Field id={`${prefix}-total`} label="Total credits (ECTS)" required error={error?.fieldMessage('/totalCredits')}>
             {(p) => <input {...p} inputMode="decimal" value={draft.totalCredits} onChange={(e) => setDraft({ ...draft, totalCredits: e.target.value })} />}
           </Field>
-          <FieldSet id="p-modules" legend="Modules" hint="The courses or modules credit can be recognised for." error={error?.fieldMessage('/modules')}>
+          <FieldSet id={`${prefix}-modules`} legend="Modules" hint="The courses or modules credit can be recognised for." error={error?.fieldMessage('/modules')}>
             {modules.map((m, i) => (
               <div className="row-fields" key={i}>
-                <Field id={`m-${i}-id`} label={`Module ${i + 1} code`} error={error?.fieldMessage(`/modules/${i}/id`)}>
+                <Field id={`${prefix}-m-${i}-id`} label={`Module ${i + 1} code`} error={error?.fieldMessage(`/modules/${i}/id`)}>
                   {(p) => <input {...p} value={m.id} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, id: e.target.value } : x)))} />}
                 </Field>
-                <Field id={`m-${i}-name`} label={`Module ${i + 1} name`} error={error?.fieldMessage(`/modules/${i}/name`)}>
+                <Field id={`${prefix}-m-${i}-name`} label={`Module ${i + 1} name`} error={error?.fieldMessage(`/modules/${i}/name`)}>
                   {(p) => <input {...p} value={m.name} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />}
                 </Field>
-                <Field id={`m-${i}-credits`} label={`Module ${i + 1} ECTS`} error={error?.fieldMessage(`/modules/${i}/credits`)}>
+                <Field id={`${prefix}-m-${i}-credits`} label={`Module ${i + 1} ECTS`} error={error?.fieldMessage(`/modules/${i}/credits`)}>
                   {(p) => <input {...p} inputMode="decimal" value={m.credits} onChange={(e) => setModules(modules.map((x, j) => (j === i ? { ...x, credits: e.target.value } : x)))} />}
                 </Field>
                 {modules.length > 1 ? (
@@ -149,21 +179,21 @@ export function ProgrammesScreen() {
               Add a module
             </button>
           </FieldSet>
-          <Field id="p-max" label="At most this many ECTS from prior learning" hint="Leave empty for no cap in credits." error={error?.fieldMessage('/maxRecognisedCredits')}>
+          <Field id={`${prefix}-max`} label="At most this many ECTS from prior learning" hint="Leave empty for no cap in credits." error={error?.fieldMessage('/maxRecognisedCredits')}>
             {(p) => <input {...p} inputMode="decimal" value={draft.maxRecognisedCredits} onChange={(e) => setDraft({ ...draft, maxRecognisedCredits: e.target.value })} />}
           </Field>
-          <Field id="p-share" label="At most this share of the programme, in per cent" hint="Leave empty for no cap as a share." error={error?.fieldMessage('/maxRecognisedShare')}>
+          <Field id={`${prefix}-share`} label="At most this share of the programme, in per cent" hint="Leave empty for no cap as a share." error={error?.fieldMessage('/maxRecognisedShare')}>
             {(p) => <input {...p} inputMode="decimal" value={draft.maxRecognisedShare} onChange={(e) => setDraft({ ...draft, maxRecognisedShare: e.target.value })} />}
           </Field>
           <label className="choice">
             <input type="checkbox" checked={draft.partialCredits} onChange={(e) => setDraft({ ...draft, partialCredits: e.target.checked })} />
             When the cap cuts through an item, recognise the part that fits
           </label>
-          <Field id="p-achievement" label="Recognition credential" hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued." error={error?.fieldMessage('/achievementId')}>
+          <Field id={`${prefix}-achievement`} label="Recognition credential" hint="The micro-credential issued to the learner with the credits recognised. Without one, decisions are recorded but no credential is issued." error={error?.fieldMessage('/achievementId')}>
             {(p) => (
               <select {...p} value={draft.achievementId} onChange={(e) => setDraft({ ...draft, achievementId: e.target.value })}>
                 <option value="">None</option>
-                {data.data?.achievements.map((a) => (
+                {props.achievements.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.name}
                   </option>
@@ -172,11 +202,9 @@ export function ProgrammesScreen() {
             )}
           </Field>
           <button type="submit" className="primary">
-            Define programme
+            {props.submitLabel}
           </button>
         </form>
-      ) : null}
-    </Screen>
   );
 }
 
@@ -200,11 +228,12 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
   const base = `/api/v1/organisations/${organisationId}`;
   const [round, setRound] = useState(0);
   const data = useLoad(async (signal) => {
-    const [programme, agreements] = await Promise.all([
+    const [programme, agreements, achievements] = await Promise.all([
       api.get<Programme>(`${base}/programmes/${params.id}`, { signal }),
       api.get<{ items: Agreement[] }>(`${base}/recognition-agreements?programmeId=${encodeURIComponent(params.id ?? '')}`, { signal }),
+      api.get<{ items: Achievement[] }>(`${base}/achievements`, { signal }),
     ]);
-    return { programme, agreements: agreements.items };
+    return { programme, agreements: agreements.items, achievements: achievements.items };
   }, `${organisationId}:${params.id}:${round}`);
   const [draft, setDraft] = useState(EMPTY_AGREEMENT);
   const [editing, setEditing] = useState<Agreement>();
@@ -225,6 +254,18 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
       acceptedAssessmentTypes: (c.acceptedAssessmentTypes ?? []).join('\n'), identityVerifiedRequired: c.identityVerifiedRequired === true,
       minGrade: c.minGrade ? String(c.minGrade.value) : '', allowPartial: a.allowPartial === true,
     });
+  };
+  const [programmeError, setProgrammeError] = useState<ApiError>();
+  const saveProgramme = async (body: ProgrammeBody): Promise<void> => {
+    setProgrammeError(undefined);
+    setDone(undefined);
+    try {
+      const saved = await api.put<Programme>(`${base}/programmes/${params.id}`, body);
+      setDone(`${saved.name} saved (version ${saved.version ?? ''}).`);
+      setRound((r) => r + 1);
+    } catch (e) {
+      setProgrammeError(asApiError(e));
+    }
   };
   const stopEditing = () => {
     setEditing(undefined);
@@ -296,7 +337,7 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
   return (
     <Screen title={programme ? programme.name : 'Programme'} intro="Which external achievements count for which module, for how many credits, under which conditions.">
       <RecognitionNav />
-      <ErrorSummary error={error ?? data.error} />
+      <ErrorSummary error={error ?? programmeError ?? data.error} />
       {done ? <Notice tone="success">{done}</Notice> : null}
       {programme ? (
         <section aria-labelledby="modules">
@@ -311,6 +352,20 @@ export function ProgrammeScreen({ params }: { params: Record<string, string> }) 
               </li>
             ))}
           </ul>
+          {canManage ? (
+            <details className="panel">
+              <summary>Change this programme</summary>
+              <ProgrammeForm
+                key={`${programme.id}:${programme.updatedAt}`}
+                heading="Change the programme"
+                submitLabel="Save programme"
+                achievements={data.data?.achievements ?? []}
+                error={programmeError}
+                initial={programme}
+                onSubmit={saveProgramme}
+              />
+            </details>
+          ) : null}
         </section>
       ) : null}
       {data.data ? (
