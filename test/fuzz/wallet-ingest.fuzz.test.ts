@@ -15,10 +15,11 @@ import { createEngine } from '../../src/vc/engine.ts';
 import type { Fetcher, JsonObject } from '../../src/vc/types.ts';
 import { InputError, verifyAny } from '../../src/vc/verify-any.ts';
 import { TINY_SVG, tinyPng } from '../fixtures/images/tiny-png.ts';
+import { standardsUrl } from '../support/standards.ts';
 
 const NOW = new Date('2026-05-01T12:00:00Z');
 const encode = (text: string) => new TextEncoder().encode(text);
-const SIGNED = JSON.parse(readFileSync(new URL('../../../shared/standards/examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json', import.meta.url), 'utf8')) as JsonObject;
+const SIGNED = JSON.parse(readFileSync(standardsUrl('examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json'), 'utf8')) as JsonObject;
 const HOSTED = JSON.parse(readFileSync(new URL('../fixtures/ob2/assertion-hosted.json', import.meta.url), 'utf8')) as JsonObject;
 const STATUSES = new Set(['verified', 'revoked', 'suspended', 'expired', 'invalid', 'unknown']);
 const ORIGINAL_TYPES = new Set(['application/json', 'application/jwt', 'image/png', 'image/svg+xml', 'text/uri-list']);

@@ -30,10 +30,11 @@ import { appDocumentLoader } from '../support/app-document-loader.ts';
 import { bearer, createOrganisation, login, sessionFrom, type Session, createTestApp, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
+import { readStandard } from '../support/standards.ts';
 
 warnIfPostgresSkipped();
 
-const CLR_SCHEMA = JSON.parse(readFileSync('/work/shared/standards/schemas/clr-v2p0/clr_v2p0_clrcredential_schema.json', 'utf8')) as object;
+const CLR_SCHEMA = JSON.parse(readStandard('schemas/clr-v2p0/clr_v2p0_clrcredential_schema.json')) as object;
 const ajv = new Ajv2019Module.default({ strict: false, allErrors: true });
 addFormatsModule.default(ajv);
 const validateClr = ajv.compile(CLR_SCHEMA);

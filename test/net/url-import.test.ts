@@ -18,8 +18,9 @@ import { bakePng } from '../../src/vc/baking/index.ts';
 import { createEngine } from '../../src/vc/engine.ts';
 import type { Fetcher, JsonObject } from '../../src/vc/types.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const VECTOR_TEXT = readFileSync(new URL('../../../shared/standards/examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json', import.meta.url), 'utf8');
+const VECTOR_TEXT = readFileSync(standardsUrl('examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json'), 'utf8');
 const VECTOR = JSON.parse(VECTOR_TEXT) as JsonObject;
 const NOW = new Date('2026-05-01T12:00:00Z');
 

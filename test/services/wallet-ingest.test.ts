@@ -27,10 +27,11 @@ import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createReferenceIssuer } from '../support/reference.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { issuingOrganisation } from '../http/credentials-fixture.ts';
+import { standardsUrl } from '../support/standards.ts';
 
 warnIfPostgresSkipped();
 
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 const example = (path: string) => readFileSync(new URL(path, EXAMPLES));
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/${name}`, import.meta.url), 'utf8')) as JsonObject;
 const encode = (text: string) => new TextEncoder().encode(text);

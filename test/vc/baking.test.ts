@@ -4,9 +4,10 @@ import { bakePng, bakeSvg, detectAndExtract, extractFromPng, extractFromSvg, unb
 import { itxtChunk, pngChunk } from '../../src/vc/baking/png.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { TINY_SVG, compressedItxt, textChunk, tinyPng } from '../fixtures/images/tiny-png.ts';
+import { standardsUrl } from '../support/standards.ts';
 
 const credential = JSON.parse(
-  readFileSync(new URL('../../../shared/standards/examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json', import.meta.url), 'utf8'),
+  readFileSync(standardsUrl('examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json'), 'utf8'),
 ) as JsonObject;
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const JWT = `${b64({ alg: 'EdDSA', typ: 'JWT' })}.${b64({ vc: { type: ['VerifiableCredential'] } })}.c2lnbmF0dXJl`;

@@ -14,8 +14,9 @@ import {
 } from '../../src/vc/proofs/data-integrity/index.ts';
 import { base58btcDecode } from '../../src/vc/multibase.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 const text = (path: string): string => readFileSync(new URL(path, EXAMPLES), 'utf8');
 const json = (path: string): JsonObject => JSON.parse(text(path)) as JsonObject;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

@@ -19,8 +19,9 @@ import {
 } from '../../src/vc/proofs/data-integrity/index.ts';
 import { multibaseEncode } from '../../src/vc/multibase.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 const example = (path: string): JsonObject => JSON.parse(readFileSync(new URL(path, EXAMPLES), 'utf8')) as JsonObject;
 
 const documentLoader = createDocumentLoader();

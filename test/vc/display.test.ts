@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { displayText, toDisplay } from '../../src/vc/display.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 const read = (path: string, base: URL = EXAMPLES) => JSON.parse(readFileSync(new URL(path, base), 'utf8')) as JsonObject;
 const OB2 = new URL('../fixtures/ob2/', import.meta.url);
 

@@ -7,11 +7,12 @@ import { createDocumentLoader } from '../../src/vc/document-loader.ts';
 import { JSONLD_TO_RDF_OPTIONS } from '../../src/vc/jsonld.ts';
 import { createRdfTemplateCache, type Quad, type RdfTemplateCache } from '../../src/vc/fast-rdf/index.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
 const documentLoader = createDocumentLoader();
 const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
 const OB_V3 = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 
 type Outcome = { canonical: string } | { error: string };
 

@@ -16,8 +16,9 @@ import {
 import { base58btcDecode, base58btcEncode, multibaseDecode, multibaseEncode } from '../../src/vc/multibase.ts';
 import { createDocumentLoader, DocumentNotAvailableError } from '../../src/vc/document-loader.ts';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { standardsUrl } from '../support/standards.ts';
 
-const shared = new URL('../../../shared/standards/', import.meta.url);
+const shared = standardsUrl('');
 const vector = JSON.parse(readFileSync(new URL('examples/ob3/ob3-test-vector.keypair.json', shared), 'utf8'));
 const w3cKey = JSON.parse(readFileSync(new URL('examples/vc-di-eddsa/keyPair.json', shared), 'utf8'));
 

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { renderCertificate } from '../../src/render/certificate.ts';
 import { extractFromPdf, MAX_EMBEDDED_BYTES } from '../../src/vc/baking/pdf.ts';
 import { InputError, verifyAny } from '../../src/vc/verify-any.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const VECTOR = readFileSync(new URL('../../../shared/standards/examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json', import.meta.url), 'utf8');
+const VECTOR = readFileSync(standardsUrl('examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json'), 'utf8');
 const base = { achievement: 'Test vector', issuerName: 'Issuer', outcomes: [], verificationUrl: 'https://issuer.test/s/x', now: new Date('2026-01-01T00:00:00Z') };
 
 async function refusal(bytes: Uint8Array): Promise<InputError> {

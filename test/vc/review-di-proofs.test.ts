@@ -16,8 +16,9 @@ import {
   type DataIntegritySuite,
 } from '../../src/vc/proofs/data-integrity/index.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const EXAMPLES = new URL('../../../shared/standards/examples/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/');
 const documentLoader = createDocumentLoader();
 const now = new Date('2024-05-01T12:00:00Z');
 const first = signerFromMultikey(generateDidKey(new Uint8Array(32).fill(7)));

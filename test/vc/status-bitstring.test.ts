@@ -10,6 +10,7 @@ import {
   decodeStatusList,
 } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry } from '../../src/vc/status/status-list-credential.ts';
+import { standardsUrl } from '../support/standards.ts';
 
 // The reference library ships no types: describe the two functions used here.
 interface ReferenceList {
@@ -24,7 +25,7 @@ const { createList, decodeList } = (await import(REFERENCE)) as {
   decodeList(options: { encodedList: string }): Promise<ReferenceList>;
 };
 
-const EXAMPLES = new URL('../../../shared/standards/examples/bitstring-status-list/', import.meta.url);
+const EXAMPLES = standardsUrl('examples/bitstring-status-list/');
 
 function decodeOk(encodedList: string, statusSize = 1): StatusBitstring {
   const result = decodeStatusList({ encodedList, statusSize });

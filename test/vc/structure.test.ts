@@ -2,9 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PROBLEMS, checkStructure, checkSubjectIdentity } from '../../src/vc/structure.ts';
+import { standardsPath } from '../support/standards.ts';
 
 type Obj = Record<string, unknown>;
-const EXAMPLES = '/work/shared/standards/examples/';
+const EXAMPLES = standardsPath('examples/');
 
 function read(path: string): Obj {
   return JSON.parse(readFileSync(path, 'utf8')) as Obj;

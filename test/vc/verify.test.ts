@@ -14,8 +14,9 @@ import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry } from '../../src/vc/status/status-list-credential.ts';
 import type { JsonObject, VerificationResult } from '../../src/vc/types.ts';
+import { standardsUrl } from '../support/standards.ts';
 
-const shared = new URL('../../../shared/standards/examples/', import.meta.url);
+const shared = standardsUrl('examples/');
 const example = (path: string) => JSON.parse(readFileSync(new URL(path, shared), 'utf8')) as JsonObject;
 const outcome = (result: VerificationResult, name: string) => result.checks.find((c) => c.check === name)?.outcome;
 const message = (result: VerificationResult, name: string) => result.checks.find((c) => c.check === name)?.message ?? '';

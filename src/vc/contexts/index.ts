@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The JSON-LD contexts bundled with microcred, by the URL they are published at. Copied verbatim from
- * shared/standards/contexts (see its SOURCES.md), plus microcred's own extension context.
+ * test/fixtures/standards/contexts (copied from the standards, see its SOURCES.md), plus microcred's own extension context.
  * Read once at module load: the files are small (about 200 KB in all) and immutable.
  */
 const FILES: Record<string, string> = {
