@@ -12,7 +12,6 @@ import { startTestServer, type TestServer } from './support/server.ts';
 import { buildWeb } from './support/web-build.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const PHONE = { width: 375, height: 740 };
 const ADMIN = { email: 'registrar@uni.example', password: 'correct horse battery staple', name: 'Rita Registrar' };

@@ -5,7 +5,6 @@ import { expectAccessible, seriousViolations } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 describe.skipIf(skipReason !== undefined)('browser test harness', () => {
   let browser: Browser;

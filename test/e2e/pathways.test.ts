@@ -16,7 +16,6 @@ import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const LEARNER = { email: 'noor.haddad@example.org', name: 'Noor Haddad', password: 'a long learner passphrase' };
 const PATHWAY = 'Certificate in Data Science';

@@ -16,7 +16,6 @@ import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const LEARNER = { email: 'ines.moreau@example.org', name: 'Inès Moreau', password: 'a long learner passphrase' };
 const PROGRAMME = 'MSc Data Science';

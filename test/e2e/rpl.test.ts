@@ -15,7 +15,6 @@ import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const LEARNER = { email: 'noor.haddad@example.org', name: 'Noor Haddad', password: 'a long learner passphrase' };
 

@@ -16,7 +16,6 @@ import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const RECIPIENT = 'ada.lovelace@example.org';
 const ACHIEVEMENT = 'Data Literacy Essentials';

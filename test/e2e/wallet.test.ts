@@ -14,7 +14,6 @@ import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const skipReason = browserSkipReason();
-if (skipReason) console.warn(skipReason);
 
 const LEARNER = { email: 'lea.martin@example.org', name: 'Léa Martin', password: 'a long learner passphrase' };
 const ACHIEVEMENT = 'Data Literacy Essentials';

@@ -27,10 +27,13 @@ import type { JsonObject } from '../../src/vc/types.ts';
 import { createTestApp, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { POPPLER, requireTools } from '../support/tools.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
 warnIfPostgresSkipped();
+// The certificate is read back with poppler: that one test is skipped without it (named in the summary), failed in CI.
+const noPoppler = requireTools('test/http/sharing.test.ts (PDF certificate)', POPPLER);
 
 type JsQr = typeof jsQRModule.default;
 const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
@@ -260,7 +263,7 @@ for (const dialect of DIALECTS) {
       expect((await ana.request('POST', '/api/v1/wallet/presentations', { credentialIds: [walletIds[0]], challenge: '' })).statusCode).toBe(400);
     });
 
-    it('QR codes (PNG and SVG) and the PDF certificate lead back to the link', async () => {
+    it('QR codes (PNG and SVG) lead back to the link', async () => {
       const link = shares[0]!;
       const png = await get(`/s/${tokenOf(link)}/qr.png`);
       expect([png.statusCode, png.headers['content-type']]).toEqual([200, 'image/png']);
@@ -268,7 +271,10 @@ for (const dialect of DIALECTS) {
       const svg = await get(`/s/${tokenOf(link)}/qr.svg`);
       expect(svg.headers['content-type']).toBe('image/svg+xml');
       expect(svg.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*role="img"/);
+    });
 
+    it.skipIf(noPoppler !== undefined)('the PDF certificate reads back (poppler) with its facts and a QR code leading to the link', async () => {
+      const link = shares[0]!;
       const pdf = await get(`/s/${tokenOf(link)}/certificate.pdf`);
       expect([pdf.statusCode, pdf.headers['content-type']]).toEqual([200, 'application/pdf']);
       const folder = mkdtempSync(join(work, `${dialect}-`));

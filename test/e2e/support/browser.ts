@@ -1,17 +1,16 @@
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { callerTestFile, chromiumTool, requireTools } from '../../support/tools.ts';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = chromiumTool().command;
 
 /**
  * Why the browser tests cannot run here, or undefined when they can. Without Chromium they are
- * skipped on a developer's machine, but in CI (CI set) a missing browser is a failure, not a skip.
+ * skipped on a developer's machine (and named in the run's summary), but in CI (CI set) a missing
+ * browser is a failure, not a skip: this throws.
  */
-export function browserSkipReason(): string | undefined {
-  if (existsSync(CHROMIUM_PATH)) return undefined;
-  if (process.env.CI) throw new Error(`Browser tests must run in CI, but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
-  return `browser tests skipped: ${CHROMIUM_PATH} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+export function browserSkipReason(tests = `${callerTestFile()} (in Chromium)`): string | undefined {
+  return requireTools(tests, [chromiumTool()]);
 }
 
 /** Launches headless Chromium with the flags that keep it quiet, offline and container-friendly. */
