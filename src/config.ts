@@ -21,6 +21,8 @@ export interface Config {
   masterKey?: string;
   tls?: { certFile: string; keyFile: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `auto`: one readable line per request on a terminal, JSON lines otherwise; `json` or `pretty` force one. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Trust X-Forwarded-* headers (behind a load balancer). */
   trustProxy: boolean;
   /** Background job workers in this process (0 disables running jobs here). */
@@ -39,6 +41,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -65,7 +68,7 @@ function url(name: string, raw: string, protocols: string[]): string {
 /**
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
- * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes).
+ * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -90,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (env.LOG_FORMAT || 'auto') as Config['logFormat'];
+  if (!LOG_FORMATS.includes(logFormat)) throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
   const trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   const jobWorkers = integer(env, 'JOB_WORKERS', 1, 0, 16);
   const verifyRateLimit = integer(env, 'VERIFY_RATE_LIMIT', 600, 0, 10_000_000);
@@ -105,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     masterKey,
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     logLevel,
+    logFormat,
     trustProxy,
     jobWorkers,
     verifyRateLimit,

@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
+import { chooseLogFormat, humanLogStream } from './log-format.ts';
 import { problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -31,9 +32,9 @@ import { Problem } from './schemas.ts';
 
 export interface BuildAppOptions {
   runtime: Runtime;
-  /** Fastify logger options (default: the configured level, JSON lines, no secrets). */
+  /** Fastify logger options (default: the configured level and format, no secrets). */
   logger?: FastifyServerOptions['logger'];
-  /** Where the default logger writes (default standard output). */
+  /** Where the default logger writes (default standard output); whether it is a TTY picks LOG_FORMAT=auto's form. */
   logStream?: NodeJS.WritableStream;
   /** Folder of the built web app (default web/dist beside the package). */
   webRoot?: string;
@@ -53,6 +54,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { runtime } = options;
   const { config, services, store } = runtime;
   const { metrics } = runtime;
+  const logOut = options.logStream ?? process.stdout;
+  // A person at a terminal gets one line per request; files, pipes and collectors keep JSON lines.
+  const logDestination = chooseLogFormat(config.logFormat, logOut) === 'pretty' ? humanLogStream(logOut) : options.logStream;
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -62,7 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: loggablePath(request.url) }),
         res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
       },
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      ...(logDestination ? { stream: logDestination } : {}),
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
