@@ -6,6 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import * as fc from 'fast-check';
+import type * as FastRdf from '../../src/vc/fast-rdf/index.ts';
 import type { RdfTemplateCache } from '../../src/vc/fast-rdf/index.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { createEngine } from '../../src/vc/engine.ts';
@@ -22,7 +23,7 @@ const RUNS = Number(process.env.INTEROP_RUNS ?? 40);
 // The engine's template caches, so the test can tell that signing went through cached templates.
 const caches = vi.hoisted(() => [] as RdfTemplateCache[]);
 vi.mock('../../src/vc/fast-rdf/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/vc/fast-rdf/index.ts')>();
+  const original = await importOriginal<typeof FastRdf>();
   return {
     ...original,
     createRdfTemplateCache: (options: Parameters<typeof original.createRdfTemplateCache>[0]) => {
