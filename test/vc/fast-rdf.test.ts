@@ -577,6 +577,18 @@ describe('createRdfTemplateCache memory bound', () => {
     expect(small.stats()).toMatchObject({ hits: 1, misses: 1, fallbacks: 1, shapes: 1 });
   });
 
+  it('does not keep a template made large by one long fixed value, and goes on serving its shape', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, maxBytes: 1024 * 1024 });
+    const doc = (id: string, name: string): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', credentialSubject: { id, name } });
+    await expectSame(cache, doc('https://example.org/a', 'a'));
+    const before = cache.stats();
+    // A compact-looking IRI (its prefix is a term) is not filled in verbatim: it is fixed, part of the key and template.
+    await expectSame(cache, doc(`name:${'x'.repeat(100_000)}`, 'b'));
+    expect(cache.stats().bytes).toBeLessThan(before.bytes + 64 * 1024);
+    await expectSame(cache, doc('https://example.org/c', 'c'));
+    expect(cache.stats().hits).toBe(before.hits + 1);
+  });
+
   it('keeps one-off shapes seen once (admitAfter) by digest only, a few hundred bytes each', async () => {
     const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2, maxShapes: 4 });
     for (let d = 0; d < 30; d++) await cache.toRdf(wide(`s${d}`, 300));

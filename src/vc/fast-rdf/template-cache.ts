@@ -31,7 +31,8 @@ export interface RdfTemplateCacheOptions {
   maxShapes?: number;
   /**
    * The most the cache holds, in bytes, by its own estimate (default 64 MiB): least recently used
-   * entries go first, and one template or structure larger than a sixteenth of it is used but not kept.
+   * entries go first, and a template or structure larger than a sixteenth of it is not kept (the
+   * document it was made for is still served).
    */
   maxBytes?: number;
   /**
@@ -238,9 +239,9 @@ export function createRdfTemplateCache(options: RdfTemplateCacheOptions): RdfTem
         }
         template = outcome;
         const bytes = templateBytes(template);
-        // Used for this document, but too large to keep: later documents of the shape go to jsonld.
-        if (bytes > maxEntryBytes) entry.unsupported = true;
-        else store.set('template', tkey, template, bytes);
+        // Too large to keep (long fixed values, say): used for this document only. The structure
+        // stays supported, so one such document cannot send others of its shape to jsonld.
+        if (bytes <= maxEntryBytes) store.set('template', tkey, template, bytes);
         built = true;
       }
       let usable = true;
