@@ -103,7 +103,6 @@ export function scoreOf(unit: Unit, achieved: number, demand: number): number {
   return Math.min(1, achieved / demand);
 }
 
-
 /**
  * A validated pathway, prepared for evaluation. Pathways are versioned and do not change, so a
  * service can compile each once and evaluate it for many learners. Independent of the date.

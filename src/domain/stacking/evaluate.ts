@@ -7,6 +7,11 @@
  * assigned by a branch-and-bound search that maximises progress, which is 1 exactly when the pathway
  * is complete. The search is exact (it finds a completing assignment whenever one exists) unless it
  * runs out of its node budget, which the result says (`exact: false`).
+ *
+ * This file holds the evaluator (indexing, eligibility, assignment) and is the entry callers import.
+ * Beside it: compile.ts (pathways prepared once), entry.ts (a credential as evaluated), search.ts
+ * (the branch and bound), report.ts (from an assignment to the result), reasons.ts (the wording) and
+ * evaluation.ts (the public types).
  */
 import { earliestWithin, parseInstant, day } from './dates.ts';
 import { compilePathway, CompiledPathway, coverOf, matchesPositive } from './compile.ts';
