@@ -126,6 +126,10 @@ function measurePathways(inputs: readonly (Pathway | ReturnType<typeof compilePa
 }
 const raw = measurePathways(PATHWAYS);
 const pre = measurePathways(COMPILED);
+// Compiling once must not change a result: figures for different answers would compare different work.
+if (raw.complete !== pre.complete || raw.inexact !== pre.inexact) {
+  throw new Error(`Compiled pathways give different results (${pre.complete} complete, ${pre.inexact} inexact) from pathways as JSON (${raw.complete}, ${raw.inexact}): the benchmark stops.`);
+}
 console.log('Pathways: 1,000 pathways × a learner holding 1,000 credentials (index the credentials, evaluate every pathway; median of 9)');
 console.log(`  pathways as JSON (validated and compiled each time): ${raw.wall.toFixed(1)} ms wall, ${raw.cpu.toFixed(1)} ms CPU`);
 console.log(`  pathways compiled once (compilePathway):              ${pre.wall.toFixed(1)} ms wall, ${pre.cpu.toFixed(1)} ms CPU   (target < 100 ms)`);

@@ -1,21 +1,16 @@
 /**
- * A small PNG writer for generated images (QR codes): 8-bit greyscale, no interlace, one IDAT
- * compressed with node:zlib. PNG specification (ISO/IEC 15948) §5 (chunks), §7 (filtering), §11.2.2 (IHDR).
+ * PNG encoding for generated images (QR codes): 8-bit greyscale, no interlace, through pngjs (already
+ * a dependency, and what the tests decode with), so chunk layout and CRCs are a maintained library's
+ * job rather than ours. The options are chosen to give the bytes the former hand-written writer
+ * gave: filter type 0 (None) on every scanline, which suits two-tone images, and deflate level 9
+ * with the default strategy (pngjs defaults to RLE, about 5× larger for a QR code). Measured on a
+ * scale-8 QR code (328 × 328): 935 bytes either way, pngjs ~20% slower (25 ms against 21 ms),
+ * which a share image made once per credential does not notice.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { PNG, type PackerOptions } from 'pngjs';
 
-const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 /** PNG §11.2.2: width and height are at most 2^31 − 1; we keep generated images far smaller. */
 const MAX_SIDE = 16_384;
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
-  return out;
-}
 
 export interface GreyImage {
   width: number;
@@ -23,6 +18,16 @@ export interface GreyImage {
   /** One byte per pixel, row after row: 0 black … 255 white. */
   pixels: Uint8Array;
 }
+
+const OPTIONS: PackerOptions = {
+  colorType: 0, // greyscale out
+  inputColorType: 0, // one byte per pixel in
+  inputHasAlpha: false,
+  bitDepth: 8,
+  filterType: 0,
+  deflateLevel: 9,
+  deflateStrategy: 0,
+};
 
 /**
  * Encodes a greyscale image as a PNG file.
@@ -36,14 +41,7 @@ export function encodeGreyPng(image: GreyImage): Uint8Array {
     throw new TypeError(`width and height must be whole numbers from 1 to ${MAX_SIDE}.`);
   }
   if (!(pixels instanceof Uint8Array) || pixels.length !== width * height) throw new TypeError('pixels must hold one byte per pixel.');
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // colour type: greyscale
-  // compression 0 (deflate), filter method 0, interlace 0 (none): already zero.
-  // Each scanline starts with its filter type; 0 (None) suits two-tone images, which deflate well as they are.
-  const raw = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  const png = new PNG({ width, height, ...OPTIONS });
+  png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  return PNG.sync.write(png, OPTIONS);
 }

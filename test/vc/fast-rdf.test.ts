@@ -470,7 +470,7 @@ describe('createRdfTemplateCache', () => {
     await cache.toRdf(doc({ description: 'c' }));
     await cache.toRdf(doc({ validFrom: '2024-01-01T00:00:00Z' }));
     await cache.toRdf(doc({ name: 'd', description: 'e' }));
-    expect(cache.stats()).toEqual({ hits: 1, misses: 4, fallbacks: 0, shapes: 2 });
+    expect(cache.stats()).toEqual({ hits: 1, misses: 4, fallbacks: 0, shapes: 2, bytes: expect.any(Number) });
     await expect(cache.toRdf(doc({ credentialSubject: { id: 'did:example:a', nope: 1 } }))).rejects.toThrow();
     expect(cache.stats().fallbacks).toBe(1);
   });
@@ -494,7 +494,7 @@ describe('createRdfTemplateCache', () => {
     const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2 });
     const doc = (name: string, extra: JsonObject = {}): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', name, ...extra });
     await expectSame(cache, doc('first'));
-    expect(cache.stats()).toEqual({ hits: 0, misses: 0, fallbacks: 1, shapes: 0 });
+    expect(cache.stats()).toEqual({ hits: 0, misses: 0, fallbacks: 1, shapes: 0, bytes: expect.any(Number) });
     await expectSame(cache, doc('second'));
     expect(cache.stats()).toMatchObject({ misses: 1, shapes: 1 });
     await expectSame(cache, doc('third'));
@@ -507,7 +507,7 @@ describe('createRdfTemplateCache', () => {
     const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2 });
     const doc = (i: number): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: `https://example.edu/issuers/${i}`, name: `Credential ${i}`, validFrom: '2024-01-01T00:00:00Z' });
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => cache.toRdf(doc(i))));
-    expect(cache.stats()).toEqual({ hits: 48, misses: 1, fallbacks: 1, shapes: 1 });
+    expect(cache.stats()).toEqual({ hits: 48, misses: 1, fallbacks: 1, shapes: 1, bytes: expect.any(Number) });
     for (const i of [0, 1, 25, 49]) {
       const expected = await jsonld.toRDF(doc(i), JSONLD_TO_RDF_OPTIONS(documentLoader));
       expect(await rdfCanonize.canonize(results[i]!, { algorithm: 'RDFC-1.0' })).toBe(await rdfCanonize.canonize(expected, { algorithm: 'RDFC-1.0' }));
@@ -528,5 +528,74 @@ describe('createRdfTemplateCache', () => {
     expect(() => createRdfTemplateCache({} as never)).toThrow(TypeError);
     expect(() => createRdfTemplateCache({ documentLoader, maxShapes: 0 })).toThrow(TypeError);
     expect(() => createRdfTemplateCache({ documentLoader, admitAfter: 0 })).toThrow(TypeError);
+    expect(() => createRdfTemplateCache({ documentLoader, maxBytes: 0 })).toThrow(TypeError);
+    expect(() => createRdfTemplateCache({ documentLoader, maxStructureLength: 1.5 })).toThrow(TypeError);
+  });
+});
+
+describe('createRdfTemplateCache memory bound', () => {
+  /** A credential whose structure grows with `width` (that many distinct properties), unique by `tag`. */
+  const wide = (tag: string, width: number, value = 'v'): JsonObject => {
+    const subject: JsonObject = { id: `did:example:${tag}` };
+    for (let i = 0; i < width; i++) subject[`https://example.org/${tag}/p${i}`] = `${value} ${i}`;
+    return { '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', validFrom: '2024-01-01T00:00:00Z', credentialSubject: subject };
+  };
+
+  it('keeps its own accounting of bytes held under maxBytes however many distinct large documents come', async () => {
+    const maxBytes = 4 * 1024 * 1024;
+    const cache = createRdfTemplateCache({ documentLoader, maxBytes });
+    let peak = 0;
+    for (let d = 0; d < 40; d++) {
+      // ~6 KB of structure each, all different: before keys were digests, each key held it whole.
+      const document = wide(`d${d}`, 150);
+      await cache.toRdf(document);
+      peak = Math.max(peak, cache.stats().bytes);
+    }
+    const stats = cache.stats();
+    expect(stats.misses).toBe(40);
+    expect(peak).toBeLessThanOrEqual(maxBytes);
+    // The bound did the evicting, not the count of shapes (256 by default).
+    expect(stats.shapes).toBeLessThan(40);
+    expect(stats.shapes).toBeGreaterThan(0);
+    // What is kept still serves, byte for byte the same as jsonld.toRDF.
+    await expectSame(cache, wide('d39', 150, 'other'));
+    expect(cache.stats().hits).toBe(1);
+  });
+
+  it('sends a document with a huge structure straight to the general algorithm and keeps nothing of it', async () => {
+    const cache = createRdfTemplateCache({ documentLoader });
+    const huge = wide('huge', 2500); // ~100 KB of structure, above the default 64 KiB
+    await expectSame(cache, huge);
+    await expectSame(cache, wide('huge', 2500, 'again'));
+    expect(cache.stats()).toEqual({ hits: 0, misses: 0, fallbacks: 2, shapes: 0, bytes: 0 });
+    // A smaller bound is honoured the same way; a document under it is cached as before.
+    const small = createRdfTemplateCache({ documentLoader, maxStructureLength: 2000 });
+    await expectSame(small, wide('w', 100));
+    expect(small.stats()).toMatchObject({ fallbacks: 1, shapes: 0, bytes: 0 });
+    await expectSame(small, wide('n', 5));
+    await expectSame(small, wide('n', 5, 'other'));
+    expect(small.stats()).toMatchObject({ hits: 1, misses: 1, fallbacks: 1, shapes: 1 });
+  });
+
+  it('does not keep a template made large by one long fixed value, and goes on serving its shape', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, maxBytes: 1024 * 1024 });
+    const doc = (id: string, name: string): JsonObject => ({ '@context': [VC_V2], type: ['VerifiableCredential'], issuer: 'https://example.edu/i', credentialSubject: { id, name } });
+    await expectSame(cache, doc('https://example.org/a', 'a'));
+    const before = cache.stats();
+    // A compact-looking IRI (its prefix is a term) is not filled in verbatim: it is fixed, part of the key and template.
+    await expectSame(cache, doc(`name:${'x'.repeat(100_000)}`, 'b'));
+    expect(cache.stats().bytes).toBeLessThan(before.bytes + 64 * 1024);
+    await expectSame(cache, doc('https://example.org/c', 'c'));
+    expect(cache.stats().hits).toBe(before.hits + 1);
+  });
+
+  it('keeps one-off shapes seen once (admitAfter) by digest only, a few hundred bytes each', async () => {
+    const cache = createRdfTemplateCache({ documentLoader, admitAfter: 2, maxShapes: 4 });
+    for (let d = 0; d < 30; d++) await cache.toRdf(wide(`s${d}`, 300));
+    const stats = cache.stats();
+    expect(stats).toMatchObject({ fallbacks: 30, shapes: 0 });
+    // 16 sightings (4 × maxShapes) of ~12 KB structures: held as digests, not as the structures.
+    expect(stats.bytes).toBeGreaterThan(0);
+    expect(stats.bytes).toBeLessThan(16 * 1024);
   });
 });

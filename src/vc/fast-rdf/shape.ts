@@ -27,7 +27,7 @@ function isValueKey(key: string | undefined): boolean {
   return key.startsWith('@') && key !== '@id' && key !== '@value';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
