@@ -14,6 +14,8 @@ export interface Io {
    * here so `microcred verify` reads the same documents as the wallet and the public verifier.
    */
   fetch?: Fetcher;
+  /** The clock dates are checked against (default: the system clock); injected by tests like the services' `now`. */
+  now?: () => Date;
 }
 
 export function processIo(): Io {

@@ -60,6 +60,8 @@ export interface VerifyAnyOptions {
   fetcher?: Fetcher;
   /** An e-mail address or a DID the credential should have been issued to. */
   recipient?: string;
+  /** The address the bytes were read from, when they came from a URL (OB 2.0 compares it with the assertion's id). */
+  sourceUrl?: string;
   /** For a presentation: the challenge the verifier gave the holder (required for a presentation). */
   challenge?: string;
   domain?: string;
@@ -97,6 +99,7 @@ export async function verifyAny(options: VerifyAnyOptions): Promise<AnyVerificat
   if (extracted.kind === 'ob2') {
     const result = await verifyOb2({
       input: extracted.assertion, fetcher, now, ...(options.recipient ? { recipient: ob2RecipientClaim(options.recipient) } : {}),
+      ...(options.sourceUrl && typeof extracted.assertion !== 'string' && containerOf(bytes, extracted) === 'json' ? { source: options.sourceUrl } : {}),
     });
     const credential = result.document ?? result.credential;
     const jwt = typeof extracted.assertion === 'string' && !/^https?:/i.test(extracted.assertion) ? extracted.assertion : undefined;

@@ -47,12 +47,13 @@ Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
     const network = values.offline ? undefined : (io.fetch ?? createGuardedFetcher());
     const fetcher = fetcherOver(documents.bytes, network);
 
-    const bytes = /^https?:\/\//i.test(target) ? await fetchTarget(fetcher, target) : await readInput(io, target);
+    const isUrl = /^https?:\/\//i.test(target);
+    const bytes = isUrl ? await fetchTarget(fetcher, target) : await readInput(io, target);
     const recipient = stringOption(values, 'recipient');
     const challenge = stringOption(values, 'challenge');
     const domain = stringOption(values, 'domain');
     const result = await verifyBytes({
-      bytes, target, documents: documents.parsed, fetcher, network,
+      bytes, target, documents: documents.parsed, fetcher, network, now: io.now?.() ?? new Date(), ...(isUrl ? { sourceUrl: target } : {}),
       ...(recipient ? { recipient } : {}), ...(challenge ? { challenge } : {}), ...(domain ? { domain } : {}),
     });
 
@@ -69,16 +70,18 @@ async function verifyBytes(options: {
   documents: ReadonlyMap<string, unknown>;
   fetcher: Fetcher;
   network?: Fetcher;
+  now: Date;
+  sourceUrl?: string;
   recipient?: string;
   challenge?: string;
   domain?: string;
 }): Promise<VerificationResult & { standard?: string; credentials?: VerificationResult[] }> {
   // Offline, the engine holds only the --resolve documents (a missing status list reads as "offline", not as a failed fetch).
-  const engine = createEngine({ documents: options.documents, ...(options.network ? { fetcher: options.fetcher } : {}) });
+  const engine = createEngine({ documents: options.documents, clock: () => options.now, ...(options.network ? { fetcher: options.fetcher } : {}) });
   let result;
   try {
     result = await verifyAny({
-      bytes: options.bytes, engine, fetcher: options.fetcher,
+      bytes: options.bytes, engine, fetcher: options.fetcher, now: options.now, ...(options.sourceUrl ? { sourceUrl: options.sourceUrl } : {}),
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.challenge ? { challenge: options.challenge } : {}),
       ...(options.domain ? { domain: options.domain } : {}),

@@ -20,6 +20,8 @@ export interface ImportedDocument {
   mediaType?: string;
   /** The URL the credential was finally read from (after redirects and a page's alternate link). */
   url: string;
+  /** The URL asked for that answered the credential (the one given, or the page's alternate link), before redirects. */
+  requested: string;
 }
 
 /**
@@ -31,22 +33,23 @@ export async function readImportUrl(ctx: Pick<ServiceContext, 'fetch'>, url: unk
   const first = await read(ctx, target, { acceptStatus: [GONE] });
   // OB 2.0 §Revocation: a hosted assertion answering 410 Gone is revoked. Its address is what was given and
   // what is verified (the verifier reads it again and reports it revoked), as `microcred verify URL` does.
-  if (first.status === GONE) return { bytes: new TextEncoder().encode(target), url: target, mediaType: 'text/uri-list' };
-  if (!isHtml(first)) return document(first);
+  if (first.status === GONE) return { bytes: new TextEncoder().encode(target), url: target, requested: target, mediaType: 'text/uri-list' };
+  if (!isHtml(first)) return document(first, target);
   const alternate = alternateLink(new TextDecoder().decode(first.body), first.url);
   if (!alternate) {
     throw urlProblem('The address is a web page that does not point to a credential (no application/ld+json alternate link).');
   }
-  const second = await read(ctx, checkUrl(alternate));
+  const linked = checkUrl(alternate);
+  const second = await read(ctx, linked);
   if (isHtml(second)) throw urlProblem('The web page points to another web page instead of a credential.');
-  return document(second);
+  return document(second, linked);
 }
 
 /** Reads the URL and ingests what it holds, as source 'url' (the address given is kept as its source). */
 export async function ingestUrl(ctx: UrlImportContext, url: unknown): Promise<Ingested> {
   const fetched = await readImportUrl(ctx, url);
   return await ingest(ctx, {
-    bytes: fetched.bytes, source: 'url', sourceUrl: typeof url === 'string' ? url.trim() : fetched.url,
+    bytes: fetched.bytes, source: 'url', sourceUrl: typeof url === 'string' ? url.trim() : fetched.url, readFrom: fetched.requested,
     ...(fetched.mediaType ? { mediaType: fetched.mediaType } : {}),
   });
 }
@@ -102,8 +105,8 @@ function fetchFailure(error: unknown): string {
   return 'Nothing could be read at this address (the server could not be reached).';
 }
 
-function document(fetched: FetchedDocument): ImportedDocument {
-  return { bytes: fetched.body, url: fetched.url, ...(fetched.contentType ? { mediaType: fetched.contentType } : {}) };
+function document(fetched: FetchedDocument, requested: string): ImportedDocument {
+  return { bytes: fetched.body, url: fetched.url, requested, ...(fetched.contentType ? { mediaType: fetched.contentType } : {}) };
 }
 
 function isHtml(fetched: FetchedDocument): boolean {

@@ -47,6 +47,11 @@ export interface VerifyOb2Options {
   recipient?: string | Ob2RecipientClaim;
   /** Largest document read through the fetcher (default 1 MiB). */
   maxDocumentBytes?: number;
+  /**
+   * The address the JSON `input` was read from, when the caller fetched it (a URL import): an assertion that
+   * declares another id is then warned about and read again from its id, as when the URL itself is given.
+   */
+  source?: string;
 }
 
 export interface Ob2VerificationResult extends VerificationResult {
@@ -104,11 +109,14 @@ class DocumentReader {
    * again from that id, once (as the reference validator does), so the declared id is what the verification
    * rules then apply to. A document that moves again is refused.
    */
-  async readDeclared(url: string, what: string, checks: Check[], options: { acceptGone?: boolean } = {}): Promise<Fetched> {
+  async readDeclared(url: string, what: string, checks: Check[], options: { acceptGone?: boolean; follow?: boolean } = {}): Promise<Fetched> {
     const first = await this.read(url, what, options);
     if (!first.ok) return first;
     const declared = declaredId(first.json);
     if (declared === undefined || declared === url) return first;
+    if (options.follow === false) {
+      return { ok: false, error: `The ${what} read from ${url} says its id is ${declared}: a declared id is followed only once.` };
+    }
     checks.push({ check: 'id', outcome: 'warning', message: `The ${what} read from ${url} says its id is ${declared}, so it was read again from there.` });
     const second = await this.read(declared, what, options);
     if (!second.ok) return second;
@@ -284,6 +292,13 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   }
   const parsed = parseOb2Assertion(json);
   if (!parsed.ok) return fail('structure', `This is not a valid Open Badges 2.0 assertion: ${parsed.errors.join(' ')}`);
+  // Read by the caller from an address other than its id: the reference validator's re-fetch (done below, by
+  // reading the hosted copy from the id), with its warning; the id is then not followed a second time.
+  let followed = false;
+  if (!hostedCopy && options.source !== undefined && parsed.value.id !== options.source && isWebAddress(options.source)) {
+    checks.push({ check: 'id', outcome: 'warning', message: `The assertion read from ${options.source} says its id is ${parsed.value.id}, so it was read again from there.` });
+    followed = true;
+  }
   let assertion = parsed.value;
   const assertionContext = await checkOb2Context(assertion.raw, 'assertion');
   if (assertionContext) return fail('structure', `This is not a valid Open Badges 2.0 assertion: ${assertionContext}`);
@@ -337,7 +352,7 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
     if (!issuer?.id) {
       checks.push({ check, outcome: 'failed', message: 'The hosted assertion cannot be checked without the issuer profile.' });
     } else {
-      const copy = hostedCopy && hostedCopy.requested === assertion.id ? hostedCopy : await reader.readDeclared(assertion.id, 'hosted assertion', checks, { acceptGone: true });
+      const copy = hostedCopy && hostedCopy.requested === assertion.id ? hostedCopy : await reader.readDeclared(assertion.id, 'hosted assertion', checks, { acceptGone: true, follow: !followed });
       const hostedParsed = copy.ok ? parseOb2Assertion(copy.json) : undefined;
       const hostedContext = hostedParsed?.ok && copy !== hostedCopy ? await checkOb2Context(hostedParsed.value.raw, 'hosted assertion') : undefined;
       // OB 2.0 §Hosted verification: the id, and where it finally led, must be on the issuer's origin.
