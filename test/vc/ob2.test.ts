@@ -6,7 +6,7 @@ import { parseOb2Assertion } from '../../src/vc/ob2/parse.ts';
 import { verifyOb2, type Ob2RecipientClaim, type Ob2VerificationResult } from '../../src/vc/ob2/verify.ts';
 import { BUNDLED_CONTEXTS, CONTEXTS } from '../../src/vc/contexts/index.ts';
 import { ob2RecipientClaim } from '../../src/vc/verify-any.ts';
-import type { Fetcher, JsonObject } from '../../src/vc/types.ts';
+import type { Fetcher, FetchOptions, JsonObject } from '../../src/vc/types.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/${name}`, import.meta.url), 'utf8')) as JsonObject;
 const ISSUER = fixture('issuer.json');
@@ -17,16 +17,22 @@ const ISSUER_ID = 'https://issuer.example/issuer.json';
 const KEY_ID = 'https://issuer.example/keys/1.json';
 const NOW = new Date('2025-06-01T00:00:00Z');
 
-/** An in-memory fetcher: URL → JSON body (or [finalUrl, body] to simulate a redirect). */
+/**
+ * An in-memory fetcher: URL → JSON body (or [finalUrl, body] to simulate a redirect). Like the guarded fetcher it
+ * answers with a status, and an unknown URL is a 404 (an error status the caller did not ask to see).
+ */
 function fetcherFrom(documents: Record<string, unknown>): Fetcher & { calls: string[] } {
   const calls: string[] = [];
-  const fetcher = async (url: string) => {
+  const fetcher = async (url: string, options?: FetchOptions) => {
     calls.push(url);
-    if (!(url in documents)) throw new Error(`404 ${url}`);
+    if (!(url in documents)) {
+      if (options?.acceptStatus?.includes(404)) return { url, status: 404, body: new Uint8Array() };
+      throw new Error(`The server answered 404.`);
+    }
     const entry = documents[url];
     const [finalUrl, body] = Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' ? entry : [url, entry];
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    return { url: finalUrl as string, body: new TextEncoder().encode(text) };
+    return { url: finalUrl as string, status: 200, body: new TextEncoder().encode(text) };
   };
   return Object.assign(fetcher, { calls });
 }
@@ -355,7 +361,7 @@ describe('verifyOb2 as the reference validator reads it (issue 15, the specifica
   /** A fetcher that answers some URLs with an HTTP status, and honours acceptStatus as the guarded one does. */
   const withStatus = (documents: Record<string, unknown>, statuses: Record<string, number>): Fetcher & { calls: string[] } => {
     const inner = fetcherFrom(documents);
-    const fetcher = async (url: string, options?: { acceptStatus?: readonly number[] }) => {
+    const fetcher = async (url: string, options?: FetchOptions) => {
       const status = statuses[url];
       if (status !== undefined && !options?.acceptStatus?.includes(status)) {
         inner.calls.push(url);
