@@ -44,14 +44,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   let local: LocalFetch | undefined;
   // did:web resolution always asks https; this instance may be on http (development), so its own
   // URLs are matched on host and port and answered locally.
-  const fetcher: Fetcher = async (url) => {
+  const fetcher: Fetcher = async (url, fetchOptions) => {
     const target = new URL(url);
     if (local && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
       const answer = await local(target.pathname.slice(basePath.length) + target.search);
       if (answer) return answer;
       throw new Error(`${url} is not published by this instance`);
     }
-    return remote(url);
+    return remote(url, fetchOptions);
   };
   const now = options.now ?? (() => new Date());
   const metrics = new MetricsRegistry();

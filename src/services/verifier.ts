@@ -290,9 +290,10 @@ export function toAnswer(result: AnyVerification, recipientEmail?: string): Veri
 /** The public verifier (issue 4): anything in, every check out in plain words. */
 export function createVerifierService(ctx: ServiceContext) {
   /** Reads a URL as the wallet's URL import does (guarded; a share page's ld+json link followed once). */
-  async function read(url: string): Promise<Uint8Array> {
+  async function read(url: string): Promise<{ bytes: Uint8Array; requested: string }> {
     try {
-      return (await readImportUrl(ctx, url)).bytes;
+      const read = await readImportUrl(ctx, url);
+      return { bytes: read.bytes, requested: read.requested };
     } catch (error) {
       // The same words, as this API's 400 for input it cannot use.
       if (error instanceof InvalidInput) throw bad(error.message, '/url');
@@ -314,16 +315,17 @@ export function createVerifierService(ctx: ServiceContext) {
 
       const source = given[0]!;
       let bytes: Uint8Array;
+      let readFrom: string | undefined;
       if (source === 'file') bytes = request.file!;
-      else if (source === 'url') bytes = await read(request.url!);
+      else if (source === 'url') ({ bytes, requested: readFrom } = await read(request.url!));
       else {
         const value = source === 'credential' ? request.credential! : request.text!;
         bytes = new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
       }
       if (bytes.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
 
-      const check = (input: Uint8Array) => verifyAny({
-        bytes: input, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(),
+      const check = (input: Uint8Array, from = readFrom) => verifyAny({
+        bytes: input, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(), ...(from ? { sourceUrl: from } : {}),
         ...(email ? { recipient: email } : {}),
         ...(request.challenge ? { challenge: request.challenge } : {}),
         ...(request.domain ? { domain: request.domain } : {}),
@@ -337,9 +339,9 @@ export function createVerifierService(ctx: ServiceContext) {
         const qr = error.reason === 'no-credential' && source !== 'url' && isPng(bytes) ? qrTextOf(bytes) : undefined;
         if (qr === undefined || !/^https?:\/\//i.test(qr)) throw bad(error.message);
         const served = await read(qr);
-        if (served.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
+        if (served.bytes.byteLength > MAX_VERIFY_BYTES) throw bad(`The credential is larger than ${MAX_VERIFY_BYTES / 1024 / 1024} MiB, more than any real credential.`);
         try {
-          result = await check(served);
+          result = await check(served.bytes, served.requested);
         } catch (inner) {
           if (inner instanceof InputError) throw bad(`The image's QR code leads to ${qr}, which holds no credential: ${inner.message}`);
           throw inner;

@@ -19,16 +19,31 @@ export interface Signer {
 export interface FetchedDocument {
   /** The URL the document was finally read from (after redirects). */
   url: string;
+  /**
+   * The HTTP status of the answer: a 2xx, or one the caller listed in `acceptStatus`. Absent for a
+   * document that did not come over HTTP (a saved file, a fixture), which counts as 200.
+   */
+  status?: number;
   contentType?: string;
   body: Uint8Array;
+}
+
+export interface FetchOptions {
+  /**
+   * Error statuses the caller wants to see as an answer instead of a failure, e.g. `[410]`: an Open
+   * Badges 2.0 hosted assertion answering 410 Gone has been revoked (OB 2.0 §Revocation). Any other
+   * non-2xx answer still rejects.
+   */
+  acceptStatus?: readonly number[];
 }
 
 /**
  * Reads a document over the network. The only door to the network: the library never calls
  * `fetch` itself. Implementations guard against SSRF, size and time; tests pass fixtures.
- * Rejects (throws) when the document cannot be read.
+ * Rejects (throws) when the document cannot be read, or answers with a non-2xx status the caller did
+ * not list in `options.acceptStatus`.
  */
-export type Fetcher = (url: string) => Promise<FetchedDocument>;
+export type Fetcher = (url: string, options?: FetchOptions) => Promise<FetchedDocument>;
 
 /** A JSON-LD document loader as jsonld.js expects it. */
 export interface RemoteDocument {

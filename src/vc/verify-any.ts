@@ -60,6 +60,8 @@ export interface VerifyAnyOptions {
   fetcher?: Fetcher;
   /** An e-mail address or a DID the credential should have been issued to. */
   recipient?: string;
+  /** The address the bytes were read from, when they came from a URL (OB 2.0 compares it with the assertion's id). */
+  sourceUrl?: string;
   /** For a presentation: the challenge the verifier gave the holder (required for a presentation). */
   challenge?: string;
   domain?: string;
@@ -96,7 +98,8 @@ export async function verifyAny(options: VerifyAnyOptions): Promise<AnyVerificat
 
   if (extracted.kind === 'ob2') {
     const result = await verifyOb2({
-      input: extracted.assertion, fetcher, now, ...(options.recipient ? { recipient: options.recipient } : {}),
+      input: extracted.assertion, fetcher, now, ...(options.recipient ? { recipient: ob2RecipientClaim(options.recipient) } : {}),
+      ...(options.sourceUrl && typeof extracted.assertion !== 'string' && containerOf(bytes, extracted) === 'json' ? { source: options.sourceUrl } : {}),
     });
     const credential = result.document ?? result.credential;
     const jwt = typeof extracted.assertion === 'string' && !/^https?:/i.test(extracted.assertion) ? extracted.assertion : undefined;
@@ -142,6 +145,17 @@ async function verifyPdf(options: VerifyAnyOptions): Promise<AnyVerification> {
   const result = await verifyAny({ ...options, bytes: found.bytes });
   if (result.container === 'png' || result.container === 'svg') throw new InputError('unsupported', 'The PDF embeds an image; give the image itself instead.');
   return { ...result, carrier: 'pdf', embedded: found.bytes };
+}
+
+/**
+ * OB 2.0 §IdentityObject names the recipient by a Profile property: `email`, `url` or `telephone`. The one
+ * identity a person types is read as the kind it looks like, so all three paths (wallet, verifier, CLI) agree.
+ */
+export function ob2RecipientClaim(identity: string): { identity: string; type: 'email' | 'url' | 'telephone' } {
+  const text = identity.trim();
+  if (/^https?:\/\//i.test(text)) return { identity: text, type: 'url' };
+  if (/^\+?[0-9][0-9 ().-]{2,}$/.test(text) && !text.includes('@')) return { identity: text, type: 'telephone' };
+  return { identity: text, type: 'email' };
 }
 
 /** OB 3.0 §8: the credential types that make a credential an Open Badge or a CLR. */

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, stat, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
@@ -8,6 +10,7 @@ import { createEngine } from '../../src/vc/engine.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../src/vc/keys/ed25519.ts';
 import { StatusBitstring } from '../../src/vc/status/bitstring.ts';
 import { buildStatusListCredential } from '../../src/vc/status/status-list-credential.ts';
+import type { Fetcher } from '../../src/vc/types.ts';
 import { run, tempDir } from './helpers.ts';
 
 const ACHIEVEMENT = new URL('../fixtures/achievements/data-science-microcredential.json', import.meta.url);
@@ -349,5 +352,38 @@ describe('command groups and odd inputs', () => {
     const badKey = await run(['keys', 'did-document', '--key', 'null.json'], { cwd: dir2 });
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).toMatch(/not a microcred key file/);
+  });
+});
+
+describe('microcred verify: OB 2.0 recipients of every type and 410 Gone (issue 15)', () => {
+  const spec = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/spec/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const ASSERTION = spec('assertion.json');
+  const salted = (type: string, identity: string) => ({ type, hashed: true, salt: 'deadsea', identity: `sha256$${createHash('sha256').update(`${identity}deadsea`).digest('hex')}` });
+  const fetcherFor = (assertion: Record<string, unknown>, status?: number): Fetcher => async (url, options) => {
+    const documents: Record<string, unknown> = { [ASSERTION.id as string]: assertion, ...Object.fromEntries(['badge-class.json', 'issuer.json'].map((name) => [spec(name).id, spec(name)])) };
+    if (!(url in documents)) throw new Error('The server answered 404.');
+    if (status !== undefined && url === ASSERTION.id && !options?.acceptStatus?.includes(status)) throw new Error(`The server answered ${status}.`);
+    return { url, ...(status !== undefined && url === ASSERTION.id ? { status } : {}), body: new TextEncoder().encode(JSON.stringify(documents[url])) };
+  };
+  const NOW = () => new Date('2024-06-01T00:00:00Z');
+
+  it('matches --recipient as a URL, a telephone number or an e-mail address, by the kind it looks like', async () => {
+    for (const [recipient, given, code] of [
+      [salted('url', 'https://beth.example.org/'), 'https://beth.example.org/', 0],
+      [salted('telephone', '+15555551234'), '+15555551234', 0],
+      [salted('telephone', '+15555551234'), '+15555550000', 1],
+      [salted('email', 'nobody@example.org'), 'NoBody@example.org', 0],
+    ] as const) {
+      const assertion = { ...ASSERTION, recipient };
+      await writeFile(join(dir, 'ob2-recipient.json'), JSON.stringify(assertion));
+      const result = await run(['verify', 'ob2-recipient.json', '--recipient', given], { cwd: dir, fetch: fetcherFor(assertion), now: NOW });
+      expect(result.code, `${given}: ${result.stdout}`).toBe(code);
+    }
+  });
+
+  it('reports a hosted assertion whose address answers 410 Gone as revoked (exit 1), not as unreadable (exit 2)', async () => {
+    const result = await run(['verify', ASSERTION.id as string], { cwd: dir, fetch: fetcherFor({ revoked: true, revocationReason: 'Withdrawn' }, 410), now: NOW });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/NOT VERIFIED: The issuer has revoked this badge: Withdrawn \(its address answers 410 Gone\)\./);
   });
 });

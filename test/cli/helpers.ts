@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
+import type { Fetcher } from '../../src/vc/types.ts';
 
 export interface RunResult {
   code: number;
@@ -11,7 +12,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured streams, as a script would call it. */
-export async function run(argv: string[], options: { cwd?: string; stdin?: string; env?: Record<string, string> }): Promise<RunResult> {
+export async function run(argv: string[], options: { cwd?: string; stdin?: string; env?: Record<string, string>; fetch?: Fetcher; now?: () => Date }): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -19,7 +20,7 @@ export async function run(argv: string[], options: { cwd?: string; stdin?: strin
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
-  const code = await main(argv, { stdout, stderr, stdin, cwd: options.cwd ?? tmpdir(), env: options.env ?? {} });
+  const code = await main(argv, { stdout, stderr, stdin, cwd: options.cwd ?? tmpdir(), env: options.env ?? {}, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.now ? { now: options.now } : {}) });
   return { code, stdout: out, stderr: err };
 }
 

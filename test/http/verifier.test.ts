@@ -43,11 +43,11 @@ export function multipart(parts: { name: string; value: string | Uint8Array; fil
  */
 function testFetcher(fixtures: Map<string, string>): Fetcher {
   const guarded = createGuardedFetcher({ timeoutMs: 2000 });
-  return async (url) => {
+  return async (url, options) => {
     const hit = fixtures.get(url);
-    if (hit !== undefined) return { url, body: new TextEncoder().encode(hit) };
+    if (hit !== undefined) return { url, status: 200, body: new TextEncoder().encode(hit) };
     const host = new URL(url).hostname;
-    if (/^[\d.]+$/.test(host) || host.startsWith('[')) return guarded(url);
+    if (/^[\d.]+$/.test(host) || host.startsWith('[')) return guarded(url, options);
     throw new Error('tests do not reach the network');
   };
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { isPublicAddress } from '../../src/net/address-policy.ts';
-import { createGuardedFetcher, FetchRefusedError } from '../../src/net/guarded-fetcher.ts';
+import { createGuardedFetcher, FetchRefusedError, FetchStatusError } from '../../src/net/guarded-fetcher.ts';
 
 let server: Server;
 let base: string;
@@ -27,6 +27,14 @@ beforeAll(async () => {
       return response.end();
     }
     if (url.pathname === '/slow') return setTimeout(() => response.end('late'), 2000);
+    if (url.pathname === '/gone') {
+      response.statusCode = 410;
+      return response.end('{"revoked":true}');
+    }
+    if (url.pathname === '/gone-big') {
+      response.statusCode = 410;
+      return response.end('x'.repeat(5000));
+    }
     response.statusCode = 404;
     response.end();
   });
@@ -72,6 +80,21 @@ describe('createGuardedFetcher', () => {
     const fetcher = createGuardedFetcher({ allowAddress: () => true });
     const result = await fetcher(`${base}/doc`);
     expect(new TextDecoder().decode(result.body)).toBe('{"ok":true}');
+  });
+
+  it('answers the status; error statuses reject unless the caller asks to see them, under the same limits', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true, maxBytes: 1000 });
+    expect((await fetcher(`${base}/doc`)).status).toBe(200);
+    const gone = fetcher(`${base}/gone`);
+    await expect(gone).rejects.toThrow(FetchStatusError);
+    await expect(gone).rejects.toMatchObject({ status: 410, message: 'The server answered 410.' });
+    const seen = await fetcher(`${base}/gone`, { acceptStatus: [410] });
+    expect(seen).toMatchObject({ status: 410, url: `${base}/gone` });
+    expect(new TextDecoder().decode(seen.body)).toBe('{"revoked":true}');
+    await expect(fetcher(`${base}/missing`, { acceptStatus: [410] })).rejects.toMatchObject({ status: 404 });
+    await expect(fetcher(`${base}/gone-big`, { acceptStatus: [410] })).rejects.toThrow(/larger than 1000 bytes/);
+    // Asking to see 410 does not open the door: the address is still checked.
+    await expect(createGuardedFetcher()(`${base}/gone`, { acceptStatus: [410] })).rejects.toThrow(FetchRefusedError);
   });
 
   it('checks every redirect target again', async () => {

@@ -1,10 +1,12 @@
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CompactSign, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOb2Assertion } from '../../src/vc/ob2/parse.ts';
-import { verifyOb2, type Ob2VerificationResult } from '../../src/vc/ob2/verify.ts';
-import type { Fetcher, JsonObject } from '../../src/vc/types.ts';
+import { verifyOb2, type Ob2RecipientClaim, type Ob2VerificationResult } from '../../src/vc/ob2/verify.ts';
+import { BUNDLED_CONTEXTS, CONTEXTS } from '../../src/vc/contexts/index.ts';
+import { ob2RecipientClaim } from '../../src/vc/verify-any.ts';
+import type { Fetcher, FetchOptions, JsonObject } from '../../src/vc/types.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/${name}`, import.meta.url), 'utf8')) as JsonObject;
 const ISSUER = fixture('issuer.json');
@@ -15,16 +17,22 @@ const ISSUER_ID = 'https://issuer.example/issuer.json';
 const KEY_ID = 'https://issuer.example/keys/1.json';
 const NOW = new Date('2025-06-01T00:00:00Z');
 
-/** An in-memory fetcher: URL → JSON body (or [finalUrl, body] to simulate a redirect). */
+/**
+ * An in-memory fetcher: URL → JSON body (or [finalUrl, body] to simulate a redirect). Like the guarded fetcher it
+ * answers with a status, and an unknown URL is a 404 (an error status the caller did not ask to see).
+ */
 function fetcherFrom(documents: Record<string, unknown>): Fetcher & { calls: string[] } {
   const calls: string[] = [];
-  const fetcher = async (url: string) => {
+  const fetcher = async (url: string, options?: FetchOptions) => {
     calls.push(url);
-    if (!(url in documents)) throw new Error(`404 ${url}`);
+    if (!(url in documents)) {
+      if (options?.acceptStatus?.includes(404)) return { url, status: 404, body: new Uint8Array() };
+      throw new Error(`The server answered 404.`);
+    }
     const entry = documents[url];
     const [finalUrl, body] = Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' ? entry : [url, entry];
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    return { url: finalUrl as string, body: new TextEncoder().encode(text) };
+    return { url: finalUrl as string, status: 200, body: new TextEncoder().encode(text) };
   };
   return Object.assign(fetcher, { calls });
 }
@@ -340,5 +348,135 @@ describe('verifyOb2: embedded documents and origins (review)', () => {
       now: NOW,
     });
     expect(ok.verified).toBe(true);
+  });
+});
+
+describe('verifyOb2 as the reference validator reads it (issue 15, the specification examples)', () => {
+  const spec = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/ob2/spec/${name}`, import.meta.url), 'utf8')) as JsonObject;
+  const A = spec('assertion.json');
+  const B = spec('badge-class.json');
+  const I = spec('issuer.json');
+  const docs = (extra: Record<string, unknown> = {}) => ({ [A.id as string]: A, [B.id as string]: B, [I.id as string]: I, ...extra });
+  const SPEC_NOW = new Date('2024-06-01T00:00:00Z');
+  /** A fetcher that answers some URLs with an HTTP status, and honours acceptStatus as the guarded one does. */
+  const withStatus = (documents: Record<string, unknown>, statuses: Record<string, number>): Fetcher & { calls: string[] } => {
+    const inner = fetcherFrom(documents);
+    const fetcher = async (url: string, options?: FetchOptions) => {
+      const status = statuses[url];
+      if (status !== undefined && !options?.acceptStatus?.includes(status)) {
+        inner.calls.push(url);
+        throw new Error(`The server answered ${status}.`);
+      }
+      return { ...(await inner(url)), ...(status !== undefined ? { status } : {}) };
+    };
+    return Object.assign(fetcher, { calls: inner.calls });
+  };
+
+  it('accepts an issuer and a badge class whose @context is written out or mixed, and refuses one that means something else', async () => {
+    const inline = await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [I.id as string]: spec('issuer-inline-context.json') })), now: SPEC_NOW });
+    expect(inline.verified).toBe(true);
+    const mixed = await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [B.id as string]: spec('badge-class-mixed-context.json') })), now: SPEC_NOW });
+    expect(mixed.verified).toBe(true);
+    const redefined = await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [B.id as string]: spec('badge-class-redefined-context.json') })), now: SPEC_NOW });
+    expect(redefined.verified).toBe(false);
+    expect(message(redefined, 'badge')).toMatch(/properties do not mean what Open Badges 2\.0 defines/);
+    // A context by URL that is not bundled is never fetched: refused in words.
+    const remote = { ...B, '@context': ['https://w3id.org/openbadges/v2', 'https://example.org/my-context.json'] };
+    const refusedRemote = await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [B.id as string]: remote })), now: SPEC_NOW });
+    expect(message(refusedRemote, 'badge')).toMatch(/refers to https:\/\/example\.org\/my-context\.json, which is not a context microcred holds/);
+    // The assertion itself, with the context inline; and an OB 3.0 context is still not taken for OB 2.0.
+    const ctx = (BUNDLED_CONTEXTS.get(CONTEXTS.OB_V2) as JsonObject)['@context'];
+    const inlineAssertion = { ...A, '@context': ctx };
+    expect((await verifyOb2({ input: inlineAssertion, fetcher: fetcherFrom(docs({ [A.id as string]: inlineAssertion })), now: SPEC_NOW })).verified).toBe(true);
+    expect(message(await verifyOb2({ input: { ...A, '@context': 'https://www.w3.org/ns/credentials/v2' }, fetcher: fetcherFrom(docs()), now: SPEC_NOW }), 'structure')).toMatch(/not an Open Badges 2\.0 document/);
+  });
+
+  it('reads a document again from the id it declares, once, with a warning, and applies the hosting rules to that id', async () => {
+    const oldIssuer = 'https://example.org/old-organization.json';
+    const badge = { ...B, issuer: oldIssuer };
+    const fetcher = fetcherFrom(docs({ [B.id as string]: badge, [oldIssuer]: I }));
+    const result = await verifyOb2({ input: A, fetcher, now: SPEC_NOW });
+    expect(result.verified).toBe(true);
+    expect(result.checks.find((c) => c.check === 'id')).toEqual({
+      check: 'id', outcome: 'warning', message: `The issuer profile read from ${oldIssuer} says its id is ${I.id}, so it was read again from there.`,
+    });
+    expect(fetcher.calls.filter((url) => url === I.id)).toHaveLength(1);
+    expect(result.issuer?.id).toBe(I.id);
+    // The declared id is where the rules apply: an issuer that moves to another host does not bring the assertion's host along.
+    const elsewhere = 'https://issuers.example.net/organization.json';
+    const movedAway = await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [B.id as string]: badge, [oldIssuer]: { ...I, id: elsewhere }, [elsewhere]: { ...I, id: elsewhere } })), now: SPEC_NOW });
+    expect(movedAway.verified).toBe(false);
+    expect(message(movedAway, 'hosted')).toMatch(/not on the issuer's domain \(issuers\.example\.net\)/);
+    // A chain of declared ids is followed once, not on and on.
+    const hops = fetcherFrom(docs({ [B.id as string]: badge, [oldIssuer]: I, [I.id as string]: { ...I, id: 'https://example.org/third.json' } }));
+    const chained = await verifyOb2({ input: A, fetcher: hops, now: SPEC_NOW });
+    expect(message(chained, 'issuer')).toMatch(/a declared id is followed only once/);
+    expect(hops.calls).not.toContain('https://example.org/third.json');
+  });
+
+  it('takes startsWith as one value or several, and allowedOrigins instead of the issuer host', async () => {
+    const policy = (verification: JsonObject) => fetcherFrom(docs({ [I.id as string]: { ...I, verification: { type: 'VerificationObject', ...verification } } }));
+    expect((await verifyOb2({ input: A, fetcher: policy({ startsWith: 'https://example.org/beths' }), now: SPEC_NOW })).verified).toBe(true);
+    expect((await verifyOb2({ input: A, fetcher: policy({ startsWith: ['https://example.org/a/', 'https://example.org/beths'] }), now: SPEC_NOW })).verified).toBe(true);
+    const none = await verifyOb2({ input: A, fetcher: policy({ startsWith: ['https://example.org/a/', 'https://example.org/b/'] }), now: SPEC_NOW });
+    expect(message(none, 'hosted')).toBe('The assertion is not hosted by its issuer: https://example.org/beths-robotics-badge.json is not under an address the issuer allows (https://example.org/a/, https://example.org/b/).');
+    // startsWith does not widen the origins: a prefix on another host is still another origin.
+    const otherHost = await verifyOb2({ input: A, fetcher: policy({ startsWith: 'https://evil.example/' }), now: SPEC_NOW });
+    expect(outcome(otherHost, 'hosted')).toBe('failed');
+    const origins = await verifyOb2({ input: A, fetcher: policy({ allowedOrigins: ['cdn.example.org', 'example.org'] }), now: SPEC_NOW });
+    expect(origins.verified).toBe(true);
+  });
+
+  it('reports revocation by 410 Gone (with or without the assertion in the answer) and by revoked: true', async () => {
+    const gone = await verifyOb2({ input: A.id, fetcher: withStatus(docs(), { [A.id as string]: 410 }), now: SPEC_NOW });
+    expect(gone.verified).toBe(false);
+    expect(message(gone, 'revocation')).toBe('The issuer has revoked this badge (its address answers 410 Gone).');
+    expect(outcome(gone, 'hosted')).toBe('skipped');
+    const bare = await verifyOb2({ input: A.id, fetcher: withStatus(docs({ [A.id as string]: { revoked: true, revocationReason: 'Cheating' } }), { [A.id as string]: 410 }), now: SPEC_NOW });
+    expect(bare.checks.map((c) => [c.check, c.outcome])).toEqual([['structure', 'skipped'], ['revocation', 'failed']]);
+    expect(message(bare, 'revocation')).toBe('The issuer has revoked this badge: Cheating (its address answers 410 Gone).');
+    const asJson = await verifyOb2({ input: A, fetcher: withStatus(docs(), { [A.id as string]: 410 }), now: SPEC_NOW });
+    expect(message(asJson, 'revocation')).toMatch(/has revoked this badge/);
+    // Only 410 is revocation: a 404 is an issuer that did not answer.
+    const missing = await verifyOb2({ input: A, fetcher: withStatus(docs(), { [A.id as string]: 404 }), now: SPEC_NOW });
+    expect(message(missing, 'hosted')).toBe('The hosted assertion could not be fetched from https://example.org/beths-robotics-badge.json.');
+    expect(outcome(missing, 'revocation')).toBe('skipped');
+    const flagged = { ...A, revoked: true, revocationReason: 'Issued in error' };
+    expect(message(await verifyOb2({ input: A, fetcher: fetcherFrom(docs({ [A.id as string]: flagged })), now: SPEC_NOW }), 'revocation')).toBe('The issuer has revoked this badge: Issued in error');
+  });
+
+  it('says when expires is before issuedOn, apart from "expired"; refuses issue dates in the future beyond the skew', async () => {
+    const backwards = { ...A, expires: '2016-12-31T23:00:00Z' };
+    const result = await verifyOb2({ input: backwards, fetcher: fetcherFrom(docs({ [A.id as string]: backwards })), now: SPEC_NOW });
+    expect(message(result, 'expiry')).toBe("The badge's expiry date (2016-12-31T23:00:00.000Z) is before its issue date (2016-12-31T23:59:59.000Z), so its dates contradict each other.");
+    expect(message(result, 'expiry')).not.toMatch(/expired/);
+    const future = { ...A, issuedOn: '2024-06-01T00:06:00Z' };
+    const early = await verifyOb2({ input: future, fetcher: fetcherFrom(docs({ [A.id as string]: future })), now: SPEC_NOW });
+    expect(message(early, 'expiry')).toBe('The badge says it was issued on 2024-06-01, which is in the future.');
+    const skew = { ...A, issuedOn: '2024-06-01T00:04:00Z' };
+    expect((await verifyOb2({ input: skew, fetcher: fetcherFrom(docs({ [A.id as string]: skew })), now: SPEC_NOW })).verified).toBe(true);
+  });
+
+  it('matches hashed (sha256, md5, with salt) and plain identities of type email, url and telephone', async () => {
+    const hash = (algorithm: 'sha256' | 'md5', value: string, salt: string) => `${algorithm}$${createHash(algorithm).update(value + salt).digest('hex')}`;
+    const cases: [JsonObject, Ob2RecipientClaim, boolean][] = [
+      [{ type: 'email', hashed: true, salt: 'deadsea', identity: hash('sha256', 'nobody@example.org', 'deadsea') }, { identity: 'NOBODY@example.org' }, true],
+      [{ type: 'email', hashed: true, salt: 'deadsea', identity: hash('md5', 'nobody@example.org', 'deadsea') }, { identity: 'nobody@example.org', type: 'email' }, true],
+      [{ type: 'email', hashed: true, identity: hash('sha256', 'nobody@example.org', '') }, { identity: 'nobody@example.org' }, true],
+      [{ type: 'url', hashed: true, salt: 's', identity: hash('sha256', 'https://beth.example.org/', 's') }, { identity: 'https://beth.example.org/', type: 'url' }, true],
+      [{ type: 'url', hashed: false, identity: 'https://beth.example.org/' }, { identity: 'https://BETH.example.org/', type: 'url' }, false],
+      [{ type: 'telephone', hashed: true, salt: 's', identity: hash('md5', '+15555551234', 's') }, { identity: '+15555551234', type: 'telephone' }, true],
+      [{ type: 'telephone', hashed: false, identity: '+15555551234' }, { identity: '+15555550000', type: 'telephone' }, false],
+      [{ type: 'email', hashed: false, identity: 'Nobody@Example.org' }, { identity: 'nobody@EXAMPLE.org' }, true],
+    ];
+    for (const [recipient, claim, matches] of cases) {
+      const assertion = { ...A, recipient };
+      const result = await verifyOb2({ input: assertion, fetcher: fetcherFrom(docs({ [A.id as string]: assertion })), now: SPEC_NOW, recipient: claim });
+      expect(outcome(result, 'recipient'), JSON.stringify([recipient, claim])).toBe(matches ? 'passed' : 'failed');
+    }
+    // One identity typed by a person is read as the kind it looks like (the CLI's --recipient, the verifier).
+    expect(ob2RecipientClaim(' https://beth.example.org/ ')).toEqual({ identity: 'https://beth.example.org/', type: 'url' });
+    expect(ob2RecipientClaim('+1 (555) 555-1234')).toEqual({ identity: '+1 (555) 555-1234', type: 'telephone' });
+    expect(ob2RecipientClaim('Nobody@Example.org')).toEqual({ identity: 'Nobody@Example.org', type: 'email' });
   });
 });

@@ -10,6 +10,8 @@ import { print, printJson, type Io } from '../output.ts';
 import { listOption, readInput, stringOption } from './args.ts';
 import type { Command } from './types.ts';
 
+const GONE = 410;
+
 export const verify: Command = {
   name: 'verify',
   summary: 'verify a credential (JSON, VC-JWT, baked PNG or SVG, Open Badges 2.0) and explain each check',
@@ -42,15 +44,16 @@ Exit codes: 0 verified, 1 not verified, 2 usage or input error.`,
     if (positionals.length !== 1) throw new UsageError('give exactly one file, URL or - (standard input).');
     const target = positionals[0]!;
     const documents = await loadResolveMap(io, listOption(values, 'resolve'));
-    const network = values.offline ? undefined : createGuardedFetcher();
+    const network = values.offline ? undefined : (io.fetch ?? createGuardedFetcher());
     const fetcher = fetcherOver(documents.bytes, network);
 
-    const bytes = /^https?:\/\//i.test(target) ? await fetchTarget(fetcher, target) : await readInput(io, target);
+    const isUrl = /^https?:\/\//i.test(target);
+    const bytes = isUrl ? await fetchTarget(fetcher, target) : await readInput(io, target);
     const recipient = stringOption(values, 'recipient');
     const challenge = stringOption(values, 'challenge');
     const domain = stringOption(values, 'domain');
     const result = await verifyBytes({
-      bytes, target, documents: documents.parsed, fetcher, network,
+      bytes, target, documents: documents.parsed, fetcher, network, now: io.now?.() ?? new Date(), ...(isUrl ? { sourceUrl: target } : {}),
       ...(recipient ? { recipient } : {}), ...(challenge ? { challenge } : {}), ...(domain ? { domain } : {}),
     });
 
@@ -67,16 +70,18 @@ async function verifyBytes(options: {
   documents: ReadonlyMap<string, unknown>;
   fetcher: Fetcher;
   network?: Fetcher;
+  now: Date;
+  sourceUrl?: string;
   recipient?: string;
   challenge?: string;
   domain?: string;
 }): Promise<VerificationResult & { standard?: string; credentials?: VerificationResult[] }> {
   // Offline, the engine holds only the --resolve documents (a missing status list reads as "offline", not as a failed fetch).
-  const engine = createEngine({ documents: options.documents, ...(options.network ? { fetcher: options.fetcher } : {}) });
+  const engine = createEngine({ documents: options.documents, clock: () => options.now, ...(options.network ? { fetcher: options.fetcher } : {}) });
   let result;
   try {
     result = await verifyAny({
-      bytes: options.bytes, engine, fetcher: options.fetcher,
+      bytes: options.bytes, engine, fetcher: options.fetcher, now: options.now, ...(options.sourceUrl ? { sourceUrl: options.sourceUrl } : {}),
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.challenge ? { challenge: options.challenge } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
@@ -93,11 +98,15 @@ async function verifyBytes(options: {
 }
 
 async function fetchTarget(fetcher: Fetcher, url: string): Promise<Uint8Array> {
+  let fetched;
   try {
-    return (await fetcher(url)).body;
+    fetched = await fetcher(url, { acceptStatus: [GONE] });
   } catch (error) {
     throw new UsageError(`cannot read ${url}: ${(error as Error).message}`);
   }
+  // OB 2.0: a hosted assertion whose address answers 410 Gone is revoked; the address itself is what is verified
+  // (as the wallet import and the public verifier do), so the report says so instead of "cannot read".
+  return fetched.status === GONE ? new TextEncoder().encode(url) : fetched.body;
 }
 
 /** Loads `--resolve KEY=FILE` pairs: raw bytes for fetches, parsed JSON (or text) for the engine. */
@@ -128,11 +137,11 @@ async function loadResolveMap(io: Io, pairs: string[]): Promise<{ bytes: Map<str
 
 /** Answers from the --resolve files first, then (unless offline) through the guarded network fetcher. */
 function fetcherOver(bytes: ReadonlyMap<string, Uint8Array>, network: Fetcher | undefined): Fetcher {
-  return async (url) => {
+  return async (url, fetchOptions) => {
     const held = bytes.get(url);
     if (held) return { url, body: held };
     if (!network) throw new Error('not available offline (give it with --resolve)');
-    return await network(url);
+    return await network(url, fetchOptions);
   };
 }
 

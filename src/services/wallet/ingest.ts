@@ -29,6 +29,8 @@ export interface IngestInput {
   source: WalletSource;
   /** Where a URL import read it. */
   sourceUrl?: string;
+  /** The address that answered the bytes (the URL given or a page's alternate link): OB 2.0 compares it with the assertion's id. */
+  readFrom?: string;
 }
 
 type IngestContext = Pick<ServiceContext, 'engine' | 'fetch' | 'now'>;
@@ -57,7 +59,7 @@ export async function ingest(ctx: IngestContext, input: IngestInput): Promise<In
   if (bytes.length > MAX_IMPORT_BYTES) {
     throw new InvalidInput(`The import is ${formatSize(bytes.length)}; the wallet accepts up to ${formatSize(MAX_IMPORT_BYTES)} per credential.`);
   }
-  const result = await verifyInput(ctx, bytes);
+  const result = await verifyInput(ctx, bytes, input.readFrom);
   const credential = result.credential ?? readCredential(bytes);
   if (result.format !== 'ob2' && !asArray(credential?.type).includes('VerifiableCredential')) {
     // A key file, a proof configuration, any other JSON: nothing a wallet should keep (or show as a credential).
@@ -112,9 +114,9 @@ export async function reverify(
   return verificationColumns(ctx, result);
 }
 
-async function verifyInput(ctx: IngestContext, bytes: Uint8Array): Promise<AnyVerification> {
+async function verifyInput(ctx: IngestContext, bytes: Uint8Array, readFrom?: string): Promise<AnyVerification> {
   try {
-    return await verifyAny({ bytes, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now() });
+    return await verifyAny({ bytes, engine: ctx.engine, fetcher: ctx.fetch, now: ctx.now(), ...(readFrom ? { sourceUrl: readFrom } : {}) });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     if (error.reason === 'challenge-required') {

@@ -4,8 +4,8 @@
  * (`<link rel="alternate" type="application/ld+json" href>`, as a microcred share page does) is followed
  * once, so "import from a share link" works.
  */
-import { FetchRefusedError } from '../../net/guarded-fetcher.ts';
-import type { FetchedDocument } from '../../vc/types.ts';
+import { FetchRefusedError, FetchStatusError } from '../../net/guarded-fetcher.ts';
+import type { FetchedDocument, FetchOptions } from '../../vc/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { InvalidInput } from '../errors.ts';
 import { ingest, MAX_IMPORT_BYTES, type Ingested } from './ingest.ts';
@@ -13,12 +13,15 @@ import { ingest, MAX_IMPORT_BYTES, type Ingested } from './ingest.ts';
 type UrlImportContext = Pick<ServiceContext, 'engine' | 'fetch' | 'now'>;
 
 const MAX_URL_LENGTH = 2048;
+const GONE = 410;
 
 export interface ImportedDocument {
   bytes: Uint8Array;
   mediaType?: string;
   /** The URL the credential was finally read from (after redirects and a page's alternate link). */
   url: string;
+  /** The URL asked for that answered the credential (the one given, or the page's alternate link), before redirects. */
+  requested: string;
 }
 
 /**
@@ -27,22 +30,26 @@ export interface ImportedDocument {
  */
 export async function readImportUrl(ctx: Pick<ServiceContext, 'fetch'>, url: unknown): Promise<ImportedDocument> {
   const target = checkUrl(url);
-  const first = await read(ctx, target);
-  if (!isHtml(first)) return document(first);
+  const first = await read(ctx, target, { acceptStatus: [GONE] });
+  // OB 2.0 §Revocation: a hosted assertion answering 410 Gone is revoked. Its address is what was given and
+  // what is verified (the verifier reads it again and reports it revoked), as `microcred verify URL` does.
+  if (first.status === GONE) return { bytes: new TextEncoder().encode(target), url: target, requested: target, mediaType: 'text/uri-list' };
+  if (!isHtml(first)) return document(first, target);
   const alternate = alternateLink(new TextDecoder().decode(first.body), first.url);
   if (!alternate) {
     throw urlProblem('The address is a web page that does not point to a credential (no application/ld+json alternate link).');
   }
-  const second = await read(ctx, checkUrl(alternate));
+  const linked = checkUrl(alternate);
+  const second = await read(ctx, linked);
   if (isHtml(second)) throw urlProblem('The web page points to another web page instead of a credential.');
-  return document(second);
+  return document(second, linked);
 }
 
 /** Reads the URL and ingests what it holds, as source 'url' (the address given is kept as its source). */
 export async function ingestUrl(ctx: UrlImportContext, url: unknown): Promise<Ingested> {
   const fetched = await readImportUrl(ctx, url);
   return await ingest(ctx, {
-    bytes: fetched.bytes, source: 'url', sourceUrl: typeof url === 'string' ? url.trim() : fetched.url,
+    bytes: fetched.bytes, source: 'url', sourceUrl: typeof url === 'string' ? url.trim() : fetched.url, readFrom: fetched.requested,
     ...(fetched.mediaType ? { mediaType: fetched.mediaType } : {}),
   });
 }
@@ -68,10 +75,10 @@ function checkUrl(url: unknown): string {
   return parsed.href;
 }
 
-async function read(ctx: Pick<ServiceContext, 'fetch'>, url: string): Promise<FetchedDocument> {
+async function read(ctx: Pick<ServiceContext, 'fetch'>, url: string, options: FetchOptions = {}): Promise<FetchedDocument> {
   let fetched: FetchedDocument;
   try {
-    fetched = await ctx.fetch(url);
+    fetched = await ctx.fetch(url, options);
   } catch (error) {
     throw urlProblem(fetchFailure(error));
   }
@@ -90,6 +97,7 @@ function fetchFailure(error: unknown): string {
     if (/larger than/i.test(error.message)) return `The document at this address is larger than the ${MAX_IMPORT_BYTES / (1024 * 1024)} MiB the wallet accepts.`;
     return `This address may not be read: ${error.message} Only public http(s) addresses can be imported.`;
   }
+  if (error instanceof FetchStatusError) return `The server at this address answered ${error.status} instead of a credential.`;
   const message = error instanceof Error ? error.message : '';
   if (/timed out/i.test(message)) return 'The address did not answer in time.';
   const status = /^The server answered (\d{3})\.$/.exec(message);
@@ -97,8 +105,8 @@ function fetchFailure(error: unknown): string {
   return 'Nothing could be read at this address (the server could not be reached).';
 }
 
-function document(fetched: FetchedDocument): ImportedDocument {
-  return { bytes: fetched.body, url: fetched.url, ...(fetched.contentType ? { mediaType: fetched.contentType } : {}) };
+function document(fetched: FetchedDocument, requested: string): ImportedDocument {
+  return { bytes: fetched.body, url: fetched.url, requested, ...(fetched.contentType ? { mediaType: fetched.contentType } : {}) };
 }
 
 function isHtml(fetched: FetchedDocument): boolean {

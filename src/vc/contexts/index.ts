@@ -32,6 +32,9 @@ const FILES: Record<string, string> = {
   'https://w3id.org/blockcerts/v3.2': 'blockcerts-v3.2-context.json',
   'https://w3id.org/security/suites/merkle-2019/v1': 'merkle-proof-2019-v1.jsonld',
   'https://w3id.org/microcred/eu/v1': 'microcred-eu-v1.jsonld',
+  // Open Badges 2.0, for reading imported assertions whose @context is written out inline (src/vc/ob2/context.ts).
+  'https://w3id.org/openbadges/v2': 'ob-v2-context.json',
+  'https://openbadgespec.org/v2/context.json': 'ob-v2-context.json',
 };
 
 function load(file: string): unknown {
@@ -55,4 +58,5 @@ export const CONTEXTS = {
   DID_V1: 'https://www.w3.org/ns/did/v1',
   STATUS_LIST_V1: 'https://www.w3.org/ns/credentials/status/v1',
   MICROCRED_EU_V1: 'https://w3id.org/microcred/eu/v1',
+  OB_V2: 'https://w3id.org/openbadges/v2',
 } as const;

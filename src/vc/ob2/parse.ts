@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../types.ts';
 import { isObject } from '../json.ts';
+import { contextReading } from './context.ts';
 export { isObject };
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
@@ -121,11 +122,13 @@ function isDateTime(value: unknown): value is string {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
-/** Checks `@context` when present: an OB 3.0 credential must not be mistaken for an OB 2.0 one. */
+/**
+ * Checks `@context` when present: an OB 3.0 credential must not be mistaken for an OB 2.0 one. A context
+ * written out inline (or mixing the URL with objects) is left to JSON-LD processing (`checkOb2Context`),
+ * which the verifier runs on every document it trusts.
+ */
 function checkContext(document: JsonObject, errors: string[]): void {
-  if (document['@context'] === undefined) return;
-  const contexts = list(document['@context']).filter((c): c is string => typeof c === 'string');
-  if (!contexts.some((c) => /^https?:\/\/w3id\.org\/openbadges(\/v2|\/v1)?\/?$/.test(c))) {
+  if (contextReading(document) === 'foreign') {
     errors.push(`This is not an Open Badges 2.0 document: its @context is not ${OB2_CONTEXT}.`);
   }
 }

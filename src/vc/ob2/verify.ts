@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, importSPKI } from 'jose';
 import { base64urlDecode } from '../multibase.ts';
 import type { Check, Fetcher, JsonObject, VerificationResult } from '../types.ts';
+import { checkOb2Context } from './context.ts';
 import {
   parseOb2Assertion,
   parseOb2BadgeClass,
@@ -22,6 +23,8 @@ import {
 const SKEW_MS = 5 * 60 * 1000;
 const DEFAULT_MAX_DOCUMENT_BYTES = 1024 * 1024;
 const MAX_FETCHES = 8;
+/** OB 2.0 §Revocation: a hosted assertion whose address answers 410 Gone is revoked. */
+const GONE = 410;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Algorithms seen on OB 2.0 signed assertions; `none` and HMAC are never accepted. */
 const JWS_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
@@ -44,6 +47,11 @@ export interface VerifyOb2Options {
   recipient?: string | Ob2RecipientClaim;
   /** Largest document read through the fetcher (default 1 MiB). */
   maxDocumentBytes?: number;
+  /**
+   * The address the JSON `input` was read from, when the caller fetched it (a URL import): an assertion that
+   * declares another id is then warned about and read again from its id, as when the URL itself is given.
+   */
+  source?: string;
 }
 
 export interface Ob2VerificationResult extends VerificationResult {
@@ -54,7 +62,8 @@ export interface Ob2VerificationResult extends VerificationResult {
   document?: JsonObject;
 }
 
-type Fetched = { ok: true; url: string; text: string; json: unknown } | { ok: false; error: string };
+/** `requested` is the address asked for; `url` where it was finally read (after redirects). */
+type Fetched = { ok: true; requested: string; url: string; status: number; text: string; json: unknown } | { ok: false; error: string };
 
 class DocumentReader {
   private count = 0;
@@ -63,23 +72,28 @@ class DocumentReader {
     private readonly maxBytes: number,
   ) {}
 
-  async read(url: string, what: string): Promise<Fetched> {
+  /** `acceptGone`: a 410 answer is read (and reported by its status) instead of failing. */
+  async read(url: string, what: string, options: { acceptGone?: boolean } = {}): Promise<Fetched> {
     if (!/^https?:\/\//i.test(url)) return { ok: false, error: `The ${what} address ${JSON.stringify(url)} is not a web address.` };
     if (++this.count > MAX_FETCHES) return { ok: false, error: `The ${what} was not fetched: the badge refers to too many documents.` };
     let fetched;
     try {
-      fetched = await this.fetcher(url);
+      fetched = await this.fetcher(url, options.acceptGone ? { acceptStatus: [GONE] } : undefined);
     } catch {
       return { ok: false, error: `The ${what} could not be fetched from ${url}.` };
     }
     if (!fetched || !(fetched.body instanceof Uint8Array) || fetched.body.length > this.maxBytes) {
       return { ok: false, error: `The ${what} at ${url} is missing or too large.` };
     }
+    const status = typeof fetched.status === 'number' ? fetched.status : 200;
+    if (status === GONE && !options.acceptGone) return { ok: false, error: `The ${what} could not be fetched from ${url}.` };
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(fetched.body);
     } catch {
-      return { ok: false, error: `The ${what} at ${url} is not text.` };
+      // A 410 answer says what matters by its status; its body is optional.
+      if (status !== GONE) return { ok: false, error: `The ${what} at ${url} is not text.` };
+      text = '';
     }
     let json: unknown;
     try {
@@ -87,8 +101,35 @@ class DocumentReader {
     } catch {
       json = undefined;
     }
-    return { ok: true, url: typeof fetched.url === 'string' ? fetched.url : url, text, json };
+    return { ok: true, requested: url, url: typeof fetched.url === 'string' ? fetched.url : url, status, text, json };
   }
+
+  /**
+   * Reads a document; when it declares another id than the address it was read from, warns and reads it
+   * again from that id, once (as the reference validator does), so the declared id is what the verification
+   * rules then apply to. A document that moves again is refused.
+   */
+  async readDeclared(url: string, what: string, checks: Check[], options: { acceptGone?: boolean; follow?: boolean } = {}): Promise<Fetched> {
+    const first = await this.read(url, what, options);
+    if (!first.ok) return first;
+    const declared = declaredId(first.json);
+    if (declared === undefined || declared === url) return first;
+    if (options.follow === false) {
+      return { ok: false, error: `The ${what} read from ${url} says its id is ${declared}: a declared id is followed only once.` };
+    }
+    checks.push({ check: 'id', outcome: 'warning', message: `The ${what} read from ${url} says its id is ${declared}, so it was read again from there.` });
+    const second = await this.read(declared, what, options);
+    if (!second.ok) return second;
+    const again = declaredId(second.json);
+    if (again !== undefined && again !== declared) {
+      return { ok: false, error: `The ${what} read from ${declared} says its id is ${again}: a declared id is followed only once.` };
+    }
+    return second;
+  }
+}
+
+function declaredId(json: unknown): string | undefined {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && typeof (json as JsonObject).id === 'string' ? ((json as JsonObject).id as string) : undefined;
 }
 
 /**
@@ -180,6 +221,12 @@ function formatDate(value: string): string {
   return new Date(value).toISOString().slice(0, 10);
 }
 
+/** Two dates as days, or to the second when they fall on the same day (so the order shows). */
+function formatDates(a: string, b: string): [string, string] {
+  const days = [formatDate(a), formatDate(b)] as [string, string];
+  return days[0] === days[1] ? [new Date(a).toISOString(), new Date(b).toISOString()] : days;
+}
+
 function finish(result: Omit<Ob2VerificationResult, 'verified'>): Ob2VerificationResult {
   return { verified: result.checks.every((check) => check.outcome !== 'failed'), ...result };
 }
@@ -219,16 +266,20 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   let jws: string | undefined;
   let json: unknown = options.input;
   let hostedCopy: Extract<Fetched, { ok: true }> | undefined;
-  let hostedInputUrl: string | undefined;
   if (typeof options.input === 'string') {
     const input = options.input.trim();
     if (/^https?:\/\//i.test(input)) {
-      const fetched = await reader.read(input, 'assertion');
+      const fetched = await reader.readDeclared(input, 'assertion', checks, { acceptGone: true });
       if (!fetched.ok) return fail('structure', fetched.error);
       hostedCopy = fetched;
-      hostedInputUrl = input;
       json = fetched.json;
       if (json === undefined && COMPACT_JWS.test(fetched.text.trim())) jws = fetched.text.trim();
+      // OB 2.0 §Revocation: 410 Gone is revocation, whether or not the answer still carries the assertion.
+      if (fetched.status === GONE && !parseOb2Assertion(json).ok && !jws) {
+        checks.push({ check: 'structure', outcome: 'skipped', message: `The assertion could not be read: its address ${fetched.requested} answers 410 Gone.` });
+        checks.push({ check: 'revocation', outcome: 'failed', message: `The issuer has revoked this badge${goneReason(json)} (its address answers 410 Gone).` });
+        return finish({ checks });
+      }
     } else if (COMPACT_JWS.test(input)) {
       jws = input;
     } else {
@@ -241,7 +292,16 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   }
   const parsed = parseOb2Assertion(json);
   if (!parsed.ok) return fail('structure', `This is not a valid Open Badges 2.0 assertion: ${parsed.errors.join(' ')}`);
+  // Read by the caller from an address other than its id: the reference validator's re-fetch (done below, by
+  // reading the hosted copy from the id), with its warning; the id is then not followed a second time.
+  let followed = false;
+  if (!hostedCopy && options.source !== undefined && parsed.value.id !== options.source && isWebAddress(options.source)) {
+    checks.push({ check: 'id', outcome: 'warning', message: `The assertion read from ${options.source} says its id is ${parsed.value.id}, so it was read again from there.` });
+    followed = true;
+  }
   let assertion = parsed.value;
+  const assertionContext = await checkOb2Context(assertion.raw, 'assertion');
+  if (assertionContext) return fail('structure', `This is not a valid Open Badges 2.0 assertion: ${assertionContext}`);
   checks.push({ check: 'structure', outcome: 'passed', message: 'The assertion has every property Open Badges 2.0 requires.' });
 
   // 2. The badge class and its issuer (OB 2.0: both must be retrievable). An embedded copy whose id is a web
@@ -250,15 +310,17 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   let badgeClass: Ob2BadgeClass | undefined;
   const badgeUrl = typeof assertion.badge === 'string' ? assertion.badge : isWebAddress(assertion.badge.id) ? assertion.badge.id : undefined;
   if (badgeUrl !== undefined) {
-    const fetched = await reader.read(badgeUrl, 'badge description');
+    const fetched = await reader.readDeclared(badgeUrl, 'badge description', checks);
     const parsedBadge = fetched.ok ? parseOb2BadgeClass(fetched.json) : undefined;
+    const context = parsedBadge?.ok ? await checkOb2Context(parsedBadge.value.raw, 'badge description') : undefined;
     if (!fetched.ok) checks.push({ check: 'badge', outcome: 'failed', message: fetched.error });
-    else if (!parsedBadge?.ok) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${badgeUrl} is not valid: ${parsedBadge?.errors.join(' ')}` });
-    else if (parsedBadge.value.id !== undefined && parsedBadge.value.id !== badgeUrl) {
-      checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${badgeUrl} says it is ${parsedBadge.value.id}.` });
-    } else badgeClass = parsedBadge.value;
+    else if (!parsedBadge?.ok) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${fetched.requested} is not valid: ${parsedBadge?.errors.join(' ')}` });
+    else if (context) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description at ${fetched.requested} is not valid: ${context}` });
+    else badgeClass = { ...parsedBadge.value, id: parsedBadge.value.id ?? fetched.requested };
   } else if (typeof assertion.badge !== 'string') {
-    badgeClass = assertion.badge;
+    const context = await checkOb2Context(assertion.badge.raw, 'badge description');
+    if (context) checks.push({ check: 'badge', outcome: 'failed', message: `The badge description is not valid: ${context}` });
+    else badgeClass = assertion.badge;
   }
   if (badgeClass) checks.push({ check: 'badge', outcome: 'passed', message: `The badge is "${badgeClass.name}".` });
 
@@ -266,37 +328,46 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
   const embeddedIssuer = badgeClass && typeof badgeClass.issuer !== 'string' ? badgeClass.issuer : undefined;
   const issuerUrl = typeof badgeClass?.issuer === 'string' ? badgeClass.issuer : isWebAddress(embeddedIssuer?.id) ? embeddedIssuer.id : undefined;
   if (issuerUrl !== undefined) {
-    const fetched = await reader.read(issuerUrl, 'issuer profile');
+    const fetched = await reader.readDeclared(issuerUrl, 'issuer profile', checks);
     const parsedIssuer = fetched.ok ? parseOb2Profile(fetched.json) : undefined;
+    const context = parsedIssuer?.ok ? await checkOb2Context(parsedIssuer.value.raw, 'issuer profile') : undefined;
     if (!fetched.ok) checks.push({ check: 'issuer', outcome: 'failed', message: fetched.error });
-    else if (!parsedIssuer?.ok) checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile at ${issuerUrl} is not valid: ${parsedIssuer?.errors.join(' ')}` });
-    else if (parsedIssuer.value.id !== undefined && parsedIssuer.value.id !== issuerUrl) {
-      checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile at ${issuerUrl} says it is ${parsedIssuer.value.id}.` });
-    } else issuer = { ...parsedIssuer.value, id: parsedIssuer.value.id ?? issuerUrl };
+    else if (!parsedIssuer?.ok) checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile at ${fetched.requested} is not valid: ${parsedIssuer?.errors.join(' ')}` });
+    else if (context) checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile at ${fetched.requested} is not valid: ${context}` });
+    else issuer = { ...parsedIssuer.value, id: parsedIssuer.value.id ?? fetched.requested };
   } else if (embeddedIssuer) {
-    issuer = embeddedIssuer;
+    const context = await checkOb2Context(embeddedIssuer.raw, 'issuer profile');
+    if (context) checks.push({ check: 'issuer', outcome: 'failed', message: `The issuer profile is not valid: ${context}` });
+    else issuer = embeddedIssuer;
   }
   if (issuer) checks.push({ check: 'issuer', outcome: 'passed', message: `The badge was issued by ${issuer.name ?? issuer.id}.` });
   else if (badgeClass) checks.push({ check: 'issuer', outcome: 'failed', message: 'The issuer of the badge could not be identified.' });
 
   // 3. Hosted or signed verification.
   let verifiedBy: 'hosted' | 'signed' | undefined;
+  /** Set when the issuer answers 410 Gone for the hosted assertion (OB 2.0 §Revocation). */
+  let gone: { reason: string } | undefined;
   if (assertion.verification.type === 'hosted') {
     const check = 'hosted';
     if (!issuer?.id) {
       checks.push({ check, outcome: 'failed', message: 'The hosted assertion cannot be checked without the issuer profile.' });
     } else {
-      const copy = hostedCopy && hostedInputUrl === assertion.id ? hostedCopy : await reader.read(assertion.id, 'hosted assertion');
+      const copy = hostedCopy && hostedCopy.requested === assertion.id ? hostedCopy : await reader.readDeclared(assertion.id, 'hosted assertion', checks, { acceptGone: true, follow: !followed });
       const hostedParsed = copy.ok ? parseOb2Assertion(copy.json) : undefined;
+      const hostedContext = hostedParsed?.ok && copy !== hostedCopy ? await checkOb2Context(hostedParsed.value.raw, 'hosted assertion') : undefined;
       // OB 2.0 §Hosted verification: the id, and where it finally led, must be on the issuer's origin.
       const problem = originProblem(assertion.id, issuer) ?? (copy.ok ? originProblem(copy.url, issuer) : undefined);
       if (problem) checks.push({ check, outcome: 'failed', message: `The assertion is not hosted by its issuer: ${problem}` });
       else if (!copy.ok) checks.push({ check, outcome: 'failed', message: copy.error });
-      else if (!hostedParsed?.ok) checks.push({ check, outcome: 'failed', message: `The copy the issuer hosts at ${assertion.id} is not a valid assertion.` });
+      else if (copy.status === GONE) {
+        // Not a failed check (which would read as forged): the issuer withdrew it, reported under revocation.
+        checks.push({ check, outcome: 'skipped', message: `The issuer no longer serves this assertion at ${copy.requested} (410 Gone).` });
+        gone = { reason: hostedParsed?.ok && hostedParsed.value.revocationReason ? `: ${hostedParsed.value.revocationReason}` : goneReason(copy.json) };
+      } else if (!hostedParsed?.ok || hostedContext) checks.push({ check, outcome: 'failed', message: `The copy the issuer hosts at ${copy.requested} is not a valid assertion.` });
       else {
         const diff = differences(assertion, hostedParsed.value);
         if (diff.length > 0) {
-          checks.push({ check, outcome: 'failed', message: `The copy the issuer hosts at ${assertion.id} differs from this one in ${diff.join(', ')}.` });
+          checks.push({ check, outcome: 'failed', message: `The copy the issuer hosts at ${copy.requested} differs from this one in ${diff.join(', ')}.` });
         } else {
           checks.push({ check, outcome: 'passed', message: `The issuer hosts this assertion at ${assertion.id}.` });
           // The hosted copy is the issuer's current word (e.g. it may now say revoked).
@@ -311,9 +382,11 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
     if (outcome.outcome === 'passed') verifiedBy = 'signed';
   }
 
-  // OB 2.0: `revoked` on the (hosted) assertion, and the issuer's revocationList for signed ones.
+  // OB 2.0: 410 Gone or `revoked` on the (hosted) assertion, and the issuer's revocationList for signed ones.
   const reasonText = (reason: string | undefined) => (reason ? `: ${reason}` : '.');
-  if (assertion.revoked === true) {
+  if (gone) {
+    checks.push({ check: 'revocation', outcome: 'failed', message: `The issuer has revoked this badge${gone.reason} (its address answers 410 Gone).` });
+  } else if (assertion.revoked === true) {
     checks.push({ check: 'revocation', outcome: 'failed', message: `The issuer has revoked this badge${reasonText(assertion.revocationReason)}` });
   } else if (verifiedBy === 'signed' && issuer?.revocationList) {
     const fetched = await reader.read(issuer.revocationList, 'revocation list');
@@ -333,12 +406,18 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
     checks.push({ check: 'revocation', outcome: 'skipped', message: 'Whether the badge was revoked could not be checked.' });
   }
 
-  // 4. Dates (OB 2.0 §Assertion: expires, issuedOn).
+  // 4. Dates (OB 2.0 §Assertion: expires, issuedOn), with the clock skew tolerated elsewhere.
   const now = options.now.getTime();
-  if (assertion.expires !== undefined && Date.parse(assertion.expires) < now - SKEW_MS) {
-    checks.push({ check: 'expiry', outcome: 'failed', message: `The badge expired on ${formatDate(assertion.expires)}.` });
-  } else if (Date.parse(assertion.issuedOn) > now + SKEW_MS) {
+  const issuedAt = Date.parse(assertion.issuedOn);
+  const expiresAt = assertion.expires !== undefined ? Date.parse(assertion.expires) : undefined;
+  if (expiresAt !== undefined && expiresAt < issuedAt) {
+    // Its own error, not "expired": the dates contradict each other, so the badge was never valid.
+    const [expires, issued] = formatDates(assertion.expires!, assertion.issuedOn);
+    checks.push({ check: 'expiry', outcome: 'failed', message: `The badge's expiry date (${expires}) is before its issue date (${issued}), so its dates contradict each other.` });
+  } else if (issuedAt > now + SKEW_MS) {
     checks.push({ check: 'expiry', outcome: 'failed', message: `The badge says it was issued on ${formatDate(assertion.issuedOn)}, which is in the future.` });
+  } else if (expiresAt !== undefined && expiresAt < now - SKEW_MS) {
+    checks.push({ check: 'expiry', outcome: 'failed', message: `The badge expired on ${formatDate(assertion.expires!)}.` });
   } else {
     checks.push({
       check: 'expiry',
@@ -361,6 +440,12 @@ async function run(options: VerifyOb2Options, checks: Check[]): Promise<Ob2Verif
     ...(issuer ? { issuer } : {}),
     document,
   });
+}
+
+/** The reason a 410 answer gives (`{"revoked": true, "revocationReason": …}`), as ": reason", or "". */
+function goneReason(json: unknown): string {
+  const reason = typeof json === 'object' && json !== null ? (json as JsonObject).revocationReason : undefined;
+  return typeof reason === 'string' && reason.trim() !== '' ? `: ${reason.trim().slice(0, 500)}` : '';
 }
 
 /** OB 2.0 §Signed verification: a JWS by a key the issuer owns. */
