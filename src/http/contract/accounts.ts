@@ -30,7 +30,7 @@ export const SetupBodySchema = Type.Object({
 export const SetupResultSchema = Type.Object({ organisationId: Type.String(), issuerId: Type.String(), issuerDid: Type.String(), user: UserSchema, csrfToken: Type.String() });
 export const LoginBodySchema = Type.Object({ email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
 /** A new session: the signed-in user and the CSRF token for unsafe requests. */
-export const SessionSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+export const SignedInSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
 export const PasswordChangeSchema = Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
 export const MeSchema = Type.Object({ user: UserSchema, memberships: Type.Array(MembershipSchema), csrfToken: Type.String() });
 export const OrganisationUpdateSchema = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
@@ -51,7 +51,7 @@ export type AuditEntry = Static<typeof AuditEntrySchema>;
 export type SetupBody = Static<typeof SetupBodySchema>;
 export type SetupResult = Static<typeof SetupResultSchema>;
 export type LoginBody = Static<typeof LoginBodySchema>;
-export type Session = Static<typeof SessionSchema>;
+export type SignedIn = Static<typeof SignedInSchema>;
 export type PasswordChange = Static<typeof PasswordChangeSchema>;
 export type Me = Static<typeof MeSchema>;
 export type OrganisationUpdate = Static<typeof OrganisationUpdateSchema>;

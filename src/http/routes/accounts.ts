@@ -4,8 +4,8 @@ import type { Services } from '../../services/index.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth.ts';
 import {
   ApiKeyCreateSchema, ApiKeySchema, AuditEntrySchema, AuditQuerySchema, CreatedApiKeySchema, LoginBodySchema, MeSchema, MemberAddSchema,
-  MemberRoleSchema, MemberSchema, NeedsSetupSchema, OrganisationSchema, OrganisationUpdateSchema, PasswordChangeSchema, SessionSchema,
-  SetupBodySchema, SetupResultSchema,
+  MemberRoleSchema, MemberSchema, NeedsSetupSchema, OrganisationSchema, OrganisationUpdateSchema, PasswordChangeSchema, SetupBodySchema,
+  SetupResultSchema, SignedInSchema,
 } from '../contract/accounts.ts';
 import { errors, Id, Items, OrgParams } from '../contract/common.ts';
 
@@ -34,7 +34,7 @@ export function accountRoutes(services: Services, options: { secureCookies: bool
       schema: {
         tags: ['accounts'], summary: 'Sign in (sets an HttpOnly session cookie; answer carries the CSRF token)',
         body: LoginBodySchema,
-        response: { 200: SessionSchema, ...errors(400, 401, 422, 429) },
+        response: { 200: SignedInSchema, ...errors(400, 401, 422, 429) },
       },
     }, async (request, reply) => {
       const session = await accounts.login({ ...request.body, ip: request.ip });
@@ -58,7 +58,7 @@ export function accountRoutes(services: Services, options: { secureCookies: bool
       schema: {
         tags: ['accounts'], summary: 'Change your password (every other session ends; this device gets a new one)',
         body: PasswordChangeSchema,
-        response: { 200: SessionSchema, ...errors(400, 401, 403, 422, 429) },
+        response: { 200: SignedInSchema, ...errors(400, 401, 403, 422, 429) },
       },
     }, async (request, reply) => {
       const session = await accounts.changePassword(request.actor, { ...request.body, ip: request.ip });
