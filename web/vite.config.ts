@@ -15,7 +15,8 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
-    // The EU code lists are shared with the server (src/domain/eu-elements.ts, pure).
+    // The EU code lists are shared with the server (src/domain/eu-elements.ts, pure). The API's types
+    // (src/http/contract) are imported type-only, so nothing of them or of TypeBox reaches the bundle.
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: Object.fromEntries(
       ['/api', '/credentials', '/issuers', '/achievements', '/status', '/contexts', '/.well-known'].map((p) => [

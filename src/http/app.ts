@@ -8,6 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
+import { ProblemSchema } from './contract/common.ts';
+import { IssuerSchema } from './contract/issuers.ts';
 import { chooseLogFormat, humanLogStream } from './log-format.ts';
 import { problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
@@ -16,7 +18,7 @@ import { achievementRoutes } from './routes/achievements.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { exportRoutes } from './routes/exports.ts';
-import { issuerRoutes, IssuerSchema } from './routes/issuers.ts';
+import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
@@ -28,7 +30,7 @@ import { statusRoutes } from './routes/status.ts';
 import { vcApiRoutes } from './routes/vc-api.ts';
 import { verifierRoutes } from './routes/verifier.ts';
 import { walletRoutes } from './routes/wallet.ts';
-import { Problem } from './schemas.ts';
+
 
 export interface BuildAppOptions {
   runtime: Runtime;
@@ -75,7 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
   } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(Problem);
+  app.addSchema(ProblemSchema);
   app.addSchema(IssuerSchema);
 
   await app.register(fastifySwagger, {

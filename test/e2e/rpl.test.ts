@@ -143,6 +143,8 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning by asse
     await onPhone(registrarContext, new URL(registrar.url()).pathname, 'Prior learning: Data Literacy Essentials', 'rpl-case');
     await first.getByRole('button', { name: 'Accept outcome 1' }).click();
     await first.getByText('Status: Accepted').waitFor();
+    // A review answers the case without the learner (RplCase): the screen keeps the learner it showed.
+    await registrar.getByText(`${LEARNER.name} <${LEARNER.email}>`).waitFor();
     await second.getByLabel('Feedback').fill('Please add a chart you drew yourself.');
     await second.getByRole('button', { name: 'Ask for more on outcome 2' }).click();
     await second.getByText('Status: More evidence requested').waitFor();

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { validatePathway } from '../../src/domain/stacking/index.ts';
 import { emptyPathwayForm, formFromPathway, inputOf, localProblems, move, newRequirement, rulesOf } from '../../web/src/pathway-form.ts';
-import type { PathwayRules, PathwayView } from '../../web/src/pathway-types.ts';
+import type { PathwayView } from '../../web/src/api-types.ts';
+import type { RulesDraft as PathwayRules } from '../../web/src/pathway-form.ts';
 
 const A = 'https://uni.example/achievements/a';
 const B = 'https://uni.example/achievements/b';
@@ -28,7 +29,7 @@ function view(rules: PathwayRules): PathwayView {
   return {
     id: 'p1', organisationId: 'o1', name: 'Data Science', description: null, status: 'published', version: 3, achievementId: 't1',
     achievementUrl: 'https://uni.example/achievements/t1', issuerId: null, autoIssue: true, revocationPolicy: 'suspend', useTrustList: true,
-    rules, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+    rules, definition: {}, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
   };
 }
 

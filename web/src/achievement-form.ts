@@ -3,7 +3,7 @@
  * typed text until submission so that "2.505" can be shown back with its message.
  */
 import { ESCO_SKILL_IRI_PREFIX, hasAtMostTwoDecimals } from '../../src/domain/eu-elements.ts';
-import type { Achievement, AchievementInput, Alignment } from './types.ts';
+import type { Achievement, AchievementInput, Alignment } from './api-types.ts';
 
 export interface SkillRow {
   targetUrl: string;

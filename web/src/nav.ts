@@ -1,4 +1,4 @@
-import type { Role } from './types.ts';
+import type { Role } from './api-types.ts';
 
 const ADMINS: Role[] = ['owner', 'admin'];
 const ISSUERS: Role[] = ['owner', 'admin', 'issuer'];

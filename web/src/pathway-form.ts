@@ -3,7 +3,58 @@
  * kept as typed (text) so a half-written field stays on screen; what cannot be read as a number is
  * sent as typed, and the engine's problem comes back at that field.
  */
-import type { CredentialFilter, CredentialSelector, PathwayInput, PathwayRules, PathwayStatus, PathwayView, Requirement, RequirementKind, RevocationPolicy } from './pathway-types.ts';
+import type { PathwayInput, PathwayStatus, PathwayView, RevocationPolicy } from './api-types.ts';
+
+// The rules as the designer drafts them: the engine's rule language (src/domain/stacking/pathway.ts),
+// loosely typed, since a half-written requirement is sent as typed and the engine says what is wrong.
+export type RequirementKind = 'allOf' | 'atLeastN' | 'atLeastCredits' | 'minEqfLevel' | 'outcomes';
+
+export type CredentialFilter = {
+  issuers?: string[];
+  minEqfLevel?: number;
+  achievementTypes?: string[];
+  maxAge?: string | number;
+  minCredits?: number;
+}
+
+export type CredentialSelector = CredentialFilter & {
+  achievements?: string[];
+  alignments?: string[];
+  fieldsOfStudy?: string[];
+}
+
+/** A requirement as the engine reads it (loosely typed: the designer may send half-written ones). */
+export type Requirement = {
+  id: string;
+  kind: RequirementKind;
+  label?: string;
+  allowSharing?: boolean;
+  achievements?: string[];
+  where?: CredentialFilter;
+  n?: number | string;
+  credits?: number | string;
+  level?: number | string;
+  count?: number | string;
+  outcomes?: string[];
+  from?: CredentialSelector;
+}
+
+/** The rules as drafted (the contract's PathwayRules, with the requirements typed). */
+export type RulesDraft = {
+  requirements: Requirement[];
+  trustedIssuers?: string[];
+  maxAge?: string | number;
+  allowSharing?: boolean;
+};
+
+export const KIND_LABELS: Record<RequirementKind, string> = {
+  allOf: 'All of these achievements',
+  atLeastN: 'At least N credentials from a selection',
+  atLeastCredits: 'At least so many ECTS credits',
+  minEqfLevel: 'Credentials at an EQF level or above',
+  outcomes: 'Learning outcomes or skills covered',
+};
+
 
 export interface ConditionsForm {
   issuers: string[];
@@ -87,7 +138,7 @@ function conditionsOf(f: CredentialFilter | undefined): ConditionsForm {
   return { issuers: f?.issuers ?? [], minEqfLevel: text(f?.minEqfLevel), maxAge: text(f?.maxAge), minCredits: text(f?.minCredits) };
 }
 
-function requirementForm(r: Requirement, rules: PathwayRules): RequirementForm {
+function requirementForm(r: Requirement, rules: RulesDraft): RequirementForm {
   const selection: CredentialSelector | undefined = r.kind === 'allOf' ? r.where : r.from;
   const form: RequirementForm = {
     key: nextKey(), id: r.id, kind: r.kind, label: r.label ?? '', allowSharing: r.allowSharing ?? rules.allowSharing ?? false,
@@ -102,11 +153,13 @@ function requirementForm(r: Requirement, rules: PathwayRules): RequirementForm {
 }
 
 export function formFromPathway(p: PathwayView): PathwayForm {
+  // The rules as the engine accepted them read as a draft (a requirement is an object of the rule language).
+  const rules = { ...p.rules, requirements: p.rules.requirements as Requirement[] };
   return {
     name: p.name, description: p.description ?? '', achievementId: p.achievementId, status: p.status, autoIssue: p.autoIssue,
     revocationPolicy: p.revocationPolicy, useTrustList: p.useTrustList,
-    requirements: p.rules.requirements.map((r) => requirementForm(r, p.rules)),
-    trustedIssuers: p.rules.trustedIssuers ?? [], maxAge: text(p.rules.maxAge),
+    requirements: rules.requirements.map((r) => requirementForm(r, rules)),
+    trustedIssuers: rules.trustedIssuers ?? [], maxAge: text(rules.maxAge),
   };
 }
 
@@ -186,8 +239,8 @@ export function requirementRule(r: RequirementForm): Requirement {
   return out;
 }
 
-export function rulesOf(form: PathwayForm): PathwayRules {
-  const rules: PathwayRules = { requirements: form.requirements.map(requirementRule) };
+export function rulesOf(form: PathwayForm): RulesDraft {
+  const rules: RulesDraft = { requirements: form.requirements.map(requirementRule) };
   put(rules, 'trustedIssuers', list(form.trustedIssuers));
   put(rules, 'maxAge', age(form.maxAge));
   return rules;

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 import { ApiClient } from './api.ts';
 import { useRouter } from './router.tsx';
-import type { Me, Membership } from './types.ts';
+import type { Me, Membership } from './api-types.ts';
 
 interface Session {
   api: ApiClient;

@@ -2,20 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Readable } from 'node:stream';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
-import { errors, Id, Items, Nullable, OrgParams } from '../schemas.ts';
-
-const BulkJob = Type.Object({
-  id: Type.String(), organisationId: Type.String(), achievementId: Type.String(), fileName: Nullable(Type.String()),
-  fileSha256: Type.String(), fileBytes: Type.Integer(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('validating'), Type.Literal('issuing'), Type.Literal('done'), Type.Literal('failed')]),
-  totalRows: Type.Integer(), validRows: Type.Integer(), invalidRows: Type.Integer(),
-  processed: Type.Integer({ description: 'Rows whose outcome is settled; reaches totalRows when done' }),
-  issued: Type.Integer(), skippedDuplicates: Type.Integer({ description: 'Rows whose credential was issued before (same file uploaded again)' }),
-  failure: Nullable(Type.String()),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), messages: Type.Array(Type.String()) }), { description: 'The report by line (line 1 is the header), at most errorsLimit entries' }),
-  errorCount: Type.Integer({ description: 'Entries in the whole report' }),
-  createdAt: Type.String(), startedAt: Nullable(Type.String()), finishedAt: Nullable(Type.String()),
-}, { $id: 'BulkJob' });
+import { BulkJobQuery, BulkJobSchema, BulkListQuery, BulkUploadHeaders, BulkUploadQuery } from '../contract/bulk.ts';
+import { errors, Id, Items, OrgParams, RefTo } from '../contract/common.ts';
 
 /** Largest CSV accepted. */
 export const BULK_BODY_LIMIT = 64 * 1024 * 1024;
@@ -38,7 +26,7 @@ function isStream(body: unknown): body is Readable {
 export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { bulk } = services;
   return async (app) => {
-    app.addSchema(BulkJob);
+    app.addSchema(BulkJobSchema);
     // The body reaches the handler as the raw stream: the service checks the caller's rights first,
     // then streams it into the store while hashing it, never holding the whole file.
     for (const type of CSV_TYPES) {
@@ -52,10 +40,10 @@ export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
         summary: 'Upload a CSV (raw body, text/csv) and issue a credential for each valid row in the background',
         description: 'Columns (header names case-insensitive): email (or did, or recipient), name, result (or grade), creditsEarned, validFrom, validUntil, evidenceUrl, evidenceNarrative. Every row is validated first; the valid ones are issued; re-uploading the same file issues nothing twice. Poll GET /api/v1/bulk-issuances/{id} for progress and the report by line.',
         params: OrgParams,
-        querystring: Type.Object({ achievementId: Id }, { additionalProperties: false }),
-        headers: Type.Object({ 'x-file-name': Type.Optional(Type.String({ maxLength: 1024, description: 'The file name, URI-encoded' })) }),
+        querystring: BulkUploadQuery,
+        headers: BulkUploadHeaders,
         consumes: CSV_TYPES,
-        response: { 202: Type.Ref('BulkJob'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+        response: { 202: RefTo(BulkJobSchema), ...errors(400, 401, 403, 404, 413, 415, 422) },
       },
     }, async (request, reply) => {
       if (!isStream(request.body)) throw new NotCsv();
@@ -67,11 +55,8 @@ export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['bulk'], summary: 'A bulk issuance: progress, counts and the report by line',
         params: Type.Object({ id: Id }),
-        querystring: Type.Object({
-          errorsOffset: Type.Optional(Type.Integer({ minimum: 0 })),
-          errorsLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 5000, description: 'Report entries returned (default 1000)' })),
-        }, { additionalProperties: false }),
-        response: { 200: Type.Ref('BulkJob'), ...errors(400, 401, 403, 404) },
+        querystring: BulkJobQuery,
+        response: { 200: RefTo(BulkJobSchema), ...errors(400, 401, 403, 404) },
       },
     }, (request) => bulk.get(request.actor, request.params.id, { offset: request.query.errorsOffset, limit: request.query.errorsLimit }));
 
@@ -79,8 +64,8 @@ export function bulkRoutes(services: Services): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['bulk'], summary: 'The organisation\'s bulk issuances, newest first (reports not included)',
         params: OrgParams,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), before: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
-        response: { 200: Items(Type.Ref('BulkJob')), ...errors(400, 401, 403, 404) },
+        querystring: BulkListQuery,
+        response: { 200: Items(RefTo(BulkJobSchema)), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await bulk.list(request.actor, request.params.orgId, request.query) }));
   };

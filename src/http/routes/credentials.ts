@@ -2,65 +2,11 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { PROBLEM_BASE, sendProblem } from '../problem.ts';
-import { errors, Id, Nullable, OrgParams } from '../schemas.ts';
-
-const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended'), Type.Literal('expired')]);
-
-export const IssuedCredentialSchema = Type.Object({
-  id: Type.String(),
-  credentialId: Type.String({ description: 'The credential URL (its `id`)' }),
-  organisationId: Type.String(),
-  issuerId: Type.String(),
-  achievementId: Nullable(Type.String()),
-  achievementVersion: Nullable(Type.Integer()),
-  achievementName: Nullable(Type.String()),
-  recipient: Type.Object({ email: Type.Optional(Type.String()), did: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
-  status: StatusSchema,
-  statusReason: Type.Optional(Type.String()),
-  issuedAt: Type.String(),
-  validFrom: Type.Optional(Type.String()),
-  validUntil: Type.Optional(Type.String()),
-  claimedAt: Type.Optional(Type.String()),
-  renewedFrom: Type.Optional(Type.String()),
-  bulkJobId: Type.Optional(Type.String()),
-  document: Type.Optional(Type.Unknown({ description: 'The signed credential as issued' })),
-}, { $id: 'IssuedCredential' });
-
-const IssuedCredential = Type.Ref('IssuedCredential');
-
-const IssueBody = Type.Object({
-  achievementId: Id,
-  recipient: Type.Object({
-    email: Type.Optional(Type.String({ maxLength: 320 })),
-    did: Type.Optional(Type.String({ maxLength: 2000 })),
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-  }, { additionalProperties: false }),
-  result: Type.Optional(Type.Object({
-    grade: Type.Optional(Type.String({ maxLength: 100 })),
-    creditsEarned: Type.Optional(Type.Number({ minimum: 0 })),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-  }, { additionalProperties: false })),
-  evidence: Type.Optional(Type.Array(Type.Object({
-    id: Type.Optional(Type.String({ maxLength: 2000 })),
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    narrative: Type.Optional(Type.String({ maxLength: 5000 })),
-  }, { additionalProperties: false }), { maxItems: 20 })),
-  validFrom: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date-time; default now' })),
-  validUntil: Type.Optional(Type.String({ maxLength: 40, description: "ISO 8601 date-time; default validFrom + the achievement's validity period" })),
-}, { additionalProperties: false });
-
-const ListQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  status: Type.Optional(StatusSchema),
-  achievementId: Type.Optional(Id),
-  issuedFrom: Type.Optional(Type.String({ maxLength: 40 })),
-  issuedTo: Type.Optional(Type.String({ maxLength: 40 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-  cursor: Type.Optional(Type.String({ maxLength: 500 })),
-}, { additionalProperties: false });
-
-const IdParams = Type.Object({ id: Id });
-const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+import { errors, OrgParams } from '../contract/common.ts';
+import {
+  CredentialListQuery, CredentialPageSchema, CredentialParams, EmptyBodySchema, IdempotencyHeaders, IssueBodySchema, IssuedCredentialRef,
+  IssuedCredentialSchema, RevokeBodySchema, SuspendBodySchema,
+} from '../contract/credentials.ts';
 
 /** A POST whose body is optional: no body reads as `{}`, so the body schema still applies. */
 async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
@@ -78,9 +24,9 @@ export function credentialRoutes(services: Services): FastifyPluginAsyncTypebox 
         tags: ['credentials'],
         summary: 'Issue one credential (signed OB 3.0 AchievementCredential); a retry with the same Idempotency-Key answers the first answer',
         params: OrgParams,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
-        body: IssueBody,
-        response: { 201: IssuedCredential, ...errors(400, 401, 403, 404, 409, 422) },
+        headers: IdempotencyHeaders,
+        body: IssueBodySchema,
+        response: { 201: IssuedCredentialRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, async (request, reply) => {
       const key = request.headers['idempotency-key'];
@@ -91,38 +37,38 @@ export function credentialRoutes(services: Services): FastifyPluginAsyncTypebox 
     app.get('/api/v1/organisations/:orgId/credentials', {
       schema: {
         tags: ['credentials'], summary: 'Credentials issued by the organisation, newest first (search, filters, cursor pages)',
-        params: OrgParams, querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(IssuedCredential), nextCursor: Type.Optional(Type.String()) }), ...errors(400, 401, 403, 404) },
+        params: OrgParams, querystring: CredentialListQuery,
+        response: { 200: CredentialPageSchema, ...errors(400, 401, 403, 404) },
       },
     }, (request) => credentials.list(request.actor, request.params.orgId, request.query));
 
     app.get('/api/v1/credentials/:id', {
-      schema: { tags: ['credentials'], summary: 'One issued credential with its signed document', params: IdParams, response: { 200: IssuedCredential, ...errors(401, 403, 404) } },
+      schema: { tags: ['credentials'], summary: 'One issued credential with its signed document', params: CredentialParams, response: { 200: IssuedCredentialRef, ...errors(401, 403, 404) } },
     }, (request) => credentials.get(request.actor, request.params.id));
 
     app.post('/api/v1/credentials/:id/revoke', {
       schema: {
-        tags: ['credentials'], summary: 'Revoke (final)', params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-        response: { 200: IssuedCredential, ...errors(400, 401, 403, 404, 409, 422) },
+        tags: ['credentials'], summary: 'Revoke (final)', params: CredentialParams,
+        body: RevokeBodySchema,
+        response: { 200: IssuedCredentialRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => credentials.changeStatus(request.actor, request.params.id, 'revoke', request.body.reason));
 
     app.post('/api/v1/credentials/:id/suspend', {
       preValidation: emptyBodyAsObject,
-      schema: { tags: ['credentials'], summary: 'Suspend (until reinstated)', params: IdParams, body: ReasonBody, response: { 200: IssuedCredential, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: { tags: ['credentials'], summary: 'Suspend (until reinstated)', params: CredentialParams, body: SuspendBodySchema, response: { 200: IssuedCredentialRef, ...errors(400, 401, 403, 404, 409, 422) } },
     }, (request) => credentials.changeStatus(request.actor, request.params.id, 'suspend', request.body.reason));
 
     app.post('/api/v1/credentials/:id/reinstate', {
       preValidation: emptyBodyAsObject,
-      schema: { tags: ['credentials'], summary: 'Lift a suspension', params: IdParams, body: Type.Object({}, { additionalProperties: false }), response: { 200: IssuedCredential, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: { tags: ['credentials'], summary: 'Lift a suspension', params: CredentialParams, body: EmptyBodySchema, response: { 200: IssuedCredentialRef, ...errors(400, 401, 403, 404, 409, 422) } },
     }, (request) => credentials.changeStatus(request.actor, request.params.id, 'reinstate'));
 
     app.post('/api/v1/credentials/:id/renew', {
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['credentials'], summary: "Issue a new credential from the achievement's current version to the same recipient, linked to this one",
-        params: IdParams, body: Type.Object({}, { additionalProperties: false }), response: { 201: IssuedCredential, ...errors(400, 401, 403, 404, 422) },
+        params: CredentialParams, body: EmptyBodySchema, response: { 201: IssuedCredentialRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => {
       const renewed = await credentials.renew(request.actor, request.params.id);

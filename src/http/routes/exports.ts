@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
-import { errors, OrgParams } from '../schemas.ts';
+import { errors, OrgParams } from '../contract/common.ts';
+import { ClrQuery } from '../contract/exports.ts';
 
 /** The learner's wallet as a zip; an issuer's CLR 2.0 of what it issued to one learner. */
 export function exportRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -27,7 +28,7 @@ export function exportRoutes(services: Services): FastifyPluginAsyncTypebox {
         params: OrgParams,
         // Optional in the schema so that access is checked before the address (another organisation gets
         // its 404 either way); a missing or malformed address is a 400 from the service.
-        querystring: Type.Object({ email: Type.Optional(Type.String({ maxLength: 320, description: 'Required: the learner’s e-mail address, as the credentials were issued to it' })) }, { additionalProperties: false }),
+        querystring: ClrQuery,
         response: { 200: Type.Unknown({ description: 'The signed ClrCredential (application/ld+json)' }), ...errors(400, 401, 403, 404) },
       },
     }, async (request, reply) => {

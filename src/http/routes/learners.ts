@@ -2,23 +2,11 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { SESSION_DAYS } from '../../services/accounts.ts';
 import type { Services } from '../../services/index.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth.ts';
-import { errors, Id, Items, Nullable } from '../schemas.ts';
-
-const User = Type.Object({ id: Type.String(), email: Type.String(), name: Nullable(Type.String()) });
-const Email = Type.Object({
-  id: Type.String(), email: Type.String(), verified: Type.Boolean(), verifiedAt: Nullable(Type.String()),
-  primary: Type.Boolean({ description: 'The sign-in address (cannot be removed)' }), verificationSentAt: Nullable(Type.String()), createdAt: Type.String(),
-});
-const LearnerKey = Type.Object({
-  did: Type.String({ description: 'did:key (Ed25519) kept by microcred' }),
-  verificationMethod: Type.String({ description: 'DID URL presentations are signed with' }), createdAt: Type.String(),
-});
-const NoKeyOr = Type.Union([LearnerKey, Type.Object({ did: Type.Null(), verificationMethod: Type.Null(), createdAt: Type.Null() })]);
-const OutboxMessage = Type.Object({
-  id: Type.String(), to: Type.String(), subject: Type.String(), text: Type.String(), html: Nullable(Type.String()),
-  createdAt: Type.String(), sentAt: Nullable(Type.String()), error: Nullable(Type.String()),
-});
-const EmailParams = Type.Object({ emailId: Id });
+import { errors, Items } from '../contract/common.ts';
+import {
+  AccountDeleteSchema, ConfirmEmailBodySchema, ConfirmEmailResultSchema, EmailAddSchema, EmailParams, LearnerKeyOrNoneSchema, LearnerKeySchema,
+  OutboxMessageSchema, OutboxQuery, SignupBodySchema, SignupResultSchema, UserEmailSchema,
+} from '../contract/learners.ts';
 
 /** Learner accounts: sign-up, address confirmation, the learner's addresses and did:key, deletion, the instance outbox. */
 export function learnerRoutes(services: Services, options: { secureCookies: boolean }): FastifyPluginAsyncTypebox {
@@ -28,10 +16,8 @@ export function learnerRoutes(services: Services, options: { secureCookies: bool
     app.post('/api/v1/auth/signup', {
       schema: {
         tags: ['learners'], summary: 'Create a learner account (sets the session cookie like sign-in; a confirmation link is e-mailed)',
-        body: Type.Object({
-          email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 256 }), name: Type.Optional(Type.String({ maxLength: 200 })),
-        }, { additionalProperties: false }),
-        response: { 201: Type.Object({ user: User, csrfToken: Type.String() }), ...errors(400, 409, 422, 429) },
+        body: SignupBodySchema,
+        response: { 201: SignupResultSchema, ...errors(400, 409, 422, 429) },
       },
     }, async (request, reply) => {
       const session = await learners.signup({ ...request.body, ip: request.ip });
@@ -42,20 +28,20 @@ export function learnerRoutes(services: Services, options: { secureCookies: bool
     app.post('/api/v1/auth/confirm-email', {
       schema: {
         tags: ['learners'], summary: 'Confirm an e-mail address with the token from its link (no sign-in needed; 410 once expired)',
-        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ email: Type.String() }), ...errors(400, 404, 410) },
+        body: ConfirmEmailBodySchema,
+        response: { 200: ConfirmEmailResultSchema, ...errors(400, 404, 410) },
       },
     }, (request) => learners.confirmEmail(request.body.token, request.ip));
 
     app.get('/api/v1/me/emails', {
-      schema: { tags: ['learners'], summary: 'Your e-mail addresses, the sign-in one first', response: { 200: Items(Email), ...errors(401) } },
+      schema: { tags: ['learners'], summary: 'Your e-mail addresses, the sign-in one first', response: { 200: Items(UserEmailSchema), ...errors(401) } },
     }, async (request) => ({ items: await learners.listEmails(request.actor) }));
 
     app.post('/api/v1/me/emails', {
       schema: {
         tags: ['learners'], summary: 'Add an e-mail address (a confirmation link is e-mailed to it)',
-        body: Type.Object({ email: Type.String({ maxLength: 320 }) }, { additionalProperties: false }),
-        response: { 201: Email, ...errors(400, 401, 403, 409, 422) },
+        body: EmailAddSchema,
+        response: { 201: UserEmailSchema, ...errors(400, 401, 403, 409, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await learners.addEmail(request.actor, request.body.email)));
 
@@ -67,21 +53,21 @@ export function learnerRoutes(services: Services, options: { secureCookies: bool
     });
 
     app.post('/api/v1/me/emails/:emailId/resend', {
-      schema: { tags: ['learners'], summary: 'E-mail a new confirmation link (the previous one stops working; once a minute)', params: EmailParams, response: { 200: Email, ...errors(400, 401, 403, 404, 409, 429) } },
+      schema: { tags: ['learners'], summary: 'E-mail a new confirmation link (the previous one stops working; once a minute)', params: EmailParams, response: { 200: UserEmailSchema, ...errors(400, 401, 403, 404, 409, 429) } },
     }, (request) => learners.resendVerification(request.actor, request.params.emailId));
 
     app.get('/api/v1/me/did', {
-      schema: { tags: ['learners'], summary: 'Your did:key (every field null before you made one)', response: { 200: NoKeyOr, ...errors(401) } },
+      schema: { tags: ['learners'], summary: 'Your did:key (every field null before you made one)', response: { 200: LearnerKeyOrNoneSchema, ...errors(401) } },
     }, async (request) => (await learners.getKey(request.actor)) ?? { did: null, verificationMethod: null, createdAt: null });
 
     app.post('/api/v1/me/did', {
-      schema: { tags: ['learners'], summary: 'Make your did:key (kept by microcred, key encrypted at rest); answers the existing one if made', response: { 200: LearnerKey, ...errors(401, 403) } },
+      schema: { tags: ['learners'], summary: 'Make your did:key (kept by microcred, key encrypted at rest); answers the existing one if made', response: { 200: LearnerKeySchema, ...errors(401, 403) } },
     }, (request) => learners.createKey(request.actor));
 
     app.delete('/api/v1/me', {
       schema: {
         tags: ['learners'], summary: 'Delete your account and personal data (what organisations issued stays); signs you out',
-        body: Type.Object({ password: Type.String({ maxLength: 256 }) }, { additionalProperties: false }),
+        body: AccountDeleteSchema,
         response: { 204: Type.Null(), ...errors(400, 401, 403, 409, 422, 429) },
       },
     }, async (request, reply) => {
@@ -95,8 +81,8 @@ export function learnerRoutes(services: Services, options: { secureCookies: bool
         tags: ['learners'],
         summary: 'Development outbox of e-mail that belongs to no organisation (sign-up and address confirmations), newest first: '
           + 'owners and admins of any organisation on this instance may read it, and only while the instance has no SMTP',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), before: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
-        response: { 200: Items(OutboxMessage), ...errors(400, 401, 403, 404) },
+        querystring: OutboxQuery,
+        response: { 200: Items(OutboxMessageSchema), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await learners.listOutbox(request.actor, request.query) }));
   };

@@ -1,7 +1,8 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/database.ts';
 import type { MetricsRegistry } from '../../services/metrics.ts';
+import { HealthSchema, UnhealthySchema } from '../contract/ops.ts';
 
 /** /health (is the database reachable) and /metrics (Prometheus text). */
 export function opsRoutes(services: Services, store: Store, metrics: MetricsRegistry): FastifyPluginAsyncTypebox {
@@ -9,7 +10,7 @@ export function opsRoutes(services: Services, store: Store, metrics: MetricsRegi
     app.get('/health', {
       schema: {
         tags: ['operations'], summary: 'Liveness and database reachability',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable'), database: Type.Literal('unreachable') }) },
+        response: { 200: HealthSchema, 503: UnhealthySchema },
       },
       logLevel: 'warn',
     }, async (_request, reply) => {

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../services/index.ts';
 import { NotFound } from '../../services/errors.ts';
 import { BUNDLED_CONTEXTS, CONTEXTS } from '../../vc/contexts/index.ts';
-import { errors, Id } from '../schemas.ts';
+import { errors, Id } from '../contract/common.ts';
 
 export const EU_CONTEXT_PATH = '/contexts/eu/v1';
 

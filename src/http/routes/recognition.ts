@@ -6,110 +6,13 @@ import type { Services } from '../../services/index.ts';
 import { MAX_EVIDENCE_FILE_BYTES } from '../../services/recognition/evidence-file.ts';
 import type { RplFileDownload } from '../../services/recognition/rpl.ts';
 import { walletOwner } from '../../services/wallet/index.ts';
-import { errors, Id, Items, Nullable, OrgParams } from '../schemas.ts';
-
-const Credits = Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'ECTS credits' });
-const Module = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 100 }), name: Type.String({ minLength: 1, maxLength: 200 }), credits: Credits,
-}, { additionalProperties: false });
-
-const ProgrammeFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  totalCredits: Credits,
-  modules: Type.Array(Module, { maxItems: 200 }),
-  maxRecognisedCredits: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'At most this many ECTS from prior learning' })),
-  maxRecognisedShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'At most this share of totalCredits from prior learning' })),
-  partialCredits: Type.Optional(Type.Boolean({ description: 'When a cap cuts through an item, recognise the part that fits' })),
-  achievementId: Type.Optional(Nullable(Id)),
-};
-
-const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'Raised by each PUT' }));
-const ProgrammeSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), version: Version, ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'RecognitionProgramme' });
-
-const Grade = Type.Object({ value: Type.Union([Type.Number(), Type.String({ maxLength: 50 })]), scale: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })) });
-
-const AgreementFields = {
-  moduleId: Type.String({ minLength: 1, maxLength: 100, description: 'The internal module the external achievement counts for' }),
-  credits: Credits,
-  match: Type.Object({
-    issuerId: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-    achievementId: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-    alignments: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 })),
-    fieldsOfStudy: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })),
-  }, { additionalProperties: false }),
-  conditions: Type.Optional(Type.Object({
-    minEqfLevel: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    minCredits: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
-    maxAge: Type.Optional(Type.Union([Type.String({ maxLength: 50, description: 'ISO 8601 duration, e.g. P5Y' }), Type.Integer({ minimum: 0, description: 'days' })])),
-    qualityAssuranceRequired: Type.Optional(Type.Boolean()),
-    acceptedAssessmentTypes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
-    identityVerifiedRequired: Type.Optional(Type.Boolean()),
-    minGrade: Type.Optional(Grade),
-  }, { additionalProperties: false })),
-  allowPartial: Type.Optional(Type.Boolean()),
-};
-
-const PublicProgrammeSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), organisationName: Type.String(), version: Version, ...ProgrammeFields, createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'PublicProgramme' });
-
-const AgreementSchema = Type.Object({
-  id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), version: Version, ...AgreementFields, createdAt: Type.String(),
-}, { $id: 'RecognitionAgreement' });
-
-const RequestStatus = Type.Union([Type.Literal('pending'), Type.Literal('decided'), Type.Literal('withdrawn')], { description: "pending (no or some decisions), decided (every item decided), withdrawn (the learner took it back before the decision)" });
-const RequestFields = {
-  id: Type.String(), organisationId: Type.String(), programmeId: Type.String(), userId: Type.String(),
-  credentialIds: Type.Array(Type.String()), status: RequestStatus,
-  proposal: Type.Unknown({ description: "The engine's proposal: per credential the decision, credits after caps, every condition checked with its reason; the cap and the gap" }),
-  decision: Type.Unknown({ description: "The registrar's decision record (null until the first decision): each item's action, reason and outcome, the total and the gap, with the proposal as seen" }),
-  decidedAt: Type.Union([Type.String(), Type.Null()]), issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
-};
-const RequestSchema = Type.Object(RequestFields, { $id: 'RecognitionRequest' });
-const MyRequestSchema = Type.Object({ ...RequestFields, programmeName: Type.String(), organisationName: Type.String() }, { $id: 'MyRecognitionRequest' });
-const Learner = Type.Object({ name: Nullable(Type.String()), email: Type.String() });
-const QueueRequestSchema = Type.Object({ ...RequestFields, learner: Learner, programmeName: Type.String() }, { $id: 'RecognitionQueueRequest' });
-const RequestDetailSchema = Type.Object({
-  ...RequestFields, learner: Learner, programmeName: Type.String(),
-  credentials: Type.Array(Type.Object({
-    id: Type.String({ description: 'The wallet credential id (the proposal\'s credentialKey)' }), achievementName: Type.String(),
-    issuerName: Nullable(Type.String()), issuerId: Nullable(Type.String()), creditsEcts: Nullable(Type.Number()), eqfLevel: Nullable(Type.Integer()),
-    status: Type.String({ description: 'The wallet\'s last verification: verified, revoked, suspended, expired, invalid or unknown' }), issuedOn: Nullable(Type.String()),
-  }), { description: 'The source credentials the learner chose, as her wallet last verified them' }),
-}, { $id: 'RecognitionRequestDetail' });
-
-const Decision = Type.Object({
-  credentialKey: Type.String({ minLength: 1, maxLength: 2000 }),
-  action: Type.Union([Type.Literal('approve'), Type.Literal('amend'), Type.Literal('reject')]),
-  credits: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
-  moduleId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  reason: Type.Optional(Type.String({ maxLength: 5000, description: 'Required for amend and reject' })),
-}, { additionalProperties: false });
-
-const RplCaseFields = {
-  id: Type.String(), organisationId: Type.String(), learnerId: Type.String(), achievementId: Type.String(), achievementName: Type.String(),
-  status: Type.String({ description: 'draft | submitted | in-review | awarded | not-awarded | withdrawn' }),
-  outcomes: Type.Array(Type.Object({
-    id: Type.String(), statement: Type.String(), status: Type.String(), evidence: Type.Array(Type.Unknown()), reviews: Type.Array(Type.Unknown()),
-  })),
-  history: Type.Array(Type.Unknown()),
-  decision: Type.Optional(Type.Unknown()),
-  issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), updatedAt: Type.String(),
-};
-const RplCaseSchema = Type.Object(RplCaseFields, { $id: 'RplCase' });
-const RplCaseDetailSchema = Type.Object({ ...RplCaseFields, learner: Learner }, { $id: 'RplCaseDetail' });
-const CaseParams = Type.Object({ caseId: Id });
-const OrgCaseParams = Type.Object({ orgId: Id, caseId: Id });
-const RequestParams = Type.Object({ requestId: Id });
-const OrgRequestParams = Type.Object({ orgId: Id, requestId: Id });
-const OutcomeId = Type.String({ minLength: 1, maxLength: 100 });
-
-const RplEvidence = Type.Union([
-  Type.Object({ kind: Type.Literal('link'), url: Type.String({ minLength: 1, maxLength: 2000 }), title: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('narrative'), text: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }),
-]);
+import { errors, Items, OrgParams, RefTo } from '../contract/common.ts';
+import {
+  AgreementBodySchema, AgreementListQuery, AgreementSchema, CaseParams, DecisionsBodySchema, EvidenceParams, MyRecognitionRequestSchema, OrgAgreementParams,
+  OrgCaseParams, OrgEvidenceParams, OrgProgrammeParams, OrgRequestParams, ProgrammeAgreementsParams, ProgrammeBodySchema, ProgrammeSchema, PublicProgrammeSchema,
+  QueueRequestSchema, RecognitionRequestBodySchema, RecognitionRequestSchema, RequestDetailSchema, RequestParams, RequestQueueQuery, RplAchievementSchema,
+  RplCaseDetailSchema, RplCaseSchema, RplDecisionBodySchema, RplEvidenceBodySchema, RplOpenBodySchema, RplQueueQuery, RplReviewBodySchema,
+} from '../contract/recognition.ts';
 
 /** Anonymous callers learn they must sign in before anything about their input (401, not 400); API keys 403. */
 async function signedIn(request: FastifyRequest): Promise<void> {
@@ -136,12 +39,12 @@ const FileResponse = Type.Unknown({ description: 'The file (application/pdf, ima
 
 export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { recognition } = services;
-  const ProgrammeRef = Type.Ref('RecognitionProgramme');
-  const AgreementRef = Type.Ref('RecognitionAgreement');
-  const RequestRef = Type.Ref('RecognitionRequest');
+  const ProgrammeRef = RefTo(ProgrammeSchema);
+  const AgreementRef = RefTo(AgreementSchema);
+  const RequestRef = RefTo(RecognitionRequestSchema);
   return async (app) => {
-    for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RequestSchema, MyRequestSchema, RequestDetailSchema, QueueRequestSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
-    const RplRef = Type.Ref('RplCase');
+    for (const schema of [ProgrammeSchema, PublicProgrammeSchema, AgreementSchema, RecognitionRequestSchema, MyRecognitionRequestSchema, RequestDetailSchema, QueueRequestSchema, RplCaseSchema, RplCaseDetailSchema]) app.addSchema(schema);
+    const RplRef = RefTo(RplCaseSchema);
     const { rpl } = recognition;
     // Only this plugin's routes read these multipart bodies (an evidence file); the limits are RPL's.
     await app.register(fastifyMultipart, { limits: { fileSize: MAX_EVIDENCE_FILE_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1000 } });
@@ -150,7 +53,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/wallet/rpl-cases', {
       schema: {
         tags: ['rpl'], summary: 'Open a recognition-of-prior-learning case against an achievement (one entry per learning outcome)',
-        body: Type.Object({ achievementId: Id }, { additionalProperties: false }), response: { 201: RplRef, ...errors(400, 401, 403, 404, 422) },
+        body: RplOpenBodySchema, response: { 201: RplRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await rpl.open(request.actor, request.body.achievementId)));
 
@@ -172,7 +75,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
         consumes: ['application/json', 'multipart/form-data'],
         body: {
           content: {
-            'application/json': { schema: Type.Object({ outcomeId: OutcomeId, evidence: RplEvidence }, { additionalProperties: false }) },
+            'application/json': { schema: RplEvidenceBodySchema },
             // Read as a stream by the handler (the body validates as {}); this schema documents the form.
             'multipart/form-data': {
               schema: {
@@ -206,7 +109,6 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
       return rpl.addFile(request.actor, request.params.caseId, { outcomeId, ...(fields.title ? { title: fields.title } : {}), fileName: file.fileName, bytes: file.bytes });
     });
 
-    const EvidenceParams = Type.Object({ caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) });
     app.get('/api/v1/wallet/rpl-cases/:caseId/evidence/:evidenceId/file', {
       schema: {
         tags: ['rpl'], summary: 'Download one of your evidence files (as an attachment)', params: EvidenceParams,
@@ -224,7 +126,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.delete('/api/v1/wallet/rpl-cases/:caseId/evidence/:evidenceId', {
       schema: {
         tags: ['rpl'], summary: 'Remove evidence the assessor has not seen yet (draft, or an outcome for which more was asked)',
-        params: Type.Object({ caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
+        params: EvidenceParams, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => rpl.removeEvidence(request.actor, request.params.caseId, request.params.evidenceId));
 
@@ -236,10 +138,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
       schema: {
         tags: ['rpl'], summary: 'Achievements open to RPL (not archived, with learning outcomes), of every organisation, with the outcomes a case will hold',
         response: {
-          200: Items(Type.Object({
-            achievementId: Type.String(), name: Type.String(), organisationId: Type.String(), organisationName: Type.String(),
-            outcomes: Type.Array(Type.Object({ id: Type.String(), statement: Type.String() })),
-          })), ...errors(401, 403),
+          200: Items(RplAchievementSchema), ...errors(401, 403),
         },
       },
     }, async (request) => ({ items: await rpl.achievements(request.actor) }));
@@ -248,18 +147,18 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.get('/api/v1/organisations/:orgId/rpl-cases', {
       schema: {
         tags: ['rpl'], summary: "The assessors' queue (submitted and in review by default), oldest first", params: OrgParams,
-        querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+        querystring: RplQueueQuery,
         response: { 200: Items(RplRef), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await rpl.queue(request.actor, request.params.orgId, request.query.status) }));
 
     app.get('/api/v1/organisations/:orgId/rpl-cases/:caseId', {
-      schema: { tags: ['rpl'], summary: 'One case for its assessors, with the learner', params: OrgCaseParams, response: { 200: Type.Ref('RplCaseDetail'), ...errors(400, 401, 403, 404) } },
+      schema: { tags: ['rpl'], summary: 'One case for its assessors, with the learner', params: OrgCaseParams, response: { 200: RefTo(RplCaseDetailSchema), ...errors(400, 401, 403, 404) } },
     }, (request) => rpl.get(request.actor, request.params.orgId, request.params.caseId));
 
     app.get('/api/v1/organisations/:orgId/rpl-cases/:caseId/evidence/:evidenceId/file', {
       schema: {
-        tags: ['rpl'], summary: "Download a learner's evidence file of a case (as an attachment); assessors", params: Type.Object({ orgId: Id, caseId: Id, evidenceId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        tags: ['rpl'], summary: "Download a learner's evidence file of a case (as an attachment); assessors", params: OrgEvidenceParams,
         response: { 200: FileResponse, ...errors(400, 401, 403, 404) },
       },
     }, async (request, reply) => sendFile(reply, await rpl.organisationFile(request.actor, request.params.orgId, request.params.caseId, request.params.evidenceId)));
@@ -267,11 +166,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/reviews', {
       schema: {
         tags: ['rpl'], summary: 'Review one learning outcome: accept, ask for more, or reject (feedback required for the last two)', params: OrgCaseParams,
-        body: Type.Object({
-          outcomeId: OutcomeId,
-          action: Type.Union([Type.Literal('accept'), Type.Literal('request-more'), Type.Literal('reject')]),
-          feedback: Type.Optional(Type.String({ maxLength: 5000 })),
-        }, { additionalProperties: false }),
+        body: RplReviewBodySchema,
         response: { 200: RplRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => rpl.review(request.actor, request.params.orgId, request.params.caseId, request.body));
@@ -279,7 +174,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/organisations/:orgId/rpl-cases/:caseId/decision', {
       schema: {
         tags: ['rpl'], summary: 'Decide a case whose outcomes are all reviewed; awarded issues the credential with the evidence referenced', params: OrgCaseParams,
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) },
+        body: RplDecisionBodySchema, response: { 200: RplRef, ...errors(400, 401, 403, 404, 409) },
       },
     }, (request) => rpl.decide(request.actor, request.params.orgId, request.params.caseId));
 
@@ -294,7 +189,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/wallet/recognition-requests', {
       schema: {
         tags: ['recognition'], summary: "Ask a programme's organisation to recognise wallet credentials; answers with the engine's proposal",
-        body: Type.Object({ programmeId: Id, credentialIds: Type.Array(Id, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        body: RecognitionRequestBodySchema,
         response: { 201: RequestRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await recognition.requestRecognition(request.actor, request.body)));
@@ -306,28 +201,28 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.get('/api/v1/wallet/recognition-requests/:requestId', {
       schema: {
         tags: ['recognition'], summary: 'One of your recognition requests: the proposal with its reasons, the decision, the programme and the organisation',
-        params: RequestParams, response: { 200: Type.Ref('MyRecognitionRequest'), ...errors(400, 401, 403, 404) },
+        params: RequestParams, response: { 200: RefTo(MyRecognitionRequestSchema), ...errors(400, 401, 403, 404) },
       },
     }, (request) => recognition.getMyRequest(request.actor, request.params.requestId));
 
     app.post('/api/v1/wallet/recognition-requests/:requestId/withdrawal', {
       schema: {
         tags: ['recognition'], summary: 'Withdraw a request not yet decided (status withdrawn; 409 once decided)',
-        params: RequestParams, response: { 200: Type.Ref('MyRecognitionRequest'), ...errors(400, 401, 403, 404, 409) },
+        params: RequestParams, response: { 200: RefTo(MyRecognitionRequestSchema), ...errors(400, 401, 403, 404, 409) },
       },
     }, (request) => recognition.withdrawRequest(request.actor, request.params.requestId));
 
     app.get('/api/v1/programmes', {
       schema: {
         tags: ['recognition'], summary: "Every organisation's programmes that prior learning is recognised toward (signed-in users)",
-        response: { 200: Items(Type.Ref('PublicProgramme')), ...errors(401, 403) },
+        response: { 200: Items(RefTo(PublicProgrammeSchema)), ...errors(401, 403) },
       },
     }, async (request) => ({ items: await recognition.listAllProgrammes(request.actor) }));
 
     app.get('/api/v1/programmes/:programmeId/agreements', {
       schema: {
         tags: ['recognition'], summary: "A programme's recognition agreements: which achievements count for which module, for how many credits, under which conditions (signed-in users)",
-        params: Type.Object({ programmeId: Id }), response: { 200: Items(AgreementRef), ...errors(400, 401, 403, 404) },
+        params: ProgrammeAgreementsParams, response: { 200: Items(AgreementRef), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await recognition.listProgrammeAgreements(request.actor, request.params.programmeId) }));
 
@@ -335,22 +230,22 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.get('/api/v1/organisations/:orgId/recognition-requests', {
       schema: {
         tags: ['recognition'], summary: "The registrar's queue, oldest first", params: OrgParams,
-        querystring: Type.Object({ status: Type.Optional(RequestStatus) }, { additionalProperties: false }),
-        response: { 200: Items(Type.Ref('RecognitionQueueRequest')), ...errors(400, 401, 403, 404) },
+        querystring: RequestQueueQuery,
+        response: { 200: Items(RefTo(QueueRequestSchema)), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await recognition.listRequests(request.actor, request.params.orgId, request.query.status) }));
 
     app.get('/api/v1/organisations/:orgId/recognition-requests/:requestId', {
       schema: {
         tags: ['recognition'], summary: "The registrar's decision screen: the request with the engine's proposal, the learner, the programme and each source credential",
-        params: OrgRequestParams, response: { 200: Type.Ref('RecognitionRequestDetail'), ...errors(400, 401, 403, 404) },
+        params: OrgRequestParams, response: { 200: RefTo(RequestDetailSchema), ...errors(400, 401, 403, 404) },
       },
     }, (request) => recognition.getRequest(request.actor, request.params.orgId, request.params.requestId));
 
     app.post('/api/v1/organisations/:orgId/recognition-requests/:requestId/decisions', {
       schema: {
         tags: ['recognition'], summary: 'Approve, amend or reject items of a request, each with a reason; final when every item has a decision', params: OrgRequestParams,
-        body: Type.Object({ decisions: Type.Array(Decision, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        body: DecisionsBodySchema,
         response: { 200: RequestRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => recognition.decide(request.actor, request.params.orgId, request.params.requestId, request.body.decisions));
@@ -369,13 +264,11 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/organisations/:orgId/programmes', {
       schema: {
         tags: ['recognition'], summary: 'Define a programme (modules, credits, caps on prior learning); registrar', params: OrgParams,
-        body: Type.Object(ProgrammeFields, { additionalProperties: false }),
+        body: ProgrammeBodySchema,
         response: { 201: ProgrammeRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await recognition.createProgramme(request.actor, request.params.orgId, request.body)));
 
-    const OrgProgrammeParams = Type.Object({ orgId: Id, programmeId: Id });
-    const OrgAgreementParams = Type.Object({ orgId: Id, agreementId: Id });
 
     app.get('/api/v1/organisations/:orgId/programmes/:programmeId', {
       schema: { tags: ['recognition'], summary: 'One programme', params: OrgProgrammeParams, response: { 200: ProgrammeRef, ...errors(400, 401, 403, 404) } },
@@ -384,7 +277,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.put('/api/v1/organisations/:orgId/programmes/:programmeId', {
       schema: {
         tags: ['recognition'], summary: "Replace a programme's definition (version + 1); checked by the engine, and its agreements must still hold; registrar",
-        params: OrgProgrammeParams, body: Type.Object(ProgrammeFields, { additionalProperties: false }),
+        params: OrgProgrammeParams, body: ProgrammeBodySchema,
         response: { 200: ProgrammeRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => recognition.updateProgramme(request.actor, request.params.orgId, request.params.programmeId, request.body));
@@ -392,7 +285,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.put('/api/v1/organisations/:orgId/recognition-agreements/:agreementId', {
       schema: {
         tags: ['recognition'], summary: 'Replace an agreement (version + 1), checked by the engine against its programme; registrar',
-        params: OrgAgreementParams, body: Type.Object({ programmeId: Id, ...AgreementFields }, { additionalProperties: false }),
+        params: OrgAgreementParams, body: AgreementBodySchema,
         response: { 200: AgreementRef, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, (request) => recognition.updateAgreement(request.actor, request.params.orgId, request.params.agreementId, request.body));
@@ -410,7 +303,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.get('/api/v1/organisations/:orgId/recognition-agreements', {
       schema: {
         tags: ['recognition'], summary: 'Recognition agreements, optionally of one programme', params: OrgParams,
-        querystring: Type.Object({ programmeId: Type.Optional(Id) }, { additionalProperties: false }),
+        querystring: AgreementListQuery,
         response: { 200: Items(AgreementRef), ...errors(400, 401, 403, 404) },
       },
     }, async (request) => ({ items: await recognition.listAgreements(request.actor, request.params.orgId, request.query.programmeId) }));
@@ -418,7 +311,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     app.post('/api/v1/organisations/:orgId/recognition-agreements', {
       schema: {
         tags: ['recognition'], summary: 'Define which external achievements count for a module, for how many credits, under which conditions; registrar', params: OrgParams,
-        body: Type.Object({ programmeId: Id, ...AgreementFields }, { additionalProperties: false }),
+        body: AgreementBodySchema,
         response: { 201: AgreementRef, ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await recognition.createAgreement(request.actor, request.params.orgId, request.body)));

@@ -3,35 +3,9 @@ import type { FastifyReply } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { PUBLIC_PAGE_CSP } from '../../render/public-page.ts';
 import { ShareNotFound, type Download } from '../../services/sharing/index.ts';
-import { errors, Id, Items } from '../schemas.ts';
+import { errors, Id, Items, RefTo } from '../contract/common.ts';
+import { DownloadKindSchema, PresentationBodySchema, ShareCreateSchema, ShareListQuery, ShareTokenParams, ShareViewSchema } from '../contract/sharing.ts';
 
-const Target = Type.Union([Type.Literal('credential'), Type.Literal('collection')]);
-
-const ShareView = Type.Object({
-  id: Id,
-  targetType: Target,
-  targetId: Type.String(),
-  url: Type.String({ format: 'uri', description: 'The public page: anyone with this link can see the item' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-  revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  active: Type.Boolean({ description: 'The link opens the page (not revoked, not expired)' }),
-  views: Type.Integer({ description: 'How many times the public page was opened' }),
-  linkedIn: Type.Optional(Type.String({ format: 'uri', description: "LinkedIn's add-to-profile link (credential shares)" })),
-}, { $id: 'ShareView' });
-
-const CreateShare = Type.Object({
-  targetType: Target,
-  targetId: Id,
-  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working (optional)' })),
-}, { additionalProperties: false });
-
-/**
- * Not constrained in the schema: a malformed token gets the same 404 as an unknown one (a segment longer
- * than the router's limit, far longer than a token, is refused by the router itself with 414).
- */
-const TokenParams = Type.Object({ token: Type.String() });
-const DownloadKind = Type.Union([Type.Literal('json'), Type.Literal('jwt'), Type.Literal('png'), Type.Literal('svg'), Type.Literal('pdf')]);
 const Binary = (description: string) => Type.Unknown({ description });
 
 function sendDownload(reply: FastifyReply, download: Download, options: { attachment: boolean }) {
@@ -53,41 +27,37 @@ function sendDownload(reply: FastifyReply, download: Download, options: { attach
 export function sharingRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { sharing } = services;
   return async (app) => {
-    app.addSchema(ShareView);
+    app.addSchema(ShareViewSchema);
 
     app.post('/api/v1/wallet/shares', {
-      schema: { tags: ['wallet'], summary: 'Share a wallet credential or collection: a public link, optionally expiring', body: CreateShare, response: { 201: Type.Ref('ShareView'), ...errors(400, 401, 403, 404, 422) } },
+      schema: { tags: ['wallet'], summary: 'Share a wallet credential or collection: a public link, optionally expiring', body: ShareCreateSchema, response: { 201: RefTo(ShareViewSchema), ...errors(400, 401, 403, 404, 422) } },
     }, async (request, reply) => reply.code(201).send(await sharing.create(request.actor, request.body)));
 
     app.get('/api/v1/wallet/shares', {
-      schema: { tags: ['wallet'], summary: "The learner's share links (active, expired and revoked)", querystring: Type.Object({ targetType: Type.Optional(Target), targetId: Type.Optional(Id) }, { additionalProperties: false }), response: { 200: Items(Type.Ref('ShareView')), ...errors(400, 401) } },
+      schema: { tags: ['wallet'], summary: "The learner's share links (active, expired and revoked)", querystring: ShareListQuery, response: { 200: Items(RefTo(ShareViewSchema)), ...errors(400, 401) } },
     }, async (request) => ({ items: await sharing.list(request.actor, request.query) }));
 
     app.delete('/api/v1/wallet/shares/:id', {
-      schema: { tags: ['wallet'], summary: 'Revoke a share link: it answers 404 from now on, like a link that never existed', params: Type.Object({ id: Id }), response: { 200: Type.Ref('ShareView'), ...errors(400, 401, 403, 404) } },
+      schema: { tags: ['wallet'], summary: 'Revoke a share link: it answers 404 from now on, like a link that never existed', params: Type.Object({ id: Id }), response: { 200: RefTo(ShareViewSchema), ...errors(400, 401, 403, 404) } },
     }, async (request) => await sharing.revoke(request.actor, request.params.id));
 
     app.get('/api/v1/wallet/credentials/:id/download/:kind', {
       schema: {
         tags: ['wallet'], summary: "Download one of the learner's credentials: JSON, JWT (when issued so), baked PNG or SVG, or the PDF certificate",
-        params: Type.Object({ id: Id, kind: DownloadKind }), response: { 200: Binary('The file'), ...errors(400, 401, 404) },
+        params: Type.Object({ id: Id, kind: DownloadKindSchema }), response: { 200: Binary('The file'), ...errors(400, 401, 404) },
       },
     }, async (request, reply) => sendDownload(reply, await sharing.ownerDownload(request.actor, request.params.id, request.params.kind), { attachment: true }));
 
     app.post('/api/v1/wallet/presentations', {
       schema: {
         tags: ['wallet'], summary: "A Verifiable Presentation of the learner's credentials for a verifier's challenge and domain, signed with the learner's did:key",
-        body: Type.Object({
-          credentialIds: Type.Array(Id, { minItems: 1, maxItems: 100 }),
-          challenge: Type.String({ minLength: 1, maxLength: 512, description: 'The one-time value the verifier gave' }),
-          domain: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "The verifier's domain, when it gave one" })),
-        }, { additionalProperties: false }),
+        body: PresentationBodySchema,
         response: { 200: Type.Unknown({ description: 'The signed presentation (VC Data Model 2.0)' }), ...errors(400, 401, 403, 404, 422) },
       },
     }, async (request, reply) => reply.type('application/vp+ld+json').send(await sharing.presentation(request.actor, request.body)));
 
     app.get('/s/:token', {
-      schema: { tags: ['public'], summary: 'The public page of a shared credential or collection, verified live (HTML; 404 page for unknown, revoked or expired links)', params: TokenParams, response: { 200: Binary('HTML page'), 404: Binary('HTML page') } },
+      schema: { tags: ['public'], summary: 'The public page of a shared credential or collection, verified live (HTML; 404 page for unknown, revoked or expired links)', params: ShareTokenParams, response: { 200: Binary('HTML page'), 404: Binary('HTML page') } },
     }, async (request, reply) => {
       void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer')
         .header('content-security-policy', PUBLIC_PAGE_CSP).header('x-content-type-options', 'nosniff').type('text/html; charset=utf-8');
@@ -103,18 +73,18 @@ export function sharingRoutes(services: Services): FastifyPluginAsyncTypebox {
 
     for (const kind of ['png', 'svg'] as const) {
       app.get(`/s/:token/qr.${kind}`, {
-        schema: { tags: ['public'], summary: `QR code (${kind.toUpperCase()}) of a share link's public page`, params: TokenParams, response: { 200: Binary(`QR code, ${kind.toUpperCase()}`), ...errors(404) } },
+        schema: { tags: ['public'], summary: `QR code (${kind.toUpperCase()}) of a share link's public page`, params: ShareTokenParams, response: { 200: Binary(`QR code, ${kind.toUpperCase()}`), ...errors(404) } },
       }, async (request, reply) => sendDownload(reply, await sharing.qr(request.params.token, kind), { attachment: false }));
     }
 
     app.get('/s/:token/certificate.pdf', {
-      schema: { tags: ['public'], summary: 'The printable one-page certificate (PDF) of a shared credential, with a QR code back to its page', params: TokenParams, response: { 200: Binary('PDF'), ...errors(404) } },
+      schema: { tags: ['public'], summary: 'The printable one-page certificate (PDF) of a shared credential, with a QR code back to its page', params: ShareTokenParams, response: { 200: Binary('PDF'), ...errors(404) } },
     }, async (request, reply) => sendDownload(reply, await sharing.sharedDownload(request.params.token, 'pdf'), { attachment: false }));
 
     for (const kind of ['json', 'jwt', 'png', 'svg'] as const) {
       app.get(`/s/:token/credential.${kind}`, {
         schema: {
-          tags: ['public'], params: TokenParams, response: { 200: Binary('The credential'), ...errors(404) },
+          tags: ['public'], params: ShareTokenParams, response: { 200: Binary('The credential'), ...errors(404) },
           summary: {
             json: 'A shared credential as JSON (JSON-LD for a VC; the assertion for Open Badges 2.0)',
             jwt: 'A shared credential as its VC-JWT (when issued so)',

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
 import { NotFound } from '../../services/errors.ts';
-import { errors, Id } from '../schemas.ts';
+import { errors, Id } from '../contract/common.ts';
 
 /**
  * How long verifiers and caches may keep a list. Short: a revocation should show within minutes,

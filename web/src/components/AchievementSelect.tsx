@@ -1,5 +1,5 @@
 import { Field } from './Field.tsx';
-import type { Achievement } from '../types.ts';
+import type { Achievement } from '../api-types.ts';
 
 /** The micro-credential to issue, by name and version (issue one and bulk issue). */
 export function AchievementSelect(props: { id: string; achievements: Achievement[] | undefined; value: string; onChange: (id: string) => void; error?: string | undefined }) {

@@ -1,5 +1,12 @@
-import { checkName } from '../wallet-types.ts';
-import type { Check } from '../wallet-types.ts';
+import type { VerifyCheck, WalletCheck } from '../api-types.ts';
+
+/** A check as the wallet (`check`) or the verifier (`id`) names it. */
+export type Check = WalletCheck | VerifyCheck;
+
+/** The check's own name or id, for keys and test hooks. */
+export function checkName(check: Check, index: number): string {
+  return ('check' in check ? check.check : check.id) ?? String(index);
+}
 
 const OUTCOMES: Record<string, { label: string; mark: string }> = {
   passed: { label: 'Passed', mark: '✓' },

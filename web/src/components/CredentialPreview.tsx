@@ -4,7 +4,7 @@ import type { CodeEntry } from '../../../src/domain/eu-elements.ts';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { useSession } from '../session.tsx';
-import type { AchievementInput } from '../types.ts';
+import type { AchievementInput } from '../api-types.ts';
 
 type Obj = Record<string, unknown>;
 

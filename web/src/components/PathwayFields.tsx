@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { CatalogueItem } from '../pathway-types.ts';
-import { credits } from '../pathway-types.ts';
+import type { CatalogueItem } from '../api-types.ts';
+import { credits } from '../format.ts';
 
 /** An achievement of the catalogue in a few words: "Statistics I — University (5 ECTS, EQF 6)". */
 export function describeCatalogueItem(item: CatalogueItem): string {

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import '../pathways.css';
-import { credits, KIND_LABELS, percent } from '../pathway-types.ts';
-import type { Missing, PathwayEvaluation, RequirementResult } from '../pathway-types.ts';
+import type { Missing, PathwayEvaluation, RequirementResult } from '../api-types.ts';
+import { credits, percent } from '../format.ts';
+import { KIND_LABELS } from '../pathway-form.ts';
 
 /**
  * A progress bar people and assistive technology both read: a native <progress> named by `label`,

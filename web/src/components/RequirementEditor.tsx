@@ -1,8 +1,8 @@
 import { Field } from './Field.tsx';
 import { CataloguePicker, TextList } from './PathwayFields.tsx';
 import type { ConditionsForm, RequirementForm } from '../pathway-form.ts';
-import { KIND_LABELS } from '../pathway-types.ts';
-import type { CatalogueItem } from '../pathway-types.ts';
+import type { CatalogueItem } from '../api-types.ts';
+import { KIND_LABELS } from '../pathway-form.ts';
 
 export interface ProblemLookup {
   /** Messages at the pointer or below it. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { RplEvidence } from '../recognition-types.ts';
+import type { RplEvidence } from '../api-types.ts';
 
 function size(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

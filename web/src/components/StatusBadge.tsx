@@ -1,4 +1,4 @@
-import type { CredentialStatus } from '../types.ts';
+import type { CredentialStatus } from '../api-types.ts';
 
 const LABELS: Record<CredentialStatus, string> = {
   active: 'Active',

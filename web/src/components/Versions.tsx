@@ -1,12 +1,7 @@
+import type { AchievementVersion as Version } from '../api-types.ts';
 import { formatDate, useLoad } from '../load.ts';
 import { useSession } from '../session.tsx';
 
-interface Version {
-  version: number;
-  name: string;
-  createdAt: string;
-  createdBy?: string | null;
-}
 
 /** The saved versions of a definition, newest first; issued credentials keep the version they came from. */
 export function Versions({ achievementId, current }: { achievementId: string; current: number }) {

@@ -1,4 +1,4 @@
-import type { WalletStatus } from '../wallet-types.ts';
+import type { WalletStatus } from '../api-types.ts';
 
 const LABELS: Record<WalletStatus, string> = {
   verified: 'Verified',

@@ -9,7 +9,7 @@ import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import type { UserEmail } from '../wallet-types.ts';
+import type { UserEmail } from '../api-types.ts';
 
 /** The learner's addresses, key (DID), export and account deletion. */
 export function AccountScreen() {

@@ -16,7 +16,7 @@ import { Versions } from '../components/Versions.tsx';
 import { useLoad } from '../load.ts';
 import { useRouter } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, Issuer } from '../types.ts';
+import type { Achievement, Issuer } from '../api-types.ts';
 
 /** Creates a micro-credential definition, or saves a new version of one, beside a live preview. */
 export function AchievementEditorScreen({ params }: { params: Record<string, string> }) {

@@ -5,7 +5,7 @@ import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement } from '../types.ts';
+import type { Achievement } from '../api-types.ts';
 
 /** The organisation's micro-credential definitions. */
 export function AchievementsScreen() {

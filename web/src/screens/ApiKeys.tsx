@@ -8,8 +8,8 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import { API_KEY_SCOPES } from '../types.ts';
-import type { ApiKey, ApiKeyScope, CreatedApiKey } from '../types.ts';
+import { API_KEY_SCOPES } from '../api-lists.ts';
+import type { ApiKey, ApiKeyScope, CreatedApiKey } from '../api-types.ts';
 
 const SCOPE_LABELS: Record<ApiKeyScope, string> = {
   issue: 'Issue credentials',

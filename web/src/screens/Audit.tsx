@@ -5,7 +5,7 @@ import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { AuditEntry } from '../types.ts';
+import type { AuditEntry } from '../api-types.ts';
 
 const PAGE = 50;
 

@@ -9,7 +9,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, BulkJob } from '../types.ts';
+import type { Achievement, BulkJob } from '../api-types.ts';
 
 const POLL_MS = 500;
 const FINISHED = new Set<BulkJob['status']>(['done', 'failed']);

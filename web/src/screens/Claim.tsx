@@ -5,8 +5,9 @@ import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
-import { formatDay } from '../wallet-types.ts';
-import type { ClaimPreview, WalletItem } from '../wallet-types.ts';
+import type { ClaimPreview } from '../api-types.ts';
+import { claim as claimCredential } from '../api/wallet.ts';
+import { formatDay } from '../format.ts';
 import { useLoad } from '../load.ts';
 import { useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -36,8 +37,7 @@ export function ClaimScreen({ params }: { params: Record<string, string> }) {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api.post<WalletItem | { item: WalletItem }>(`/api/v1/claim/${encodeURIComponent(token)}`, {});
-      const item = 'item' in result ? result.item : result;
+      const { item } = await claimCredential(api, token);
       navigate(`/wallet/credentials/${item.id}?claimed=1`);
     } catch (e) {
       setError(asApiError(e));
@@ -47,7 +47,7 @@ export function ClaimScreen({ params }: { params: Record<string, string> }) {
   };
 
   const p = preview.data;
-  const name = p?.achievementName ?? p?.name ?? 'A credential';
+  const name = p?.achievementName ?? 'A credential';
   return (
     <PublicLayout>
       <Screen title="Claim your credential">

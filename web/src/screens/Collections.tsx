@@ -10,7 +10,7 @@ import { WalletStatusBadge } from '../components/WalletStatusBadge.tsx';
 import { useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import type { Collection, WalletItem, WalletPage } from '../wallet-types.ts';
+import type { CollectionView as Collection, WalletItem, WalletPage } from '../api-types.ts';
 import { SharePanel } from './WalletCredential.tsx';
 
 /** Named, ordered collections of credentials, each shareable as one page. */
@@ -78,7 +78,7 @@ function CollectionEditor({ collectionId, onDeleted }: { collectionId: string; o
   const c = collection.data;
   const byId = new Map<string, WalletItem>((wallet.data?.items ?? []).map((i) => [i.id, i]));
   for (const i of c?.items ?? []) byId.set(i.id, i);
-  const ids = c?.credentialIds ?? c?.items?.map((i) => i.id) ?? [];
+  const ids = c?.items.map((i) => i.id) ?? [];
 
   const update = async (patch: { name?: string; description?: string; credentialIds?: string[] }) => {
     setError(undefined);

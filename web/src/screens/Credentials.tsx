@@ -10,8 +10,8 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import { CREDENTIAL_STATUSES } from '../types.ts';
-import type { Achievement, IssuedCredential, Page } from '../types.ts';
+import { CREDENTIAL_STATUSES } from '../api-lists.ts';
+import type { Achievement, CredentialPage, IssuedCredential } from '../api-types.ts';
 
 interface Filters {
   q: string;
@@ -33,7 +33,7 @@ export function CredentialsScreen() {
   );
   const base = `/api/v1/organisations/${organisationId}/credentials`;
   const page = useLoad(async (signal) => {
-    const result = await api.get<Page<IssuedCredential>>(base + query({ ...filters, limit: 50 }), { signal });
+    const result = await api.get<CredentialPage>(base + query({ ...filters, limit: 50 }), { signal });
     setMore([]);
     setCursor(result.nextCursor);
     return result;
@@ -45,7 +45,7 @@ export function CredentialsScreen() {
   };
   const loadMore = async () => {
     if (!cursor) return;
-    const next = await api.get<Page<IssuedCredential>>(base + query({ ...filters, limit: 50, cursor }));
+    const next = await api.get<CredentialPage>(base + query({ ...filters, limit: 50, cursor }));
     setMore((m) => [...m, ...next.items]);
     setCursor(next.nextCursor);
   };

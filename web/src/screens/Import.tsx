@@ -9,8 +9,8 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { multipart } from '../wallet-types.ts';
-import type { ImportResult } from '../wallet-types.ts';
+import type { ImportResult } from '../api-types.ts';
+import { multipart } from '../multipart.ts';
 import { WalletCard } from './Wallet.tsx';
 
 export const CREDENTIAL_FILES = '.json,.jsonld,.jwt,.txt,.png,.svg,application/json,application/ld+json,image/png,image/svg+xml,text/plain';

@@ -10,7 +10,7 @@ import { Screen } from '../components/Screen.tsx';
 import { useLoad } from '../load.ts';
 import { Link, useRouter } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, IssuedCredential } from '../types.ts';
+import type { Achievement, IssuedCredential } from '../api-types.ts';
 
 const emptyForm = { recipient: '', name: '', result: '', evidenceUrl: '', evidenceNarrative: '', validFrom: '', validUntil: '' };
 

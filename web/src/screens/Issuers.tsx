@@ -8,7 +8,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Issuer } from '../types.ts';
+import type { Issuer } from '../api-types.ts';
 
 /** Issuer profiles (OB 3.0 Profile), their DIDs and signing keys; rotate a key; add an issuer. */
 export function IssuersScreen() {

@@ -8,8 +8,8 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import { ROLES } from '../types.ts';
-import type { Member, Organisation, Role } from '../types.ts';
+import { ROLES } from '../api-lists.ts';
+import type { Member, Organisation, Role } from '../api-types.ts';
 
 /** Organisation settings (name) and its members with their roles. */
 export function OrganisationScreen() {

@@ -3,7 +3,7 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { OutboxMessage } from '../types.ts';
+import type { OutboxMessage } from '../api-types.ts';
 
 /** The development outbox: e-mails kept in the database when no SMTP server is configured. */
 export function OutboxScreen() {

@@ -15,10 +15,11 @@ import { formatDate, useLoad } from '../load.ts';
 import { Link, useRouter } from '../router.tsx';
 import { emptyPathwayForm, formFromPathway, inputOf, localProblems, move, newRequirement, rulesOf } from '../pathway-form.ts';
 import type { PathwayForm, RequirementForm } from '../pathway-form.ts';
-import { credits, KIND_LABELS } from '../pathway-types.ts';
-import type { CatalogueItem, PathwayAward, PathwayCheck, PathwayView, Problem, RequirementKind, TrustedIssuer } from '../pathway-types.ts';
+import type { Achievement, CatalogueItem, Issuer, PathwayView, PathwayAward, PathwayCheckView as PathwayCheck, PathwayProblem as Problem, Role, TrustedIssuer } from '../api-types.ts';
+import { credits } from '../format.ts';
+import { KIND_LABELS } from '../pathway-form.ts';
+import type { RequirementKind } from '../pathway-form.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, Issuer, Role } from '../types.ts';
 
 const DESIGNERS: Role[] = ['owner', 'admin', 'issuer'];
 const KINDS = Object.keys(KIND_LABELS) as RequirementKind[];

@@ -8,9 +8,8 @@ import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
-import type { PathwayAward, PathwayFlag, PathwayView, TrustedIssuer } from '../pathway-types.ts';
+import type { Achievement, Issuer, PathwayView, PathwayAward, PathwayFlag, Role, TrustedIssuer } from '../api-types.ts';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, Issuer, Role } from '../types.ts';
 
 const DESIGNERS: Role[] = ['owner', 'admin', 'issuer'];
 

@@ -8,11 +8,11 @@ import { Field, FieldSet } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
-import { describeAgreement, ects } from '../recognition-types.ts';
-import type { Agreement, Programme, ProgrammeModule } from '../recognition-types.ts';
+import type { Achievement, Agreement, Programme, ProgrammeBody, ProgrammeModule, Role } from '../api-types.ts';
+import { ects } from '../format.ts';
+import { describeAgreement } from '../recognition-words.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import type { Achievement, Role } from '../types.ts';
 
 export const REGISTRARS: Role[] = ['owner', 'admin', 'registrar'];
 
@@ -118,8 +118,6 @@ export function ProgrammesScreen() {
     </Screen>
   );
 }
-
-export type ProgrammeBody = Omit<Programme, 'id' | 'organisationId' | 'createdAt' | 'updatedAt' | 'version' | 'organisationName' | 'achievementId'> & { achievementId?: string };
 
 /** The programme form (define or change): name, credits, modules, caps, recognition credential. */
 function ProgrammeForm(props: { heading: string; submitLabel: string; achievements: Achievement[]; error: ApiError | undefined; initial?: Programme; onSubmit(body: ProgrammeBody): Promise<void> }) {

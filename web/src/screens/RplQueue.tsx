@@ -9,8 +9,9 @@ import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useOrganisation, useSession } from '../session.tsx';
-import { CASE_WORDS, OUTCOME_WORDS } from '../recognition-types.ts';
-import type { RplCase, RplOutcome } from '../recognition-types.ts';
+import type { RplCaseDetailView, RplCaseView as RplCase, RplOutcome } from '../api-types.ts';
+import { getRplCase } from '../api/recognition.ts';
+import { CASE_WORDS, OUTCOME_WORDS } from '../recognition-words.ts';
 
 type Filter = '' | 'awarded' | 'not-awarded';
 
@@ -75,8 +76,8 @@ export function RplCaseReviewScreen({ params }: { params: Record<string, string>
   const { api } = useSession();
   const id = params.caseId ?? '';
   const base = `/api/v1/organisations/${organisationId}/rpl-cases/${id}`;
-  const loaded = useLoad((signal) => api.get<RplCase>(base, { signal }), id);
-  const [current, setCurrent] = useState<RplCase>();
+  const loaded = useLoad((signal) => getRplCase(api, organisationId, id, { signal }), id);
+  const [current, setCurrent] = useState<RplCaseDetailView>();
   const [error, setError] = useState<ApiError>();
   const [message, setMessage] = useState<string>();
   const c = current ?? loaded.data;
@@ -84,7 +85,9 @@ export function RplCaseReviewScreen({ params }: { params: Record<string, string>
     setError(undefined);
     setMessage(undefined);
     try {
-      setCurrent(await api.post<RplCase>(`${base}/${path}`, body));
+      // The answer is the case without the learner (RplCase): keep the learner the detail showed.
+      const after = await api.post<RplCase>(`${base}/${path}`, body);
+      setCurrent(c && { ...after, learner: c.learner });
       setMessage(done);
     } catch (e) {
       setError(asApiError(e));

@@ -11,8 +11,9 @@ import { Screen } from '../components/Screen.tsx';
 import { PublicLayout } from '../components/WalletLayout.tsx';
 import { useSession } from '../session.tsx';
 import { useSessionReady } from '../session-ready.ts';
-import { formatDay, formatEcts, multipart } from '../wallet-types.ts';
-import type { VerifyAnswer } from '../wallet-types.ts';
+import type { VerifyAnswer } from '../api-types.ts';
+import { formatDay, formatEcts } from '../format.ts';
+import { multipart } from '../multipart.ts';
 import { CREDENTIAL_FILES } from './Import.tsx';
 
 type Source = { kind: 'file'; file: File } | { kind: 'text'; text: string } | { kind: 'url'; url: string };

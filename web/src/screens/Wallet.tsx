@@ -9,8 +9,9 @@ import { statusLabel, WalletStatusBadge } from '../components/WalletStatusBadge.
 import { useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { formatDay, formatEcts, safeImage, WALLET_STATUSES } from '../wallet-types.ts';
-import type { Facets, Offer, Totals, WalletItem, WalletPage } from '../wallet-types.ts';
+import { WALLET_STATUSES } from '../api-lists.ts';
+import type { Facets, Offer, Totals, WalletItem, WalletPage } from '../api-types.ts';
+import { formatDay, formatEcts, safeImage } from '../format.ts';
 
 interface Filters {
   q: string;
@@ -288,7 +289,7 @@ function Offers({ offers, onAccepted }: { offers: Offer[]; onAccepted(): void })
       <ErrorSummary error={error} title="The credential was not added" />
       <ul className="ordered">
         {offers.map((o) => {
-          const name = o.achievementName ?? o.name ?? 'Credential';
+          const name = o.achievementName;
           return (
             <li key={o.credentialId}>
               <span className="item-name">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../api.ts';
+import { getWalletCredential } from '../api/wallet.ts';
 import type { ApiError } from '../api.ts';
 import { Checks } from '../components/Checks.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
@@ -11,8 +12,8 @@ import { STATUS_HELP, WalletStatusBadge } from '../components/WalletStatusBadge.
 import { formatDate, useLoad } from '../load.ts';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { formatDay, formatEcts, readDetail } from '../wallet-types.ts';
-import type { Share, WalletDetail, WalletStatus } from '../wallet-types.ts';
+import type { Share, WalletItemDetailView as WalletDetail, WalletStatus } from '../api-types.ts';
+import { formatDay, formatEcts } from '../format.ts';
 import { BadgeImage } from './Wallet.tsx';
 
 /** The outcome of the last verification in one sentence. */
@@ -49,7 +50,7 @@ export function WalletCredentialScreen({ params }: { params: Record<string, stri
   const [busy, setBusy] = useState(false);
   const [removed, setRemoved] = useState(false);
   const [checkedAgain, setCheckedAgain] = useState(false);
-  const detail = useLoad(async (signal) => readDetail(await api.get<unknown>(`/api/v1/wallet/credentials/${encodeURIComponent(id)}`, { signal })), `${id}:${round}`);
+  const detail = useLoad((signal) => getWalletCredential(api, id, { signal }), `${id}:${round}`);
 
   const reverify = async () => {
     setBusy(true);

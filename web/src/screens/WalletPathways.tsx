@@ -8,10 +8,9 @@ import type { Names } from '../components/PathwayProgress.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link } from '../router.tsx';
-import { credits } from '../pathway-types.ts';
-import type { CatalogueItem, PathwayDetail, PathwayProgress, Plan, PublishedPathway } from '../pathway-types.ts';
+import type { CatalogueItem, PathwayProgressView as PathwayDetail, PathwayProgressView as PathwayProgress, Plan, PublishedPathway, WalletItem, WalletPage } from '../api-types.ts';
+import { credits } from '../format.ts';
 import { useSession } from '../session.tsx';
-import type { WalletItem, WalletPage } from '../wallet-types.ts';
 
 /** Follow or stop following a published pathway. */
 function FollowButton({ pathwayId, name, following, onChanged, onError }: { pathwayId: string; name: string; following: boolean; onChanged(): void; onError(e: ApiError): void }) {

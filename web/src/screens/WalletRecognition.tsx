@@ -8,12 +8,12 @@ import { Field, FieldSet } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
-import { describeAgreement, ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../recognition-types.ts';
-import type { Agreement, Programme, RecognitionRequest } from '../recognition-types.ts';
+import { getMyRequest } from '../api/recognition.ts';
+import type { Agreement, Plan, PublicProgramme as Programme, RecognitionRequestView as RecognitionRequest, WalletPage } from '../api-types.ts';
+import { ects } from '../format.ts';
+import { describeAgreement, OUTCOME, PROPOSED, REQUEST_STATUS } from '../recognition-words.ts';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import type { WalletPage } from '../wallet-types.ts';
-import type { Plan } from '../pathway-types.ts';
 
 /** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
@@ -142,7 +142,7 @@ export function WalletRecognitionScreen() {
 export function WalletRecognitionRequestScreen({ params }: { params: Record<string, string> }) {
   const { api } = useSession();
   const [round, setRound] = useState(0);
-  const data = useLoad((signal) => api.get<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);
+  const data = useLoad((signal) => getMyRequest(api, params.requestId ?? '', { signal }), `${params.requestId}:${round}`);
   const [error, setError] = useState<ApiError>();
   const request = data.data;
   const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));

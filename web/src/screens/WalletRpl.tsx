@@ -10,9 +10,9 @@ import { Screen } from '../components/Screen.tsx';
 import { formatDate, useLoad } from '../load.ts';
 import { Link, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
-import { CASE_WORDS, OUTCOME_WORDS } from '../recognition-types.ts';
-import type { RplAchievement, RplCase, RplOutcome } from '../recognition-types.ts';
-import { multipart } from '../wallet-types.ts';
+import type { RplAchievement, RplCaseView as RplCase, RplOutcome } from '../api-types.ts';
+import { multipart } from '../multipart.ts';
+import { CASE_WORDS, OUTCOME_WORDS } from '../recognition-words.ts';
 
 /** The learner's prior-learning cases, and opening one against an achievement. */
 export function WalletRplScreen() {

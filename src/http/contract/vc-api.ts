@@ -1,0 +1,56 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Proof formats the VC-API issues (src/services/vc-api.ts VC_API_FORMATS; test/meta/contract.test.ts keeps them equal). */
+export const VC_API_FORMAT_NAMES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc-jwt'] as const;
+
+export const VcApiCheckSchema = Type.Object({
+  check: Type.String(),
+  outcome: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('warning'), Type.Literal('skipped')]),
+  message: Type.String(),
+  details: Type.Optional(Type.Unknown()),
+});
+export const VcApiProblemDetailSchema = Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String() });
+export const VerificationSchema = Type.Object({
+  verified: Type.Boolean(),
+  checks: Type.Array(VcApiCheckSchema),
+  warnings: Type.Array(VcApiProblemDetailSchema),
+  errors: Type.Array(VcApiProblemDetailSchema),
+}, { description: 'Every check made; failed ones are also listed in errors, doubtful ones in warnings' });
+// A 400 is a verification that failed, or a request that is not one at all (problem+json).
+export const VerificationOrProblemSchema = Type.Unknown({ description: 'A verification that failed (same shape as 200), or a problem+json for a malformed request' });
+/** VC-API options objects carry members for other implementations; the ones microcred reads are typed. */
+export const VcApiOptions = { additionalProperties: true } as const;
+
+export const VcApiIssueBodySchema = Type.Object({
+  credential: Type.Object({}, { additionalProperties: true, description: 'An unsigned VC 1.1 or 2.0 credential; issuer, id, issue date and status are filled in when absent' }),
+  options: Type.Optional(Type.Object({
+    credentialStatus: Type.Optional(Type.Union([Type.Object({ type: Type.String() }, VcApiOptions), Type.Literal(false)])),
+    format: Type.Optional(Type.Union(VC_API_FORMAT_NAMES.map((format) => Type.Literal(format)), { description: 'microcred: Data Integrity (default eddsa-rdfc-2022) or vc-jwt (answered as an EnvelopedVerifiableCredential)' })),
+  }, VcApiOptions)),
+}, { additionalProperties: false });
+export const VcApiIssueResultSchema = Type.Object({ verifiableCredential: Type.Unknown() });
+export const VcApiVerifyBodySchema = Type.Object({
+  verifiableCredential: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()]),
+  options: Type.Optional(Type.Object({}, VcApiOptions)),
+}, { additionalProperties: false });
+export const VcApiPresentationVerifyBodySchema = Type.Object({
+  verifiablePresentation: Type.Object({}, { additionalProperties: true }),
+  options: Type.Optional(Type.Object({
+    challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    domain: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  }, VcApiOptions)),
+}, { additionalProperties: false });
+export const VcApiStatusBodySchema = Type.Object({
+  credentialId: Type.String({ minLength: 1, maxLength: 2048 }),
+  credentialStatus: Type.Object({
+    type: Type.Literal('BitstringStatusListEntry'),
+    statusPurpose: Type.Union([Type.Literal('revocation'), Type.Literal('suspension')]),
+  }, { additionalProperties: false }),
+  status: Type.Boolean(),
+}, { additionalProperties: false });
+export const VcApiStatusResultSchema = Type.Object({ credentialId: Type.String(), status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]) });
+
+export type Verification = Static<typeof VerificationSchema>;
+export type VcApiIssueBody = Static<typeof VcApiIssueBodySchema>;
+export type VcApiStatusBody = Static<typeof VcApiStatusBodySchema>;
+export type VcApiStatusResult = Static<typeof VcApiStatusResultSchema>;
