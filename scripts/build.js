@@ -22,20 +22,27 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import { sourceFingerprint } from './source-fingerprint.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
 
-/** One output module per input module: every import stays an import, relative ones renamed .ts → .mjs. */
-const oneFilePerModule = {
+/**
+ * One output module per input module: every import stays an import, relative ones renamed .ts → .mjs,
+ * and jsonld's taken from the build's copy (vendor/jsonld.mjs, below).
+ * @param {string} src
+ */
+const oneFilePerModule = (src) => ({
   name: 'one-file-per-module',
   /** @param {import('esbuild').PluginBuild} build */
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
       if (args.path === 'tsx/esm/api') return { path: args.path, namespace: 'no-tsx' };
+      if (args.path === 'jsonld') return { path: relative(dirname(relative(src, args.importer)), 'vendor/jsonld.mjs').replace(/^(?!\.)/, './'), external: true };
       if (args.path.startsWith('.')) return { path: args.path.replace(/\.ts$/, '.mjs'), external: true };
       return { path: args.path, external: true };
     });
@@ -44,7 +51,46 @@ const oneFilePerModule = {
       loader: 'js',
     }));
   },
-};
+});
+
+/**
+ * jsonld in one file, with its Node.js document loader's HTTP client (@digitalbazaar/http-client and
+ * undici: about a hundred modules and two thirds of jsonld's loading time) loaded only if that loader
+ * is ever used. microcred always passes its own document loader (the bundled contexts, and the
+ * guarded fetcher where the caller allows the network), so it never is. rdf-canonize stays shared
+ * with microcred's own import of it when both resolve to the same copy.
+ * @param {string} outfile
+ */
+async function buildJsonld(outfile) {
+  const fromJsonld = createRequire(require.resolve('jsonld'));
+  const shared = ['rdf-canonize'].filter((name) => fromJsonld.resolve(name) === require.resolve(name));
+  await esbuild.build({
+    entryPoints: [require.resolve('jsonld')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    // An ES module: Node.js would otherwise scan the whole CommonJS file for its export names on every
+    // import. Its own require() calls (the shared and lazy packages) go through createRequire.
+    format: 'esm',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+    target: 'node20',
+    external: shared,
+    logLevel: 'warning',
+    plugins: [{
+      name: 'lazy-http-client',
+      setup(build) {
+        build.onResolve({ filter: /^@digitalbazaar\/http-client$/ }, (args) => (args.namespace === 'lazy-http-client' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-http-client' }));
+        build.onLoad({ filter: /.*/, namespace: 'lazy-http-client' }, () => ({
+          contents: `// Loaded by jsonld's Node.js document loader only when it fetches (it uses httpClient.get).
+let client;
+exports.httpClient = new Proxy({}, { get: (_, name) => (client ??= require('@digitalbazaar/http-client').httpClient)[name] });
+`,
+          loader: 'js',
+        }));
+      },
+    }],
+  });
+}
 
 /**
  * Builds src/ into dist/ (or `outdir`, which must also sit beside src/: tests build into their own
@@ -65,10 +111,11 @@ export async function build({ outdir = join(root, 'dist') } = {}) {
   const partial = join(root, `.dist-partial-${process.pid}-${randomUUID()}`);
   rmSync(partial, { recursive: true, force: true });
   try {
-    const options = { outbase: src, outdir: partial, bundle: true, plugins: [oneFilePerModule], platform: /** @type {const} */ ('node'), format: /** @type {const} */ ('esm'), target: 'node20', sourcemap: /** @type {const} */ ('linked'), logLevel: /** @type {const} */ ('warning') };
+    const options = { outbase: src, outdir: partial, bundle: true, plugins: [oneFilePerModule(src)], platform: /** @type {const} */ ('node'), format: /** @type {const} */ ('esm'), target: 'node20', sourcemap: /** @type {const} */ ('linked'), logLevel: /** @type {const} */ ('warning') };
     await Promise.all([
       esbuild.build({ ...options, entryPoints: modules, outExtension: { '.js': '.mjs' } }),
       esbuild.build({ ...options, entryPoints: bootstraps }),
+      buildJsonld(join(partial, 'vendor', 'jsonld.mjs')),
     ]);
     for (const file of assets) {
       const to = join(partial, relative(src, file));

@@ -10,9 +10,22 @@ import { join } from 'node:path';
  * @returns {{ entries: number, newest: number }}
  */
 export function sourceFingerprint(root) {
-  const src = join(root, 'src');
-  let newest = Math.max(statSync(src).ctimeMs, statSync(join(root, 'scripts', 'build.js')).ctimeMs);
-  const names = readdirSync(src, { recursive: true });
-  for (const name of names) newest = Math.max(newest, statSync(join(src, String(name))).ctimeMs);
-  return { entries: names.length, newest };
+  const found = { entries: 0, newest: statSync(join(root, 'scripts', 'build.js')).ctimeMs };
+  walk(join(root, 'src'), found);
+  return found;
+}
+
+/**
+ * A walk by hand: readdirSync's `recursive` option costs several times as much in Node.js 20.
+ * @param {string} dir
+ * @param {{ entries: number, newest: number }} found
+ */
+function walk(dir, found) {
+  found.newest = Math.max(found.newest, statSync(dir).ctimeMs);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    found.entries++;
+    if (entry.isDirectory()) walk(path, found);
+    else found.newest = Math.max(found.newest, statSync(path).ctimeMs);
+  }
 }
