@@ -14,6 +14,10 @@
 // modules end in .mjs instead, because a module and a bootstrap may share a name
 // (src/services/credentials/signing-worker.ts and signing-worker.js).
 //
+// Two things are done once here rather than on every run: the OB 3.0 / CLR JSON Schemas are compiled to
+// standalone validators (dist/vc/schemas/*.validate.cjs, which src/vc/structure.ts loads when present),
+// and jsonld is bundled into dist/vendor/jsonld.mjs without loading its HTTP client (buildJsonld).
+//
 // The build is written beside dist/ and swapped in when complete, and dist/BUILD.json (written last)
 // records which sources it was made from; bin/microcred.js runs dist/ only when that still matches src/.
 //
