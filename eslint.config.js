@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'web/dist/', 'coverage/', 'artifacts/', 'test-artifacts/', '.scratch/', 'test/fixtures/lint/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', '.dist-*/', 'web/dist/', 'coverage/', 'artifacts/', 'test-artifacts/', '.scratch/', 'test/fixtures/lint/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

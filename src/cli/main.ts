@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError } from './errors.ts';
 import { processIo, type Io } from './output.ts';
-import { COMMANDS, type Command } from './commands/index.ts';
+import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import type { OptionValues } from './commands/types.ts';
 
 const VERSION = '0.1.0';
@@ -22,12 +22,12 @@ function topHelp(): string {
 }
 
 /** Finds the command for argv, allowing two-word commands such as `keys generate`. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
   const two = `${argv[0]} ${argv[1]}`;
   const byTwo = COMMANDS.find((command) => command.name === two);
-  if (byTwo) return { command: byTwo, rest: argv.slice(2) };
+  if (byTwo) return { entry: byTwo, rest: argv.slice(2) };
   const byOne = COMMANDS.find((command) => command.name === argv[0]);
-  if (byOne) return { command: byOne, rest: argv.slice(1) };
+  if (byOne) return { entry: byOne, rest: argv.slice(1) };
   return undefined;
 }
 
@@ -59,7 +59,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     return EXIT.usage;
   }
-  const { command, rest } = found;
+  const { entry, rest } = found;
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.help}\n`);
     return EXIT.ok;

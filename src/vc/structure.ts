@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import Ajv2019Module from 'ajv/dist/2019.js';
+import { createRequire } from 'node:module';
+import type Ajv2019Module from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type addFormatsModule from 'ajv-formats';
+import type standaloneModule from 'ajv/dist/standalone/index.js';
 import { CONTEXTS } from './contexts/index.ts';
 import { isObject } from './json.ts';
 import type { Check, CheckOutcome, JsonObject } from './types.ts';
@@ -143,29 +145,64 @@ const SCHEMA_FILES: Record<'ob3' | 'endorsement' | 'clr', string> = {
 
 type SchemaKind = Exclude<CredentialKind, 'vc'>;
 
-interface SchemaCache {
-  ajv: InstanceType<typeof Ajv2019Module.default>;
-  compiled: Partial<Record<SchemaKind, ValidateFunction>>;
+type Ajv = InstanceType<typeof Ajv2019Module.default>;
+
+// Ajv is loaded (synchronously: it is CommonJS) only when a schema has to be compiled: a built
+// microcred (scripts/build.js) carries the validators compiled ahead of time, and loading Ajv alone
+// costs a command that checks no schema about a fifth of a second.
+const require = createRequire(import.meta.url);
+
+function createAjv(options: { source?: boolean } = {}): Ajv {
+  // Both are CommonJS modules; the class and the plugin are their `default` member.
+  const { default: Ajv2019 } = require('ajv/dist/2019.js') as typeof Ajv2019Module;
+  const { default: addFormats } = require('ajv-formats') as typeof addFormatsModule;
+  // Not inlining refs and skipping code optimisation compiles these large schemas about four times
+  // faster (a run from the sources pays it once per process) for no measurable cost per validation.
+  const ajv = new Ajv2019({ strict: false, allErrors: true, inlineRefs: false, code: { optimize: false, source: options.source === true } });
+  addFormats(ajv);
+  return ajv;
 }
 
-// Each schema is compiled on first use and kept: three fixed schemas, so the cache cannot grow.
-let cache: SchemaCache | undefined;
+function readSchema(kind: SchemaKind): object {
+  return JSON.parse(readFileSync(new URL(`./schemas/${SCHEMA_FILES[kind]}`, import.meta.url), 'utf8')) as object;
+}
+
+/** Where the build puts a schema's precompiled validator, relative to this module. */
+function precompiledFile(kind: SchemaKind): string {
+  return `./schemas/${SCHEMA_FILES[kind].replace(/\.json$/, '.validate.cjs')}`;
+}
+
+// Each validator is loaded or compiled on first use and kept: three fixed schemas, so the cache cannot grow.
+let ajv: Ajv | undefined;
+const validators: Partial<Record<SchemaKind, ValidateFunction>> = {};
 
 function getValidator(kind: SchemaKind): ValidateFunction {
-  if (!cache) {
-    // Both are CommonJS modules; under Node ESM the class and the plugin are their `default` member.
-    // Not inlining refs and skipping code optimisation compiles these large schemas about four times
-    // faster (a CLI run pays it once per process) for no measurable cost per validation.
-    const ajv = new Ajv2019Module.default({ strict: false, allErrors: true, inlineRefs: false, code: { optimize: false } });
-    addFormatsModule.default(ajv);
-    cache = { ajv, compiled: {} };
-  }
-  const existing = cache.compiled[kind];
+  const existing = validators[kind];
   if (existing) return existing;
-  const schema = JSON.parse(readFileSync(new URL(`./schemas/${SCHEMA_FILES[kind]}`, import.meta.url), 'utf8')) as object;
-  const validate = cache.ajv.compile(schema);
-  cache.compiled[kind] = validate;
+  let validate: ValidateFunction;
+  try {
+    validate = require(precompiledFile(kind)) as ValidateFunction;
+  } catch (error) {
+    // Running from the sources (tests, tsx): there is no precompiled validator, so compile the schema.
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    ajv ??= createAjv();
+    validate = ajv.compile(readSchema(kind));
+  }
+  validators[kind] = validate;
   return validate;
+}
+
+/**
+ * The schemas' validators as standalone CommonJS modules (Ajv's standalone code, with the options
+ * the sources compile with), keyed by the file name, relative to this module, that getValidator loads
+ * them from. scripts/build.js writes them into dist/, so that a built microcred does not compile the
+ * schemas on every run (about a second per process).
+ */
+export function precompiledSchemaValidators(): Record<string, string> {
+  const { default: standaloneCode } = require('ajv/dist/standalone/index.js') as typeof standaloneModule;
+  const compiler = createAjv({ source: true });
+  const kinds = Object.keys(SCHEMA_FILES) as SchemaKind[];
+  return Object.fromEntries(kinds.map((kind) => [precompiledFile(kind), standaloneCode(compiler, compiler.compile(readSchema(kind)))]));
 }
 
 /** JSON Schema type names in words (also used for request validation messages). */

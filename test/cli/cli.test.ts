@@ -141,6 +141,9 @@ describe('microcred issue and verify', () => {
       const result = await run([...command.name.split(' '), '--help'], { cwd: dir });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Usage/);
+      // The listing restates each module's name and summary so that it loads none of them.
+      const loaded = await command.load();
+      expect({ name: loaded.name, summary: loaded.summary }).toEqual({ name: command.name, summary: command.summary });
     }
     expect((await run(['--help'], { cwd: dir })).stdout).toMatch(/keys generate/);
   });

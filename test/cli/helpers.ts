@@ -11,8 +11,17 @@ export interface RunResult {
   stderr: string;
 }
 
+type Main = typeof main;
+
+type RunOptions = { cwd?: string; stdin?: string; env?: Record<string, string>; fetch?: Fetcher; now?: () => Date };
+
 /** Runs the CLI in-process with captured streams, as a script would call it. */
-export async function run(argv: string[], options: { cwd?: string; stdin?: string; env?: Record<string, string>; fetch?: Fetcher; now?: () => Date }): Promise<RunResult> {
+export async function run(argv: string[], options: RunOptions): Promise<RunResult> {
+  return await runMain(main, argv, options);
+}
+
+/** The same with another build of the CLI's main (test/cli/build.test.ts runs the compiled one). */
+export async function runMain(main: Main, argv: string[], options: RunOptions): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

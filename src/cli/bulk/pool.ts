@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SignRequest, SignResponse, WorkerSetup } from './protocol.ts';
-import { createRowSigner } from './signing.ts';
 
 export interface SigningPool {
   /** Signs a request; responses come back in any order (the caller reorders by `seq`). */
@@ -20,7 +19,9 @@ const BATCH = 16;
 export function createSigningPool(setup: WorkerSetup, options: { workers?: number } = {}): SigningPool {
   const count = options.workers ?? availableParallelism();
   if (count === 0) {
-    const sign = createRowSigner(setup);
+    // Loaded only here: with worker threads, the main thread needs no engine (nor jsonld) at all.
+    let signer: Promise<SigningPool['sign']> | undefined;
+    const sign: SigningPool['sign'] = async (request) => (await (signer ??= import('./signing.ts').then(({ createRowSigner }) => createRowSigner(setup))))(request);
     return { sign, close: async () => {}, size: 0 };
   }
   const waiting = new Map<number, (response: SignResponse) => void>();

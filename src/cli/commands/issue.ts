@@ -11,7 +11,6 @@ import { buildAchievementCredential, type AchievementInput, type ProfileInput } 
 import { parseRecipient, type RecipientRow } from '../../vc/issue.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
 import type { JsonObject } from '../../vc/types.ts';
-import { createRowSigner } from '../bulk/signing.ts';
 import type { IssueFormat } from '../../vc/proofs/provider.ts';
 import { createSigningPool } from '../bulk/pool.ts';
 import type { SignResponse, WorkerSetup } from '../bulk/protocol.ts';
@@ -81,6 +80,8 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
     if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
     const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
 
+    // The engine (and jsonld) is loaded here rather than at the top: with --csv only the worker threads sign.
+    const { createRowSigner } = await import('../bulk/signing.ts');
     const response = await createRowSigner(setup)({ seq: 0, row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) });
     if (!response.ok) throw new UsageError(response.error);
     const signed: JsonObject | string = setup.format === 'vc-jwt' ? response.line : (JSON.parse(response.line) as JsonObject);
