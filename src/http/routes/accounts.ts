@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { API_KEY_SCOPES, ROLES } from '../../store/schema.ts';
+import { API_KEY_SCOPES, ROLES } from '../../domain/roles.ts';
 import { SESSION_DAYS } from '../../services/accounts.ts';
 import type { Services } from '../../services/index.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth.ts';
