@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createJobQueue, createJobRunner, JobInterrupted, PermanentJobError, type JobContext, type JobQueue } from '../../src/jobs/index.ts';
+import { createJobQueue, createJobRunner, JobInterrupted, PermanentJobError, type JobContext, type JobQueue } from '../../src/queue/index.ts';
 import type { Store } from '../../src/store/database.ts';
 import { createTestDatabase, DIALECTS, warnIfPostgresSkipped, type TestDatabase } from '../support/db.ts';
 

@@ -1,16 +1,15 @@
-import type { Services } from '../services/index.ts';
-import { NotFound } from '../services/errors.ts';
-import { PATHWAY_PROGRESS_JOB_KIND, type PathwayProgressPayload } from '../services/pathways/index.ts';
-import type { JobHandler } from './runner.ts';
-
-export { PATHWAY_PROGRESS_JOB_KIND };
+import type { JobHandler } from '../../queue/index.ts';
+import { NotFound } from '../errors.ts';
+import type { WalletService } from '../wallet/index.ts';
+import type { PathwayService } from './index.ts';
+import type { PathwayProgressPayload } from './queue.ts';
 
 /**
  * Recomputes one learner's pathways after their wallet changed (queued by the wallet and by status
- * changes of credentials they hold): items named in `reverify` are verified again first, so a
- * revocation here shows in the progress and flags the awards built on it.
+ * changes of credentials they hold, `queuePathwayProgress`): items named in `reverify` are verified
+ * again first, so a revocation here shows in the progress and flags the awards built on it.
  */
-export function pathwayProgressJob(services: Pick<Services, 'wallet' | 'pathways'>): JobHandler<PathwayProgressPayload> {
+export function pathwayProgressJob(services: { wallet: Pick<WalletService, 'reverifyHeld'>; pathways: Pick<PathwayService, 'recompute'> }): JobHandler<PathwayProgressPayload> {
   return {
     maxAttempts: 5,
     async run(job) {
