@@ -1,4 +1,4 @@
-import type { ApiKeyScope, Role } from '../domain/roles.ts';
+import type { Role } from '../domain/roles.ts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
