@@ -48,6 +48,18 @@ for (const dialect of DIALECTS) {
       expect(await queue.counts()).toEqual({ queued: 1, running: 1, done: 1, failed: 0 });
     });
 
+    it('hasQueued sees a waiting job of a kind (with exactly a payload, when asked), inside a transaction too, and not a claimed one', async () => {
+      expect(await queue.hasQueued('pathway.progress')).toBe(false);
+      await store.db.transaction().execute(async (trx) => {
+        await queue.enqueue('pathway.progress', { userId: 'u1' }, { trx });
+        expect(await queue.hasQueued('pathway.progress', { payload: { userId: 'u1' }, trx })).toBe(true);
+      });
+      expect(await queue.hasQueued('pathway.progress', { payload: { userId: 'u2' } })).toBe(false);
+      expect(await queue.hasQueued('wallet.reverify')).toBe(false);
+      await queue.claim('w1', 30_000, ['pathway.progress']);
+      expect(await queue.hasQueued('pathway.progress')).toBe(false);
+    });
+
     it('enqueues inside a transaction: a rolled-back change leaves no job', async () => {
       await expect(store.db.transaction().execute(async (trx) => {
         await queue.enqueue('mail', {}, { trx });
