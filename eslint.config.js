@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/store/**', '**/http/**', '**/services/**', '**/cli/**', '**/jobs/**'], message: 'domain/ and vc/ must not import outer layers.' },
+          { group: ['**/store/**', '**/http/**', '**/services/**', '**/cli/**', '**/queue/**'], message: 'domain/ and vc/ must not import outer layers.' },
           { group: ['fastify', 'fastify/*', '@fastify/*', 'kysely', 'better-sqlite3', 'pg'], message: 'No framework or driver in domain/ or vc/.' },
         ],
       }],

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { createJobQueue, createJobRunner } from '../src/jobs/index.ts';
+import { createJobQueue, createJobRunner } from '../src/queue/index.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { SYSTEM } from '../src/services/access.ts';
 import { createBulkService, type BatchIssuer, type IssuanceBatch } from '../src/services/bulk/index.ts';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sign, verify, createPublicKey } from 'node:crypto';
-import { createSigningPool } from '../src/cli/bulk/pool.ts';
+import { createSigningPool, signingKeyFromMultikey, type RowRequest } from '../src/vc/signing-pool/index.ts';
 import type { AchievementInput } from '../src/vc/credential/build.ts';
 import { generateDidKey } from '../src/vc/did/did-key.ts';
 import { createEngine } from '../src/vc/engine.ts';
@@ -120,9 +120,16 @@ await rate('node:crypto Ed25519 sign', () => sign(null, message, privateKey));
 await rate('node:crypto Ed25519 verify', () => verify(null, message, publicKey, signature));
 
 console.log(`\nOffline bulk signing on ${availableParallelism()} cores (worker threads, microcred issue --csv):`);
-const pool = createSigningPool({ key, achievement, issuer: { id: key.controller, name: 'Universidad de Ejemplo' }, format: 'eddsa-rdfc-2022', version: '2.0', now: now.toISOString() });
+const pool = createSigningPool();
+const template = { achievement, issuer: { id: key.controller, name: 'Universidad de Ejemplo' }, version: '2.0' as const };
+const signingKey = signingKeyFromMultikey(key);
+const request = (n: number): RowRequest => ({ row: { recipient: `learner${n}@example.org`, grade: 'A', creditsEarned: 5 }, id: `urn:uuid:00000000-0000-4000-9000-${String(n).padStart(12, '0')}` });
+// Batches of 16 rows, as `issue --csv` sends them.
 const signBatch = (from: number, count: number) =>
-  Promise.all(Array.from({ length: count }, (_, k) => pool.sign({ seq: from + k, row: { recipient: `learner${from + k}@example.org`, grade: 'A', creditsEarned: 5 }, id: `urn:uuid:00000000-0000-4000-9000-${String(from + k).padStart(12, '0')}` })));
+  Promise.all(Array.from({ length: Math.ceil(count / 16) }, (_, b) => pool.sign({
+    rows: { template, requests: Array.from({ length: Math.min(16, count - b * 16) }, (_, k) => request(from + b * 16 + k)) },
+    key: signingKey, now, format: 'eddsa-rdfc-2022',
+  })));
 const startupStart = performance.now();
 await signBatch(0, 200); // threads start, load the code and warm their caches
 const startup = performance.now() - startupStart;

@@ -63,7 +63,8 @@ async function latency(work: () => Promise<unknown>): Promise<{ p50: number; p95
 // Public pages share the verify rate limit (per client); one client asking thousands of times a minute is the point here.
 const testApp = await createTestApp('sqlite', { env: { VERIFY_RATE_LIMIT: '0' } });
 const { app, runtime } = testApp;
-const { wallet, ctx } = runtime.services;
+const { wallet } = runtime.services;
+const { ctx } = runtime;
 let failed = false;
 try {
   const signup = async (email: string): Promise<Session> => sessionFrom(app, await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'bench-password-1' } }));

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { createGuardedFetcher } from './net/guarded-fetcher.ts';
+import { createJobQueue, type JobQueue } from './queue/index.ts';
 import { openStore, type Store } from './store/database.ts';
 import type { Log, ServiceContext } from './services/context.ts';
 import { MetricsRegistry } from './services/metrics.ts';
@@ -16,6 +17,8 @@ export interface Runtime {
   config: Config;
   store: Store;
   ctx: ServiceContext;
+  /** The one job queue of this process: services enqueue on it, the runner (src/app-jobs.ts) claims from it. */
+  queue: JobQueue;
   services: Services;
   /** This process's counters, exposed at /metrics. */
   metrics: MetricsRegistry;
@@ -34,7 +37,7 @@ export interface RuntimeOptions {
   log?: Log;
 }
 
-/** Opens the database (migrating it), the key vault and the credential engine, and builds the services. */
+/** Opens the database (migrating it), the key vault, the credential engine and the job queue, and builds the services. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const vault = createKeyVault(loadMasterKey({ configured: config.masterKey, dataDir: config.dataDir }));
@@ -66,6 +69,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     ['microcred_signups_total', 'Learner accounts created'],
   ] as const) metrics.describe(name, help);
   const engine = createEngine({ fetcher, clock: now });
+  const queue = createJobQueue({ db: store.db, dialect: store.dialect, now });
   const ctx: ServiceContext = {
     db: store.db,
     dialect: store.dialect,
@@ -76,12 +80,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     vault,
     log: options.log ?? silentLog,
     metrics,
+    queue,
   };
-  const services = createServices(ctx);
+  const services = createServices(ctx, { ops: { ping: () => store.ping(), registry: metrics } });
   return {
     config,
     store,
     ctx,
+    queue,
     services,
     metrics,
     setLocalFetch(fetch) {

@@ -54,7 +54,7 @@ const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/console', 
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { runtime } = options;
-  const { config, services, store } = runtime;
+  const { config, services } = runtime;
   const { metrics } = runtime;
   const logOut = options.logStream ?? process.stdout;
   // A person at a terminal gets one line per request; files, pipes and collectors keep JSON lines.
@@ -113,7 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerAuth(app, services.accounts);
   registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
-  await app.register(opsRoutes(services, store, metrics));
+  await app.register(opsRoutes(services));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(issuerRoutes(services));
   await app.register(achievementRoutes(services));

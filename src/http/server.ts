@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import { startJobRunner } from '../jobs/index.ts';
+import { startJobRunner } from '../app-jobs.ts';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { buildApp } from './app.ts';
 

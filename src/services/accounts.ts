@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { normaliseEmail } from '../vc/credential/identity.ts';
-import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type DB, type Role } from '../store/schema.ts';
+import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type Role } from '../domain/roles.ts';
+import type { DB } from '../store/schema.ts';
 import { CAN, requireAccess, roleOf, SYSTEM, type Actor } from './access.ts';
 import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';

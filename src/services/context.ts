@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
+import type { JobQueue } from '../queue/index.ts';
 import type { Dialect } from '../store/database.ts';
 import type { DB } from '../store/schema.ts';
 import type { Engine } from '../vc/engine.ts';
@@ -23,6 +24,11 @@ export interface ServiceContext {
   /** Structured log without personal data; services log ids, never e-mails or keys. */
   log: Log;
   metrics: Metrics;
+  /**
+   * The platform's job queue, built once (src/runtime.ts): services enqueue on it, inside their
+   * transaction (`{ trx }`) when the job must exist exactly when their change does.
+   */
+  queue: Pick<JobQueue, 'enqueue' | 'hasQueued' | 'counts'>;
 }
 
 export interface Log {

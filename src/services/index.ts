@@ -7,6 +7,7 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
+import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
 import { createSharingService } from './sharing/index.ts';
@@ -15,8 +16,11 @@ import { createVcApiService } from './vc-api.ts';
 import { createVerifierService } from './verifier.ts';
 import { createWalletService } from './wallet/index.ts';
 
-/** Every service of the platform, built once per process over one context. */
-export function createServices(ctx: ServiceContext) {
+/**
+ * Every service of the platform, built once per process over one context. The context stays with
+ * the services: callers (routes, commands) get use cases, never the database.
+ */
+export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps }) {
   const issuers = createIssuerService(ctx);
   const accounts = createAccountService(ctx, issuers);
   const achievements = createAchievementService(ctx, issuers);
@@ -33,7 +37,8 @@ export function createServices(ctx: ServiceContext) {
   const exports = createExportService(ctx, { wallet, learners, issuers });
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
-  return { ctx, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways };
+  const ops = createOpsService(ctx, outside.ops);
+  return { issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,3 +1,4 @@
+import type { Role } from '../domain/roles.ts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
@@ -56,8 +57,7 @@ export interface UserTable {
   sessions_valid_after: string | null;
 }
 
-export type Role = 'owner' | 'admin' | 'issuer' | 'assessor' | 'registrar' | 'viewer';
-export const ROLES: readonly Role[] = ['owner', 'admin', 'issuer', 'assessor', 'registrar', 'viewer'];
+export { ROLES, type Role } from '../domain/roles.ts';
 
 export interface MembershipTable {
   organisation_id: string;
@@ -83,8 +83,7 @@ export interface RateLimitTable {
   count: number;
 }
 
-export type ApiKeyScope = 'issue' | 'status' | 'read';
-export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['issue', 'status', 'read'];
+export { API_KEY_SCOPES, type ApiKeyScope } from '../domain/roles.ts';
 
 export interface ApiKeyTable {
   id: string;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { main as sourceMain } from '../../src/cli/main.ts';
-import type { createSigningPool as sourcePool } from '../../src/services/credentials/signing-pool.ts';
+import type { createSigningPool as sourcePool, signAll as sourceSignAll } from '../../src/vc/signing-pool/index.ts';
 import { checkStructure } from '../../src/vc/structure.ts';
 import { createEngine } from '../../src/vc/engine.ts';
 import { createEd25519Signer, generateEd25519 } from '../../src/vc/keys/ed25519.ts';
@@ -93,8 +93,8 @@ describe('the build', () => {
     for (const credential of broken) expect(built.structure.checkStructure(credential)).toEqual(checkStructure(credential));
   });
 
-  it('runs the server\'s signing pool from the build', async () => {
-    const { createSigningPool } = (await import(join(outdir, 'services', 'credentials', 'signing-pool.mjs'))) as { createSigningPool: typeof sourcePool };
+  it('runs the signing pool (server and issue --csv) from the build, on a worker thread', async () => {
+    const { createSigningPool, signAll } = (await import(join(outdir, 'vc', 'signing-pool', 'index.mjs'))) as { createSigningPool: typeof sourcePool; signAll: typeof sourceSignAll };
     const pool = createSigningPool({ workers: 1 });
     try {
       const pair = generateEd25519();
@@ -102,7 +102,7 @@ describe('the build', () => {
       const now = new Date('2026-02-03T04:05:06.789Z');
       const credential = JSON.parse(await readFile(join(dir, 'one.json'), 'utf8')) as JsonObject;
       delete credential.proof;
-      const [text] = await pool.sign([credential], key, now);
+      const [text] = await signAll(pool, { credentials: [credential], key, now });
       const engine = createEngine({ fetcher: () => Promise.reject(new Error('offline')) });
       expect(text).toBe(JSON.stringify(await engine.sign({ credential, signer: createEd25519Signer(key), now })));
     } finally {

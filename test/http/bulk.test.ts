@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobQueue, createJobRunner, createRuntimeJobRunner, type JobRunner } from '../../src/jobs/index.ts';
+import { createRuntimeJobRunner } from '../../src/app-jobs.ts';
+import { createJobQueue, createJobRunner, type JobRunner } from '../../src/queue/index.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { createBulkService, type BatchIssuer } from '../../src/services/bulk/index.ts';
 import { bearer, createOrganisation, createTestApp, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';

@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
       expect(match, message!.text).not.toBeNull();
       return match![1]!;
     }
-    const db = () => t.runtime.services.ctx.db;
+    const db = () => t.runtime.ctx.db;
     const auditActions = async (targetId: string) => (await db().selectFrom('audit_log').selectAll().where('target_id', '=', targetId).execute());
 
     beforeAll(async () => {
@@ -223,7 +223,8 @@ for (const dialect of DIALECTS) {
 
     it('makes the learner\'s did:key once, seals its seed, and signs as it (a presentation the engine verifies)', async () => {
       expect((await ana.request('GET', '/api/v1/me/did')).json()).toEqual({ did: null, verificationMethod: null, createdAt: null });
-      const { learners, ctx } = t.runtime.services;
+      const { learners } = t.runtime.services;
+      const { ctx } = t.runtime;
       expect(await learners.getDid(ana.userId)).toBeUndefined();
       const made = await ana.request('POST', '/api/v1/me/did');
       expect(made.statusCode).toBe(200);
@@ -297,7 +298,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('deletes an account with its password: personal data gone, sessions end, issued records stay', async () => {
-      const { ctx } = t.runtime.services;
+      const { ctx } = t.runtime;
       const carla = await login(t.app, 'carla@example.org', PASSWORD);
       await carla.request('POST', '/api/v1/me/emails', { email: 'carla.two@example.org' });
       // What an organisation issued to her, and a wallet item, a collection and a share of hers.
@@ -433,7 +434,7 @@ for (const dialect of DIALECTS) {
       const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'hana@example.org', password: PASSWORD } });
       expect(response.statusCode).toBe(201);
       await t.runtime.services.mail.settled();
-      const rows = await t.runtime.services.ctx.db.selectFrom('outbox').select(['to_address', 'organisation_id']).where('to_address', '=', 'hana@example.org').execute();
+      const rows = await t.runtime.ctx.db.selectFrom('outbox').select(['to_address', 'organisation_id']).where('to_address', '=', 'hana@example.org').execute();
       expect(rows).toEqual([{ to_address: 'hana@example.org', organisation_id: null }]);
       const outbox = await org.owner.request('GET', '/api/v1/outbox');
       expect(outbox.statusCode).toBe(404);

@@ -208,7 +208,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('takes over a message whose sender died mid-send once its claim is stale, and leaves a fresh claim alone', async () => {
-      const { mail, ctx } = testApp.runtime.services;
+      const { mail } = testApp.runtime.services;
+      const { ctx } = testApp.runtime;
       const at = (ms: number) => new Date(ctx.now().getTime() - ms).toISOString();
       const row = (id: string, to: string, error: string) => ({
         id, organisation_id: org.organisationId, to_address: to, subject: 'Your credential', text_body: 'Claim it', html_body: null,

@@ -114,7 +114,7 @@ for (const dialect of DIALECTS) {
       ana = await signUp('ana@example.org', 'Ana López');
       bob = await signUp('bob@example.org', 'Bob Brown');
       issuedIds = [await issueTo('ana@example.org', 'Ana López'), await issueTo('ana@example.org', 'Ana López')];
-      const { ctx } = testApp.runtime.services;
+      const { ctx } = testApp.runtime;
       walletIds = [];
       for (const id of issuedIds) {
         const row = await testApp.runtime.store.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -291,7 +291,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('downloads: JSON, JWT only when issued so, baked PNG and SVG that verify; the owner has the same without a link', async () => {
-      const { engine } = testApp.runtime.services.ctx;
+      const { engine } = testApp.runtime.ctx;
       const ldp = shares[0]!;
       expect((await get(`/s/${tokenOf(ldp)}/credential.jwt`)).statusCode).toBe(404);
       for (const kind of ['png', 'svg'] as const) {
@@ -374,7 +374,7 @@ for (const dialect of DIALECTS) {
       expect((await get(`${item}/credential.jwt`)).statusCode).toBe(404);
       expect((await get(`/s/${tokenOf(shares[0]!)}/items/${walletIds[0]}/credential.json`)).statusCode).toBe(404);
       expect((await get(`/s/${tokenOf(link)}/items/${randomUUID()}/credential.json`)).statusCode).toBe(404);
-      const other = await addToWallet(bob.userId, await ingest(testApp.runtime.services.ctx, { bytes: new TextEncoder().encode(jwt), source: 'paste' }));
+      const other = await addToWallet(bob.userId, await ingest(testApp.runtime.ctx, { bytes: new TextEncoder().encode(jwt), source: 'paste' }));
       await db.insertInto('wallet_collection_items').values({ collection_id: collectionId, credential_id: other, position: 9 }).execute();
       expect((await get(`/s/${tokenOf(link)}/items/${other}/credential.jwt`)).statusCode).toBe(404);
       await db.deleteFrom('wallet_collection_items').where('credential_id', '=', other).execute();
@@ -393,7 +393,7 @@ for (const dialect of DIALECTS) {
       expect(did).toMatch(/^did:key:z6Mk/);
       expect(vp.holder).toBe(did);
       expect((vp.proof as JsonObject).verificationMethod).toMatch(new RegExp(`^${did}#`));
-      const { engine } = testApp.runtime.services.ctx;
+      const { engine } = testApp.runtime.ctx;
       const ours = await engine.verifyPresentation({ presentation: vp, challenge, domain });
       expect(ours.verified, JSON.stringify(ours.checks)).toBe(true);
       expect(ours.credentials.map((c) => c.verified)).toEqual([true, true]);
@@ -427,7 +427,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('an Open Badges 2.0 badge is verified live against its issuer\'s copy; an OB 2.0 image downloads as it came; it cannot go into a presentation', async () => {
-      const { ctx } = testApp.runtime.services;
+      const { ctx } = testApp.runtime;
       const hosted = OB2_WEB.get('https://issuer.example/assertions/1001.json')!;
       const jsonId = await addToWallet(ana.userId, await ingest(ctx, { bytes: new TextEncoder().encode(JSON.stringify(hosted)), source: 'upload' }));
       const baked = bakePng({ image: tinyPng(), credential: hosted.id as string, standard: 'ob2' });

@@ -49,7 +49,7 @@ for (const dialect of DIALECTS) {
       expect(issued.statusCode, issued.body).toBe(201);
       const row = await testApp.runtime.store.db.selectFrom('credentials').selectAll().where('id', '=', (issued.json() as { id: string }).id).executeTakeFirstOrThrow();
       const id = randomUUID();
-      await testApp.runtime.store.db.insertInto('wallet_credentials').values({ ...await ingestIssued(testApp.runtime.services.ctx, row), id, user_id: ana.userId, added_at: new Date().toISOString() }).execute();
+      await testApp.runtime.store.db.insertInto('wallet_credentials').values({ ...await ingestIssued(testApp.runtime.ctx, row), id, user_id: ana.userId, added_at: new Date().toISOString() }).execute();
       const share = await ana.request('POST', '/api/v1/wallet/shares', { targetType: 'credential', targetId: id });
       expect(share.statusCode, share.body).toBe(201);
       const token = (share.json() as { url: string }).url.slice(`${TEST_PUBLIC_URL}/s/`.length);

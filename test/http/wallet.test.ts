@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobQueue, createJobRunner } from '../../src/jobs/index.ts';
-import { scheduleWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from '../../src/jobs/wallet-reverify.ts';
+import { createJobQueue, createJobRunner } from '../../src/queue/index.ts';
+import { scheduleWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from '../../src/services/wallet/index.ts';
 import type { NewRow } from '../../src/store/schema.ts';
 import { createTestApp, sessionFrom, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
@@ -274,16 +274,17 @@ for (const dialect of DIALECTS) {
         expect((await services.wallet.reverifyDue(100)).checked).toBe(0);
         clock = new Date(NOW.getTime() + 25 * 3600_000);
         try {
-          const queue = createJobQueue({ db: services.ctx.db, dialect: services.ctx.dialect, now: () => clock });
-          const deps = { queue, db: services.ctx.db, now: () => clock };
+          const { ctx } = testApp.runtime;
+          const queue = createJobQueue({ db: ctx.db, dialect: ctx.dialect, now: () => clock });
+          const deps = { queue, now: () => clock };
           expect(await scheduleWalletReverify(deps, 0)).toBe(true);
           expect(await scheduleWalletReverify(deps, 0)).toBe(false);
-          const runner = createJobRunner({ queue, handlers: { [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob(services, { batch: 2 }) }, now: () => clock });
+          const runner = createJobRunner({ queue, handlers: { [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob({ ...deps, wallet: services.wallet }, { batch: 2 }) }, now: () => clock });
           expect(await runner.runOnce()).toBe(true);
           const after = (await ana.request('GET', `/api/v1/wallet/credentials/${item.id}`)).json() as { item: Item };
           expect(after.item.status).toBe('suspended');
           expect(after.item.verifiedAt).toBe(clock.toISOString());
-          const jobs = await services.ctx.db.selectFrom('jobs').select(['status', 'run_at']).where('kind', '=', WALLET_REVERIFY_JOB_KIND).orderBy('status').execute();
+          const jobs = await ctx.db.selectFrom('jobs').select(['status', 'run_at']).where('kind', '=', WALLET_REVERIFY_JOB_KIND).orderBy('status').execute();
           expect(jobs.map((job) => job.status)).toEqual(['done', 'queued']);
           expect(jobs[1]!.run_at > clock.toISOString()).toBe(true);
           expect((await services.wallet.reverifyDue(100)).checked).toBe(0);
@@ -300,7 +301,7 @@ for (const dialect of DIALECTS) {
         const rows = Array.from({ length: 60 }, (_, n) => syntheticRow(carol.userId, n));
         rows.push(syntheticRow(carol.userId, 100, { name: 'Advanced Rust 100%_done', search_text: 'advanced rust 100%_done systems', issuer_id: null, issuer_name: 'Hobby Club', ects_centi: 250, eqf_level: 7, status: 'revoked', field: 'Computing', issued_at: '2024-06-30T23:00:00.000Z' }));
         rows.push(syntheticRow(carol.userId, 101, { name: 'aardvark studies', search_text: 'aardvark studies zoology', issued_at: null, ects_centi: null, eqf_level: null, field: null, skills: JSON.stringify([{ uri: 'http://data.europa.eu/esco/skill/zoo', label: 'Zoology' }]) }));
-        await testApp.runtime.services.ctx.db.insertInto('wallet_credentials').values(rows).execute();
+        await testApp.runtime.ctx.db.insertInto('wallet_credentials').values(rows).execute();
       });
       const list = async (query: string, session: Session = carol) => {
         const response = await session.request('GET', `/api/v1/wallet/credentials${query}`);
@@ -461,7 +462,7 @@ for (const dialect of DIALECTS) {
       });
 
       it('writes the audit log with ids only', async () => {
-        const rows = await testApp.runtime.services.ctx.db.selectFrom('audit_log').select(['action', 'details', 'target_id']).where('action', 'like', 'wallet.%').execute();
+        const rows = await testApp.runtime.ctx.db.selectFrom('audit_log').select(['action', 'details', 'target_id']).where('action', 'like', 'wallet.%').execute();
         expect(new Set(rows.map((row) => row.action))).toEqual(new Set(['wallet.claim', 'wallet.accept-offer', 'wallet.import', 'wallet.reverify', 'wallet.remove', 'wallet.collection.create', 'wallet.collection.update', 'wallet.collection.delete']));
         for (const row of rows) expect(`${row.details ?? ''}`).not.toMatch(/@|eyJ/);
       });

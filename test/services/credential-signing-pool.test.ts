@@ -2,105 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
 import { createCredentialService } from '../../src/services/credentials/index.ts';
 import { POOL_THRESHOLD } from '../../src/services/credentials/issue.ts';
-import { composeCredential } from '../../src/services/credentials/compose.ts';
-import { createSigningPool } from '../../src/services/credentials/signing-pool.ts';
-import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
-import { createEngine } from '../../src/vc/engine.ts';
-import { createEd25519Signer, generateEd25519 } from '../../src/vc/keys/ed25519.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
 
-const achievement = {
-  id: 'https://issuer.test/achievements/a1', type: ['Achievement'], name: 'Statistik für alle — 統計', description: 'Reading data.',
-  criteria: { narrative: 'Pass the exam.' }, achievementType: 'MicroCredential', creditsAvailable: 5,
-};
-const issuer = { id: 'did:web:issuer.test:issuers:i1', type: ['Profile'], name: 'Universität Test' };
-
-/** Credentials of several shapes: e-mail or DID recipient, with and without result, evidence, validUntil. */
-function credentials(count: number): JsonObject[] {
-  return Array.from({ length: count }, (_, i) => buildAchievementCredential({
-    achievement, issuer,
-    recipient: i % 3 === 0 ? { did: `did:example:learner${i}` } : { email: `learner${i}@uni.test`, salt: `salt${i}` },
-    id: `https://issuer.test/credentials/${i}`,
-    validFrom: new Date('2026-01-01T00:00:00Z'),
-    ...(i % 2 === 0 ? { validUntil: new Date('2030-01-01T00:00:00Z') } : {}),
-    ...(i % 4 === 1 ? { result: { grade: 'merit', creditsEarned: 5 } } : {}),
-    ...(i % 5 === 2 ? { evidence: [{ type: ['Evidence'], id: `https://lms.test/${i}`, name: 'Ünïcødé submission' }] } : {}),
-    credentialStatus: [{ id: `https://issuer.test/status/l1#${i}`, type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(i), statusListCredential: 'https://issuer.test/status/l1' }],
-  }) as JsonObject);
-}
-
-describe('signing pool', () => {
-  const pair = generateEd25519();
-  const key = { id: `did:key:test#${'k'.repeat(8)}`, seed: pair.seed };
-  const now = new Date('2026-02-03T04:05:06.789Z');
-
-  it('signs byte for byte what the main thread engine signs, in the order given', async () => {
-    const pool = createSigningPool({ workers: 2, chunk: 7 });
-    try {
-      const input = credentials(40);
-      const texts = await pool.sign(input, key, now);
-      const engine = createEngine({ fetcher: () => Promise.reject(new Error('offline')) });
-      const signer = createEd25519Signer(key);
-      const expected = await Promise.all(input.map(async (credential) => JSON.stringify(await engine.sign({ credential, signer, now }))));
-      expect(texts).toEqual(expected);
-      // Composed by the workers from each credential's fields: the same texts.
-      const template = { achievement, issuer };
-      const fields = Array.from({ length: 9 }, (_, i) => ({
-        id: `https://issuer.test/credentials/f${i}`,
-        recipient: i % 2 === 0 ? { did: `did:example:f${i}` } : { email: `f${i}@uni.test`, salt: `salt${i}` },
-        ...(i % 3 === 0 ? { name: `Lérner ${i}` } : {}),
-        validFrom: new Date('2026-01-01T00:00:00Z'),
-        ...(i % 2 === 1 ? { validUntil: new Date('2031-01-01T00:00:00Z'), result: { grade: 'merit', creditsEarned: 2 }, description: 'Très bien' } : {}),
-        credentialStatus: [],
-      }));
-      const composed = await pool.compose(template, fields, key, now);
-      expect(composed).toEqual(await Promise.all(fields.map(async (f) => JSON.stringify(await engine.sign({ credential: composeCredential(template, f), signer, now })))));
-      expect(composed[0]).toContain('"identityType":"name"');
-      // Another key in the same workers is used, not the one they already hold.
-      const other = generateEd25519();
-      const [again] = await pool.sign(input.slice(0, 1), { id: key.id, seed: other.seed }, now);
-      expect(again).toBe(JSON.stringify(await engine.sign({ credential: input[0]!, signer: createEd25519Signer({ id: key.id, seed: other.seed }), now })));
-      expect(again).not.toBe(texts[0]);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('rejects (never hangs) when a credential cannot be signed, and keeps signing the next ones', async () => {
-    const pool = createSigningPool({ workers: 1 });
-    try {
-      await expect(pool.sign([{ '@context': 'https://unknown.test/context', type: ['VerifiableCredential'] }], key, now)).rejects.toThrow(/signing failed/);
-      expect(await pool.sign(credentials(2), key, now)).toHaveLength(2);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('fails the signatures of a worker that stops, and replaces it for the next ones', async () => {
-    const pool = createSigningPool({ workers: 1, script: new URL('./fixtures/crashing-signing-worker.js', import.meta.url) });
-    try {
-      await expect(pool.sign([{ ...credentials(1)[0]!, crash: true }], key, now)).rejects.toThrow(/stopped \(exit code 3\)/);
-      const engine = createEngine();
-      const [input] = credentials(1);
-      expect(await pool.sign([input!], key, now)).toEqual([JSON.stringify(await engine.sign({ credential: input!, signer: createEd25519Signer(key), now }))]);
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('after close, pending and new signatures are refused', async () => {
-    const pool = createSigningPool({ workers: 1 });
-    const pending = expect(pool.sign(credentials(30), key, now)).rejects.toThrow(/closed|stopped/);
-    await pool.close();
-    await pending;
-    await expect(pool.sign(credentials(1), key, now)).rejects.toThrow(/closed/);
-  });
-});
-
+// The pool itself (order, errors per item, crashes, close; both the server's and the CLI's forms of
+// a batch) is tested in test/vc/signing-pool.test.ts; here, the credential service on it.
 for (const dialect of DIALECTS) {
   describe(`issueMany on signing workers (${dialect})`, () => {
     let testApp: TestApp;

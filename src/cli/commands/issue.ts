@@ -12,8 +12,7 @@ import { parseRecipient, type RecipientRow } from '../../vc/issue.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
 import type { JsonObject } from '../../vc/types.ts';
 import type { IssueFormat } from '../../vc/proofs/provider.ts';
-import { createSigningPool } from '../bulk/pool.ts';
-import type { SignResponse, WorkerSetup } from '../bulk/protocol.ts';
+import { createSigningPool, signingKeyFromMultikey, type RowRequest, type RowsTemplate, type SignBatch, type SignResult, type SigningKey } from '../../vc/signing-pool/index.ts';
 import { UsageError } from '../errors.ts';
 import { print, printJson, type Io } from '../output.ts';
 import { readJsonFile, requiredOption, stringOption } from './args.ts';
@@ -80,11 +79,10 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
     if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
     const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
 
-    // The engine (and jsonld) is loaded here rather than at the top: with --csv only the worker threads sign.
-    const { createRowSigner } = await import('../bulk/signing.ts');
-    const response = await createRowSigner(setup)({ seq: 0, row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) });
-    if (!response.ok) throw new UsageError(response.error);
-    const signed: JsonObject | string = setup.format === 'vc-jwt' ? response.line : (JSON.parse(response.line) as JsonObject);
+    // One credential: signed in this thread (a pool of no workers), by the same code as the bulk path.
+    const [response] = await createSigningPool({ workers: 0 }).sign(batchOf(setup, signingKeyFromMultikey(setup.key), [{ row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) }]));
+    if (!response!.ok) throw new UsageError(response!.error);
+    const signed: JsonObject | string = setup.format === 'vc-jwt' ? response!.text : (JSON.parse(response!.text) as JsonObject);
     const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
     const out = stringOption(values, 'out');
     if (out) {
@@ -103,7 +101,21 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
   },
 };
 
-async function loadSetup(values: OptionValues, io: Io): Promise<WorkerSetup> {
+/** Everything the command signs with, read and checked once from the options and files. */
+interface IssueSetup extends RowsTemplate {
+  key: Ed25519Multikey;
+  format: IssueFormat;
+  /** ISO date-time shared by the whole run. */
+  now: string;
+}
+
+/** The pool's batch for some rows of the run. */
+function batchOf(setup: IssueSetup, key: SigningKey, requests: RowRequest[]): SignBatch {
+  const { key: _multikey, format, now, ...template } = setup;
+  return { rows: { template, requests }, key, now: new Date(now), format };
+}
+
+async function loadSetup(values: OptionValues, io: Io): Promise<IssueSetup> {
   const keyFile = requiredOption(values, 'key');
   const key = await readJsonFile(io, keyFile);
   if (!isObject(key) || typeof key.secretKeyMultibase !== 'string' || typeof key.controller !== 'string' || typeof key.id !== 'string') {
@@ -189,10 +201,12 @@ function parseIndex(text: string): number {
   return value;
 }
 
-/** Most requests in flight at once: bounds memory whatever the file size. */
-const IN_FLIGHT_PER_WORKER = 64;
+/** Rows per batch sent to the pool: a message round trip costs about as much as a signature. */
+const BATCH = 16;
+/** Most batches in flight per worker: bounds memory whatever the file size (64 rows each before). */
+const IN_FLIGHT_PER_WORKER = 4;
 
-async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValues, io: Io): Promise<number> {
+async function issueBulk(setup: IssueSetup, csvPath: string, values: OptionValues, io: Io): Promise<number> {
   const out = stringOption(values, 'out');
   const workersText = stringOption(values, 'workers');
   const workers = workersText === undefined ? undefined : Number(workersText);
@@ -243,45 +257,51 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   } else {
     output = io.stdout;
   }
-  const pool = createSigningPool(setup, workers === undefined ? {} : { workers });
+  const pool = createSigningPool(workers === undefined ? {} : { workers });
+  const key = signingKeyFromMultikey(setup.key);
+  // Batches in flight, oldest first: results are written in input order, and at most `limit`
+  // batches wait at once, so memory stays flat however long the file.
   const limit = Math.max(1, pool.size) * IN_FLIGHT_PER_WORKER;
+  const inFlight: { signing: Promise<{ lines: number[]; results: SignResult[] }>; settled: boolean }[] = [];
   const failed: { line: number; error: string }[] = [];
-  const pending = new Map<number, { line: number; response?: SignResponse }>();
-  let nextToWrite = 0;
-  let seq = 0;
+  let gathered: { line: number; request: RowRequest }[] = [];
   let issued = 0;
-  let wake: (() => void) | undefined;
 
   const reportFailure = (line: number, error: string) => {
     failed.push({ line, error });
     io.stderr.write(`line ${line}: ${error}\n`);
   };
-  /** Resolves once the oldest pending row has its result (at once if it already has). */
-  const headReady = () =>
-    new Promise<void>((resolveWake) => {
-      if (pending.get(nextToWrite)?.response) return resolveWake();
-      wake = () => {
-        if (pending.get(nextToWrite)?.response) {
-          wake = undefined;
-          resolveWake();
-        }
-      };
-    });
-  const drain = async () => {
-    // Writes finished results in input order.
-    for (let entry = pending.get(nextToWrite); entry?.response; entry = pending.get(nextToWrite)) {
-      pending.delete(nextToWrite);
-      nextToWrite++;
+  const send = () => {
+    const rows = gathered;
+    gathered = [];
+    const lines = rows.map((entry) => entry.line);
+    // A worker that stops fails the rows it held (each reported by line); the others go on.
+    const entry = {
+      signing: pool.sign(batchOf(setup, key, rows.map((row) => row.request)))
+        .catch((error: Error): SignResult[] => rows.map(() => ({ ok: false, error: error.message })))
+        .then((results) => {
+          entry.settled = true;
+          return { lines, results };
+        }),
+      settled: false,
+    };
+    inFlight.push(entry);
+  };
+  /** Writes the oldest batch's results, waiting for the output to drain. */
+  const writeOldest = async () => {
+    const { lines, results } = await inFlight.shift()!.signing;
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
       if (outputError) throw new UsageError(`cannot write ${out}: ${outputError.message}`);
-      if (entry.response.ok) {
+      if (result.ok) {
         issued++;
-        if (!output.write(`${entry.response.line}\n`)) {
+        if (!output.write(`${result.text}\n`)) {
           await once(output, 'drain').catch((error: Error) => {
             throw new UsageError(`cannot write ${out ?? 'to standard output'}: ${error.message}`);
           });
         }
       } else {
-        reportFailure(entry.line, entry.response.error);
+        reportFailure(lines[i]!, result.error);
       }
     }
   };
@@ -298,23 +318,13 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
         reportFailure(item.line, row.error);
         continue;
       }
-      const current = seq++;
-      pending.set(current, { line: item.line });
-      void pool.sign({ seq: current, row: row.row, id: `urn:uuid:${randomUUID()}`, ...(row.statusListIndex !== undefined ? { statusListIndex: row.statusListIndex } : {}) }).then((response) => {
-        const entry = pending.get(current);
-        if (entry) entry.response = response;
-        wake?.();
-      });
-      await drain();
-      while (pending.size >= limit) {
-        await headReady();
-        await drain();
-      }
+      gathered.push({ line: item.line, request: { row: row.row, id: `urn:uuid:${randomUUID()}`, ...(row.statusListIndex !== undefined ? { statusListIndex: row.statusListIndex } : {}) } });
+      if (gathered.length >= BATCH) send();
+      // What is signed goes out at once; the reading waits only when `limit` batches are pending.
+      while (inFlight.length > 0 && (inFlight.length >= limit || inFlight[0]!.settled)) await writeOldest();
     }
-    while (pending.size > 0) {
-      await headReady();
-      await drain();
-    }
+    if (gathered.length > 0) send();
+    while (inFlight.length > 0) await writeOldest();
   } finally {
     await pool.close();
     if (out) {
@@ -332,7 +342,7 @@ async function issueBulk(setup: WorkerSetup, csvPath: string, values: OptionValu
   return failed.length > 0 ? 1 : 0;
 }
 
-function validateRow(raw: Record<string, string>, setup: WorkerSetup): { row: RecipientRow; statusListIndex?: number } | { error: string } {
+function validateRow(raw: Record<string, string>, setup: IssueSetup): { row: RecipientRow; statusListIndex?: number } | { error: string } {
   const recipient = (raw.recipient ?? '').trim();
   if (!recipient) return { error: 'the recipient is empty.' };
   try {

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { readCsvObjects } from '../../csv/parse.ts';
-import { createJobQueue, type JobQueue } from '../../jobs/queue.ts';
-import { JobInterrupted, PermanentJobError, type JobContext, type JobHandler } from '../../jobs/runner.ts';
+import { JobInterrupted, PermanentJobError, type JobContext, type JobHandler } from '../../queue/index.ts';
 import type { DB, Row } from '../../store/schema.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -78,7 +77,6 @@ export type ByteSource = AsyncIterable<Uint8Array | string>;
  */
 export interface BulkDeps {
   issuance: BatchIssuer;
-  queue?: JobQueue;
   /** Called after each batch commits (the mailer's kick: claim e-mails go out once they are committed). */
   afterIssue?: () => void;
 }
@@ -88,7 +86,6 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
   const chunkChars = options.chunkChars ?? 256 * 1024;
   const batchSize = options.batchSize ?? 200;
   const defaultErrorsLimit = options.errorsLimit ?? 1000;
-  const queue = deps.queue ?? createJobQueue({ db: ctx.db, dialect: ctx.dialect, now: ctx.now });
   const at = () => ctx.now().toISOString();
 
   async function view(row: Row<'bulk_jobs'>, errors: { offset?: number; limit?: number } = {}): Promise<BulkJobView> {
@@ -503,7 +500,7 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
         await ctx.db.transaction().execute(async (trx) => {
           await trx.updateTable('bulk_jobs').set({ file_sha256: sha256, file_bytes: bytes }).where('id', '=', id).execute();
           const payload: BulkPayload = { bulkJobId: id, actor: storedActor(actor) };
-          await queue.enqueue(BULK_JOB_KIND, payload, { trx });
+          await ctx.queue.enqueue(BULK_JOB_KIND, payload, { trx });
           await audit(ctx, trx, actor, {
             organisationId, action: 'bulk-issuance.create', targetType: 'bulk-issuance', targetId: id,
             details: { achievementId, bytes, sha256 },

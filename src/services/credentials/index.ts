@@ -9,7 +9,7 @@ import { sha256Hex } from '../tokens.ts';
 import { availableParallelism } from 'node:os';
 import { issueItems, prepare, signingKey, stageItems, validateAt, type IssueDeps, type RelatedResource } from './issue.ts';
 export { digestSri, type RelatedResource } from './issue.ts';
-import { createSigningPool, type SigningPool } from './signing-pool.ts';
+import { createSigningPool, type SigningPool } from '../../vc/signing-pool/index.ts';
 import type { BatchItem, CredentialViewStatus, IssuanceBatch, IssuedCredentialView, IssueInput, StatusAction } from './types.ts';
 
 export type * from './types.ts';

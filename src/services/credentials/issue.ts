@@ -11,8 +11,8 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
-import { composeCredential, type CredentialFields, type CredentialTemplate } from './compose.ts';
-import type { SigningKey, SigningPool } from './signing-pool.ts';
+import { composeCredential, type CredentialFields, type CredentialTemplate } from '../../vc/credential/compose.ts';
+import { signAll, type SigningKey, type SigningPool } from '../../vc/signing-pool/index.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
 import { addDuration, parseDateTime, validateIssueInput } from './validate.ts';
 
@@ -162,7 +162,7 @@ async function buildItems(
   let unsigned: CredentialFields[] = [];
   const signing: Promise<string[]>[] = [];
   const dispatch = () => {
-    const pending = pooled!.pool.compose(template, unsigned, pooled!.key, now);
+    const pending = signAll(pooled!.pool, { compose: { template, fields: unsigned }, key: pooled!.key, now });
     pending.catch(() => {}); // awaited in order when stored; a failure must not surface before then, unhandled
     signing.push(pending);
     unsigned = [];

@@ -24,6 +24,7 @@ export type { PathwayDraft, PathwayInput, PathwayRules } from './definition.ts';
 export type { PathwayProgressView, PathwayView } from './core.ts';
 export type { CatalogueItem } from './catalogue.ts';
 export { PATHWAY_PROGRESS_JOB_KIND, queueHoldersOf, queuePathwayProgress, type PathwayProgressPayload } from './queue.ts';
+export { pathwayProgressJob } from './progress-job.ts';
 
 export interface PathwayFlagView {
   id: string;

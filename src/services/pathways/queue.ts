@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { createJobQueue } from '../../jobs/queue.ts';
 import type { DB } from '../../store/schema.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -16,17 +15,16 @@ export interface PathwayProgressPayload {
  * Queues a recomputation for the learner, inside the caller's transaction so it exists exactly when
  * the wallet change does. A plain request is not queued twice: one already waiting will see this change.
  */
-export async function queuePathwayProgress(ctx: Pick<ServiceContext, 'dialect' | 'now'>, trx: Kysely<DB>, payload: PathwayProgressPayload): Promise<void> {
-  const text = JSON.stringify({ userId: payload.userId });
+export async function queuePathwayProgress(ctx: Pick<ServiceContext, 'queue'>, trx: Kysely<DB>, payload: PathwayProgressPayload): Promise<void> {
+  const plain = { userId: payload.userId };
   if (!payload.reverify || payload.reverify.length === 0) {
-    const waiting = await trx.selectFrom('jobs').select('id').where('kind', '=', PATHWAY_PROGRESS_JOB_KIND).where('status', '=', 'queued').where('payload', '=', text).executeTakeFirst();
-    if (waiting) return;
+    if (await ctx.queue.hasQueued(PATHWAY_PROGRESS_JOB_KIND, { payload: plain, trx })) return;
   }
-  await createJobQueue({ db: trx, dialect: ctx.dialect, now: ctx.now }).enqueue(PATHWAY_PROGRESS_JOB_KIND, payload.reverify?.length ? payload : { userId: payload.userId }, { trx });
+  await ctx.queue.enqueue(PATHWAY_PROGRESS_JOB_KIND, payload.reverify?.length ? payload : plain, { trx });
 }
 
 /** After an issuer changes a credential's status here: every wallet holding it is verified again and its pathways recomputed. */
-export async function queueHoldersOf(ctx: Pick<ServiceContext, 'dialect' | 'now'>, trx: Kysely<DB>, credentialId: string): Promise<void> {
+export async function queueHoldersOf(ctx: Pick<ServiceContext, 'queue'>, trx: Kysely<DB>, credentialId: string): Promise<void> {
   const holders = await trx.selectFrom('wallet_credentials').select(['id', 'user_id']).where('issued_credential_id', '=', credentialId).execute();
   for (const holder of holders) await queuePathwayProgress(ctx, trx, { userId: holder.user_id, reverify: [holder.id] });
 }

@@ -18,6 +18,7 @@ export type { ClaimPreview, WalletOffer } from './claim.ts';
 export type { CollectionInput, CollectionSummary, CollectionView } from './collections.ts';
 export type { WalletFacets, WalletListQuery, WalletPage, WalletSort, WalletTotals } from './query.ts';
 export type { WalletItemDetail, WalletItemView, WalletSkill } from './view.ts';
+export { scheduleWalletReverify, startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob, type WalletReverifyDeps, type WalletReverifyOptions } from './reverify-job.ts';
 
 /** What an import, claim or accepted offer answers: the item, and whether it was already in the wallet. */
 export interface WalletImport {

@@ -113,6 +113,16 @@ export function createJobQueue(options: JobQueueOptions) {
       })).where('id', '=', jobId).where('locked_by', '=', workerId).where('status', '=', 'running').execute();
     },
 
+    /**
+     * True when a job of this kind waits in the queue (with exactly this payload, when given), so a
+     * caller can leave one request standing instead of queuing another.
+     */
+    async hasQueued(kind: string, options: { payload?: unknown; trx?: Kysely<DB> } = {}): Promise<boolean> {
+      let query = (options.trx ?? db).selectFrom('jobs').select('id').where('kind', '=', kind).where('status', '=', 'queued');
+      if (options.payload !== undefined) query = query.where('payload', '=', JSON.stringify(options.payload));
+      return (await query.executeTakeFirst()) !== undefined;
+    },
+
     findJob(jobId: string): Promise<JobRow | undefined> {
       return db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
     },

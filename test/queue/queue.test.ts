@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createJobQueue, createJobRunner, JobInterrupted, PermanentJobError, type JobContext, type JobQueue } from '../../src/jobs/index.ts';
+import { createJobQueue, createJobRunner, JobInterrupted, PermanentJobError, type JobContext, type JobQueue } from '../../src/queue/index.ts';
 import type { Store } from '../../src/store/database.ts';
 import { createTestDatabase, DIALECTS, warnIfPostgresSkipped, type TestDatabase } from '../support/db.ts';
 
@@ -46,6 +46,18 @@ for (const dialect of DIALECTS) {
       clock = new Date('2026-06-01T11:00:00.000Z');
       expect(JSON.parse((await queue.claim('w2', 30_000, ['mail']))!.payload)).toEqual({ n: 2 });
       expect(await queue.counts()).toEqual({ queued: 1, running: 1, done: 1, failed: 0 });
+    });
+
+    it('hasQueued sees a waiting job of a kind (with exactly a payload, when asked), inside a transaction too, and not a claimed one', async () => {
+      expect(await queue.hasQueued('pathway.progress')).toBe(false);
+      await store.db.transaction().execute(async (trx) => {
+        await queue.enqueue('pathway.progress', { userId: 'u1' }, { trx });
+        expect(await queue.hasQueued('pathway.progress', { payload: { userId: 'u1' }, trx })).toBe(true);
+      });
+      expect(await queue.hasQueued('pathway.progress', { payload: { userId: 'u2' } })).toBe(false);
+      expect(await queue.hasQueued('wallet.reverify')).toBe(false);
+      await queue.claim('w1', 30_000, ['pathway.progress']);
+      expect(await queue.hasQueued('pathway.progress')).toBe(false);
     });
 
     it('enqueues inside a transaction: a rolled-back change leaves no job', async () => {

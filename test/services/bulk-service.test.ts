@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobQueue, createJobRunner, type JobRunner } from '../../src/jobs/index.ts';
+import { createJobQueue, createJobRunner, type JobRunner } from '../../src/queue/index.ts';
 import { SYSTEM, type Actor } from '../../src/services/access.ts';
 import { createBulkService, FileTooLarge, type BatchIssuer, type BulkService, type IssuanceBatch } from '../../src/services/bulk/index.ts';
 import { InvalidInput, NotFound } from '../../src/services/errors.ts';

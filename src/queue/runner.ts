@@ -1,8 +1,18 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Log } from '../services/context.ts';
-import { silentLog } from '../services/context.ts';
 import type { JobQueue, JobRow } from './queue.ts';
+
+/**
+ * The structured log the runner writes to (ids and outcomes, never payloads). Declared here so the
+ * queue knows no service; the platform's log fits it.
+ */
+export interface JobLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+const silentLog: JobLog = { info() {}, warn() {}, error() {} };
 
 /** What a handler is given: the job, and a checkpoint to call between units of work. */
 export interface JobContext<P = unknown> {
@@ -55,7 +65,7 @@ export interface JobRunnerOptions {
   /** Identifies this runner in `locked_by` (default host:pid:random). */
   id?: string;
   now?: () => Date;
-  log?: Log;
+  log?: JobLog;
 }
 
 export interface JobRunner {

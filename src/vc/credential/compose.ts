@@ -1,5 +1,5 @@
-import { buildAchievementCredential, type AchievementInput, type ProfileInput, type ResultInput } from '../../vc/credential/build.ts';
-import type { JsonObject } from '../../vc/types.ts';
+import { buildAchievementCredential, type AchievementInput, type ProfileInput, type ResultInput } from './build.ts';
+import type { JsonObject } from '../types.ts';
 
 /** What every credential of a batch shares: the achievement, the issuer, a renewal's link. */
 export interface CredentialTemplate {

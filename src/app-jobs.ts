@@ -1,0 +1,39 @@
+import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from './queue/index.ts';
+import type { Runtime } from './runtime.ts';
+import { BULK_JOB_KIND } from './services/bulk/index.ts';
+import { PATHWAY_PROGRESS_JOB_KIND, pathwayProgressJob } from './services/pathways/index.ts';
+import { startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from './services/wallet/index.ts';
+
+/**
+ * The handler of every job kind the platform queues: the one place that knows both the queue and
+ * the services (each service exports its own handlers; the queue knows none of them).
+ */
+export function jobHandlers(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>): Record<string, JobHandler<never>> {
+  const { services } = runtime;
+  return {
+    [BULK_JOB_KIND]: services.bulk.handler as JobHandler<never>,
+    [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob({ wallet: services.wallet, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
+    [PATHWAY_PROGRESS_JOB_KIND]: pathwayProgressJob(services) as JobHandler<never>,
+  };
+}
+
+/** A runner over the runtime's queue with the platform's handlers; not started. */
+export function createRuntimeJobRunner(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>, options: Partial<JobRunnerOptions> = {}): JobRunner {
+  return createJobRunner({ queue: runtime.queue, handlers: jobHandlers(runtime), log: runtime.ctx.log, ...options });
+}
+
+/**
+ * Starts `workers` job workers in this process (server.ts; JOB_WORKERS). `stop()` is the graceful
+ * half of shutdown: no new claims, running jobs stop at their next checkpoint and give their lease
+ * back, so another node or the next start resumes them.
+ */
+export function startJobRunner(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>, options: { workers: number } & Partial<JobRunnerOptions>): { stop(): Promise<void>; runner: JobRunner } {
+  const runner = createRuntimeJobRunner(runtime, options);
+  if (options.workers > 0) {
+    runner.start();
+    // Wallets are re-verified on a schedule (a chain of jobs, one queued at a time across nodes), so a
+    // revocation or an expiry shows in the learner's wallet and on shared pages without a visit.
+    void startWalletReverify({ queue: runtime.queue, now: runtime.ctx.now }).catch((error: unknown) => runtime.ctx.log.warn({ err: String(error) }, 'could not schedule wallet re-verification'));
+  }
+  return { runner, stop: () => runner.stop() };
+}
