@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import { asApiError, query } from '../../api.ts';
+import type { ApiError } from '../../api.ts';
+import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { Screen } from '../../components/Screen.tsx';
+import { formatDate, useLoad } from '../../load.ts';
+import { useOrganisation, useSession } from '../../session.tsx';
+import type { AuditEntry } from '../../types.ts';
+
+const PAGE = 50;
+
+function describeActor(actor: AuditEntry['actor']): string {
+  if (!actor) return '—';
+  return actor.id ? `${actor.type} ${actor.id}` : actor.type;
+}
+
+/** Every state change in the organisation: who, what, when, from where. Newest first. */
+export function AuditScreen() {
+  const { organisationId } = useOrganisation();
+  const { api } = useSession();
+  const base = `/api/v1/organisations/${organisationId}/audit`;
+  const first = useLoad((signal) => api.get<{ items: AuditEntry[] }>(base + query({ limit: PAGE }), { signal }), organisationId);
+  const [older, setOlder] = useState<AuditEntry[]>([]);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const rows = [...(first.data?.items ?? []), ...older];
+  const last = rows[rows.length - 1];
+  const loadOlder = async () => {
+    if (!last) return;
+    try {
+      const next = await api.get<{ items: AuditEntry[] }>(base + query({ limit: PAGE, before: last.at }));
+      setOlder((o) => [...o, ...next.items]);
+      if (next.items.length < PAGE) setDone(true);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  return (
+    <Screen title="Audit log">
+      <ErrorSummary error={error ?? first.error} />
+      <div className="table-wrap">
+        <table data-testid="audit-table">
+          <caption className="visually-hidden">Audit log, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">From</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDate(e.at)}</td>
+                <td>{describeActor(e.actor)}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</td>
+                <td>{e.ip ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {first.data && first.data.items.length >= PAGE && !done ? (
+        <button type="button" onClick={() => void loadOlder()}>
+          Older entries
+        </button>
+      ) : null}
+    </Screen>
+  );
+}
