@@ -14,12 +14,13 @@ import { OutcomesEditor } from '../../components/OutcomesEditor.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { Versions } from '../../components/Versions.tsx';
 import { useLoad } from '../../load.ts';
-import { useRouter } from '../../router.tsx';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer } from '../../types.ts';
 
 /** Creates a micro-credential definition, or saves a new version of one, beside a live preview. */
-export function AchievementEditorScreen({ params }: { params: Record<string, string> }) {
+export function AchievementEditorScreen() {
+  const params = useParams();
   const id = params.id;
   const { organisationId } = useOrganisation();
   const { api } = useSession();
@@ -28,7 +29,8 @@ export function AchievementEditorScreen({ params }: { params: Record<string, str
     (signal) => (id ? api.get<Achievement>(`/api/v1/achievements/${id}`, { signal }) : Promise.resolve(undefined)),
     id ?? 'new',
   );
-  const { navigate, location } = useRouter();
+  const navigate = useNavigate();
+  const location = useLocation();
   const savedVersion = new URLSearchParams(location.search).get('saved') ?? undefined;
   // A new definition gets its own address; "?saved=N" carries the confirmation across the change.
   const onSaved = (a: Achievement) => {
@@ -73,7 +75,7 @@ interface EditorProps {
 function Editor(props: EditorProps) {
   const { issuers, achievement, organisationId, savedVersion, onSaved } = props;
   const { api } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const [form, setForm] = useState(props.initial);
   const [error, setError] = useState<ApiError>();
   const [dirty, setDirty] = useState(false);

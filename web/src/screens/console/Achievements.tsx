@@ -3,7 +3,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement } from '../../types.ts';
 

@@ -8,7 +8,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { CREDENTIAL_STATUSES } from '../../types.ts';
 import type { Achievement, IssuedCredential, Page } from '../../types.ts';

@@ -8,7 +8,7 @@ import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { useLoad } from '../../load.ts';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useLocation } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, IssuedCredential } from '../../types.ts';
 
@@ -22,7 +22,7 @@ function toIso(local: string): string | undefined {
 export function IssueScreen() {
   const { organisationId } = useOrganisation();
   const { api } = useSession();
-  const { location } = useRouter();
+  const location = useLocation();
   const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
   const [achievementId, setAchievementId] = useState(() => new URLSearchParams(location.search).get('achievementId') ?? '');
   const [form, setForm] = useState(emptyForm);

@@ -12,7 +12,7 @@ import { RequirementEditor } from '../../components/RequirementEditor.tsx';
 import type { ProblemLookup } from '../../components/RequirementEditor.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { emptyPathwayForm, formFromPathway, inputOf, localProblems, move, newRequirement, rulesOf } from '../../pathway-form.ts';
 import type { PathwayForm, RequirementForm } from '../../pathway-form.ts';
 import { credits, KIND_LABELS } from '../../pathway-types.ts';
@@ -32,11 +32,13 @@ interface Loaded {
 }
 
 /** The pathway designer: the rules edited in a form beside a live check against a sample learner. */
-export function PathwayDesignerScreen({ params }: { params: Record<string, string> }) {
+export function PathwayDesignerScreen() {
+  const params = useParams();
   const id = params.id;
   const { organisationId } = useOrganisation();
   const { api } = useSession();
-  const { navigate, location } = useRouter();
+  const navigate = useNavigate();
+  const location = useLocation();
   const base = `/api/v1/organisations/${organisationId}`;
   const context = useLoad(async (signal): Promise<Loaded> => {
     const [achievements, issuers, catalogue, trusted] = await Promise.all([

@@ -7,7 +7,7 @@ import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import type { PathwayAward, PathwayFlag, PathwayView, TrustedIssuer } from '../../pathway-types.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer, Role } from '../../types.ts';

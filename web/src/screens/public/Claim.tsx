@@ -8,15 +8,16 @@ import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { formatDay } from '../../wallet-types.ts';
 import type { ClaimPreview, WalletItem } from '../../wallet-types.ts';
 import { useLoad } from '../../load.ts';
-import { useRouter } from '../../router.tsx';
+import { useNavigate, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { SigninForm, SignupForm } from './Signup.tsx';
 
 /** The claim link from the e-mail: what it is, then sign in or sign up, then add it to the wallet. */
-export function ClaimScreen({ params }: { params: Record<string, string> }) {
+export function ClaimScreen() {
+  const params = useParams();
   const token = params.token ?? '';
   const { api, me, refresh } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const [checked, setChecked] = useState(false);
   const [mode, setMode] = useState<'signup' | 'signin'>('signup');
   const [error, setError] = useState<ApiError>();

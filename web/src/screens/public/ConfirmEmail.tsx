@@ -5,12 +5,13 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { PublicLayout } from '../../components/WalletLayout.tsx';
-import { Link } from '../../router.tsx';
+import { Link, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { useSessionReady } from '../../session-ready.ts';
 
 /** The e-mail confirmation link: confirms once on opening (the token is the proof). */
-export function ConfirmEmailScreen({ params }: { params: Record<string, string> }) {
+export function ConfirmEmailScreen() {
+  const params = useParams();
   const { api } = useSession();
   const ready = useSessionReady();
   const [email, setEmail] = useState<string>();

@@ -5,7 +5,7 @@ import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
 
 /** Only same-site console paths are followed after sign-in (no open redirect). */
@@ -16,7 +16,8 @@ function safeNext(search: string): string {
 
 export function LoginScreen() {
   const { api, refresh } = useSession();
-  const { navigate, location } = useRouter();
+  const navigate = useNavigate();
+  const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError>();

@@ -1,5 +1,5 @@
 import { Screen } from '../../components/Screen.tsx';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 
 export function NotFoundScreen() {
   return (

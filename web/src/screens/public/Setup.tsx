@@ -6,13 +6,13 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { useRouter } from '../../router.tsx';
+import { useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
 
 /** First run: creates the first organisation, its default issuer and its owner. */
 export function SetupScreen() {
   const { api, refresh } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const [needsSetup, setNeedsSetup] = useState<boolean>();
   const [form, setForm] = useState({ organisationName: '', name: '', email: '', password: '' });
   const [error, setError] = useState<ApiError>();

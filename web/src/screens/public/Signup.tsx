@@ -6,7 +6,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { PublicLayout } from '../../components/WalletLayout.tsx';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { useSessionReady } from '../../session-ready.ts';
 
@@ -105,7 +105,8 @@ export function SigninForm({ onDone }: { onDone(): void }) {
 }
 
 export function SignupScreen() {
-  const { navigate, location } = useRouter();
+  const navigate = useNavigate();
+  const location = useLocation();
   const next = learnerNext(location.search);
   return (
     <PublicLayout>

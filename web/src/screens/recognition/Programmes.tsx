@@ -10,7 +10,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
 import { describeAgreement, ects } from '../../recognition-types.ts';
 import type { Agreement, Programme, ProgrammeModule } from '../../recognition-types.ts';
-import { Link } from '../../router.tsx';
+import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Role } from '../../types.ts';
 
@@ -222,7 +222,8 @@ const EMPTY_AGREEMENT = {
 };
 
 /** One programme: its modules and the recognition agreements toward it, with a form to add one. */
-export function ProgrammeScreen({ params }: { params: Record<string, string> }) {
+export function ProgrammeScreen() {
+  const params = useParams();
   const { organisationId, role } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;

@@ -9,7 +9,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
 import { ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-types.ts';
 import type { ProposalItem, QueueRequest, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../../recognition-types.ts';
-import { Link } from '../../router.tsx';
+import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { RecognitionNav, REGISTRARS } from './Programmes.tsx';
 
@@ -134,7 +134,8 @@ function ProposalFacts({ item }: { item: ProposalItem }) {
  * The decision screen: the engine's proposal and its reasons beside each source credential; the
  * registrar approves, amends (credits, module) or rejects each, with a reason for the last two.
  */
-export function RecognitionDecisionScreen({ params }: { params: Record<string, string> }) {
+export function RecognitionDecisionScreen() {
+  const params = useParams();
   const { organisationId, role } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;

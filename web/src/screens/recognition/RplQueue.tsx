@@ -7,7 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { RplEvidenceList } from '../../components/RplEvidenceList.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { CASE_WORDS, OUTCOME_WORDS } from '../../recognition-types.ts';
 import type { RplCase, RplOutcome } from '../../recognition-types.ts';
@@ -70,7 +70,8 @@ export function RplQueueScreen() {
 }
 
 /** One case: per learning outcome the evidence and a review; decide once every outcome is reviewed. */
-export function RplCaseReviewScreen({ params }: { params: Record<string, string> }) {
+export function RplCaseReviewScreen() {
+  const params = useParams();
   const { organisationId } = useOrganisation();
   const { api } = useSession();
   const id = params.caseId ?? '';

@@ -7,7 +7,7 @@ import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { useRouter } from '../../router.tsx';
+import { useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
 import type { UserEmail } from '../../wallet-types.ts';
 
@@ -164,7 +164,7 @@ function Did() {
 
 function DeleteAccount() {
   const { api, setMe } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError>();
   const submit = async (event: FormEvent) => {

@@ -8,7 +8,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import { useSession } from '../../session.tsx';
 import type { Collection, WalletItem, WalletPage } from '../../wallet-types.ts';
 import { SharePanel } from './WalletCredential.tsx';

@@ -7,7 +7,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { multipart } from '../../wallet-types.ts';
 import type { ImportResult } from '../../wallet-types.ts';

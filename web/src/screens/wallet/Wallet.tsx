@@ -7,7 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { statusLabel, WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { formatDay, formatEcts, safeImage, WALLET_STATUSES } from '../../wallet-types.ts';
 import type { Facets, Offer, Totals, WalletItem, WalletPage } from '../../wallet-types.ts';

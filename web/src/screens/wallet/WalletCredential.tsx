@@ -9,7 +9,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { STATUS_HELP, WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useLocation, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { formatDay, formatEcts, readDetail } from '../../wallet-types.ts';
 import type { Share, WalletDetail, WalletStatus } from '../../wallet-types.ts';
@@ -40,10 +40,11 @@ function learningOutcomes(detail: WalletDetail): string[] {
 }
 
 /** One credential of the wallet: what it is, every check in words, sharing, downloads. */
-export function WalletCredentialScreen({ params }: { params: Record<string, string> }) {
+export function WalletCredentialScreen() {
+  const params = useParams();
   const id = params.id ?? '';
   const { api } = useSession();
-  const { location } = useRouter();
+  const location = useLocation();
   const [round, setRound] = useState(0);
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);

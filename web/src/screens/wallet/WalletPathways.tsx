@@ -7,7 +7,7 @@ import { EvaluationView, ProgressBar } from '../../components/PathwayProgress.ts
 import type { Names } from '../../components/PathwayProgress.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link } from '../../router.tsx';
+import { Link, useParams } from 'react-router';
 import { credits } from '../../pathway-types.ts';
 import type { CatalogueItem, PathwayDetail, PathwayProgress, Plan, PublishedPathway } from '../../pathway-types.ts';
 import { useSession } from '../../session.tsx';
@@ -116,7 +116,8 @@ export function WalletPathwaysScreen() {
 }
 
 /** One pathway for the learner: each requirement, what counted, what is missing, and what to take next. */
-export function WalletPathwayScreen({ params }: { params: Record<string, string> }) {
+export function WalletPathwayScreen() {
+  const params = useParams();
   const { api } = useSession();
   const id = params.id ?? '';
   const [round, setRound] = useState(0);

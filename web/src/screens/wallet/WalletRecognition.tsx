@@ -10,7 +10,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
 import { describeAgreement, ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-types.ts';
 import type { Agreement, Programme, RecognitionRequest } from '../../recognition-types.ts';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import type { WalletPage } from '../../wallet-types.ts';
 import type { Plan } from '../../pathway-types.ts';
@@ -18,7 +18,7 @@ import type { Plan } from '../../pathway-types.ts';
 /** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
   const { api } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const data = useLoad(async (signal) => {
     const [programmes, wallet, requests] = await Promise.all([
       api.get<{ items: Programme[] }>('/api/v1/programmes', { signal }),
@@ -139,7 +139,8 @@ export function WalletRecognitionScreen() {
 }
 
 /** One request: the proposal with its reasons, the registrar's decisions and reasons, the gap; withdraw while pending. */
-export function WalletRecognitionRequestScreen({ params }: { params: Record<string, string> }) {
+export function WalletRecognitionRequestScreen() {
+  const params = useParams();
   const { api } = useSession();
   const [round, setRound] = useState(0);
   const data = useLoad((signal) => api.get<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);

@@ -8,7 +8,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { RplEvidenceList } from '../../components/RplEvidenceList.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
-import { Link, useRouter } from '../../router.tsx';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { CASE_WORDS, OUTCOME_WORDS } from '../../recognition-types.ts';
 import type { RplAchievement, RplCase, RplOutcome } from '../../recognition-types.ts';
@@ -17,7 +17,7 @@ import { multipart } from '../../wallet-types.ts';
 /** The learner's prior-learning cases, and opening one against an achievement. */
 export function WalletRplScreen() {
   const { api } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const cases = useLoad((signal) => api.get<{ items: RplCase[] }>('/api/v1/wallet/rpl-cases', { signal }), 'cases');
   const achievements = useLoad((signal) => api.get<{ items: RplAchievement[] }>('/api/v1/rpl/achievements', { signal }), 'achievements');
   const [achievementId, setAchievementId] = useState('');
@@ -83,7 +83,8 @@ export function WalletRplScreen() {
 }
 
 /** One case: evidence per outcome, submit, the assessor's feedback, resubmit after more was asked, withdraw. */
-export function WalletRplCaseScreen({ params }: { params: Record<string, string> }) {
+export function WalletRplCaseScreen() {
+  const params = useParams();
   const { api } = useSession();
   const id = params.caseId ?? '';
   const base = `/api/v1/wallet/rpl-cases/${id}`;
