@@ -56,10 +56,17 @@ export function useInvalidateApi(): (prefix: string) => Promise<void> {
  * GETs an API path (JSON) through the query cache. While a new path loads, the previous answer stays
  * on screen (no flicker of the list being replaced); errors are ApiErrors.
  */
-export function useApiQuery<T>(path: string, options: { enabled?: boolean } = {}): UseQueryResult<T, ApiError> {
+export function useApiQuery<T>(
+  path: string,
+  options: {
+    enabled?: boolean;
+    /** Loads again when this changes (e.g. the version of the item the answer lists things of). */
+    refreshOn?: string | number;
+  } = {},
+): UseQueryResult<T, ApiError> {
   const { api } = useSession();
   return useQuery<T, ApiError>({
-    queryKey: apiKey(path),
+    queryKey: options.refreshOn === undefined ? apiKey(path) : [...apiKey(path), options.refreshOn],
     queryFn: async ({ signal }) => {
       try {
         return await api.get<T>(path, { signal });

@@ -1,5 +1,5 @@
-import { formatDate, useLoad } from '../load.ts';
-import { useSession } from '../session.tsx';
+import { formatDate } from '../load.ts';
+import { useApiQuery } from '../query.ts';
 
 interface Version {
   version: number;
@@ -10,8 +10,7 @@ interface Version {
 
 /** The saved versions of a definition, newest first; issued credentials keep the version they came from. */
 export function Versions({ achievementId, current }: { achievementId: string; current: number }) {
-  const { api } = useSession();
-  const versions = useLoad((signal) => api.get<{ items: Version[] }>(`/api/v1/achievements/${achievementId}/versions`, { signal }), `${achievementId}:${current}`);
+  const versions = useApiQuery<{ items: Version[] }>(`/api/v1/achievements/${achievementId}/versions`, { refreshOn: current });
   if (!versions.data?.items.length) return null;
   return (
     <details className="versions">

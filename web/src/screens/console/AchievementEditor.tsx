@@ -15,6 +15,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { Versions } from '../../components/Versions.tsx';
 import { useLoad } from '../../load.ts';
 import { useLocation, useNavigate, useParams } from 'react-router';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer } from '../../types.ts';
 
@@ -24,7 +25,7 @@ export function AchievementEditorScreen() {
   const id = params.id;
   const { organisationId } = useOrganisation();
   const { api } = useSession();
-  const issuers = useLoad((signal) => api.get<{ items: Issuer[] }>(`/api/v1/organisations/${organisationId}/issuers`, { signal }), organisationId);
+  const issuers = useApiQuery<{ items: Issuer[] }>(`/api/v1/organisations/${organisationId}/issuers`);
   const existing = useLoad(
     (signal) => (id ? api.get<Achievement>(`/api/v1/achievements/${id}`, { signal }) : Promise.resolve(undefined)),
     id ?? 'new',

@@ -1,12 +1,14 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
-import { Notice } from '../../components/Notice.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { formatDate, useLoad } from '../../load.ts';
+import { formatDate } from '../../load.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { API_KEY_SCOPES } from '../../types.ts';
 import type { ApiKey, ApiKeyScope, CreatedApiKey } from '../../types.ts';
@@ -22,18 +24,13 @@ export function ApiKeysScreen() {
   const { organisationId } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}/api-keys`;
-  const keys = useLoad((signal) => api.get<{ items: ApiKey[] }>(base, { signal }), organisationId);
+  const keys = useApiQuery<{ items: ApiKey[] }>(base);
+  const invalidate = useInvalidateApi();
   const [created, setCreated] = useState<CreatedApiKey>();
-  const [error, setError] = useState<ApiError>();
-  const revoke = async (key: ApiKey) => {
-    setError(undefined);
-    try {
-      await api.delete(`${base}/${key.id}`);
-      keys.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
+  const revoke = useMutation<unknown, ApiError, ApiKey>({
+    mutationFn: (key) => api.delete(`${base}/${key.id}`).catch((e: unknown) => Promise.reject(asApiError(e))),
+    onSuccess: () => invalidate(base),
+  });
   return (
     <Screen title="API keys">
       {created ? (
@@ -49,54 +46,38 @@ export function ApiKeysScreen() {
           </p>
         </div>
       ) : null}
-      <ErrorSummary error={error ?? keys.error} />
-      {keys.data?.items.length === 0 ? <Notice>No API keys yet.</Notice> : null}
-      {keys.data?.items.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.items.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.scopes.join(', ')}</td>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>{formatDate(k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      'Revoked'
-                    ) : (
-                      <button type="button" className="small danger" onClick={() => void revoke(k)}>
-                        Revoke<span className="visually-hidden"> key {k.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ErrorSummary error={revoke.error ?? undefined} title="The key was not revoked" />
+      <DataTable
+        caption="API keys"
+        rows={keys.data?.items}
+        error={keys.error}
+        onRetry={() => void keys.refetch()}
+        rowKey={(k) => k.id}
+        empty="No API keys yet."
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Starts with', cell: (k) => <code>{k.prefix}…</code> },
+          { header: 'Scopes', cell: (k) => k.scopes.join(', ') },
+          { header: 'Created', cell: (k) => formatDate(k.createdAt) },
+          { header: 'Last used', cell: (k) => formatDate(k.lastUsedAt) },
+          {
+            header: <span className="visually-hidden">Actions</span>,
+            cell: (k) =>
+              k.revokedAt ? (
+                'Revoked'
+              ) : (
+                <button type="button" className="small danger" onClick={() => revoke.mutate(k)}>
+                  Revoke<span className="visually-hidden"> key {k.name}</span>
+                </button>
+              ),
+          },
+        ]}
+      />
       <CreateKey
         base={base}
         onCreated={(k) => {
           setCreated(k);
-          keys.reload();
+          void invalidate(base);
         }}
       />
     </Screen>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
@@ -37,34 +38,23 @@ export function AuditScreen() {
   };
   return (
     <Screen title="Audit log">
-      <ErrorSummary error={error ?? first.error} />
-      <div className="table-wrap">
-        <table data-testid="audit-table">
-          <caption className="visually-hidden">Audit log, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">From</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDate(e.at)}</td>
-                <td>{describeActor(e.actor)}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'}</td>
-                <td>{e.ip ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ErrorSummary error={error} />
+      <DataTable
+        caption="Audit log, newest first"
+        testId="audit-table"
+        rows={first.data ? rows : undefined}
+        error={first.error}
+        onRetry={first.reload}
+        rowKey={(e) => e.id}
+        empty="Nothing has happened yet."
+        columns={[
+          { header: 'When', cell: (e) => formatDate(e.at) },
+          { header: 'Who', cell: (e) => describeActor(e.actor) },
+          { header: 'Action', cell: (e) => <code>{e.action}</code> },
+          { header: 'Target', cell: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—') },
+          { header: 'From', cell: (e) => e.ip ?? '—' },
+        ]}
+      />
       {first.data && first.data.items.length >= PAGE && !done ? (
         <button type="button" onClick={() => void loadOlder()}>
           Older entries

@@ -7,7 +7,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { useLoad } from '../../load.ts';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, BulkJob } from '../../types.ts';
 
@@ -18,7 +18,7 @@ const FINISHED = new Set<BulkJob['status']>(['done', 'failed']);
 export function BulkScreen() {
   const { organisationId } = useOrganisation();
   const { api } = useSession();
-  const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
+  const achievements = useApiQuery<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`);
   const [achievementId, setAchievementId] = useState('');
   const [file, setFile] = useState<File>();
   const [error, setError] = useState<ApiError>();

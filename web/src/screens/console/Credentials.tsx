@@ -2,9 +2,9 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
-import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, useLoad } from '../../load.ts';
@@ -89,29 +89,17 @@ export function CredentialsScreen() {
         </div>
         <button type="submit">Search</button>
       </form>
-      <ErrorSummary error={page.error} />
-      {page.data && rows.length === 0 ? <Notice>No credentials match.</Notice> : null}
-      {rows.length ? (
-        <div className="table-wrap">
-          <table data-testid="credentials-table">
-            <caption className="visually-hidden">Issued credentials</caption>
-            <thead>
-              <tr>
-                <th scope="col">Recipient</th>
-                <th scope="col">Micro-credential</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <CredentialRow key={c.id} credential={c} onChange={page.reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Issued credentials"
+        testId="credentials-table"
+        rows={page.data ? rows : undefined}
+        error={page.error}
+        onRetry={page.reload}
+        rowKey={(c) => c.id}
+        empty="No credentials match."
+        columns={[{ header: 'Recipient' }, { header: 'Micro-credential' }, { header: 'Issued' }, { header: 'Status' }, { header: 'Actions' }]}
+        renderRow={(c) => <CredentialRow credential={c} onChange={page.reload} />}
+      />
       {cursor ? (
         <button type="button" onClick={() => void loadMore()}>
           Load more

@@ -7,8 +7,8 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { useLoad } from '../../load.ts';
 import { Link, useLocation } from 'react-router';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, IssuedCredential } from '../../types.ts';
 
@@ -23,7 +23,7 @@ export function IssueScreen() {
   const { organisationId } = useOrganisation();
   const { api } = useSession();
   const location = useLocation();
-  const achievements = useLoad((signal) => api.get<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`, { signal }), organisationId);
+  const achievements = useApiQuery<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`);
   const [achievementId, setAchievementId] = useState(() => new URLSearchParams(location.search).get('achievementId') ?? '');
   const [form, setForm] = useState(emptyForm);
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());

@@ -5,21 +5,23 @@ import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { formatDate, useLoad } from '../../load.ts';
+import { formatDate } from '../../load.ts';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Issuer } from '../../types.ts';
 
 /** Issuer profiles (OB 3.0 Profile), their DIDs and signing keys; rotate a key; add an issuer. */
 export function IssuersScreen() {
   const { organisationId } = useOrganisation();
-  const { api } = useSession();
-  const issuers = useLoad((signal) => api.get<{ items: Issuer[] }>(`/api/v1/organisations/${organisationId}/issuers`, { signal }), organisationId);
+  const issuers = useApiQuery<{ items: Issuer[] }>(`/api/v1/organisations/${organisationId}/issuers`);
   return (
     <Screen title="Issuers and keys" intro="Each issuer profile signs with its own Ed25519 key. Rotating a key keeps the old one in the DID document, so credentials already issued still verify.">
-      <ErrorSummary error={issuers.error} />
-      {issuers.data?.items.map((issuer) => <IssuerCard key={issuer.id} issuer={issuer} onChange={issuers.reload} />)}
-      <IssuerForm organisationId={organisationId} onSaved={issuers.reload} />
+      <QueryState query={issuers} onRetry={() => void issuers.refetch()}>
+        {({ items }) => items.map((issuer) => <IssuerCard key={issuer.id} issuer={issuer} onChange={() => void issuers.refetch()} />)}
+      </QueryState>
+      <IssuerForm organisationId={organisationId} onSaved={() => void issuers.refetch()} />
     </Screen>
   );
 }

@@ -6,7 +6,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { useLoad } from '../../load.ts';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { ROLES } from '../../types.ts';
 import type { Member, Organisation, Role } from '../../types.ts';
@@ -24,7 +24,7 @@ export function OrganisationScreen() {
 
 function NameForm({ organisationId }: { organisationId: string }) {
   const { api, refresh } = useSession();
-  const org = useLoad((signal) => api.get<Organisation>(`/api/v1/organisations/${organisationId}`, { signal }), organisationId);
+  const org = useApiQuery<Organisation>(`/api/v1/organisations/${organisationId}`);
   const [name, setName] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const [saved, setSaved] = useState(false);
@@ -60,13 +60,13 @@ function NameForm({ organisationId }: { organisationId: string }) {
 function Members({ organisationId }: { organisationId: string }) {
   const { api, me } = useSession();
   const base = `/api/v1/organisations/${organisationId}/members`;
-  const members = useLoad((signal) => api.get<{ items: Member[] }>(base, { signal }), organisationId);
+  const members = useApiQuery<{ items: Member[] }>(base);
   const [error, setError] = useState<ApiError>();
   const act = async (action: () => Promise<unknown>) => {
     setError(undefined);
     try {
       await action();
-      members.reload();
+      void members.refetch();
     } catch (e) {
       setError(asApiError(e));
     }
@@ -116,7 +116,7 @@ function Members({ organisationId }: { organisationId: string }) {
           </tbody>
         </table>
       </div>
-      <AddMember base={base} onAdded={members.reload} />
+      <AddMember base={base} onAdded={() => void members.refetch()} />
     </section>
   );
 }

@@ -17,6 +17,7 @@ import { emptyPathwayForm, formFromPathway, inputOf, localProblems, move, newReq
 import type { PathwayForm, RequirementForm } from '../../pathway-form.ts';
 import { credits, KIND_LABELS } from '../../pathway-types.ts';
 import type { CatalogueItem, PathwayAward, PathwayCheck, PathwayView, Problem, RequirementKind, TrustedIssuer } from '../../pathway-types.ts';
+import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer, Role } from '../../types.ts';
 
@@ -462,9 +463,8 @@ function LiveCheck(props: { form: PathwayForm; catalogue: CatalogueItem[]; resul
 
 /** The stacked credentials issued for this pathway so far, with the version each was issued under. */
 function Awards({ pathwayId, version }: { pathwayId: string; version: number }) {
-  const { api } = useSession();
   const { organisationId } = useOrganisation();
-  const awards = useLoad((signal) => api.get<{ items: PathwayAward[] }>(`/api/v1/organisations/${organisationId}/pathways/${pathwayId}/awards`, { signal }), `${pathwayId}:${version}`);
+  const awards = useApiQuery<{ items: PathwayAward[] }>(`/api/v1/organisations/${organisationId}/pathways/${pathwayId}/awards`, { refreshOn: version });
   if (!awards.data) return null;
   return (
     <details className="versions" data-testid="awards">

@@ -3,10 +3,13 @@ import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
+import { Loading } from '../../components/QueryState.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { Link } from 'react-router';
 import type { PathwayAward, PathwayFlag, PathwayView, TrustedIssuer } from '../../pathway-types.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
@@ -67,49 +70,36 @@ export function PathwaysScreen() {
       }
     >
       <PathwaysNav />
-      <ErrorSummary error={data.error} />
-      {data.loading && !data.data ? <Notice>Loading…</Notice> : null}
       {data.data && data.data.openFlags > 0 ? (
         <Notice tone="warning">
           {data.data.openFlags === 1 ? 'One stacked credential is' : `${data.data.openFlags} stacked credentials are`} flagged: a credential it was built from was revoked.{' '}
           <Link to="/console/pathways/flags">Review the flags</Link>
         </Notice>
       ) : null}
-      {data.data && data.data.pathways.length === 0 ? <Notice>No pathways yet.{canDesign ? ' Design the first one.' : ''}</Notice> : null}
-      {data.data?.pathways.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Pathways</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Awards</th>
-                <th scope="col">Requirements</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.pathways.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/console/pathways/${p.id}`}>{p.name}</Link>
-                    <div className="muted">Awards “{data.data?.names.get(p.achievementId) ?? 'unknown micro-credential'}”</div>
-                  </td>
-                  <td>
-                    <span className={p.status === 'published' ? 'badge badge-active' : 'badge'}>{STATUS_LABELS[p.status]}</span>
-                  </td>
-                  <td>{p.version}</td>
-                  <td>{data.data?.awards?.get(p.id) ?? '—'}</td>
-                  <td>{p.rules.requirements.length}</td>
-                  <td>{formatDate(p.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Pathways"
+        rows={data.data?.pathways}
+        error={data.error}
+        onRetry={data.reload}
+        rowKey={(p) => p.id}
+        empty={`No pathways yet.${canDesign ? ' Design the first one.' : ''}`}
+        columns={[
+          {
+            header: 'Name',
+            cell: (p) => (
+              <>
+                <Link to={`/console/pathways/${p.id}`}>{p.name}</Link>
+                <div className="muted">Awards “{data.data?.names.get(p.achievementId) ?? 'unknown micro-credential'}”</div>
+              </>
+            ),
+          },
+          { header: 'Status', cell: (p) => <span className={p.status === 'published' ? 'badge badge-active' : 'badge'}>{STATUS_LABELS[p.status]}</span> },
+          { header: 'Version', cell: (p) => p.version },
+          { header: 'Awards', cell: (p) => data.data?.awards?.get(p.id) ?? '—' },
+          { header: 'Requirements', cell: (p) => p.rules.requirements.length },
+          { header: 'Updated', cell: (p) => formatDate(p.updatedAt) },
+        ]}
+      />
     </Screen>
   );
 }
@@ -119,9 +109,9 @@ export function TrustedIssuersScreen() {
   const { organisationId, role } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;
-  const [round, setRound] = useState(0);
-  const list = useLoad((signal) => api.get<{ items: TrustedIssuer[] }>(`${base}/trusted-issuers`, { signal }), `${organisationId}:${round}`);
-  const own = useLoad((signal) => api.get<{ items: Issuer[] }>(`${base}/issuers`, { signal }), organisationId);
+  const list = useApiQuery<{ items: TrustedIssuer[] }>(`${base}/trusted-issuers`);
+  const own = useApiQuery<{ items: Issuer[] }>(`${base}/issuers`);
+  const invalidate = useInvalidateApi();
   const [draft, setDraft] = useState({ issuerId: '', name: '' });
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
@@ -135,7 +125,7 @@ export function TrustedIssuersScreen() {
       const added = await api.post<TrustedIssuer>(`${base}/trusted-issuers`, { issuerId: draft.issuerId.trim(), name: draft.name.trim() });
       setDraft({ issuerId: '', name: '' });
       setDone(`${added.name} is trusted.`);
-      setRound((r) => r + 1);
+      await invalidate(`${base}/trusted-issuers`);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -146,7 +136,7 @@ export function TrustedIssuersScreen() {
     try {
       await api.delete(`${base}/trusted-issuers/${t.id}`);
       setDone(`${t.name} is no longer trusted.`);
-      setRound((r) => r + 1);
+      await invalidate(`${base}/trusted-issuers`);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -157,42 +147,34 @@ export function TrustedIssuersScreen() {
       intro="Pathways that use the trust list count credentials only from these issuers and your own. Anyone can write any achievement id into a credential they sign: trust decides whose count."
     >
       <PathwaysNav />
-      <ErrorSummary error={error ?? list.error} />
+      <ErrorSummary error={error} />
       {done ? <Notice tone="success">{done}</Notice> : null}
-      {list.data && list.data.items.length === 0 ? <Notice>No trusted issuers yet: pathways using the list count only your own issuers’ credentials.</Notice> : null}
-      {list.data?.items.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Trusted issuers</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Identifier</th>
-                <th scope="col">Added</th>
-                {canDesign ? <th scope="col">Action</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td className="wrap">
-                    <code>{t.issuerId}</code>
-                  </td>
-                  <td>{formatDate(t.createdAt)}</td>
-                  {canDesign ? (
-                    <td className="actions">
-                      <button type="button" className="small danger" onClick={() => void remove(t)}>
-                        Remove<span className="visually-hidden"> {t.name}</span>
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Trusted issuers"
+        rows={list.data?.items}
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        rowKey={(t) => t.id}
+        empty="No trusted issuers yet: pathways using the list count only your own issuers’ credentials."
+        columns={[
+          { header: 'Name', cell: (t) => t.name },
+          { header: 'Identifier', className: 'wrap', cell: (t) => <code>{t.issuerId}</code> },
+          { header: 'Added', cell: (t) => formatDate(t.createdAt) },
+          ...(canDesign
+            ? [
+                {
+                  header: 'Action',
+                  className: 'actions',
+                  cell: (t: TrustedIssuer) => (
+                    <button type="button" className="small danger" onClick={() => void remove(t)}>
+                      Remove<span className="visually-hidden"> {t.name}</span>
+                    </button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
       {own.data?.items.length ? (
         <section aria-labelledby="own-issuers">
           <h2 id="own-issuers">Always trusted: your own issuers</h2>
@@ -228,19 +210,19 @@ const ACTION_LABELS: Record<NonNullable<PathwayFlag['action']>, string> = { susp
 /** Stacked credentials whose constituent was revoked: the issuer suspends, revokes or keeps each, with a reason. */
 export function PathwayFlagsScreen() {
   const { organisationId, role } = useOrganisation();
-  const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;
-  const [round, setRound] = useState(0);
-  const open = useLoad((signal) => api.get<{ items: PathwayFlag[] }>(`${base}/pathway-flags?status=open`, { signal }), `${organisationId}:o${round}`);
-  const resolved = useLoad((signal) => api.get<{ items: PathwayFlag[] }>(`${base}/pathway-flags?status=resolved`, { signal }), `${organisationId}:r${round}`);
+  const open = useApiQuery<{ items: PathwayFlag[] }>(`${base}/pathway-flags?status=open`);
+  const resolved = useApiQuery<{ items: PathwayFlag[] }>(`${base}/pathway-flags?status=resolved`);
+  const invalidate = useInvalidateApi();
   const [done, setDone] = useState<string>();
   const canDecide = DESIGNERS.includes(role);
   return (
     <Screen title="Flagged stacked credentials" intro="A credential a stacked credential was built from was revoked. Decide for each: suspend it, revoke it, or keep it (a suspended one is reinstated).">
       <PathwaysNav />
-      <ErrorSummary error={open.error ?? resolved.error} />
+      <ErrorSummary error={open.error ?? undefined} />
       {done ? <Notice tone="success">{done}</Notice> : null}
       <h2>Open</h2>
+      {open.data === undefined && !open.error ? <Loading /> : null}
       {open.data && open.data.items.length === 0 ? <Notice>No open flags.</Notice> : null}
       <ul className="flag-list">
         {open.data?.items.map((f) => (
@@ -250,40 +232,27 @@ export function PathwayFlagsScreen() {
             canDecide={canDecide}
             onResolved={(r) => {
               setDone(`${r.pathwayName}: ${ACTION_LABELS[r.action ?? 'kept'].toLowerCase()}.`);
-              setRound((n) => n + 1);
+              void invalidate(`${base}/pathway-flags`);
             }}
           />
         ))}
       </ul>
       <h2>Resolved</h2>
-      {resolved.data && resolved.data.items.length === 0 ? <p className="muted">None yet.</p> : null}
-      {resolved.data?.items.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Resolved flags</caption>
-            <thead>
-              <tr>
-                <th scope="col">Pathway</th>
-                <th scope="col">Revoked constituent</th>
-                <th scope="col">Decision</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Resolved</th>
-              </tr>
-            </thead>
-            <tbody>
-              {resolved.data.items.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.pathwayName}</td>
-                  <td>{f.constituentName}</td>
-                  <td>{f.action ? ACTION_LABELS[f.action] : '—'}</td>
-                  <td>{f.resolutionReason ?? '—'}</td>
-                  <td>{formatDate(f.resolvedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Resolved flags"
+        rows={resolved.data?.items}
+        error={resolved.error}
+        onRetry={() => void resolved.refetch()}
+        rowKey={(f) => f.id}
+        empty="None yet."
+        columns={[
+          { header: 'Pathway', cell: (f) => f.pathwayName },
+          { header: 'Revoked constituent', cell: (f) => f.constituentName },
+          { header: 'Decision', cell: (f) => (f.action ? ACTION_LABELS[f.action] : '—') },
+          { header: 'Reason', cell: (f) => f.resolutionReason ?? '—' },
+          { header: 'Resolved', cell: (f) => formatDate(f.resolvedAt) },
+        ]}
+      />
     </Screen>
   );
 }

@@ -7,8 +7,8 @@ import { Screen } from '../../components/Screen.tsx';
 import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { formatDay } from '../../wallet-types.ts';
 import type { ClaimPreview, WalletItem } from '../../wallet-types.ts';
-import { useLoad } from '../../load.ts';
 import { useNavigate, useParams } from 'react-router';
+import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import { SigninForm, SignupForm } from './Signup.tsx';
 
@@ -22,7 +22,7 @@ export function ClaimScreen() {
   const [mode, setMode] = useState<'signup' | 'signin'>('signup');
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
-  const preview = useLoad((signal) => api.get<ClaimPreview>(`/api/v1/claim/${encodeURIComponent(token)}`, { signal }), token);
+  const preview = useApiQuery<ClaimPreview>(`/api/v1/claim/${encodeURIComponent(token)}`);
 
   useEffect(() => {
     if (me) {
@@ -91,7 +91,7 @@ export function ClaimScreen() {
             {mode === 'signup' ? <SignupForm onDone={() => void claim()} /> : <SigninForm onDone={() => void claim()} />}
           </>
         ) : null}
-        {preview.loading && !p ? <Notice>Loading…</Notice> : null}
+        {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
       </Screen>
     </PublicLayout>
   );

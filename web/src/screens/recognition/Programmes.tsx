@@ -4,10 +4,12 @@ import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { describeAgreement, ects } from '../../recognition-types.ts';
 import type { Agreement, Programme, ProgrammeModule } from '../../recognition-types.ts';
 import { Link, useParams } from 'react-router';
@@ -43,14 +45,9 @@ export function ProgrammesScreen() {
   const { organisationId, role } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;
-  const [round, setRound] = useState(0);
-  const data = useLoad(async (signal) => {
-    const [programmes, achievements] = await Promise.all([
-      api.get<{ items: Programme[] }>(`${base}/programmes`, { signal }),
-      api.get<{ items: Achievement[] }>(`${base}/achievements`, { signal }),
-    ]);
-    return { programmes: programmes.items, achievements: achievements.items };
-  }, `${organisationId}:${round}`);
+  const programmes = useApiQuery<{ items: Programme[] }>(`${base}/programmes`);
+  const achievements = useApiQuery<{ items: Achievement[] }>(`${base}/achievements`);
+  const invalidate = useInvalidateApi();
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
   const [formKey, setFormKey] = useState(0);
@@ -63,7 +60,7 @@ export function ProgrammesScreen() {
       const created = await api.post<Programme>(`${base}/programmes`, body);
       setDone(`${created.name} is defined. Add its recognition agreements next.`);
       setFormKey((k) => k + 1);
-      setRound((r) => r + 1);
+      await invalidate(`${base}/programmes`);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -72,45 +69,29 @@ export function ProgrammesScreen() {
   return (
     <Screen title="Programmes" intro="Programmes that learners may ask you to recognise prior learning toward: their modules, credits and the cap on recognised credits.">
       <RecognitionNav />
-      <ErrorSummary error={error ?? data.error} />
+      <ErrorSummary error={error ?? achievements.error ?? undefined} />
       {done ? <Notice tone="success">{done}</Notice> : null}
-      {data.loading && !data.data ? <Notice>Loading…</Notice> : null}
-      {data.data && data.data.programmes.length === 0 ? <Notice>No programmes yet.</Notice> : null}
-      {data.data?.programmes.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Programmes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Programme</th>
-                <th scope="col">Credits</th>
-                <th scope="col">Modules</th>
-                <th scope="col">Cap on prior learning</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.programmes.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/console/programmes/${p.id}`}>{p.name}</Link>
-                  </td>
-                  <td>{ects(p.totalCredits)}</td>
-                  <td>{p.modules.length}</td>
-                  <td>{capText(p)}</td>
-                  <td>{formatDate(p.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Programmes"
+        rows={programmes.data?.items}
+        error={programmes.error}
+        onRetry={() => void programmes.refetch()}
+        rowKey={(p) => p.id}
+        empty="No programmes yet."
+        columns={[
+          { header: 'Programme', cell: (p) => <Link to={`/console/programmes/${p.id}`}>{p.name}</Link> },
+          { header: 'Credits', cell: (p) => ects(p.totalCredits) },
+          { header: 'Modules', cell: (p) => p.modules.length },
+          { header: 'Cap on prior learning', cell: (p) => capText(p) },
+          { header: 'Updated', cell: (p) => formatDate(p.updatedAt) },
+        ]}
+      />
       {canManage ? (
         <ProgrammeForm
           key={formKey}
           heading="Define a programme"
           submitLabel="Define programme"
-          achievements={data.data?.achievements ?? []}
+          achievements={achievements.data?.items ?? []}
           error={error}
           onSubmit={create}
         />

@@ -3,10 +3,12 @@ import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
+import { useApiQuery } from '../../query.ts';
 import { ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-types.ts';
 import type { ProposalItem, QueueRequest, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../../recognition-types.ts';
 import { Link, useParams } from 'react-router';
@@ -18,15 +20,8 @@ type Status = RecognitionRequest['status'];
 /** The registrar's queue of recognition requests, oldest first. */
 export function RecognitionQueueScreen() {
   const { organisationId } = useOrganisation();
-  const { api } = useSession();
-  const base = `/api/v1/organisations/${organisationId}`;
   const [status, setStatus] = useState<Status>('pending');
-  const data = useLoad(async (signal) => {
-    const [requests] = await Promise.all([
-      api.get<{ items: QueueRequest[] }>(`${base}/recognition-requests?status=${status}`, { signal }),
-    ]);
-    return { requests: requests.items };
-  }, `${organisationId}:${status}`);
+  const data = useApiQuery<{ items: QueueRequest[] }>(`/api/v1/organisations/${organisationId}/recognition-requests?status=${status}`);
   return (
     <Screen title="Recognition requests" intro="Learners ask you to recognise their credentials toward a programme. The engine proposes a decision per credential with its reasons; you decide.">
       <RecognitionNav />
@@ -38,40 +33,22 @@ export function RecognitionQueueScreen() {
           <option value="withdrawn">Withdrawn</option>
         </select>
       </div>
-      <ErrorSummary error={data.error} />
-      {data.loading && !data.data ? <Notice>Loading…</Notice> : null}
-      {data.data && data.data.requests.length === 0 ? <Notice>No requests here.</Notice> : null}
-      {data.data?.requests.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Recognition requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Learner</th>
-                <th scope="col">Programme</th>
-                <th scope="col">Credentials</th>
-                <th scope="col">Proposed</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.requests.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/console/recognition/${r.id}`}>{formatDate(r.createdAt)}</Link>
-                  </td>
-                  <td>{r.learner.name ?? r.learner.email}</td>
-                  <td>{r.programmeName}</td>
-                  <td>{r.credentialIds.length}</td>
-                  <td>{ects(r.proposal.totalRecognised)}</td>
-                  <td>{REQUEST_STATUS[r.status]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Recognition requests"
+        rows={data.data?.items}
+        error={data.error}
+        onRetry={() => void data.refetch()}
+        rowKey={(r) => r.id}
+        empty="No requests here."
+        columns={[
+          { header: 'Received', cell: (r) => <Link to={`/console/recognition/${r.id}`}>{formatDate(r.createdAt)}</Link> },
+          { header: 'Learner', cell: (r) => r.learner.name ?? r.learner.email },
+          { header: 'Programme', cell: (r) => r.programmeName },
+          { header: 'Credentials', cell: (r) => r.credentialIds.length },
+          { header: 'Proposed', cell: (r) => ects(r.proposal.totalRecognised) },
+          { header: 'Status', cell: (r) => REQUEST_STATUS[r.status] },
+        ]}
+      />
     </Screen>
   );
 }

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { RplEvidenceList } from '../../components/RplEvidenceList.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { formatDate, useLoad } from '../../load.ts';
+import { formatDate } from '../../load.ts';
+import { useApiQuery } from '../../query.ts';
 import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { CASE_WORDS, OUTCOME_WORDS } from '../../recognition-types.ts';
@@ -17,12 +19,8 @@ type Filter = '' | 'awarded' | 'not-awarded';
 /** The assessors' queue of RPL cases (submitted and in review by default), oldest first. */
 export function RplQueueScreen() {
   const { organisationId } = useOrganisation();
-  const { api } = useSession();
   const [status, setStatus] = useState<Filter>('');
-  const cases = useLoad(
-    (signal) => api.get<{ items: RplCase[] }>(`/api/v1/organisations/${organisationId}/rpl-cases${query({ status })}`, { signal }),
-    organisationId + status,
-  );
+  const cases = useApiQuery<{ items: RplCase[] }>(`/api/v1/organisations/${organisationId}/rpl-cases${query({ status })}`);
   return (
     <Screen title="Prior learning cases" intro="Learners asking for a micro-credential on the evidence of what they already know, oldest first.">
       <div className="filters">
@@ -36,35 +34,20 @@ export function RplQueueScreen() {
           )}
         </Field>
       </div>
-      <ErrorSummary error={cases.error} />
-      {cases.data?.items.length === 0 ? <Notice>No cases here.</Notice> : null}
-      {cases.data?.items.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Prior learning cases</caption>
-            <thead>
-              <tr>
-                <th scope="col">Micro-credential</th>
-                <th scope="col">Outcomes</th>
-                <th scope="col">Status</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cases.data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/console/rpl/${c.id}`}>{c.achievementName}</Link>
-                  </td>
-                  <td>{c.outcomes.length}</td>
-                  <td>{CASE_WORDS[c.status]}</td>
-                  <td>{formatDate(c.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Prior learning cases"
+        rows={cases.data?.items}
+        error={cases.error}
+        onRetry={() => void cases.refetch()}
+        rowKey={(c) => c.id}
+        empty="No cases here."
+        columns={[
+          { header: 'Micro-credential', cell: (c) => <Link to={`/console/rpl/${c.id}`}>{c.achievementName}</Link> },
+          { header: 'Outcomes', cell: (c) => c.outcomes.length },
+          { header: 'Status', cell: (c) => CASE_WORDS[c.status] },
+          { header: 'Updated', cell: (c) => formatDate(c.updatedAt) },
+        ]}
+      />
     </Screen>
   );
 }
@@ -76,7 +59,7 @@ export function RplCaseReviewScreen() {
   const { api } = useSession();
   const id = params.caseId ?? '';
   const base = `/api/v1/organisations/${organisationId}/rpl-cases/${id}`;
-  const loaded = useLoad((signal) => api.get<RplCase>(base, { signal }), id);
+  const loaded = useApiQuery<RplCase>(base);
   const [current, setCurrent] = useState<RplCase>();
   const [error, setError] = useState<ApiError>();
   const [message, setMessage] = useState<string>();

@@ -9,6 +9,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { useLoad } from '../../load.ts';
 import { Link } from 'react-router';
+import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { Collection, WalletItem, WalletPage } from '../../wallet-types.ts';
 import { SharePanel } from './WalletCredential.tsx';
@@ -74,7 +75,7 @@ function CollectionEditor({ collectionId, onDeleted }: { collectionId: string; o
   const [adding, setAdding] = useState('');
   const [saved, setSaved] = useState(false);
   const collection = useLoad((signal) => api.get<Collection>(`/api/v1/wallet/collections/${encodeURIComponent(collectionId)}`, { signal }), `${collectionId}:${round}`);
-  const wallet = useLoad((signal) => api.get<WalletPage>('/api/v1/wallet/credentials?limit=200&sort=name', { signal }), collectionId);
+  const wallet = useApiQuery<WalletPage>('/api/v1/wallet/credentials?limit=200&sort=name');
   const c = collection.data;
   const byId = new Map<string, WalletItem>((wallet.data?.items ?? []).map((i) => [i.id, i]));
   for (const i of c?.items ?? []) byId.set(i.id, i);

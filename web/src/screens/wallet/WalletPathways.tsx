@@ -10,6 +10,7 @@ import { formatDate, useLoad } from '../../load.ts';
 import { Link, useParams } from 'react-router';
 import { credits } from '../../pathway-types.ts';
 import type { CatalogueItem, PathwayDetail, PathwayProgress, Plan, PublishedPathway } from '../../pathway-types.ts';
+import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { WalletItem, WalletPage } from '../../wallet-types.ts';
 
@@ -123,7 +124,7 @@ export function WalletPathwayScreen() {
   const [round, setRound] = useState(0);
   const [error, setError] = useState<ApiError>();
   const detail = useLoad((signal) => api.get<PathwayDetail>(`/api/v1/wallet/pathways/${encodeURIComponent(id)}`, { signal }), `${id}:${round}`);
-  const catalogue = useLoad((signal) => api.get<{ items: CatalogueItem[] }>('/api/v1/catalogue/achievements?limit=1000', { signal }), 'catalogue');
+  const catalogue = useApiQuery<{ items: CatalogueItem[] }>('/api/v1/catalogue/achievements?limit=1000');
   const wallet = useLoad((signal) => api.get<WalletPage>('/api/v1/wallet/credentials?limit=200', { signal }), `w${round}`);
   const p = detail.data;
   if (!p) {
