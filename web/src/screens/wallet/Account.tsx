@@ -2,12 +2,14 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { formatDate, useLoad } from '../../load.ts';
 import { useNavigate } from 'react-router';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { UserEmail } from '../../wallet-types.ts';
 
@@ -37,18 +39,19 @@ function isVerified(e: UserEmail): boolean {
 
 function Emails() {
   const { api, me } = useSession();
-  const [round, setRound] = useState(0);
   const [email, setEmail] = useState('');
   const [error, setError] = useState<ApiError>();
   const [message, setMessage] = useState<string>();
-  const emails = useLoad((signal) => api.get<{ items: UserEmail[] }>('/api/v1/me/emails', { signal }), String(round));
+  const emails = useApiQuery<{ items: UserEmail[] }>('/api/v1/me/emails');
+  const invalidate = useInvalidateApi();
+  const signsIn = (e: UserEmail) => e.primary ?? e.email === me?.user.email;
   const run = async (action: () => Promise<unknown>, done: string) => {
     setError(undefined);
     setMessage(undefined);
     try {
       await action();
       setMessage(done);
-      setRound((r) => r + 1);
+      await invalidate('/api/v1/me/emails');
     } catch (e) {
       setError(asApiError(e));
     }
@@ -64,48 +67,48 @@ function Emails() {
     <section aria-labelledby="emails-title">
       <h2 id="emails-title">E-mail addresses</h2>
       <p className="muted">Credentials issued to any confirmed address are offered in your wallet.</p>
-      <ErrorSummary error={error ?? emails.error} title="The addresses were not changed" />
+      <ErrorSummary error={error} title="The addresses were not changed" />
       {message ? <Notice tone="success">{message}</Notice> : null}
-      {emails.data?.items.length ? (
-        <div className="table-wrap">
-          <table data-testid="emails-table">
-            <caption className="visually-hidden">Your e-mail addresses</caption>
-            <thead>
-              <tr>
-                <th scope="col">Address</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {emails.data.items.map((e) => {
-                const signIn = e.primary ?? e.email === me?.user.email;
-                return (
-                  <tr key={e.id}>
-                    <td className="wrap">
-                      {e.email}
-                      {signIn ? <div className="muted">Used to sign in</div> : null}
-                    </td>
-                    <td>{isVerified(e) ? `Confirmed ${e.verifiedAt ? formatDate(e.verifiedAt) : ''}` : 'Not confirmed yet'}</td>
-                    <td className="actions">
-                      {!isVerified(e) ? (
-                        <button type="button" className="small" onClick={() => void run(() => api.post(`/api/v1/me/emails/${encodeURIComponent(e.id)}/resend`, {}), `We sent a new link to ${e.email}.`)}>
-                          Send the link again<span className="visually-hidden"> to {e.email}</span>
-                        </button>
-                      ) : null}
-                      {!signIn ? (
-                        <button type="button" className="small danger" onClick={() => void run(() => api.delete(`/api/v1/me/emails/${encodeURIComponent(e.id)}`), `${e.email} was removed.`)}>
-                          Remove<span className="visually-hidden"> {e.email}</span>
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Your e-mail addresses"
+        testId="emails-table"
+        rows={emails.data?.items}
+        error={emails.error}
+        onRetry={() => void emails.refetch()}
+        rowKey={(e) => e.id}
+        empty="No e-mail addresses."
+        columns={[
+          {
+            header: 'Address',
+            className: 'wrap',
+            cell: (e) => (
+              <>
+                {e.email}
+                {signsIn(e) ? <div className="muted">Used to sign in</div> : null}
+              </>
+            ),
+          },
+          { header: 'Status', cell: (e) => (isVerified(e) ? `Confirmed ${e.verifiedAt ? formatDate(e.verifiedAt) : ''}` : 'Not confirmed yet') },
+          {
+            header: 'Actions',
+            className: 'actions',
+            cell: (e) => (
+              <>
+                {!isVerified(e) ? (
+                  <button type="button" className="small" onClick={() => void run(() => api.post(`/api/v1/me/emails/${encodeURIComponent(e.id)}/resend`, {}), `We sent a new link to ${e.email}.`)}>
+                    Send the link again<span className="visually-hidden"> to {e.email}</span>
+                  </button>
+                ) : null}
+                {!signsIn(e) ? (
+                  <button type="button" className="small danger" onClick={() => void run(() => api.delete(`/api/v1/me/emails/${encodeURIComponent(e.id)}`), `${e.email} was removed.`)}>
+                    Remove<span className="visually-hidden"> {e.email}</span>
+                  </button>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
       <form className="filters" onSubmit={add} aria-label="Add an e-mail address">
         <Field id="new-email" label="Add an address" error={error?.fieldMessage('/email')}>
           {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />}

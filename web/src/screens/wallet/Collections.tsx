@@ -5,11 +5,12 @@ import type { ApiError } from '../../api.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { useLoad } from '../../load.ts';
 import { Link } from 'react-router';
-import { useApiQuery } from '../../query.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { Collection, WalletItem, WalletPage } from '../../wallet-types.ts';
 import { SharePanel } from './WalletCredential.tsx';
@@ -17,11 +18,11 @@ import { SharePanel } from './WalletCredential.tsx';
 /** Named, ordered collections of credentials, each shareable as one page. */
 export function CollectionsScreen() {
   const { api } = useSession();
-  const [round, setRound] = useState(0);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [error, setError] = useState<ApiError>();
-  const collections = useLoad((signal) => api.get<{ items: Collection[] }>('/api/v1/wallet/collections', { signal }), String(round));
+  const collections = useApiQuery<{ items: Collection[] }>('/api/v1/wallet/collections');
+  const invalidate = useInvalidateApi();
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -29,18 +30,22 @@ export function CollectionsScreen() {
       await api.post('/api/v1/wallet/collections', { name, description: description || undefined });
       setName('');
       setDescription('');
-      setRound((r) => r + 1);
+      await invalidate('/api/v1/wallet/collections');
     } catch (e) {
       setError(asApiError(e));
     }
   };
   return (
     <Screen title="Collections" intro="Group credentials (a degree’s modules, a skill set) in the order you choose, and share them as one page.">
-      <ErrorSummary error={collections.error} />
-      {collections.data?.items.length === 0 ? <Notice>No collections yet.</Notice> : null}
-      {collections.data?.items.map((c) => (
-        <CollectionEditor key={c.id} collectionId={c.id} onDeleted={() => setRound((r) => r + 1)} />
-      ))}
+      <QueryState query={collections} onRetry={() => void collections.refetch()}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Notice>No collections yet.</Notice>
+          ) : (
+            items.map((c) => <CollectionEditor key={c.id} collectionId={c.id} onDeleted={() => void invalidate('/api/v1/wallet/collections')} />)
+          )
+        }
+      </QueryState>
       <section className="card" aria-labelledby="new-collection-title">
         <h2 id="new-collection-title">New collection</h2>
         <ErrorSummary error={error} title="The collection was not created" />
