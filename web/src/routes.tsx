@@ -6,10 +6,11 @@
  */
 import { Fragment, useEffect } from 'react';
 import type { ReactNode } from 'react';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate, useRouteError } from 'react-router';
 import type { RouteObject } from 'react-router';
 import { ConsoleLayout } from './components/ConsoleLayout.tsx';
 import { Notice } from './components/Notice.tsx';
+import { Screen } from './components/Screen.tsx';
 import { WalletLayout } from './components/WalletLayout.tsx';
 import { useSession } from './session.tsx';
 import { AchievementEditorScreen } from './screens/console/AchievementEditor.tsx';
@@ -43,75 +44,80 @@ import { WalletPathwayScreen, WalletPathwaysScreen } from './screens/wallet/Wall
 import { WalletRecognitionRequestScreen, WalletRecognitionScreen } from './screens/wallet/WalletRecognition.tsx';
 import { WalletRplCaseScreen, WalletRplScreen } from './screens/wallet/WalletRpl.tsx';
 
-export const ROUTES: RouteObject[] = [
-  { path: '/', element: <Navigate to="/console/credentials" replace /> },
-  { path: '/setup', element: <SetupScreen /> },
-  { path: '/login', element: <LoginScreen /> },
-  { path: '/console', element: <Navigate to="/console/credentials" replace /> },
-  {
-    element: <ConsoleArea />,
-    children: [
-      { path: '/console/credentials', element: <CredentialsScreen /> },
-      { path: '/console/issue', element: <IssueScreen /> },
-      { path: '/console/bulk', element: <BulkScreen /> },
-      { path: '/console/achievements', element: <AchievementsScreen /> },
-      { path: '/console/achievements/new', element: <AchievementEditorScreen /> },
-      { path: '/console/achievements/:id', element: <AchievementEditorScreen /> },
-      { path: '/console/pathways', element: <PathwaysScreen /> },
-      { path: '/console/pathways/new', element: <PathwayDesignerScreen /> },
-      { path: '/console/pathways/trusted-issuers', element: <TrustedIssuersScreen /> },
-      { path: '/console/pathways/flags', element: <PathwayFlagsScreen /> },
-      { path: '/console/pathways/:id', element: <PathwayDesignerScreen /> },
-      { path: '/console/recognition', element: <RecognitionQueueScreen /> },
-      { path: '/console/recognition/:requestId', element: <RecognitionDecisionScreen /> },
-      { path: '/console/programmes', element: <ProgrammesScreen /> },
-      { path: '/console/programmes/:id', element: <ProgrammeScreen /> },
-      { path: '/console/issuers', element: <IssuersScreen /> },
-      { path: '/console/organisation', element: <OrganisationScreen /> },
-      { path: '/console/api-keys', element: <ApiKeysScreen /> },
-      { path: '/console/outbox', element: <OutboxScreen /> },
-      { path: '/console/audit', element: <AuditScreen /> },
-      { path: '/console/rpl', element: <RplQueueScreen /> },
-      { path: '/console/rpl/:caseId', element: <RplCaseReviewScreen /> },
-      { path: '/console/*', element: <NotFoundScreen /> },
-    ],
-  },
-  {
-    element: <WalletArea />,
-    children: [
-      { path: '/wallet', element: <WalletScreen /> },
-      { path: '/wallet/credentials/:id', element: <WalletCredentialScreen /> },
-      { path: '/wallet/import', element: <ImportScreen /> },
-      { path: '/wallet/collections', element: <CollectionsScreen /> },
-      { path: '/wallet/pathways', element: <WalletPathwaysScreen /> },
-      { path: '/wallet/pathways/:id', element: <WalletPathwayScreen /> },
-      { path: '/wallet/recognition', element: <WalletRecognitionScreen /> },
-      { path: '/wallet/recognition/:requestId', element: <WalletRecognitionRequestScreen /> },
-      { path: '/wallet/rpl', element: <WalletRplScreen /> },
-      { path: '/wallet/rpl/:caseId', element: <WalletRplCaseScreen /> },
-      { path: '/wallet/account', element: <AccountScreen /> },
-      { path: '/wallet/*', element: <NotFoundScreen /> },
-    ],
-  },
-  {
-    // Public pages bring their own layout.
-    element: <PerPath />,
-    children: [
-      { path: '/signup', element: <SignupScreen /> },
-      { path: '/confirm-email/:token', element: <ConfirmEmailScreen /> },
-      { path: '/claim/:token', element: <ClaimScreen /> },
-      { path: '/verify', element: <VerifyScreen /> },
-    ],
-  },
-  {
-    path: '*',
-    element: (
-      <main id="main" className="bare">
-        <NotFoundScreen />
-      </main>
-    ),
-  },
-];
+/** Every route, under one root whose error element catches what a screen throws while rendering. */
+export const ROUTES: RouteObject[] = [{ errorElement: <RouteError />, children: screens() }];
+
+function screens(): RouteObject[] {
+  return [
+    { path: '/', element: <Navigate to="/console/credentials" replace /> },
+    { path: '/setup', element: <SetupScreen /> },
+    { path: '/login', element: <LoginScreen /> },
+    { path: '/console', element: <Navigate to="/console/credentials" replace /> },
+    {
+      element: <ConsoleArea />,
+      children: [
+        { path: '/console/credentials', element: <CredentialsScreen /> },
+        { path: '/console/issue', element: <IssueScreen /> },
+        { path: '/console/bulk', element: <BulkScreen /> },
+        { path: '/console/achievements', element: <AchievementsScreen /> },
+        { path: '/console/achievements/new', element: <AchievementEditorScreen /> },
+        { path: '/console/achievements/:id', element: <AchievementEditorScreen /> },
+        { path: '/console/pathways', element: <PathwaysScreen /> },
+        { path: '/console/pathways/new', element: <PathwayDesignerScreen /> },
+        { path: '/console/pathways/trusted-issuers', element: <TrustedIssuersScreen /> },
+        { path: '/console/pathways/flags', element: <PathwayFlagsScreen /> },
+        { path: '/console/pathways/:id', element: <PathwayDesignerScreen /> },
+        { path: '/console/recognition', element: <RecognitionQueueScreen /> },
+        { path: '/console/recognition/:requestId', element: <RecognitionDecisionScreen /> },
+        { path: '/console/programmes', element: <ProgrammesScreen /> },
+        { path: '/console/programmes/:id', element: <ProgrammeScreen /> },
+        { path: '/console/issuers', element: <IssuersScreen /> },
+        { path: '/console/organisation', element: <OrganisationScreen /> },
+        { path: '/console/api-keys', element: <ApiKeysScreen /> },
+        { path: '/console/outbox', element: <OutboxScreen /> },
+        { path: '/console/audit', element: <AuditScreen /> },
+        { path: '/console/rpl', element: <RplQueueScreen /> },
+        { path: '/console/rpl/:caseId', element: <RplCaseReviewScreen /> },
+        { path: '/console/*', element: <NotFoundScreen /> },
+      ],
+    },
+    {
+      element: <WalletArea />,
+      children: [
+        { path: '/wallet', element: <WalletScreen /> },
+        { path: '/wallet/credentials/:id', element: <WalletCredentialScreen /> },
+        { path: '/wallet/import', element: <ImportScreen /> },
+        { path: '/wallet/collections', element: <CollectionsScreen /> },
+        { path: '/wallet/pathways', element: <WalletPathwaysScreen /> },
+        { path: '/wallet/pathways/:id', element: <WalletPathwayScreen /> },
+        { path: '/wallet/recognition', element: <WalletRecognitionScreen /> },
+        { path: '/wallet/recognition/:requestId', element: <WalletRecognitionRequestScreen /> },
+        { path: '/wallet/rpl', element: <WalletRplScreen /> },
+        { path: '/wallet/rpl/:caseId', element: <WalletRplCaseScreen /> },
+        { path: '/wallet/account', element: <AccountScreen /> },
+        { path: '/wallet/*', element: <NotFoundScreen /> },
+      ],
+    },
+    {
+      // Public pages bring their own layout.
+      element: <PerPath />,
+      children: [
+        { path: '/signup', element: <SignupScreen /> },
+        { path: '/confirm-email/:token', element: <ConfirmEmailScreen /> },
+        { path: '/claim/:token', element: <ClaimScreen /> },
+        { path: '/verify', element: <VerifyScreen /> },
+      ],
+    },
+    {
+      path: '*',
+      element: (
+        <main id="main" className="bare">
+          <NotFoundScreen />
+        </main>
+      ),
+    },
+  ];
+}
 
 /**
  * The screen for the current path, started afresh when the path (or `scope`, e.g. the organisation)
@@ -184,5 +190,20 @@ function WalletArea() {
     <WalletLayout>
       <PerPath />
     </WalletLayout>
+  );
+}
+
+/** A screen that failed while rendering: said in words, with a way back, instead of a blank page. */
+function RouteError() {
+  const error = useRouteError();
+  console.error(error);
+  return (
+    <main id="main" className="bare">
+      <Screen title="Something went wrong">
+        <p>
+          This page could not be shown. <a href={window.location.pathname}>Load it again</a> or go to <a href="/wallet">your wallet</a>.
+        </p>
+      </Screen>
+    </main>
   );
 }
