@@ -7,8 +7,8 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { formatDate, useLoad } from '../../load.ts';
-import { useApiQuery } from '../../query.ts';
+import { formatDate } from '../../load.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-types.ts';
 import type { ProposalItem, QueueRequest, RecognitionRequest, RegistrarAction, RequestDetail, SourceCredential } from '../../recognition-types.ts';
 import { Link, useParams } from 'react-router';
@@ -116,8 +116,9 @@ export function RecognitionDecisionScreen() {
   const { organisationId, role } = useOrganisation();
   const { api } = useSession();
   const base = `/api/v1/organisations/${organisationId}`;
-  const [round, setRound] = useState(0);
-  const data = useLoad((signal) => api.get<RequestDetail>(`${base}/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);
+  const requestPath = `${base}/recognition-requests/${params.requestId ?? ''}`;
+  const data = useApiQuery<RequestDetail>(requestPath);
+  const invalidate = useInvalidateApi();
   const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
@@ -133,7 +134,7 @@ export function RecognitionDecisionScreen() {
     try {
       await api.post(`${base}/recognition-requests/${params.requestId}/issuance`);
       setDone('The recognition credential is issued to the learner.');
-      setRound((r) => r + 1);
+      await invalidate(requestPath);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -165,7 +166,7 @@ export function RecognitionDecisionScreen() {
         ? `Decided: ${ects(after.decision?.totalRecognised ?? 0)} recognised. The learner is told.`
         : 'Saved. Decide the remaining credentials to finish.');
       setChoices({});
-      setRound((r) => r + 1);
+      await invalidate(requestPath);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -265,7 +266,7 @@ export function RecognitionDecisionScreen() {
             ) : null}
           </form>
         </>
-      ) : data.loading ? (
+      ) : data.isFetching ? (
         <Notice>Loading…</Notice>
       ) : null}
     </Screen>

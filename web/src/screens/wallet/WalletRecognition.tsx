@@ -11,6 +11,7 @@ import { formatDate, useLoad } from '../../load.ts';
 import { describeAgreement, ects, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-types.ts';
 import type { Agreement, Programme, RecognitionRequest } from '../../recognition-types.ts';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { WalletPage } from '../../wallet-types.ts';
 import type { Plan } from '../../pathway-types.ts';
@@ -142,8 +143,9 @@ export function WalletRecognitionScreen() {
 export function WalletRecognitionRequestScreen() {
   const params = useParams();
   const { api } = useSession();
-  const [round, setRound] = useState(0);
-  const data = useLoad((signal) => api.get<RecognitionRequest>(`/api/v1/wallet/recognition-requests/${params.requestId}`, { signal }), `${params.requestId}:${round}`);
+  const requestPath = `/api/v1/wallet/recognition-requests/${params.requestId ?? ''}`;
+  const data = useApiQuery<RecognitionRequest>(requestPath);
+  const invalidate = useInvalidateApi();
   const [error, setError] = useState<ApiError>();
   const request = data.data;
   const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));
@@ -152,7 +154,7 @@ export function WalletRecognitionRequestScreen() {
     setError(undefined);
     try {
       await api.post(`/api/v1/wallet/recognition-requests/${params.requestId}/withdrawal`);
-      setRound((r) => r + 1);
+      await invalidate(requestPath);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -214,7 +216,7 @@ export function WalletRecognitionRequestScreen() {
             );
           })}
         </>
-      ) : data.loading ? (
+      ) : data.isFetching ? (
         <Notice>Loading…</Notice>
       ) : null}
     </Screen>
