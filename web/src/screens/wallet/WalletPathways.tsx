@@ -6,11 +6,11 @@ import { Notice } from '../../components/Notice.tsx';
 import { EvaluationView, ProgressBar } from '../../components/PathwayProgress.tsx';
 import type { Names } from '../../components/PathwayProgress.tsx';
 import { Screen } from '../../components/Screen.tsx';
-import { formatDate, useLoad } from '../../load.ts';
+import { formatDate } from '../../load.ts';
 import { Link, useParams } from 'react-router';
 import { credits } from '../../pathway-types.ts';
 import type { CatalogueItem, PathwayDetail, PathwayProgress, Plan, PublishedPathway } from '../../pathway-types.ts';
-import { useApiQuery } from '../../query.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { WalletItem, WalletPage } from '../../wallet-types.ts';
 
@@ -50,21 +50,21 @@ function CompleteBadge() {
 
 /** The learner's pathways: progress on each, the stacked credentials earned, and published pathways to follow. */
 export function WalletPathwaysScreen() {
-  const { api } = useSession();
-  const [round, setRound] = useState(0);
+  const invalidate = useInvalidateApi();
   const [error, setError] = useState<ApiError>();
-  const mine = useLoad((signal) => api.get<{ items: PathwayProgress[] }>('/api/v1/wallet/pathways', { signal }), `m${round}`);
-  const published = useLoad((signal) => api.get<{ items: PublishedPathway[] }>('/api/v1/pathways', { signal }), `p${round}`);
+  const mine = useApiQuery<{ items: PathwayProgress[] }>('/api/v1/wallet/pathways');
+  const published = useApiQuery<{ items: PublishedPathway[] }>('/api/v1/pathways');
   const changed = () => {
     setError(undefined);
-    setRound((r) => r + 1);
+    void invalidate('/api/v1/wallet/pathways');
+    void invalidate('/api/v1/pathways');
   };
   const mineIds = new Set(mine.data?.items.map((p) => p.pathwayId));
   const others = published.data?.items.filter((p) => !mineIds.has(p.id)) ?? [];
   return (
     <Screen title="My pathways" intro="Stacked credentials: how far your credentials take you, and what is left.">
       <ErrorSummary error={error ?? mine.error ?? published.error} />
-      {mine.loading && !mine.data ? <Notice>Loading…</Notice> : null}
+      {mine.isFetching && !mine.data ? <Notice>Loading…</Notice> : null}
       {mine.data && mine.data.items.length === 0 ? <Notice>No progress on a pathway yet. Follow one below, or claim credentials that count toward one.</Notice> : null}
       {mine.data?.items.length ? (
         <ul className="pathway-cards" aria-label="My pathways">
@@ -119,13 +119,12 @@ export function WalletPathwaysScreen() {
 /** One pathway for the learner: each requirement, what counted, what is missing, and what to take next. */
 export function WalletPathwayScreen() {
   const params = useParams();
-  const { api } = useSession();
   const id = params.id ?? '';
-  const [round, setRound] = useState(0);
+  const invalidate = useInvalidateApi();
   const [error, setError] = useState<ApiError>();
-  const detail = useLoad((signal) => api.get<PathwayDetail>(`/api/v1/wallet/pathways/${encodeURIComponent(id)}`, { signal }), `${id}:${round}`);
+  const detail = useApiQuery<PathwayDetail>(`/api/v1/wallet/pathways/${encodeURIComponent(id)}`);
   const catalogue = useApiQuery<{ items: CatalogueItem[] }>('/api/v1/catalogue/achievements?limit=1000');
-  const wallet = useLoad((signal) => api.get<WalletPage>('/api/v1/wallet/credentials?limit=200', { signal }), `w${round}`);
+  const wallet = useApiQuery<WalletPage>('/api/v1/wallet/credentials?limit=200');
   const p = detail.data;
   if (!p) {
     return (
@@ -182,7 +181,8 @@ export function WalletPathwayScreen() {
             following={p.following}
             onChanged={() => {
               setError(undefined);
-              setRound((r) => r + 1);
+              void invalidate('/api/v1/wallet/pathways');
+              void invalidate('/api/v1/wallet/credentials');
             }}
             onError={setError}
           />
