@@ -7,6 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { statusLabel, WalletStatusBadge } from '../../components/WalletStatusBadge.tsx';
 import { useLoad } from '../../load.ts';
+import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { Link } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { formatDay, formatEcts, safeImage, WALLET_STATUSES } from '../../wallet-types.ts';
@@ -66,17 +67,17 @@ export function WalletScreen() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [more, setMore] = useState<WalletItem[]>([]);
   const [cursor, setCursor] = useState<string | null>();
-  const [round, setRound] = useState(0);
   const [moreOpen, setMoreOpen] = useState(() => window.matchMedia('(min-width: 40rem)').matches);
-  const facets = useLoad((signal) => api.get<Facets>('/api/v1/wallet/facets', { signal }), `f${round}`);
-  const totals = useLoad((signal) => api.get<Totals>('/api/v1/wallet/totals', { signal }), `t${round}`);
-  const offers = useLoad((signal) => api.get<{ items: Offer[] }>('/api/v1/wallet/offers', { signal }), `o${round}`);
+  const facets = useApiQuery<Facets>('/api/v1/wallet/facets');
+  const totals = useApiQuery<Totals>('/api/v1/wallet/totals');
+  const offers = useApiQuery<{ items: Offer[] }>('/api/v1/wallet/offers');
+  const invalidate = useInvalidateApi();
   const page = useLoad(async (signal) => {
     const result = await api.get<WalletPage>('/api/v1/wallet/credentials' + query({ ...filters, limit: 48 }), { signal });
     setMore([]);
     setCursor(result.nextCursor);
     return result;
-  }, `${JSON.stringify(filters)}:${round}`);
+  }, JSON.stringify(filters));
 
   const search = (event: FormEvent) => {
     event.preventDefault();
@@ -106,7 +107,14 @@ export function WalletScreen() {
       }
     >
       {totals.data ? <TotalsPanel totals={totals.data} /> : null}
-      <Offers offers={offers.data?.items ?? []} onAccepted={() => setRound((r) => r + 1)} />
+      <Offers
+        offers={offers.data?.items ?? []}
+        onAccepted={() => {
+          // An accepted offer is a new credential: every figure, filter and the list change.
+          void invalidate('/api/v1/wallet/');
+          page.reload();
+        }}
+      />
 
       <form className="wallet-filters" role="search" aria-label="My credentials" onSubmit={search}>
         <div className="filters">
