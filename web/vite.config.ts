@@ -13,7 +13,13 @@ export default defineConfig({
   root: webRoot,
   base: '/',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // The libraries change less often than the app: a chunk of their own stays cached across releases.
+    rollupOptions: { output: { manualChunks: { vendor: ['react', 'react-dom', 'react-router', '@tanstack/react-query'] } } },
+  },
   server: {
     // The EU code lists are shared with the server (src/domain/eu-elements.ts, pure). The API's types
     // (src/http/contract) are imported type-only, so nothing of them or of TypeBox reaches the bundle.

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useId } from 'react';
 import { asApiError } from './api.ts';
 import type { ApiError } from './api.ts';
 
@@ -10,35 +11,29 @@ export interface Loaded<T> {
 }
 
 /**
- * Loads data for a screen and reloads it when `key` changes or reload() is called. A newer load wins:
- * the older one is aborted and its answer ignored.
+ * Loads composite data for a screen (several requests combined in `load`) through TanStack Query, and
+ * reloads it when `key` changes or reload() is called; the previous answer stays while the next loads.
+ * The query belongs to this component alone (its key includes the component's id), since `key` only
+ * says when `load` changes. For a single API path prefer useApiQuery (query.ts), which shares the cache.
  */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<ApiError>();
-  const [loading, setLoading] = useState(true);
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    load(controller.signal).then(
-      (value) => {
-        if (controller.signal.aborted) return;
-        setData(value);
-        setError(undefined);
-        setLoading(false);
-      },
-      (reason: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(asApiError(reason));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-    // `load` is a new function each render; `key` says when what it loads changes.
-  }, [key, round]);
-  const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { data, error, loading, reload };
+  const id = useId();
+  const client = useQueryClient();
+  const queryKey = ['screen', id, key];
+  const result = useQuery<{ value: T }, ApiError>({
+    queryKey,
+    // Wrapped: a load may answer undefined ("nothing to load yet"), which TanStack Query refuses as data.
+    queryFn: async ({ signal }) => {
+      try {
+        return { value: await load(signal) };
+      } catch (error) {
+        throw asApiError(error);
+      }
+    },
+    placeholderData: keepPreviousData,
+  });
+  const reload = useCallback(() => void client.invalidateQueries({ queryKey: ['screen', id] }), [client, id]);
+  return { data: result.data?.value, error: result.error ?? undefined, loading: result.isFetching, reload };
 }
 
 /** Formats an ISO date-time for people, in their locale. */

@@ -1,20 +1,25 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiClient } from './api.ts';
-import { App } from './App.tsx';
-import { RouterProvider } from './router.tsx';
+import { createQueryClient } from './query.ts';
+import { ROUTES } from './routes.tsx';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new TypeError('index.html has no #root element.');
 
+const router = createBrowserRouter(ROUTES);
+const queryClient = createQueryClient();
+
 createRoot(root).render(
   <StrictMode>
-    <RouterProvider>
+    <QueryClientProvider client={queryClient}>
       <SessionProvider api={new ApiClient()}>
-        <App />
+        <RouterProvider router={router} />
       </SessionProvider>
-    </RouterProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,8 +1,9 @@
 /** The signed-in user, their organisations and the one being worked on, and the API client. */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiClient } from './api.ts';
-import { useRouter } from './router.tsx';
+import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
 import type { Me, Membership } from './api-types.ts';
 
 interface Session {
@@ -22,13 +23,19 @@ const ORG_KEY = 'microcred.organisation';
 export function SessionProvider({ children, api }: { children: ReactNode; api: ApiClient }) {
   const [me, setMeState] = useState<Me | undefined>();
   const [orgId, setOrgId] = useState<string | null>(() => window.localStorage.getItem(ORG_KEY));
+  const queries = useQueryClient();
+  const userId = useRef<string | undefined>(undefined);
 
   const setMe = useCallback(
     (next: Me | undefined) => {
       api.setCsrfToken(next?.csrfToken);
+      // What one user loaded is never shown to the next one on this browser (signing in keeps what a
+      // visitor loaded on a public page, which is no one's).
+      if (userId.current !== undefined && next?.user.id !== userId.current) queries.clear();
+      userId.current = next?.user.id;
       setMeState(next);
     },
-    [api],
+    [api, queries],
   );
 
   // A session that ends elsewhere (expiry, "sign out everywhere" on another device) sends the
@@ -77,10 +84,10 @@ export function useOrganisation(): Membership {
 /** Signs out (this session, or every session of the user) and returns to the sign-in page. */
 export function useSignOut(): (everywhere?: boolean) => Promise<void> {
   const { api, setMe } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   return useCallback(async (everywhere = false) => {
     await api.post(everywhere ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout').catch(() => undefined);
     setMe(undefined);
-    navigate('/login');
+    await navigate('/login');
   }, [api, setMe, navigate]);
 }

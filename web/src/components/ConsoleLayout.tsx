@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
-import { Link, useRouter } from '../router.tsx';
+import { Link, useLocation } from 'react-router';
 import { useSession, useSignOut } from '../session.tsx';
 import { navFor } from '../nav.ts';
 
 /** The console's frame: skip link, header with organisation and user, navigation, main. */
 export function ConsoleLayout({ children }: { children: ReactNode }) {
   const { me, membership, selectOrganisation } = useSession();
-  const { location } = useRouter();
+  const location = useLocation();
   const signOut = useSignOut();
   return (
     <div className="console">

@@ -18,7 +18,7 @@ export function pointerInWords(pointer: string): string {
  * The server's problem detail and every field message, at the top of a form. It takes focus when it
  * appears so keyboard and screen-reader users learn that the submission failed.
  */
-export function ErrorSummary({ error, title = 'There is a problem' }: { error: ApiError | undefined; title?: string }) {
+export function ErrorSummary({ error, title = 'There is a problem' }: { error: ApiError | null | undefined; title?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error) ref.current?.focus();

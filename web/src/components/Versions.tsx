@@ -1,12 +1,11 @@
+import { formatDate } from '../load.ts';
+import { useApiQuery } from '../query.ts';
 import type { AchievementVersion as Version } from '../api-types.ts';
-import { formatDate, useLoad } from '../load.ts';
-import { useSession } from '../session.tsx';
 
 
 /** The saved versions of a definition, newest first; issued credentials keep the version they came from. */
 export function Versions({ achievementId, current }: { achievementId: string; current: number }) {
-  const { api } = useSession();
-  const versions = useLoad((signal) => api.get<{ items: Version[] }>(`/api/v1/achievements/${achievementId}/versions`, { signal }), `${achievementId}:${current}`);
+  const versions = useApiQuery<{ items: Version[] }>(`/api/v1/achievements/${achievementId}/versions`, { refreshOn: current });
   if (!versions.data?.items.length) return null;
   return (
     <details className="versions">

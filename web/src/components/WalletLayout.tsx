@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link, useRouter } from '../router.tsx';
+import { Link, useLocation } from 'react-router';
 import { useSession, useSignOut } from '../session.tsx';
 import '../wallet.css';
 
@@ -17,7 +17,7 @@ const WALLET_NAV: { path: string; label: string }[] = [
 /** The wallet's frame: skip link, header with the learner, navigation (a row, also on phones), main. */
 export function WalletLayout({ children }: { children: ReactNode }) {
   const { me, membership } = useSession();
-  const { location } = useRouter();
+  const location = useLocation();
   const signOut = useSignOut();
   return (
     <div className="wallet-app">

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { asApiError } from '../../api.ts';
+import type { ApiError } from '../../api.ts';
+import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { Notice } from '../../components/Notice.tsx';
+import { Screen } from '../../components/Screen.tsx';
+import { PublicLayout } from '../../components/WalletLayout.tsx';
+import { useNavigate, useParams } from 'react-router';
+import { useApiQuery } from '../../query.ts';
+import { useSession } from '../../session.tsx';
+import type { ClaimPreview } from '../../api-types.ts';
+import { claim as claimCredential } from '../../api/wallet.ts';
+import { formatDay } from '../../format.ts';
+import { SigninForm, SignupForm } from './Signup.tsx';
+
+/** The claim link from the e-mail: what it is, then sign in or sign up, then add it to the wallet. */
+export function ClaimScreen() {
+  const params = useParams();
+  const token = params.token ?? '';
+  const { api, me, refresh } = useSession();
+  const navigate = useNavigate();
+  const [checked, setChecked] = useState(false);
+  const [mode, setMode] = useState<'signup' | 'signin'>('signup');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const preview = useApiQuery<ClaimPreview>(`/api/v1/claim/${encodeURIComponent(token)}`);
+
+  useEffect(() => {
+    if (me) {
+      setChecked(true);
+      return;
+    }
+    void refresh().then(() => setChecked(true));
+    // Only once: refresh() sets `me` when a session exists.
+  }, []);
+
+  const claim = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { item } = await claimCredential(api, token);
+      navigate(`/wallet/credentials/${item.id}?claimed=1`);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const p = preview.data;
+  const name = p?.achievementName ?? 'A credential';
+  return (
+    <PublicLayout>
+      <Screen title="Claim your credential">
+        <ErrorSummary error={preview.error} title="This claim link does not work" />
+        {p ? (
+          <div className="card" data-testid="claim-preview">
+            <h2>{name}</h2>
+            <dl className="facts">
+              <dt>Issued by</dt>
+              <dd>{p.issuerName ?? '—'}</dd>
+              <dt>Issued on</dt>
+              <dd>{formatDay(p.issuedAt)}</dd>
+            </dl>
+            {p.status && p.status !== 'active' ? <Notice tone="warning">The issuer has {p.status} this credential.</Notice> : null}
+            {p.claimed ? <Notice tone="warning">This credential has already been claimed. If it was you, sign in and open your wallet.</Notice> : null}
+          </div>
+        ) : null}
+        <ErrorSummary error={error} title="The credential was not added" />
+        {p && checked && me ? (
+          <>
+            <p>
+              You are signed in as <strong className="wrap">{me.user.email}</strong>.
+            </p>
+            <button type="button" className="primary" disabled={busy} onClick={() => void claim()}>
+              {busy ? 'Adding…' : 'Add to my wallet'}
+            </button>
+          </>
+        ) : null}
+        {p && checked && !me ? (
+          <>
+            <p>To keep it, create a free wallet or sign in to yours.</p>
+            <div className="tabs" role="group" aria-label="Account">
+              <button type="button" aria-pressed={mode === 'signup'} onClick={() => setMode('signup')}>
+                Create an account
+              </button>
+              <button type="button" aria-pressed={mode === 'signin'} onClick={() => setMode('signin')}>
+                I have an account
+              </button>
+            </div>
+            {mode === 'signup' ? <SignupForm onDone={() => void claim()} /> : <SigninForm onDone={() => void claim()} />}
+          </>
+        ) : null}
+        {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
+      </Screen>
+    </PublicLayout>
+  );
+}

@@ -1,0 +1,233 @@
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { asApiError } from '../../api.ts';
+import type { ApiError } from '../../api.ts';
+import { Checks, outcomeLabel } from '../../components/Checks.tsx';
+import { DropZone } from '../../components/DropZone.tsx';
+import { ErrorSummary } from '../../components/ErrorSummary.tsx';
+import { Field } from '../../components/Field.tsx';
+import { Notice } from '../../components/Notice.tsx';
+import { Screen } from '../../components/Screen.tsx';
+import { PublicLayout } from '../../components/WalletLayout.tsx';
+import { useSession } from '../../session.tsx';
+import { useSessionReady } from '../../session-ready.ts';
+import { CREDENTIAL_FILES } from '../wallet/Import.tsx';
+import type { VerifyAnswer } from '../../api-types.ts';
+import { formatDay, formatEcts } from '../../format.ts';
+import { multipart } from '../../multipart.ts';
+
+type Source = { kind: 'file'; file: File } | { kind: 'text'; text: string } | { kind: 'url'; url: string };
+
+/** The public verifier: anyone drops a file, pastes text or gives an address and reads the outcome. */
+export function VerifyScreen() {
+  const { api } = useSession();
+  const ready = useSessionReady();
+  const [text, setText] = useState('');
+  const [url, setUrl] = useState('');
+  const [email, setEmail] = useState('');
+  const [last, setLast] = useState<Source>();
+  const [answer, setAnswer] = useState<VerifyAnswer>();
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  // Counts the answers, so a reader (or a test) can tell a new answer from the previous one.
+  const [round, setRound] = useState(0);
+
+  const verify = async (source: Source) => {
+    setBusy(true);
+    setError(undefined);
+    setAnswer(undefined);
+    setLast(source);
+    const recipientEmail = email.trim() || undefined;
+    try {
+      await ready();
+      const result =
+        source.kind === 'file'
+          ? await api.request<VerifyAnswer>('POST', '/api/v1/verify', { raw: multipart({ file: source.file, recipientEmail }) })
+          : await api.post<VerifyAnswer>('/api/v1/verify', source.kind === 'text' ? { text: source.text, recipientEmail } : { url: source.url, recipientEmail });
+      setAnswer(result);
+      setRound((r) => r + 1);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const paste = (event: FormEvent) => {
+    event.preventDefault();
+    void verify({ kind: 'text', text });
+  };
+  const fromUrl = (event: FormEvent) => {
+    event.preventDefault();
+    void verify({ kind: 'url', url });
+  };
+  const recheck = (event: FormEvent) => {
+    event.preventDefault();
+    if (last) void verify(last);
+  };
+
+  return (
+    <PublicLayout wide>
+      <Screen
+        title="Verify a credential"
+        intro="Check a digital credential: Open Badges 3.0 or 2.0, Verifiable Credentials (JSON or JWT), CLR 2.0, or a badge image (PNG or SVG). Nothing you check here is stored."
+      >
+        <form className="form narrow" onSubmit={recheck} aria-label="Recipient">
+          <Field id="verify-email" label="Recipient’s e-mail address (optional)" hint="To check that the credential was issued to this person; compared with the credential’s hashed identity.">
+            {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+          </Field>
+          {last ? <button type="submit">Check again with this address</button> : null}
+        </form>
+
+        <DropZone label="Credential file" hint="Drop a file here or choose one: JSON, JWT, PNG or SVG." accept={CREDENTIAL_FILES} onFile={(file) => void verify({ kind: 'file', file })} testId="verify-drop" />
+
+        <details className="optional">
+          <summary>Paste the credential instead</summary>
+          <form className="form" onSubmit={paste}>
+            <Field id="verify-text" label="Credential text" hint="JSON, or a JWT.">
+              {(p) => <textarea {...p} rows={6} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />}
+            </Field>
+            <button type="submit" disabled={busy || !text.trim()}>
+              Verify pasted credential
+            </button>
+          </form>
+        </details>
+        <details className="optional">
+          <summary>Give its address instead</summary>
+          <form className="form" onSubmit={fromUrl}>
+            <Field id="verify-url" label="Address (URL)" hint="A credential, a hosted Open Badges 2.0 assertion, or a share link.">
+              {(p) => <input {...p} type="url" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…" />}
+            </Field>
+            <button type="submit" disabled={busy || !url.trim()}>
+              Verify from address
+            </button>
+          </form>
+        </details>
+
+        <ErrorSummary error={error} title="The credential could not be checked" />
+        {busy ? <Notice>Verifying…</Notice> : null}
+        {answer ? <VerifyResult answer={answer} round={round} /> : null}
+      </Screen>
+    </PublicLayout>
+  );
+}
+
+function Worth({ worth }: { worth: NonNullable<VerifyAnswer['worth']> }) {
+  const ects = formatEcts(worth.ects ?? worth.creditsEarned);
+  const level = worth.eqfLevel ? `EQF level ${worth.eqfLevel}` : worth.level;
+  if (!ects && !level && !worth.grade && !worth.outcomes?.length && !worth.skills?.length) return null;
+  return (
+    <>
+      <h3>What it is worth</h3>
+      <dl className="facts" data-testid="worth">
+        {ects ? (
+          <>
+            <dt>Credits</dt>
+            <dd>{ects}</dd>
+          </>
+        ) : null}
+        {level ? (
+          <>
+            <dt>Level</dt>
+            <dd>{level}</dd>
+          </>
+        ) : null}
+        {worth.grade ? (
+          <>
+            <dt>Grade</dt>
+            <dd>{worth.grade}</dd>
+          </>
+        ) : null}
+      </dl>
+      {worth.outcomes?.length ? (
+        <>
+          <p className="small-head">Learning outcomes</p>
+          <ul>
+            {worth.outcomes.map((o, i) => (
+              <li key={i}>{o}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {worth.skills?.length ? (
+        <>
+          <p className="small-head">Skills</p>
+          <ul>
+            {worth.skills.map((o, i) => (
+              <li key={i}>{o}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }) {
+  const ref = useRef<HTMLElement>(null);
+  // The result appears below the inputs: it takes focus so it is read and scrolled to.
+  useEffect(() => ref.current?.focus(), [answer]);
+  return (
+    <section aria-labelledby="result-title" className="verify-result" data-testid="verify-result" data-round={round} tabIndex={-1} ref={ref}>
+      <h2 id="result-title">Result</h2>
+      <div className={answer.verified ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
+        <p>{answer.summary}</p>
+      </div>
+      <dl className="facts">
+        <dt>Achievement</dt>
+        <dd className="wrap">{answer.achievement?.name ?? answer.name ?? '—'}</dd>
+        <dt>Issuer</dt>
+        <dd className="wrap">
+          {answer.issuer?.name ?? '—'}
+          {answer.issuer?.id ? <div className="muted wrap">{answer.issuer.id}</div> : null}
+        </dd>
+        {answer.issuedAt ? (
+          <>
+            <dt>Issued</dt>
+            <dd>{formatDay(answer.issuedAt)}</dd>
+          </>
+        ) : null}
+        {answer.validUntil ? (
+          <>
+            <dt>Valid until</dt>
+            <dd>{formatDay(answer.validUntil)}</dd>
+          </>
+        ) : null}
+        {answer.recipient ? (
+          <>
+            <dt>Recipient</dt>
+            <dd data-testid="recipient" className="wrap">
+              <strong>{outcomeLabel(answer.recipient.outcome)}</strong>: {answer.recipient.message}
+            </dd>
+          </>
+        ) : null}
+        <dt>Kind</dt>
+        <dd>{[answer.standard, answer.format, answer.container].filter(Boolean).join(' · ') || '—'}</dd>
+      </dl>
+      {answer.achievement?.description ? <p>{answer.achievement.description}</p> : null}
+      {answer.achievement?.criteria ? (
+        <p>
+          <strong>Criteria:</strong> {answer.achievement.criteria}
+        </p>
+      ) : null}
+      <h3>Checks</h3>
+      <Checks checks={answer.checks} />
+      {answer.worth ? <Worth worth={answer.worth} /> : null}
+      {answer.credentials?.length ? (
+        <>
+          <h3>The credentials it holds</h3>
+          <ol className="ordered">
+            {answer.credentials.map((c, i) => (
+              <li key={i}>
+                <span className="item-name">
+                  <strong>{c.name}</strong>
+                  {c.issuer?.name ? <span className="muted"> · {c.issuer.name}</span> : null}
+                  {c.summary ? <div>{c.summary}</div> : null}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+    </section>
+  );
+}
