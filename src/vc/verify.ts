@@ -172,6 +172,16 @@ const JWK_THUMBPRINT = 'urn:ietf:params:oauth:jwk-thumbprint:';
 /** The key must belong to the issuer (VC DI §4.6 step: the verification method's controller). */
 function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check {
   const issuer = issuerId(credential);
+  if (proof.verified && proof.keys && proof.keys.length > 1 && issuer) {
+    // VC Data Integrity 1.0 §2.1.1–2.1.2: in a proof set or chain (e.g. a notary's proof, then the
+    // issuer's), every proof verified; the rule holds when one of them is the issuer's own key.
+    const own = proof.keys.find((key) => key.controller === issuer && (key.purposes === undefined || key.purposes.includes('assertionMethod')));
+    if (own) {
+      const others = proof.keys.filter((key) => key !== own).map((key) => key.controller);
+      const checked = issuerKeyCheck(credential, { ...proof, key: own, keys: undefined });
+      return checked.outcome === 'failed' ? checked : { ...checked, message: `${checked.message} The other ${others.length === 1 ? 'proof was' : 'proofs were'} made by ${[...new Set(others)].join(', ')}.` };
+    }
+  }
   if (!proof.key) {
     return check('issuer-key', proof.verified ? 'warning' : 'failed', proof.verified
       ? 'The signature is valid, but the key could not be tied to the issuer.'

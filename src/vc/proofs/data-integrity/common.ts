@@ -200,13 +200,15 @@ export async function verifyWithSuite(suite: DataIntegritySuite, options: Verify
       return { verified: false, format, message: `The ${format} proof was made for the purpose ${found}, but "${options.proofPurpose}" was expected.` };
     }
     let firstKey: ResolvedKey | undefined;
+    const keys: ResolvedKey[] = [];
     for (const proof of purposeProofs) {
       const outcome = await verifyOneProof(suite, document, proof, options, keyCache);
       if (!outcome.ok) return { verified: false, format, message: outcome.message, ...(firstKey ? { key: firstKey } : {}) };
       firstKey ??= outcome.key;
+      keys.push(outcome.key);
     }
     const count = purposeProofs.length === 1 ? `The ${format} proof is valid` : `All ${purposeProofs.length} ${format} proofs are valid`;
-    return { verified: true, format, key: firstKey, message: `${count}: the document has not changed since it was signed with the key ${firstKey!.id}.` };
+    return { verified: true, format, key: firstKey, ...(keys.length > 1 ? { keys } : {}), message: `${count}: the document has not changed since it was signed with the key ${firstKey!.id}.` };
   } catch (error) {
     // Anything unexpected in hostile input is a failed verification, not an exception.
     return { verified: false, format, message: `The ${format} proof could not be checked: ${describeError(error)}` };
