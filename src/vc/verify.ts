@@ -68,7 +68,7 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
 
   const input = parseInput(options.credential);
   if (!input.ok) {
-    return { verified: false, checks: [check('structure', 'failed', input.reason)] };
+    return { verified: false, checks: [check('structure', 'failed', input.reason, { code: 'PARSING_ERROR' })] };
   }
   const provider = providers.find((candidate) => candidate.canVerify(input.value));
 
@@ -87,7 +87,8 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
   }
   const credential = isObject(input.value) ? input.value : proof.credential;
   if (!credential) {
-    return { verified: false, checks: [check('structure', 'failed', proof.message)] };
+    // Nothing could be read as a credential (e.g. a string that is no VC-JWT).
+    return { verified: false, checks: [check('structure', 'failed', proof.message, { code: 'PARSING_ERROR' })] };
   }
 
   const structure = checkers.structure(credential);
