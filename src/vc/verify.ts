@@ -184,9 +184,11 @@ function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check
     }
   }
   if (!proof.key) {
-    return check('issuer-key', proof.verified ? 'warning' : 'failed', proof.verified
-      ? 'The signature is valid, but the key could not be tied to the issuer.'
-      : 'The signing key could not be found, so it cannot be tied to the issuer.');
+    // A failed signature is the proof check's failure; saying here that a key "could not be found"
+    // would report a second, misleading fault (the key may well exist; the content changed).
+    return proof.verified
+      ? check('issuer-key', 'warning', 'The signature is valid, but the key could not be tied to the issuer.')
+      : check('issuer-key', 'skipped', 'Not checked: the signature did not verify, so no signing key can be tied to the issuer.');
   }
   if (!issuer) return check('issuer-key', 'failed', 'The credential does not say who issued it.');
   if (proof.key.controller.startsWith(JWK_THUMBPRINT) && proof.key.controller !== issuer) {
