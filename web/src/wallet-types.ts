@@ -169,6 +169,8 @@ interface VerifyWorth {
 /** POST /api/v1/verify's answer. */
 export interface VerifyAnswer {
   verified: boolean;
+  /** False when the signature failed: the values are only the file's claims. */
+  authentic?: boolean;
   summary: string;
   standard?: string;
   format?: string;
