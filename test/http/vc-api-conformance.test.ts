@@ -10,6 +10,7 @@ import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
+import { referenceSignWithVocab, withIssuerDependentTerms } from '../support/issuer-dependent.ts';
 import { bearer, createTestApp, setUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
@@ -113,7 +114,22 @@ for (const dialect of DIALECTS) {
       });
     });
 
-    describe('(e) issuing an id issued before', () => {
+    describe('(f) issuer-dependent terms (VC 2.0 §5.2)', () => {
+      it('verify accepts them with a warning naming them; issuing them stays refused', async () => {
+        const other = generateDidKey(new Uint8Array(32).fill(32));
+        const signed = await referenceSignWithVocab(other, withIssuerDependentTerms(other), new Date(Date.now() - 60_000));
+        const response = await post('/credentials/verify', { verifiableCredential: signed });
+        expect(response.statusCode, response.body).toBe(200);
+        const warning = (response.json().warnings as Problem[]).find((w) => w.title === 'proof')!;
+        expect(warning.detail).toMatch(/statusEntry.*degree|degree.*statusEntry/);
+        const { issuer: _issuer, ...mine } = withIssuerDependentTerms(other);
+        const refused = await issue(mine);
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json().detail).toContain('statusEntry');
+      });
+    });
+
+        describe('(e) issuing an id issued before', () => {
       it('is 409, and the problem says why and points at the id', async () => {
         const id = `https://example.org/credentials/${dialect}-${Date.now()}`;
         expect((await issue({ ...minimal(), id })).statusCode).toBe(201);

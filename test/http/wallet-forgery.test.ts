@@ -3,6 +3,8 @@
  * same file; a changed copy is refused in words and never answered as the good one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDidKey } from '../../src/vc/did/did-key.ts';
+import { referenceSignWithVocab, withIssuerDependentTerms } from '../support/issuer-dependent.ts';
 import { createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
@@ -45,7 +47,19 @@ for (const dialect of DIALECTS) {
       expect(list.items).toEqual([expect.objectContaining({ id: heldItem.id, name: 'Data Literacy Essentials', status: 'verified' })]);
     });
 
-    it('the same credential again (byte-identical or reformatted) is still a duplicate', async () => {
+    it('imports a credential with issuer-dependent terms (VC 2.0 §5.2) as verified, its check warning and naming them', async () => {
+      const key = generateDidKey(new Uint8Array(32).fill(33));
+      const signed = await referenceSignWithVocab(key, withIssuerDependentTerms(key), new Date(Date.now() - 60_000));
+      const response = await ana.request('POST', '/api/v1/wallet/credentials', { text: JSON.stringify(signed) });
+      expect(response.statusCode, response.body).toBe(201);
+      const { item } = response.json() as { item: { id: string; status: string } };
+      expect(item.status).toBe('verified');
+      const detail = (await ana.request('GET', `/api/v1/wallet/credentials/${item.id}`)).json() as { checks: { check: string; outcome: string; message: string }[] };
+      expect(detail.checks.find((c) => c.check === 'proof')).toMatchObject({ outcome: 'warning', message: expect.stringContaining('statusEntry') });
+      expect((await ana.request('DELETE', `/api/v1/wallet/credentials/${item.id}`)).statusCode).toBe(204);
+    });
+
+        it('the same credential again (byte-identical or reformatted) is still a duplicate', async () => {
       const again = await ana.request('POST', '/api/v1/wallet/credentials', { text: document });
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ duplicate: true, item: { status: 'verified' } });

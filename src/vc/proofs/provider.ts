@@ -46,6 +46,8 @@ export interface ProofVerification {
   credential?: JsonObject;
   /** The proof format that was checked, e.g. `eddsa-rdfc-2022`. */
   format?: string;
+  /** A doubt about a valid proof, e.g. issuer-dependent terms (VC 2.0 §5.2) it covers. */
+  warning?: string;
 }
 
 /**
