@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
+import { Conflict, DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
 import { TYPE_WORDS } from '../vc/structure.ts';
 
 export const PROBLEM_BASE = 'https://w3id.org/microcred/problems/';
@@ -57,7 +57,7 @@ function describe(validation: NonNullable<FastifyError['validation']>[number]): 
 export function problemFromError(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof DomainError) {
     const problem: Problem = { type: `${PROBLEM_BASE}${error.code}`, title: error.title, status: error.status, detail: error.message, instance: request.url };
-    if (error instanceof InvalidInput && error.errors.length > 0) problem.errors = error.errors;
+    if ((error instanceof InvalidInput || error instanceof Conflict) && error.errors.length > 0) problem.errors = error.errors;
     if (error instanceof RateLimited) problem.retryAfter = error.retryAfterSeconds;
     for (const [key, value] of Object.entries(error)) {
       if (key.startsWith('problem_')) problem[key.slice(8)] = value;

@@ -47,6 +47,10 @@ export class Conflict extends DomainError {
   readonly status = 409;
   readonly title = 'Conflict';
   readonly code = 'conflict';
+  /** The fields whose values clash with what exists (e.g. an id issued before), when it is one field. */
+  constructor(message: string, readonly errors: FieldError[] = []) {
+    super(message);
+  }
 }
 
 export class InvalidInput extends DomainError {

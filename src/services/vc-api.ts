@@ -3,7 +3,8 @@ import type { Row } from '../store/schema.ts';
 import { CONTEXTS } from '../vc/contexts/index.ts';
 import { asArray, isObject } from '../vc/json.ts';
 import { JsonLdProcessingError } from '../vc/jsonld.ts';
-import { embeddedCredentials } from '../vc/presentation.ts';
+import { embeddedCredentials, presentationProblems } from '../vc/presentation.ts';
+import { specErrorOf } from '../vc/spec-errors.ts';
 import { checkStructure } from '../vc/structure.ts';
 import type { IssueFormat } from '../vc/proofs/provider.ts';
 import type { Check, JsonObject, VerificationResult } from '../vc/types.ts';
@@ -32,9 +33,13 @@ export interface VcApiVerification {
 }
 
 export interface VcApiProblem {
+  /** The standard's problem type when one names the failure (VC 2.0 §7.1, Data Integrity, Bitstring Status List), else microcred's check URL. */
   type: string;
+  /** microcred's check name (`proof`, `status`…). */
   title: string;
   detail: string;
+  /** The standard's error code (e.g. -17 for PROOF_VERIFICATION_ERROR), when one names the failure. */
+  code?: number;
 }
 
 export interface VcApiStatusInput {
@@ -129,8 +134,14 @@ function isoSeconds(date: Date): string {
 }
 
 function problem(entry: Check, prefix = ''): VcApiProblem {
-  return { type: `${CHECK_TYPE_BASE}${entry.check}`, title: entry.check, detail: `${prefix}${entry.message}` };
+  const standard = specErrorOf(entry);
+  return standard
+    ? { type: standard.type, title: entry.check, detail: `${prefix}${entry.message}`, code: standard.code }
+    : { type: `${CHECK_TYPE_BASE}${entry.check}`, title: entry.check, detail: `${prefix}${entry.message}` };
 }
+
+/** VC-API answers a credential as an object; a string is only a VC-JWT (compact JWS). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * The OB 3.0 rule that a subject names its learner (§8.2.5.1) does not apply to other credentials,
@@ -153,6 +164,15 @@ function response(checks: Check[], nested: { label: string; checks: Check[] }[] 
     warnings.push(...inner.filter((entry) => entry.outcome === 'warning').map((entry) => problem(entry, `${label}: `)));
   }
   return { verified: errors.length === 0, checks, warnings, errors };
+}
+
+/**
+ * VC 2.0 §4.4: an id names one credential; a second credential under it would make the first
+ * ambiguous to every verifier and status check, so it is refused, saying why and what to do.
+ */
+function idTaken(credentialId: string): Conflict {
+  const message = `this id was already used for a credential issued before; an id names one credential (VC 2.0 §4.4), so send a new id, or none and one is made`;
+  return new Conflict(`the credential was not issued: a credential with the id ${credentialId} was issued before, and an id names exactly one credential (VC 2.0 §4.4). Send a new id, or leave id out and microcred makes one (urn:uuid:…).`, [{ pointer: '/credential/id', message }]);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -259,7 +279,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       const credentialId = credential.id;
       if (typeof credentialId !== 'string') throw new InvalidInput('credential id must be a URL', [{ pointer: '/credential/id', message: 'must be a URL' }], { status: 400 });
       const taken = await ctx.db.selectFrom('credentials').select('id').where('credential_url', '=', credentialId).executeTakeFirst();
-      if (taken) throw new Conflict(`a credential with the id ${credentialId} was already issued`);
+      if (taken) throw idTaken(credentialId);
 
       const signing = await issuers.signing(issuer.id);
       const signed = await ctx.db.transaction().execute(async (trx) => {
@@ -317,7 +337,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
         return document;
       }).catch((error: unknown) => {
         // Two requests with one id at the same moment: the unique index lets one through.
-        if (isUniqueViolation(error)) throw new Conflict(`a credential with the id ${credentialId} was already issued`);
+        if (isUniqueViolation(error)) throw idTaken(credentialId);
         throw error;
       });
       ctx.metrics.increment('microcred_credentials_issued_total', { via: 'vc-api' });
@@ -329,7 +349,13 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
 
     /** POST /credentials/verify: every check of the engine; `verified` is false when any failed. */
     async verify(credential: unknown): Promise<VcApiVerification> {
-      const result = await verifyOne(unwrapEnveloped(credential));
+      const input = unwrapEnveloped(credential);
+      if (typeof input === 'string' && !COMPACT_JWS.test(input.trim())) {
+        // JSON text inside a string is not a credential the VC-API knows (VC 2.0 §7.1: a parsing error).
+        ctx.metrics.increment('microcred_verifications_total', { kind: 'credential', outcome: 'failed' });
+        return response([{ check: 'structure', outcome: 'failed', message: 'A credential given as a string must be a VC-JWT (a compact JWS); a JSON credential is sent as an object, not as text.', details: { code: 'PARSING_ERROR' } }]);
+      }
+      const result = await verifyOne(input);
       ctx.metrics.increment('microcred_verifications_total', { kind: 'credential', outcome: result.verified ? 'verified' : 'failed' });
       return response(result.checks);
     },
@@ -342,11 +368,14 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
     async verifyPresentation(presentation: unknown, options: { challenge?: string; domain?: string } = {}): Promise<VcApiVerification> {
       let result: VcApiVerification;
       if (!isObject(presentation) || !asArray(presentation.type).includes('VerifiablePresentation')) {
-        result = response([{ check: 'presentation', outcome: 'failed', message: 'This is not a verifiable presentation (a JSON object whose type includes "VerifiablePresentation").' }]);
-      } else if (presentation.proof === undefined) {
-        result = await unsignedPresentation(presentation);
+        result = response([{ check: 'presentation', outcome: 'failed', message: 'This is not a verifiable presentation (a JSON object whose type includes "VerifiablePresentation").', ...(isObject(presentation) ? {} : { details: { code: 'PARSING_ERROR' } }) }]);
       } else {
-        result = await signedPresentation(presentation, options);
+        // VC 2.0 §4.13: signed or not, the presentation itself follows the data model.
+        const problems = presentationProblems(presentation);
+        const lead: Check = problems.length === 0
+          ? { check: 'presentation', outcome: 'passed', message: 'The presentation follows the VC data model.' }
+          : { check: 'presentation', outcome: 'failed', message: `The presentation is not well-formed: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}.`, details: { problems: problems.map((p) => ({ ...p })) } };
+        result = presentation.proof === undefined ? await unsignedPresentation(presentation, lead) : await signedPresentation(presentation, options, lead);
       }
       ctx.metrics.increment('microcred_verifications_total', { kind: 'presentation', outcome: result.verified ? 'verified' : 'failed' });
       return result;
@@ -397,23 +426,24 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
     return { checks: [summary], nested };
   }
 
-  async function unsignedPresentation(presentation: JsonObject): Promise<VcApiVerification> {
+  async function unsignedPresentation(presentation: JsonObject, lead: Check): Promise<VcApiVerification> {
     const inner = await credentialsOf(presentation);
     const checks: Check[] = [
+      lead,
       { check: 'presentation-proof', outcome: 'skipped', message: 'The presentation is not signed, so nothing shows who presented it; only the credentials in it were verified.' },
       ...inner.checks,
     ];
     return response(checks, inner.nested.map(({ label, checks: c }) => ({ label, checks: c.filter((entry) => entry.outcome === 'failed') })));
   }
 
-  async function signedPresentation(presentation: JsonObject, options: { challenge?: string; domain?: string }): Promise<VcApiVerification> {
+  async function signedPresentation(presentation: JsonObject, options: { challenge?: string; domain?: string }, lead: Check): Promise<VcApiVerification> {
     const proof = asArray(presentation.proof).find(isObject);
     const notes: Check[] = [];
     let challenge = options.challenge;
     if (challenge === undefined) {
       // VC-API lets a caller leave the challenge out; the proof's own is then only read, not compared.
       if (typeof proof?.challenge !== 'string' || proof.challenge === '') {
-        return response([{ check: 'presentation-proof', outcome: 'failed', message: 'The presentation is signed without a challenge, and none was given to compare (options.challenge).' }]);
+        return response([lead, { check: 'presentation-proof', outcome: 'failed', message: 'The presentation is signed without a challenge, and none was given to compare (options.challenge).' }]);
       }
       challenge = proof.challenge;
       notes.push({ check: 'challenge', outcome: 'warning', message: 'No challenge was given (options.challenge), so the presentation was not checked against replay.' });
@@ -432,7 +462,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
         ? { ...entry, outcome: 'passed' as const, message: credentials.length === 1 ? 'The credential in the presentation verified.' : `All ${credentials.length} credentials in the presentation verified.` }
         : { ...entry, outcome: 'failed' as const, message: `${bad} of ${credentials.length} credentials in the presentation did not verify.` }
       : entry));
-    return response([...checks, ...notes], credentials.map((entry, index) => ({ label: `credential ${index + 1}`, checks: entry.checks.filter((c) => c.outcome === 'failed') })));
+    return response([lead, ...checks, ...notes], credentials.map((entry, index) => ({ label: `credential ${index + 1}`, checks: entry.checks.filter((c) => c.outcome === 'failed') })));
   }
 }
 

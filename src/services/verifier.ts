@@ -85,6 +85,8 @@ export interface VerifierWorth {
 export interface VerifierMember {
   name: string;
   verified?: boolean;
+  /** For a presentation's credential: whether its own signature holds (see VerifierAnswer.authentic). */
+  authentic?: boolean;
   summary?: string;
   issuer: { id?: string; name?: string };
   achievement?: { name: string };
@@ -94,6 +96,11 @@ export interface VerifierMember {
 
 export interface VerifierAnswer {
   verified: boolean;
+  /**
+   * True when the signature verified and the key is the issuer's: the names, dates and worth below are
+   * the issuer's. False when it did not: they are only what the file claims, and are shown as claims.
+   */
+  authentic: boolean;
   /** The outcome in one sentence. */
   summary: string;
   standard: AnyStandard;
@@ -182,6 +189,14 @@ function checksOf(checks: readonly Check[]): VerifierCheck[] {
   return checks.map((entry) => ({ id: entry.check, outcome: entry.outcome, message: entry.message }));
 }
 
+/** The checks that say whether the content is the issuer's, unchanged (a signature, and whose key made it). */
+const AUTHENTICITY_CHECKS = new Set(['proof', 'signature', 'issuer-key', 'presentation-proof']);
+
+/** False when a signature or key check failed: what the file says is then a claim, not a fact. */
+export function isAuthentic(checks: readonly Check[]): boolean {
+  return !checks.some((entry) => entry.outcome === 'failed' && AUTHENTICITY_CHECKS.has(entry.check));
+}
+
 /** Names the display model falls back to when a credential has none: not worth quoting. */
 const FALLBACK_NAMES = new Set(['Untitled credential', 'Unnamed achievement', 'Unnamed badge']);
 
@@ -199,6 +214,12 @@ export function summarise(result: VerificationResult, standard: AnyStandard, vie
   }
   if (failed.length === 1 && failed[0]!.check === 'recipient') return `${subject} is authentic, but ${lowerFirst(failed[0]!.message)}`;
   if (!result.credential) return `This is not a valid ${NOUN[standard]}: ${lowerFirst(failed[0]?.message ?? 'it could not be read.')}`;
+  // A file that is not even a well-formed credential is told so first.
+  if (!isAuthentic(result.checks) && failed[0]?.check !== 'structure') {
+    // Nothing in a forged file is the issuer's word: its name and issuer are quoted as its claims.
+    const reason = failed.find((entry) => AUTHENTICITY_CHECKS.has(entry.check))!;
+    return `This file claims to be ${/^[aeiou]/i.test(NOUN[standard]) ? 'an' : 'a'} ${NOUN[standard]}${name}${issuer ? ` issued by ${issuer}` : ''}, but it is not authentic: ${lowerFirst(reason.message)}`;
+  }
   return `${subject} is not valid: ${lowerFirst(failed[0]?.message ?? 'a check failed.')}`;
 }
 
@@ -231,6 +252,7 @@ function memberOfPresentation(result: VerificationResult): VerifierMember {
   return {
     name: view?.name ?? 'Unreadable credential',
     verified: result.verified,
+    authentic: isAuthentic(result.checks),
     summary: summarise(result, view?.standard ?? 'Verifiable Credential', view),
     issuer: { ...(view?.issuer.id ? { id: view.issuer.id } : {}), ...(view?.issuer.name ? { name: view.issuer.name } : {}) },
     ...(view?.achievement ? { achievement: { name: view.achievement.name } } : {}),
@@ -254,6 +276,7 @@ export function toAnswer(result: AnyVerification, recipientEmail?: string): Veri
   const achievement = view?.achievement;
   const answer: VerifierAnswer = {
     verified: result.verified,
+    authentic: isAuthentic(result.checks),
     summary: summarise(result, result.standard, view),
     standard: result.standard,
     format: result.format,

@@ -168,3 +168,57 @@ function holderId(holder: unknown): string | undefined {
   if (isObject(holder) && typeof holder.id === 'string') return holder.id;
   return undefined;
 }
+
+function isUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value);
+}
+
+/** One data-model problem of a presentation, with a JSON pointer relative to it. */
+export interface PresentationProblem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * The VC Data Model rules for a presentation itself (VC 2.0 §4.13, §4.3; VC 1.1 §4.10), the same
+ * whether it is signed or not: base context first, the VerifiablePresentation type, an id and a
+ * holder that are URLs, and embedded credentials that are objects (a VC-JWT travels enveloped,
+ * §4.13.1). The embedded credentials' own rules are checked when each is verified. Never throws.
+ */
+export function presentationProblems(presentation: unknown): PresentationProblem[] {
+  if (!isObject(presentation)) return [{ pointer: '', message: 'a presentation is a JSON object' }];
+  const problems: PresentationProblem[] = [];
+  const contexts = asArray(presentation['@context']);
+  const first = contexts[0];
+  const v2 = first === CONTEXTS.CREDENTIALS_V2;
+  if (!v2 && first !== CONTEXTS.CREDENTIALS_V1) {
+    problems.push({ pointer: '/@context', message: `the first @context must be ${CONTEXTS.CREDENTIALS_V2} (VC 2.0 §4.3) or ${CONTEXTS.CREDENTIALS_V1} (VC 1.1)` });
+  }
+  contexts.forEach((entry, i) => {
+    if (i > 0 && !isUrl(entry) && !isObject(entry)) problems.push({ pointer: `/@context/${i}`, message: 'each @context entry must be a URL or an object (VC 2.0 §4.3)' });
+  });
+  const types = asArray(presentation.type);
+  if (!types.includes('VerifiablePresentation')) problems.push({ pointer: '/type', message: 'the type must include "VerifiablePresentation" (VC 2.0 §4.13)' });
+  if (!types.every((type) => typeof type === 'string' && type !== '')) problems.push({ pointer: '/type', message: 'each type must be a text (VC 2.0 §4.5)' });
+  if (presentation.id !== undefined && !isUrl(presentation.id)) problems.push({ pointer: '/id', message: 'the id must be a URL (VC 2.0 §4.4)' });
+  if (presentation.holder !== undefined && !isUrl(holderId(presentation.holder))) {
+    problems.push({ pointer: '/holder', message: 'the holder must be a URL, or an object whose id is a URL (VC 2.0 §4.13)' });
+  }
+  const credentials = presentation.verifiableCredential;
+  const list = asArray(credentials);
+  list.forEach((entry, i) => {
+    const at = Array.isArray(credentials) ? `/verifiableCredential/${i}` : '/verifiableCredential';
+    if (!isObject(entry)) {
+      problems.push({ pointer: at, message: 'each credential in a presentation must be an object; a VC-JWT is wrapped as an EnvelopedVerifiableCredential (VC 2.0 §4.13.1)' });
+      return;
+    }
+    if (asArray(entry.type).includes('EnvelopedVerifiableCredential')) {
+      if (typeof entry.id !== 'string' || !entry.id.startsWith(VC_JWT_DATA_URL_PREFIX) || !COMPACT_JWS.test(entry.id.slice(VC_JWT_DATA_URL_PREFIX.length))) {
+        problems.push({ pointer: `${at}/id`, message: `an enveloped credential's id must be a ${VC_JWT_DATA_URL_PREFIX}… data URL carrying a VC-JWT (VC 2.0 §4.13.1)` });
+      }
+    } else if (!asArray(entry.type).includes('VerifiableCredential')) {
+      problems.push({ pointer: `${at}/type`, message: 'each credential in a presentation must be typed VerifiableCredential (VC 2.0 §4.5)' });
+    }
+  });
+  return problems;
+}

@@ -68,7 +68,7 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
 
   const input = parseInput(options.credential);
   if (!input.ok) {
-    return { verified: false, checks: [check('structure', 'failed', input.reason)] };
+    return { verified: false, checks: [check('structure', 'failed', input.reason, { code: 'PARSING_ERROR' })] };
   }
   const provider = providers.find((candidate) => candidate.canVerify(input.value));
 
@@ -87,13 +87,16 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
   }
   const credential = isObject(input.value) ? input.value : proof.credential;
   if (!credential) {
-    return { verified: false, checks: [check('structure', 'failed', proof.message)] };
+    // Nothing could be read as a credential (e.g. a string that is no VC-JWT).
+    return { verified: false, checks: [check('structure', 'failed', proof.message, { code: 'PARSING_ERROR' })] };
   }
 
   const structure = checkers.structure(credential);
   checks.push(structure);
   checks.push(checkers.subject(credential));
-  checks.push(check('proof', proof.verified ? 'passed' : 'failed', proof.message, proof.format ? { format: proof.format } : undefined));
+  // A valid signature over terms no context defines is a warning: VC 2.0 §5.2 accepts them as issuer-dependent.
+  const proofOutcome = !proof.verified ? 'failed' : proof.warning ? 'warning' : 'passed';
+  checks.push(check('proof', proofOutcome, proof.warning ? `${proof.message} ${proof.warning}` : proof.message, proof.format ? { format: proof.format } : undefined));
   checks.push(issuerKeyCheck(credential, proof));
   checks.push(await checkers.status(credential, now));
   checks.push(validityCheck(credential, now, options.clockSkewSeconds ?? 300));
@@ -172,10 +175,22 @@ const JWK_THUMBPRINT = 'urn:ietf:params:oauth:jwk-thumbprint:';
 /** The key must belong to the issuer (VC DI §4.6 step: the verification method's controller). */
 function issuerKeyCheck(credential: JsonObject, proof: ProofVerification): Check {
   const issuer = issuerId(credential);
+  if (proof.verified && proof.keys && proof.keys.length > 1 && issuer) {
+    // VC Data Integrity 1.0 §2.1.1–2.1.2: in a proof set or chain (e.g. a notary's proof, then the
+    // issuer's), every proof verified; the rule holds when one of them is the issuer's own key.
+    const own = proof.keys.find((key) => key.controller === issuer && (key.purposes === undefined || key.purposes.includes('assertionMethod')));
+    if (own) {
+      const others = proof.keys.filter((key) => key !== own).map((key) => key.controller);
+      const checked = issuerKeyCheck(credential, { ...proof, key: own, keys: undefined });
+      return checked.outcome === 'failed' ? checked : { ...checked, message: `${checked.message} The other ${others.length === 1 ? 'proof was' : 'proofs were'} made by ${[...new Set(others)].join(', ')}.` };
+    }
+  }
   if (!proof.key) {
-    return check('issuer-key', proof.verified ? 'warning' : 'failed', proof.verified
-      ? 'The signature is valid, but the key could not be tied to the issuer.'
-      : 'The signing key could not be found, so it cannot be tied to the issuer.');
+    // A failed signature is the proof check's failure; saying here that a key "could not be found"
+    // would report a second, misleading fault (the key may well exist; the content changed).
+    return proof.verified
+      ? check('issuer-key', 'warning', 'The signature is valid, but the key could not be tied to the issuer.')
+      : check('issuer-key', 'skipped', 'Not checked: the signature did not verify, so no signing key can be tied to the issuer.');
   }
   if (!issuer) return check('issuer-key', 'failed', 'The credential does not say who issued it.');
   if (proof.key.controller.startsWith(JWK_THUMBPRINT) && proof.key.controller !== issuer) {

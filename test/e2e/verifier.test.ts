@@ -88,6 +88,7 @@ describe.skipIf(skipReason !== undefined)('public verifier in Chromium', () => {
     expect(facts).toContain(ACHIEVEMENT);
     expect(facts).toContain('Université Exemple');
     expect(facts).toContain('Open Badges 3.0');
+    expect(await result().getByTestId('claims-note').count()).toBe(0);
     await result().getByTestId('recipient').getByText('Not checked').waitFor();
     const checks = result().getByTestId('checks');
     expect(await checks.locator('li').count()).toBeGreaterThanOrEqual(4);
@@ -139,6 +140,17 @@ describe.skipIf(skipReason !== undefined)('public verifier in Chromium', () => {
     const failed = result().getByTestId('checks').locator('.check-failed');
     expect(await failed.count()).toBeGreaterThan(0);
     expect(await failed.first().textContent()).toMatch(/Failed:\s+\S+/);
+    // Issue 10 §6: the forged values are the file's claims, greyed, never "what it is worth"; only the
+    // signature is listed as failed (no misleading "signing key could not be found").
+    expect(await failed.count()).toBe(1);
+    expect(await result().getByTestId('checks').locator('[data-check="proof"]').getAttribute('class')).toContain('check-failed');
+    expect(await result().textContent()).not.toMatch(/could not be found/);
+    await result().getByTestId('claims-note').waitFor();
+    expect(await verdict().textContent()).toMatch(/^This file claims to be an Open Badge “.*, but it is not authentic: the signature does not match/);
+    expect(await result().getByTestId('facts').getAttribute('class')).toContain('claimed');
+    expect(await result().getByTestId('facts').textContent()).toMatch(/Claimed achievement\s*Doctorate in Everything/);
+    expect(await result().getByRole('heading', { name: 'What it is worth' }).count()).toBe(0);
+    await result().getByRole('heading', { name: 'What the file claims it is worth' }).waitFor();
     await expectAccessible(page, 'verifier-failed');
   });
 

@@ -353,7 +353,7 @@ for (const dialect of DIALECTS) {
         const vp = await sign(createPresentation({ credentials: [credential], holder: holder.controller }), 'nonce-123', 'verifier.example');
         const ok = await verifyVp(vp, { challenge: 'nonce-123', domain: 'verifier.example' });
         expect(ok.statusCode).toBe(200);
-        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation-proof', 'passed'], ['credentials', 'passed']]);
+        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation', 'passed'], ['presentation-proof', 'passed'], ['credentials', 'passed']]);
         const wrongChallenge = await verifyVp(vp, { challenge: 'nonce-999', domain: 'verifier.example' });
         expect(wrongChallenge.statusCode).toBe(400);
         expect(wrongChallenge.json().errors[0].detail).toContain('challenge');
@@ -374,7 +374,7 @@ for (const dialect of DIALECTS) {
       it('an unsigned presentation: every credential inside is verified', async () => {
         const ok = await verifyVp(createPresentation({ credentials: [credential] }));
         expect(ok.statusCode).toBe(200);
-        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation-proof', 'skipped'], ['credentials', 'passed']]);
+        expect(ok.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])).toEqual([['presentation', 'passed'], ['presentation-proof', 'skipped'], ['credentials', 'passed']]);
         const bad = await verifyVp(createPresentation({ credentials: [credential, { ...credential, id: 'urn:uuid:changed' }] }));
         expect(bad.statusCode).toBe(400);
         expect(bad.json().errors.some((e: { detail: string }) => e.detail.startsWith('credential 2: '))).toBe(true);

@@ -118,6 +118,18 @@ for (const dialect of DIALECTS) {
       expect(problem(await verify({ credential, recipientEmail: 'not an address' }))).toMatch(/recipientEmail is not an e-mail address/);
     });
 
+    it('a changed copy: its values are the file’s claims (authentic false), and only the signature is listed as failed', async () => {
+      const forged = structuredClone(credential);
+      ((forged.credentialSubject as JsonObject).achievement as JsonObject).creditsAvailable = 30;
+      const result = answer(await verify({ credential: forged }));
+      expect(result).toMatchObject({ verified: false, authentic: false, worth: { ects: 30 } });
+      expect(result.summary).toMatch(/^This file claims to be an Open Badge “Data Literacy Essentials” issued by University of Testing, but it is not authentic: the signature does not match/);
+      expect(result.checks.filter((check) => check.outcome === 'failed').map((check) => check.id)).toEqual(['proof']);
+      expect(JSON.stringify(result.checks)).not.toMatch(/could not be found/);
+      // The genuine one is authentic; a revoked or expired one would be authentic but not valid.
+      expect(answer(await verify({ credential }))).toMatchObject({ verified: true, authentic: true });
+    });
+
     it('reads pasted text: JSON, and a VC-JWT signed by the same issuer', async () => {
       expect(answer(await verify({ text: JSON.stringify(credential, null, 2) })).verified).toBe(true);
       // An empty field left by a form counts as not given.
@@ -133,7 +145,7 @@ for (const dialect of DIALECTS) {
       const broken = answer(await verify({ text: tampered }));
       expect(broken.verified).toBe(false);
       expect(outcome(broken, 'proof')).toBe('failed');
-      expect(broken.summary).toMatch(/^This Open Badge “Data Literacy Essentials”, issued by University of Testing, is not valid: /);
+      expect(broken.summary).toMatch(/^This file claims to be an Open Badge “Data Literacy Essentials” issued by University of Testing, but it is not authentic: /);
     });
 
     it('takes a dropped file over multipart: baked PNG and SVG, and JSON, with the e-mail as a field', async () => {

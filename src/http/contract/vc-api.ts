@@ -9,7 +9,7 @@ export const VcApiCheckSchema = Type.Object({
   message: Type.String(),
   details: Type.Optional(Type.Unknown()),
 });
-export const VcApiProblemDetailSchema = Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String() });
+export const VcApiProblemDetailSchema = Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String(), code: Type.Optional(Type.Integer({ description: 'The error code the VC 2.0, Data Integrity or Bitstring Status List specification names (e.g. -17 PROOF_VERIFICATION_ERROR)' })) });
 export const VerificationSchema = Type.Object({
   verified: Type.Boolean(),
   checks: Type.Array(VcApiCheckSchema),

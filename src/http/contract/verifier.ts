@@ -19,6 +19,7 @@ export const PartySchema = Type.Object({ id: Type.Optional(Type.String()), name:
 export const VerifiedMemberSchema = Type.Object({
   name: Type.String(),
   verified: Type.Optional(Type.Boolean()),
+  authentic: Type.Optional(Type.Boolean()),
   summary: Type.Optional(Type.String()),
   issuer: PartySchema,
   achievement: Type.Optional(Type.Object({ name: Type.String() })),
@@ -27,6 +28,7 @@ export const VerifiedMemberSchema = Type.Object({
 });
 export const VerifyAnswerSchema = Type.Object({
   verified: Type.Boolean(),
+  authentic: Type.Boolean({ description: 'The signature holds and the key is the issuer’s: the values are the issuer’s. When false they are only what the file claims' }),
   summary: Type.String({ description: 'The outcome in one sentence' }),
   standard: Type.String({ description: 'Open Badges 3.0, Open Badges 2.0, CLR 2.0, Verifiable Credential or Verifiable Presentation' }),
   format: Type.String({ description: 'ldp (Data Integrity), jwt, ob2 or vp' }),

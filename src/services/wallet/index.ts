@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, Row, WalletStatus } from '../../store/schema.ts';
+import type { Check } from '../../vc/types.ts';
 import { InputError } from '../../vc/verify-any.ts';
 import type { Actor } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -77,7 +78,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
       ...(ingested.proof_key ? [['proof_key', ingested.proof_key] as const] : []),
     ];
     if (keys.length === 0) return undefined;
-    return db.selectFrom('wallet_credentials').select([...CARD_COLUMNS, 'issued_credential_id']).where('user_id', '=', userId)
+    return db.selectFrom('wallet_credentials').select([...CARD_COLUMNS, 'issued_credential_id', 'original']).where('user_id', '=', userId)
       .where((eb) => eb.or(keys.map(([column, value]) => eb(column, '=', value))))
       .orderBy('added_at').limit(1).executeTakeFirst();
   }
@@ -89,6 +90,7 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
   async function store(actor: Actor, userId: string, ingested: Ingested, action: string, within?: (trx: Kysely<DB>, itemId: string) => Promise<void>): Promise<WalletImport> {
     const attempt = () => ctx.db.transaction().execute(async (trx): Promise<WalletImport> => {
       const existing = await findDuplicate(trx, userId, ingested);
+      if (existing) refuseForgery(existing, ingested);
       if (existing) {
         // An upload of a credential later claimed from this instance gets linked to it.
         if (ingested.issued_credential_id && existing.issued_credential_id === null) {
@@ -116,6 +118,23 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
       if (existing) return attempt();
       throw error;
     }
+  }
+
+  /**
+   * An import that names a held credential (same id or proof) is that credential only when it verifies
+   * or is the very same file; otherwise it is a changed copy, and answering the held item would show a
+   * forgery as the good one. It is refused in words, and nothing is stored.
+   */
+  function refuseForgery(existing: { name: string | null; original: string }, ingested: Ingested): void {
+    if (ingested.status !== 'invalid' || ingested.original === existing.original) return;
+    const checks = (JSON.parse(ingested.verification) as { checks?: Check[] }).checks ?? [];
+    const proof = checks.find((entry) => entry.check === 'proof');
+    const held = existing.name ? `“${existing.name}”, which you hold` : 'a credential you hold';
+    if (proof?.outcome === 'failed') {
+      throw new InvalidInput(`This file was changed after it was signed: it carries the identity of ${held}, but its signature no longer matches its content, so it is not that credential. Nothing was imported; the credential in your wallet is unchanged.`);
+    }
+    const failed = checks.find((entry) => entry.outcome === 'failed');
+    throw new InvalidInput(`This file carries the identity of ${held}, but it does not verify${failed ? `: ${failed.message}` : ''} Nothing was imported; the credential in your wallet is unchanged.`);
   }
 
   /** Puts a credential this instance issued into the user's wallet (claim link or accepted offer). */

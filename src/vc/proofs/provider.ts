@@ -37,10 +37,17 @@ export interface ProofVerification {
   message: string;
   /** The key that made the proof, when it could be resolved (used by the key-binding check). */
   key?: ResolvedKey;
+  /**
+   * Every key whose proof verified, in the document's order, when the document carries a proof set
+   * or chain (VC Data Integrity 1.0 §2.1.1–2.1.2): the issuer-key rule holds when one is the issuer's.
+   */
+  keys?: ResolvedKey[];
   /** For VC-JWT: the credential carried in the token, for the other checks to read. */
   credential?: JsonObject;
   /** The proof format that was checked, e.g. `eddsa-rdfc-2022`. */
   format?: string;
+  /** A doubt about a valid proof, e.g. issuer-dependent terms (VC 2.0 §5.2) it covers. */
+  warning?: string;
 }
 
 /**

@@ -37,7 +37,14 @@ export interface StatusEntryResult {
   statusListIndex?: number;
   /** The status value read from the list. */
   status?: number;
+  /**
+   * The error the Bitstring Status List / VC 2.0 specification names for a failure, e.g.
+   * `STATUS_VERIFICATION_ERROR` (§3.2 / VC 2.0 §7.1), for callers that answer in the specs' codes.
+   */
+  code?: StatusErrorCode;
 }
+
+export type StatusErrorCode = 'MALFORMED_VALUE_ERROR' | 'RANGE_ERROR' | 'STATUS_RETRIEVAL_ERROR' | 'STATUS_VERIFICATION_ERROR' | 'STATUS_LIST_LENGTH_ERROR';
 
 export interface StatusCheck extends Check {
   check: 'status';
@@ -96,7 +103,7 @@ async function checkEntry(
   options: CheckCredentialStatusOptions,
   lists: ListCache,
 ): Promise<StatusEntryResult> {
-  if (!isObject(entry)) return { outcome: 'failed', message: 'A status entry of this credential is not an object.' };
+  if (!isObject(entry)) return { outcome: 'failed', code: 'MALFORMED_VALUE_ERROR', message: 'A status entry of this credential is not an object.' };
   const types = asArray(entry.type).filter((t): t is string => typeof t === 'string');
   const legacy = types.includes('StatusList2021Entry');
   if (!types.includes('BitstringStatusListEntry') && !legacy) {
@@ -113,22 +120,22 @@ async function checkEntry(
   // §2.1 entry properties.
   const purpose = entry.statusPurpose;
   if (typeof purpose !== 'string' || purpose.length === 0) {
-    return { ...base, message: 'A status entry does not say what it is for (statusPurpose is missing).' };
+    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry does not say what it is for (statusPurpose is missing).' };
   }
   base.statusPurpose = purpose;
   const url = entry.statusListCredential;
   if (typeof url !== 'string' || !URL.canParse(url)) {
-    return { ...base, message: 'A status entry does not give a valid address for its status list.' };
+    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry does not give a valid address for its status list.' };
   }
   base.statusListCredential = url;
   const index = parseIndex(entry.statusListIndex);
   if (index === undefined) {
-    return { ...base, message: 'A status entry does not give a valid position in its status list (statusListIndex).' };
+    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry does not give a valid position in its status list (statusListIndex).' };
   }
   base.statusListIndex = index;
   const statusSize = entry.statusSize ?? 1;
   if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1) {
-    return { ...base, message: 'A status entry gives an invalid statusSize.' };
+    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry gives an invalid statusSize.' };
   }
   if (statusSize > MAX_STATUS_SIZE) {
     return { ...base, outcome: 'warning', message: `A status entry uses ${statusSize} bits per credential, more than this verifier reads, so its status is unknown.` };
@@ -142,20 +149,21 @@ async function checkEntry(
   const loaded = await load;
   if (!loaded.ok) {
     const message = loaded.message === UNKNOWN && purpose !== 'revocation' ? unknownFor(purpose) : loaded.message;
-    return { ...base, outcome: loaded.outcome, message };
+    return { ...base, outcome: loaded.outcome, code: loaded.outcome === 'warning' ? 'STATUS_RETRIEVAL_ERROR' : 'STATUS_VERIFICATION_ERROR', message };
   }
   const list = loaded.credential;
   const subject = firstObject(list.credentialSubject);
-  if (!subject) return { ...base, message: 'The status list credential has no list in it.' };
+  if (!subject) return { ...base, code: 'STATUS_VERIFICATION_ERROR', message: 'The status list credential has no list in it.' };
 
   const listIssuer = issuerId(list);
   const credentialIssuer = issuerId(credential);
   if (listIssuer === undefined) {
-    return { ...base, message: 'The status list does not say who published it, so it cannot speak for the issuer of this credential.' };
+    return { ...base, code: 'STATUS_VERIFICATION_ERROR', message: 'The status list does not say who published it, so it cannot speak for the issuer of this credential.' };
   }
   if (credentialIssuer !== undefined && listIssuer !== credentialIssuer) {
     return {
       ...base,
+      code: 'STATUS_VERIFICATION_ERROR',
       message: `The status list was published by ${listIssuer}, not by the issuer of this credential (${credentialIssuer}), so it cannot speak for it.`,
     };
   }
@@ -164,6 +172,7 @@ async function checkEntry(
   if (!listPurposes.includes(purpose)) {
     return {
       ...base,
+      code: 'STATUS_VERIFICATION_ERROR',
       message: `The status entry is for ${purpose}, but the list it points to is for ${listPurposes.map(String).join(', ') || 'nothing stated'}.`,
     };
   }
@@ -184,7 +193,11 @@ async function checkEntry(
       : decode();
     lists.decoded.set(decodedKey, decoded);
   }
-  if (!decoded.ok) return { ...base, message: `The issuer's status list is not usable: ${decoded.error.message}` };
+  if (!decoded.ok) {
+    // A list too large to inflate was not read: its status could not be retrieved (§3.2 names no code for it).
+    const code = decoded.error.code === 'STATUS_LIST_TOO_LARGE' ? 'STATUS_RETRIEVAL_ERROR' : decoded.error.code;
+    return { ...base, code, message: `The issuer's status list is not usable: ${decoded.error.message}` };
+  }
   return readStatus({ ...base }, decoded.list, index, purpose, entry, windowNote(list, options.now), loaded.note);
 }
 
@@ -199,7 +212,7 @@ function readStatus(
 ): StatusEntryResult {
   // §3.2 step 10: an index beyond the list is a RANGE_ERROR.
   if (index >= list.length) {
-    return { ...result, outcome: 'failed', message: `The status entry points to position ${index}, beyond the end of its list (${list.length} entries).` };
+    return { ...result, outcome: 'failed', code: 'RANGE_ERROR', message: `The status entry points to position ${index}, beyond the end of its list (${list.length} entries).` };
   }
   const status = list.get(index);
   result.status = status;

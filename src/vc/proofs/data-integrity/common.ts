@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CONTEXTS } from '../../contexts/index.ts';
 import { resolveVerificationMethod, type ResolvedKey } from '../../did/resolve-key.ts';
-import { JsonLdProcessingError } from '../../jsonld.ts';
+import { canonize, JsonLdProcessingError, JsonLdSafeModeError } from '../../jsonld.ts';
 import { PublicKeyCache, verifyEd25519 } from '../../keys/ed25519.ts';
 import { multibaseEncode, base58btcDecode } from '../../multibase.ts';
 import type { DocumentLoader, JsonObject } from '../../types.ts';
@@ -179,7 +179,35 @@ function assertIssueOptions(suite: DataIntegritySuite, options: IssueProofOption
   if (options.domain !== undefined && typeof options.domain !== 'string') throw new TypeError('domain must be a string.');
 }
 
-type Outcome = { ok: true; key: ResolvedKey } | { ok: false; message: string };
+type Outcome = { ok: true; key: ResolvedKey; issuerDependentTerms?: string[] } | { ok: false; message: string };
+
+/**
+ * VC 2.0 §5.2: terms no context defines are "issuer-dependent" and map to this vocabulary. The
+ * base context carried it as `@vocab` while VC 2.0 was a Candidate Recommendation, so issuers that
+ * loaded that version signed such terms as issuer-dependent IRIs.
+ */
+const ISSUER_DEPENDENT_VOCAB = 'https://www.w3.org/ns/credentials/issuer-dependent#';
+
+/** The caller's loader, with the VC 2.0 base context read as it was when it carried the `@vocab`. */
+function withIssuerDependentVocab(loader: DocumentLoader): DocumentLoader {
+  return async (url) => {
+    const loaded = await loader(url);
+    if (url !== CONTEXTS.CREDENTIALS_V2 || !isObject(loaded.document) || !isObject(loaded.document['@context'])) return loaded;
+    const context = { ...loaded.document['@context'], '@vocab': ISSUER_DEPENDENT_VOCAB };
+    return { ...loaded, document: { ...loaded.document, '@context': context } };
+  };
+}
+
+/**
+ * Whether a JSON-LD safe-mode refusal may be only issuer-dependent terms in a VC 2.0 document, which
+ * VC 2.0 accepts on verify (microcred still refuses them when it signs): the suite reads JSON-LD and
+ * every named term is a plain name (a property or type, not a bad identifier or a keyword).
+ */
+function mayBeIssuerDependent(suite: DataIntegritySuite, document: JsonObject, error: unknown): error is JsonLdSafeModeError {
+  return suite.name === 'eddsa-rdfc-2022' && error instanceof JsonLdSafeModeError
+    && includesContext(document['@context'], CONTEXTS.CREDENTIALS_V2)
+    && error.terms.length > 0 && error.terms.every((term) => /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(term));
+}
 
 /**
  * Verifies the document's proofs of this suite made for the expected purpose. When there are
@@ -200,13 +228,20 @@ export async function verifyWithSuite(suite: DataIntegritySuite, options: Verify
       return { verified: false, format, message: `The ${format} proof was made for the purpose ${found}, but "${options.proofPurpose}" was expected.` };
     }
     let firstKey: ResolvedKey | undefined;
+    const keys: ResolvedKey[] = [];
+    const terms = new Set<string>();
     for (const proof of purposeProofs) {
       const outcome = await verifyOneProof(suite, document, proof, options, keyCache);
       if (!outcome.ok) return { verified: false, format, message: outcome.message, ...(firstKey ? { key: firstKey } : {}) };
       firstKey ??= outcome.key;
+      keys.push(outcome.key);
+      for (const term of outcome.issuerDependentTerms ?? []) terms.add(term);
     }
+    const warning = terms.size > 0
+      ? `The document uses ${terms.size === 1 ? 'a term' : 'terms'} that no context defines (${[...terms].join(', ')}): VC 2.0 reads ${terms.size === 1 ? 'it' : 'them'} as issuer-dependent, so what ${terms.size === 1 ? 'it means' : 'they mean'} is known only to the issuer.`
+      : undefined;
     const count = purposeProofs.length === 1 ? `The ${format} proof is valid` : `All ${purposeProofs.length} ${format} proofs are valid`;
-    return { verified: true, format, key: firstKey, message: `${count}: the document has not changed since it was signed with the key ${firstKey!.id}.` };
+    return { verified: true, format, key: firstKey, ...(keys.length > 1 ? { keys } : {}), ...(warning ? { warning } : {}), message: `${count}: the document has not changed since it was signed with the key ${firstKey!.id}.` };
   } catch (error) {
     // Anything unexpected in hostile input is a failed verification, not an exception.
     return { verified: false, format, message: `The ${format} proof could not be checked: ${describeError(error)}` };
@@ -271,19 +306,34 @@ async function verifyOneProof(
   const proofConfig: JsonObject = configContext === undefined ? { ...proofOptions } : { ...proofOptions, '@context': configContext };
 
   let verifyData: Uint8Array;
+  let issuerDependentTerms: string[] | undefined;
+  let strictRefusal: unknown;
   try {
     verifyData = await createVerifyData({ suite, document: unsecured, proofConfig, documentLoader: options.documentLoader });
   } catch (error) {
-    return { ok: false, message: `The signed document could not be processed: ${describeError(error)}` };
+    if (!mayBeIssuerDependent(suite, unsecured, error)) return { ok: false, message: `The signed document could not be processed: ${describeError(error)}` };
+    // Read them as VC 2.0 does, through the general JSON-LD path (never the template cache, whose
+    // shapes are those of the strict reading); the signature then decides.
+    const plain: DataIntegritySuite = { ...suite, canonicalize: ({ document: d, documentLoader }) => canonize({ document: d, documentLoader }) };
+    delete (plain as { canonicalizeProofConfig?: unknown }).canonicalizeProofConfig;
+    try {
+      verifyData = await createVerifyData({ suite: plain, document: unsecured, proofConfig, documentLoader: withIssuerDependentVocab(options.documentLoader) });
+      issuerDependentTerms = error.terms;
+      strictRefusal = error;
+    } catch {
+      return { ok: false, message: `The signed document could not be processed: ${describeError(error)}` };
+    }
   }
   const publicKey = keyCache?.get(key.publicKey) ?? key.publicKey;
   if (!verifyEd25519(publicKey, verifyData, signature)) {
+    // Not signed as issuer-dependent terms either: most likely the terms were added after signing.
+    if (strictRefusal !== undefined) return { ok: false, message: `The signed document could not be processed: ${describeError(strictRefusal)}` };
     return {
       ok: false,
       message: `The signature does not match: the document or its proof was changed after signing, or it was not signed with the key ${key.id}.`,
     };
   }
-  return { ok: true, key };
+  return issuerDependentTerms ? { ok: true, key, issuerDependentTerms } : { ok: true, key };
 }
 
 /**

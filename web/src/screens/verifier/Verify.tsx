@@ -111,13 +111,13 @@ export function VerifyScreen() {
   );
 }
 
-function Worth({ worth }: { worth: NonNullable<VerifyAnswer['worth']> }) {
+function Worth({ worth, claimed }: { worth: NonNullable<VerifyAnswer['worth']>; claimed: boolean }) {
   const ects = formatEcts(worth.ects ?? worth.creditsEarned);
   const level = worth.eqfLevel ? `EQF level ${worth.eqfLevel}` : worth.level;
   if (!ects && !level && !worth.grade && !worth.outcomes?.length && !worth.skills?.length) return null;
   return (
-    <>
-      <h3>What it is worth</h3>
+    <div className={claimed ? 'claimed' : undefined} data-testid="worth-section">
+      <h3>{claimed ? 'What the file claims it is worth' : 'What it is worth'}</h3>
       <dl className="facts" data-testid="worth">
         {ects ? (
           <>
@@ -158,7 +158,7 @@ function Worth({ worth }: { worth: NonNullable<VerifyAnswer['worth']> }) {
           </ul>
         </>
       ) : null}
-    </>
+    </div>
   );
 }
 
@@ -166,29 +166,36 @@ function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }
   const ref = useRef<HTMLElement>(null);
   // The result appears below the inputs: it takes focus so it is read and scrolled to.
   useEffect(() => ref.current?.focus(), [answer]);
+  // The signature failed: names, dates and credits are only what the file says, not the issuer's word.
+  const claimed = answer.authentic === false;
   return (
     <section aria-labelledby="result-title" className="verify-result" data-testid="verify-result" data-round={round} tabIndex={-1} ref={ref}>
       <h2 id="result-title">Result</h2>
       <div className={answer.verified ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
         <p>{answer.summary}</p>
       </div>
-      <dl className="facts">
-        <dt>Achievement</dt>
+      {claimed ? (
+        <p className="claims-note" data-testid="claims-note">
+          The file claims the following, but its signature does not hold, so none of it is the issuer’s word.
+        </p>
+      ) : null}
+      <dl className={claimed ? 'facts claimed' : 'facts'} data-testid="facts">
+        <dt>{claimed ? 'Claimed achievement' : 'Achievement'}</dt>
         <dd className="wrap">{answer.achievement?.name ?? answer.name ?? '—'}</dd>
-        <dt>Issuer</dt>
+        <dt>{claimed ? 'Claimed issuer' : 'Issuer'}</dt>
         <dd className="wrap">
           {answer.issuer?.name ?? '—'}
           {answer.issuer?.id ? <div className="muted wrap">{answer.issuer.id}</div> : null}
         </dd>
         {answer.issuedAt ? (
           <>
-            <dt>Issued</dt>
+            <dt>{claimed ? 'Claimed issue date' : 'Issued'}</dt>
             <dd>{formatDay(answer.issuedAt)}</dd>
           </>
         ) : null}
         {answer.validUntil ? (
           <>
-            <dt>Valid until</dt>
+            <dt>{claimed ? 'Claimed valid until' : 'Valid until'}</dt>
             <dd>{formatDay(answer.validUntil)}</dd>
           </>
         ) : null}
@@ -203,15 +210,15 @@ function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }
         <dt>Kind</dt>
         <dd>{[answer.standard, answer.format, answer.container].filter(Boolean).join(' · ') || '—'}</dd>
       </dl>
-      {answer.achievement?.description ? <p>{answer.achievement.description}</p> : null}
+      {answer.achievement?.description ? <p className={claimed ? 'claimed' : undefined}>{claimed ? 'The file claims: ' : null}{answer.achievement.description}</p> : null}
       {answer.achievement?.criteria ? (
-        <p>
-          <strong>Criteria:</strong> {answer.achievement.criteria}
+        <p className={claimed ? 'claimed' : undefined}>
+          <strong>{claimed ? 'Claimed criteria:' : 'Criteria:'}</strong> {answer.achievement.criteria}
         </p>
       ) : null}
       <h3>Checks</h3>
       <Checks checks={answer.checks} />
-      {answer.worth ? <Worth worth={answer.worth} /> : null}
+      {answer.worth ? <Worth worth={answer.worth} claimed={claimed} /> : null}
       {answer.credentials?.length ? (
         <>
           <h3>The credentials it holds</h3>
