@@ -1,3 +1,2 @@
 export { createSigningPool, signAll, signingKeyFromMultikey, type SigningPool, type SigningPoolOptions } from './pool.ts';
 export type { RowRequest, RowsTemplate, SignBatch, SignItems, SignResult, SigningKey } from './protocol.ts';
-export { createJobSigner } from './sign-job.ts';

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { decodePublicKeyMultibase, decodeSecretKeyMultibase, publicKeyFromSeed, type Ed25519Multikey } from '../keys/ed25519.ts';
 import { itemCount, sliceItems, type SignBatch, type SignItems, type SignJob, type SignReply, type SignResult, type SigningKey } from './protocol.ts';
-import { createJobSigner } from './sign-job.ts';
+import type { createJobSigner } from './sign-job.ts';
 
 export interface SigningPoolOptions {
   /** Worker threads (default: one per core, `availableParallelism()`); 0 signs in this thread. */
@@ -59,13 +59,14 @@ export function createSigningPool(options: SigningPoolOptions = {}): SigningPool
   let seq = 0;
 
   if (size === 0) {
-    // Small jobs, or one core: starting a thread would cost more than it saves.
+    // Small jobs, or one core: starting a thread would cost more than it saves. The engine (and jsonld)
+    // is loaded on first use only, so a caller that hands the work to threads never loads it itself.
     let sign: ReturnType<typeof createJobSigner> | undefined;
     return {
       size,
       async sign(batch) {
         if (closed) throw new Error('the signing pool is closed');
-        sign ??= createJobSigner();
+        sign ??= (await import('./sign-job.ts')).createJobSigner();
         return (await sign(jobOf(seq++, batch, batch))).results;
       },
       async close() {
