@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import { TYPE_WORDS } from '../vc/structure.ts';
 
 export const PROBLEM_BASE = 'https://w3id.org/microcred/problems/';
@@ -84,6 +85,13 @@ export function problemFromError(error: unknown, request: FastifyRequest): Probl
   if (status < 500) {
     // Fastify's own client errors (body too large, bad JSON, unsupported media type) have safe messages.
     return { type: `${PROBLEM_BASE}${fastifyError.code ?? 'bad-request'}`.toLowerCase(), title: 'Bad request', status, detail: fastifyError.message, instance: instanceOf(request.url) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // A database restart, failover or network reset: the node lives on and the client may retry.
+    return {
+      type: `${PROBLEM_BASE}unavailable`, title: 'Service unavailable', status: 503, retryAfter: 5,
+      detail: 'the service cannot reach its database right now; try again in a few seconds', instance: request.url,
+    };
   }
   return { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500, detail: 'something went wrong on our side; it has been logged', instance: instanceOf(request.url) };
 }
