@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../errors.ts';
 import type { IssueInput } from './issuance.ts';
+import { normaliseEmail } from '../../vc/credential/identity.ts';
 
 /** What a CSV column fills in. */
 type Field = 'email' | 'did' | 'recipient' | 'name' | 'grade' | 'creditsEarned' | 'validFrom' | 'validUntil' | 'evidenceUrl' | 'evidenceNarrative';
@@ -170,7 +171,7 @@ function isWebAddress(text: string): boolean {
  * finds the same keys and issues nothing twice; the name and evidence may be corrected in between.
  */
 export function dedupeKey(organisationId: string, input: IssueInput): string {
-  const recipient = input.recipient.email !== undefined ? `mailto:${input.recipient.email.trim().toLowerCase()}` : (input.recipient.did ?? '');
+  const recipient = input.recipient.email !== undefined ? `mailto:${normaliseEmail(input.recipient.email)}` : (input.recipient.did ?? '');
   const parts = [
     'microcred-bulk-v1', organisationId, input.achievementId, recipient,
     input.result?.grade ?? '', input.result?.creditsEarned === undefined ? '' : String(input.result.creditsEarned),
