@@ -15,6 +15,7 @@ export const MAX_JSON_DEPTH = 64;
  * PostgreSQL refuses NUL in text outright (a 500 before this rule); the others only hide text or
  * break what later displays it (mail headers, CSV, terminals).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** A JSON body nested deeper than MAX_JSON_DEPTH (400, naming the limit). */
@@ -85,7 +86,7 @@ export function registerJsonBodyRules(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parse(request, body, (error: Error | null, value?: unknown) => {
+    void parse(request, body, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       try {
         checkJsonValue(value);
