@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { controlCharacterIn } from '../domain/text.ts';
 import { DomainError, type FieldError } from '../services/errors.ts';
 
 /**
@@ -9,14 +10,6 @@ import { DomainError, type FieldError } from '../services/errors.ts';
  * thousands deep would overflow the stack there.
  */
 export const MAX_JSON_DEPTH = 64;
-
-/**
- * Control characters no text field holds: C0 except tab, line feed and carriage return, DEL and C1.
- * PostgreSQL refuses NUL in text outright (a 500 before this rule); the others only hide text or
- * break what later displays it (mail headers, CSV, terminals).
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** A JSON body nested deeper than MAX_JSON_DEPTH (400, naming the limit). */
 export class TooDeeplyNested extends DomainError {
@@ -38,8 +31,7 @@ export class ControlCharacter extends DomainError {
   readonly title = 'Invalid request';
   readonly code = 'control-character';
   readonly problem_errors: FieldError[];
-  constructor(pointer: string, character: string) {
-    const code = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  constructor(pointer: string, code: string) {
     super(`${pointer} contains the control character ${code}; text may hold tabs and line breaks but no other control characters`);
     this.problem_errors = [{ pointer, message: `contains the control character ${code}` }];
   }
@@ -58,8 +50,8 @@ function escape(key: string): string {
 export function checkJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): void {
   const visit = (node: unknown, pointer: string, depth: number): void => {
     if (typeof node === 'string') {
-      const found = CONTROL.exec(node);
-      if (found) throw new ControlCharacter(pointer || '/', found[0]);
+      const found = controlCharacterIn(node);
+      if (found) throw new ControlCharacter(pointer || '/', found);
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -70,8 +62,8 @@ export function checkJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): void 
     }
     for (const [key, child] of Object.entries(node)) {
       const at = `${pointer}/${escape(key)}`;
-      const found = CONTROL.exec(key);
-      if (found) throw new ControlCharacter(at, found[0]);
+      const found = controlCharacterIn(key);
+      if (found) throw new ControlCharacter(at, found);
       visit(child, at, depth + 1);
     }
   };

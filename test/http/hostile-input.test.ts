@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/http/json-body.ts';
+import { createRuntimeJobRunner } from '../../src/jobs/index.ts';
 import { bearer, createOrganisation, createTestApp, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
@@ -89,6 +90,20 @@ for (const dialect of DIALECTS) {
       const fine = await postJson(`/api/v1/organisations/${org.organisationId}/credentials`,
         JSON.stringify({ achievementId, recipient: { email: 'ben@example.org', name: 'Ben\tvan\r\nDijk' } }), { cookie: org.owner.cookie, 'x-csrf-token': org.owner.csrfToken });
       expect(fine.statusCode, fine.body).toBe(201);
+    });
+
+    it('a CSV with NUL bytes is refused at upload (400); a row with a control character is reported by line, the others issued', async () => {
+      const upload = (body: string) => org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/bulk-issuances?achievementId=${achievementId}`, body, { 'content-type': 'text/csv' });
+      const nul = await upload('email,name\ncarla@example.org,Carla\u0000\n');
+      expect(nul.statusCode, nul.body).toBe(400);
+      expect(nul.json().detail).toContain('NUL');
+      const bell = await upload('email,name\ndora@example.org,Dora\u0007\neli@example.org,Eli\n');
+      expect(bell.statusCode, bell.body).toBe(202);
+      const runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
+      expect(await runner.drain()).toBe(1);
+      const job = (await org.owner.request('GET', `/api/v1/bulk-issuances/${(bell.json() as { id: string }).id}`)).json();
+      expect(job).toMatchObject({ status: 'done', issued: 1, invalidRows: 1 });
+      expect(job.errors).toEqual([{ line: 2, messages: ['name contains the control character U+0007; text may hold tabs and line breaks but no other control characters'] }]);
     });
 
     it("a problem's instance is the path without the query string (which may carry secrets)", async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../errors.ts';
 import type { IssueInput } from './issuance.ts';
+import { controlCharacterIn } from '../../domain/text.ts';
 import { normaliseEmail } from '../../vc/credential/identity.ts';
 
 /** What a CSV column fills in. */
@@ -90,6 +91,12 @@ export function parseRow(
     if (value !== '') values.set(column.field, { value, label: column.label });
   }
   const problems: string[] = [];
+  // Named, not quoted: the report is stored as text, and PostgreSQL refuses NUL in text.
+  for (const { value, label } of values.values()) {
+    const control = controlCharacterIn(value);
+    if (control) problems.push(`${label} contains the control character ${control}; text may hold tabs and line breaks but no other control characters`);
+  }
+  if (problems.length > 0) return { input: { achievementId: context.achievementId, recipient: {} }, problems, dedupeKey: '' };
   const said = new Set<Field>();
   const problem = (field: Field, message: string, label?: string) => {
     const given = values.get(field);

@@ -509,7 +509,10 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
           bytes += data.byteLength;
           if (bytes > maxBytes) throw new FileTooLarge(maxBytes);
           hash.update(data);
-          text += decoder.decode(data, { stream: true });
+          const piece = decoder.decode(data, { stream: true });
+          // A NUL is no CSV text (a spreadsheet's binary file, UTF-16), and PostgreSQL cannot store it as text.
+          if (piece.includes('\u0000')) throw new InvalidInput('the file holds NUL bytes, so it is not CSV text: save it as CSV (UTF-8) and upload that', [{ pointer: '/', message: 'holds NUL bytes' }], { status: 400 });
+          text += piece;
           if (text.length >= chunkChars) await store();
         }
         text += decoder.decode();
