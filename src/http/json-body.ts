@@ -77,8 +77,9 @@ export function checkJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): void 
 export function registerJsonBodyRules(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // parseAs 'string': the body arrives as text.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    void parse(request, body, (error: Error | null, value?: unknown) => {
+    void parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       try {
         checkJsonValue(value);
