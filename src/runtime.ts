@@ -39,7 +39,10 @@ export interface RuntimeOptions {
 
 /** Opens the database (migrating it), the key vault, the credential engine and the job queue, and builds the services. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir,
+    onConnectionError: (error) => (options.log ?? silentLog).warn({ err: error.message }, 'database connection lost; the pool opens a new one'),
+  });
   const vault = createKeyVault(loadMasterKey({ configured: config.masterKey, dataDir: config.dataDir }));
   const remote = options.fetcher ?? createGuardedFetcher();
   const origin = new URL(config.publicUrl);

@@ -10,8 +10,9 @@ import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
 import { ProblemSchema } from './contract/common.ts';
 import { IssuerSchema } from './contract/issuers.ts';
+import { registerJsonBodyRules } from './json-body.ts';
 import { chooseLogFormat, humanLogStream } from './log-format.ts';
-import { problemFromError, sendProblem } from './problem.ts';
+import { instanceOf, problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { achievementRoutes } from './routes/achievements.ts';
@@ -95,6 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyCookie);
+  registerJsonBodyRules(app);
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFromError(error, request);
@@ -103,7 +105,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // The web app's own paths are routes of their own (below), so anything unmatched is a problem.
   app.setNotFoundHandler((request, reply) => {
-    return sendProblem(reply, { type: 'https://w3id.org/microcred/problems/not-found', title: 'Not found', status: 404, detail: `nothing at ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
+    return sendProblem(reply, { type: 'https://w3id.org/microcred/problems/not-found', title: 'Not found', status: 404, detail: `nothing at ${request.method} ${instanceOf(request.url)}`, instance: instanceOf(request.url) });
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.increment('microcred_http_requests_total', { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Conflict, DomainError, InvalidInput, RateLimited, type FieldError } from '../services/errors.ts';
+import { Conflict, DomainError, InvalidInput, isDatabaseUnavailable, RateLimited, type FieldError } from '../services/errors.ts';
 import { TYPE_WORDS } from '../vc/structure.ts';
 
 export const PROBLEM_BASE = 'https://w3id.org/microcred/problems/';
@@ -12,6 +12,14 @@ export interface Problem {
   instance?: string;
   errors?: FieldError[];
   [extension: string]: unknown;
+}
+
+/**
+ * The problem's `instance`: the request's path without its query, which may carry secrets (tokens,
+ * searches by e-mail) that have no business in an error body, a proxy's cache or a log of responses.
+ */
+export function instanceOf(url: string): string {
+  return url.split('?')[0]!.split('#')[0]!;
 }
 
 /** Turns an Ajv instancePath (`/recipient/email`) plus a missing property into a JSON pointer. */
@@ -56,7 +64,7 @@ function describe(validation: NonNullable<FastifyError['validation']>[number]): 
  */
 export function problemFromError(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof DomainError) {
-    const problem: Problem = { type: `${PROBLEM_BASE}${error.code}`, title: error.title, status: error.status, detail: error.message, instance: request.url };
+    const problem: Problem = { type: `${PROBLEM_BASE}${error.code}`, title: error.title, status: error.status, detail: error.message, instance: instanceOf(request.url) };
     if ((error instanceof InvalidInput || error instanceof Conflict) && error.errors.length > 0) problem.errors = error.errors;
     if (error instanceof RateLimited) problem.retryAfter = error.retryAfterSeconds;
     for (const [key, value] of Object.entries(error)) {
@@ -69,18 +77,27 @@ export function problemFromError(error: unknown, request: FastifyRequest): Probl
     const errors = fastifyError.validation.map((item) => ({ pointer: pointerOf(item, fastifyError.validationContext), message: describe(item) }));
     return {
       type: `${PROBLEM_BASE}invalid-request`, title: 'Invalid request', status: 400,
-      detail: `${errors[0]!.pointer} ${errors[0]!.message}`, instance: request.url, errors,
+      detail: `${errors[0]!.pointer} ${errors[0]!.message}`, instance: instanceOf(request.url), errors,
     };
   }
   const status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500 ? fastifyError.statusCode : 500;
   if (status < 500) {
     // Fastify's own client errors (body too large, bad JSON, unsupported media type) have safe messages.
-    return { type: `${PROBLEM_BASE}${fastifyError.code ?? 'bad-request'}`.toLowerCase(), title: 'Bad request', status, detail: fastifyError.message, instance: request.url };
+    return { type: `${PROBLEM_BASE}${fastifyError.code ?? 'bad-request'}`.toLowerCase(), title: 'Bad request', status, detail: fastifyError.message, instance: instanceOf(request.url) };
   }
-  return { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500, detail: 'something went wrong on our side; it has been logged', instance: request.url };
+  if (isDatabaseUnavailable(error)) {
+    // A database restart, failover or network reset: the node lives on and the client may retry.
+    return {
+      type: `${PROBLEM_BASE}unavailable`, title: 'Service unavailable', status: 503, retryAfter: 5,
+      detail: 'the service cannot reach its database right now; try again in a few seconds', instance: request.url,
+    };
+  }
+  return { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500, detail: 'something went wrong on our side; it has been logged', instance: instanceOf(request.url) };
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  // Whoever built the problem, its instance never carries the query.
+  if (typeof problem.instance === 'string') problem.instance = instanceOf(problem.instance);
   if (typeof problem.retryAfter === 'number') void reply.header('retry-after', String(problem.retryAfter));
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import type { JobQueue, JobRow } from './queue.ts';
 
 /**
@@ -142,6 +143,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (error instanceof JobInterrupted) {
         if (error.reason === 'stopping') await queue.release(row.id, workerId);
         log.info({ jobId: row.id, kind: row.kind, reason: error.reason }, 'job interrupted');
+        return;
+      }
+      if (isDatabaseUnavailable(error)) {
+        // The database went away (restart, failover): not the job's fault. Hand it back uncounted if
+        // the database is already back, else its lease runs out; either way a runner resumes it.
+        log.warn({ jobId: row.id, kind: row.kind }, 'job interrupted: database unavailable');
+        await queue.release(row.id, workerId).catch(() => undefined);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);

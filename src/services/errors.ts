@@ -75,3 +75,6 @@ export class RateLimited extends DomainError {
     super(`too many attempts; try again in ${retryAfterSeconds} s`);
   }
 }
+
+/** Whether an error means the database cannot be reached right now (answered 503 with Retry-After). */
+export { isDatabaseUnavailable } from '../store/unavailable.ts';

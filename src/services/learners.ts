@@ -6,7 +6,7 @@ import { didKeyFromPublicKey } from '../vc/did/did-key.ts';
 import { createEd25519Signer, encodePublicKeyMultibase, generateEd25519 } from '../vc/keys/ed25519.ts';
 import type { Signer } from '../vc/types.ts';
 import { CAN, type Actor } from './access.ts';
-import { checkRateLimit, countRateLimitFailure, openSession } from './accounts.ts';
+import { checkRateLimit, countRateLimitFailure } from './accounts.ts';
 import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { EMAIL } from './credentials/validate.ts';
@@ -182,11 +182,13 @@ export function createLearnerService(ctx: ServiceContext, deps: { mail: MailSend
 
   const service = {
     /**
-     * A new learner account: the user, their sign-in address (unconfirmed) with a confirmation link
-     * by e-mail, and a session (as sign-in opens). 409 when the address belongs to someone.
-     * Failed attempts are rate-limited per address and per client address, like sign-in.
+     * A new learner account: the user and their sign-in address (unconfirmed), with a confirmation link
+     * by e-mail. The answer is the same whether or not the address already has an account, so sign-up
+     * does not tell anyone which addresses are registered (as sign-in does not); the address's owner is
+     * told by e-mail instead. No session is opened: the learner signs in (at once, with the password
+     * just chosen). Attempts on a taken address are rate-limited per address and per client address.
      */
-    async signup(input: SignupInput): Promise<{ token: string; csrfToken: string; user: { id: string; email: string; name: string | null } }> {
+    async signup(input: SignupInput): Promise<{ email: string }> {
       checkFields([
         ['/email', emailProblem(input.email)],
         ['/password', passwordProblem(input.password)],
@@ -195,19 +197,28 @@ export function createLearnerService(ctx: ServiceContext, deps: { mail: MailSend
       const email = normaliseEmail(input.email);
       const keys = [`signup:account:${sha256Hex(email)}`, ...(input.ip ? [`signup:ip:${input.ip}`] : [])];
       for (const key of keys) await checkRateLimit(ctx, key);
+      // Hashed either way, so the time taken does not tell a taken address from a free one either.
+      const passwordHash = await hashPassword(input.password);
       const taken = async () => {
         for (const key of keys) await countRateLimitFailure(ctx, key);
-        return new Conflict('an account with this e-mail address already exists; sign in instead');
+        await ctx.db.transaction().execute(async (trx) => {
+          await mail.sendMany(trx, [{
+            organisationId: null, to: email, subject: 'Someone tried to create an account with your address',
+            text: `Someone (perhaps you) tried to create a microcred account with this e-mail address, which already has one.\n\n`
+              + `If it was you, sign in at ${ctx.config.publicUrl}/login with the password you chose then.\n\n`
+              + 'If it was not you, ignore this message: nothing was changed, and no one can use your account without your password.\n',
+          }]);
+        });
+        mail.kick();
+        return { email };
       };
       const before = await holderOf(ctx.db, email);
-      if (before?.owns) throw await taken();
-      const passwordHash = await hashPassword(input.password);
+      if (before?.owns) return taken();
       const at = ctx.now();
       const userId = randomUUID();
       const name = input.name?.trim() || null;
-      let session: { token: string; csrfToken: string };
       try {
-        session = await ctx.db.transaction().execute(async (trx) => {
+        await ctx.db.transaction().execute(async (trx) => {
           const holder = await holderOf(trx, email);
           if (holder?.owns) throw new Conflict('taken');
           if (holder?.rowId) await trx.deleteFrom('user_emails').where('id', '=', holder.rowId).where('verified_at', 'is', null).execute();
@@ -220,15 +231,14 @@ export function createLearnerService(ctx: ServiceContext, deps: { mail: MailSend
           }).execute();
           await sendConfirmation(trx, rowId, email, 'signup');
           await audit(ctx, trx, { kind: 'user', userId, ...(input.ip ? { ip: input.ip } : {}) }, { organisationId: null, action: 'user.signup', targetType: 'user', targetId: userId });
-          return openSession(trx, userId, at, input.ip);
         });
       } catch (error) {
-        if (error instanceof Conflict || isUniqueViolation(error)) throw await taken();
+        if (error instanceof Conflict || isUniqueViolation(error)) return taken();
         throw error;
       }
       mail.kick();
       ctx.metrics.increment('microcred_signups_total');
-      return { ...session, user: { id: userId, email, name } };
+      return { email };
     },
 
     /** Confirms the address a link was sent to. Unknown or used link → 404; older than CONFIRM_HOURS → 410. */

@@ -25,6 +25,11 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * Told of connection errors outside any query (PostgreSQL ended an idle connection: restart,
+   * failover, idle timeout, network reset). The connection is dropped and the pool opens a new one.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 // PostgreSQL returns int8 (count(*), sums) as strings to avoid precision loss; our counts fit a double.
@@ -36,7 +41,17 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   let dialect: Dialect;
   if (options.databaseUrl) {
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // A connection the server ends makes its client emit 'error': unheard, that kills the process
+    // (every node at once when the database restarts). The pool drops such a client and opens a new
+    // one; each client is heard while checked out too (between the queries of a transaction).
+    // connectionTimeoutMillis: an unreachable server fails a request (503) instead of hanging it.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const heard = options.onConnectionError ?? (() => {});
+    pool.on('error', (error) => heard(error));
+    pool.on('connect', (client) => {
+      // Idle, the pool hears it (above); checked out, the query under way or the next one fails instead.
+      client.on('error', () => {});
+    });
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';

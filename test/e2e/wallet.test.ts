@@ -482,5 +482,18 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/wallet/account');
     await heading('Account');
+
+    // Signing up again with the address says what it says for any address: a message was sent (to its
+    // owner, saying someone tried); no account is made and the page does not say the address is taken.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/signup');
+    await page.getByLabel('E-mail address').fill('new.learner@example.org');
+    await page.getByLabel('Choose a password').fill('someone else entirely');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('status').getByText('We sent a message to', { exact: false }).waitFor();
+    expect(page.url()).toContain('/signup');
+    expect(await page.getByText('already exists').count()).toBe(0);
+    await expectAccessible(page, 'signup-sent');
   });
 });

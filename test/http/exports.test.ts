@@ -27,7 +27,7 @@ import { createEd25519Signer, encodePublicKeyMultibase, generateEd25519 } from '
 import type { JsonObject } from '../../src/vc/types.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
-import { bearer, createOrganisation, login, sessionFrom, type Session, createTestApp, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 import { readStandard } from '../support/standards.ts';
@@ -207,8 +207,8 @@ for (const dialect of DIALECTS) {
       const originals: { name: string; type: string; format: string; standard: string; bytes: Uint8Array }[] = [];
 
       async function signup(email: string): Promise<Session> {
-        const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
-        expect(response.statusCode, response.body).toBe(201);
+        const response = await signUpAndSignIn(testApp.app, { email, password: 'learner-password-1' });
+        expect(response.statusCode, response.body).toBe(200);
         return sessionFrom(testApp.app, response);
       }
 

@@ -4,7 +4,7 @@
  * / 401, shows nothing of A's and changes nothing of A's. A new route without an example body fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createTestApp, sessionFrom, signUpAndSignIn, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -39,8 +39,8 @@ for (const dialect of DIALECTS) {
     let snapshot: string;
 
     const signup = async (email: string) => {
-      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1', name: 'Ana Secret' } });
-      expect(response.statusCode, response.body).toBe(201);
+      const response = await signUpAndSignIn(t.app, { email, password: 'learner-password-1', name: 'Ana Secret' });
+      expect(response.statusCode, response.body).toBe(200);
       return sessionFrom(t.app, response);
     };
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
 import { parseDidKey } from '../../src/vc/did/did-key.ts';
 import { publicKeyFromSeed, publicKeyObject } from '../../src/vc/keys/ed25519.ts';
-import { createTestApp, login, sessionFrom, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -25,12 +25,15 @@ for (const dialect of DIALECTS) {
     let ana: Session;
 
     const signup = (payload: unknown, remoteAddress = '127.0.0.1') => t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: payload as object, remoteAddress });
+    /** Sign-up and then sign-in with the same password, as the web app does: the sign-in answer. */
+    const join = (payload: { email: string; password: string; name?: string }, remoteAddress = '127.0.0.1') => signUpAndSignIn(t.app, payload, remoteAddress);
+    const outboxTo = async (to: string) => ((await org.owner.request('GET', '/api/v1/outbox?limit=500')).json().items as { to: string; subject: string; text: string }[]).filter((item) => item.to === to);
     const confirm = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/confirm-email', payload: { token } });
     /** The newest confirmation link in the instance outbox for the address, read as the org owner. */
     async function linkFor(to: string): Promise<string> {
       const response = await org.owner.request('GET', '/api/v1/outbox?limit=500');
       expect(response.statusCode).toBe(200);
-      const message = (response.json() as { items: { to: string; text: string }[] }).items.find((item) => item.to === to);
+      const message = (response.json() as { items: { to: string; text: string }[] }).items.find((item) => item.to === to && item.text.includes('/confirm-email/'));
       expect(message, `a message to ${to}`).toBeDefined();
       const match = /https:\/\/issuer\.test\/confirm-email\/([A-Za-z0-9_-]{43})\n/.exec(message!.text);
       expect(match, message!.text).not.toBeNull();
@@ -47,15 +50,17 @@ for (const dialect of DIALECTS) {
       await t?.close();
     });
 
-    it('signs a learner up: 201 with the session cookie set as sign-in does, an unconfirmed address and a link by e-mail', async () => {
+    it('signs a learner up: 202 without a session, an unconfirmed address and a link by e-mail; then sign-in works at once', async () => {
       const response = await signup({ email: ' Ana.Lopez@Example.org ', password: PASSWORD, name: 'Ana López' });
-      expect(response.statusCode).toBe(201);
-      const cookie = response.cookies.find((c) => c.name === 'mc_session')!;
+      expect(response.statusCode).toBe(202);
+      expect(response.cookies).toEqual([]);
+      expect(response.json()).toEqual({ email: 'ana.lopez@example.org', message: expect.stringContaining('check your e-mail') });
+      const signedIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ana.lopez@example.org', password: PASSWORD } });
+      const cookie = signedIn.cookies.find((c) => c.name === 'mc_session')!;
       expect(cookie.httpOnly).toBe(true);
-      expect(cookie.sameSite).toBe('Lax');
       expect(cookie.secure).toBe(true);
-      expect(response.json()).toMatchObject({ user: { email: 'ana.lopez@example.org', name: 'Ana López' }, csrfToken: expect.any(String) });
-      ana = sessionFrom(t.app, response);
+      expect(signedIn.json()).toMatchObject({ user: { email: 'ana.lopez@example.org', name: 'Ana López' }, csrfToken: expect.any(String) });
+      ana = sessionFrom(t.app, signedIn);
       const me = await ana.request('GET', '/api/v1/me');
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ user: { id: ana.userId, email: 'ana.lopez@example.org' }, memberships: [] });
@@ -75,13 +80,24 @@ for (const dialect of DIALECTS) {
       expect(JSON.stringify(entries)).not.toContain('example.org');
     });
 
-    it('refuses a taken address (409, whatever its case), bad fields (422 naming each) and unknown properties (400)', async () => {
+    it('answers a taken address (whatever its case) exactly as a free one, and tells its owner by e-mail; refuses bad fields (422) and unknown properties (400)', async () => {
+      const free = await signup({ email: 'zed@example.org', password: 'another-password-1' });
       const taken = await signup({ email: 'ANA.LOPEZ@example.org', password: 'another-password-1' });
-      expect(taken.statusCode).toBe(409);
-      expect(taken.headers['content-type']).toContain('application/problem+json');
-      expect(taken.json().detail).toContain('sign in instead');
       const staff = await signup({ email: 'owner@uni.test', password: 'another-password-1' });
-      expect(staff.statusCode).toBe(409);
+      const shape = (response: typeof free) => ({ status: response.statusCode, type: response.headers['content-type'], cookies: response.cookies.length, keys: Object.keys(response.json()), message: response.json().message });
+      expect(shape(taken)).toEqual(shape(free));
+      expect(shape(staff)).toEqual(shape(free));
+      expect(taken.json().email).toBe('ana.lopez@example.org');
+      // No second account, no change to the first: the owner is told, and the first password still signs in.
+      expect(await db().selectFrom('users').select('id').where('email', '=', 'ana.lopez@example.org').execute()).toEqual([{ id: ana.userId }]);
+      expect((await login(t.app, 'ana.lopez@example.org', PASSWORD)).userId).toBe(ana.userId);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ana.lopez@example.org', password: 'another-password-1' } })).statusCode).toBe(401);
+      for (const owner of ['ana.lopez@example.org', 'owner@uni.test']) {
+        const told = (await outboxTo(owner)).filter((mail) => mail.subject === 'Someone tried to create an account with your address');
+        expect(told, owner).toHaveLength(1);
+        expect(told[0]!.text).toContain('https://issuer.test/login');
+        expect(told[0]!.text).not.toMatch(/confirm-email/);
+      }
       const bad = await signup({ email: 'not-an-address', password: 'short' });
       expect(bad.statusCode).toBe(422);
       expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/email', '/password']);
@@ -159,9 +175,9 @@ for (const dialect of DIALECTS) {
       const squat = await ana.request('POST', '/api/v1/me/emails', { email: 'ben@example.org' });
       expect(squat.statusCode).toBe(201);
       clock = new Date(NOW.getTime() + 1000);
-      const ben = await signup({ email: 'ben@example.org', password: PASSWORD });
+      const ben = await join({ email: 'ben@example.org', password: PASSWORD });
       clock = NOW;
-      expect(ben.statusCode).toBe(201);
+      expect(ben.statusCode).toBe(200);
       const anaEmails = (await ana.request('GET', '/api/v1/me/emails')).json().items as { email: string }[];
       expect(anaEmails.map((e) => e.email)).not.toContain('ben@example.org');
       const benSession = sessionFrom(t.app, ben);
@@ -178,7 +194,7 @@ for (const dialect of DIALECTS) {
     it('removes an address (204), never the sign-in one (409), and another learner\'s address id is 404', async () => {
       const added = await ana.request('POST', '/api/v1/me/emails', { email: 'ana.old@example.org' });
       const id = (added.json() as { id: string }).id;
-      const carla = sessionFrom(t.app, await signup({ email: 'carla@example.org', password: PASSWORD }));
+      const carla = sessionFrom(t.app, await join({ email: 'carla@example.org', password: PASSWORD }));
       expect((await carla.request('DELETE', `/api/v1/me/emails/${id}`)).statusCode).toBe(404);
       expect((await carla.request('POST', `/api/v1/me/emails/${id}/resend`)).statusCode).toBe(404);
       expect((await carla.request('DELETE', '/api/v1/me/emails/not-a-uuid')).statusCode).toBe(400);
@@ -266,7 +282,8 @@ for (const dialect of DIALECTS) {
     it('the instance outbox: owners and admins of any organisation read org-less mail only; others are refused', async () => {
       const items = (await org.owner.request('GET', '/api/v1/outbox')).json().items as { to: string; subject: string }[];
       expect(items.length).toBeGreaterThan(0);
-      expect(items.every((item) => item.subject === 'Confirm your e-mail address')).toBe(true);
+      // Org-less mail only: address confirmations and the notes to owners of addresses someone tried to sign up with.
+      expect(items.every((item) => ['Confirm your e-mail address', 'Someone tried to create an account with your address'].includes(item.subject))).toBe(true);
       // The organisation's own mail (the claim e-mail of an issued credential) is not in it.
       const issued = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'someone@example.org' } });
       expect(issued.statusCode).toBe(201);
@@ -284,14 +301,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('rate-limits failed sign-ups per address and per client like sign-in (429 with Retry-After)', async () => {
-      expect((await signup({ email: 'frank@example.org', password: PASSWORD }, '10.9.9.1')).statusCode).toBe(201);
+      expect((await signup({ email: 'frank@example.org', password: PASSWORD }, '10.9.9.1')).statusCode).toBe(202);
       const attempt = (i: number) => signup({ email: i % 2 === 0 ? 'frank@example.org' : 'FRANK@example.org', password: PASSWORD }, '10.9.9.9');
-      for (let i = 0; i < 10; i += 1) expect((await attempt(i)).statusCode).toBe(409);
+      for (let i = 0; i < 10; i += 1) expect((await attempt(i)).statusCode).toBe(202);
       const limited = await attempt(10);
       expect(limited.statusCode).toBe(429);
       expect(limited.json().retryAfter).toBeGreaterThan(0);
       // Another client and another address are not affected by this one.
-      expect((await signup({ email: 'dan@example.org', password: PASSWORD }, '10.9.9.8')).statusCode).toBe(201);
+      expect((await signup({ email: 'dan@example.org', password: PASSWORD }, '10.9.9.8')).statusCode).toBe(202);
       // The address is limited from any client, and the client for any address.
       expect((await signup({ email: 'frank@example.org', password: PASSWORD }, '10.9.9.5')).statusCode).toBe(429);
       expect((await signup({ email: 'eve@example.org', password: PASSWORD }, '10.9.9.9')).statusCode).toBe(429);
@@ -348,7 +365,7 @@ for (const dialect of DIALECTS) {
       // The audit entry names the user by id only; the address may be used again.
       const entry = (await auditActions(carla.userId)).find((row) => row.action === 'account.delete')!;
       expect(entry).toMatchObject({ actor_id: carla.userId, target_type: 'user', details: null, organisation_id: null });
-      expect((await signup({ email: 'carla@example.org', password: PASSWORD }, '10.9.9.7')).statusCode).toBe(201);
+      expect((await join({ email: 'carla@example.org', password: PASSWORD }, '10.9.9.7')).statusCode).toBe(200);
     });
 
     it('refuses to delete the only owner of an organisation (409), not an owner with a co-owner', async () => {
@@ -364,11 +381,11 @@ for (const dialect of DIALECTS) {
       expect(members.map((m) => m.email)).not.toContain('co-owner@uni.test');
     });
 
-    it('two sign-ups for one address at once: one account, the other 409; five key requests at once: one did:key', async () => {
+    it('three sign-ups for one address at once: one account, three equal answers; five key requests at once: one did:key', async () => {
       const answers = await Promise.all([0, 1, 2].map((i) => signup({ email: 'gina@example.org', password: PASSWORD }, `10.8.0.${i}`)));
-      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409, 409]);
+      expect(answers.map((answer) => answer.statusCode)).toEqual([202, 202, 202]);
       expect(await db().selectFrom('users').select('id').where('email', '=', 'gina@example.org').execute()).toHaveLength(1);
-      const gina = sessionFrom(t.app, answers.find((answer) => answer.statusCode === 201)!);
+      const gina = await login(t.app, 'gina@example.org', PASSWORD);
       // The web app posts an empty JSON object; no body at all works too.
       const keys = await Promise.all([0, 1, 2, 3, 4].map((i) => gina.request('POST', '/api/v1/me/did', i % 2 === 0 ? {} : undefined)));
       expect(keys.map((key) => key.statusCode)).toEqual([200, 200, 200, 200, 200]);
@@ -432,7 +449,7 @@ for (const dialect of DIALECTS) {
     it('is closed once mail is delivered (the links are the addressees\' alone), while sign-up still queues the link', async () => {
       const org = await issuingOrganisation(t);
       const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'hana@example.org', password: PASSWORD } });
-      expect(response.statusCode).toBe(201);
+      expect(response.statusCode).toBe(202);
       await t.runtime.services.mail.settled();
       const rows = await t.runtime.ctx.db.selectFrom('outbox').select(['to_address', 'organisation_id']).where('to_address', '=', 'hana@example.org').execute();
       expect(rows).toEqual([{ to_address: 'hana@example.org', organisation_id: null }]);

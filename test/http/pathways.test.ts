@@ -22,7 +22,7 @@ import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
 import { createReferenceIssuer } from '../support/reference.ts';
-import { bearer, createTestApp, login, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createTestApp, login, sessionFrom, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
@@ -77,8 +77,8 @@ for (const dialect of DIALECTS) {
       })).id;
       course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10) };
       runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
-      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: LEARNER, password: 'learner-password-1', name: 'Lin Chen' } });
-      expect(signup.statusCode, signup.body).toBe(201);
+      const signup = await signUpAndSignIn(t.app, { email: LEARNER, password: 'learner-password-1', name: 'Lin Chen' });
+      expect(signup.statusCode, signup.body).toBe(200);
       learner = sessionFrom(t.app, signup);
       const key = await org.owner.request('POST', url('api-keys'), { name: 'LMS', scopes: ['issue', 'read', 'status'] });
       apiKey = key.json().key as string;
@@ -306,7 +306,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("shows a learner only their own progress; API keys and anonymous callers get none", async () => {
-      const other = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'max@learner.test', password: 'learner-password-1' } });
+      const other = await signUpAndSignIn(t.app, { email: 'max@learner.test', password: 'learner-password-1' });
       const max = sessionFrom(t.app, other);
       expect((await max.request('GET', '/api/v1/wallet/pathways')).json().items).toEqual([]);
       const detail = await max.request('GET', `/api/v1/wallet/pathways/${pathwayId}`);

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -172,8 +172,8 @@ for (const dialect of DIALECTS) {
       issuer = await issuingOrganisation(t);
       school = await createOrganisation(t, 'Receiving University', 'registrar@school.test');
       const signup = async (email: string) => {
-        const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
-        expect(response.statusCode, response.body).toBe(201);
+        const response = await signUpAndSignIn(t.app, { email, password: 'learner-password-1' });
+        expect(response.statusCode, response.body).toBe(200);
         return login(t.app, email, 'learner-password-1');
       };
       ana = await signup('ana@learner.test');

@@ -16,7 +16,7 @@ import type { JsonObject } from '../../src/vc/types.ts';
 import { referenceDocumentLoader } from '../support/reference.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { openRuntime } from '../../src/runtime.ts';
-import { bearer, createOrganisation, createTestApp, login, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -71,8 +71,8 @@ for (const dialect of DIALECTS) {
       assessor = await login(t.app, 'assessor@uni.test', 'member-password-1');
       issuerMember = await login(t.app, 'issuer@uni.test', 'member-password-1');
       const signup = async (email: string) => {
-        const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
-        expect(response.statusCode, response.body).toBe(201);
+        const response = await signUpAndSignIn(t.app, { email, password: 'learner-password-1' });
+        expect(response.statusCode, response.body).toBe(200);
         return login(t.app, email, 'learner-password-1');
       };
       ana = await signup('ana@learner.test');
@@ -244,8 +244,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('files as evidence: type read from the content, limits, downloads as attachments, referenced by the award, gone with the account', async () => {
-      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'carol@learner.test', password: 'learner-password-1' } });
-      expect(signup.statusCode, signup.body).toBe(201);
+      const signup = await signUpAndSignIn(t.app, { email: 'carol@learner.test', password: 'learner-password-1' });
+      expect(signup.statusCode, signup.body).toBe(200);
       const carol = await login(t.app, 'carol@learner.test', 'learner-password-1');
       const upload = (session: Session | undefined, caseId: string, parts: Parameters<typeof multipart>[0]) => {
         const { payload, headers } = multipart(parts);
@@ -382,8 +382,8 @@ for (const dialect of DIALECTS) {
       const orgUrl = (path: string) => `/api/v1/organisations/${org.organisationId}/${path}`;
       expect((await org.owner.request('POST', orgUrl('members'), { email: 'assessor@uni.test', role: 'assessor', password: 'member-password-1' })).statusCode).toBe(201);
       const assessor = await login(t.app, 'assessor@uni.test', 'member-password-1');
-      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'dan@learner.test', password: 'learner-password-1' } });
-      expect(signup.statusCode).toBe(201);
+      const signup = await signUpAndSignIn(t.app, { email: 'dan@learner.test', password: 'learner-password-1' });
+      expect(signup.statusCode).toBe(200);
       const dan = await login(t.app, 'dan@learner.test', 'learner-password-1');
       const opened = (await dan.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
       for (const outcome of opened.outcomes) {

@@ -24,7 +24,7 @@ import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { CONTEXTS } from '../../src/vc/contexts/index.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
-import { createTestApp, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
+import { createTestApp, sessionFrom, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { POPPLER, requireTools } from '../support/tools.ts';
@@ -75,8 +75,8 @@ for (const dialect of DIALECTS) {
     const get = (url: string) => testApp.app.inject({ method: 'GET', url });
 
     async function signUp(email: string, name: string): Promise<Session> {
-      const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1', name } });
-      expect(response.statusCode, response.body).toBe(201);
+      const response = await signUpAndSignIn(testApp.app, { email, password: 'learner-password-1', name });
+      expect(response.statusCode, response.body).toBe(200);
       return sessionFrom(testApp.app, response);
     }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, sessionFrom, signUpAndSignIn, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
@@ -104,7 +104,7 @@ for (const dialect of DIALECTS) {
       const programmeId = programme.json().id as string;
       const agreement = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/recognition-agreements`, { programmeId, moduleId: 'M', credits: 5, match: { fieldsOfStudy: ['data'] } });
       expect(agreement.statusCode, agreement.body).toBe(201);
-      const signup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'learner@a.test', password: 'learner-password-1', name: 'Ada Learner' } });
+      const signup = await signUpAndSignIn(t.app, { email: 'learner@a.test', password: 'learner-password-1', name: 'Ada Learner' });
       const learner = sessionFrom(t.app, signup);
       const document = (await t.app.inject({ method: 'GET', url: `/credentials/${credential.json().id as string}` })).body;
       const pasted = await learner.request('POST', '/api/v1/wallet/credentials', { text: document });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestIssued } from '../../src/services/wallet/ingest.ts';
-import { createTestApp, sessionFrom, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
+import { createTestApp, sessionFrom, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
@@ -35,8 +35,8 @@ for (const dialect of DIALECTS) {
     let qrPng: Buffer;
 
     async function signUp(email: string): Promise<Session> {
-      const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1', name: email } });
-      expect(response.statusCode, response.body).toBe(201);
+      const response = await signUpAndSignIn(testApp.app, { email, password: 'learner-password-1', name: email });
+      expect(response.statusCode, response.body).toBe(200);
       return sessionFrom(testApp.app, response);
     }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobQueue, createJobRunner } from '../../src/queue/index.ts';
 import { scheduleWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from '../../src/services/wallet/index.ts';
 import type { NewRow } from '../../src/store/schema.ts';
-import { createTestApp, sessionFrom, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { createTestApp, sessionFrom, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -47,8 +47,8 @@ for (const dialect of DIALECTS) {
     let clock = NOW;
 
     const signup = async (email: string) => {
-      const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, password: 'learner-password-1' } });
-      expect(response.statusCode, response.body).toBe(201);
+      const response = await signUpAndSignIn(testApp.app, { email, password: 'learner-password-1' });
+      expect(response.statusCode, response.body).toBe(200);
       return sessionFrom(testApp.app, response);
     };
     /** Issues one credential to the address; answers its id and the claim link's token from the outbox. */

@@ -100,3 +100,13 @@ export async function createOrganisation(testApp: TestApp, name: string, email: 
 export function bearer(apiKey: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}` };
 }
+
+/**
+ * A new learner, signed in: sign-up (202, no session: it answers the same for a taken address) and then
+ * sign-in with the same password, as the web app does. Returns the sign-in answer.
+ */
+export async function signUpAndSignIn(app: FastifyInstance, payload: { email: string; password: string; name?: string }, remoteAddress?: string): Promise<LightMyRequestResponse> {
+  const signup = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload, ...(remoteAddress ? { remoteAddress } : {}) });
+  if (signup.statusCode !== 202) return signup;
+  return app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: payload.email, password: payload.password }, ...(remoteAddress ? { remoteAddress } : {}) });
+}

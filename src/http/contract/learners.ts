@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { UserSchema } from './accounts.ts';
 import { Id, Nullable } from './common.ts';
 
 export const UserEmailSchema = Type.Object({
@@ -21,7 +20,7 @@ export const EmailParams = Type.Object({ emailId: Id });
 export const SignupBodySchema = Type.Object({
   email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 256 }), name: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });
-export const SignupResultSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+export const SignupResultSchema = Type.Object({ email: Type.String({ description: 'The address, in the form microcred keeps it' }), message: Type.String() });
 export const ConfirmEmailBodySchema = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export const ConfirmEmailResultSchema = Type.Object({ email: Type.String() });
 export const EmailAddSchema = Type.Object({ email: Type.String({ maxLength: 320 }) }, { additionalProperties: false });

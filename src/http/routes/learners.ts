@@ -1,7 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SESSION_DAYS } from '../../services/accounts.ts';
 import type { Services } from '../../services/index.ts';
-import { clearSessionCookie, setSessionCookie } from '../auth.ts';
+import { clearSessionCookie } from '../auth.ts';
 import { errors, Items } from '../contract/common.ts';
 import {
   AccountDeleteSchema, ConfirmEmailBodySchema, ConfirmEmailResultSchema, EmailAddSchema, EmailParams, LearnerKeyOrNoneSchema, LearnerKeySchema,
@@ -11,18 +10,17 @@ import {
 /** Learner accounts: sign-up, address confirmation, the learner's addresses and did:key, deletion, the instance outbox. */
 export function learnerRoutes(services: Services, options: { secureCookies: boolean }): FastifyPluginAsyncTypebox {
   const { learners } = services;
-  const maxAge = SESSION_DAYS * 86_400;
   return async (app) => {
     app.post('/api/v1/auth/signup', {
       schema: {
-        tags: ['learners'], summary: 'Create a learner account (sets the session cookie like sign-in; a confirmation link is e-mailed)',
+        tags: ['learners'],
+        summary: 'Create a learner account: 202 whether or not the address already has one (its owner is told by e-mail); a confirmation link is e-mailed; then sign in',
         body: SignupBodySchema,
-        response: { 201: SignupResultSchema, ...errors(400, 409, 422, 429) },
+        response: { 202: SignupResultSchema, ...errors(400, 422, 429) },
       },
     }, async (request, reply) => {
-      const session = await learners.signup({ ...request.body, ip: request.ip });
-      setSessionCookie(reply, session.token, options.secureCookies, maxAge);
-      return reply.code(201).send({ user: session.user, csrfToken: session.csrfToken });
+      const { email } = await learners.signup({ ...request.body, ip: request.ip });
+      return reply.code(202).send({ email, message: 'check your e-mail: a message is on its way to this address; sign in with your password' });
     });
 
     app.post('/api/v1/auth/confirm-email', {

@@ -1,3 +1,3 @@
-export { BULK_JOB_KIND, createBulkService, FileTooLarge, type BulkJobView, type BulkOptions, type BulkService, type ByteSource } from './service.ts';
+export { BULK_JOB_KIND, createBulkService, FileTooLarge, INTERNAL_FAILURE, type BulkJobView, type BulkOptions, type BulkService, type ByteSource } from './service.ts';
 export type { BatchIssuer, BatchItem, IssuanceBatch, IssueInput, StagedBatch } from './issuance.ts';
 export { dedupeKey, mapHeader, parseRow, KNOWN_COLUMNS } from './rows.ts';

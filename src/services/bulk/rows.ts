@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../errors.ts';
 import type { IssueInput } from './issuance.ts';
+import { controlCharacterIn } from '../../domain/text.ts';
+import { normaliseEmail } from '../../vc/credential/identity.ts';
 
 /** What a CSV column fills in. */
 type Field = 'email' | 'did' | 'recipient' | 'name' | 'grade' | 'creditsEarned' | 'validFrom' | 'validUntil' | 'evidenceUrl' | 'evidenceNarrative';
@@ -89,6 +91,12 @@ export function parseRow(
     if (value !== '') values.set(column.field, { value, label: column.label });
   }
   const problems: string[] = [];
+  // Named, not quoted: the report is stored as text, and PostgreSQL refuses NUL in text.
+  for (const { value, label } of values.values()) {
+    const control = controlCharacterIn(value);
+    if (control) problems.push(`${label} contains the control character ${control}; text may hold tabs and line breaks but no other control characters`);
+  }
+  if (problems.length > 0) return { input: { achievementId: context.achievementId, recipient: {} }, problems, dedupeKey: '' };
   const said = new Set<Field>();
   const problem = (field: Field, message: string, label?: string) => {
     const given = values.get(field);
@@ -170,7 +178,7 @@ function isWebAddress(text: string): boolean {
  * finds the same keys and issues nothing twice; the name and evidence may be corrected in between.
  */
 export function dedupeKey(organisationId: string, input: IssueInput): string {
-  const recipient = input.recipient.email !== undefined ? `mailto:${input.recipient.email.trim().toLowerCase()}` : (input.recipient.did ?? '');
+  const recipient = input.recipient.email !== undefined ? `mailto:${normaliseEmail(input.recipient.email)}` : (input.recipient.did ?? '');
   const parts = [
     'microcred-bulk-v1', organisationId, input.achievementId, recipient,
     input.result?.grade ?? '', input.result?.creditsEarned === undefined ? '' : String(input.result.creditsEarned),

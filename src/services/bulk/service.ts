@@ -12,6 +12,17 @@ import { mapHeader, parseRow, type ColumnMap } from './rows.ts';
 
 export const BULK_JOB_KIND = 'bulk-issuance';
 
+/** Bad rows settled in one issuing transaction at most: each costs a bind parameter or three. */
+const LATE_ROWS_PER_BATCH = 500;
+
+/**
+ * What the uploader reads when the job failed for a reason of ours (a database error, a bug): the
+ * cause goes to the log and the job's own record, never SQL or driver text to the user.
+ */
+const CANNOT_ISSUE = 'cannot issue: ';
+
+export const INTERNAL_FAILURE = 'the job stopped on an error on our side (it has been logged); upload the file again to retry';
+
 export interface BulkJobView {
   id: string;
   organisationId: string;
@@ -172,7 +183,7 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       return await deps.issuance.prepareBatch(payload.actor, job.organisation_id, job.achievement_id);
     } catch (error) {
       // The uploader lost the right to issue, or the achievement is gone: retrying cannot help.
-      if (error instanceof DomainError) throw new PermanentJobError(`cannot issue: ${error.message}`);
+      if (error instanceof DomainError) throw new PermanentJobError(`${CANNOT_ISSUE}${error.message}`);
       throw error;
     }
   }
@@ -400,6 +411,9 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       if (entry.index < settled) continue;
       if (!entry.item) {
         late.push({ line: entry.line, problems: entry.problems });
+        // Bad rows go with the batch that settles them; bounded, or a file of 40,000 bad rows made one
+        // statement past SQLite's limit on SQL variables (PostgreSQL's on bind parameters: 65,535).
+        if (late.length >= LATE_ROWS_PER_BATCH) await commit(entry.index + 1);
         continue;
       }
       items.push({ line: entry.line, item: entry.item });
@@ -439,7 +453,9 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       await issue(current, batch, context, actor);
     },
     async failed(payload, error) {
-      await ctx.db.transaction().execute((trx) => finishFailed(trx, payload.bulkJobId, error));
+      // Only this service's own verdicts (PermanentJobError, written for the uploader) are shown as they are.
+      const failure = error.startsWith(CANNOT_ISSUE) ? error : INTERNAL_FAILURE;
+      await ctx.db.transaction().execute((trx) => finishFailed(trx, payload.bulkJobId, failure));
     },
   };
 
@@ -490,7 +506,10 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
           bytes += data.byteLength;
           if (bytes > maxBytes) throw new FileTooLarge(maxBytes);
           hash.update(data);
-          text += decoder.decode(data, { stream: true });
+          const piece = decoder.decode(data, { stream: true });
+          // A NUL is no CSV text (a spreadsheet's binary file, UTF-16), and PostgreSQL cannot store it as text.
+          if (piece.includes('\u0000')) throw new InvalidInput('the file holds NUL bytes, so it is not CSV text: save it as CSV (UTF-8) and upload that', [{ pointer: '/', message: 'holds NUL bytes' }], { status: 400 });
+          text += piece;
           if (text.length >= chunkChars) await store();
         }
         text += decoder.decode();

@@ -11,9 +11,15 @@ export interface IdentityObject {
   salt?: string;
 }
 
-/** Trim and lower-case: e-mail addresses are compared case-insensitively in practice. */
+/**
+ * One form per address: Unicode NFC (the composed and decomposed forms of `josé` are one address),
+ * trimmed, and lower-cased as a whole. The domain is case-insensitive by definition; the local part
+ * is too in practice (RFC 5321 §2.4 leaves it to the receiving server, and none we know of tells
+ * `Ana` from `ana`), and microcred has always compared whole addresses lower-cased. Look-alikes from
+ * other scripts (Cyrillic `а` for Latin `a`) stay different addresses, as they are for mail servers.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().normalize('NFC');
 }
 
 function sha256Hex(text: string): string {

@@ -23,15 +23,26 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
   const ready = useSessionReady();
   const [form, setForm] = useState({ name: '', email: initialEmail, password: '' });
   const [error, setError] = useState<ApiError>();
+  const [sentTo, setSentTo] = useState<string>();
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setSentTo(undefined);
     try {
       await ready();
-      const result = await api.post<{ csrfToken: string }>('/api/v1/auth/signup', { ...form, name: form.name || undefined });
-      api.setCsrfToken(result.csrfToken);
+      // Sign-up answers the same whether or not the address has an account (so it tells no one which
+      // addresses do); the new account is then signed in with the password just chosen.
+      const { email } = await api.post<{ email: string }>('/api/v1/auth/signup', { ...form, name: form.name || undefined });
+      try {
+        const result = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password: form.password });
+        api.setCsrfToken(result.csrfToken);
+      } catch (signin) {
+        if (asApiError(signin).status !== 401) throw signin;
+        setSentTo(email);
+        return;
+      }
       await refresh();
       onDone();
     } catch (e) {
@@ -44,6 +55,14 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
   return (
     <>
       <ErrorSummary error={error} title="Could not create the account" />
+      {sentTo && (
+        <div role="status" className="notice">
+          <p>
+            We sent a message to <strong>{sentTo}</strong>. If this address already has an account, sign in with its
+            password instead; the message tells its owner what happened.
+          </p>
+        </div>
+      )}
       <form onSubmit={(e) => void submit(e)} noValidate className="form narrow" aria-label="Create an account">
         <Field id="signup-name" label="Your name" hint="As it should appear on certificates you share." error={error?.fieldMessage('/name')}>
           {(p) => <input {...p} value={form.name} onChange={set('name')} autoComplete="name" />}
