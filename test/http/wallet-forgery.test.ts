@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { referenceSignWithVocab, withIssuerDependentTerms } from '../support/issuer-dependent.ts';
-import { createTestApp, sessionFrom, type Session, type TestApp } from '../support/app.ts';
+import { createTestApp, sessionFrom, signUpAndSignIn, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -20,7 +20,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       testApp = await createTestApp(dialect);
       const org = await issuingOrganisation(testApp);
-      const signup = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'ana@learner.test', password: 'learner-password-1' } });
+      const signup = await signUpAndSignIn(testApp.app, { email: 'ana@learner.test', password: 'learner-password-1' });
       ana = sessionFrom(testApp.app, signup);
       const issued = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'ana@learner.test' } });
       expect(issued.statusCode, issued.body).toBe(201);
