@@ -11,6 +11,12 @@ const org = (orgId: string) => `/api/v1/organisations/${seg(orgId)}`;
 export const needsSetup = (api: ApiClient, options: ReadOptions = {}) => api.get<{ needsSetup: boolean }>('/api/v1/setup', options);
 export const setup = (api: ApiClient, body: SetupBody) => api.post<SetupResult>('/api/v1/setup', body);
 export const login = (api: ApiClient, body: LoginBody) => api.post<SignedIn>('/api/v1/auth/login', body);
+/** Signs in and makes the client send the new session's CSRF token with every unsafe request. */
+export async function signIn(api: ApiClient, body: LoginBody): Promise<SignedIn> {
+  const signedIn = await login(api, body);
+  api.setCsrfToken(signedIn.csrfToken);
+  return signedIn;
+}
 export const logout = (api: ApiClient) => api.post<void>('/api/v1/auth/logout');
 export const me = (api: ApiClient, options: ReadOptions = {}) => api.get<Me>('/api/v1/me', options);
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { signIn } from '../../api/accounts.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
@@ -37,8 +38,7 @@ export function LoginScreen() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password });
-      api.setCsrfToken(result.csrfToken);
+      await signIn(api, { email, password });
       await refresh();
       navigate(safeNext(location.search));
     } catch (e) {

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { signIn } from '../../api/accounts.ts';
+import { signup } from '../../api/learners.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
@@ -34,10 +36,9 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
       await ready();
       // Sign-up answers the same whether or not the address has an account (so it tells no one which
       // addresses do); the new account is then signed in with the password just chosen.
-      const { email } = await api.post<{ email: string }>('/api/v1/auth/signup', { ...form, name: form.name || undefined });
+      const { email } = await signup(api, { ...form, name: form.name || undefined });
       try {
-        const result = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password: form.password });
-        api.setCsrfToken(result.csrfToken);
+        await signIn(api, { email, password: form.password });
       } catch (signin) {
         if (asApiError(signin).status !== 401) throw signin;
         setSentTo(email);
@@ -95,8 +96,7 @@ export function SigninForm({ onDone }: { onDone(): void }) {
     setError(undefined);
     try {
       await ready();
-      const result = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { email, password });
-      api.setCsrfToken(result.csrfToken);
+      await signIn(api, { email, password });
       await refresh();
       onDone();
     } catch (e) {
