@@ -11,8 +11,8 @@
 // The worker bootstraps (src/**/*.js: `register()` tsx, then import the worker's .ts module) keep their
 // names, since the pools start them by name (`new URL('./worker.js', import.meta.url)`), with tsx's
 // register() replaced by a no-op: the built worker imports built JavaScript. Compiled TypeScript
-// modules end in .mjs instead, because a module and a bootstrap may share a name
-// (src/services/credentials/signing-worker.ts and signing-worker.js).
+// modules end in .mjs instead, so a module can never overwrite a bootstrap of the same name (the
+// signing pool's bootstrap is src/vc/signing-pool/worker.js, its module worker-main.ts).
 //
 // Two things are done once here rather than on every run: the OB 3.0 / CLR JSON Schemas are compiled to
 // standalone validators (dist/vc/schemas/*.validate.cjs, which src/vc/structure.ts loads when present),

@@ -10,7 +10,7 @@ import { IMPORT_MAX_BYTES } from '../../src/http/contract/wallet.ts';
 import { VC_API_FORMATS } from '../../src/services/vc-api.ts';
 import { MAX_VERIFY_BYTES } from '../../src/services/verifier.ts';
 import { MAX_IMPORT_BYTES } from '../../src/services/wallet/ingest.ts';
-import { API_KEY_SCOPES, ROLES } from '../../src/store/schema.ts';
+import { API_KEY_SCOPES, ROLES } from '../../src/domain/roles.ts';
 
 /**
  * The API contract (src/http/contract) is what the web app imports instead of restating the server's

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.ts';
 
-/** Roles in an organisation (src/store/schema.ts ROLES; test/meta/contract.test.ts keeps them equal). */
+/** Roles in an organisation (src/domain/roles.ts ROLES, restated so the contract imports only TypeBox; test/meta/contract.test.ts keeps them equal). */
 export const ROLE_NAMES = ['owner', 'admin', 'issuer', 'assessor', 'registrar', 'viewer'] as const;
-/** What an API key may do (src/store/schema.ts API_KEY_SCOPES). */
+/** What an API key may do (src/domain/roles.ts API_KEY_SCOPES). */
 export const API_KEY_SCOPE_NAMES = ['issue', 'status', 'read'] as const;
 
 export const UserSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Nullable(Type.String()) });

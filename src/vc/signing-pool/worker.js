@@ -1,6 +1,6 @@
 // The signing worker's entry file. Worker threads do not inherit the TypeScript loader, so from
-// the sources it registers tsx and loads the TypeScript entry; a compiled build can point the pool
-// (`script`) at its own compiled worker-main.js instead.
+// the sources it registers tsx and loads the TypeScript entry; scripts/build.js copies it into dist/
+// with register() made a no-op, where the same import reaches the compiled module.
 import { register } from 'tsx/esm/api';
 
 register();
