@@ -25,7 +25,7 @@ warnIfPostgresSkipped();
 
 const KINDS = ['EU micro-credential', 'stacked credential', 'recognition credential', 'RPL award'] as const;
 type Kind = (typeof KINDS)[number];
-const VERIFIERS = ['@digitalbazaar/vc', 'verifier-core'] as const;
+const VERIFIERS = ['@digitalbazaar/vc', 'verifier-core'] as const; // verifier-core runs as in VerifierPlus: in a browser page of another origin
 type Verifier = (typeof VERIFIERS)[number];
 type Case = 'verified' | 'tampered' | 'revoked';
 
@@ -173,7 +173,13 @@ for (const dialect of DIALECTS) {
       console.log([`Independent verifiers (${dialect}), instance over https on 127.0.0.1:`, line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
     });
 
-    /** One claimed value changed: the learner's result or the achievement's name. */
+    /**
+     * verifier-core's fetch: as in VerifierPlus, a page of another origin, so the instance's answers
+     * must pass the browser's CORS checks (its HTTP client sends Cache-Control and Pragma: a preflight).
+     */
+    const browserFetch = () => createInstanceFetch({ origin: instance.origin, ca: instance.ca, fixtures: OB_SCHEMA_FIXTURES, browserOrigin: 'https://verifierplus.org' });
+
+    /** One claimed value changed: the achievement's name. */
     function tampered(document: JsonObject): JsonObject {
       const copy = structuredClone(document);
       const subject = copy.credentialSubject as JsonObject;
@@ -187,12 +193,12 @@ for (const dialect of DIALECTS) {
         const { document } = credentials.get(kind)!;
         const fetchFor1 = createInstanceFetch({ origin: instance.origin, ca: instance.ca });
         const loader = standardContextsLoader(fetchFor1.fetch);
-        const fetchFor2 = createInstanceFetch({ origin: instance.origin, ca: instance.ca, fixtures: OB_SCHEMA_FIXTURES });
+        const fetchFor2 = browserFetch();
         const outcomes: [Verifier, Case, Outcome][] = [
           ['@digitalbazaar/vc', 'verified', await verifyWithDigitalBazaar(document, loader)],
           ['@digitalbazaar/vc', 'tampered', await verifyWithDigitalBazaar(tampered(document), loader)],
           ['verifier-core', 'verified', await verifyWithVerifierCore(document, fetchFor2)],
-          ['verifier-core', 'tampered', await verifyWithVerifierCore(tampered(document), createInstanceFetch({ origin: instance.origin, ca: instance.ca, fixtures: OB_SCHEMA_FIXTURES }))],
+          ['verifier-core', 'tampered', await verifyWithVerifierCore(tampered(document), browserFetch())],
         ];
         for (const [verifier, which, outcome] of outcomes) record(kind, verifier, which, outcome);
         for (const [verifier, which, outcome] of outcomes) {
@@ -216,7 +222,7 @@ for (const dialect of DIALECTS) {
         await revoke(kind);
         const { document } = credentials.get(kind)!;
         const one = await verifyWithDigitalBazaar(document, standardContextsLoader(createInstanceFetch({ origin: instance.origin, ca: instance.ca }).fetch));
-        const two = await verifyWithVerifierCore(document, createInstanceFetch({ origin: instance.origin, ca: instance.ca, fixtures: OB_SCHEMA_FIXTURES }));
+        const two = await verifyWithVerifierCore(document, browserFetch());
         record(kind, '@digitalbazaar/vc', 'revoked', one);
         record(kind, 'verifier-core', 'revoked', two);
         // The proof still holds: the status, read from the republished list, is what refuses it.

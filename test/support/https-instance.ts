@@ -108,8 +108,14 @@ export interface InstanceFetch {
  * issuing instance: any other URL is refused (a TypeError, as fetch reports a network failure),
  * unless `fixtures` holds a local copy of it (e.g. a schema a verifier insists on downloading).
  */
-export function createInstanceFetch(options: { origin: string; ca: Buffer; fixtures?: ReadonlyMap<string, { body: string; contentType: string }> }): InstanceFetch {
-  const { origin, ca } = options;
+export function createInstanceFetch(options: {
+  origin: string;
+  ca: Buffer;
+  fixtures?: ReadonlyMap<string, { body: string; contentType: string }>;
+  /** Behave as a browser page of this origin: CORS preflight and response checks (Fetch standard §4.8, §3.2.5). */
+  browserOrigin?: string;
+}): InstanceFetch {
+  const { origin, ca, browserOrigin } = options;
   const fixtures = options.fixtures ?? new Map();
   const requested: string[] = [];
   const refused: string[] = [];
@@ -124,8 +130,29 @@ export function createInstanceFetch(options: { origin: string; ca: Buffer; fixtu
       throw new TypeError('fetch refused: not the issuing instance, the only host this verifier can reach');
     }
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : Buffer.from(await request.arrayBuffer());
-    return await new Promise<Response>((resolve, reject) => {
-      const outgoing = httpsRequest(url, { method: request.method, headers: Object.fromEntries(request.headers), ca, signal: request.signal }, (incoming) => {
+    if (!browserOrigin) return await send(url, request.method, Object.fromEntries(request.headers), body, request.signal);
+    // A browser asks first when the request is not "simple", then reads the answer only if allowed.
+    const unsafe = [...request.headers.keys()].filter((name) => !CORS_SAFELISTED.has(name)).sort();
+    if (unsafe.length > 0 || !['GET', 'HEAD', 'POST'].includes(request.method)) {
+      const preflight = await send(url, 'OPTIONS', { origin: browserOrigin, 'access-control-request-method': request.method, ...(unsafe.length > 0 ? { 'access-control-request-headers': unsafe.join(',') } : {}) }, undefined, request.signal);
+      const allowedHeaders = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+      const allowedMethods = (preflight.headers.get('access-control-allow-methods') ?? '').toUpperCase().split(/\s*,\s*/);
+      if (!preflight.ok || !allowsOrigin(preflight.headers, browserOrigin) || !allowedMethods.some((method) => method === request.method || method === '*')
+        || !unsafe.every((name) => allowedHeaders.includes(name) || allowedHeaders.includes('*'))) {
+        refused.push(request.url);
+        throw new TypeError(`Failed to fetch (CORS preflight refused for ${request.url})`);
+      }
+    }
+    const response = await send(url, request.method, { ...Object.fromEntries(request.headers), origin: browserOrigin }, body, request.signal);
+    if (!allowsOrigin(response.headers, browserOrigin)) {
+      refused.push(request.url);
+      throw new TypeError(`Failed to fetch (no Access-Control-Allow-Origin on ${request.url})`);
+    }
+    return response;
+  };
+  function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      const outgoing = httpsRequest(url, { method, headers, ca, signal }, (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('error', reject);
@@ -135,15 +162,23 @@ export function createInstanceFetch(options: { origin: string; ca: Buffer; fixtu
           for (const [name, value] of Object.entries(incoming.headers)) {
             for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
           }
-          const nullBody = status === 204 || status === 304 || request.method === 'HEAD';
+          const nullBody = status === 204 || status === 304 || method === 'HEAD';
           resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: incoming.statusMessage ?? '', headers }));
         });
       });
       outgoing.on('error', reject);
       outgoing.end(body);
     });
-  };
+  }
   return { fetch: instanceFetch as typeof fetch, requested, refused };
+}
+
+/** Request headers a page may send without a preflight (Fetch standard §2.2.2, values not checked here). */
+const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language', 'content-type', 'range']);
+
+function allowsOrigin(headers: Headers, origin: string): boolean {
+  const allowed = headers.get('access-control-allow-origin');
+  return allowed === '*' || allowed === origin;
 }
 
 /** A signed-in user of the instance over real HTTP: the session cookie and CSRF token, carried by hand. */
