@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { MICRO_CREDENTIAL } from '../http/credentials-fixture.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
-import { canMakeCertificate, createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
+import { createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
 import { standardContextsLoader, verifyWithDigitalBazaar, verifyWithVerifierCore, type Outcome } from '../support/independent-verifiers.ts';
 import { readStandard } from '../support/standards.ts';
-import { isCi } from '../support/tools.ts';
+import { OPENSSL, requireTools } from '../support/tools.ts';
 
 warnIfPostgresSkipped();
 
@@ -39,11 +39,10 @@ const OB_SCHEMA_FIXTURES = new Map(['ob_v3p0_achievementcredential_schema.json',
   `https://purl.imsglobal.org/spec/ob/v3p0/schema/json/${file}`, { body: readStandard(`schemas/ob-v3p0/${file}`), contentType: 'application/json' },
 ]));
 
-const haveOpenssl = canMakeCertificate();
-if (!haveOpenssl && isCi()) throw new Error('openssl is needed to make the test certificate (apt-get install -y openssl)');
+const noOpenssl = requireTools('the interop suite against independent verifiers', [OPENSSL]);
 
 for (const dialect of DIALECTS) {
-  describe.skipIf(!haveOpenssl)(`credentials of a running instance in independent verifiers (${dialect})`, () => {
+  describe.skipIf(noOpenssl !== undefined)(`credentials of a running instance in independent verifiers (${dialect})`, () => {
     let instance: HttpsInstance;
     const credentials = new Map<Kind, { id: string; document: JsonObject }>();
     const table = new Map<string, string>();

@@ -2,7 +2,7 @@
  * A real microcred server over HTTPS on 127.0.0.1, as an issuing instance is met on the internet:
  * PUBLIC_URL = https://127.0.0.1:<port>, so its issuers are did:web:127.0.0.1%3A<port>:issuers:…
  * and its status lists and contexts are read over TLS. The certificate is self-signed, made for the
- * test with the openssl CLI, and trusted only by the clients this file hands out (never by
+ * test with the openssl CLI (see OPENSSL in tools.ts), and trusted only by the clients this file hands out (never by
  * NODE_TLS_REJECT_UNAUTHORIZED or a global agent).
  */
 import { execFileSync } from 'node:child_process';
@@ -15,12 +15,6 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import type { Dialect } from '../../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { findTool } from './tools.ts';
-
-/** Whether this machine can make the test certificate (Debian: `apt-get install -y openssl`). */
-export function canMakeCertificate(): boolean {
-  return findTool('openssl') !== undefined;
-}
 
 /**
  * A self-signed P-256 certificate for IP 127.0.0.1 (subjectAltName, which Node's hostname check reads),
