@@ -51,6 +51,7 @@ for (const dialect of DIALECTS) {
       const said = outcome.accepted ? 'verified' : outcome.revoked ? 'revoked' : outcome.proofValid ? `rejected: ${outcome.reason}` : `invalid: ${outcome.reason}`;
       const right = which === 'verified' ? outcome.accepted : which === 'tampered' ? !outcome.accepted && !outcome.proofValid : outcome.revoked && !outcome.accepted;
       table.set(`${kind}|${verifier}|${which}`, right ? said : `WRONG ${said}`);
+      if (outcome.schema !== undefined && which === 'verified') table.set(`${kind}|${verifier}|schema`, outcome.schema);
     };
 
     beforeAll(async () => {
@@ -164,9 +165,10 @@ for (const dialect of DIALECTS) {
     afterAll(async () => {
       await instance?.close();
       if (table.size === 0) return;
-      const cell = (kind: Kind, verifier: Verifier, which: Case) => table.get(`${kind}|${verifier}|${which}`) ?? 'not run';
-      const rows = KINDS.flatMap((kind) => VERIFIERS.map((verifier) => [kind, verifier, cell(kind, verifier, 'verified'), cell(kind, verifier, 'tampered'), cell(kind, verifier, 'revoked')]));
-      const header = ['credential', 'verifier', 'as issued', 'tampered copy', 'after revocation'];
+      const cell = (kind: Kind, verifier: Verifier, which: Case | 'schema') => table.get(`${kind}|${verifier}|${which}`) ?? (which === 'schema' ? '-' : 'not run');
+      const rows = KINDS.flatMap((kind) => VERIFIERS.map((verifier) => [kind, verifier, cell(kind, verifier, 'verified'), cell(kind, verifier, 'tampered'), cell(kind, verifier, 'revoked'), cell(kind, verifier, 'schema')]));
+      // The last column is verifier-core's own report against the official OB 3.0 JSON Schema: advisory, not asserted here.
+      const header = ['credential', 'verifier', 'as issued', 'tampered copy', 'after revocation', 'OB 3.0 schema (advisory)'];
       const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => Math.min(row[column]!.length, 64))));
       const line = (cells: string[]) => `| ${cells.map((text, column) => text.slice(0, 64).padEnd(widths[column]!)).join(' | ')} |`;
       console.log([`Independent verifiers (${dialect}), instance over https on 127.0.0.1:`, line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n'));

@@ -100,6 +100,8 @@ export interface Outcome {
   revoked: boolean;
   /** The verifier's own words, shortened, when it did not accept. */
   reason: string;
+  /** verifier-core only: what its (advisory) check against the official OB 3.0 JSON Schema said. */
+  schema?: string;
 }
 
 /** The innermost message of an error (jsonld wraps a loader's error in `details.cause`, the vc library in `errors`). */
@@ -175,7 +177,12 @@ export async function verifyWithVerifierCore(credential: JsonObject, fetcher: In
   const reason = accepted ? '' : fatal ? `${fatal.name}: ${fatal.message}` : revoked ? 'revocation_status: not valid (revoked)'
     : status?.error ? `${status.error.name}: ${status.error.message}` : `steps ${JSON.stringify(log.map((entry) => [entry.id, entry.valid]))}`;
   // verifier-core words every failure to load a context as a bad signature: say what it could not fetch.
+  const schemaCheck = result.additionalInformation?.find((entry) => entry.id === 'schema_check')?.results;
+  const schema = Array.isArray(schemaCheck)
+    ? (schemaCheck as { result: { valid: boolean; errors?: { instancePath: string; message: string }[] } }[]).map(({ result: checked }) => (checked.valid ? 'valid'
+      : `invalid: ${(checked.errors ?? []).slice(0, 2).map((error) => `${error.instancePath} ${error.message}`).join('; ')}`)).join(', ')
+    : schemaCheck === undefined ? undefined : String(schemaCheck);
   const refused = [...new Set(fetcher.refused)];
   const words = refused.length > 0 ? `could not load ${refused.join(', ')}: says ${fatal?.name ?? reason}` : reason;
-  return { accepted, proofValid, revoked, reason: accepted ? '' : words.split('\n')[0]!.slice(0, 200) };
+  return { accepted, proofValid, revoked, reason: accepted ? '' : words.split('\n')[0]!.slice(0, 200), ...(schema !== undefined ? { schema } : {}) };
 }
