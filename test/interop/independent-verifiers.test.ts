@@ -189,6 +189,22 @@ for (const dialect of DIALECTS) {
       return copy;
     }
 
+    it('the harness holds the verifiers to the instance: another host is not reached, a read without CORS is not seen by the page', async () => {
+      const { document } = credentials.get('recognition credential')!;
+      const elsewhere = { ...document, '@context': [...(document['@context'] as string[]), 'https://contexts.example/vocab/v1'] };
+      const fetchFor1 = createInstanceFetch({ origin: instance.origin, ca: instance.ca });
+      const fetchFor2 = browserFetch();
+      const one = await verifyWithDigitalBazaar(elsewhere, standardContextsLoader(fetchFor1.fetch));
+      const two = await verifyWithVerifierCore(elsewhere, fetchFor2);
+      expect(one).toMatchObject({ accepted: false, reason: expect.stringContaining('could not load https://contexts.example/vocab/v1') });
+      expect(two).toMatchObject({ accepted: false, reason: expect.stringContaining('could not load https://contexts.example/vocab/v1') });
+      expect(new Set([...fetchFor1.refused, ...fetchFor2.refused])).toEqual(new Set(['https://contexts.example/vocab/v1']));
+      // The console API answers same-origin only: a page of another origin gets a network error.
+      const page = browserFetch();
+      await expect(page.fetch(`${instance.origin}/api/v1/me`)).rejects.toThrow(/Failed to fetch/);
+      expect(page.refused).toEqual([`${instance.origin}/api/v1/me`]);
+    });
+
     for (const kind of KINDS) {
       it(`${kind}: both verify it as issued (status read as not revoked) and reject a tampered copy`, async () => {
         const { document } = credentials.get(kind)!;
