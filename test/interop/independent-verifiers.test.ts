@@ -45,6 +45,8 @@ for (const dialect of DIALECTS) {
   describe.skipIf(noOpenssl !== undefined)(`credentials of a running instance in independent verifiers (${dialect})`, () => {
     let instance: HttpsInstance;
     const credentials = new Map<Kind, { id: string; document: JsonObject }>();
+    /** Revokes one of them through the API (set up with the owner's session in beforeAll). */
+    let revoke: (kind: Kind) => Promise<void>;
     const table = new Map<string, string>();
     /** A cell of the table: what the verifier said, and "WRONG" where the test expects otherwise. */
     const record = (kind: Kind, verifier: Verifier, which: Case, outcome: Outcome) => {
@@ -159,8 +161,6 @@ for (const dialect of DIALECTS) {
       // Revocation goes through the API; the verifiers then read the republished status lists.
       revoke = async (kind) => expectStatus(await owner.request('POST', `/api/v1/credentials/${credentials.get(kind)!.id}/revoke`, { reason: 'Issued in error' }), 200);
     }, 120_000);
-
-    let revoke: (kind: Kind) => Promise<void>;
 
     afterAll(async () => {
       await instance?.close();
