@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { registerAuth } from './auth.ts';
+import { registerPublicCors } from './cors.ts';
 import { ProblemSchema } from './contract/common.ts';
 import { IssuerSchema } from './contract/issuers.ts';
 import { registerJsonBodyRules } from './json-body.ts';
@@ -113,6 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.describe('microcred_http_requests_total', 'HTTP requests by route and status');
 
   registerAuth(app, services.accounts);
+  registerPublicCors(app);
   registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
   await app.register(opsRoutes(services));

@@ -58,7 +58,7 @@ describe('required external tools', () => {
     const reports: MissingTools[] = [];
     for (const CI of ['true', '1']) {
       expect(() => requireTools('the certificate tests', POPPLER, { env: { PATH: none, CI }, report: (record) => reports.push(record) }))
-        .toThrow(/the certificate tests need pdfinfo \(poppler-utils\).*CI must have.*apt-get update && apt-get install -y chromium poppler-utils/);
+        .toThrow(/the certificate tests need pdfinfo \(poppler-utils\).*CI must have.*apt-get update && apt-get install -y chromium poppler-utils openssl/);
     }
     expect(() => requireTools('browser tests', [chromiumTool({ CHROMIUM_PATH: join(none, 'chromium') })], { env: { CI: 'true' } })).toThrow(/chromium/);
     expect(reports).toEqual([]);

@@ -11,7 +11,7 @@ import { inject } from 'vitest';
  */
 
 /** The one command that installs every external tool the tests use. */
-export const INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium poppler-utils';
+export const INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium poppler-utils openssl';
 
 export interface RequiredTool {
   /** An absolute path, or a program name looked up on PATH. */
@@ -22,6 +22,9 @@ export interface RequiredTool {
 
 /** The poppler programs the certificate tests call. */
 export const POPPLER: RequiredTool[] = ['pdfinfo', 'pdftotext', 'pdftoppm', 'pdfdetach'].map((command) => ({ command, package: 'poppler-utils' }));
+
+/** The openssl CLI, which makes the self-signed certificate of the https tests (test/support/https-instance.ts). */
+export const OPENSSL: RequiredTool = { command: 'openssl', package: 'openssl' };
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides it. */
 export function chromiumTool(env: NodeJS.ProcessEnv = process.env): RequiredTool {
