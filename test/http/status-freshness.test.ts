@@ -103,5 +103,11 @@ for (const dialect of DIALECTS) {
         expect(again.statusCode).toBe(304);
       }
     });
+
+    it('the OpenAPI document says how the list may be cached', async () => {
+      const operation = (await a.app.inject('/docs/json')).json().paths['/status/{listId}'].get;
+      expect(operation.description).toMatch(/ttl.*Cache-Control.*ETag.*If-None-Match.*304/s);
+      expect(operation.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain('header:if-none-match');
+    });
   });
 }

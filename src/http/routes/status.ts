@@ -17,6 +17,8 @@ export function statusRoutes(services: Services): FastifyPluginAsyncTypebox {
     app.get('/status/:listId', {
       schema: {
         tags: ['public'], summary: 'A signed BitstringStatusListCredential (revocation or suspension list of one issuer)',
+        description: 'The list states `ttl` (milliseconds a verifier may cache it, STATUS_LIST_TTL); the answer carries `Cache-Control: public, max-age=<ttl in seconds>, must-revalidate` and a strong `ETag` that changes whenever a bit does. `If-None-Match` with the current tag answers 304 without a body.',
+        headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'An ETag from an earlier answer' })) }),
         params: Type.Object({ listId: Id }),
         response: { 200: Type.Unknown(), 304: Type.Null(), ...errors(400, 404) },
       },
