@@ -31,6 +31,13 @@ export interface Config {
   verifyRateLimit: number;
   /** Server processes sharing the port (`microcred serve`); each is a full node. */
   workers: number;
+  /**
+   * Seconds a verifier may cache this instance's status lists: written into each list as its `ttl`
+   * (in milliseconds, Bitstring Status List §2.2) and sent as the list's Cache-Control max-age.
+   */
+  statusListTtlSeconds: number;
+  /** Bearer token that opens /metrics; undefined: /metrics is not served (404). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -68,7 +75,8 @@ function url(name: string, raw: string, protocols: string[]): string {
 /**
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
- * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes).
+ * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes),
+ * `STATUS_LIST_TTL` (seconds, 300), `METRICS_TOKEN` (at least 16 characters).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -99,6 +107,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const jobWorkers = integer(env, 'JOB_WORKERS', 1, 0, 16);
   const verifyRateLimit = integer(env, 'VERIFY_RATE_LIMIT', 600, 0, 10_000_000);
   const workers = integer(env, 'WORKERS', 1, 1, 64);
+  // At most a day: a revocation must reach verifiers in time; at least a second (0 would defeat caching).
+  const statusListTtlSeconds = integer(env, 'STATUS_LIST_TTL', 300, 1, 86_400);
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 16 || /[^\x21-\x7e]/.test(metricsToken))) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces (openssl rand -hex 32)');
+  }
   return {
     port,
     host,
@@ -115,5 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobWorkers,
     verifyRateLimit,
     workers,
+    statusListTtlSeconds,
+    metricsToken,
   };
 }

@@ -90,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
           session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN the server was started with (for /metrics only)' },
         },
       },
     },
@@ -117,7 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerPublicCors(app);
   registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
-  await app.register(opsRoutes(services));
+  await app.register(opsRoutes(services, config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(issuerRoutes(services));
   await app.register(achievementRoutes(services));

@@ -8,6 +8,10 @@ import { safeEqual } from '../services/tokens.ts';
 export const SESSION_COOKIE = 'mc_session';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads the Authorization header itself (/metrics): no API-key lookup for it. */
+    ownAuthorization?: boolean;
+  }
   interface FastifyRequest {
     actor: Actor;
     /** The raw session token when the request came with a valid session cookie. */
@@ -29,6 +33,10 @@ export function registerAuth(app: FastifyInstance, accounts: AccountService): vo
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const ip = request.ip;
     const authorization = request.headers.authorization;
+    if (request.routeOptions.config.ownAuthorization) {
+      request.actor = { kind: 'anonymous', ip };
+      return;
+    }
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       const actor = match ? await accounts.apiKeyActor(match[1]!, ip) : undefined;

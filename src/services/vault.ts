@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,4 +44,22 @@ export function loadMasterKey(options: { configured?: string; dataDir: string })
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return new Uint8Array(key);
+}
+
+/**
+ * Names a master key without revealing it (SHA-256 of a label and the key, 16 hex digits): a backup
+ * records it, so a restore can tell whether the key at hand opens the issuer keys in it.
+ */
+export function masterKeyFingerprint(key: Uint8Array): string {
+  return createHash('sha256').update('microcred master key\n').update(key).digest('hex').slice(0, 16);
+}
+
+/** Where the master key comes from, and the key, without creating one (unlike loadMasterKey). */
+export function findMasterKey(options: { configured?: string; dataDir: string }): { key: Uint8Array; location: string } | undefined {
+  if (options.configured) return { key: new Uint8Array(Buffer.from(options.configured, 'base64')), location: 'the MICROCRED_MASTER_KEY setting' };
+  const file = join(options.dataDir, 'master.key');
+  if (!existsSync(file)) return undefined;
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a base64 32-byte key`);
+  return { key: new Uint8Array(key), location: file };
 }

@@ -12,6 +12,7 @@ import { vcJwtProvider } from './proofs/vc-jwt.ts';
 import { embeddedCredentials, verifyPresentationProof } from './presentation.ts';
 import { checkCredentialStatus } from './status/check-status.ts';
 import { StatusListCache } from './status/list-cache.ts';
+import { statusListTtl } from './status/status-list-credential.ts';
 import { checkStructure, checkSubjectIdentity } from './structure.ts';
 import type { Clock, DocumentLoader, Fetcher, JsonObject, Signer, VerificationResult } from './types.ts';
 import { verifyCredential, type CredentialCheckers, type RecipientClaim } from './verify.ts';
@@ -35,8 +36,9 @@ export interface EngineOptions {
   /** Tolerated clock difference for validity dates, in seconds (default 300). */
   clockSkewSeconds?: number;
   /**
-   * How long a fetched status list and the check of its signature are reused, in milliseconds
-   * (default 300,000; 0 fetches and checks every time).
+   * The longest a fetched status list and the check of its signature are reused, in milliseconds
+   * (default 300,000; 0 fetches and checks every time). A list that states a shorter `ttl`
+   * (Bitstring Status List §2.2) is kept no longer than its ttl.
    */
   statusListMaxAgeMs?: number;
 }
@@ -102,7 +104,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   ];
 
   type ListVerification = { verified: boolean; message: string; credential?: JsonObject };
-  const statusLists = new StatusListCache<ListVerification>({ clock, ...(options.statusListMaxAgeMs !== undefined ? { maxAgeMs: options.statusListMaxAgeMs } : {}) });
+  const statusLists = new StatusListCache<ListVerification>({ clock, ttlOf: statusListTtl, ...(options.statusListMaxAgeMs !== undefined ? { maxAgeMs: options.statusListMaxAgeMs } : {}) });
 
   const fetchStatusList = async (url: string): Promise<unknown> => {
     if (documents.has(url)) return documents.get(url);

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { createTestApp, setUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
+
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
 for (const dialect of DIALECTS) {
   describe(`operations: health, metrics, OpenAPI, problems (${dialect})`, () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await createTestApp(dialect);
+      t = await createTestApp(dialect, { env: { METRICS_TOKEN } });
       await setUpOrganisation(t.app);
     });
     afterAll(async () => {
@@ -22,9 +25,20 @@ for (const dialect of DIALECTS) {
       expect(response.json()).toEqual({ status: 'ok', database: 'ok' });
     });
 
+    it('/metrics answers 401 without METRICS_TOKEN as a bearer token, or with another token or an API key', async () => {
+      const { apiKey } = await t.runtime.services.accounts.init({ organisationName: 'Metrics Org', email: 'metrics@org.test', password: 'metrics-password-1' });
+      for (const headers of [{}, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}` }, { authorization: METRICS_TOKEN }, { authorization: `Bearer ${apiKey}` }]) {
+        const response = await t.app.inject({ url: '/metrics', headers });
+        expect(response.statusCode, JSON.stringify(headers)).toBe(401);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+        expect(response.body).not.toContain('microcred_');
+      }
+    });
+
     it('/metrics speaks Prometheus text with request counts and the job queue', async () => {
       await t.app.inject('/api/v1/setup');
-      const response = await t.app.inject('/metrics');
+      const response = await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('text/plain');
       expect(response.body).toContain('# TYPE microcred_http_requests_total counter');
@@ -41,6 +55,9 @@ for (const dialect of DIALECTS) {
       for (const path of ['/api/v1/setup', '/api/v1/auth/login', '/api/v1/organisations/{orgId}/api-keys', '/issuers/{issuerId}/did.json', '/health']) {
         expect(spec.paths[path], path).toBeDefined();
       }
+      expect(spec.paths['/metrics'].get.security).toEqual([{ metricsToken: [] }]);
+      expect(Object.keys(spec.paths['/metrics'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+      expect(spec.components.securitySchemes.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(spec.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
       expect(spec.components.schemas.Problem).toBeDefined();
     });
@@ -72,6 +89,28 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('/metrics without METRICS_TOKEN', () => {
+  it('is not served at all: 404 with or without an Authorization header', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      for (const headers of [{}, { authorization: 'Bearer anything-at-all-0123456789' }]) {
+        const response = await t.app.inject({ url: '/metrics', headers });
+        expect(response.statusCode).toBe(404);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect(response.body).not.toContain('microcred_');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a METRICS_TOKEN too short to be a secret stops the configuration', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it 0123456789' })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: METRICS_TOKEN }).metricsToken).toBe(METRICS_TOKEN);
+  });
+});
 
 describe('request validation problems are said in words', () => {
   it('names the field and the rule without library jargon', async () => {

@@ -9,7 +9,7 @@ for (const dialect of DIALECTS) {
   describe(`a status change shows at once in this node's verifier (${dialect})`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp(dialect);
+      t = await createTestApp(dialect, { env: { METRICS_TOKEN: 'revocation-metrics-token-0123' } });
     });
     afterAll(async () => {
       await t.close();
@@ -32,7 +32,7 @@ for (const dialect of DIALECTS) {
       expect(await statusOf()).toEqual({ code: 200, status: 'passed' });
       expect((await org.owner.request('POST', `/api/v1/credentials/${id}/revoke`, { reason: 'awarded in error' })).statusCode).toBe(200);
       expect(await statusOf()).toEqual({ code: 400, status: 'failed' });
-      const metrics = (await t.app.inject('/metrics')).body;
+      const metrics = (await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer revocation-metrics-token-0123' } })).body;
       expect(metrics).toContain('# HELP microcred_credentials_issued_total Credentials signed and stored');
       expect(metrics).toMatch(/microcred_verifications_total\{kind="credential",outcome="verified"\} 2/);
       expect(metrics).toMatch(/microcred_verifications_total\{kind="credential",outcome="failed"\} 2/);

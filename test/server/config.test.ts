@@ -4,8 +4,9 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({}, '/srv/app');
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:3000', dataDir: '/srv/app/data', logLevel: 'info', jobWorkers: 1 });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:3000', dataDir: '/srv/app/data', logLevel: 'info', jobWorkers: 1, statusListTtlSeconds: 300 });
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.metricsToken).toBeUndefined();
     expect(config.tls).toBeUndefined();
   });
 
@@ -30,6 +31,10 @@ describe('configuration', () => {
     [{ MICROCRED_MASTER_KEY: 'c2hvcnQ=' }, 'MICROCRED_MASTER_KEY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ STATUS_LIST_TTL: '0' }, 'STATUS_LIST_TTL'],
+    [{ STATUS_LIST_TTL: '86401' }, 'STATUS_LIST_TTL'],
+    [{ STATUS_LIST_TTL: '5m' }, 'STATUS_LIST_TTL'],
+    [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN'],
   ])('refuses %o, naming %s', (env, variable) => {
     let error: unknown;
     try {

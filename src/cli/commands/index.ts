@@ -18,6 +18,8 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'run the microcred server (issuer console, API, public pages)', load: async () => (await import('./server.ts')).serve },
   { name: 'init', summary: 'create an organisation, its owner, default issuer (did:web) and an API key', load: async () => (await import('./server.ts')).init },
+  { name: 'backup', summary: 'copy the database (and, if asked, the master key) into one file, while the server runs', load: async () => (await import('./backup.ts')).backup },
+  { name: 'restore', summary: 'put a backup in place in an empty data folder or database (the server stopped)', load: async () => (await import('./backup.ts')).restore },
   { name: 'keys generate', summary: 'create an Ed25519 signing key (did:key) and save it', load: async () => (await import('./keys.ts')).keysGenerate },
   { name: 'keys did-document', summary: 'print the did:web DID document to publish for one or more keys', load: async () => (await import('./keys.ts')).keysDidDocument },
   { name: 'issue', summary: 'sign an Open Badges 3.0 credential for one recipient, or for every row of a CSV', load: async () => (await import('./issue.ts')).issue },

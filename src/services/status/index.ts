@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CredentialStatus, DB, Row } from '../../store/schema.ts';
 import { StatusBitstring } from '../../vc/status/bitstring.ts';
-import { buildStatusListCredential, buildStatusListEntry } from '../../vc/status/status-list-credential.ts';
+import { buildStatusListCredential, buildStatusListEntry, statusListTtl } from '../../vc/status/status-list-credential.ts';
 import type { JsonObject } from '../../vc/types.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -34,6 +34,8 @@ export interface PublishedList {
   /** A strong entity tag: the same on every node for the same signed list. */
   etag: string;
   updatedAt: string;
+  /** Milliseconds verifiers may cache it: the list's own `ttl`, else this instance's setting. */
+  ttlMs: number;
 }
 
 const MAX_REASON = 500;
@@ -68,6 +70,7 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
   const listUrl = (listId: string) => `${ctx.config.publicUrl}/status/${listId}`;
   // How full each list is, estimated in this process between counts (bounded; see ListUsage).
   const usage = new ListUsage();
+  const ttlMs = ctx.config.statusListTtlSeconds * 1000;
 
   /** Builds the list from the credentials table and signs it with the issuer's active key. */
   async function signList(db: Kysely<DB>, list: Pick<Row<'status_lists'>, 'id' | 'purpose' | 'size'>, signing: IssuerSigning): Promise<string> {
@@ -80,7 +83,7 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
       const index = (row as Record<string, number | null>)[indexColumn];
       if (index !== null && index !== undefined) bits.set(index, 1);
     }
-    const unsigned = buildStatusListCredential({ url: listUrl(list.id), issuer: signing.issuer.did, statusPurpose: purpose, list: bits, validFrom: ctx.now() });
+    const unsigned = buildStatusListCredential({ url: listUrl(list.id), issuer: signing.issuer.did, statusPurpose: purpose, list: bits, validFrom: ctx.now(), ttl: ttlMs });
     const signed = await ctx.engine.sign({ credential: unsigned, signer: signing.signer, now: ctx.now() });
     return typeof signed === 'string' ? signed : JSON.stringify(signed);
   }
@@ -182,7 +185,20 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
         list = await ctx.db.selectFrom('status_lists').selectAll().where('id', '=', listId).executeTakeFirstOrThrow();
       }
       const credential = list.credential!;
-      return { credential, etag: `"${createHash('sha256').update(credential).digest('base64url').slice(0, 27)}"`, updatedAt: list.updated_at };
+      // A list signed before the setting changed (or before lists carried a ttl) keeps the ttl it states.
+      let stated: number | undefined;
+      try {
+        stated = statusListTtl(JSON.parse(credential));
+      } catch {
+        stated = statusListTtl(credential);
+      }
+      return {
+        credential,
+        // Strong: a digest of the signed text, so it changes whenever a bit (or the signature) does.
+        etag: `"${createHash('sha256').update(credential).digest('base64url').slice(0, 27)}"`,
+        updatedAt: list.updated_at,
+        ttlMs: stated ?? ttlMs,
+      };
     },
   };
 }

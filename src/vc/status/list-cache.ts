@@ -4,16 +4,25 @@ export interface StatusListCacheOptions {
   /** Lists kept at once, least recently used out first (default 128). */
   maxEntries?: number;
   /**
-   * How long a fetched list, and the check of its signature, are reused (default 5 minutes; 0 turns
-   * the cache off). A revocation shows up to this late, as with any HTTP cache of the list.
+   * The longest a fetched list, and the check of its signature, are reused (default 5 minutes; 0 turns
+   * the cache off). A list that states a shorter `ttl` is kept no longer than that (see `ttlOf`).
+   * A revocation shows up to this late, as with any HTTP cache of the list.
    */
   maxAgeMs?: number;
+  /**
+   * How long the issuer lets verifiers cache this list, in milliseconds (Bitstring Status List §2.2
+   * `ttl`), or undefined when it does not say. Read from the loaded value; it can only shorten the
+   * time a list is kept, never lengthen it beyond `maxAgeMs`.
+   */
+  ttlOf?: (list: unknown) => number | undefined;
   clock?: Clock;
 }
 
 interface Entry<T> {
   value: Promise<T>;
   at: number;
+  /** Milliseconds the entry stays fresh from `at`. */
+  life: number;
 }
 
 /**
@@ -29,11 +38,13 @@ export class StatusListCache<Verification> {
   readonly #decoded = new Map<string, unknown>();
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
+  readonly #ttlOf: (list: unknown) => number | undefined;
   readonly #clock: Clock;
 
   constructor(options: StatusListCacheOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 128;
     this.#maxAgeMs = options.maxAgeMs ?? 300_000;
+    this.#ttlOf = options.ttlOf ?? (() => undefined);
     this.#clock = options.clock ?? (() => new Date());
     if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 1) throw new TypeError('maxEntries must be a positive whole number.');
     if (!Number.isFinite(this.#maxAgeMs) || this.#maxAgeMs < 0) throw new TypeError('maxAgeMs must be a number of milliseconds ≥ 0.');
@@ -45,13 +56,18 @@ export class StatusListCache<Verification> {
     const held = this.#fresh(this.#lists, url);
     if (held) return await held;
     const value = load();
-    this.#remember(this.#lists, url, value);
+    const entry = this.#remember(this.#lists, url, value);
+    let list: unknown;
     try {
-      return await value;
+      list = await value;
     } catch (error) {
-      this.#lists.delete(url);
+      if (this.#lists.get(url) === entry) this.#lists.delete(url);
       throw error;
     }
+    // The list's own ttl, counted from when it was fetched (§2.2), shortens its stay.
+    const ttl = this.#ttlOf(list);
+    if (ttl !== undefined && Number.isFinite(ttl) && ttl >= 0) entry.life = Math.min(entry.life, ttl);
+    return list;
   }
 
   /**
@@ -78,9 +94,9 @@ export class StatusListCache<Verification> {
     const now = this.#clock().getTime();
     if (typeof document === 'object' && document !== null) {
       const held = this.#objectChecks.get(document);
-      if (held && now - held.at <= this.#maxAgeMs) return await held.value;
+      if (held && now - held.at <= held.life) return await held.value;
       const value = verify();
-      this.#objectChecks.set(document, { value, at: now });
+      this.#objectChecks.set(document, { value, at: now, life: this.#maxAgeMs });
       return await value;
     }
     if (typeof document === 'string') {
@@ -96,7 +112,8 @@ export class StatusListCache<Verification> {
   #fresh<T>(map: Map<string, Entry<T>>, key: string): Promise<T> | undefined {
     const entry = map.get(key);
     if (!entry) return undefined;
-    if (this.#clock().getTime() - entry.at > this.#maxAgeMs) {
+    // Fresh while less than its life has passed: a list with ttl T read at t is stale from t + T on.
+    if (this.#clock().getTime() - entry.at >= entry.life) {
       map.delete(key);
       return undefined;
     }
@@ -105,8 +122,10 @@ export class StatusListCache<Verification> {
     return entry.value;
   }
 
-  #remember<T>(map: Map<string, Entry<T>>, key: string, value: Promise<T>): void {
-    map.set(key, { value, at: this.#clock().getTime() });
+  #remember<T>(map: Map<string, Entry<T>>, key: string, value: Promise<T>): Entry<T> {
+    const entry = { value, at: this.#clock().getTime(), life: this.#maxAgeMs };
+    map.set(key, entry);
     if (map.size > this.#maxEntries) map.delete(map.keys().next().value!);
+    return entry;
   }
 }

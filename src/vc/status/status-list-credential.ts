@@ -1,4 +1,6 @@
 import { CONTEXTS } from '../contexts/index.ts';
+import { asArray, isObject } from '../json.ts';
+import { base64urlDecode } from '../multibase.ts';
 import type { JsonObject } from '../types.ts';
 import { MAX_STATUS_SIZE, StatusBitstring } from './bitstring.ts';
 
@@ -137,4 +139,29 @@ function assertDate(value: unknown, name: string): void {
 
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The `ttl` a fetched status list credential states (§2.2: milliseconds a verifier may cache it), or
+ * undefined when it states none or a nonsense value. Reads a JSON object, or the payload of a VC-JWT
+ * (the credential itself, or its `vc` claim) without checking its signature: the value can only
+ * shorten how long a verifier keeps the list, so an unchecked one does no harm.
+ */
+export function statusListTtl(list: unknown): number | undefined {
+  let credential: unknown = list;
+  if (typeof list === 'string') {
+    const payload = list.trim().split('.')[1];
+    const bytes = payload !== undefined ? base64urlDecode(payload) : undefined;
+    if (!bytes) return undefined;
+    try {
+      credential = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return undefined;
+    }
+    if (isObject(credential) && isObject(credential.vc)) credential = credential.vc;
+  }
+  if (!isObject(credential)) return undefined;
+  const subject = asArray(credential.credentialSubject).find(isObject);
+  const ttl = subject?.ttl;
+  return typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined;
 }
