@@ -142,7 +142,7 @@ describe.skipIf(!BASE || noHaproxy !== undefined)('three nodes behind HAProxy on
 
   const issueBody = (email: string) => ({ achievementId, recipient: { email, name: email.split('@')[0] } });
 
-  it('sessions, idempotency and status lists hold whichever node answers', async () => {
+  it('sessions (and their end), idempotency and status lists hold whichever node answers', async () => {
     // One session, every node: its cookie and CSRF token are in the database.
     const me = await Promise.all([1, 2, 3, 4, 5, 6].map(() => call('GET', '/api/v1/me', { headers: asOwner() })));
     expect(me.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
@@ -153,6 +153,14 @@ describe.skipIf(!BASE || noHaproxy !== undefined)('three nodes behind HAProxy on
     })));
     expect(changes.map((answer) => answer.status)).toEqual([201, 201, 201]);
     expect(new Set(changes.map((answer) => answer.servedBy)).size).toBe(3);
+
+    // A second session, ended through the balancer: no node accepts it any more.
+    const second = await call('POST', '/api/v1/auth/login', { body: { email: 'owner@chaos-uni.test', password: 'owner-password-1' } });
+    expect(second.status).toBe(200);
+    const secondSession = { cookie: (second.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': (second.body as { csrfToken: string }).csrfToken };
+    expect((await Promise.all(nodes.map((node) => call('GET', '/api/v1/me', { base: node.url, headers: secondSession })))).map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect((await call('POST', '/api/v1/auth/logout', { headers: secondSession })).status).toBe(204);
+    expect((await Promise.all(nodes.map((node) => call('GET', '/api/v1/me', { base: node.url, headers: secondSession })))).map((answer) => answer.status)).toEqual([401, 401, 401]);
 
     // The same Idempotency-Key sent at once to all three nodes: one credential, one answer.
     const key = `precheck-${run}`;
@@ -272,14 +280,15 @@ describe.skipIf(!BASE || noHaproxy !== undefined)('three nodes behind HAProxy on
     const bulkStats = (await database.query<{ issued: string; skipped: string }>('select coalesce(sum(issued), 0) as issued, coalesce(sum(skipped_duplicates), 0) as skipped from bulk_jobs where organisation_id = $1', [org.organisationId]))[0]!;
     // A job claimed more than once was handed over: by the node that lost its database for a moment,
     // or taken over when the killed node's lease ran out.
-    const claims = (await database.query<{ attempts: number }>('select attempts from jobs order by created_at')).map((job) => job.attempts);
+    const claims = (await database.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from jobs order by created_at'))
+      .map((job) => `${job.kind} (${job.status}) ×${job.attempts}`);
     const unexpectedExits = nodes.map((node) => `${node.name} ${node.unexpectedExits}`).join(', ');
 
     console.log([
       `multi-node chaos (3 nodes behind HAProxy, one PostgreSQL database ${database.name}), ${((Date.now() - started) / 1000).toFixed(1)} s:`,
       ...timeline.map((line) => `  ${line}`),
       `  single: ${audit.singleRequests} requests, ${audit.singleAccepted} accepted, ${audit.singleNotAccepted} never accepted, ${tally.attempts} attempts; retries by cause: ${[...tally.retries].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
-      `  bulk: ${BULK_FILES} files × ${BULK_ROWS} rows; ${audit.jobs} jobs (${audit.jobsUnfinished} unfinished), ${bulkStats.issued} issued, ${bulkStats.skipped} skipped as already issued; claims per background job: ${claims.join(', ')}`,
+      `  bulk: ${BULK_FILES} files × ${BULK_ROWS} rows; ${audit.jobs} jobs (${audit.jobsUnfinished} unfinished), ${bulkStats.issued} issued, ${bulkStats.skipped} skipped as already issued; background jobs and their claims: ${claims.join(', ')}`,
       `  credentials counted: ${audit.credentials}; lost ${audit.singleLost + audit.bulkLost}, duplicated ${audit.duplicated}, unexpected ${audit.unexpected}, retries answered differently ${audit.singleAnswersDisagreeing}`,
       `  status positions shared: ${audit.sharedPositions} (whole database: ${positions.total} credentials, ${positions.revocation} revocation and ${positions.suspension} suspension positions)`,
       `  node processes that died unasked: ${unexpectedExits}`,

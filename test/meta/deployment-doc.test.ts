@@ -18,6 +18,7 @@ const noHaproxy = requireTools('the deployment document\'s HAProxy check (test/m
 /** The directives that make the deployment hold; each must be in the document's sample and in the test's configuration. */
 const ESSENTIAL = [
   'mode http',
+  'timeout check 3s',
   'retries 2',
   'option redispatch 1',
   'http-request del-header X-Forwarded-For',

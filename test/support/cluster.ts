@@ -228,6 +228,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
     '  timeout connect 2s',
     '  timeout client 60s',
     '  timeout server 60s',
+    '  timeout check 3s',
     '  retries 2',
     '  option redispatch 1',
     '',
