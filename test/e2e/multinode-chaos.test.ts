@@ -18,7 +18,7 @@ import { haproxyTool, requireTools } from '../support/tools.ts';
 
 const BASE = process.env.TEST_DATABASE_URL;
 if (!BASE) console.warn('multi-node chaos test SKIPPED: it needs PostgreSQL; set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
-const noHaproxy = BASE ? requireTools('the multi-node chaos test (test/e2e/multinode-chaos.test.ts)', [haproxyTool()]) : undefined;
+const noHaproxy = BASE ? requireTools('the multi-node chaos tests (test/e2e/multinode-chaos.test.ts)', [haproxyTool()]) : undefined;
 if (noHaproxy) console.warn(noHaproxy);
 
 const EU = { creditsAvailable: 5, eqfLevel: 6, learningOutcome: ['Reads and presents data'], assessmentType: ['exam'], participationForm: 'online', qualityAssurance: ['internal'] };

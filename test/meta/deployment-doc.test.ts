@@ -13,7 +13,7 @@ import { haproxyTool, requireTools } from '../support/tools.ts';
 
 const doc = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
 const sample = /```haproxy\n([\s\S]*?)```/.exec(doc)?.[1];
-const noHaproxy = requireTools('the deployment document\'s HAProxy check (test/meta/deployment-doc.test.ts)', [haproxyTool()]);
+const noHaproxy = requireTools('the checks of docs/deployment.md\'s haproxy.cfg (test/meta/deployment-doc.test.ts)', [haproxyTool()]);
 
 /** The directives that make the deployment hold; each must be in the document's sample and in the test's configuration. */
 const ESSENTIAL = [
