@@ -53,7 +53,7 @@ const EU = { creditsAvailable: 5, eqfLevel: 6, learningOutcome: ['Reads and pres
 const autocannon = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'microcred-bench-multinode-'));
 
-interface Row { configuration: string; verifyPerSecond: number; p99: number; non2xx: number; bulkPerSecond: number; bulkRows: number }
+interface Row { configuration: string; verifyPerSecond: number; p99: number; non2xx: number; bulkPerSecond: number }
 
 const database = await createClusterDatabase(baseUrl);
 const nodes: ClusterNode[] = [];
@@ -158,7 +158,7 @@ try {
   const median = (runs: { average: number; p99: number; non2xx: number }[]) => [...runs].sort((a, b) => a.average - b.average)[Math.floor(runs.length / 2)]!;
   const table: Row[] = targets.map((_, i) => {
     const verify = median(verifyRuns[i]!);
-    return { configuration: names[i]!, verifyPerSecond: verify.average, p99: verify.p99, non2xx: verifyRuns[i]!.reduce((sum, run) => sum + run.non2xx, 0), bulkPerSecond: bulkFigures[i]!.perSecond, bulkRows: bulkFigures[i]!.rows };
+    return { configuration: names[i]!, verifyPerSecond: verify.average, p99: verify.p99, non2xx: verifyRuns[i]!.reduce((sum, run) => sum + run.non2xx, 0), bulkPerSecond: bulkFigures[i]!.perSecond };
   });
 
   const direct = table[0]!;
