@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  INSTALL_COMMAND, POPPLER, chromiumTool, findTool, formatMissingToolsSummary, isCi, readMissingTools, recordMissingTools, requireTools,
+  INSTALL_COMMAND, POPPLER, chromiumTool, haproxyTool, findTool, formatMissingToolsSummary, isCi, readMissingTools, recordMissingTools, requireTools,
   type MissingTools,
 } from '../support/tools.ts';
 
@@ -52,13 +52,18 @@ describe('required external tools', () => {
     const chromium = chromiumTool({ CHROMIUM_PATH: join(none, 'chromium') });
     expect(requireTools('browser tests', [chromium], { env: { CI: 'false' }, report: (record) => reports.push(record) })).toContain(`${join(none, 'chromium')} (chromium)`);
     expect(reports).toHaveLength(2);
+
+    const haproxy = haproxyTool({ HAPROXY_PATH: join(none, 'haproxy') });
+    expect(requireTools('the multi-node test', [haproxy], { env: { CI: 'false' }, report: (record) => reports.push(record) })).toContain(`${join(none, 'haproxy')} (haproxy)`);
+    expect(reports).toHaveLength(3);
+    expect(() => requireTools('the multi-node test', [haproxy], { env: { CI: 'true' } })).toThrow(/haproxy/);
   });
 
   it('in CI: a missing tool throws (the file fails) with the install command, and nothing is recorded as skipped', () => {
     const reports: MissingTools[] = [];
     for (const CI of ['true', '1']) {
       expect(() => requireTools('the certificate tests', POPPLER, { env: { PATH: none, CI }, report: (record) => reports.push(record) }))
-        .toThrow(/the certificate tests need pdfinfo \(poppler-utils\).*CI must have.*apt-get update && apt-get install -y chromium poppler-utils openssl/);
+        .toThrow(/the certificate tests need pdfinfo \(poppler-utils\).*CI must have.*apt-get update && apt-get install -y chromium poppler-utils openssl haproxy/);
     }
     expect(() => requireTools('browser tests', [chromiumTool({ CHROMIUM_PATH: join(none, 'chromium') })], { env: { CI: 'true' } })).toThrow(/chromium/);
     expect(reports).toEqual([]);

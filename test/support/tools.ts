@@ -5,13 +5,13 @@ import { inject } from 'vitest';
 
 /**
  * External programs some tests drive: Debian's Chromium for the browser tests, poppler for reading the
- * PDF certificates back. A fresh machine has neither. There the tests that need one are skipped and the
+ * PDF certificates back, HAProxy as the load balancer in front of several nodes. A fresh machine has none. There the tests that need one are skipped and the
  * run ends with a summary saying which and how to install them; in CI (any truthy CI) a missing tool
  * fails the run instead, so a green CI always means they ran.
  */
 
 /** The one command that installs every external tool the tests use. */
-export const INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium poppler-utils openssl';
+export const INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium poppler-utils openssl haproxy';
 
 export interface RequiredTool {
   /** An absolute path, or a program name looked up on PATH. */
@@ -29,6 +29,11 @@ export const OPENSSL: RequiredTool = { command: 'openssl', package: 'openssl' };
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides it. */
 export function chromiumTool(env: NodeJS.ProcessEnv = process.env): RequiredTool {
   return { command: env.CHROMIUM_PATH || '/usr/bin/chromium', package: 'chromium' };
+}
+
+/** Debian's HAProxy (`apt-get install -y haproxy`, in /usr/sbin, which a user's PATH may lack); HAPROXY_PATH overrides it. */
+export function haproxyTool(env: NodeJS.ProcessEnv = process.env): RequiredTool {
+  return { command: env.HAPROXY_PATH || '/usr/sbin/haproxy', package: 'haproxy' };
 }
 
 /** CI=true, CI=1, CI=yes… count; unset, empty, 0, false, no and off do not (some shells export CI=false). */
