@@ -33,13 +33,11 @@ export interface VcApiVerification {
 }
 
 export interface VcApiProblem {
-  /** The standard's problem type when one names the failure (VC 2.0 §7.1, Data Integrity, Bitstring Status List), else microcred's check URL. */
+  /** The standard's problem type when one names the failure (VC 2.0 §7.2, Data Integrity §4.7, Bitstring Status List §3.5), else microcred's check URL. */
   type: string;
   /** microcred's check name (`proof`, `status`…). */
   title: string;
   detail: string;
-  /** The standard's error code (e.g. -17 for PROOF_VERIFICATION_ERROR), when one names the failure. */
-  code?: number;
 }
 
 export interface VcApiStatusInput {
@@ -136,7 +134,7 @@ function isoSeconds(date: Date): string {
 function problem(entry: Check, prefix = ''): VcApiProblem {
   const standard = specErrorOf(entry);
   return standard
-    ? { type: standard.type, title: entry.check, detail: `${prefix}${entry.message}`, code: standard.code }
+    ? { type: standard.type, title: entry.check, detail: `${prefix}${entry.message}` }
     : { type: `${CHECK_TYPE_BASE}${entry.check}`, title: entry.check, detail: `${prefix}${entry.message}` };
 }
 

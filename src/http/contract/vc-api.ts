@@ -9,7 +9,11 @@ export const VcApiCheckSchema = Type.Object({
   message: Type.String(),
   details: Type.Optional(Type.Unknown()),
 });
-export const VcApiProblemDetailSchema = Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String(), code: Type.Optional(Type.Integer({ description: 'The error code the VC 2.0, Data Integrity or Bitstring Status List specification names (e.g. -17 PROOF_VERIFICATION_ERROR)' })) });
+export const VcApiProblemDetailSchema = Type.Object({
+  type: Type.String({ description: 'The problem type the standards name (e.g. https://w3id.org/security#PROOF_VERIFICATION_ERROR, https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR, https://www.w3.org/ns/credentials/status-list#STATUS_RETRIEVAL_ERROR), else https://w3id.org/microcred/checks/<check>' }),
+  title: Type.String({ description: "microcred's check name (proof, status, structure…)" }),
+  detail: Type.String(),
+});
 export const VerificationSchema = Type.Object({
   verified: Type.Boolean(),
   checks: Type.Array(VcApiCheckSchema),
