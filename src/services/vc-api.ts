@@ -13,12 +13,16 @@ import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
-import type { StatusAllocation, StatusService } from './status/index.ts';
+import type { ListPurpose, StatusService, StatusSlot } from './status/index.ts';
 
 /** VC-API IssueCredentialOptions, as far as microcred reads them; other members are ignored. */
 export interface VcApiIssueOptions {
-  /** VC-API: the status to add. `false` (microcred) issues the credential without status entries. */
-  credentialStatus?: { type: string } | false;
+  /**
+   * VC-API: the status to add, `{type: 'BitstringStatusListEntry', statusPurpose?}` (purpose
+   * `revocation` when absent; a list of purposes adds one entry each). Without it the credential is
+   * signed with no status entry; `false` says the same explicitly.
+   */
+  credentialStatus?: { type: string; statusPurpose?: string | string[] } | false;
   /** microcred: the securing mechanism (default Data Integrity eddsa-rdfc-2022). */
   format?: IssueFormat;
   [other: string]: unknown;
@@ -187,6 +191,76 @@ function unwrapEnveloped(credential: unknown): unknown {
   return credential;
 }
 
+/** The purposes microcred keeps lists for, which a VC-API caller may ask for or point at. */
+const LIST_PURPOSES: readonly ListPurpose[] = ['revocation', 'suspension'];
+const STATUS_ENTRY_TYPE = 'BitstringStatusListEntry';
+
+/**
+ * The purposes `options.credentialStatus` asks for (VC-API IssueCredentialOptions): none when it is
+ * absent or false, `revocation` when it names no purpose. Anything else is a 400 naming the member.
+ */
+function requestedPurposes(wanted: VcApiIssueOptions['credentialStatus']): ListPurpose[] {
+  if (wanted === undefined || wanted === false) return [];
+  if (!isObject(wanted) || wanted.type !== STATUS_ENTRY_TYPE) {
+    throw new InvalidInput(`options.credentialStatus.type must be ${STATUS_ENTRY_TYPE}`, [{ pointer: '/options/credentialStatus/type', message: `must be "${STATUS_ENTRY_TYPE}", the status microcred publishes` }], { status: 400 });
+  }
+  const purposes = wanted.statusPurpose === undefined ? ['revocation'] : asArray(wanted.statusPurpose);
+  const problem = purposes.length === 0 ? 'must name at least one purpose'
+    : purposes.some((p) => typeof p !== 'string' || !LIST_PURPOSES.includes(p as ListPurpose)) ? `must be ${LIST_PURPOSES.join(' or ')}, or a list of them`
+      : new Set(purposes).size !== purposes.length ? 'must not name a purpose twice' : undefined;
+  if (problem) throw new InvalidInput(`options.credentialStatus.statusPurpose ${problem}`, [{ pointer: '/options/credentialStatus/statusPurpose', message: problem }], { status: 400 });
+  return purposes as ListPurpose[];
+}
+
+interface NamedStatusEntry {
+  pointer: string;
+  purpose: ListPurpose;
+  url: string;
+  index: number;
+}
+
+/** Bitstring Status List §2.1: statusListIndex is a non-negative integer written in base 10, as a string. */
+const INDEX_TEXT = /^(0|[1-9][0-9]{0,14})$/;
+
+/**
+ * The caller's own credentialStatus entries, checked against Bitstring Status List §2.1: a type
+ * microcred can check and change, a known purpose, an index that is a non-negative integer string, a
+ * list URL, an id (if any) that is not the list's URL, one entry per purpose. Where the URL points is
+ * checked when the position is taken. A malformed entry is a 400 naming the member.
+ */
+function namedStatusEntries(given: unknown): NamedStatusEntry[] {
+  const items = Array.isArray(given) ? given.map((item, i) => [item, `/credential/credentialStatus/${i}`] as const) : [[given, '/credential/credentialStatus'] as const];
+  const fail = (pointer: string, message: string): never => {
+    throw new InvalidInput(`the credential's credentialStatus is not one microcred can sign: ${pointer.replace('/credential/', '')} ${message}`, [{ pointer, message }], { status: 400 });
+  };
+  const seen = new Set<string>();
+  return items.map(([item, at]) => {
+    if (!isObject(item)) return fail(at, 'must be an object');
+    const types = asArray(item.type);
+    if (!types.includes(STATUS_ENTRY_TYPE)) {
+      return fail(`${at}/type`, `must be "${STATUS_ENTRY_TYPE}": microcred signs status entries only of the kind it publishes and checks (or leave credentialStatus out and ask in options.credentialStatus)`);
+    }
+    const purpose = item.statusPurpose;
+    if (typeof purpose !== 'string' || !LIST_PURPOSES.includes(purpose as ListPurpose)) return fail(`${at}/statusPurpose`, `must be ${LIST_PURPOSES.join(' or ')}`);
+    if (seen.has(purpose)) return fail(`${at}/statusPurpose`, `names ${purpose} a second time; a credential has one entry per purpose`);
+    seen.add(purpose);
+    const index = item.statusListIndex;
+    if (typeof index !== 'string' || !INDEX_TEXT.test(index)) {
+      return fail(`${at}/statusListIndex`, 'must be a non-negative whole number written as a string, such as "94567" (Bitstring Status List §2.1)');
+    }
+    const url = item.statusListCredential;
+    if (!isUrl(url)) return fail(`${at}/statusListCredential`, 'must be the URL of a status list credential');
+    if (item.id !== undefined && (!isUrl(item.id) || item.id === url)) return fail(`${at}/id`, 'must be a URL other than the status list\'s own (Bitstring Status List §2.1)');
+    for (const member of ['statusSize', 'statusMessage']) {
+      if (item[member] !== undefined && !(member === 'statusSize' && item[member] === 1)) {
+        return fail(`${at}/${member}`, `is for message statuses; a ${purpose} entry is one bit`);
+      }
+    }
+    if (item.statusReference !== undefined && !asArray(item.statusReference).every(isUrl)) return fail(`${at}/statusReference`, 'must be a URL or a list of URLs');
+    return { pointer: at, purpose: purpose as ListPurpose, url, index: Number(index) };
+  });
+}
+
 /** The organisation a VC-API caller acts for: its API key's. */
 function organisationOf(actor: Actor): string {
   switch (actor.kind) {
@@ -234,9 +308,11 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
 
   return {
     /**
-     * POST /credentials/issue: completes (issuer, id, issue date, status entries), checks, signs with
+     * POST /credentials/issue: completes (issuer, id, issue date), adds status entries only when
+     * `options.credentialStatus` asks (the VC-API issuer signs what it is given), checks, signs with
      * the issuer's active key and stores the credential. Malformed credentials are 400 naming the
-     * member and the rule.
+     * member and the rule; a caller's own status entry must point at a free position of one of the
+     * issuer's lists here, so that it can be checked and changed.
      */
     async issue(actor: Actor, credentialInput: unknown, options: VcApiIssueOptions = {}): Promise<{ verifiableCredential: JsonObject; id: string }> {
       const organisationId = organisationOf(actor);
@@ -261,19 +337,19 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       if (!VC_API_FORMATS.includes(format)) {
         throw new InvalidInput(`options.format must be one of ${VC_API_FORMATS.join(', ')}`, [{ pointer: '/options/format', message: `must be one of ${VC_API_FORMATS.join(', ')}` }], { status: 400 });
       }
-      const wanted = options.credentialStatus;
-      if (wanted !== undefined && wanted !== false && (!isObject(wanted) || wanted.type !== 'BitstringStatusListEntry')) {
-        throw new InvalidInput('options.credentialStatus.type must be BitstringStatusListEntry', [{ pointer: '/options/credentialStatus/type', message: 'must be "BitstringStatusListEntry", the status microcred publishes' }], { status: 400 });
+      const wanted = requestedPurposes(options.credentialStatus);
+      const given = credential.credentialStatus;
+      if (wanted.length > 0 && given !== undefined) {
+        throw new InvalidInput('the credential brings its own credentialStatus and options.credentialStatus asks for status too; send one or the other', [{ pointer: '/options/credentialStatus', message: 'must be left out when the credential has a credentialStatus' }], { status: 400 });
       }
-      // A credential that brings its own status keeps it; microcred adds its lists otherwise.
-      const addStatus = wanted !== false && credential.credentialStatus === undefined;
-
       const structure = checkStructure(credential);
       const problems: FieldError[] = [
         ...(structure.outcome === 'failed' ? structure.problems.map((p) => ({ pointer: `/credential${p.path}`, message: p.message })) : []),
         ...memberProblems(credential).map((p) => ({ pointer: `/credential${p.pointer}`, message: p.message })),
       ];
       if (problems.length > 0) throw new InvalidInput(`the credential is not well-formed: ${problems[0]!.pointer} ${problems[0]!.message}`, problems, { status: 400 });
+      // Bitstring Status List §2.1 on each entry the caller wrote; where it points is checked in the transaction.
+      const named = given === undefined ? [] : namedStatusEntries(given);
       const credentialId = credential.id;
       if (typeof credentialId !== 'string') throw new InvalidInput('credential id must be a URL', [{ pointer: '/credential/id', message: 'must be a URL' }], { status: 400 });
       const taken = await ctx.db.selectFrom('credentials').select('id').where('credential_url', '=', credentialId).executeTakeFirst();
@@ -281,14 +357,25 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
 
       const signing = await issuers.signing(issuer.id);
       const signed = await ctx.db.transaction().execute(async (trx) => {
-        let allocation: StatusAllocation | undefined;
-        if (addStatus) {
-          [allocation] = await status.allocate(trx, issuer.id, 1);
-          credential.credentialStatus = status.entries(allocation!);
+        // The positions the credential holds, by purpose: asked for in options, or named by the caller.
+        const slots: Partial<Record<ListPurpose, StatusSlot>> = {};
+        if (wanted.length > 0) {
+          Object.assign(slots, await status.allocatePurposes(trx, issuer.id, wanted));
+          const entries = wanted.map((purpose) => status.entryFor(purpose, slots[purpose]!));
+          credential.credentialStatus = entries.length === 1 ? entries[0]! : entries;
           if (version === '1.1' && !asArray(credential['@context']).includes(CONTEXTS.STATUS_LIST_V1)) {
-            // VC 1.1's context does not define BitstringStatusListEntry; the status list context does.
+            // Only VC 1.1 needs it: its base context does not define BitstringStatusListEntry; VC 2.0's does.
             credential['@context'] = [...asArray(credential['@context']), CONTEXTS.STATUS_LIST_V1];
           }
+        }
+        for (const entry of named) {
+          const claimed = await status.claimNamed(trx, issuer.id, entry.purpose, entry.url, entry.index);
+          if (!claimed.ok) {
+            const message = `${claimed.member} ${claimed.reason}`;
+            const fields = [{ pointer: `${entry.pointer}/${claimed.member}`, message }];
+            throw claimed.status === 409 ? new Conflict(`the credential was not issued: its credentialStatus ${message}`, fields) : new InvalidInput(`the credential's credentialStatus ${message}`, fields, { status: 400 });
+          }
+          slots[entry.purpose] = claimed.slot;
         }
         let document: JsonObject | string;
         try {
@@ -320,10 +407,10 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           status: 'active',
           status_reason: null,
           status_changed_at: null,
-          revocation_list_id: allocation?.revocation.listId ?? null,
-          revocation_index: allocation?.revocation.index ?? null,
-          suspension_list_id: allocation?.suspension.listId ?? null,
-          suspension_index: allocation?.suspension.index ?? null,
+          revocation_list_id: slots.revocation?.listId ?? null,
+          revocation_index: slots.revocation?.index ?? null,
+          suspension_list_id: slots.suspension?.listId ?? null,
+          suspension_index: slots.suspension?.index ?? null,
           renewed_from: null,
           claim_token_hash: null,
           claimed_at: null,
@@ -331,7 +418,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           dedupe_key: null,
           created_by: actorId(actor),
         }).execute();
-        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: addStatus } });
+        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: Object.keys(slots) } });
         return document;
       }).catch((error: unknown) => {
         // Two requests with one id at the same moment: the unique index lets one through.

@@ -26,9 +26,15 @@ export const VerificationOrProblemSchema = Type.Unknown({ description: 'A verifi
 export const VcApiOptions = { additionalProperties: true } as const;
 
 export const VcApiIssueBodySchema = Type.Object({
-  credential: Type.Object({}, { additionalProperties: true, description: 'An unsigned VC 1.1 or 2.0 credential; issuer, id, issue date and status are filled in when absent' }),
+  credential: Type.Object({}, { additionalProperties: true, description: "An unsigned VC 1.1 or 2.0 credential, signed as given: issuer, id and issue date are filled in when absent; status entries only when options.credentialStatus asks. A credentialStatus the credential brings must be a BitstringStatusListEntry pointing at a free position of one of this issuer's lists on this instance (statusListIndex a non-negative integer string, purpose matching the list's)" }),
   options: Type.Optional(Type.Object({
-    credentialStatus: Type.Optional(Type.Union([Type.Object({ type: Type.String() }, VcApiOptions), Type.Literal(false)])),
+    credentialStatus: Type.Optional(Type.Union([
+      Type.Object({
+        type: Type.String({ description: 'BitstringStatusListEntry' }),
+        statusPurpose: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 })], { description: 'revocation (default) or suspension, or a list of them: one entry each' })),
+      }, VcApiOptions),
+      Type.Literal(false),
+    ], { description: 'VC-API: the status to add. Absent or false: the credential is signed without status' })),
     format: Type.Optional(Type.Union(VC_API_FORMAT_NAMES.map((format) => Type.Literal(format)), { description: 'microcred: Data Integrity (default eddsa-rdfc-2022) or vc-jwt (answered as an EnvelopedVerifiableCredential)' })),
   }, VcApiOptions)),
 }, { additionalProperties: false });

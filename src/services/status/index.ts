@@ -11,6 +11,8 @@ import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { IssuerService, IssuerSigning } from '../issuers.ts';
 import { allocateSlots, ListUsage, lockList, type ListPurpose } from './lists.ts';
 
+export type { ListPurpose } from './lists.ts';
+
 export { statusListId, LIST_SIZE, FILL_LIMIT } from './lists.ts';
 
 export interface StatusSlot {
@@ -108,6 +110,55 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
         revocation: { ...slot, listUrl: listUrl(slot.listId) },
         suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) },
       }));
+    },
+
+    /**
+     * Allocates one random free position per purpose asked for (VC-API `options.credentialStatus`),
+     * in the caller's transaction, as `allocate` does for both purposes.
+     */
+    async allocatePurposes(trx: Kysely<DB>, issuerId: string, purposes: readonly ListPurpose[]): Promise<Partial<Record<ListPurpose, StatusSlot>>> {
+      const at = ctx.now().toISOString();
+      const slots: Partial<Record<ListPurpose, StatusSlot>> = {};
+      for (const purpose of purposes) {
+        const [slot] = await allocateSlots(trx, ctx.dialect, issuerId, purpose, 1, at, usage);
+        slots[purpose] = { ...slot!, listUrl: listUrl(slot!.listId) };
+      }
+      return slots;
+    },
+
+    /** One BitstringStatusListEntry for a slot. */
+    entryFor(purpose: ListPurpose, slot: StatusSlot): JsonObject {
+      return buildStatusListEntry({ listUrl: slot.listUrl, index: slot.index, statusPurpose: purpose });
+    },
+
+    /**
+     * Takes a position a caller named in its own `credentialStatus` entry (VC-API). The list must be
+     * one of THIS instance's lists, of this issuer and purpose, and the position inside it and free:
+     * a position held by another credential would tie the two credentials' status together.
+     * Returns why not, with the entry member to point at, or the slot now held in the transaction.
+     */
+    async claimNamed(trx: Kysely<DB>, issuerId: string, purpose: string, url: string, index: number): Promise<{ ok: true; slot: StatusSlot } | { ok: false; member: string; status: 400 | 409; reason: string }> {
+      const prefix = `${ctx.config.publicUrl}/status/`;
+      const listId = url.startsWith(prefix) ? url.slice(prefix.length) : undefined;
+      const list = listId && /^[0-9a-f-]{36}$/.test(listId)
+        ? await trx.selectFrom('status_lists').select(['id', 'issuer_id', 'purpose', 'size']).where('id', '=', listId).executeTakeFirst()
+        : undefined;
+      if (!list || list.issuer_id !== issuerId) {
+        return { ok: false, member: 'statusListCredential', status: 400, reason: `must be the URL of one of this issuer's status lists at ${prefix}…; microcred signs only status it publishes itself, so that the entry can be checked and changed` };
+      }
+      if (list.purpose !== purpose) {
+        return { ok: false, member: 'statusPurpose', status: 400, reason: `is ${purpose}, but the list ${url} is a ${list.purpose} list (Bitstring Status List §3.2: the purposes must match)` };
+      }
+      if (index >= list.size) {
+        return { ok: false, member: 'statusListIndex', status: 400, reason: `is beyond the end of the list (${list.size} entries)` };
+      }
+      const taken = await trx.insertInto('status_allocations').values({ list_id: list.id, idx: index })
+        .onConflict((oc) => oc.columns(['list_id', 'idx']).doNothing()).returning('idx').execute();
+      if (taken.length === 0) {
+        return { ok: false, member: 'statusListIndex', status: 409, reason: 'is already the position of another credential; leave credentialStatus out and ask for it in options.credentialStatus, and microcred picks a free one' };
+      }
+      usage.add(list.id, 1);
+      return { ok: true, slot: { listId: list.id, index, listUrl: url } };
     },
 
     /** The `credentialStatus` array for a credential: one BitstringStatusListEntry per purpose. */
