@@ -13,7 +13,9 @@ import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
-import type { ListPurpose, StatusService, StatusSlot } from './status/index.ts';
+import type { AnyListPurpose, ListPurpose, StatusService, StatusSlot } from './status/index.ts';
+import { MAX_STATUS_SIZE } from '../vc/status/bitstring.ts';
+import { buildStatusListEntry, type StatusMessage } from '../vc/status/status-list-credential.ts';
 
 /** VC-API IssueCredentialOptions, as far as microcred reads them; other members are ignored. */
 export interface VcApiIssueOptions {
@@ -22,7 +24,7 @@ export interface VcApiIssueOptions {
    * `revocation` when absent; a list of purposes adds one entry each). Without it the credential is
    * signed with no status entry; `false` says the same explicitly.
    */
-  credentialStatus?: { type: string; statusPurpose?: string | string[] } | false;
+  credentialStatus?: { type: string; statusPurpose?: string | string[]; statusSize?: number; statusMessage?: unknown; statusReference?: unknown } | false;
   /** microcred: the securing mechanism (default Data Integrity eddsa-rdfc-2022). */
   format?: IssueFormat;
   [other: string]: unknown;
@@ -47,8 +49,9 @@ export interface VcApiProblem {
 export interface VcApiStatusInput {
   /** The credential's `id` as issued (a URL or URN). */
   credentialId: string;
-  credentialStatus: { type: 'BitstringStatusListEntry'; statusPurpose: 'revocation' | 'suspension' };
-  status: boolean;
+  credentialStatus: { type: 'BitstringStatusListEntry'; statusPurpose: 'revocation' | 'suspension' | 'message' };
+  /** Revocation and suspension: true sets, false clears. Message: the value, 0 … 2^statusSize − 1. */
+  status: boolean | number;
 }
 
 const CHECK_TYPE_BASE = 'https://w3id.org/microcred/checks/';
@@ -193,23 +196,61 @@ function unwrapEnveloped(credential: unknown): unknown {
 
 /** The purposes microcred keeps lists for, which a VC-API caller may ask for or point at. */
 const LIST_PURPOSES: readonly ListPurpose[] = ['revocation', 'suspension'];
+/** What options.credentialStatus may ask for: those, and a `message` entry of statusSize bits. */
+const REQUESTABLE: readonly AnyListPurpose[] = [...LIST_PURPOSES, 'message'];
 const STATUS_ENTRY_TYPE = 'BitstringStatusListEntry';
 
+/** A `message` entry asked for (Bitstring Status List §2.1): its width, messages and references. */
+export interface MessageStatusRequest {
+  statusSize: number;
+  statusMessage?: StatusMessage[];
+  statusReference?: string | string[];
+}
+
+interface StatusRequest {
+  purposes: AnyListPurpose[];
+  message?: MessageStatusRequest;
+}
+
 /**
- * The purposes `options.credentialStatus` asks for (VC-API IssueCredentialOptions): none when it is
- * absent or false, `revocation` when it names no purpose. Anything else is a 400 naming the member.
+ * What `options.credentialStatus` asks for (VC-API IssueCredentialOptions): nothing when it is absent
+ * or false, `revocation` when it names no purpose, else one entry per purpose named; a `message`
+ * entry takes statusSize (default 1), statusMessage (2^statusSize of them, required above 1 bit) and
+ * statusReference. Anything else is a 400 naming the member.
  */
-function requestedPurposes(wanted: VcApiIssueOptions['credentialStatus']): ListPurpose[] {
-  if (wanted === undefined || wanted === false) return [];
+function requestedStatus(wanted: VcApiIssueOptions['credentialStatus']): StatusRequest {
+  if (wanted === undefined || wanted === false) return { purposes: [] };
+  const at = '/options/credentialStatus';
+  const fail = (member: string, message: string): never => {
+    throw new InvalidInput(`options.credentialStatus${member ? `.${member}` : ''} ${message}`, [{ pointer: member ? `${at}/${member}` : at, message }], { status: 400 });
+  };
   if (!isObject(wanted) || wanted.type !== STATUS_ENTRY_TYPE) {
-    throw new InvalidInput(`options.credentialStatus.type must be ${STATUS_ENTRY_TYPE}`, [{ pointer: '/options/credentialStatus/type', message: `must be "${STATUS_ENTRY_TYPE}", the status microcred publishes` }], { status: 400 });
+    throw new InvalidInput(`options.credentialStatus.type must be ${STATUS_ENTRY_TYPE}`, [{ pointer: `${at}/type`, message: `must be "${STATUS_ENTRY_TYPE}", the status microcred publishes` }], { status: 400 });
   }
   const purposes = wanted.statusPurpose === undefined ? ['revocation'] : asArray(wanted.statusPurpose);
-  const problem = purposes.length === 0 ? 'must name at least one purpose'
-    : purposes.some((p) => typeof p !== 'string' || !LIST_PURPOSES.includes(p as ListPurpose)) ? `must be ${LIST_PURPOSES.join(' or ')}, or a list of them`
-      : new Set(purposes).size !== purposes.length ? 'must not name a purpose twice' : undefined;
-  if (problem) throw new InvalidInput(`options.credentialStatus.statusPurpose ${problem}`, [{ pointer: '/options/credentialStatus/statusPurpose', message: problem }], { status: 400 });
-  return purposes as ListPurpose[];
+  if (purposes.length === 0) fail('statusPurpose', 'must name at least one purpose');
+  if (purposes.some((p) => typeof p !== 'string' || !REQUESTABLE.includes(p as AnyListPurpose))) fail('statusPurpose', `must be ${REQUESTABLE.join(', ')}, or a list of them`);
+  if (new Set(purposes).size !== purposes.length) fail('statusPurpose', 'must not name a purpose twice');
+  const request: StatusRequest = { purposes: purposes as AnyListPurpose[] };
+  const messageMembers = (['statusSize', 'statusMessage', 'statusReference'] as const).filter((member) => wanted[member] !== undefined);
+  if (!request.purposes.includes('message')) {
+    if (messageMembers.length > 0) fail(messageMembers[0]!, 'is for a message status; add "message" to statusPurpose');
+    return request;
+  }
+  const statusSize = wanted.statusSize ?? 1;
+  if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > MAX_STATUS_SIZE) fail('statusSize', `must be a whole number from 1 to ${MAX_STATUS_SIZE}`);
+  const message: MessageStatusRequest = { statusSize };
+  if (wanted.statusMessage !== undefined) message.statusMessage = wanted.statusMessage as StatusMessage[];
+  if (wanted.statusReference !== undefined) message.statusReference = wanted.statusReference as string | string[];
+  try {
+    // The entry builder holds §2.1's rules (2^statusSize messages, hex values, URLs); a probe entry applies them.
+    buildStatusListEntry({ listUrl: 'https://status.invalid/list', index: 0, statusPurpose: 'message', ...message });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    fail(/statusReference/.test(text) ? 'statusReference' : 'statusMessage', text.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()));
+  }
+  request.message = message;
+  return request;
 }
 
 interface NamedStatusEntry {
@@ -337,9 +378,9 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       if (!VC_API_FORMATS.includes(format)) {
         throw new InvalidInput(`options.format must be one of ${VC_API_FORMATS.join(', ')}`, [{ pointer: '/options/format', message: `must be one of ${VC_API_FORMATS.join(', ')}` }], { status: 400 });
       }
-      const wanted = requestedPurposes(options.credentialStatus);
+      const wanted = requestedStatus(options.credentialStatus);
       const given = credential.credentialStatus;
-      if (wanted.length > 0 && given !== undefined) {
+      if (wanted.purposes.length > 0 && given !== undefined) {
         throw new InvalidInput('the credential brings its own credentialStatus and options.credentialStatus asks for status too; send one or the other', [{ pointer: '/options/credentialStatus', message: 'must be left out when the credential has a credentialStatus' }], { status: 400 });
       }
       const structure = checkStructure(credential);
@@ -359,9 +400,13 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       const signed = await ctx.db.transaction().execute(async (trx) => {
         // The positions the credential holds, by purpose: asked for in options, or named by the caller.
         const slots: Partial<Record<ListPurpose, StatusSlot>> = {};
-        if (wanted.length > 0) {
-          Object.assign(slots, await status.allocatePurposes(trx, issuer.id, wanted));
-          const entries = wanted.map((purpose) => status.entryFor(purpose, slots[purpose]!));
+        if (wanted.purposes.length > 0) {
+          const bits = wanted.purposes.filter((purpose): purpose is ListPurpose => purpose !== 'message');
+          Object.assign(slots, await status.allocatePurposes(trx, issuer.id, bits));
+          const message = wanted.message ? await status.allocateMessage(trx, issuer.id, rowId, wanted.message.statusSize) : undefined;
+          const entries = wanted.purposes.map((purpose) => (purpose === 'message'
+            ? buildStatusListEntry({ listUrl: message!.listUrl, index: message!.index, statusPurpose: 'message', ...wanted.message! })
+            : status.entryFor(purpose, slots[purpose]!)));
           credential.credentialStatus = entries.length === 1 ? entries[0]! : entries;
           if (version === '1.1' && !asArray(credential['@context']).includes(CONTEXTS.STATUS_LIST_V1)) {
             // Only VC 1.1 needs it: its base context does not define BitstringStatusListEntry; VC 2.0's does.
@@ -418,7 +463,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           dedupe_key: null,
           created_by: actorId(actor),
         }).execute();
-        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: Object.keys(slots) } });
+        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: wanted.purposes.length > 0 ? wanted.purposes : Object.keys(slots) } });
         return document;
       }).catch((error: unknown) => {
         // Two requests with one id at the same moment: the unique index lets one through.
@@ -470,11 +515,17 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
      * POST /credentials/status: revocation true revokes (final), suspension true suspends and false
      * reinstates. Asking for the state the credential is already in changes nothing.
      */
-    async updateStatus(actor: Actor, input: VcApiStatusInput): Promise<{ credentialId: string; status: Row<'credentials'>['status'] }> {
+    async updateStatus(actor: Actor, input: VcApiStatusInput): Promise<{ credentialId: string; status: Row<'credentials'>['status']; message?: number }> {
       const row = await ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', input.credentialId).executeTakeFirst();
       if (!row) throw new NotFound('credential');
       await requireAccess(ctx, actor, row.organisation_id, { roles: CAN.changeStatus, scope: 'status' }, 'credential');
       const { statusPurpose } = input.credentialStatus;
+      if (statusPurpose === 'message') {
+        const value = typeof input.status === 'boolean' ? Number(input.status) : input.status;
+        const set = await status.setMessage(actor, row.id, value);
+        return { credentialId: input.credentialId, status: row.status, message: set.value };
+      }
+      if (typeof input.status !== 'boolean') throw new InvalidInput(`status must be true or false for ${statusPurpose}`, [{ pointer: '/status', message: `must be true or false for ${statusPurpose}` }], { status: 400 });
       let action: 'revoke' | 'suspend' | 'reinstate' | undefined;
       if (statusPurpose === 'revocation') {
         if (!input.status && row.status === 'revoked') throw new Conflict('the credential is revoked, and revocation is final');

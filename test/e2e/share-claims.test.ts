@@ -71,11 +71,16 @@ describe.skipIf(skipReason !== undefined)('the public share page of a forged cre
     await screenshotIfFailed(test, page, 'share-claims');
   });
 
+  /** The browser's computed style, typed here without the DOM library (the tests compile for Node). */
+  type Styled = { textContent: string | null; nextElementSibling: unknown };
+  type StyleOf = (element: unknown) => { color: string; fontStyle: string };
+
   /** The page's facts as the visitor reads them: label → value, and how the value is drawn. */
   async function facts(): Promise<{ label: string; value: string; color: string; fontStyle: string }[]> {
-    return await page.locator('main dl dt').evaluateAll((terms) => terms.map((dt) => {
-      const dd = dt.nextElementSibling as HTMLElement;
-      const style = getComputedStyle(dd);
+    return await page.locator('main dl dt').evaluateAll((terms) => terms.map((term) => {
+      const dt = term as unknown as Styled;
+      const dd = dt.nextElementSibling as Styled;
+      const style = (globalThis as unknown as { getComputedStyle: StyleOf }).getComputedStyle(dd);
       return { label: dt.textContent ?? '', value: dd.textContent ?? '', color: style.color, fontStyle: style.fontStyle };
     }));
   }
@@ -102,7 +107,7 @@ describe.skipIf(skipReason !== undefined)('the public share page of a forged cre
     const genuineColor = await (async () => {
       const probe = await browser.newPage({ baseURL: base });
       await probe.goto(genuinePath);
-      const color = await probe.locator('main dl dd').first().evaluate((dd) => getComputedStyle(dd).color);
+      const color = await probe.locator('main dl dd').first().evaluate((dd) => (globalThis as unknown as { getComputedStyle: StyleOf }).getComputedStyle(dd).color);
       await probe.close();
       return color;
     })();

@@ -125,6 +125,21 @@ for (const dialect of DIALECTS) {
         expect(errorsOf(response)).toContainEqual(expect.objectContaining({ title: 'proof', type: 'https://www.w3.org/TR/vc-data-model#PARSING_ERROR' }));
       });
 
+      it('a status list that cannot be read: STATUS_RETRIEVAL_ERROR, in the status-list namespace (Bitstring Status List §3.5)', async () => {
+        const other = generateDidKey(new Uint8Array(32).fill(33));
+        const signed = await t.runtime.ctx.engine.sign({
+          credential: {
+            '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], issuer: other.controller, validFrom: '2025-01-01T00:00:00Z',
+            credentialSubject: { id: holder.controller },
+            credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: 'https://status.example/lists/1' },
+          },
+          signer: signerFromMultikey(other),
+        }) as JsonObject;
+        const response = await post('/credentials/verify', { verifiableCredential: signed });
+        const problems = [...errorsOf(response), ...(response.json().warnings as Problem[])];
+        expect(problems).toContainEqual(expect.objectContaining({ title: 'status', type: 'https://www.w3.org/ns/credentials/status-list#STATUS_RETRIEVAL_ERROR' }));
+      });
+
       it('a presentation for another domain: INVALID_DOMAIN_ERROR', async () => {
         const vp = await signPresentation({ presentation: createPresentation({ credentials: [credential], holder: holder.controller }), signer: signerFromMultikey(holder), documentLoader: t.runtime.ctx.engine.documentLoader, now: new Date(), challenge: 'nonce-3', domain: 'https://verifier.example' });
         const response = await post('/presentations/verify', { verifiablePresentation: vp, options: { challenge: 'nonce-3', domain: 'https://other.example' } });

@@ -213,6 +213,66 @@ for (const dialect of DIALECTS) {
           expect(await countRows()).toBe(before);
         });
 
+        it('a message status of statusSize bits (Bitstring Status List §2.1): issued on request, its value set through /credentials/status and read back with its statusMessage', async () => {
+          const statusMessage = [
+            { status: '0x0', message: 'pending_review' },
+            { status: '0x1', message: 'accepted' },
+            { status: '0x2', message: 'rejected' },
+            { status: '0x3', message: 'undefined' },
+          ];
+          const statusReference = 'https://university.example/status-dictionary/';
+          const response = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'message'], statusSize: 2, statusMessage, statusReference } });
+          expect(response.statusCode, response.body).toBe(201);
+          const credential = response.json().verifiableCredential as JsonObject;
+          const [revocation, message] = credential.credentialStatus as JsonObject[];
+          expect(revocation).toMatchObject({ statusPurpose: 'revocation' });
+          expect(revocation).not.toHaveProperty('statusSize');
+          expect(message).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'message', statusSize: 2, statusMessage, statusReference });
+          expect(message!.statusListIndex).toMatch(/^\d+$/);
+          // A list of its own, published with 2-bit entries and the message purpose.
+          expect(message!.statusListCredential).not.toBe(revocation!.statusListCredential);
+          const listPath = new URL(message!.statusListCredential as string).pathname;
+          const published = (await t.app.inject({ method: 'GET', url: listPath })).json() as JsonObject;
+          expect((published.credentialSubject as JsonObject).statusPurpose).toBe('message');
+
+          const statusOf = async () => {
+            const verified = await verify(credential);
+            const check = (verified.json().checks as { check: string; details?: { entries: JsonObject[] } }[]).find((c) => c.check === 'status')!;
+            return { code: verified.statusCode, entry: check.details!.entries.find((e) => e.statusPurpose === 'message')! };
+          };
+          expect(await statusOf()).toMatchObject({ code: 200, entry: { status: 0, statusMessage: 'pending_review', statusReference: [statusReference] } });
+          const set = await post('/credentials/status', { credentialId: credential.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 2 }, key);
+          expect(set.statusCode, set.body).toBe(200);
+          expect(set.json()).toEqual({ credentialId: credential.id, status: 'active', message: 2 });
+          later();
+          // A message informs; it does not revoke: still verified, with the issuer's message for the value.
+          expect(await statusOf()).toMatchObject({ code: 200, entry: { status: 2, valid: false, statusMessage: 'rejected' } });
+          const { StatusBitstring: _unused, decodeStatusList } = await import('../../src/vc/status/bitstring.ts');
+          const relisted = (await t.app.inject({ method: 'GET', url: listPath })).json() as JsonObject;
+          const decoded = decodeStatusList({ encodedList: (relisted.credentialSubject as JsonObject).encodedList, statusSize: 2 });
+          expect(decoded.ok && decoded.list.get(Number(message!.statusListIndex))).toBe(2);
+
+          // Out of range for 2 bits; a message on a credential that has none.
+          const tooBig = await post('/credentials/status', { credentialId: credential.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 4 }, key);
+          expect(tooBig.statusCode).toBe(400);
+          expect(pointers(tooBig)).toEqual(['/status']);
+          const plain = (await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry' } })).json().verifiableCredential as JsonObject;
+          expect((await post('/credentials/status', { credentialId: plain.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 1 }, key)).statusCode).toBe(409);
+
+          const refusals: [JsonObject, string][] = [
+            [{ statusPurpose: 'message', statusSize: 2, statusMessage: statusMessage.slice(0, 2) }, '/options/credentialStatus/statusMessage'],
+            [{ statusPurpose: 'message', statusSize: 2 }, '/options/credentialStatus/statusMessage'],
+            [{ statusPurpose: 'message', statusSize: 1, statusReference: 'not a url' }, '/options/credentialStatus/statusReference'],
+            [{ statusPurpose: 'revocation', statusSize: 2, statusMessage }, '/options/credentialStatus/statusSize'],
+            [{ statusPurpose: 'message', statusSize: 9 }, '/options/credentialStatus/statusSize'],
+          ];
+          for (const [options, pointer] of refusals) {
+            const refused = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', ...options } });
+            expect(refused.statusCode, JSON.stringify(options)).toBe(400);
+            expect(pointers(refused)[0], JSON.stringify(options)).toBe(pointer);
+          }
+        });
+
         it('issues without status when asked, refuses other status types', async () => {
           const none = await issue(minimal(), { credentialStatus: false });
           expect(none.statusCode).toBe(201);
@@ -375,7 +435,9 @@ for (const dialect of DIALECTS) {
       expect((await setStatus(mine.id, 'revocation', true, readOnlyKey)).statusCode).toBe(403);
       expect((await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true })).statusCode).toBe(401);
       expect((await setStatus('urn:uuid:00000000-0000-4000-8000-000000000000', 'revocation', true)).statusCode).toBe(404);
-      expect((await setStatus(mine.id, 'message', true)).statusCode).toBe(400);
+      // message is a purpose (Bitstring Status List §2.1), but this credential was issued without one.
+      expect((await setStatus(mine.id, 'message', true)).statusCode).toBe(409);
+      expect((await setStatus(mine.id, 'refresh', true)).statusCode).toBe(400);
       const wrongType = await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'StatusList2021Entry', statusPurpose: 'revocation' }, status: true }, key);
       expect(wrongType.statusCode).toBe(400);
       expect(pointers(wrongType)).toEqual(['/credentialStatus/type']);

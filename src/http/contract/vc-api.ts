@@ -31,7 +31,10 @@ export const VcApiIssueBodySchema = Type.Object({
     credentialStatus: Type.Optional(Type.Union([
       Type.Object({
         type: Type.String({ description: 'BitstringStatusListEntry' }),
-        statusPurpose: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 })], { description: 'revocation (default) or suspension, or a list of them: one entry each' })),
+        statusPurpose: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 })], { description: 'revocation (default), suspension or message, or a list of them: one entry each' })),
+        statusSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, description: 'message entries: bits per entry (Bitstring Status List §2.1), default 1' })),
+        statusMessage: Type.Optional(Type.Array(Type.Object({ status: Type.String({ pattern: '^0x[0-9a-fA-F]+$' }), message: Type.String({ maxLength: 1000 }) }, { additionalProperties: true }), { maxItems: 256, description: 'message entries: one {status: "0x…", message} per value, 2^statusSize of them (required above 1 bit)' })),
+        statusReference: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Array(Type.String({ maxLength: 2048 }), { minItems: 1, maxItems: 16 })], { description: 'message entries: where the issuer explains its statuses' })),
       }, VcApiOptions),
       Type.Literal(false),
     ], { description: 'VC-API: the status to add. Absent or false: the credential is signed without status' })),
@@ -54,11 +57,15 @@ export const VcApiStatusBodySchema = Type.Object({
   credentialId: Type.String({ minLength: 1, maxLength: 2048 }),
   credentialStatus: Type.Object({
     type: Type.Literal('BitstringStatusListEntry'),
-    statusPurpose: Type.Union([Type.Literal('revocation'), Type.Literal('suspension')]),
+    statusPurpose: Type.Union([Type.Literal('revocation'), Type.Literal('suspension'), Type.Literal('message')]),
   }, { additionalProperties: false }),
-  status: Type.Boolean(),
+  status: Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 255 })], { description: 'revocation, suspension: true or false; message: the value to hold, 0 … 2^statusSize − 1' }),
 }, { additionalProperties: false });
-export const VcApiStatusResultSchema = Type.Object({ credentialId: Type.String(), status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]) });
+export const VcApiStatusResultSchema = Type.Object({
+  credentialId: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('suspended')]),
+  message: Type.Optional(Type.Integer({ description: 'after a message change: the value the credential\'s message entry now holds' })),
+});
 
 export type Verification = Static<typeof VerificationSchema>;
 export type VcApiIssueBody = Static<typeof VcApiIssueBodySchema>;
