@@ -247,7 +247,7 @@ for (const dialect of DIALECTS) {
           later();
           // A message informs; it does not revoke: still verified, with the issuer's message for the value.
           expect(await statusOf()).toMatchObject({ code: 200, entry: { status: 2, valid: false, statusMessage: 'rejected' } });
-          const { StatusBitstring: _unused, decodeStatusList } = await import('../../src/vc/status/bitstring.ts');
+          const { decodeStatusList } = await import('../../src/vc/status/bitstring.ts');
           const relisted = (await t.app.inject({ method: 'GET', url: listPath })).json() as JsonObject;
           const decoded = decodeStatusList({ encodedList: (relisted.credentialSubject as JsonObject).encodedList, statusSize: 2 });
           expect(decoded.ok && decoded.list.get(Number(message!.statusListIndex))).toBe(2);
