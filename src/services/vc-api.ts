@@ -21,8 +21,9 @@ import { buildStatusListEntry, type StatusMessage } from '../vc/status/status-li
 export interface VcApiIssueOptions {
   /**
    * VC-API: the status to add, `{type: 'BitstringStatusListEntry', statusPurpose?}` (purpose
-   * `revocation` when absent; a list of purposes adds one entry each). Without it the credential is
-   * signed with no status entry; `false` says the same explicitly.
+   * `revocation` when absent; a list of purposes adds one entry each; a `message` entry also takes
+   * statusSize, statusMessage and statusReference). Without it the credential is signed with no
+   * status entry; `false` says the same explicitly.
    */
   credentialStatus?: { type: string; statusPurpose?: string | string[]; statusSize?: number; statusMessage?: unknown; statusReference?: unknown } | false;
   /** microcred: the securing mechanism (default Data Integrity eddsa-rdfc-2022). */
@@ -201,7 +202,7 @@ const REQUESTABLE: readonly AnyListPurpose[] = [...LIST_PURPOSES, 'message'];
 const STATUS_ENTRY_TYPE = 'BitstringStatusListEntry';
 
 /** A `message` entry asked for (Bitstring Status List §2.1): its width, messages and references. */
-export interface MessageStatusRequest {
+interface MessageStatusRequest {
   statusSize: number;
   statusMessage?: StatusMessage[];
   statusReference?: string | string[];
