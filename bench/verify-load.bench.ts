@@ -78,7 +78,8 @@ try {
     if (issued.status !== 201) throw new Error(`issue failed: ${issued.status} ${await issued.text()}`);
     return ((await issued.json()) as { verifiableCredential: JsonObject }).verifiableCredential;
   };
-  const credential = await issue();
+  // Status entries as the platform's own credentials carry them, so that verification reads the lists.
+  const credential = await issue({ credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } });
   const body = JSON.stringify({ verifiableCredential: credential });
   const check = await fetch(`${url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const checked = (await check.json()) as { verified: boolean; checks: { check: string; outcome: string }[] };

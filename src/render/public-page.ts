@@ -26,6 +26,11 @@ export interface PageCredential {
   outcomes: string[];
   standard: string;
   verdict: Verdict;
+  /**
+   * True when the signature (or the key that made it) failed: nothing on the page is then the
+   * issuer's word, so name, issuer, dates, credits, level and outcomes are shown as the file's claims.
+   */
+  claimed?: boolean;
   /** One sentence: the outcome of the check just made. */
   sentence: string;
   checks: { outcome: CheckOutcome; message: string }[];
@@ -117,6 +122,7 @@ ul.checks li{display:flex;gap:.5rem;padding:.4rem 0;border-top:1px solid var(--l
 .actions a{display:inline-block;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;text-decoration:none;min-height:44px}
 .qr{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.qr img{width:160px;height:160px}
 .muted{color:var(--muted)}
+.claimed{color:var(--muted);font-style:italic}.claims-note{border-left:4px solid var(--bad);padding:.25rem .75rem;margin:.5rem 0}
 footer{color:var(--muted);font-size:.875rem;padding:1rem;text-align:center}
 @media (max-width:30rem){.top{flex-direction:column}dl{grid-template-columns:1fr}dt{font-weight:600}}
 `;
@@ -152,19 +158,23 @@ function verdictClass(verdict: Verdict): string {
 }
 
 function facts(credential: PageCredential): string {
+  const claimed = credential.claimed === true;
+  // Under a failed signature every value is the file's claim, and says so in its label.
+  const label = (fact: string, claim: string) => (claimed ? claim : fact);
   const rows: [string, string][] = [];
-  if (credential.recipientName) rows.push(['Awarded to', escapeHtml(credential.recipientName)]);
+  if (credential.recipientName) rows.push([label('Awarded to', 'Claimed recipient'), escapeHtml(credential.recipientName)]);
   if (credential.issuerName) {
     const link = safeLink(credential.issuerUrl);
-    rows.push(['Issued by', link ? `<a href="${escapeHtml(link)}" rel="nofollow noopener">${escapeHtml(credential.issuerName)}</a>` : escapeHtml(credential.issuerName)]);
+    // A forged file's issuer link would lend it the issuer's site: shown as text only.
+    rows.push([label('Issued by', 'Claimed issuer'), link && !claimed ? `<a href="${escapeHtml(link)}" rel="nofollow noopener">${escapeHtml(credential.issuerName)}</a>` : escapeHtml(credential.issuerName)]);
   }
-  if (credential.issuedAt) rows.push(['Issued on', `<time datetime="${escapeHtml(credential.issuedAt)}">${escapeHtml(longDate(credential.issuedAt))}</time>`]);
-  if (credential.validUntil) rows.push(['Valid until', `<time datetime="${escapeHtml(credential.validUntil)}">${escapeHtml(longDate(credential.validUntil))}</time>`]);
-  if (credential.ects !== undefined) rows.push(['Credits', escapeHtml(creditsText(credential.ects))]);
-  if (credential.eqfLevel !== undefined) rows.push(['Level', `EQF level ${credential.eqfLevel}`]);
-  if (credential.field) rows.push(['Field', escapeHtml(credential.field)]);
+  if (credential.issuedAt) rows.push([label('Issued on', 'Claimed issue date'), `<time datetime="${escapeHtml(credential.issuedAt)}">${escapeHtml(longDate(credential.issuedAt))}</time>`]);
+  if (credential.validUntil) rows.push([label('Valid until', 'Claimed valid until'), `<time datetime="${escapeHtml(credential.validUntil)}">${escapeHtml(longDate(credential.validUntil))}</time>`]);
+  if (credential.ects !== undefined) rows.push([label('Credits', 'Claimed credits'), escapeHtml(creditsText(credential.ects))]);
+  if (credential.eqfLevel !== undefined) rows.push([label('Level', 'Claimed level'), `EQF level ${credential.eqfLevel}`]);
+  if (credential.field) rows.push([label('Field', 'Claimed field'), escapeHtml(credential.field)]);
   rows.push(['Standard', escapeHtml(credential.standard)]);
-  return `<dl>${rows.map(([label, value]) => `<dt>${label}</dt><dd>${value}</dd>`).join('')}</dl>`;
+  return `<dl${claimed ? ' class="claimed" data-claimed="true"' : ''}>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>`;
 }
 
 function credentialSection(credential: PageCredential, level: 1 | 2, id: string): string {
@@ -174,8 +184,9 @@ function credentialSection(credential: PageCredential, level: 1 | 2, id: string)
   const name = credential.href
     ? `<a href="${escapeHtml(credential.href)}">${escapeHtml(credential.name)}</a>`
     : escapeHtml(credential.name);
+  const claimed = credential.claimed === true;
   const outcomes = credential.outcomes.length > 0
-    ? `<${sub} id="${id}-outcomes">Learning outcomes</${sub}><ul aria-labelledby="${id}-outcomes">${credential.outcomes.map((o) => `<li>${escapeHtml(o)}</li>`).join('')}</ul>`
+    ? `<${sub} id="${id}-outcomes">${claimed ? 'Claimed learning outcomes' : 'Learning outcomes'}</${sub}><ul aria-labelledby="${id}-outcomes"${claimed ? ' class="claimed"' : ''}>${credential.outcomes.map((o) => `<li>${escapeHtml(o)}</li>`).join('')}</ul>`
     : '';
   const checks = `<${sub} id="${id}-checks">What was checked</${sub}>
 <p class="muted">Checked <time datetime="${escapeHtml(credential.checkedAt)}">${escapeHtml(longDate(credential.checkedAt))}</time>, when this page was opened.</p>
@@ -185,10 +196,11 @@ function credentialSection(credential: PageCredential, level: 1 | 2, id: string)
     : '';
   return `<article aria-labelledby="${id}-name">
 <div class="top">${image ? `<img src="${escapeHtml(image)}" alt="">` : ''}<div>
-<${heading} id="${id}-name">${name}</${heading}>
-${credential.description ? `<p>${escapeHtml(credential.description)}</p>` : ''}
+<${heading} id="${id}-name"${claimed ? ' class="claimed"' : ''}>${claimed ? '<span class="muted">Claims to be: </span>' : ''}${name}</${heading}>
+${credential.description ? `<p${claimed ? ' class="claimed"' : ''}>${claimed ? 'The file claims: ' : ''}${escapeHtml(credential.description)}</p>` : ''}
 </div></div>
 <p class="verdict ${verdictClass(credential.verdict)}" role="status"><span>${VERDICT_LABEL[credential.verdict]}.</span> ${escapeHtml(credential.sentence)}</p>
+${claimed ? '<p class="claims-note" data-testid="claims-note">The file claims what follows, but its signature does not hold, so none of it is the issuer’s word.</p>' : ''}
 ${facts(credential)}
 ${outcomes}
 ${checks}

@@ -13,12 +13,19 @@ import { audit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
-import type { StatusAllocation, StatusService } from './status/index.ts';
+import type { AnyListPurpose, ListPurpose, StatusService, StatusSlot } from './status/index.ts';
+import { MAX_STATUS_SIZE } from '../vc/status/bitstring.ts';
+import { buildStatusListEntry, type StatusMessage } from '../vc/status/status-list-credential.ts';
 
 /** VC-API IssueCredentialOptions, as far as microcred reads them; other members are ignored. */
 export interface VcApiIssueOptions {
-  /** VC-API: the status to add. `false` (microcred) issues the credential without status entries. */
-  credentialStatus?: { type: string } | false;
+  /**
+   * VC-API: the status to add, `{type: 'BitstringStatusListEntry', statusPurpose?}` (purpose
+   * `revocation` when absent; a list of purposes adds one entry each; a `message` entry also takes
+   * statusSize, statusMessage and statusReference). Without it the credential is signed with no
+   * status entry; `false` says the same explicitly.
+   */
+  credentialStatus?: { type: string; statusPurpose?: string | string[]; statusSize?: number; statusMessage?: unknown; statusReference?: unknown } | false;
   /** microcred: the securing mechanism (default Data Integrity eddsa-rdfc-2022). */
   format?: IssueFormat;
   [other: string]: unknown;
@@ -33,20 +40,19 @@ export interface VcApiVerification {
 }
 
 export interface VcApiProblem {
-  /** The standard's problem type when one names the failure (VC 2.0 §7.1, Data Integrity, Bitstring Status List), else microcred's check URL. */
+  /** The standard's problem type when one names the failure (VC 2.0 §7.2, Data Integrity §4.7, Bitstring Status List §3.5), else microcred's check URL. */
   type: string;
   /** microcred's check name (`proof`, `status`…). */
   title: string;
   detail: string;
-  /** The standard's error code (e.g. -17 for PROOF_VERIFICATION_ERROR), when one names the failure. */
-  code?: number;
 }
 
 export interface VcApiStatusInput {
   /** The credential's `id` as issued (a URL or URN). */
   credentialId: string;
-  credentialStatus: { type: 'BitstringStatusListEntry'; statusPurpose: 'revocation' | 'suspension' };
-  status: boolean;
+  credentialStatus: { type: 'BitstringStatusListEntry'; statusPurpose: 'revocation' | 'suspension' | 'message' };
+  /** Revocation and suspension: true sets, false clears. Message: the value, 0 … 2^statusSize − 1. */
+  status: boolean | number;
 }
 
 const CHECK_TYPE_BASE = 'https://w3id.org/microcred/checks/';
@@ -136,7 +142,7 @@ function isoSeconds(date: Date): string {
 function problem(entry: Check, prefix = ''): VcApiProblem {
   const standard = specErrorOf(entry);
   return standard
-    ? { type: standard.type, title: entry.check, detail: `${prefix}${entry.message}`, code: standard.code }
+    ? { type: standard.type, title: entry.check, detail: `${prefix}${entry.message}` }
     : { type: `${CHECK_TYPE_BASE}${entry.check}`, title: entry.check, detail: `${prefix}${entry.message}` };
 }
 
@@ -189,6 +195,114 @@ function unwrapEnveloped(credential: unknown): unknown {
   return credential;
 }
 
+/** The purposes microcred keeps lists for, which a VC-API caller may ask for or point at. */
+const LIST_PURPOSES: readonly ListPurpose[] = ['revocation', 'suspension'];
+/** What options.credentialStatus may ask for: those, and a `message` entry of statusSize bits. */
+const REQUESTABLE: readonly AnyListPurpose[] = [...LIST_PURPOSES, 'message'];
+const STATUS_ENTRY_TYPE = 'BitstringStatusListEntry';
+
+/** A `message` entry asked for (Bitstring Status List §2.1): its width, messages and references. */
+interface MessageStatusRequest {
+  statusSize: number;
+  statusMessage?: StatusMessage[];
+  statusReference?: string | string[];
+}
+
+interface StatusRequest {
+  purposes: AnyListPurpose[];
+  message?: MessageStatusRequest;
+}
+
+/**
+ * What `options.credentialStatus` asks for (VC-API IssueCredentialOptions): nothing when it is absent
+ * or false, `revocation` when it names no purpose, else one entry per purpose named; a `message`
+ * entry takes statusSize (default 1), statusMessage (2^statusSize of them, required above 1 bit) and
+ * statusReference. Anything else is a 400 naming the member.
+ */
+function requestedStatus(wanted: VcApiIssueOptions['credentialStatus']): StatusRequest {
+  if (wanted === undefined || wanted === false) return { purposes: [] };
+  const at = '/options/credentialStatus';
+  const fail = (member: string, message: string): never => {
+    throw new InvalidInput(`options.credentialStatus${member ? `.${member}` : ''} ${message}`, [{ pointer: member ? `${at}/${member}` : at, message }], { status: 400 });
+  };
+  if (!isObject(wanted) || wanted.type !== STATUS_ENTRY_TYPE) {
+    throw new InvalidInput(`options.credentialStatus.type must be ${STATUS_ENTRY_TYPE}`, [{ pointer: `${at}/type`, message: `must be "${STATUS_ENTRY_TYPE}", the status microcred publishes` }], { status: 400 });
+  }
+  const purposes = wanted.statusPurpose === undefined ? ['revocation'] : asArray(wanted.statusPurpose);
+  if (purposes.length === 0) fail('statusPurpose', 'must name at least one purpose');
+  if (purposes.some((p) => typeof p !== 'string' || !REQUESTABLE.includes(p as AnyListPurpose))) fail('statusPurpose', `must be ${REQUESTABLE.join(', ')}, or a list of them`);
+  if (new Set(purposes).size !== purposes.length) fail('statusPurpose', 'must not name a purpose twice');
+  const request: StatusRequest = { purposes: purposes as AnyListPurpose[] };
+  const messageMembers = (['statusSize', 'statusMessage', 'statusReference'] as const).filter((member) => wanted[member] !== undefined);
+  if (!request.purposes.includes('message')) {
+    if (messageMembers.length > 0) fail(messageMembers[0]!, 'is for a message status; add "message" to statusPurpose');
+    return request;
+  }
+  const statusSize = wanted.statusSize ?? 1;
+  if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > MAX_STATUS_SIZE) fail('statusSize', `must be a whole number from 1 to ${MAX_STATUS_SIZE}`);
+  const message: MessageStatusRequest = { statusSize };
+  if (wanted.statusMessage !== undefined) message.statusMessage = wanted.statusMessage as StatusMessage[];
+  if (wanted.statusReference !== undefined) message.statusReference = wanted.statusReference as string | string[];
+  try {
+    // The entry builder holds §2.1's rules (2^statusSize messages, hex values, URLs); a probe entry applies them.
+    buildStatusListEntry({ listUrl: 'https://status.invalid/list', index: 0, statusPurpose: 'message', ...message });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    fail(/statusReference/.test(text) ? 'statusReference' : 'statusMessage', text.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()));
+  }
+  request.message = message;
+  return request;
+}
+
+interface NamedStatusEntry {
+  pointer: string;
+  purpose: ListPurpose;
+  url: string;
+  index: number;
+}
+
+/** Bitstring Status List §2.1: statusListIndex is a non-negative integer written in base 10, as a string. */
+const INDEX_TEXT = /^(0|[1-9][0-9]{0,14})$/;
+
+/**
+ * The caller's own credentialStatus entries, checked against Bitstring Status List §2.1: a type
+ * microcred can check and change, a known purpose, an index that is a non-negative integer string, a
+ * list URL, an id (if any) that is not the list's URL, one entry per purpose. Where the URL points is
+ * checked when the position is taken. A malformed entry is a 400 naming the member.
+ */
+function namedStatusEntries(given: unknown): NamedStatusEntry[] {
+  const items = Array.isArray(given) ? given.map((item, i) => [item, `/credential/credentialStatus/${i}`] as const) : [[given, '/credential/credentialStatus'] as const];
+  const fail = (pointer: string, message: string): never => {
+    throw new InvalidInput(`the credential's credentialStatus is not one microcred can sign: ${pointer.replace('/credential/', '')} ${message}`, [{ pointer, message }], { status: 400 });
+  };
+  const seen = new Set<string>();
+  return items.map(([item, at]) => {
+    if (!isObject(item)) return fail(at, 'must be an object');
+    const types = asArray(item.type);
+    if (!types.includes(STATUS_ENTRY_TYPE)) {
+      return fail(`${at}/type`, `must be "${STATUS_ENTRY_TYPE}": microcred signs status entries only of the kind it publishes and checks (or leave credentialStatus out and ask in options.credentialStatus)`);
+    }
+    const purpose = item.statusPurpose;
+    if (typeof purpose !== 'string' || !LIST_PURPOSES.includes(purpose as ListPurpose)) return fail(`${at}/statusPurpose`, `must be ${LIST_PURPOSES.join(' or ')}`);
+    if (seen.has(purpose)) return fail(`${at}/statusPurpose`, `names ${purpose} a second time; a credential has one entry per purpose`);
+    seen.add(purpose);
+    const index = item.statusListIndex;
+    if (typeof index !== 'string' || !INDEX_TEXT.test(index)) {
+      return fail(`${at}/statusListIndex`, 'must be a non-negative whole number written as a string, such as "94567" (Bitstring Status List §2.1)');
+    }
+    const url = item.statusListCredential;
+    if (!isUrl(url)) return fail(`${at}/statusListCredential`, 'must be the URL of a status list credential');
+    if (item.id !== undefined && (!isUrl(item.id) || item.id === url)) return fail(`${at}/id`, 'must be a URL other than the status list\'s own (Bitstring Status List §2.1)');
+    for (const member of ['statusSize', 'statusMessage']) {
+      if (item[member] !== undefined && !(member === 'statusSize' && item[member] === 1)) {
+        return fail(`${at}/${member}`, `is for message statuses; a ${purpose} entry is one bit`);
+      }
+    }
+    if (item.statusReference !== undefined && !asArray(item.statusReference).every(isUrl)) return fail(`${at}/statusReference`, 'must be a URL or a list of URLs');
+    return { pointer: at, purpose: purpose as ListPurpose, url, index: Number(index) };
+  });
+}
+
 /** The organisation a VC-API caller acts for: its API key's. */
 function organisationOf(actor: Actor): string {
   switch (actor.kind) {
@@ -236,9 +350,11 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
 
   return {
     /**
-     * POST /credentials/issue: completes (issuer, id, issue date, status entries), checks, signs with
+     * POST /credentials/issue: completes (issuer, id, issue date), adds status entries only when
+     * `options.credentialStatus` asks (the VC-API issuer signs what it is given), checks, signs with
      * the issuer's active key and stores the credential. Malformed credentials are 400 naming the
-     * member and the rule.
+     * member and the rule; a caller's own status entry must point at a free position of one of the
+     * issuer's lists here, so that it can be checked and changed.
      */
     async issue(actor: Actor, credentialInput: unknown, options: VcApiIssueOptions = {}): Promise<{ verifiableCredential: JsonObject; id: string }> {
       const organisationId = organisationOf(actor);
@@ -263,19 +379,19 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       if (!VC_API_FORMATS.includes(format)) {
         throw new InvalidInput(`options.format must be one of ${VC_API_FORMATS.join(', ')}`, [{ pointer: '/options/format', message: `must be one of ${VC_API_FORMATS.join(', ')}` }], { status: 400 });
       }
-      const wanted = options.credentialStatus;
-      if (wanted !== undefined && wanted !== false && (!isObject(wanted) || wanted.type !== 'BitstringStatusListEntry')) {
-        throw new InvalidInput('options.credentialStatus.type must be BitstringStatusListEntry', [{ pointer: '/options/credentialStatus/type', message: 'must be "BitstringStatusListEntry", the status microcred publishes' }], { status: 400 });
+      const wanted = requestedStatus(options.credentialStatus);
+      const given = credential.credentialStatus;
+      if (wanted.purposes.length > 0 && given !== undefined) {
+        throw new InvalidInput('the credential brings its own credentialStatus and options.credentialStatus asks for status too; send one or the other', [{ pointer: '/options/credentialStatus', message: 'must be left out when the credential has a credentialStatus' }], { status: 400 });
       }
-      // A credential that brings its own status keeps it; microcred adds its lists otherwise.
-      const addStatus = wanted !== false && credential.credentialStatus === undefined;
-
       const structure = checkStructure(credential);
       const problems: FieldError[] = [
         ...(structure.outcome === 'failed' ? structure.problems.map((p) => ({ pointer: `/credential${p.path}`, message: p.message })) : []),
         ...memberProblems(credential).map((p) => ({ pointer: `/credential${p.pointer}`, message: p.message })),
       ];
       if (problems.length > 0) throw new InvalidInput(`the credential is not well-formed: ${problems[0]!.pointer} ${problems[0]!.message}`, problems, { status: 400 });
+      // Bitstring Status List §2.1 on each entry the caller wrote; where it points is checked in the transaction.
+      const named = given === undefined ? [] : namedStatusEntries(given);
       const credentialId = credential.id;
       if (typeof credentialId !== 'string') throw new InvalidInput('credential id must be a URL', [{ pointer: '/credential/id', message: 'must be a URL' }], { status: 400 });
       const taken = await ctx.db.selectFrom('credentials').select('id').where('credential_url', '=', credentialId).executeTakeFirst();
@@ -283,14 +399,29 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
 
       const signing = await issuers.signing(issuer.id);
       const signed = await ctx.db.transaction().execute(async (trx) => {
-        let allocation: StatusAllocation | undefined;
-        if (addStatus) {
-          [allocation] = await status.allocate(trx, issuer.id, 1);
-          credential.credentialStatus = status.entries(allocation!);
+        // The positions the credential holds, by purpose: asked for in options, or named by the caller.
+        const slots: Partial<Record<ListPurpose, StatusSlot>> = {};
+        if (wanted.purposes.length > 0) {
+          const bits = wanted.purposes.filter((purpose): purpose is ListPurpose => purpose !== 'message');
+          Object.assign(slots, await status.allocatePurposes(trx, issuer.id, bits));
+          const message = wanted.message ? await status.allocateMessage(trx, issuer.id, rowId, wanted.message.statusSize) : undefined;
+          const entries = wanted.purposes.map((purpose) => (purpose === 'message'
+            ? buildStatusListEntry({ listUrl: message!.listUrl, index: message!.index, statusPurpose: 'message', ...wanted.message! })
+            : status.entryFor(purpose, slots[purpose]!)));
+          credential.credentialStatus = entries.length === 1 ? entries[0]! : entries;
           if (version === '1.1' && !asArray(credential['@context']).includes(CONTEXTS.STATUS_LIST_V1)) {
-            // VC 1.1's context does not define BitstringStatusListEntry; the status list context does.
+            // Only VC 1.1 needs it: its base context does not define BitstringStatusListEntry; VC 2.0's does.
             credential['@context'] = [...asArray(credential['@context']), CONTEXTS.STATUS_LIST_V1];
           }
+        }
+        for (const entry of named) {
+          const claimed = await status.claimNamed(trx, issuer.id, entry.purpose, entry.url, entry.index);
+          if (!claimed.ok) {
+            const message = `${claimed.member} ${claimed.reason}`;
+            const fields = [{ pointer: `${entry.pointer}/${claimed.member}`, message }];
+            throw claimed.status === 409 ? new Conflict(`the credential was not issued: its credentialStatus ${message}`, fields) : new InvalidInput(`the credential's credentialStatus ${message}`, fields, { status: 400 });
+          }
+          slots[entry.purpose] = claimed.slot;
         }
         let document: JsonObject | string;
         try {
@@ -322,10 +453,10 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           status: 'active',
           status_reason: null,
           status_changed_at: null,
-          revocation_list_id: allocation?.revocation.listId ?? null,
-          revocation_index: allocation?.revocation.index ?? null,
-          suspension_list_id: allocation?.suspension.listId ?? null,
-          suspension_index: allocation?.suspension.index ?? null,
+          revocation_list_id: slots.revocation?.listId ?? null,
+          revocation_index: slots.revocation?.index ?? null,
+          suspension_list_id: slots.suspension?.listId ?? null,
+          suspension_index: slots.suspension?.index ?? null,
           renewed_from: null,
           claim_token_hash: null,
           claimed_at: null,
@@ -333,7 +464,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           dedupe_key: null,
           created_by: actorId(actor),
         }).execute();
-        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: addStatus } });
+        await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: wanted.purposes.length > 0 ? wanted.purposes : Object.keys(slots) } });
         return document;
       }).catch((error: unknown) => {
         // Two requests with one id at the same moment: the unique index lets one through.
@@ -385,11 +516,17 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
      * POST /credentials/status: revocation true revokes (final), suspension true suspends and false
      * reinstates. Asking for the state the credential is already in changes nothing.
      */
-    async updateStatus(actor: Actor, input: VcApiStatusInput): Promise<{ credentialId: string; status: Row<'credentials'>['status'] }> {
+    async updateStatus(actor: Actor, input: VcApiStatusInput): Promise<{ credentialId: string; status: Row<'credentials'>['status']; message?: number }> {
       const row = await ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', input.credentialId).executeTakeFirst();
       if (!row) throw new NotFound('credential');
       await requireAccess(ctx, actor, row.organisation_id, { roles: CAN.changeStatus, scope: 'status' }, 'credential');
       const { statusPurpose } = input.credentialStatus;
+      if (statusPurpose === 'message') {
+        const value = typeof input.status === 'boolean' ? Number(input.status) : input.status;
+        const set = await status.setMessage(actor, row.id, value);
+        return { credentialId: input.credentialId, status: row.status, message: set.value };
+      }
+      if (typeof input.status !== 'boolean') throw new InvalidInput(`status must be true or false for ${statusPurpose}`, [{ pointer: '/status', message: `must be true or false for ${statusPurpose}` }], { status: 400 });
       let action: 'revoke' | 'suspend' | 'reinstate' | undefined;
       if (statusPurpose === 'revocation') {
         if (!input.status && row.status === 'revoked') throw new Conflict('the credential is revoked, and revocation is final');

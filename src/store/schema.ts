@@ -203,8 +203,11 @@ export interface CredentialTable {
 export interface StatusListTable {
   id: string;
   issuer_id: string;
-  purpose: 'revocation' | 'suspension';
+  purpose: 'revocation' | 'suspension' | 'message';
+  /** Entries (credentials) the list holds. */
   size: number;
+  /** Bits per entry (Bitstring Status List §2.1 statusSize): 1, or more for a message list. */
+  status_size: Generated<number>;
   allocated: number;
   /** The signed BitstringStatusListCredential (JSON text), re-signed on every change. */
   credential: string | null;
@@ -216,6 +219,10 @@ export interface StatusListTable {
 export interface StatusAllocationTable {
   list_id: string;
   idx: number;
+  /** In a message list, the status value the position holds (0 … 2^statusSize − 1); 0 elsewhere. */
+  value: Generated<number>;
+  /** In a message list, the credential (`credentials.id`) the position belongs to. */
+  credential_id: string | null;
 }
 
 export interface IdempotencyTable {

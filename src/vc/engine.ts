@@ -147,7 +147,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
         credential, fetchStatusList, verifyStatusListCredential: (document) => verifyStatusListCredential(document, now), now,
         decodeCache: (key, decode) => statusLists.decoded(key, decode),
       });
-      return check('status', result.outcome, result.message);
+      // The entries (value, statusMessage, error code) travel in details: the VC-API reports them.
+      return check('status', result.outcome, result.message, result.details);
     },
     recipient: (credential, recipient) => recipientCheck(credential, recipient),
   };

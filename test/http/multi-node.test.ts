@@ -127,7 +127,7 @@ describe.skipIf(!POSTGRES)('two app instances on one PostgreSQL', () => {
   it('a credential issued through one node verifies on the other, and a revocation on one is seen by the other', async () => {
     const issued = await a.app.inject({
       method: 'POST', url: '/credentials/issue', headers: bearer(org.apiKey),
-      payload: { credential: { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:ana', name: 'Ana' } } },
+      payload: { credential: { '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:ana', name: 'Ana' } }, options: { credentialStatus: { type: 'BitstringStatusListEntry' } } },
     });
     expect(issued.statusCode).toBe(201);
     const credential = issued.json().verifiableCredential;

@@ -69,8 +69,26 @@ for (const dialect of DIALECTS) {
       describe(`VC ${version}`, () => {
         let issued: JsonObject;
 
-        it('issues a credential: issuer, id, issue date and two status entries filled in; 201 {verifiableCredential}', async () => {
+        it('signs what it is given: issuer, id and issue date filled in, no status entry and no context added unasked', async () => {
           const response = await issue(minimal());
+          expect(response.statusCode).toBe(201);
+          const plain = response.json().verifiableCredential as JsonObject;
+          expect(plain.credentialStatus).toBeUndefined();
+          // Only the proof's own context, which Data Integrity §2.4 adds where the base context lacks it (VC 1.1).
+          expect(plain['@context']).toEqual([...(minimal()['@context'] as unknown[]), ...(version === '1.1' ? [CONTEXTS.DATA_INTEGRITY_V2] : [])]);
+          expect(plain.issuer).toBe(org.issuerDid);
+          const row = await t.runtime.ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', plain.id as string).executeTakeFirstOrThrow();
+          expect(row).toMatchObject({ revocation_list_id: null, suspension_list_id: null });
+          expect((await verify(plain)).statusCode).toBe(200);
+        });
+
+        it('options.credentialStatus adds one entry per purpose asked for (revocation when none is named); 201 {verifiableCredential}', async () => {
+          const revocationOnly = (await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry' } })).json().verifiableCredential as JsonObject;
+          expect(revocationOnly.credentialStatus).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' });
+          // The status context only where the data model needs it: VC 2.0's base context defines the entry.
+          expect((revocationOnly['@context'] as string[]).includes(CONTEXTS.STATUS_LIST_V1)).toBe(version === '1.1');
+
+          const response = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } });
           expect(response.statusCode).toBe(201);
           expect(Object.keys(response.json())).toEqual(['verifiableCredential']);
           issued = response.json().verifiableCredential;
@@ -80,11 +98,16 @@ for (const dialect of DIALECTS) {
           const status = issued.credentialStatus as JsonObject[];
           expect(status.map((s) => [s.type, s.statusPurpose])).toEqual([['BitstringStatusListEntry', 'revocation'], ['BitstringStatusListEntry', 'suspension']]);
           expect(String(status[0]!.statusListCredential)).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/status/`));
-          if (version === '1.1') expect(issued['@context']).toContain(CONTEXTS.STATUS_LIST_V1);
           expect(issued.proof).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' });
           const row = await t.runtime.ctx.db.selectFrom('credentials').selectAll().where('credential_url', '=', issued.id as string).executeTakeFirstOrThrow();
           expect(row).toMatchObject({ organisation_id: org.organisationId, issuer_id: org.issuerId, achievement_id: null, format: 'ldp', status: 'active', recipient_did: 'did:example:learner' });
           expect(JSON.parse(row.document)).toEqual(issued);
+
+          for (const [bad, pointer] of [[{ type: 'BitstringStatusListEntry', statusPurpose: 'refresh' }, '/options/credentialStatus/statusPurpose'], [{ type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'revocation'] }, '/options/credentialStatus/statusPurpose']] as const) {
+            const refused = await issue(minimal(), { credentialStatus: bad });
+            expect(refused.statusCode).toBe(400);
+            expect(pointers(refused)).toEqual([pointer]);
+          }
         });
 
         it('what it issues verifies: 200 with every check, no errors', async () => {
@@ -138,6 +161,8 @@ for (const dialect of DIALECTS) {
         });
 
         it('rejects malformed credentials with 400 naming the member and the rule', async () => {
+          const countRows = async () => (await t.runtime.ctx.db.selectFrom('credentials').select('id').where('organisation_id', '=', org.organisationId).execute()).length;
+          const before = await countRows();
           const cases: [string, JsonObject, string][] = [
             ['first @context', { ...minimal(), '@context': ['https://example.org/other', context] }, '/credential/@context/0'],
             ['type without VerifiableCredential', { ...minimal(), type: ['ExampleCredential'] }, '/credential/type'],
@@ -185,20 +210,76 @@ for (const dialect of DIALECTS) {
           expect((await post('/credentials/issue', { credential: 'text' }, key)).statusCode).toBe(400);
           expect(pointers(await post('/credentials/issue', { credential: minimal(), extra: 1 }, key))).toEqual(['/extra']);
           // Nothing half-issued is left behind by refused requests.
-          const rows = await t.runtime.ctx.db.selectFrom('credentials').select('id').where('organisation_id', '=', org.organisationId).execute();
-          expect(rows.length).toBeLessThan(20);
+          expect(await countRows()).toBe(before);
         });
 
-        it('keeps a status the credential brings, issues without status when asked, refuses other status types', async () => {
-          const own = await issue({ ...minimal(), '@context': [context, { ExampleStatus: 'https://example.org/vocab#ExampleStatus', ExampleCredential: 'https://example.org/vocab#ExampleCredential', name: 'https://schema.org/name' }], credentialStatus: { id: 'https://example.org/status/1', type: 'ExampleStatus' } });
-          expect(own.statusCode).toBe(201);
-          expect(own.json().verifiableCredential.credentialStatus).toEqual({ id: 'https://example.org/status/1', type: 'ExampleStatus' });
+        it('a message status of statusSize bits (Bitstring Status List §2.1): issued on request, its value set through /credentials/status and read back with its statusMessage', async () => {
+          const statusMessage = [
+            { status: '0x0', message: 'pending_review' },
+            { status: '0x1', message: 'accepted' },
+            { status: '0x2', message: 'rejected' },
+            { status: '0x3', message: 'undefined' },
+          ];
+          const statusReference = 'https://university.example/status-dictionary/';
+          const response = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'message'], statusSize: 2, statusMessage, statusReference } });
+          expect(response.statusCode, response.body).toBe(201);
+          const credential = response.json().verifiableCredential as JsonObject;
+          const [revocation, message] = credential.credentialStatus as JsonObject[];
+          expect(revocation).toMatchObject({ statusPurpose: 'revocation' });
+          expect(revocation).not.toHaveProperty('statusSize');
+          expect(message).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'message', statusSize: 2, statusMessage, statusReference });
+          expect(message!.statusListIndex).toMatch(/^\d+$/);
+          // A list of its own, published with 2-bit entries and the message purpose.
+          expect(message!.statusListCredential).not.toBe(revocation!.statusListCredential);
+          const listPath = new URL(message!.statusListCredential as string).pathname;
+          const published = (await t.app.inject({ method: 'GET', url: listPath })).json() as JsonObject;
+          expect((published.credentialSubject as JsonObject).statusPurpose).toBe('message');
+
+          const statusOf = async () => {
+            const verified = await verify(credential);
+            const check = (verified.json().checks as { check: string; details?: { entries: JsonObject[] } }[]).find((c) => c.check === 'status')!;
+            return { code: verified.statusCode, entry: check.details!.entries.find((e) => e.statusPurpose === 'message')! };
+          };
+          expect(await statusOf()).toMatchObject({ code: 200, entry: { status: 0, statusMessage: 'pending_review', statusReference: [statusReference] } });
+          const set = await post('/credentials/status', { credentialId: credential.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 2 }, key);
+          expect(set.statusCode, set.body).toBe(200);
+          expect(set.json()).toEqual({ credentialId: credential.id, status: 'active', message: 2 });
+          later();
+          // A message informs; it does not revoke: still verified, with the issuer's message for the value.
+          expect(await statusOf()).toMatchObject({ code: 200, entry: { status: 2, valid: false, statusMessage: 'rejected' } });
+          const { decodeStatusList } = await import('../../src/vc/status/bitstring.ts');
+          const relisted = (await t.app.inject({ method: 'GET', url: listPath })).json() as JsonObject;
+          const decoded = decodeStatusList({ encodedList: (relisted.credentialSubject as JsonObject).encodedList, statusSize: 2 });
+          expect(decoded.ok && decoded.list.get(Number(message!.statusListIndex))).toBe(2);
+
+          // Out of range for 2 bits; a message on a credential that has none.
+          const tooBig = await post('/credentials/status', { credentialId: credential.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 4 }, key);
+          expect(tooBig.statusCode).toBe(400);
+          expect(pointers(tooBig)).toEqual(['/status']);
+          const plain = (await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry' } })).json().verifiableCredential as JsonObject;
+          expect((await post('/credentials/status', { credentialId: plain.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'message' }, status: 1 }, key)).statusCode).toBe(409);
+
+          const refusals: [JsonObject, string][] = [
+            [{ statusPurpose: 'message', statusSize: 2, statusMessage: statusMessage.slice(0, 2) }, '/options/credentialStatus/statusMessage'],
+            [{ statusPurpose: 'message', statusSize: 2 }, '/options/credentialStatus/statusMessage'],
+            [{ statusPurpose: 'message', statusSize: 1, statusReference: 'not a url' }, '/options/credentialStatus/statusReference'],
+            [{ statusPurpose: 'revocation', statusSize: 2, statusMessage }, '/options/credentialStatus/statusSize'],
+            [{ statusPurpose: 'message', statusSize: 9 }, '/options/credentialStatus/statusSize'],
+          ];
+          for (const [options, pointer] of refusals) {
+            const refused = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', ...options } });
+            expect(refused.statusCode, JSON.stringify(options)).toBe(400);
+            expect(pointers(refused)[0], JSON.stringify(options)).toBe(pointer);
+          }
+        });
+
+        it('issues without status when asked, refuses other status types', async () => {
           const none = await issue(minimal(), { credentialStatus: false });
           expect(none.statusCode).toBe(201);
           expect(none.json().verifiableCredential.credentialStatus).toBeUndefined();
-          const explicit = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry' }, mandatoryPointers: ['/issuer'] });
+          const explicit = await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'suspension' }, mandatoryPointers: ['/issuer'] });
           expect(explicit.statusCode).toBe(201);
-          expect(explicit.json().verifiableCredential.credentialStatus).toHaveLength(2);
+          expect(explicit.json().verifiableCredential.credentialStatus).toMatchObject({ statusPurpose: 'suspension' });
           const wrong = await issue(minimal(), { credentialStatus: { type: 'StatusList2021Entry' } });
           expect(wrong.statusCode).toBe(400);
           expect(pointers(wrong)).toEqual(['/options/credentialStatus/type']);
@@ -207,13 +288,62 @@ for (const dialect of DIALECTS) {
           expect(unmanaged.statusCode).toBe(409);
         });
 
+        it('validates a credentialStatus the caller brings: known type, index a non-negative integer string, one of this issuer\'s lists here with the same purpose, a free position', async () => {
+          const statusContext = version === '1.1' ? [CONTEXTS.STATUS_LIST_V1] : [];
+          const withStatus = (credentialStatus: unknown): JsonObject => ({ ...minimal(), '@context': [...(minimal()['@context'] as unknown[]), ...statusContext], credentialStatus } as JsonObject);
+          // A list of this issuer, and a position in it, from a credential issued with status.
+          const donor = (await issue(minimal(), { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } })).json().verifiableCredential as JsonObject;
+          const [revocationEntry, suspensionEntry] = donor.credentialStatus as JsonObject[];
+          const listUrl = revocationEntry!.statusListCredential as string;
+          const taken = Number(revocationEntry!.statusListIndex);
+          const free = String((taken + 1) % 131_072);
+          const entry = (extra: JsonObject) => ({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListCredential: listUrl, statusListIndex: free, ...extra });
+
+          const refusals: [string, unknown, string, number][] = [
+            ['statusListIndex true', entry({ statusListIndex: true }), '/credential/credentialStatus/statusListIndex', 400],
+            ['statusListIndex a number', entry({ statusListIndex: 5 }), '/credential/credentialStatus/statusListIndex', 400],
+            ['statusListIndex negative', entry({ statusListIndex: '-1' }), '/credential/credentialStatus/statusListIndex', 400],
+            ['statusListIndex with leading zero', entry({ statusListIndex: '007' }), '/credential/credentialStatus/statusListIndex', 400],
+            ['a list anywhere', entry({ statusListCredential: 'https://evil.example/status/1' }), '/credential/credentialStatus/statusListCredential', 400],
+            ['a list of another issuer', entry({ statusListCredential: `${TEST_PUBLIC_URL}/status/00000000-0000-8000-8000-000000000000` }), '/credential/credentialStatus/statusListCredential', 400],
+            ['the revocation list named for suspension', entry({ statusPurpose: 'suspension' }), '/credential/credentialStatus/statusPurpose', 400],
+            ['an unknown purpose', entry({ statusPurpose: 'whatever' }), '/credential/credentialStatus/statusPurpose', 400],
+            ['an unknown type', entry({ type: 'StatusList2021Entry' }), '/credential/credentialStatus/type', 400],
+            ['beyond the list', entry({ statusListIndex: '131072' }), '/credential/credentialStatus/statusListIndex', 400],
+            ['a position another credential holds', entry({ statusListIndex: String(taken) }), '/credential/credentialStatus/statusListIndex', 409],
+            ['the id is the list\'s URL', entry({ id: listUrl }), '/credential/credentialStatus/id', 400],
+            ['two revocation entries', [entry({}), entry({ statusListIndex: String((taken + 2) % 131_072) })], '/credential/credentialStatus/1/statusPurpose', 400],
+          ];
+          for (const [name, credentialStatus, pointer, code] of refusals) {
+            const response = await issue(withStatus(credentialStatus));
+            expect(response.statusCode, name).toBe(code);
+            expect(response.headers['content-type'], name).toMatch(/problem\+json/);
+            expect(pointers(response), name).toEqual([pointer]);
+          }
+          const both = await issue(withStatus(entry({})), { credentialStatus: { type: 'BitstringStatusListEntry' } });
+          expect(both.statusCode).toBe(400);
+          expect(pointers(both)).toEqual(['/options/credentialStatus']);
+
+          // A well-formed entry at a free position of this issuer's list is signed, and its status can be changed.
+          const accepted = await issue(withStatus([entry({ id: `${listUrl}#${free}` }), { ...suspensionEntry, statusListIndex: String((Number(suspensionEntry!.statusListIndex) + 1) % 131_072), id: undefined }].map((e) => JSON.parse(JSON.stringify(e)))));
+          expect(accepted.statusCode, accepted.body).toBe(201);
+          const mine = accepted.json().verifiableCredential as JsonObject;
+          expect((mine.credentialStatus as JsonObject[])[0]).toMatchObject({ statusListIndex: free, statusListCredential: listUrl });
+          expect((await verify(mine)).statusCode).toBe(200);
+          expect((await setStatus(mine.id, 'revocation', true)).json().status).toBe('revoked');
+          later();
+          expect((await verify(mine)).statusCode).toBe(400);
+          // The position is now this credential's: nobody else may name it.
+          expect((await issue(withStatus(entry({})))).statusCode).toBe(409);
+        });
+
         it('options.format: eddsa-jcs-2022, or a VC-JWT answered as an EnvelopedVerifiableCredential', async () => {
-          const jcs = await issue(minimal(), { format: 'eddsa-jcs-2022' });
+          const jcs = await issue(minimal(), { format: 'eddsa-jcs-2022', credentialStatus: { type: 'BitstringStatusListEntry' } });
           expect(jcs.statusCode).toBe(201);
           expect(jcs.json().verifiableCredential.proof.cryptosuite).toBe('eddsa-jcs-2022');
           expect((await verify(jcs.json().verifiableCredential)).statusCode).toBe(200);
 
-          const jwt = await issue(minimal(), { format: 'vc-jwt' });
+          const jwt = await issue(minimal(), { format: 'vc-jwt', credentialStatus: { type: 'BitstringStatusListEntry' } });
           expect(jwt.statusCode).toBe(201);
           const enveloped = jwt.json().verifiableCredential;
           expect(enveloped).toMatchObject({ '@context': [CONTEXTS.CREDENTIALS_V2], type: 'EnvelopedVerifiableCredential' });
@@ -247,8 +377,9 @@ for (const dialect of DIALECTS) {
         });
 
         it('POST /credentials/status: revoke (final), suspend and reinstate by the credential id; verification follows', async () => {
-          const one = (await issue(minimal())).json().verifiableCredential;
-          const two = (await issue(minimal())).json().verifiableCredential;
+          const both = { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: ['revocation', 'suspension'] } };
+          const one = (await issue(minimal(), both)).json().verifiableCredential;
+          const two = (await issue(minimal(), both)).json().verifiableCredential;
 
           const revoked = await setStatus(one.id, 'revocation', true);
           expect(revoked.statusCode).toBe(200);
@@ -304,7 +435,9 @@ for (const dialect of DIALECTS) {
       expect((await setStatus(mine.id, 'revocation', true, readOnlyKey)).statusCode).toBe(403);
       expect((await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true })).statusCode).toBe(401);
       expect((await setStatus('urn:uuid:00000000-0000-4000-8000-000000000000', 'revocation', true)).statusCode).toBe(404);
-      expect((await setStatus(mine.id, 'message', true)).statusCode).toBe(400);
+      // message is a purpose (Bitstring Status List §2.1), but this credential was issued without one.
+      expect((await setStatus(mine.id, 'message', true)).statusCode).toBe(409);
+      expect((await setStatus(mine.id, 'refresh', true)).statusCode).toBe(400);
       const wrongType = await post('/credentials/status', { credentialId: mine.id, credentialStatus: { type: 'StatusList2021Entry', statusPurpose: 'revocation' }, status: true }, key);
       expect(wrongType.statusCode).toBe(400);
       expect(pointers(wrongType)).toEqual(['/credentialStatus/type']);
@@ -384,7 +517,7 @@ for (const dialect of DIALECTS) {
       });
 
       it('a signed presentation with a revoked credential inside fails', async () => {
-        const inner = (await issue({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: holder.controller } })).json().verifiableCredential;
+        const inner = (await issue({ '@context': [CONTEXTS.CREDENTIALS_V2], type: ['VerifiableCredential'], credentialSubject: { id: holder.controller } }, { credentialStatus: { type: 'BitstringStatusListEntry' } })).json().verifiableCredential;
         expect((await setStatus(inner.id, 'revocation', true)).statusCode).toBe(200);
         later();
         const vp = await sign(createPresentation({ credentials: [credential, inner], holder: holder.controller }), 'c-1');

@@ -106,6 +106,26 @@ describe('public page HTML', () => {
     expect(verdictSentence('revoked', { name: 'X' }, base)).toBe('The issuer has revoked this credential, so it is no longer valid.');
     expect(verdictSentence('invalid', facts, [failed('proof', 'The signature does not match the content.')])).toBe('This credential could not be verified: the signature does not match the content.');
   });
+
+  it('a forged file whose status list says revoked is "invalid", not "revoked": its entries are not the issuer\'s', () => {
+    const forged = [passed('structure', 'ok'), failed('proof', 'The signature does not match the content.'), failed('status', 'The issuer has revoked this credential.')];
+    expect(verdictOf({ verified: false, checks: forged })).toBe('invalid');
+    expect(verdictSentence('invalid', { name: 'X' }, [failed('structure', 'x'), ...forged.slice(1)] as Check[])).toMatch(/signature does not match/);
+  });
+
+  it('under a failed signature the values are the file\'s claims: labelled Claimed…, greyed, the issuer unlinked', () => {
+    const html = renderPublicPage({ ...single, credentials: [credential({ verdict: 'invalid', claimed: true, sentence: 'This credential could not be verified: the signature does not match.', ects: 30 })] });
+    expect(html).toContain('<dt>Claimed credits</dt><dd>30 ECTS credits</dd>');
+    expect(html).not.toContain('<dt>Credits</dt>');
+    expect(html).toContain('<dl class="claimed" data-claimed="true">');
+    expect(html).toContain('data-testid="claims-note"');
+    expect(html).toContain('Claims to be: ');
+    expect(html).toContain('Claimed learning outcomes');
+    expect(html).not.toContain('href="https://uni.example"');
+    const genuine = renderPublicPage(single);
+    expect(genuine).toContain('<dt>Credits</dt>');
+    expect(genuine).not.toContain('data-testid="claims-note"');
+  });
 });
 
 const skip = browserSkipReason();

@@ -190,6 +190,54 @@ describe('checkCredentialStatus', () => {
     expect(refresh.message).toMatch(/newer version/);
   });
 
+  describe('multi-bit statuses (Bitstring Status List §2.1, §3.2)', () => {
+    const statusMessage = [
+      { status: '0x0', message: 'pending_review' },
+      { status: '0x1', message: 'accepted' },
+      { status: '0x2', message: 'rejected' },
+      { status: '0x3', message: 'undefined' },
+    ];
+    const url = 'https://issuer.example/status/8';
+    // Neighbours hold other values: the value is read at index × statusSize, not at index.
+    const messageList = listCredential(url, 'message', { 41: 3, 42: 1, 43: 2 }, 2);
+    const at = (index: number, extra: JsonObject = {}) => credentialWith({ ...buildStatusListEntry({ listUrl: url, index, statusPurpose: 'message', statusSize: 2, statusMessage }), statusReference: 'https://issuer.example/status-dictionary/', ...extra });
+    const check = (credential: JsonObject) => checkCredentialStatus({ credential, fetchStatusList: async () => structuredClone(messageList), now });
+
+    it('reports the value at index × statusSize with its statusMessage and statusReference', async () => {
+      const result = await check(at(42));
+      expect(result.outcome).toBe('passed');
+      expect(result.entries[0]).toMatchObject({ status: 1, statusSize: 2, valid: false, statusMessage: 'accepted', statusReference: ['https://issuer.example/status-dictionary/'] });
+      expect(result.message).toContain('“accepted”');
+      expect(result.message).toContain('https://issuer.example/status-dictionary/');
+      expect((await check(at(43))).entries[0]).toMatchObject({ status: 2, statusMessage: 'rejected' });
+      expect((await check(at(7))).entries[0]).toMatchObject({ status: 0, valid: true, statusMessage: 'pending_review' });
+    });
+
+    it('refuses an entry whose statusMessage does not have 2^statusSize messages, or has none', async () => {
+      const short = await check(at(42, { statusMessage: statusMessage.slice(0, 2) }));
+      expect(short.outcome).toBe('failed');
+      expect(short.entries[0]?.code).toBe('MALFORMED_VALUE_ERROR');
+      expect(short.message).toMatch(/2 messages.*4 values/);
+      const { statusMessage: _dropped, ...bare } = at(42).credentialStatus as JsonObject;
+      expect((await check(credentialWith(bare))).entries[0]?.code).toBe('MALFORMED_VALUE_ERROR');
+      const repeated = await check(at(42, { statusMessage: [...statusMessage.slice(0, 3), { status: '0x1', message: 'again' }] }));
+      expect(repeated.entries[0]?.code).toBe('MALFORMED_VALUE_ERROR');
+      const badReference = await check(at(42, { statusReference: ['not a url'] }));
+      expect(badReference.entries[0]?.code).toBe('MALFORMED_VALUE_ERROR');
+    });
+
+    it("refuses an entry whose purpose the list does not have, and reads a list's length in entries of statusSize bits", async () => {
+      const revocationEntry = { ...(at(42).credentialStatus as JsonObject), statusPurpose: 'revocation' };
+      const mismatch = await check(credentialWith(revocationEntry));
+      expect(mismatch.outcome).toBe('failed');
+      expect(mismatch.entries[0]?.code).toBe('STATUS_VERIFICATION_ERROR');
+      // 131,072 one-bit entries read as 2-bit entries are only 65,536: too few (§3.2 step 9).
+      const oneBit = listCredential(url, 'message', {}, 1);
+      const short = await checkCredentialStatus({ credential: at(42), fetchStatusList: async () => oneBit, now });
+      expect(short.entries[0]?.code).toBe('STATUS_LIST_LENGTH_ERROR');
+    });
+  });
+
   it('reads a legacy StatusList2021 entry', async () => {
     const url = 'https://issuer.example/status/2021';
     const list = new StatusBitstring();

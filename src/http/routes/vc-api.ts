@@ -52,7 +52,7 @@ export function vcApiRoutes(services: Services): FastifyPluginAsyncTypebox {
 
     app.post('/credentials/status', {
       schema: {
-        tags: ['vc-api'], summary: 'Revoke, suspend or reinstate a credential by its id', security: [{ apiKey: [] }],
+        tags: ['vc-api'], summary: 'Revoke, suspend or reinstate a credential by its id, or set the value of its message status', security: [{ apiKey: [] }],
         body: VcApiStatusBodySchema,
         response: {
           200: VcApiStatusResultSchema,

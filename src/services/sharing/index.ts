@@ -13,9 +13,10 @@ import { InputError, verifyAny } from '../../vc/verify-any.ts';
 import type { Actor } from '../access.ts';
 import { audit } from '../audit.ts';
 import { nowIso, type ServiceContext } from '../context.ts';
-import { InvalidInput, NotFound, Unauthorized } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { WalletService } from '../wallet/index.ts';
 import { verdictOf, verdictSentence } from './verdict.ts';
+import { isAuthentic } from '../verifier.ts';
 
 /** What sharing needs from the learner service (H1): the learner's did:key and a signer over it. */
 export interface LearnerKeys {
@@ -243,6 +244,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
     const display = displayOf(row);
     const result = await verifyLive(row);
     const verdict = verdictOf(result);
+    const claimed = !isAuthentic(result.checks);
     const recipientName = display?.recipient.name;
     const facts = {
       name: row.name,
@@ -271,6 +273,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       outcomes: outcomesOf(row, display),
       standard: row.standard,
       verdict,
+      ...(claimed ? { claimed } : {}),
       sentence: verdictSentence(verdict, facts, result.checks),
       checks: result.checks.map((c) => ({ outcome: c.outcome, message: c.message })),
       checkedAt: nowIso(ctx),
@@ -289,13 +292,15 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       const credential = await pageCredential(row, { base: path });
       const page: PublicPage = {
         url, siteName,
-        title: `${row.name}${row.issuer_name ? ` · ${row.issuer_name}` : ''}`,
+        // A preview (og:title) of a forged file must not state its claims as the issuer's.
+        title: credential.claimed ? `Not verified: a file claiming to be “${row.name}”` : `${row.name}${row.issuer_name ? ` · ${row.issuer_name}` : ''}`,
         summary: credential.sentence,
         credentials: [credential],
         alternateJson: `${path}/credential.json`,
         ...(row.format === 'jwt' ? { alternateJwt: `${path}/credential.jwt` } : {}),
         qrSvg: `${path}/qr.svg`,
-        certificatePdf: `${path}/certificate.pdf`,
+        // A certificate vouches for what it prints: none for a file whose signature fails.
+        ...(credential.claimed ? {} : { certificatePdf: `${path}/certificate.pdf` }),
         // No LinkedIn button here: it would add the credential to the visitor's profile; the owner has it in ShareView.
       };
       return renderPublicPage(page);
@@ -376,6 +381,10 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       case 'svg':
         return await bakedImage(row, kind);
       case 'pdf': {
+        // A certificate states its values as fact: it is made only for a credential whose signature holds now.
+        if (!isAuthentic((await verifyLive(row)).checks)) {
+          throw new Conflict('no certificate is made for this credential: its signature does not hold, so what it says is not its issuer’s word');
+        }
         const display = displayOf(row);
         const learner = display?.recipient.name ?? await learnerName(userId);
         const pdf = await renderCertificate({

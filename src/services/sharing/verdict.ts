@@ -3,6 +3,7 @@
  * reads first. Pure.
  */
 import type { Check } from '../../vc/types.ts';
+import { isAuthentic } from '../verifier.ts';
 import type { Verdict } from '../../render/public-page.ts';
 import { longDate } from '../../render/format.ts';
 
@@ -17,6 +18,8 @@ export interface VerdictFacts {
 /** The state the checks show: revoked, suspended, expired, not valid, verified, or status unknown. */
 export function verdictOf(result: { verified: boolean; checks: readonly Check[] }): Verdict {
   const status = result.checks.find((c) => c.check === 'status');
+  // A file whose signature fails is not the issuer's: its status entries say nothing about it.
+  if (!isAuthentic(result.checks)) return 'invalid';
   if (!result.verified) {
     const failed = result.checks.filter((c) => c.outcome === 'failed');
     const statusFailed = failed.find((c) => c.check === 'status' || c.check === 'revocation');
@@ -50,7 +53,9 @@ export function verdictSentence(verdict: Verdict, facts: VerdictFacts, checks: r
     case 'unknown':
       return `The signature is genuine, but whether ${issuer} has revoked this credential could not be checked just now.`;
     case 'invalid': {
-      const reason = checks.find((c) => c.outcome === 'failed')?.message;
+      // The signature's failure first: it is why nothing else on the page can be trusted.
+      const reason = (isAuthentic(checks) ? undefined : checks.find((c) => c.outcome === 'failed' && ['proof', 'signature', 'issuer-key'].includes(c.check))?.message)
+        ?? checks.find((c) => c.outcome === 'failed')?.message;
       return reason ? `This credential could not be verified: ${lowerFirst(reason)}` : 'This credential could not be verified.';
     }
   }

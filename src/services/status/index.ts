@@ -11,6 +11,8 @@ import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { IssuerService, IssuerSigning } from '../issuers.ts';
 import { allocateSlots, ListUsage, lockList, type ListPurpose } from './lists.ts';
 
+export type { AnyListPurpose, ListPurpose } from './lists.ts';
+
 export { statusListId, LIST_SIZE, FILL_LIMIT } from './lists.ts';
 
 export interface StatusSlot {
@@ -72,16 +74,26 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
   const usage = new ListUsage();
   const ttlMs = ctx.config.statusListTtlSeconds * 1000;
 
-  /** Builds the list from the credentials table and signs it with the issuer's active key. */
-  async function signList(db: Kysely<DB>, list: Pick<Row<'status_lists'>, 'id' | 'purpose' | 'size'>, signing: IssuerSigning): Promise<string> {
+  /**
+   * Builds the list and signs it with the issuer's active key: revocation and suspension bits from
+   * the credentials table's status, a message list's values from its positions.
+   */
+  async function signList(db: Kysely<DB>, list: Pick<Row<'status_lists'>, 'id' | 'purpose' | 'size'> & { status_size?: number }, signing: IssuerSigning): Promise<string> {
     const purpose = list.purpose;
-    const indexColumn = purpose === 'revocation' ? 'revocation_index' : 'suspension_index';
-    const listColumn = purpose === 'revocation' ? 'revocation_list_id' : 'suspension_list_id';
-    const rows = await db.selectFrom('credentials').select(indexColumn).where(listColumn, '=', list.id).where('status', '=', BIT_STATUS[purpose]).execute();
-    const bits = new StatusBitstring({ length: list.size });
-    for (const row of rows) {
-      const index = (row as Record<string, number | null>)[indexColumn];
-      if (index !== null && index !== undefined) bits.set(index, 1);
+    let bits: StatusBitstring;
+    if (purpose === 'message') {
+      bits = new StatusBitstring({ length: list.size, statusSize: list.status_size ?? 1 });
+      const rows = await db.selectFrom('status_allocations').select(['idx', 'value']).where('list_id', '=', list.id).where('value', '<>', 0).execute();
+      for (const row of rows) bits.set(Number(row.idx), Number(row.value));
+    } else {
+      const indexColumn = purpose === 'revocation' ? 'revocation_index' : 'suspension_index';
+      const listColumn = purpose === 'revocation' ? 'revocation_list_id' : 'suspension_list_id';
+      const rows = await db.selectFrom('credentials').select(indexColumn).where(listColumn, '=', list.id).where('status', '=', BIT_STATUS[purpose]).execute();
+      bits = new StatusBitstring({ length: list.size });
+      for (const row of rows) {
+        const index = (row as Record<string, number | null>)[indexColumn];
+        if (index !== null && index !== undefined) bits.set(index, 1);
+      }
     }
     const unsigned = buildStatusListCredential({ url: listUrl(list.id), issuer: signing.issuer.did, statusPurpose: purpose, list: bits, validFrom: ctx.now(), ttl: ttlMs });
     const signed = await ctx.engine.sign({ credential: unsigned, signer: signing.signer, now: ctx.now() });
@@ -111,6 +123,97 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
         revocation: { ...slot, listUrl: listUrl(slot.listId) },
         suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) },
       }));
+    },
+
+    /**
+     * Allocates one random free position per purpose asked for (VC-API `options.credentialStatus`),
+     * in the caller's transaction, as `allocate` does for both purposes.
+     */
+    async allocatePurposes(trx: Kysely<DB>, issuerId: string, purposes: readonly ListPurpose[]): Promise<Partial<Record<ListPurpose, StatusSlot>>> {
+      const at = ctx.now().toISOString();
+      const slots: Partial<Record<ListPurpose, StatusSlot>> = {};
+      for (const purpose of purposes) {
+        const [slot] = await allocateSlots(trx, ctx.dialect, issuerId, purpose, 1, at, usage);
+        slots[purpose] = { ...slot!, listUrl: listUrl(slot!.listId) };
+      }
+      return slots;
+    },
+
+    /**
+     * A position in the issuer's message list of `statusSize`-bit entries (Bitstring Status List
+     * §2.1, purpose `message`) for the credential `credentialId` (`credentials.id`), in the caller's
+     * transaction. Its value starts at 0; `setMessage` changes it.
+     */
+    async allocateMessage(trx: Kysely<DB>, issuerId: string, credentialId: string, statusSize: number): Promise<StatusSlot> {
+      const [slot] = await allocateSlots(trx, ctx.dialect, issuerId, 'message', 1, ctx.now().toISOString(), usage, statusSize);
+      await trx.updateTable('status_allocations').set({ credential_id: credentialId }).where('list_id', '=', slot!.listId).where('idx', '=', slot!.index).execute();
+      return { ...slot!, listUrl: listUrl(slot!.listId) };
+    },
+
+    /**
+     * Sets the value a credential's message-list position holds (0 … 2^statusSize − 1) and re-signs
+     * the list, in one transaction serialised on the list row, as `change` does.
+     */
+    async setMessage(actor: Actor, credentialId: string, value: number): Promise<{ value: number; statusSize: number }> {
+      const row = await loadCredential(credentialId);
+      await requireAccess(ctx, actor, row.organisation_id, { roles: CAN.changeStatus, scope: 'status' }, 'credential');
+      const slot = await ctx.db.selectFrom('status_allocations').innerJoin('status_lists', 'status_lists.id', 'status_allocations.list_id')
+        .select(['status_allocations.list_id as listId', 'status_allocations.idx as idx', 'status_lists.status_size as statusSize'])
+        .where('status_allocations.credential_id', '=', row.id).where('status_lists.purpose', '=', 'message').executeTakeFirst();
+      if (!slot) throw new Conflict('the credential was issued without a message status entry, so it has no message to change');
+      const statusSize = Number(slot.statusSize);
+      if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** statusSize) {
+        const message = `must be a whole number from 0 to ${2 ** statusSize - 1}: the credential's message status has ${statusSize} bit${statusSize === 1 ? '' : 's'}`;
+        throw new InvalidInput(`status ${message}`, [{ pointer: '/status', message }], { status: 400 });
+      }
+      const signing = await issuers.signing(row.issuer_id);
+      const at = ctx.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        await lockList(trx, ctx.dialect, slot.listId);
+        await trx.updateTable('status_allocations').set({ value }).where('list_id', '=', slot.listId).where('idx', '=', slot.idx).execute();
+        const list = await trx.selectFrom('status_lists').select(['id', 'purpose', 'size', 'status_size']).where('id', '=', slot.listId).executeTakeFirstOrThrow();
+        const credential = await signList(trx, list, signing);
+        await trx.updateTable('status_lists').set((eb) => ({ credential, version: eb('version', '+', 1), updated_at: at })).where('id', '=', slot.listId).execute();
+        await audit(ctx, trx, actor, { organisationId: row.organisation_id, action: 'credential.message', targetType: 'credential', targetId: row.id, details: { value } });
+      });
+      ctx.engine.forgetStatusList(listUrl(slot.listId));
+      ctx.metrics.increment('microcred_status_changes_total', { action: 'message' });
+      return { value, statusSize };
+    },
+
+    /** One BitstringStatusListEntry for a slot. */
+    entryFor(purpose: ListPurpose, slot: StatusSlot): JsonObject {
+      return buildStatusListEntry({ listUrl: slot.listUrl, index: slot.index, statusPurpose: purpose });
+    },
+
+    /**
+     * Takes a position a caller named in its own `credentialStatus` entry (VC-API). The list must be
+     * one of THIS instance's lists, of this issuer and purpose, and the position inside it and free:
+     * a position held by another credential would tie the two credentials' status together.
+     * Returns why not, with the entry member to point at, or the slot now held in the transaction.
+     */
+    async claimNamed(trx: Kysely<DB>, issuerId: string, purpose: string, url: string, index: number): Promise<{ ok: true; slot: StatusSlot } | { ok: false; member: string; status: 400 | 409; reason: string }> {
+      const prefix = `${ctx.config.publicUrl}/status/`;
+      const listId = url.startsWith(prefix) ? url.slice(prefix.length) : undefined;
+      const list = listId && /^[0-9a-f-]{36}$/.test(listId)
+        ? await trx.selectFrom('status_lists').select(['id', 'issuer_id', 'purpose', 'size']).where('id', '=', listId).executeTakeFirst()
+        : undefined;
+      if (!list || list.issuer_id !== issuerId) {
+        return { ok: false, member: 'statusListCredential', status: 400, reason: `must be the URL of one of this issuer's status lists at ${prefix}…; microcred signs only status it publishes itself, so that the entry can be checked and changed` };
+      }
+      if (list.purpose !== purpose) {
+        return { ok: false, member: 'statusPurpose', status: 400, reason: `is ${purpose}, but the list ${url} is a ${list.purpose} list (Bitstring Status List §3.2: the purposes must match)` };
+      }
+      if (index >= list.size) {
+        return { ok: false, member: 'statusListIndex', status: 400, reason: `is beyond the end of the list (${list.size} entries)` };
+      }
+      const taken = await trx.insertInto('status_allocations').values({ list_id: list.id, idx: index })
+        .onConflict((oc) => oc.columns(['list_id', 'idx']).doNothing()).returning('idx').execute();
+      if (taken.length === 0) {
+        return { ok: false, member: 'statusListIndex', status: 409, reason: 'is already the position of another credential; leave credentialStatus out and ask for it in options.credentialStatus, and microcred picks a free one' };
+      }
+      usage.add(list.id, 1);
+      return { ok: true, slot: { listId: list.id, index, listUrl: url } };
     },
 
     /** The `credentialStatus` array for a credential: one BitstringStatusListEntry per purpose. */

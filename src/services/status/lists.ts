@@ -4,7 +4,10 @@ import type { Dialect } from '../../store/database.ts';
 import type { DB } from '../../store/schema.ts';
 import { MIN_STATUS_LIST_ENTRIES } from '../../vc/status/bitstring.ts';
 
+/** The purposes of the lists that decide a credential's state: read from the credentials table. */
 export type ListPurpose = 'revocation' | 'suspension';
+/** Every purpose microcred keeps lists for: `message` lists hold a value per position (Bitstring Status List §2.1). */
+export type AnyListPurpose = ListPurpose | 'message';
 
 /** Entries per list: the Bitstring Status List minimum (§6.1 herd privacy). */
 export const LIST_SIZE = MIN_STATUS_LIST_ENTRIES;
@@ -23,8 +26,10 @@ const MAX_ROUNDS = 64;
  * same list at once insert the same primary key and one insert is a no-op: list creation needs no
  * lock and no extra column. Shaped as a UUID (version 8, RFC 9562 custom layout).
  */
-export function statusListId(issuerId: string, purpose: ListPurpose, sequence: number): string {
-  const hex = createHash('sha256').update(`microcred status list\u0000${issuerId}\u0000${purpose}\u0000${sequence}`).digest('hex').slice(0, 32).split('');
+export function statusListId(issuerId: string, purpose: AnyListPurpose, sequence: number, statusSize = 1): string {
+  // One-bit lists keep the ids they always had; a list of wider entries is another series.
+  const kind = statusSize === 1 ? purpose : `${purpose}/${statusSize}`;
+  const hex = createHash('sha256').update(`microcred status list\u0000${issuerId}\u0000${kind}\u0000${sequence}`).digest('hex').slice(0, 32).split('');
   hex[12] = '8';
   hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   const text = hex.join('');
@@ -71,17 +76,17 @@ async function withoutWaiting<T>(db: Kysely<DB>, dialect: Dialect, run: () => Pr
  * The list new credentials of this issuer go to: the last one opened (lists are opened in sequence,
  * 1, 2, 3…, and never deleted, so their count is the last sequence). Opens the first when none exists.
  */
-async function currentList(db: Kysely<DB>, issuerId: string, purpose: ListPurpose, at: string): Promise<OpenList> {
+async function currentList(db: Kysely<DB>, issuerId: string, purpose: AnyListPurpose, at: string, statusSize: number): Promise<OpenList> {
   const { count } = await db.selectFrom('status_lists').select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('issuer_id', '=', issuerId).where('purpose', '=', purpose).executeTakeFirstOrThrow();
-  return openList(db, issuerId, purpose, Math.max(1, Number(count)), at);
+    .where('issuer_id', '=', issuerId).where('purpose', '=', purpose).where('status_size', '=', statusSize).executeTakeFirstOrThrow();
+  return openList(db, issuerId, purpose, Math.max(1, Number(count)), at, statusSize);
 }
 
 /** Makes sure list `sequence` exists (a concurrent creator's insert wins; ours is then a no-op). */
-async function openList(db: Kysely<DB>, issuerId: string, purpose: ListPurpose, sequence: number, at: string): Promise<OpenList> {
-  const id = statusListId(issuerId, purpose, sequence);
+async function openList(db: Kysely<DB>, issuerId: string, purpose: AnyListPurpose, sequence: number, at: string, statusSize: number): Promise<OpenList> {
+  const id = statusListId(issuerId, purpose, sequence, statusSize);
   await db.insertInto('status_lists').values({
-    id, issuer_id: issuerId, purpose, size: LIST_SIZE, allocated: 0, credential: null, version: 0, created_at: at, updated_at: at,
+    id, issuer_id: issuerId, purpose, size: LIST_SIZE, status_size: statusSize, allocated: 0, credential: null, version: 0, created_at: at, updated_at: at,
   }).onConflict((oc) => oc.column('id').doNothing()).execute();
   const row = await db.selectFrom('status_lists').select(['id', 'size']).where('id', '=', id).executeTakeFirstOrThrow();
   return { id: row.id, sequence, size: row.size };
@@ -186,10 +191,10 @@ async function claimRandom(db: Kysely<DB>, dialect: Dialect, list: OpenList, wan
  * current one is at its hard limit.
  */
 export async function allocateSlots(
-  db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: ListPurpose, count: number, at: string, usage: ListUsage,
+  db: Kysely<DB>, dialect: Dialect, issuerId: string, purpose: AnyListPurpose, count: number, at: string, usage: ListUsage, statusSize = 1,
 ): Promise<ListSlot[]> {
   const slots: ListSlot[] = [];
-  let list = await currentList(db, issuerId, purpose, at);
+  let list = await currentList(db, issuerId, purpose, at, statusSize);
   let previous: string | undefined;
   if (dialect === 'postgres') {
     const setting = await sql<{ value: string }>`select current_setting('lock_timeout') as value`.execute(db);
@@ -218,7 +223,7 @@ export async function allocateSlots(
     }
     if (room <= 0) {
       const current = list;
-      const next = await withoutWaiting(db, dialect, () => openList(db, issuerId, purpose, current.sequence + 1, at));
+      const next = await withoutWaiting(db, dialect, () => openList(db, issuerId, purpose, current.sequence + 1, at, statusSize));
       if (next !== BLOCKED) {
         list = next;
         continue;
@@ -226,7 +231,7 @@ export async function allocateSlots(
       // Another transaction is opening the next list: keep filling this one a little longer.
       room = Math.floor(list.size * HARD_LIMIT) - used;
       if (room <= 0) {
-        list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at));
+        list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at, statusSize));
         continue;
       }
     }
@@ -245,7 +250,7 @@ export async function allocateSlots(
     // Probing kept failing: the list is fuller than its count said (other nodes); go on to the next.
     if (claimed.length < wanted) {
       const current = list;
-      list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at));
+      list = await waiting(() => openList(db, issuerId, purpose, current.sequence + 1, at, statusSize));
     }
   }
   if (previous !== undefined) await sql`select set_config('lock_timeout', ${previous}, true)`.execute(db);

@@ -35,8 +35,16 @@ export interface StatusEntryResult {
   statusPurpose?: string;
   statusListCredential?: string;
   statusListIndex?: number;
-  /** The status value read from the list. */
+  /** The status value read from the list (the `statusSize`-bit value at index × statusSize). */
   status?: number;
+  /** Bits per entry (§2.1 statusSize; 1 when absent). */
+  statusSize?: number;
+  /** §3.2 step 13: true when the status value is 0. */
+  valid?: boolean;
+  /** The entry's `statusMessage` message for the value read, when it gives one (§3.2 step 14). */
+  statusMessage?: string;
+  /** The entry's `statusReference` URLs: where the issuer explains its statuses (§2.1). */
+  statusReference?: string[];
   /**
    * The error the Bitstring Status List / VC 2.0 specification names for a failure, e.g.
    * `STATUS_VERIFICATION_ERROR` (§3.2 / VC 2.0 §7.1), for callers that answer in the specs' codes.
@@ -135,10 +143,21 @@ async function checkEntry(
   base.statusListIndex = index;
   const statusSize = entry.statusSize ?? 1;
   if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1) {
-    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry gives an invalid statusSize.' };
+    return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry gives an invalid statusSize (it must be a whole number from 1).' };
   }
+  base.statusSize = statusSize;
   if (statusSize > MAX_STATUS_SIZE) {
     return { ...base, outcome: 'warning', message: `A status entry uses ${statusSize} bits per credential, more than this verifier reads, so its status is unknown.` };
+  }
+  const messagesProblem = statusMessageProblem(entry.statusMessage, statusSize);
+  if (messagesProblem) return { ...base, code: 'MALFORMED_VALUE_ERROR', message: `A status entry is malformed: ${messagesProblem}` };
+  if (entry.statusReference !== undefined) {
+    const references = asArray(entry.statusReference);
+    // §2.1: a URL or an array of URLs.
+    if (references.length === 0 || !references.every((ref) => typeof ref === 'string' && URL.canParse(ref))) {
+      return { ...base, code: 'MALFORMED_VALUE_ERROR', message: 'A status entry is malformed: statusReference must be a URL or a list of URLs.' };
+    }
+    base.statusReference = references as string[];
   }
 
   let load = lists.loads.get(url);
@@ -216,6 +235,10 @@ function readStatus(
   }
   const status = list.get(index);
   result.status = status;
+  result.valid = status === 0;
+  const text = messageFor(entry.statusMessage, status);
+  if (text !== undefined) result.statusMessage = text;
+  const hex = `0x${status.toString(16)}`;
   const notes = [stale, unverifiedNote].filter(Boolean).join(' ');
   const withNotes = (text: string) => (notes ? `${text} ${notes}` : text);
   const cautious: CheckOutcome = stale ? 'warning' : 'passed';
@@ -229,10 +252,11 @@ function readStatus(
         ? { ...result, outcome: 'failed', message: 'The issuer has suspended this credential for now.' }
         : { ...result, outcome: cautious, message: withNotes("The issuer's suspension list shows this credential as not suspended.") };
     case 'message': {
-      const text = messageFor(entry.statusMessage, status);
+      // A message informs; it does not by itself make the credential invalid (§2.1 leaves its handling to the issuer's rules).
+      const reference = result.statusReference ? ` (The issuer explains its statuses at ${result.statusReference.join(', ')}.)` : '';
       return text === undefined
-        ? { ...result, outcome: 'warning', message: withNotes(`The issuer set status 0x${status.toString(16)} for this credential but gave no message for it.`) }
-        : { ...result, outcome: cautious, message: withNotes(`The issuer's message about this credential: “${text}”.`) };
+        ? { ...result, outcome: 'warning', message: withNotes(`The issuer set status ${hex} for this credential but gave no message for it.${reference}`) }
+        : { ...result, outcome: cautious, message: withNotes(`The issuer's status for this credential is ${hex}: “${text}”.${reference}`) };
     }
     case 'refresh':
       return {
@@ -330,6 +354,27 @@ function summarise(entries: StatusEntryResult[]): StatusCheck {
     details: { entries: entries.map((entry) => ({ ...entry })) },
     entries,
   };
+}
+
+/**
+ * Why an entry's statusMessage breaks §2.1, or undefined: when present it is an array of exactly
+ * 2^statusSize objects, each with a `status` (hex, `0x…`, within range, not repeated) and a
+ * `message` string; when statusSize is above 1 it must be present.
+ */
+function statusMessageProblem(messages: unknown, statusSize: number): string | undefined {
+  if (messages === undefined) return statusSize > 1 ? `statusMessage is required when statusSize is ${statusSize} (one message for each of the ${2 ** statusSize} values).` : undefined;
+  if (!Array.isArray(messages)) return 'statusMessage must be a list.';
+  if (messages.length !== 2 ** statusSize) return `statusMessage has ${messages.length} messages, but a ${statusSize}-bit status has ${2 ** statusSize} values, and each needs one.`;
+  const seen = new Set<number>();
+  for (const item of messages as unknown[]) {
+    if (!isObject(item) || typeof item.status !== 'string' || !/^0x[0-9a-fA-F]{1,8}$/.test(item.status) || typeof item.message !== 'string') {
+      return 'each statusMessage needs a hexadecimal status such as "0x0" and a message.';
+    }
+    const value = Number.parseInt(item.status.slice(2), 16);
+    if (value >= 2 ** statusSize || seen.has(value)) return `statusMessage ${item.status} is out of range or repeated.`;
+    seen.add(value);
+  }
+  return undefined;
 }
 
 function messageFor(messages: unknown, status: number): string | undefined {

@@ -72,6 +72,8 @@ export interface BuildStatusListEntryOptions {
   /** Bits per entry; when above 1, `statusMessage` is required (§2.1). */
   statusSize?: number;
   statusMessage?: StatusMessage[];
+  /** URLs where the issuer explains its statuses (§2.1 statusReference; encouraged for `message`). */
+  statusReference?: string | string[];
 }
 
 /**
@@ -93,6 +95,13 @@ export function buildStatusListEntry(options: BuildStatusListEntryOptions): Json
     throw new TypeError('statusMessage is required when statusSize is greater than 1.');
   }
   if (messages !== undefined) assertStatusMessages(messages, statusSize);
+  const reference = options.statusReference;
+  if (reference !== undefined) {
+    const references = Array.isArray(reference) ? reference : [reference];
+    if (references.length === 0 || !references.every((url) => typeof url === 'string' && URL.canParse(url))) {
+      throw new TypeError('statusReference must be a URL or a list of URLs.');
+    }
+  }
   return {
     id: `${listUrl}#${index}`,
     type: 'BitstringStatusListEntry',
@@ -101,6 +110,7 @@ export function buildStatusListEntry(options: BuildStatusListEntryOptions): Json
     statusListCredential: listUrl,
     ...(statusSize !== 1 ? { statusSize } : {}),
     ...(messages !== undefined ? { statusMessage: messages.map((m) => ({ status: m.status, message: m.message })) } : {}),
+    ...(reference !== undefined ? { statusReference: reference } : {}),
   };
 }
 
