@@ -27,7 +27,7 @@ const key = generateDidKey(new Uint8Array(32).fill(9));
 const signer = signerFromMultikey(key);
 const now = new Date('2026-03-01T12:00:00Z');
 const POOL = 512;
-const credentials = Array.from({ length: POOL }, (_, n) => sampleCredential({ issuerId: key.controller, n, achievement }));
+const credentials = Array.from({ length: POOL }, (_, n) => sampleCredential({ issuerId: key.controller, n, achievement, euContext: 'https://uni.example.eu/contexts/eu/v1' }));
 
 /** Operations per second of `work(i)` over `seconds` (after a short warm-up). */
 async function measure(work: (i: number) => Promise<unknown> | unknown, seconds: number): Promise<number> {

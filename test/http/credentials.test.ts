@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
 import { addDuration, validateIssueInput } from '../../src/services/credentials/index.ts';
+import { EU_CONTEXT_DIGEST_SRI } from '../../src/vc/contexts/index.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
@@ -389,7 +390,10 @@ for (const dialect of DIALECTS) {
           expect(renewed).toMatchObject({ renewedFrom: old.id, achievementVersion: 2, achievementName: 'Data Literacy Essentials (2027)', recipient: { email: 'renew@example.org', name: 'Re New' }, validUntil: '2028-03-03T09:30:00.000Z' });
           const oldText = (await testApp.app.inject({ method: 'GET', url: `/credentials/${old.id}` })).body;
           const digest = `sha384-${createHash('sha384').update(oldText).digest('base64')}`;
-          expect(renewed.document.relatedResource).toEqual([{ id: old.credentialId, digestSRI: digest, mediaType: 'application/vc+ld+json' }]);
+          expect(renewed.document.relatedResource).toEqual([
+            { id: 'https://issuer.test/contexts/eu/v1', digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' },
+            { id: old.credentialId, digestSRI: digest, mediaType: 'application/vc+ld+json' },
+          ]);
           expect(renewed.document).toMatchObject({ evidence: [{ type: ['Evidence'], narrative: 'Portfolio' }], credentialSubject: { creditsEarned: 5, result: [{ value: 'A' }] } });
           expectVerified(await testApp.runtime.ctx.engine.verify({ credential: renewed.document }));
           // The old credential is unchanged and keeps its version.

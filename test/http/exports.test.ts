@@ -20,6 +20,7 @@ import type { VerifierAnswer } from '../../src/services/verifier.ts';
 import type { NewRow } from '../../src/store/schema.ts';
 import { bakePng, bakeSvg } from '../../src/vc/baking/index.ts';
 import { buildClrCredential } from '../../src/vc/clr.ts';
+import { EU_CONTEXT_DIGEST_SRI } from '../../src/vc/contexts/index.ts';
 import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
 import { didKeyFromPublicKey } from '../../src/vc/did/did-key.ts';
@@ -98,7 +99,9 @@ for (const dialect of DIALECTS) {
         clr = response.json() as JsonObject;
         expect(validateClr(clr), JSON.stringify(validateClr.errors)).toBe(true);
         expect(clr.type).toEqual(['VerifiableCredential', 'ClrCredential']);
-        expect(clr['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json', 'https://w3id.org/microcred/eu/v1']);
+        expect(clr['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json', 'https://issuer.test/contexts/eu/v1']);
+        // The EU context at the issuing instance is pinned by the digest of its bytes (VC 2.0 §5.3).
+        expect(clr.relatedResource).toEqual([{ id: 'https://issuer.test/contexts/eu/v1', digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' }]);
         expect((clr.issuer as JsonObject).id).toBe(org.issuerDid);
         const subject = clr.credentialSubject as JsonObject;
         // The two active ones (the revoked one and Bo's are left out), each as issued but with the one

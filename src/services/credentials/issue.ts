@@ -11,6 +11,7 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
+import { euContextUrl } from '../../vc/contexts/index.ts';
 import { composeCredential, type CredentialFields, type CredentialTemplate } from '../../vc/credential/compose.ts';
 import { signAll, type SigningKey, type SigningPool } from '../../vc/signing-pool/index.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
@@ -151,6 +152,8 @@ async function buildItems(
   const template: CredentialTemplate = {
     achievement: prepared.ob3,
     issuer: prepared.profile,
+    // The EU extension context at this instance, pinned by digest (docs/eu-elements.md).
+    euContext: euContextUrl(publicUrl),
     // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
     ...(extras.renewedFrom || extras.related?.length
       ? { relatedResource: [

@@ -6,6 +6,8 @@ export interface CredentialTemplate {
   achievement: JsonObject;
   issuer: JsonObject;
   relatedResource?: JsonObject[];
+  /** The issuing instance's EU context URL (see BuildAchievementCredentialOptions.euContext). */
+  euContext?: string;
 }
 
 /** What is each credential's own, decided by the issuing thread (ids, salts, dates, status). */
@@ -37,10 +39,14 @@ export function composeCredential(template: CredentialTemplate, fields: Credenti
     ...(fields.description !== undefined ? { description: fields.description } : {}),
     ...(fields.evidence ? { evidence: fields.evidence } : {}),
     credentialStatus: fields.credentialStatus,
+    ...(template.euContext !== undefined ? { euContext: template.euContext } : {}),
   });
   if (fields.name) addNameIdentity(credential, fields.name);
   // VC 2.0 §5.3: a renewed credential names the exact text of the one it replaces.
-  if (template.relatedResource) credential.relatedResource = template.relatedResource;
+  if (template.relatedResource) {
+    const pinned = Array.isArray(credential.relatedResource) ? credential.relatedResource : [];
+    credential.relatedResource = [...pinned, ...template.relatedResource];
+  }
   return credential;
 }
 
