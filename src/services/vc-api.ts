@@ -283,7 +283,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       const signed = await ctx.db.transaction().execute(async (trx) => {
         let allocation: StatusAllocation | undefined;
         if (addStatus) {
-          [allocation] = await status.allocate(trx, issuer.id, 1);
+          [allocation] = await status.allocate(trx, issuer.id, 1, { suspension: true });
           credential.credentialStatus = status.entries(allocation!);
           if (version === '1.1' && !asArray(credential['@context']).includes(CONTEXTS.STATUS_LIST_V1)) {
             // VC 1.1's context does not define BitstringStatusListEntry; the status list context does.
@@ -322,8 +322,8 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           status_changed_at: null,
           revocation_list_id: allocation?.revocation.listId ?? null,
           revocation_index: allocation?.revocation.index ?? null,
-          suspension_list_id: allocation?.suspension.listId ?? null,
-          suspension_index: allocation?.suspension.index ?? null,
+          suspension_list_id: allocation?.suspension?.listId ?? null,
+          suspension_index: allocation?.suspension?.index ?? null,
           renewed_from: null,
           claim_token_hash: null,
           claimed_at: null,

@@ -78,20 +78,31 @@ const MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
 /** Most pinned-context loaders kept (one per set of instances' URLs met). */
 const MAX_PINNED_LOADERS = 64;
 
-/** The document with each pinned context URL (top level, and in embedded credentials) replaced by its bundled URL. */
+/**
+ * The document with each pinned context URL replaced by its bundled URL, wherever an `@context` names
+ * it (embedded credentials of a presentation or a CLR too). Copies only what it changes.
+ */
 function withBundledUrls(document: JsonObject, pins: ReadonlyMap<string, string>): JsonObject {
-  if (pins.size === 0 || !isObject(document)) return document;
-  const rename = (holder: JsonObject): JsonObject => {
-    const context = holder['@context'];
-    if (typeof context === 'string') return pins.has(context) ? { ...holder, '@context': pins.get(context)! } : holder;
-    if (!Array.isArray(context) || !context.some((c) => typeof c === 'string' && pins.has(c))) return holder;
-    return { ...holder, '@context': context.map((c) => (typeof c === 'string' ? pins.get(c) ?? c : c)) };
+  if (pins.size === 0) return document;
+  const renameContext = (context: unknown): unknown => {
+    if (typeof context === 'string') return pins.get(context) ?? context;
+    return Array.isArray(context) ? context.map((c) => (typeof c === 'string' ? pins.get(c) ?? c : c)) : context;
   };
-  const out = rename(document);
-  const embedded = out.verifiableCredential;
-  if (embedded === undefined) return out;
-  const renamed = Array.isArray(embedded) ? embedded.map((c) => (isObject(c) ? rename(c) : c)) : isObject(embedded) ? rename(embedded) : embedded;
-  return { ...out, verifiableCredential: renamed };
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      let changed = false;
+      const out = value.map((item) => { const next = walk(item); if (next !== item) changed = true; return next; });
+      return changed ? out : value;
+    }
+    if (!isObject(value)) return value;
+    let out: JsonObject | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = key === '@context' ? renameContext(item) : walk(item);
+      if (next !== item && !(key === '@context' && JSON.stringify(next) === JSON.stringify(item))) (out ??= { ...value })[key] = next as JsonObject[string];
+    }
+    return out ?? value;
+  };
+  return walk(document) as JsonObject;
 }
 
 /**

@@ -104,17 +104,16 @@ for (const dialect of DIALECTS) {
         expect(clr.relatedResource).toEqual([{ id: 'https://issuer.test/contexts/eu/v1', digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' }]);
         expect((clr.issuer as JsonObject).id).toBe(org.issuerDid);
         const subject = clr.credentialSubject as JsonObject;
-        // The two active ones (the revoked one and Bo's are left out), each as issued but with the one
-        // status entry CLR 2.0 takes, signed again by its issuer.
+        // The two active ones (the revoked one and Bo's are left out).
         const embedded = subject.verifiableCredential as JsonObject[];
         expect(embedded).toHaveLength(2);
         // Issued at the same instant: in id order, so matched by id.
         expect(embedded.map((inner) => inner.id).sort()).toEqual(issued.map((entry) => entry.credential.id).sort());
         embedded.forEach((inner) => {
-          const { proof, credentialStatus, ...rest } = issued.find((entry) => entry.credential.id === inner.id)!.credential;
-          expect(inner).toMatchObject(rest);
-          expect(inner.credentialStatus).toEqual((credentialStatus as JsonObject[]).find((entry) => entry.statusPurpose === 'revocation'));
-          expect((inner.proof as JsonObject).verificationMethod).toBe((proof as JsonObject).verificationMethod);
+          // One status entry by default (what CLR 2.0 and OB 3.0 take): embedded verbatim, proof and all.
+          const original = issued.find((entry) => entry.credential.id === inner.id)!.credential;
+          expect((original.credentialStatus as JsonObject).statusPurpose).toBe('revocation');
+          expect(inner).toEqual(original);
         });
         for (const inner of embedded) {
           const alone = await testApp.runtime.ctx.engine.verify({ credential: inner });

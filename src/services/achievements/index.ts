@@ -51,6 +51,7 @@ export interface AchievementView {
   alignments: AlignmentInput[];
   resultDescriptions?: ResultDescriptionInput[];
   validityPeriod?: string;
+  suspendable: boolean;
   /** The public OB 3.0 address of the achievement. */
   url: string;
   archivedAt: string | null;
@@ -118,6 +119,7 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
       alignments: definition.alignments,
       ...(definition.resultDescriptions ? { resultDescriptions: definition.resultDescriptions } : {}),
       ...(definition.validityPeriod !== undefined ? { validityPeriod: definition.validityPeriod } : {}),
+      suspendable: definition.suspendable === true,
       url: achievementUrl(publicUrl, row.id),
       archivedAt: row.archived_at,
       createdAt: row.created_at,
@@ -321,6 +323,11 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
     /** The ISO 8601 duration after which credentials of this definition expire, when it has one. */
     validityPeriod(definition: AchievementDefinition): string | undefined {
       return definition.validityPeriod;
+    },
+
+    /** Whether credentials of this definition can be suspended (they carry a suspension status entry). */
+    suspendable(definition: AchievementDefinition): boolean {
+      return definition.suspendable === true;
     },
 
     /**

@@ -20,7 +20,8 @@ export interface CredentialFields {
   result?: ResultInput;
   description?: string;
   evidence?: JsonObject[];
-  credentialStatus: JsonObject[];
+  /** One entry (OB 3.0's schema takes one object), or a list where suspension is enabled. */
+  credentialStatus: JsonObject | JsonObject[];
 }
 
 /**
