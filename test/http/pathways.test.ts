@@ -72,10 +72,11 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect, { now: () => clock });
       org = await issuingOrganisation(t);
       const { achievements } = t.runtime.services;
-      const make = async (name: string, credits: number) => (await achievements.create(SYSTEM, org.organisationId, {
-        issuerId: org.issuerId, ...MICRO_CREDENTIAL, name, eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: credits },
+      const make = async (name: string, credits: number, suspendable = false) => (await achievements.create(SYSTEM, org.organisationId, {
+        issuerId: org.issuerId, ...MICRO_CREDENTIAL, name, eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: credits }, suspendable,
       })).id;
-      course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10) };
+      // The stacked credential can be suspended: its pathway's policy turns to "suspend" after it is awarded.
+      course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10, true) };
       runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
       const signup = await signUpAndSignIn(t.app, { email: LEARNER, password: 'learner-password-1', name: 'Lin Chen' });
       expect(signup.statusCode, signup.body).toBe(200);
@@ -205,7 +206,9 @@ for (const dialect of DIALECTS) {
       expect(evidence.map((e) => e.name).sort()).toEqual(['Machine Learning', 'Statistics I']);
       expect(evidence.every((e) => typeof e.id === 'string' && (e.id as string).startsWith(`${TEST_PUBLIC_URL}/credentials/`))).toBe(true);
       const related = credential.relatedResource as JsonObject[];
-      expect(related).toHaveLength(2);
+      // The EU context at this instance, then the two constituents.
+      expect(related).toHaveLength(3);
+      expect(related[0]!.id).toBe(`${TEST_PUBLIC_URL}/contexts/eu/v1`);
       expect(related.every((r) => /^sha384-/.test(r.digestSRI as string))).toBe(true);
       expect((credential.credentialSubject as JsonObject).creditsEarned).toBe(10);
       const ours = await t.runtime.ctx.engine.verify({ credential, recipient: { email: LEARNER } });

@@ -3,11 +3,12 @@ import type { Services } from '../../services/index.ts';
 import { NotFound } from '../../services/errors.ts';
 import { EU_CONTEXT_BYTES, EU_CONTEXT_PATH } from '../../vc/contexts/index.ts';
 import { errors, Id } from '../contract/common.ts';
+import { EU_SCHEMA_PATH, euExtensionSchema, euSchemaUrl } from '../../vc/schemas/eu-extension.ts';
 
 export { EU_CONTEXT_PATH };
 
 /** What anyone may read without signing in: DID documents, issuer profiles, our JSON-LD context. */
-export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function publicRoutes(services: Services, options: { publicUrl: string }): FastifyPluginAsyncTypebox {
   const { issuers } = services;
   return async (app) => {
     app.get('/issuers/:issuerId/did.json', {
@@ -49,5 +50,19 @@ export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
       .header('access-control-allow-origin', '*')
       .type('application/ld+json')
       .send(Buffer.from(EU_CONTEXT_BYTES)));
+
+    const schema = JSON.stringify(euExtensionSchema(euSchemaUrl(options.publicUrl)), null, 2);
+    app.get(EU_SCHEMA_PATH, {
+      schema: {
+        tags: ['public'],
+        summary: "JSON Schema of microcred's EU micro-credential extension",
+        description: 'Named by EU micro-credentials in credentialSchema (type 1EdTechJsonSchemaValidator2019) beside the official OB 3.0 AchievementCredential schema; JSON Schema 2019-09, $id at this instance.',
+        response: { 200: Type.Unknown() },
+      },
+    }, async (_request, reply) => reply
+      .header('cache-control', 'public, max-age=86400')
+      .header('access-control-allow-origin', '*')
+      .type('application/schema+json')
+      .send(schema));
   };
 }

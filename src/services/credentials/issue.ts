@@ -12,6 +12,7 @@ import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
 import { euContextUrl } from '../../vc/contexts/index.ts';
+import { euSchemaUrl } from '../../vc/schemas/eu-extension.ts';
 import { composeCredential, type CredentialFields, type CredentialTemplate } from '../../vc/credential/compose.ts';
 import { signAll, type SigningKey, type SigningPool } from '../../vc/signing-pool/index.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
@@ -159,6 +160,8 @@ async function buildItems(
     issuer: prepared.profile,
     // The EU extension context at this instance, pinned by digest (docs/eu-elements.md).
     euContext: euContextUrl(publicUrl),
+    // And its JSON Schema at this instance, beside the OB 3.0 schema (credentialSchema).
+    euSchema: euSchemaUrl(publicUrl),
     // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
     ...(extras.renewedFrom || extras.related?.length
       ? { relatedResource: [

@@ -63,6 +63,8 @@ export const CONTEXTS = {
   CREDENTIALS_V1: 'https://www.w3.org/2018/credentials/v1',
   CREDENTIALS_V2: 'https://www.w3.org/ns/credentials/v2',
   OB_V3: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+  /** Defines 1EdTechJsonSchemaValidator2019, the credentialSchema type OB 3.0 and CLR 2.0 use. */
+  OB_V3_EXTENSIONS: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
   CLR_V2: 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
   DATA_INTEGRITY_V2: 'https://w3id.org/security/data-integrity/v2',
   MULTIKEY_V1: 'https://w3id.org/security/multikey/v1',

@@ -1,6 +1,7 @@
 import { EU_EXTENSION_PROPERTIES } from '../../domain/eu-elements.ts';
 import { CONTEXTS, EU_CONTEXT_DIGEST_SRI, isEuContextUrlForm } from '../contexts/index.ts';
 import type { JsonObject } from '../types.ts';
+import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../schemas/eu-extension.ts';
 import { hashEmailIdentity } from './identity.ts';
 import type { IdentityObject } from './identity.ts';
 import { isObject } from '../json.ts';
@@ -68,6 +69,12 @@ export interface BuildAchievementCredentialOptions {
    * https://w3id.org/microcred/eu/v1, which only microcred reads.
    */
   euContext?: string;
+  /**
+   * The instance's JSON Schema of the EU extension (see `euSchemaUrl`): when the achievement uses the
+   * extension, the credential names it in `credentialSchema` beside the official OB 3.0 schema, both
+   * of type 1EdTechJsonSchemaValidator2019 (defined by the OB 3.0 extensions context, then added).
+   */
+  euSchema?: string;
 }
 
 export interface BuildEndorsementCredentialOptions {
@@ -155,12 +162,13 @@ function usesEuTerms(achievement: JsonObject): boolean {
   return EU_EXTENSION_PROPERTIES.some((key) => achievement[key] !== undefined);
 }
 
-function contexts(version: VcVersion, eu: string | undefined, bitstringStatus: boolean): string[] {
+function contexts(version: VcVersion, eu: string | undefined, bitstringStatus: boolean, schemas = false): string[] {
   return [
     version === '1.1' ? CONTEXTS.CREDENTIALS_V1 : CONTEXTS.CREDENTIALS_V2,
     // The VC 2.0 context defines BitstringStatusListEntry; VC 1.1 needs the status list context.
     ...(version === '1.1' && bitstringStatus ? [CONTEXTS.STATUS_LIST_V1] : []),
     CONTEXTS.OB_V3,
+    ...(schemas ? [CONTEXTS.OB_V3_EXTENSIONS] : []),
     ...(eu ? [eu] : []),
   ];
 }
@@ -245,7 +253,7 @@ export function buildAchievementCredential(options: BuildAchievementCredentialOp
   }
   const eu = usesEuTerms(achievement) ? options.euContext ?? CONTEXTS.MICROCRED_EU_V1 : undefined;
   const credential: JsonObject = {
-    '@context': contexts(version, eu, usesBitstringStatus(options.credentialStatus)),
+    '@context': contexts(version, eu, usesBitstringStatus(options.credentialStatus), eu !== undefined && options.euSchema !== undefined),
     id: requireUrl(options.id, 'id'),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: options.name ?? achievement.name,
@@ -262,6 +270,14 @@ export function buildAchievementCredential(options: BuildAchievementCredentialOp
   if (options.credentialStatus !== undefined) credential.credentialStatus = cleanJson(options.credentialStatus, 'credentialStatus');
   // VC 2.0 §5.3: the context at the instance's URL is bound to its exact bytes.
   if (eu !== undefined && eu !== CONTEXTS.MICROCRED_EU_V1) credential.relatedResource = [euContextResource(eu)];
+  if (eu !== undefined && options.euSchema !== undefined) {
+    requireUrl(options.euSchema, 'euSchema');
+    // OB 3.0 §8.2.4 (extensions): the official schema and the extension's, each of the 1EdTech validator type.
+    credential.credentialSchema = [
+      { id: OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA, type: '1EdTechJsonSchemaValidator2019' },
+      { id: options.euSchema, type: '1EdTechJsonSchemaValidator2019' },
+    ];
+  }
   return credential;
 }
 

@@ -8,6 +8,8 @@ export interface CredentialTemplate {
   relatedResource?: JsonObject[];
   /** The issuing instance's EU context URL (see BuildAchievementCredentialOptions.euContext). */
   euContext?: string;
+  /** The issuing instance's EU extension schema URL (see BuildAchievementCredentialOptions.euSchema). */
+  euSchema?: string;
 }
 
 /** What is each credential's own, decided by the issuing thread (ids, salts, dates, status). */
@@ -41,6 +43,7 @@ export function composeCredential(template: CredentialTemplate, fields: Credenti
     ...(fields.evidence ? { evidence: fields.evidence } : {}),
     credentialStatus: fields.credentialStatus,
     ...(template.euContext !== undefined ? { euContext: template.euContext } : {}),
+    ...(template.euSchema !== undefined ? { euSchema: template.euSchema } : {}),
   });
   if (fields.name) addNameIdentity(credential, fields.name);
   // VC 2.0 §5.3: a renewed credential names the exact text of the one it replaces.
