@@ -46,7 +46,7 @@ for (const dialect of DIALECTS) {
       const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'eu@example.org' } });
       expect(response.statusCode, response.body).toBe(201);
       const document = (await t.app.inject(`/credentials/${(response.json() as { id: string }).id}`)).json() as JsonObject;
-      expect(document['@context']).toEqual([CONTEXTS.CREDENTIALS_V2, CONTEXTS.OB_V3, EU_URL]);
+      expect(document['@context']).toEqual([CONTEXTS.CREDENTIALS_V2, CONTEXTS.OB_V3, CONTEXTS.OB_V3_EXTENSIONS, EU_URL]);
       expect(document.relatedResource).toEqual([{ id: EU_URL, digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' }]);
       expectVerified(await t.runtime.ctx.engine.verify({ credential: document }));
       // An outside verifier: the w3id name is registered nowhere, so its loader never serves it.
