@@ -32,6 +32,7 @@ import { bearer, createOrganisation, createTestApp, login, sessionFrom, signUpAn
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 import { readStandard } from '../support/standards.ts';
+import { expectOb3Conformant } from '../support/ob3-conformance.ts';
 
 warnIfPostgresSkipped();
 
@@ -114,6 +115,7 @@ for (const dialect of DIALECTS) {
           const original = issued.find((entry) => entry.credential.id === inner.id)!.credential;
           expect((original.credentialStatus as JsonObject).statusPurpose).toBe('revocation');
           expect(inner).toEqual(original);
+          expectOb3Conformant(inner, 'https://issuer.test');
         });
         for (const inner of embedded) {
           const alone = await testApp.runtime.ctx.engine.verify({ credential: inner });

@@ -25,6 +25,7 @@ import { createReferenceIssuer } from '../support/reference.ts';
 import { bearer, createTestApp, login, sessionFrom, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
+import { expectOb3Conformant } from '../support/ob3-conformance.ts';
 
 warnIfPostgresSkipped();
 
@@ -202,6 +203,8 @@ for (const dialect of DIALECTS) {
       const row = await t.runtime.store.db.selectFrom('credentials').select(['document', 'achievement_id']).where('id', '=', progress!.awardedCredentialId).executeTakeFirstOrThrow();
       expect(row.achievement_id).toBe(course.target);
       const credential = JSON.parse(row.document) as JsonObject;
+      // The stacked credential conforms to the official OB 3.0 schema and the EU extension schema.
+      expectOb3Conformant(credential, TEST_PUBLIC_URL);
       const evidence = credential.evidence as JsonObject[];
       expect(evidence.map((e) => e.name).sort()).toEqual(['Machine Learning', 'Statistics I']);
       expect(evidence.every((e) => typeof e.id === 'string' && (e.id as string).startsWith(`${TEST_PUBLIC_URL}/credentials/`))).toBe(true);
