@@ -76,8 +76,7 @@ for (const dialect of DIALECTS) {
       const make = async (name: string, credits: number, suspendable = false) => (await achievements.create(SYSTEM, org.organisationId, {
         issuerId: org.issuerId, ...MICRO_CREDENTIAL, name, eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: credits }, suspendable,
       })).id;
-      // The stacked credential can be suspended: its pathway's policy turns to "suspend" after it is awarded.
-      course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10, true) };
+      course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10) };
       runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
       const signup = await signUpAndSignIn(t.app, { email: LEARNER, password: 'learner-password-1', name: 'Lin Chen' });
       expect(signup.statusCode, signup.body).toBe(200);
@@ -272,7 +271,7 @@ for (const dialect of DIALECTS) {
       expect(detail.json().evaluation.requirements[0].assigned).toEqual([genuine.json().item.id]);
     });
 
-    it('flags the award when a constituent is revoked; policy "suspend" suspends it until the issuer decides', async () => {
+    it('flags the award when a constituent is revoked; policy "suspend" cannot suspend an award issued without a suspension entry, so the flag waits for the issuer', async () => {
       const policy = await org.owner.request('PUT', url(`pathways/${pathwayId}`), pathwayBody({ status: 'published', revocationPolicy: 'suspend' }));
       expect(policy.statusCode, policy.body).toBe(200);
       await runner.drain();
@@ -282,8 +281,12 @@ for (const dialect of DIALECTS) {
       const flags = await org.owner.request('GET', url('pathway-flags?status=open'));
       expect(flags.statusCode, flags.body).toBe(200);
       const [flag] = flags.json().items as { id: string; awardCredentialId: string; constituentName: string; action: string }[];
-      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: 'suspended' });
-      expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json().status).toBe('suspended');
+      // Awarded under policy "review", with one status entry (OB 3.0 conformant): it stays active, the flag open.
+      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: null });
+      expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json()).toMatchObject({ status: 'active', suspendable: false });
+      const refused = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'suspend', reason: 'Pending review' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().detail).toMatch(/suspension is not enabled/);
       const progress = ((await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { pathwayId: string; complete: boolean }[]).find((p) => p.pathwayId === pathwayId);
       expect(progress!.complete).toBe(false);
       const kept = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'keep', reason: 'Retaken and passed under supervision' });
