@@ -122,7 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(issuerRoutes(services));
   await app.register(achievementRoutes(services));
-  await app.register(publicRoutes(services));
+  await app.register(publicRoutes(services, { publicUrl: config.publicUrl }));
   await app.register(credentialRoutes(services));
   await app.register(bulkRoutes(services));
   await app.register(outboxRoutes(services));

@@ -241,10 +241,11 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
       // writes it in summary.json, so that anyone given the folder can check the holder's signature.
       const challenge = `wallet-export:${randomUUID()}`;
       const domain = ctx.config.publicUrl;
-      const sign = async (chunk: typeof presented) => await signPresentation({
-        presentation: createPresentation({ credentials: chunk.map((entry) => entry.credential), holder: did, id: `urn:uuid:${randomUUID()}` }),
-        signer, documentLoader: ctx.engine.documentLoader, now, challenge, domain,
-      });
+      const sign = async (chunk: typeof presented) => {
+        const presentation = createPresentation({ credentials: chunk.map((entry) => entry.credential), holder: did, id: `urn:uuid:${randomUUID()}` });
+        // Credentials of any instance name its EU context at that instance, pinned by digest.
+        return await signPresentation({ presentation, signer, documentLoader: ctx.engine.loaderFor(presentation), now, challenge, domain });
+      };
       const presentationFiles: string[] = [];
       for (let start = 0; start === 0 || start < presented.length; start += presentationSize) {
         let chunk = presented.slice(start, start + presentationSize);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Row } from '../store/schema.ts';
-import { CONTEXTS } from '../vc/contexts/index.ts';
+import { CONTEXTS, EU_CONTEXT_BYTES, euContextUrl } from '../vc/contexts/index.ts';
 import { asArray, isObject } from '../vc/json.ts';
 import { JsonLdProcessingError } from '../vc/jsonld.ts';
 import { embeddedCredentials, presentationProblems } from '../vc/presentation.ts';
 import { specErrorOf } from '../vc/spec-errors.ts';
 import { checkStructure } from '../vc/structure.ts';
+import { relatedResourceProblems } from '../vc/related-resource.ts';
 import type { IssueFormat } from '../vc/proofs/provider.ts';
 import type { Check, JsonObject, VerificationResult } from '../vc/types.ts';
 import { actorId, CAN, requireAccess, type Actor } from './access.ts';
@@ -80,7 +81,7 @@ function hasType(value: JsonObject): boolean {
  * The VC 2.0 data model rules on the optional members that checkStructure leaves to badge schemas:
  * each is an object or a list of objects of a given shape. Pointers are relative to the credential.
  */
-function memberProblems(credential: JsonObject): FieldError[] {
+function memberProblems(credential: JsonObject, ownEuContext: string): FieldError[] {
   const problems: FieldError[] = [];
   const each = (key: string, rule: (item: JsonObject, at: string) => void) => {
     const value = credential[key];
@@ -119,13 +120,10 @@ function memberProblems(credential: JsonObject): FieldError[] {
   each('termsOfUse', needType('termsOfUse entry', '§5.5'));
   each('evidence', needType('evidence entry', '§5.6'));
   each('proof', needType('proof', '§4.12'));
-  // VC 2.0 §5.3: a related resource names its URL and a digest of its content.
-  each('relatedResource', (item, at) => {
-    if (!isUrl(item.id)) problems.push({ pointer: `${at}/id`, message: 'a relatedResource must have an id that is a URL (VC 2.0 §5.3)' });
-    if (typeof item.digestSRI !== 'string' && typeof item.digestMultibase !== 'string') {
-      problems.push({ pointer: at, message: 'a relatedResource must have a digestSRI or a digestMultibase (VC 2.0 §5.3)' });
-    }
-  });
+  // VC 2.0 §5.3: a related resource names its URL once, with a digest of its content; what this
+  // server holds (every bundled context, its own EU context) must match that digest.
+  problems.push(...relatedResourceProblems(credential, { resource: (url) => (url === ownEuContext ? EU_CONTEXT_BYTES : undefined) })
+    .map((p) => ({ pointer: p.path, message: p.message })));
   for (const key of ['name', 'description']) {
     const value = credential[key];
     if (value !== undefined && typeof value !== 'string' && !(isObject(value) || Array.isArray(value))) {
@@ -387,7 +385,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
       const structure = checkStructure(credential);
       const problems: FieldError[] = [
         ...(structure.outcome === 'failed' ? structure.problems.map((p) => ({ pointer: `/credential${p.path}`, message: p.message })) : []),
-        ...memberProblems(credential).map((p) => ({ pointer: `/credential${p.pointer}`, message: p.message })),
+        ...memberProblems(credential, euContextUrl(ctx.config.publicUrl)).map((p) => ({ pointer: `/credential${p.pointer}`, message: p.message })),
       ];
       if (problems.length > 0) throw new InvalidInput(`the credential is not well-formed: ${problems[0]!.pointer} ${problems[0]!.message}`, problems, { status: 400 });
       // Bitstring Status List §2.1 on each entry the caller wrote; where it points is checked in the transaction.

@@ -57,6 +57,21 @@ function extensionContexts(credentials: readonly JsonObject[]): string[] {
   }
   return [...found];
 }
+
+/**
+ * The relatedResource entries the credentials pin those extension contexts with (an instance's EU
+ * context URL and its digest, VC 2.0 §5.3): the CLR names the contexts at the top, so it pins them too.
+ */
+function contextPins(credentials: readonly JsonObject[], contexts: readonly string[]): JsonObject[] {
+  const wanted = new Set(contexts);
+  const pins = new Map<string, JsonObject>();
+  for (const credential of credentials) {
+    for (const entry of asArray(credential.relatedResource)) {
+      if (isObject(entry) && typeof entry.id === 'string' && wanted.has(entry.id) && !pins.has(entry.id)) pins.set(entry.id, structuredClone(entry));
+    }
+  }
+  return [...pins.values()];
+}
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\S+$/i;
 
 /** The achievement each credential asserts, once per achievement id, in the order first met. */
@@ -113,8 +128,10 @@ export function buildClrCredential(options: BuildClrOptions): JsonObject {
     achievement: structuredClone(achievementsOf(credentials)),
     association: associations.map((association) => ({ ...association })),
   };
+  const extensions = extensionContexts(credentials);
+  const pins = contextPins(credentials, extensions);
   return {
-    '@context': [CONTEXTS.CREDENTIALS_V2, CONTEXTS.CLR_V2, CONTEXTS.OB_V3, OB_EXTENSIONS, ...extensionContexts(credentials)],
+    '@context': [CONTEXTS.CREDENTIALS_V2, CONTEXTS.CLR_V2, CONTEXTS.OB_V3, OB_EXTENSIONS, ...extensions],
     id,
     type: ['VerifiableCredential', 'ClrCredential'],
     name: options.name ?? `Comprehensive Learner Record from ${typeof issuer.name === 'string' ? issuer.name : issuer.id}`,
@@ -123,6 +140,7 @@ export function buildClrCredential(options: BuildClrOptions): JsonObject {
     validFrom: toDateTime(validFrom, 'validFrom'),
     credentialSubject: subject,
     credentialSchema: [{ id: CLR_SCHEMA, type: '1EdTechJsonSchemaValidator2019' }],
+    ...(pins.length > 0 ? { relatedResource: pins } : {}),
   };
 }
 

@@ -62,3 +62,26 @@ export function createDocumentLoader(options: DocumentLoaderOptions = {}): Docum
 export function isBundledContext(url: string): boolean {
   return BUNDLED_CONTEXTS.has(url);
 }
+
+const PINS = new WeakMap<DocumentLoader, ReadonlyMap<string, string>>();
+
+/**
+ * A loader that reads each pinned URL as the bundled context it maps to (see `pinnedContexts`), and
+ * everything else through `base`. `pinsOf` tells which URLs it maps, so that a quad producer with
+ * its own loader can read the document the same way.
+ */
+export function withPinnedContexts(base: DocumentLoader, pins: ReadonlyMap<string, string>): DocumentLoader {
+  const loader: DocumentLoader = async (url) => {
+    const bundled = typeof url === 'string' ? pins.get(url) : undefined;
+    if (bundled === undefined) return await base(url);
+    return { ...(await base(bundled)), documentUrl: url };
+  };
+  PINS.set(loader, pins);
+  return loader;
+}
+
+/** The pinned URLs of a loader made by `withPinnedContexts` (empty for any other loader). */
+export function pinsOf(loader: DocumentLoader): ReadonlyMap<string, string> {
+  return PINS.get(loader) ?? EMPTY;
+}
+const EMPTY: ReadonlyMap<string, string> = new Map();

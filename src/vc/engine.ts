@@ -2,7 +2,8 @@ import { check, issuerId } from './check.ts';
 import { asArray, isObject } from './json.ts';
 import { matchesIdentity } from './credential/identity.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
-import { createDocumentLoader } from './document-loader.ts';
+import { createDocumentLoader, pinsOf, withPinnedContexts } from './document-loader.ts';
+import { pinnedContexts } from './related-resource.ts';
 import { createRdfTemplateCache } from './fast-rdf/index.ts';
 import { toRdfQuads, type QuadProducer } from './jsonld.ts';
 import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
@@ -46,6 +47,12 @@ export interface EngineOptions {
 export interface Engine {
   readonly providers: readonly ProofProvider[];
   readonly documentLoader: DocumentLoader;
+  /**
+   * The loader for one document: `documentLoader`, plus the contexts the document (or a credential a
+   * presentation embeds) pins by relatedResource digest at another URL (microcred's EU context at any
+   * instance). For signing presentations of credentials from other instances.
+   */
+  loaderFor(document: unknown): DocumentLoader;
   /** Signs a credential in the chosen format (default Data Integrity eddsa-rdfc-2022). */
   sign(options: { credential: JsonObject; signer: Signer; format?: IssueFormat; now?: Date }): Promise<JsonObject | string>;
   /** Verifies a credential (object, JSON text or VC-JWT) and reports each check. Never throws. */
@@ -69,6 +76,36 @@ export interface PresentationVerificationResult extends VerificationResult {
 const MAX_PRESENTED_CREDENTIALS = 256;
 
 const MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
+
+/** Most pinned-context loaders kept (one per set of instances' URLs met). */
+const MAX_PINNED_LOADERS = 64;
+
+/**
+ * The document with each pinned context URL replaced by its bundled URL, wherever an `@context` names
+ * it (embedded credentials of a presentation or a CLR too). Copies only what it changes.
+ */
+function withBundledUrls(document: JsonObject, pins: ReadonlyMap<string, string>): JsonObject {
+  if (pins.size === 0) return document;
+  const renameContext = (context: unknown): unknown => {
+    if (typeof context === 'string') return pins.get(context) ?? context;
+    return Array.isArray(context) ? context.map((c) => (typeof c === 'string' ? pins.get(c) ?? c : c)) : context;
+  };
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      let changed = false;
+      const out = value.map((item) => { const next = walk(item); if (next !== item) changed = true; return next; });
+      return changed ? out : value;
+    }
+    if (!isObject(value)) return value;
+    let out: JsonObject | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const next = key === '@context' ? renameContext(item) : walk(item);
+      if (next !== item && !(key === '@context' && JSON.stringify(next) === JSON.stringify(item))) (out ??= { ...value })[key] = next as JsonObject[string];
+    }
+    return out ?? value;
+  };
+  return walk(document) as JsonObject;
+}
 
 /**
  * Wires the credential library with its defaults: every proof provider, the offline loader over
@@ -95,7 +132,26 @@ export function createEngine(options: EngineOptions = {}): Engine {
         admitAfter: 2,
         general: async (document) => await toRdfQuads({ document, documentLoader }),
       });
-  const quads: QuadProducer | undefined = templates ? async ({ document }) => await templates.toRdf(document as JsonObject) : undefined;
+  // A pinned context's URL is read as its bundled one: contexts make no quads, so the template cache
+  // sees one shape for the EU context whichever instance's URL a credential names it by.
+  const quads: QuadProducer | undefined = templates
+    ? async ({ document, documentLoader: loader }) => await templates.toRdf(withBundledUrls(document as JsonObject, pinsOf(loader)))
+    : undefined;
+
+  // Loaders for pinned contexts, by their pins (a handful in practice: one per instance seen), so
+  // that the proof-config cache, keyed by loader, keeps working.
+  const pinnedLoaders = new Map<string, DocumentLoader>();
+  const loaderFor = (document: unknown): DocumentLoader => {
+    const pins = pinnedContexts(document);
+    if (pins.size === 0) return documentLoader;
+    const key = [...pins.keys()].sort().join(' ');
+    let loader = pinnedLoaders.get(key);
+    if (!loader) {
+      if (pinnedLoaders.size >= MAX_PINNED_LOADERS) pinnedLoaders.delete(pinnedLoaders.keys().next().value!);
+      pinnedLoaders.set(key, (loader = withPinnedContexts(documentLoader, pins)));
+    }
+    return loader;
+  };
   const rdfc = createEddsaRdfc2022Provider({ ...(quads ? { quads } : {}), proofConfigCacheSize: 64 });
   const providers: readonly ProofProvider[] = [
     rdfc,
@@ -159,6 +215,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       providers,
       checkers,
       documentLoader,
+      loaderFor,
       keys,
       now: now ?? clock(),
       ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
@@ -168,11 +225,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return {
     providers,
     documentLoader,
+    loaderFor,
     verify,
     forgetStatusList: (url) => statusLists.forget(url),
     async verifyPresentation({ presentation, challenge, domain, now }) {
       if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('The challenge this verifier issued is required.');
-      const proof = await verifyPresentationProof({ presentation, documentLoader, keys, challenge, ...(domain !== undefined ? { domain } : {}) });
+      const proof = await verifyPresentationProof({ presentation, documentLoader: loaderFor(presentation), keys, challenge, ...(domain !== undefined ? { domain } : {}) });
       const checks = [check('presentation-proof', proof.verified ? 'passed' : 'failed', proof.message)];
       const embedded = embeddedCredentials(presentation);
       const credentials: VerificationResult[] = [];
@@ -199,7 +257,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async sign({ credential, signer, format = 'eddsa-rdfc-2022', now }) {
       const provider = providers.find((candidate) => candidate.canIssue(format));
       if (!provider) throw new TypeError(`Unknown proof format ${JSON.stringify(format)}.`);
-      return await provider.issue({ document: credential, signer, documentLoader, now: now ?? clock() });
+      return await provider.issue({ document: credential, signer, documentLoader: loaderFor(credential), now: now ?? clock() });
     },
   };
 }

@@ -2,6 +2,7 @@ import { allPassed, check, issuerId } from './check.ts';
 import { asArray, isObject } from './json.ts';
 import type { KeyResolverOptions } from './did/resolve-key.ts';
 import type { ProofProvider, ProofVerification } from './proofs/provider.ts';
+import { relatedResourceProblems } from './related-resource.ts';
 import type { Check, DocumentLoader, JsonObject, VerificationResult } from './types.ts';
 
 /** What the verifier needs from the modules that judge structure, status and recipients. */
@@ -27,6 +28,8 @@ export interface VerifyCredentialOptions {
   providers: readonly ProofProvider[];
   checkers: CredentialCheckers;
   documentLoader: DocumentLoader;
+  /** The loader for one document (contexts it pins by digest); `documentLoader` for all when absent. */
+  loaderFor?: (document: unknown) => DocumentLoader;
   keys?: KeyResolverOptions;
   /** The verifier's clock. */
   now: Date;
@@ -83,7 +86,8 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
         : 'The credential is signed in a way this verifier does not support.',
     };
   } else {
-    proof = await provider.verify({ document: input.value, documentLoader: options.documentLoader, keys, proofPurpose: 'assertionMethod', now });
+    const documentLoader = options.loaderFor ? options.loaderFor(input.value) : options.documentLoader;
+    proof = await provider.verify({ document: input.value, documentLoader, keys, proofPurpose: 'assertionMethod', now });
   }
   const credential = isObject(input.value) ? input.value : proof.credential;
   if (!credential) {
@@ -93,6 +97,8 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
 
   const structure = checkers.structure(credential);
   checks.push(structure);
+  const related = relatedResourceCheck(credential);
+  if (related) checks.push(related);
   checks.push(checkers.subject(credential));
   // A valid signature over terms no context defines is a warning: VC 2.0 §5.2 accepts them as issuer-dependent.
   const proofOutcome = !proof.verified ? 'failed' : proof.warning ? 'warning' : 'passed';
@@ -105,6 +111,14 @@ async function verifyUnsafe(options: VerifyCredentialOptions): Promise<Verificat
   if (asArray(credential.type).includes('ClrCredential')) checks.push(await clrCredentialsCheck(credential, options));
 
   return { verified: allPassed(checks), checks, credential };
+}
+
+/** VC 2.0 §5.3: related resources are listed once each, with a digest that matches what microcred holds. */
+function relatedResourceCheck(credential: JsonObject): Check | undefined {
+  if (credential.relatedResource === undefined) return undefined;
+  const problems = relatedResourceProblems(credential);
+  if (problems.length === 0) return check('related-resources', 'passed', 'Every related resource is named once, with a digest; those microcred holds match it.');
+  return check('related-resources', 'failed', problems.map((p) => p.message).join(' '), { code: 'MALFORMED_VALUE_ERROR', problems: problems as unknown as JsonObject[] });
 }
 
 /** Bounds on what is processed at all: real credentials are far inside them; hostile ones are not. */

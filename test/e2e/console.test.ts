@@ -148,6 +148,9 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await preview.getByText('2.5', { exact: true }).waitFor();
     await preview.getByText('Clean and reshape tabular data with pandas.').waitFor();
     await preview.getByText('Blended (hybrid)').waitFor();
+    // Suspension is an opt-in (one status entry by default, as the OB 3.0 schema wants): enabled here,
+    // so the credentials of this achievement can be suspended below.
+    await page.getByLabel('Credentials can be suspended').check();
     await check('achievement-editor');
 
     await page.getByRole('button', { name: 'Create micro-credential' }).click();

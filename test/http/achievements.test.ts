@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDuration } from '../../src/services/achievements/duration.ts';
+import { EU_CONTEXT_DIGEST_SRI } from '../../src/vc/contexts/index.ts';
 import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
@@ -11,7 +12,8 @@ import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 warnIfPostgresSkipped();
 
 const ESCO_PYTHON = 'http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d';
-const EU_CONTEXT = 'https://w3id.org/microcred/eu/v1';
+// Named at the instance (PUBLIC_URL), pinned by digest (docs/eu-elements.md).
+const EU_CONTEXT = 'https://issuer.test/contexts/eu/v1';
 
 function definition(issuerId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -100,6 +102,7 @@ for (const dialect of DIALECTS) {
       expect(published.headers['cache-control']).toContain('public');
       const document = published.json();
       expect(document['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', EU_CONTEXT]);
+      expect(document.relatedResource).toEqual([{ id: EU_CONTEXT, digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' }]);
       expect(document).toMatchObject({
         id: `https://issuer.test/achievements/${achievementId}`, type: ['Achievement'], achievementType: 'MicroCredential', version: '1',
         criteria: { narrative: 'Pass the final online examination and submit the course project.' }, creditsAvailable: 5,
@@ -220,6 +223,7 @@ for (const dialect of DIALECTS) {
       const { credential } = response.json();
       expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
       expect(credential['@context']).toContain(EU_CONTEXT);
+      expect(credential.relatedResource).toEqual([{ id: EU_CONTEXT, digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' }]);
       expect(credential.proof).toBeUndefined();
       expect(credential.issuer).toMatchObject({ id: org.issuerDid, name: 'University of Testing' });
       expect(credential.credentialSubject.achievement).toMatchObject({ name: 'Introduction to Data Analysis with Python', creditsAvailable: 5, participationForm: 'online' });

@@ -21,17 +21,20 @@ export const MICRO_CREDENTIAL: Omit<AchievementInput, 'issuerId'> = {
   validityPeriod: 'P2Y',
 };
 
-/** The first organisation, its issuer given a country (an EU element), and a micro-credential that expires after two years. */
-export async function issuingOrganisation(testApp: TestApp) {
+/**
+ * The first organisation, its issuer given a country (an EU element), and a micro-credential that expires
+ * after two years; `suspendable` enables suspension on it (its credentials then carry two status entries).
+ */
+export async function issuingOrganisation(testApp: TestApp, options: { suspendable?: boolean } = {}) {
   const org = await setUpOrganisation(testApp.app);
   const patched = await org.owner.request('PATCH', `/api/v1/issuers/${org.issuerId}`, { country: 'FR' });
   if (patched.statusCode !== 200) throw new Error(`issuer patch ${patched.statusCode}: ${patched.body}`);
   const { achievements } = testApp.runtime.services;
-  const achievement = await achievements.create(SYSTEM, org.organisationId, { issuerId: org.issuerId, ...MICRO_CREDENTIAL, eu: { ...MICRO_CREDENTIAL.eu } });
+  const achievement = await achievements.create(SYSTEM, org.organisationId, { issuerId: org.issuerId, ...MICRO_CREDENTIAL, eu: { ...MICRO_CREDENTIAL.eu }, ...(options.suspendable ? { suspendable: true } : {}) });
   return { ...org, achievementId: achievement.id };
 }
 
-/** Every check passes: structure (with both status entries), proof, issuer key, status, validity. */
+/** Every check passes: structure, proof, issuer key, status, validity. */
 export function expectVerified(result: VerificationResult): void {
   expect(result.checks.filter((check) => check.outcome === 'failed'), JSON.stringify(result.checks)).toEqual([]);
   expect(result.verified).toBe(true);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
 import { addDuration, validateIssueInput } from '../../src/services/credentials/index.ts';
+import { EU_CONTEXT_DIGEST_SRI } from '../../src/vc/contexts/index.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
@@ -94,9 +95,10 @@ for (const dialect of DIALECTS) {
       expect(subject.identifier[0]).toMatchObject({ hashed: true, identityType: 'emailAddress' });
       expect(JSON.stringify(document)).not.toContain('ana.lopez@example.org');
       expect(subject.identifier[1]).toEqual({ type: 'IdentityObject', identityHash: 'Ana López', identityType: 'name', hashed: false });
-      const statuses = document.credentialStatus as JsonObject[];
-      expect(statuses.map((entry) => entry.statusPurpose)).toEqual(['revocation', 'suspension']);
-      expect(String(statuses[0]!.statusListCredential)).toMatch(/^https:\/\/issuer\.test\/status\//);
+      // One revocation entry, an object (the OB 3.0 schema's shape): the achievement does not enable suspension.
+      const status = document.credentialStatus as JsonObject;
+      expect(status).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' });
+      expect(String(status.statusListCredential)).toMatch(/^https:\/\/issuer\.test\/status\//);
 
       const verification = await testApp.runtime.ctx.engine.verify({ credential: document, recipient: { email: 'ana.lopez@example.org' } });
       expectVerified(verification);
@@ -244,7 +246,7 @@ for (const dialect of DIALECTS) {
         listOrg = await createOrganisation(testApp, 'List Academy', 'owner@list.test');
         const { achievements } = testApp.runtime.services;
         achievementA = (await achievements.create(SYSTEM, listOrg.organisationId, { issuerId: listOrg.issuerId, name: 'Welding Basics', description: 'd', criteria: 'c', achievementType: 'Badge' })).id;
-        achievementB = (await achievements.create(SYSTEM, listOrg.organisationId, { issuerId: listOrg.issuerId, name: 'Advanced Pottery', description: 'd', criteria: 'c', achievementType: 'Badge' })).id;
+        achievementB = (await achievements.create(SYSTEM, listOrg.organisationId, { issuerId: listOrg.issuerId, name: 'Advanced Pottery', description: 'd', criteria: 'c', achievementType: 'Badge', suspendable: true })).id;
         const people = [['zoe@example.org', 'Zoë Martin', achievementA], ['yan@example.org', 'Yan Chen', achievementB], ['xavier@example.org', 'Xavier Dupont', achievementA], ['wim@example.org', 'Wim de Vries', achievementB], ['vera@example.org', '100% Vera', achievementA]] as const;
         for (const [i, [email, name, achievementId]] of people.entries()) {
           clock = new Date(NOW.getTime() + (i + 1) * 60_000);
@@ -322,9 +324,31 @@ for (const dialect of DIALECTS) {
       let id: string;
       let credentialUrl: string;
 
+      let plainId: string;
       beforeAll(async () => {
-        const response = await issue({ achievementId: org.achievementId, recipient: { email: 'one@example.org', name: 'One Person' }, result: { grade: 'B' } });
+        // Its achievement enables suspension (two status entries); the organisation's default one does not.
+        const suspendable = await testApp.runtime.services.achievements.create(SYSTEM, org.organisationId, { issuerId: org.issuerId, ...MICRO_CREDENTIAL, name: 'Data Literacy Essentials', eu: { ...MICRO_CREDENTIAL.eu }, suspendable: true });
+        const response = await issue({ achievementId: suspendable.id, recipient: { email: 'one@example.org', name: 'One Person' }, result: { grade: 'B' } });
         ({ id, credentialId: credentialUrl } = response.json() as { id: string; credentialId: string });
+        plainId = ((await issue({ achievementId: org.achievementId, recipient: { email: 'plain@example.org' } })).json() as { id: string }).id;
+      });
+
+      it('suspends only credentials whose achievement enabled suspension: otherwise 409 saying why; revocation works for all', async () => {
+        const plain = await org.owner.request('GET', `/api/v1/credentials/${plainId}`);
+        expect(plain.json()).toMatchObject({ suspendable: false, status: 'active' });
+        expect(((plain.json() as { document: JsonObject }).document.credentialStatus as JsonObject).statusPurpose).toBe('revocation');
+        const refused = await org.owner.request('POST', `/api/v1/credentials/${plainId}/suspend`, { reason: 'Under review' });
+        expect(refused.statusCode).toBe(409);
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+        expect(refused.json().detail).toMatch(/suspension is not enabled for this credential/);
+        expect((await org.owner.request('POST', `/api/v1/credentials/${plainId}/reinstate`, {})).statusCode).toBe(409);
+        expect((await org.owner.request('GET', `/api/v1/credentials/${plainId}`)).json()).toMatchObject({ status: 'active' });
+        const suspendable = (await org.owner.request('GET', `/api/v1/credentials/${id}`)).json() as { suspendable: boolean; document: JsonObject };
+        expect(suspendable.suspendable).toBe(true);
+        expect((suspendable.document.credentialStatus as JsonObject[]).map((entry) => entry.statusPurpose)).toEqual(['revocation', 'suspension']);
+        const revoked = await org.owner.request('POST', `/api/v1/credentials/${plainId}/revoke`, { reason: 'Issued in error' });
+        expect(revoked.statusCode).toBe(200);
+        expect(revoked.json()).toMatchObject({ status: 'revoked' });
       });
 
       it('reads it with its document', async () => {
@@ -389,7 +413,10 @@ for (const dialect of DIALECTS) {
           expect(renewed).toMatchObject({ renewedFrom: old.id, achievementVersion: 2, achievementName: 'Data Literacy Essentials (2027)', recipient: { email: 'renew@example.org', name: 'Re New' }, validUntil: '2028-03-03T09:30:00.000Z' });
           const oldText = (await testApp.app.inject({ method: 'GET', url: `/credentials/${old.id}` })).body;
           const digest = `sha384-${createHash('sha384').update(oldText).digest('base64')}`;
-          expect(renewed.document.relatedResource).toEqual([{ id: old.credentialId, digestSRI: digest, mediaType: 'application/vc+ld+json' }]);
+          expect(renewed.document.relatedResource).toEqual([
+            { id: 'https://issuer.test/contexts/eu/v1', digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' },
+            { id: old.credentialId, digestSRI: digest, mediaType: 'application/vc+ld+json' },
+          ]);
           expect(renewed.document).toMatchObject({ evidence: [{ type: ['Evidence'], narrative: 'Portfolio' }], credentialSubject: { creditsEarned: 5, result: [{ value: 'A' }] } });
           expectVerified(await testApp.runtime.ctx.engine.verify({ credential: renewed.document }));
           // The old credential is unchanged and keeps its version.

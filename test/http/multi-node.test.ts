@@ -55,7 +55,7 @@ describe.skipIf(!POSTGRES)('two app instances on one PostgreSQL', () => {
   });
 
   const allocateOn = (node: Node, issuerId: string, count: number) =>
-    node.runtime.ctx.db.transaction().execute((trx) => node.runtime.services.status.allocate(trx, issuerId, count));
+    node.runtime.ctx.db.transaction().execute((trx) => node.runtime.services.status.allocate(trx, issuerId, count, { suspension: true }) as Promise<Required<StatusAllocation>[]>);
 
   /**
    * A transaction that allocates in steps and stays open between them (as issuance does while it
@@ -63,9 +63,9 @@ describe.skipIf(!POSTGRES)('two app instances on one PostgreSQL', () => {
    */
   const allocateSlowly = (node: Node, issuerId: string, steps: number, count: number) =>
     node.runtime.ctx.db.transaction().execute(async (trx) => {
-      const out: StatusAllocation[] = [];
+      const out: Required<StatusAllocation>[] = [];
       for (let step = 0; step < steps; step++) {
-        out.push(...await node.runtime.services.status.allocate(trx, issuerId, count));
+        out.push(...(await node.runtime.services.status.allocate(trx, issuerId, count, { suspension: true }) as Required<StatusAllocation>[]));
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return out;
@@ -74,7 +74,7 @@ describe.skipIf(!POSTGRES)('two app instances on one PostgreSQL', () => {
   it('allocating at the same time on both nodes never gives one position twice, and opens one list per purpose', async () => {
     // A new issuer: both nodes also race to open its first lists.
     const issuer = await a.runtime.services.issuers.create(system, org.organisationId, { name: 'Faculty of Science' });
-    const work: Promise<StatusAllocation[]>[] = [];
+    const work: Promise<Required<StatusAllocation>[]>[] = [];
     for (let i = 0; i < 6; i++) {
       work.push(allocateSlowly(a, issuer.id, 4, 75), allocateSlowly(b, issuer.id, 4, 75));
     }

@@ -25,6 +25,7 @@ import { createReferenceIssuer } from '../support/reference.ts';
 import { bearer, createTestApp, login, sessionFrom, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
+import { expectOb3Conformant } from '../support/ob3-conformance.ts';
 
 warnIfPostgresSkipped();
 
@@ -72,8 +73,8 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect, { now: () => clock });
       org = await issuingOrganisation(t);
       const { achievements } = t.runtime.services;
-      const make = async (name: string, credits: number) => (await achievements.create(SYSTEM, org.organisationId, {
-        issuerId: org.issuerId, ...MICRO_CREDENTIAL, name, eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: credits },
+      const make = async (name: string, credits: number, suspendable = false) => (await achievements.create(SYSTEM, org.organisationId, {
+        issuerId: org.issuerId, ...MICRO_CREDENTIAL, name, eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: credits }, suspendable,
       })).id;
       course = { stats: await make('Statistics I', 5), ml: await make('Machine Learning', 5), target: await make('Certificate in Data Science', 10) };
       runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
@@ -201,11 +202,15 @@ for (const dialect of DIALECTS) {
       const row = await t.runtime.store.db.selectFrom('credentials').select(['document', 'achievement_id']).where('id', '=', progress!.awardedCredentialId).executeTakeFirstOrThrow();
       expect(row.achievement_id).toBe(course.target);
       const credential = JSON.parse(row.document) as JsonObject;
+      // The stacked credential conforms to the official OB 3.0 schema and the EU extension schema.
+      expectOb3Conformant(credential, TEST_PUBLIC_URL);
       const evidence = credential.evidence as JsonObject[];
       expect(evidence.map((e) => e.name).sort()).toEqual(['Machine Learning', 'Statistics I']);
       expect(evidence.every((e) => typeof e.id === 'string' && (e.id as string).startsWith(`${TEST_PUBLIC_URL}/credentials/`))).toBe(true);
       const related = credential.relatedResource as JsonObject[];
-      expect(related).toHaveLength(2);
+      // The EU context at this instance, then the two constituents.
+      expect(related).toHaveLength(3);
+      expect(related[0]!.id).toBe(`${TEST_PUBLIC_URL}/contexts/eu/v1`);
       expect(related.every((r) => /^sha384-/.test(r.digestSRI as string))).toBe(true);
       expect((credential.credentialSubject as JsonObject).creditsEarned).toBe(10);
       const ours = await t.runtime.ctx.engine.verify({ credential, recipient: { email: LEARNER } });
@@ -266,7 +271,7 @@ for (const dialect of DIALECTS) {
       expect(detail.json().evaluation.requirements[0].assigned).toEqual([genuine.json().item.id]);
     });
 
-    it('flags the award when a constituent is revoked; policy "suspend" suspends it until the issuer decides', async () => {
+    it('flags the award when a constituent is revoked; policy "suspend" cannot suspend an award issued without a suspension entry, so the flag waits for the issuer', async () => {
       const policy = await org.owner.request('PUT', url(`pathways/${pathwayId}`), pathwayBody({ status: 'published', revocationPolicy: 'suspend' }));
       expect(policy.statusCode, policy.body).toBe(200);
       await runner.drain();
@@ -276,8 +281,12 @@ for (const dialect of DIALECTS) {
       const flags = await org.owner.request('GET', url('pathway-flags?status=open'));
       expect(flags.statusCode, flags.body).toBe(200);
       const [flag] = flags.json().items as { id: string; awardCredentialId: string; constituentName: string; action: string }[];
-      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: 'suspended' });
-      expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json().status).toBe('suspended');
+      // Awarded under policy "review", with one status entry (OB 3.0 conformant): it stays active, the flag open.
+      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: null });
+      expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json()).toMatchObject({ status: 'active', suspendable: false });
+      const refused = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'suspend', reason: 'Pending review' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().detail).toMatch(/suspension is not enabled/);
       const progress = ((await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { pathwayId: string; complete: boolean }[]).find((p) => p.pathwayId === pathwayId);
       expect(progress!.complete).toBe(false);
       const kept = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'keep', reason: 'Retaken and passed under supervision' });

@@ -7,9 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
+import { expectOb3Conformant } from '../support/ob3-conformance.ts';
 
 warnIfPostgresSkipped();
 
@@ -306,6 +308,8 @@ for (const dialect of DIALECTS) {
       const credential = await school.owner.request('GET', `/api/v1/credentials/${issuedId}`);
       expect(credential.statusCode, credential.body).toBe(200);
       const document = JSON.stringify((credential.json() as { document: unknown }).document);
+      // Conforms to the official OB 3.0 schema (one status entry) and the EU extension schema.
+      expectOb3Conformant((credential.json() as { document: JsonObject }).document, TEST_PUBLIC_URL);
       expect(document).toContain('"creditsEarned":8');
       expect(document).toContain('The lab component is not covered.');
       expect(document).toContain('Data Literacy Essentials');

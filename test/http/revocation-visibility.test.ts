@@ -16,7 +16,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('verify (list now cached) → suspend → verify fails → reinstate → verifies → revoke → fails', async () => {
-      const org = await issuingOrganisation(t);
+      const org = await issuingOrganisation(t, { suspendable: true });
       const issued = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'ana@learner.test' } });
       expect(issued.statusCode).toBe(201);
       const { id, document } = issued.json() as { id: string; document: unknown };

@@ -19,6 +19,7 @@ import { openRuntime } from '../../src/runtime.ts';
 import { bearer, createOrganisation, createTestApp, login, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
+import { expectOb3Conformant } from '../support/ob3-conformance.ts';
 
 warnIfPostgresSkipped();
 
@@ -147,6 +148,8 @@ for (const dialect of DIALECTS) {
       expect(body.issuedCredentialId).toBeTruthy();
       const credential = await org.owner.request('GET', `/api/v1/credentials/${body.issuedCredentialId}`);
       const document = JSON.stringify((credential.json() as { document: unknown }).document);
+      // The RPL award conforms to the official OB 3.0 schema (one status entry) and the EU extension schema.
+      expectOb3Conformant((credential.json() as { document: JsonObject }).document, TEST_PUBLIC_URL);
       expect(document).toContain('https://portfolio.example/cleaning');
       expect(document).toContain('I built the monthly sales dashboard at work.');
       const wallet = (await ana.request('GET', '/api/v1/wallet/credentials')).json() as { items: { name: string; status: string }[] };

@@ -43,7 +43,7 @@ for (const dialect of DIALECTS) {
     });
 
     const allocate = (issuerId: string, count: number) =>
-      t.runtime.ctx.db.transaction().execute((trx) => t.runtime.services.status.allocate(trx, issuerId, count));
+      t.runtime.ctx.db.transaction().execute((trx) => t.runtime.services.status.allocate(trx, issuerId, count, { suspension: true }) as Promise<Required<StatusAllocation>[]>);
 
     /** A credential signed by the organisation's issuer with the given status entries, stored as issued. */
     async function storeCredential(allocation: StatusAllocation, organisationId = org.organisationId, issuerId = org.issuerId): Promise<{ id: string; document: JsonObject }> {
@@ -65,7 +65,7 @@ for (const dialect of DIALECTS) {
         format: 'ldp', document: JSON.stringify(document), issued_at: new Date(clock).toISOString(), valid_from: null, valid_until: null,
         status: 'active', status_reason: null, status_changed_at: null,
         revocation_list_id: allocation.revocation.listId, revocation_index: allocation.revocation.index,
-        suspension_list_id: allocation.suspension.listId, suspension_index: allocation.suspension.index,
+        suspension_list_id: allocation.suspension?.listId ?? null, suspension_index: allocation.suspension?.index ?? null,
         renewed_from: null, claim_token_hash: null, claimed_at: null, bulk_job_id: null, dedupe_key: null, created_by: null,
       }).execute();
       return { id, document };
@@ -105,7 +105,7 @@ for (const dialect of DIALECTS) {
     it('a rolled-back issuance frees its positions', async () => {
       const before = await t.runtime.ctx.db.selectFrom('status_allocations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       await expect(t.runtime.ctx.db.transaction().execute(async (trx) => {
-        await t.runtime.services.status.allocate(trx, org.issuerId, 50);
+        await t.runtime.services.status.allocate(trx, org.issuerId, 50, { suspension: true });
         throw new Error('signing failed');
       })).rejects.toThrow('signing failed');
       const after = await t.runtime.ctx.db.selectFrom('status_allocations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

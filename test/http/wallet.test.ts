@@ -69,7 +69,8 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       testApp = await createTestApp(dialect, { now: () => clock });
-      org = await issuingOrganisation(testApp);
+      // Suspension enabled: the scheduled re-verification meets a suspended credential.
+      org = await issuingOrganisation(testApp, { suspendable: true });
       ana = await signup('ana@learner.test');
       bob = await signup('bob@learner.test');
     });

@@ -102,8 +102,9 @@ export function credentialArbitrary(issuerId: string): fc.Arbitrary<JsonObject> 
 }
 
 /** The realistic credential used by benchmarks: EU micro-credential, alignments, result, status entry. */
-export function sampleCredential(options: { issuerId: string; n: number; achievement: AchievementInput }): JsonObject {
+export function sampleCredential(options: { issuerId: string; n: number; achievement: AchievementInput; euContext?: string }): JsonObject {
   return buildAchievementCredential({
+    ...(options.euContext !== undefined ? { euContext: options.euContext } : {}),
     achievement: options.achievement,
     issuer: { id: options.issuerId, type: ['Profile'], name: 'Universidad de Ejemplo', url: 'https://uni.example.eu' },
     recipient: { email: `learner${options.n}@example.org`, salt: `salt${options.n}` },

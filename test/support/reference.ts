@@ -6,7 +6,7 @@ import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { CONTEXTS } from '../../src/vc/contexts/index.ts';
+import { CONTEXTS, EU_CONTEXT_BYTES, isEuContextUrlForm } from '../../src/vc/contexts/index.ts';
 import { resolveDidKey } from '../../src/vc/did/did-key.ts';
 import { createDocumentLoader } from '../../src/vc/document-loader.ts';
 import type { Ed25519Multikey as OurKey } from '../../src/vc/keys/ed25519.ts';
@@ -14,8 +14,12 @@ import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
 
 const bundled = createDocumentLoader();
 
-/** Bundled contexts plus did:key documents and verification methods, which the reference dereferences. */
+/**
+ * Bundled contexts plus did:key documents and verification methods, which the reference dereferences;
+ * an instance's EU context URL (https://host/contexts/eu/v1) reads as what every instance serves there.
+ */
 export const referenceDocumentLoader: DocumentLoader = async (url) => {
+  if (isEuContextUrlForm(url)) return { contextUrl: null, documentUrl: url, document: JSON.parse(new TextDecoder().decode(EU_CONTEXT_BYTES)) as unknown };
   if (url.startsWith('did:key:')) {
     const [did, fragment] = url.split('#') as [string, string | undefined];
     const document = resolveDidKey(did);

@@ -29,6 +29,7 @@ export interface AchievementForm {
   learningOutcomes: string[];
   skills: SkillRow[];
   validityPeriod: string;
+  suspendable: boolean;
 }
 
 export const ESCO_FRAMEWORK = 'ESCO';
@@ -53,6 +54,7 @@ export function emptyForm(issuerId = ''): AchievementForm {
     learningOutcomes: [''],
     skills: [],
     validityPeriod: '',
+    suspendable: false,
   };
 }
 
@@ -78,6 +80,7 @@ export function formFromAchievement(a: Achievement): AchievementForm {
     learningOutcomes: eu.learningOutcome?.length ? eu.learningOutcome : [''],
     skills,
     validityPeriod: a.validityPeriod ?? '',
+    suspendable: a.suspendable,
   };
 }
 
@@ -114,6 +117,7 @@ export function toInput(form: AchievementForm): AchievementInput {
   };
   if (alignments.length) input.alignments = alignments;
   if (text(form.validityPeriod)) input.validityPeriod = form.validityPeriod.trim();
+  if (form.suspendable) input.suspendable = true;
   return input;
 }
 

@@ -55,7 +55,7 @@ Options:
     }
     const engine = createEngine();
     const presentation = createPresentation({ credentials, holder: key.controller });
-    const signed = await signPresentation({ presentation, signer, documentLoader: engine.documentLoader, now: new Date(), challenge, ...(domain ? { domain } : {}) });
+    const signed = await signPresentation({ presentation, signer, documentLoader: engine.loaderFor(presentation), now: new Date(), challenge, ...(domain ? { domain } : {}) });
     const text = JSON.stringify(signed, null, 2);
     const out = stringOption(values, 'out');
     if (out) {

@@ -39,13 +39,14 @@ export const AchievementInputSchema = Type.Object({
   alignments: Type.Optional(Type.Array(AlignmentSchema, { maxItems: 100 })),
   resultDescriptions: Type.Optional(Type.Array(ResultDescriptionSchema, { maxItems: 10 })),
   validityPeriod: Type.Optional(Nullable(Text(50))),
+  suspendable: Type.Optional(Type.Boolean({ description: 'Issue credentials that can be suspended (two credentialStatus entries; a strict OB 3.0 schema validator flags them). Default false: one revocation entry.' })),
 }, { additionalProperties: false });
 
 export const AchievementSchema = Type.Object({
   id: Type.String(), organisationId: Type.String(), issuerId: Type.String(), version: Type.Integer(), currentVersion: Type.Integer(),
   name: Type.String(), description: Type.String(), criteria: Type.String(), achievementType: Type.String(), imageUrl: Nullable(Type.String()),
   eu: EuSchema, alignments: Type.Array(AlignmentSchema), resultDescriptions: Type.Optional(Type.Array(ResultDescriptionSchema)),
-  validityPeriod: Type.Optional(Type.String()), url: Type.String(), archivedAt: Nullable(Type.String()), createdAt: Type.String(), updatedAt: Type.String(),
+  validityPeriod: Type.Optional(Type.String()), suspendable: Type.Boolean(), url: Type.String(), archivedAt: Nullable(Type.String()), createdAt: Type.String(), updatedAt: Type.String(),
 });
 
 export const AchievementVersionSchema = Type.Object({ version: Type.Integer(), name: Type.String(), createdAt: Type.String(), createdBy: Nullable(Type.String()) });

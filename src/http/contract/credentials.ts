@@ -14,6 +14,7 @@ export const IssuedCredentialSchema = Type.Object({
   recipient: Type.Object({ email: Type.Optional(Type.String()), did: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
   status: CredentialStatusSchema,
   statusReason: Type.Optional(Type.String()),
+  suspendable: Type.Boolean({ description: 'Whether it carries a suspension status entry and so can be suspended (its achievement enabled suspension when it was issued)' }),
   issuedAt: Type.String(),
   validFrom: Type.Optional(Type.String()),
   validUntil: Type.Optional(Type.String()),

@@ -1,13 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
 import { NotFound } from '../../services/errors.ts';
-import { BUNDLED_CONTEXTS, CONTEXTS } from '../../vc/contexts/index.ts';
+import { EU_CONTEXT_BYTES, EU_CONTEXT_PATH } from '../../vc/contexts/index.ts';
 import { errors, Id } from '../contract/common.ts';
+import { EU_SCHEMA_PATH, euExtensionSchema, euSchemaUrl } from '../../vc/schemas/eu-extension.ts';
 
-export const EU_CONTEXT_PATH = '/contexts/eu/v1';
+export { EU_CONTEXT_PATH };
 
 /** What anyone may read without signing in: DID documents, issuer profiles, our JSON-LD context. */
-export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function publicRoutes(services: Services, options: { publicUrl: string }): FastifyPluginAsyncTypebox {
   const { issuers } = services;
   return async (app) => {
     app.get('/issuers/:issuerId/did.json', {
@@ -38,7 +39,30 @@ export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
     });
 
     app.get(EU_CONTEXT_PATH, {
-      schema: { tags: ['public'], summary: "microcred's JSON-LD context for the EU micro-credential elements", response: { 200: Type.Unknown() } },
-    }, async (_request, reply) => reply.header('cache-control', 'public, max-age=86400').type('application/ld+json').send(BUNDLED_CONTEXTS.get(CONTEXTS.MICROCRED_EU_V1)));
+      schema: {
+        tags: ['public'],
+        summary: "microcred's JSON-LD context for the EU micro-credential elements",
+        description: 'The exact bytes every microcred release bundles: credentials pin them with a relatedResource digestSRI (sha384), so the body is served as stored, never re-serialised.',
+        response: { 200: Type.Unknown() },
+      },
+    }, async (_request, reply) => reply
+      .header('cache-control', 'public, max-age=86400')
+      .header('access-control-allow-origin', '*')
+      .type('application/ld+json')
+      .send(Buffer.from(EU_CONTEXT_BYTES)));
+
+    const schema = JSON.stringify(euExtensionSchema(euSchemaUrl(options.publicUrl)), null, 2);
+    app.get(EU_SCHEMA_PATH, {
+      schema: {
+        tags: ['public'],
+        summary: "JSON Schema of microcred's EU micro-credential extension",
+        description: 'Named by EU micro-credentials in credentialSchema (type 1EdTechJsonSchemaValidator2019) beside the official OB 3.0 AchievementCredential schema; JSON Schema 2019-09, $id at this instance.',
+        response: { 200: Type.Unknown() },
+      },
+    }, async (_request, reply) => reply
+      .header('cache-control', 'public, max-age=86400')
+      .header('access-control-allow-origin', '*')
+      .type('application/schema+json')
+      .send(schema));
   };
 }

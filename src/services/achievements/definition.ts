@@ -65,6 +65,11 @@ export interface AchievementInput {
   resultDescriptions?: ResultDescriptionInput[];
   /** ISO 8601 duration after which issued credentials expire, e.g. `P2Y`. */
   validityPeriod?: string | null;
+  /**
+   * Issue credentials that can be suspended (a second, suspension status entry). Off by default: the
+   * official OB 3.0 JSON Schema takes one credentialStatus object, and a strict validator flags two.
+   */
+  suspendable?: boolean;
 }
 
 /**
@@ -85,6 +90,8 @@ export interface AchievementDefinition {
   alignments: AlignmentInput[];
   resultDescriptions?: ResultDescriptionInput[];
   validityPeriod?: string;
+  /** Stored only when true (versions written before the setting existed read as false). */
+  suspendable?: true;
 }
 
 export const MICRO_CREDENTIAL = 'MicroCredential';
@@ -184,6 +191,7 @@ export function normaliseDefinition(input: AchievementInput, previous?: Achievem
   }
   const validity = trimmed(input.validityPeriod);
   if (validity !== undefined) definition.validityPeriod = validity;
+  if (input.suspendable === true) definition.suspendable = true;
   return definition;
 }
 

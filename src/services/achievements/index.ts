@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, Row } from '../../store/schema.ts';
-import { CONTEXTS } from '../../vc/contexts/index.ts';
-import { buildAchievementCredential } from '../../vc/credential/build.ts';
+import { CONTEXTS, euContextUrl } from '../../vc/contexts/index.ts';
+import { buildAchievementCredential, euContextResource } from '../../vc/credential/build.ts';
 import type { JsonObject } from '../../vc/types.ts';
 import { actorId, CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
@@ -51,6 +51,7 @@ export interface AchievementView {
   alignments: AlignmentInput[];
   resultDescriptions?: ResultDescriptionInput[];
   validityPeriod?: string;
+  suspendable: boolean;
   /** The public OB 3.0 address of the achievement. */
   url: string;
   archivedAt: string | null;
@@ -118,6 +119,7 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
       alignments: definition.alignments,
       ...(definition.resultDescriptions ? { resultDescriptions: definition.resultDescriptions } : {}),
       ...(definition.validityPeriod !== undefined ? { validityPeriod: definition.validityPeriod } : {}),
+      suspendable: definition.suspendable === true,
       url: achievementUrl(publicUrl, row.id),
       archivedAt: row.archived_at,
       createdAt: row.created_at,
@@ -301,6 +303,7 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
         achievement,
         issuer: issuers.profile(issuer) as JsonObject & { id: string },
         recipient: { email: PREVIEW_RECIPIENT },
+        euContext: euContextUrl(publicUrl),
         validFrom,
         ...(validUntil ? { validUntil } : {}),
       });
@@ -322,6 +325,11 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
       return definition.validityPeriod;
     },
 
+    /** Whether credentials of this definition can be suspended (they carry a suspension status entry). */
+    suspendable(definition: AchievementDefinition): boolean {
+      return definition.suspendable === true;
+    },
+
     /**
      * The public OB 3.0 Achievement document (GET /achievements/:id): @context, the version asked for
      * (default current) and its creator profile. Archived achievements stay readable.
@@ -330,10 +338,13 @@ export function createAchievementService(ctx: ServiceContext, issuers: IssuerSer
       const { achievement: row, version: v, definition } = await service.getVersion(achievementId, version);
       const document = toOb3Achievement(achievementId, v, definition);
       const issuer = await issuers.findRow(row.issuer_id);
+      const eu = usesEuExtension(document) ? euContextUrl(publicUrl) : undefined;
       return {
-        '@context': [CONTEXTS.CREDENTIALS_V2, CONTEXTS.OB_V3, ...(usesEuExtension(document) ? [CONTEXTS.MICROCRED_EU_V1] : [])],
+        '@context': [CONTEXTS.CREDENTIALS_V2, CONTEXTS.OB_V3, ...(eu ? [eu] : [])],
         ...document,
         ...(issuer ? { creator: issuers.profile(issuer) } : {}),
+        // VC 2.0 §5.3: the extension context at this instance, bound to its exact bytes.
+        ...(eu ? { relatedResource: [euContextResource(eu)] } : {}),
       };
     },
   };

@@ -123,6 +123,7 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
       },
       status: viewStatus(row, nowIso),
       ...(row.status_reason !== null ? { statusReason: row.status_reason } : {}),
+      suspendable: row.suspension_list_id !== null,
       issuedAt: row.issued_at,
       ...(row.valid_from !== null ? { validFrom: row.valid_from } : {}),
       ...(row.valid_until !== null ? { validUntil: row.valid_until } : {}),
@@ -189,7 +190,7 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
      * of the same request answers the first answer and never issues twice (the key row is written
      * first in the issuing transaction, so a concurrent retry waits for it, then replays).
      */
-    async issue(actor: Actor, organisationId: string, input: IssueInput, options: { idempotencyKey?: string; related?: RelatedResource[] } = {}): Promise<IssuedCredentialView> {
+    async issue(actor: Actor, organisationId: string, input: IssueInput, options: { idempotencyKey?: string; related?: RelatedResource[]; suspension?: boolean } = {}): Promise<IssuedCredentialView> {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.issue, scope: 'issue' }, 'organisation');
       const key = options.idempotencyKey;
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -212,7 +213,10 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
           }).onConflict((oc) => oc.columns(['organisation_id', 'key']).doNothing()).executeTakeFirst();
           if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
         }
-        const [issued] = await issueItems(ctx, deps, trx, prepared, actor, [{ input }], options.related ? { related: options.related } : {});
+        const [issued] = await issueItems(ctx, deps, trx, prepared, actor, [{ input }], {
+          ...(options.related ? { related: options.related } : {}),
+          ...(options.suspension ? { suspension: true } : {}),
+        });
         const result = await fullView(trx, issued!.id);
         if (key !== undefined) {
           await trx.updateTable('idempotency_keys').set({ response_status: 201, response_body: JSON.stringify(result) })

@@ -11,6 +11,8 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
+import { euContextUrl } from '../../vc/contexts/index.ts';
+import { euSchemaUrl } from '../../vc/schemas/eu-extension.ts';
 import { composeCredential, type CredentialFields, type CredentialTemplate } from '../../vc/credential/compose.ts';
 import { signAll, type SigningKey, type SigningPool } from '../../vc/signing-pool/index.ts';
 import type { AchievementSource, BatchItem, IssueInput, MailMessage, MailSender, StatusAllocation, StatusSource } from './types.ts';
@@ -42,6 +44,8 @@ export interface Prepared {
   issuer: Row<'issuers'>;
   profile: JsonObject;
   signer: Signer;
+  /** The achievement opts in to suspension: its credentials carry a suspension entry too. */
+  suspension: boolean;
 }
 
 /** Signing on worker threads, for batches: the pool and the seed of `Prepared.signer`'s key. */
@@ -67,6 +71,8 @@ export interface IssueExtras {
   related?: RelatedResource[];
   /** Sign on these workers when there are at least POOL_THRESHOLD items (else in this thread). */
   pooled?: PooledSigning;
+  /** Give the credentials a suspension entry even where the achievement does not opt in (a pathway that suspends its awards). */
+  suspension?: boolean;
 }
 
 /**
@@ -89,6 +95,7 @@ export async function prepare(ctx: ServiceContext, deps: IssueDeps, organisation
     issuer,
     profile: deps.issuers.profile(issuer),
     signer,
+    suspension: deps.achievements.suspendable(definition),
   };
 }
 
@@ -151,6 +158,10 @@ async function buildItems(
   const template: CredentialTemplate = {
     achievement: prepared.ob3,
     issuer: prepared.profile,
+    // The EU extension context at this instance, pinned by digest (docs/eu-elements.md).
+    euContext: euContextUrl(publicUrl),
+    // And its JSON Schema at this instance, beside the OB 3.0 schema (credentialSchema).
+    euSchema: euSchemaUrl(publicUrl),
     // VC 2.0 §5.3: the renewed credential names the exact text of the one it replaces.
     ...(extras.renewedFrom || extras.related?.length
       ? { relatedResource: [
@@ -225,8 +236,8 @@ async function buildItems(
       status_changed_at: null,
       revocation_list_id: allocation.revocation.listId,
       revocation_index: allocation.revocation.index,
-      suspension_list_id: allocation.suspension.listId,
-      suspension_index: allocation.suspension.index,
+      suspension_list_id: allocation.suspension?.listId ?? null,
+      suspension_index: allocation.suspension?.index ?? null,
       renewed_from: extras.renewedFrom?.id ?? null,
       claim_token_hash: token !== undefined ? sha256Hex(token) : null,
       claimed_at: null,
@@ -305,7 +316,7 @@ export async function issueItems(
 ): Promise<{ id: string; credentialUrl: string }[]> {
   if (items.length === 0) return [];
   const now = ctx.now();
-  const allocations = await deps.status.allocate(trx, prepared.issuer.id, items.length);
+  const allocations = await deps.status.allocate(trx, prepared.issuer.id, items.length, { suspension: prepared.suspension || extras.suspension === true });
   const built = await buildItems(ctx, deps, prepared, actor, items, allocations, now, extras);
   return storeItems(ctx, deps, trx, prepared, actor, built, extras);
 }
@@ -325,7 +336,7 @@ export interface StagedItems {
  */
 export async function stageItems(ctx: ServiceContext, deps: IssueDeps, prepared: Prepared, actor: Actor, items: BatchItem[], extras: IssueExtras = {}): Promise<StagedItems> {
   const now = ctx.now();
-  const allocations = items.length === 0 ? [] : await ctx.db.transaction().execute((trx) => deps.status.allocate(trx, prepared.issuer.id, items.length));
+  const allocations = items.length === 0 ? [] : await ctx.db.transaction().execute((trx) => deps.status.allocate(trx, prepared.issuer.id, items.length, { suspension: prepared.suspension || extras.suspension === true }));
   const built = await buildItems(ctx, deps, prepared, actor, items, allocations, now, extras);
   return { commit: (trx, keep) => storeItems(ctx, deps, trx, prepared, actor, built, extras, keep) };
 }

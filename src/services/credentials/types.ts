@@ -16,21 +16,24 @@ export interface AchievementSource {
   toOb3Achievement(achievementId: string, version: number, definition: unknown): JsonObject;
   /** ISO 8601 duration after which a credential expires, if the definition sets one. */
   validityPeriod(definition: unknown): string | undefined;
+  /** Whether the definition opts in to suspension (credentials then carry a suspension entry too). */
+  suspendable(definition: unknown): boolean;
 }
 
 /** One credential's places in its issuer's revocation and suspension lists. */
 export interface StatusAllocation {
   revocation: { listId: string; index: number; listUrl: string };
-  suspension: { listId: string; index: number; listUrl: string };
+  /** Only where suspension was asked for (the achievement opts in): most credentials have one entry. */
+  suspension?: { listId: string; index: number; listUrl: string };
 }
 
 export type StatusAction = 'revoke' | 'suspend' | 'reinstate';
 
 /** What issuance needs from the status service. */
 export interface StatusSource {
-  allocate(trx: Kysely<DB>, issuerId: string, count: number): Promise<StatusAllocation[]>;
-  /** The credentialStatus array for an allocation. */
-  entries(allocation: StatusAllocation): JsonObject[];
+  allocate(trx: Kysely<DB>, issuerId: string, count: number, options?: { suspension?: boolean }): Promise<StatusAllocation[]>;
+  /** The credentialStatus of an allocation: one revocation entry (an object), or a list of it and the suspension entry. */
+  entries(allocation: StatusAllocation): JsonObject | JsonObject[];
   change(actor: Actor, credentialId: string, action: StatusAction, reason?: string): Promise<void>;
 }
 
@@ -76,6 +79,8 @@ export interface IssuedCredentialView {
   recipient: { email?: string; did?: string; name?: string };
   status: CredentialViewStatus;
   statusReason?: string;
+  /** Whether it carries a suspension entry, so that it can be suspended (the achievement opted in when it was issued). */
+  suspendable: boolean;
   issuedAt: string;
   validFrom?: string;
   validUntil?: string;

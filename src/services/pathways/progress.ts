@@ -67,7 +67,8 @@ export function createProgress(ctx: ServiceContext, core: PathwayCore, deps: { c
       recipient: { email: user.email, ...(user.name ? { name: user.name } : {}) },
       ...(evaluation.creditsCounted > 0 ? { result: { creditsEarned: evaluation.creditsCounted } } : {}),
       evidence,
-    }, { idempotencyKey: `pathway-${pathway.id}-${userId}`, related });
+      // A pathway that suspends its awards when a constituent is revoked issues them suspendable.
+    }, { idempotencyKey: `pathway-${pathway.id}-${userId}`, related, ...(pathway.revocationPolicy === 'suspend' ? { suspension: true } : {}) });
     const now = ctx.now().toISOString();
     const id = randomUUID();
     await ctx.db.transaction().execute(async (trx) => {
@@ -107,8 +108,9 @@ export function createProgress(ctx: ServiceContext, core: PathwayCore, deps: { c
       flagged++;
       await audit(ctx, ctx.db, SYSTEM, { organisationId: pathway.organisationId, action: 'pathway.flag', targetType: 'pathway-flag', targetId: id, details: { awardCredentialId: awardRow.credential_id, policy: pathway.revocationPolicy } });
       if (pathway.revocationPolicy === 'suspend') {
-        const credential = await ctx.db.selectFrom('credentials').select('status').where('id', '=', awardRow.credential_id).executeTakeFirst();
-        if (credential?.status === 'active') {
+        const credential = await ctx.db.selectFrom('credentials').select(['status', 'suspension_list_id']).where('id', '=', awardRow.credential_id).executeTakeFirst();
+        // An award issued before the policy was 'suspend' has no suspension entry: the flag stays open for the issuer.
+        if (credential?.status === 'active' && credential.suspension_list_id !== null) {
           await deps.credentials.changeStatus(SYSTEM, awardRow.credential_id, 'suspend', `A credential it was built from (${constituent.achievementName}) was revoked.`.slice(0, 500));
           await ctx.db.updateTable('pathway_flags').set({ action: 'suspended' }).where('id', '=', id).execute();
         }

@@ -535,7 +535,7 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       const signer = await learners.signer(userId);
       const presentation = createPresentation({ credentials, holder: did, id: `urn:uuid:${randomUUID()}` });
       return await signPresentation({
-        presentation, signer, documentLoader: ctx.engine.documentLoader, now: ctx.now(),
+        presentation, signer, documentLoader: ctx.engine.loaderFor(presentation), now: ctx.now(),
         challenge: input.challenge, ...(input.domain ? { domain: input.domain } : {}),
       });
     },

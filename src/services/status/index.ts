@@ -25,7 +25,8 @@ export interface StatusSlot {
 /** Where one credential sits in its issuer's revocation and suspension lists. */
 export interface StatusAllocation {
   revocation: StatusSlot;
-  suspension: StatusSlot;
+  /** Only where suspension was asked for: by default a credential has a revocation entry alone. */
+  suspension?: StatusSlot;
 }
 
 export type StatusAction = 'revoke' | 'suspend' | 'reinstate';
@@ -113,15 +114,15 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
      * caller's transaction; no access check (the issuing service has checked). Safe across nodes:
      * a position is a primary-key row, so two transactions can never both hold it.
      */
-    async allocate(trx: Kysely<DB>, issuerId: string, count: number): Promise<StatusAllocation[]> {
+    async allocate(trx: Kysely<DB>, issuerId: string, count: number, options: { suspension?: boolean } = {}): Promise<StatusAllocation[]> {
       if (!Number.isSafeInteger(count) || count < 0) throw new TypeError('count must be a whole number from 0.');
       if (count === 0) return [];
       const at = ctx.now().toISOString();
       const revocation = await allocateSlots(trx, ctx.dialect, issuerId, 'revocation', count, at, usage);
-      const suspension = await allocateSlots(trx, ctx.dialect, issuerId, 'suspension', count, at, usage);
+      const suspension = options.suspension ? await allocateSlots(trx, ctx.dialect, issuerId, 'suspension', count, at, usage) : undefined;
       return revocation.map((slot, i) => ({
         revocation: { ...slot, listUrl: listUrl(slot.listId) },
-        suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) },
+        ...(suspension ? { suspension: { ...suspension[i]!, listUrl: listUrl(suspension[i]!.listId) } } : {}),
       }));
     },
 
@@ -216,12 +217,15 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
       return { ok: true, slot: { listId: list.id, index, listUrl: url } };
     },
 
-    /** The `credentialStatus` array for a credential: one BitstringStatusListEntry per purpose. */
-    entries(allocation: StatusAllocation): JsonObject[] {
-      return [
-        buildStatusListEntry({ listUrl: allocation.revocation.listUrl, index: allocation.revocation.index, statusPurpose: 'revocation' }),
-        buildStatusListEntry({ listUrl: allocation.suspension.listUrl, index: allocation.suspension.index, statusPurpose: 'suspension' }),
-      ];
+    /**
+     * The `credentialStatus` of a credential: the revocation entry alone, as one object (what the
+     * OB 3.0 JSON Schema takes), or, where suspension was allocated, a list of both entries (VC 2.0
+     * allows it; a strict OB 3.0 schema validator flags it: docs/server.md, Status).
+     */
+    entries(allocation: StatusAllocation): JsonObject | JsonObject[] {
+      const revocation = buildStatusListEntry({ listUrl: allocation.revocation.listUrl, index: allocation.revocation.index, statusPurpose: 'revocation' });
+      if (!allocation.suspension) return revocation;
+      return [revocation, buildStatusListEntry({ listUrl: allocation.suspension.listUrl, index: allocation.suspension.index, statusPurpose: 'suspension' })];
     },
 
     /**
@@ -238,8 +242,11 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
       }
       transition(row.status, action); // refuse early, before any key is opened
       const purposes: ListPurpose[] = action === 'revoke' ? ['revocation', 'suspension'] : ['suspension'];
-      if (action === 'revoke' ? !row.revocation_list_id : !row.suspension_list_id) {
-        throw new Conflict(`the credential was issued without a ${action === 'revoke' ? 'revocation' : 'suspension'} list entry, so its status cannot be changed`);
+      if (action === 'revoke' && !row.revocation_list_id) {
+        throw new Conflict('the credential was issued without a revocation list entry, so it cannot be revoked');
+      }
+      if (action !== 'revoke' && !row.suspension_list_id) {
+        throw new Conflict(`suspension is not enabled for this credential: it was issued with a revocation entry only (the default, as the Open Badges 3.0 schema wants), so it cannot be ${action === 'suspend' ? 'suspended' : 'reinstated'}; it can be revoked. Achievements that enable suspension issue suspendable credentials from then on`);
       }
       // Opened before the transaction: on SQLite the one connection is the transaction's until it ends.
       const signing = await issuers.signing(row.issuer_id);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -37,26 +38,64 @@ const FILES: Record<string, string> = {
   'https://openbadgespec.org/v2/context.json': 'ob-v2-context.json',
 };
 
-function load(file: string): unknown {
-  return JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
-}
+const BYTES = new Map<string, Buffer>(Object.values(FILES).map((file) => [file, readFileSync(new URL(file, import.meta.url))]));
 
 /** Every bundled context, parsed, frozen by convention (callers must not mutate). */
 export const BUNDLED_CONTEXTS: ReadonlyMap<string, unknown> = new Map(
-  Object.entries(FILES).map(([url, file]) => [url, load(file)]),
+  Object.entries(FILES).map(([url, file]) => [url, JSON.parse(BYTES.get(file)!.toString('utf8'))]),
 );
+
+/**
+ * The exact bytes of a bundled context, as its publisher serves them (the files are verbatim copies):
+ * what a relatedResource digest of that URL is checked against (VC 2.0 §5.3).
+ */
+export function bundledContextBytes(url: string): Uint8Array | undefined {
+  return isBundledContextUrl(url) ? BYTES.get(FILES[url]!) : undefined;
+}
+
+/** True for a URL whose context is bundled. */
+export function isBundledContextUrl(url: string): boolean {
+  return Object.hasOwn(FILES, url);
+}
 
 /** Well-known context URLs used when building documents. */
 export const CONTEXTS = {
   CREDENTIALS_V1: 'https://www.w3.org/2018/credentials/v1',
   CREDENTIALS_V2: 'https://www.w3.org/ns/credentials/v2',
   OB_V3: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+  /** Defines 1EdTechJsonSchemaValidator2019, the credentialSchema type OB 3.0 and CLR 2.0 use. */
+  OB_V3_EXTENSIONS: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
   CLR_V2: 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
   DATA_INTEGRITY_V2: 'https://w3id.org/security/data-integrity/v2',
   MULTIKEY_V1: 'https://w3id.org/security/multikey/v1',
   ED25519_2020: 'https://w3id.org/security/suites/ed25519-2020/v1',
   DID_V1: 'https://www.w3.org/ns/did/v1',
   STATUS_LIST_V1: 'https://www.w3.org/ns/credentials/status/v1',
+  /** The EU extension's original name, in credentials issued before it was published at each instance (still read). */
   MICROCRED_EU_V1: 'https://w3id.org/microcred/eu/v1',
   OB_V2: 'https://w3id.org/openbadges/v2',
 } as const;
+
+/** Where every microcred instance publishes its EU extension context, below its public URL. */
+export const EU_CONTEXT_PATH = '/contexts/eu/v1';
+
+/** The EU extension context's exact bytes: what an instance serves at EU_CONTEXT_PATH. */
+export const EU_CONTEXT_BYTES: Uint8Array = BYTES.get(FILES[CONTEXTS.MICROCRED_EU_V1]!)!;
+
+/** SHA-384 Subresource Integrity digest of EU_CONTEXT_BYTES, as a credential's relatedResource pins it. */
+export const EU_CONTEXT_DIGEST_SRI = `sha384-${createHash('sha384').update(EU_CONTEXT_BYTES).digest('base64')}`;
+
+/** The URL an instance publishes the EU context at, e.g. https://uni.example/contexts/eu/v1. */
+export function euContextUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${EU_CONTEXT_PATH}`;
+}
+
+/**
+ * Whether a URL has the form of an instance's EU context (http(s)://host[/base]/contexts/eu/v1). The
+ * form alone proves nothing: the context is only recognised where a relatedResource pins these bytes.
+ */
+export function isEuContextUrlForm(url: string): boolean {
+  if (!url.endsWith(EU_CONTEXT_PATH) || !URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.search === '' && parsed.hash === '' && parsed.href === url;
+}

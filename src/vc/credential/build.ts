@@ -1,6 +1,7 @@
 import { EU_EXTENSION_PROPERTIES } from '../../domain/eu-elements.ts';
-import { CONTEXTS } from '../contexts/index.ts';
+import { CONTEXTS, EU_CONTEXT_DIGEST_SRI, isEuContextUrlForm } from '../contexts/index.ts';
 import type { JsonObject } from '../types.ts';
+import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../schemas/eu-extension.ts';
 import { hashEmailIdentity } from './identity.ts';
 import type { IdentityObject } from './identity.ts';
 import { isObject } from '../json.ts';
@@ -60,6 +61,20 @@ export interface BuildAchievementCredentialOptions {
   evidence?: JsonObject[];
   credentialStatus?: JsonObject | JsonObject[];
   version?: VcVersion;
+  /**
+   * Where the EU extension context is named, when the achievement uses it: an instance's
+   * `${PUBLIC_URL}/contexts/eu/v1` (see `euContextUrl`), which the credential pins with a
+   * relatedResource digest of its exact bytes (VC 2.0 §5.3), so that any verifier can fetch it and
+   * check it, and microcred recognises it offline. Without it the context keeps its original name,
+   * https://w3id.org/microcred/eu/v1, which only microcred reads.
+   */
+  euContext?: string;
+  /**
+   * The instance's JSON Schema of the EU extension (see `euSchemaUrl`): when the achievement uses the
+   * extension, the credential names it in `credentialSchema` beside the official OB 3.0 schema, both
+   * of type 1EdTechJsonSchemaValidator2019 (defined by the OB 3.0 extensions context, then added).
+   */
+  euSchema?: string;
 }
 
 export interface BuildEndorsementCredentialOptions {
@@ -147,13 +162,14 @@ function usesEuTerms(achievement: JsonObject): boolean {
   return EU_EXTENSION_PROPERTIES.some((key) => achievement[key] !== undefined);
 }
 
-function contexts(version: VcVersion, eu: boolean, bitstringStatus: boolean): string[] {
+function contexts(version: VcVersion, eu: string | undefined, bitstringStatus: boolean, schemas = false): string[] {
   return [
     version === '1.1' ? CONTEXTS.CREDENTIALS_V1 : CONTEXTS.CREDENTIALS_V2,
     // The VC 2.0 context defines BitstringStatusListEntry; VC 1.1 needs the status list context.
     ...(version === '1.1' && bitstringStatus ? [CONTEXTS.STATUS_LIST_V1] : []),
     CONTEXTS.OB_V3,
-    ...(eu ? [CONTEXTS.MICROCRED_EU_V1] : []),
+    ...(schemas ? [CONTEXTS.OB_V3_EXTENSIONS] : []),
+    ...(eu ? [eu] : []),
   ];
 }
 
@@ -232,8 +248,12 @@ export function buildAchievementCredential(options: BuildAchievementCredentialOp
   if (options.activityStartDate) subject.activityStartDate = toDateTime(options.activityStartDate, 'activityStartDate');
   if (options.activityEndDate) subject.activityEndDate = toDateTime(options.activityEndDate, 'activityEndDate');
 
+  if (options.euContext !== undefined && !isEuContextUrlForm(options.euContext)) {
+    throw new TypeError('euContext must be an http(s) URL ending in /contexts/eu/v1.');
+  }
+  const eu = usesEuTerms(achievement) ? options.euContext ?? CONTEXTS.MICROCRED_EU_V1 : undefined;
   const credential: JsonObject = {
-    '@context': contexts(version, usesEuTerms(achievement), usesBitstringStatus(options.credentialStatus)),
+    '@context': contexts(version, eu, usesBitstringStatus(options.credentialStatus), eu !== undefined && options.euSchema !== undefined),
     id: requireUrl(options.id, 'id'),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: options.name ?? achievement.name,
@@ -248,7 +268,22 @@ export function buildAchievementCredential(options: BuildAchievementCredentialOp
     credential.evidence = options.evidence.map((e, i) => withType(cleanJson(e, `evidence[${i}]`) as JsonObject, 'Evidence'));
   }
   if (options.credentialStatus !== undefined) credential.credentialStatus = cleanJson(options.credentialStatus, 'credentialStatus');
+  // VC 2.0 §5.3: the context at the instance's URL is bound to its exact bytes.
+  if (eu !== undefined && eu !== CONTEXTS.MICROCRED_EU_V1) credential.relatedResource = [euContextResource(eu)];
+  if (eu !== undefined && options.euSchema !== undefined) {
+    requireUrl(options.euSchema, 'euSchema');
+    // OB 3.0 §8.2.4 (extensions): the official schema and the extension's, each of the 1EdTech validator type.
+    credential.credentialSchema = [
+      { id: OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA, type: '1EdTechJsonSchemaValidator2019' },
+      { id: options.euSchema, type: '1EdTechJsonSchemaValidator2019' },
+    ];
+  }
   return credential;
+}
+
+/** The relatedResource entry that pins the EU context at `url` to microcred's bytes of it. */
+export function euContextResource(url: string): JsonObject {
+  return { id: url, digestSRI: EU_CONTEXT_DIGEST_SRI, mediaType: 'application/ld+json' };
 }
 
 /**
@@ -270,7 +305,7 @@ export function buildEndorsementCredential(options: BuildEndorsementCredentialOp
   }
   const issuerName = typeof issuer.name === 'string' ? issuer.name : issuer.id;
   const credential: JsonObject = {
-    '@context': contexts(version, false, usesBitstringStatus(options.credentialStatus)),
+    '@context': contexts(version, undefined, usesBitstringStatus(options.credentialStatus)),
     id: requireUrl(options.id, 'id'),
     type: ['VerifiableCredential', 'EndorsementCredential'],
     // OB 3.0 §B.1.17: name is required on an EndorsementCredential.

@@ -6,6 +6,10 @@ export interface CredentialTemplate {
   achievement: JsonObject;
   issuer: JsonObject;
   relatedResource?: JsonObject[];
+  /** The issuing instance's EU context URL (see BuildAchievementCredentialOptions.euContext). */
+  euContext?: string;
+  /** The issuing instance's EU extension schema URL (see BuildAchievementCredentialOptions.euSchema). */
+  euSchema?: string;
 }
 
 /** What is each credential's own, decided by the issuing thread (ids, salts, dates, status). */
@@ -18,7 +22,8 @@ export interface CredentialFields {
   result?: ResultInput;
   description?: string;
   evidence?: JsonObject[];
-  credentialStatus: JsonObject[];
+  /** One entry (OB 3.0's schema takes one object), or a list where suspension is enabled. */
+  credentialStatus: JsonObject | JsonObject[];
 }
 
 /**
@@ -37,10 +42,15 @@ export function composeCredential(template: CredentialTemplate, fields: Credenti
     ...(fields.description !== undefined ? { description: fields.description } : {}),
     ...(fields.evidence ? { evidence: fields.evidence } : {}),
     credentialStatus: fields.credentialStatus,
+    ...(template.euContext !== undefined ? { euContext: template.euContext } : {}),
+    ...(template.euSchema !== undefined ? { euSchema: template.euSchema } : {}),
   });
   if (fields.name) addNameIdentity(credential, fields.name);
   // VC 2.0 §5.3: a renewed credential names the exact text of the one it replaces.
-  if (template.relatedResource) credential.relatedResource = template.relatedResource;
+  if (template.relatedResource) {
+    const pinned = Array.isArray(credential.relatedResource) ? credential.relatedResource : [];
+    credential.relatedResource = [...pinned, ...template.relatedResource];
+  }
   return credential;
 }
 

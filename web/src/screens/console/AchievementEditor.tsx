@@ -165,6 +165,9 @@ function Editor(props: EditorProps) {
             <Field id="validityPeriod" label="Valid for" hint="ISO 8601 duration, e.g. P2Y; empty for no expiry." error={errorFor('/validityPeriod')}>
               {(p) => <input {...p} value={form.validityPeriod} onChange={(e) => update({ validityPeriod: e.target.value })} />}
             </Field>
+            <Field id="suspendable" label="Credentials can be suspended" hint="Adds a suspension status entry to credentials issued from now on. Off by default: the Open Badges 3.0 schema takes one status entry, and strict validators flag two." error={errorFor('/suspendable')}>
+              {(p) => <input {...p} type="checkbox" checked={form.suspendable} onChange={(e) => update({ suspendable: e.target.checked })} />}
+            </Field>
           </div>
         </fieldset>
         {achievement ? <Versions achievementId={achievement.id} current={achievement.version} /> : null}

@@ -148,9 +148,12 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
               <button type="button" className="small danger" onClick={() => setAction('revoke')} aria-expanded={action === 'revoke'}>
                 Revoke<span className="visually-hidden"> credential of {who}</span>
               </button>
-              <button type="button" className="small" onClick={() => setAction('suspend')} aria-expanded={action === 'suspend'}>
-                Suspend<span className="visually-hidden"> credential of {who}</span>
-              </button>
+              {/* Only credentials issued with a suspension entry can be suspended (the achievement enabled it). */}
+              {c.suspendable ? (
+                <button type="button" className="small" onClick={() => setAction('suspend')} aria-expanded={action === 'suspend'}>
+                  Suspend<span className="visually-hidden"> credential of {who}</span>
+                </button>
+              ) : null}
             </>
           ) : null}
           {c.status === 'suspended' ? (
