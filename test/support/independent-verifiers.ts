@@ -39,6 +39,8 @@ const STANDARD_CONTEXTS: Record<string, string> = {
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json': 'ob-v3p0-context-3.0.1.json',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json': 'ob-v3p0-context-3.0.2.json',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': 'ob-v3p0-context-3.0.3.json',
+  // 1EdTech's extensions context, which defines 1EdTechJsonSchemaValidator2019 (credentialSchema).
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'ob-v3p0-extensions.json',
   'https://purl.imsglobal.org/spec/clr/v2p0/context.json': 'clr-v2p0-context.json',
   'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json': 'clr-v2p0-context-2.0.1.json',
 };
