@@ -2,6 +2,7 @@ import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions
 import type { Runtime } from './runtime.ts';
 import { BULK_JOB_KIND } from './services/bulk/index.ts';
 import { PATHWAY_PROGRESS_JOB_KIND, pathwayProgressJob } from './services/pathways/index.ts';
+import { WEBHOOK_DELIVERY_JOB_KIND, webhookDeliveryJob } from './services/webhooks/index.ts';
 import { startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from './services/wallet/index.ts';
 
 /**
@@ -14,6 +15,7 @@ export function jobHandlers(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>
     [BULK_JOB_KIND]: services.bulk.handler as JobHandler<never>,
     [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob({ wallet: services.wallet, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
     [PATHWAY_PROGRESS_JOB_KIND]: pathwayProgressJob(services) as JobHandler<never>,
+    [WEBHOOK_DELIVERY_JOB_KIND]: webhookDeliveryJob(services.webhooks) as JobHandler<never>,
   };
 }
 

@@ -31,6 +31,7 @@ import { statusRoutes } from './routes/status.ts';
 import { vcApiRoutes } from './routes/vc-api.ts';
 import { verifierRoutes } from './routes/verifier.ts';
 import { walletRoutes } from './routes/wallet.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 
 export interface BuildAppOptions {
@@ -132,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exportRoutes(services));
   await app.register(recognitionRoutes(services));
   await app.register(pathwayRoutes(services));
+  await app.register(webhookRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

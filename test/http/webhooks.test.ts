@@ -1,0 +1,264 @@
+/**
+ * Signed webhooks over real HTTP: a receiver on 127.0.0.1 gets Standard Webhooks deliveries whose
+ * signatures the independent `standardwebhooks` library checks; failures are retried with backoff on an
+ * injected clock for a day and no longer; deliveries replay; private targets are refused when subscribing
+ * and again when delivering; another organisation sees and replays nothing; a job claimed by a node that
+ * died is delivered by another node once the lease runs out.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRuntimeJobRunner } from '../../src/app-jobs.ts';
+import type { WebhookDelivery } from '../../src/http/contract/webhooks.ts';
+import { emitEvents } from '../../src/services/webhooks/index.ts';
+import { createGuardedFetcher } from '../../src/net/guarded-fetcher.ts';
+import type { JobRunner } from '../../src/queue/index.ts';
+import { createOrganisation, createTestApp, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { issuingOrganisation } from './credentials-fixture.ts';
+
+warnIfPostgresSkipped();
+
+interface Received { headers: IncomingHttpHeaders; body: string }
+
+for (const dialect of DIALECTS) {
+  describe(`webhooks (${dialect})`, () => {
+    let server: Server;
+    let target: string;
+    const received: Received[] = [];
+    /** Status codes the receiver answers next, in order (then 200). */
+    let answers: number[] = [];
+    let allowLocal = true;
+    let clock = new Date();
+    let t: TestApp;
+    let runner: JobRunner;
+    let org: Awaited<ReturnType<typeof issuingOrganisation>>;
+    let webhookId: string;
+    let secret: string;
+
+    const allowAddress = (address: string) => allowLocal && address === '127.0.0.1';
+    const advance = (ms: number) => { clock = new Date(clock.getTime() + ms); };
+    const deliveries = async (id = webhookId) => {
+      const response = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/webhooks/${id}/deliveries`);
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json() as { items: WebhookDelivery[] }).items;
+    };
+    const issue = async (email: string) => {
+      advance(1_000); // deliveries list newest first: each event at its own second
+      const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email } });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json() as { id: string };
+    };
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        let body = '';
+        request.setEncoding('utf8');
+        request.on('data', (chunk: string) => { body += chunk; });
+        request.on('end', () => {
+          received.push({ headers: request.headers, body });
+          response.writeHead(answers.shift() ?? 200, { 'content-type': 'text/plain' });
+          response.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/microcred`;
+      t = await createTestApp(dialect, { fetcher: createGuardedFetcher({ allowAddress }), allowAddress, now: () => clock });
+      runner = createRuntimeJobRunner(t.runtime, { workers: 0, now: () => clock });
+      org = await issuingOrganisation(t);
+    });
+    afterAll(async () => {
+      await t.close();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    beforeEach(() => {
+      received.length = 0;
+      answers = [];
+      allowLocal = true;
+    });
+
+    it('subscribes a URL and shows the whsec_ secret once', async () => {
+      const created = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, {
+        url: target, events: ['credential.issued', 'credential.revoked'], description: 'Registrar system',
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const body = created.json() as { id: string; secret: string; events: string[] };
+      expect(body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+      expect(body.events).toEqual(['credential.issued', 'credential.revoked']);
+      webhookId = body.id;
+      secret = body.secret;
+      const list = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/webhooks`);
+      expect(list.json()).toEqual({ items: [expect.objectContaining({ id: webhookId, url: target, description: 'Registrar system' })] });
+      expect(list.body).not.toContain(secret);
+      const stored = await t.runtime.store.db.selectFrom('webhook_subscriptions').select('secret_encrypted').where('id', '=', webhookId).executeTakeFirstOrThrow();
+      expect(stored.secret_encrypted).not.toContain(secret.slice(6));
+    });
+
+    it('delivers an issuance, signed so that an independent Standard Webhooks implementation verifies it', async () => {
+      const credential = await issue('ada@learner.test');
+      // Queued in the issuing transaction, nothing sent before a runner takes it.
+      expect(received).toHaveLength(0);
+      const [pending] = await deliveries();
+      expect(pending).toMatchObject({ eventType: 'credential.issued', status: 'pending', attempts: 0 });
+      expect(await runner.drain()).toBeGreaterThanOrEqual(1);
+      expect(received).toHaveLength(1);
+      const [message] = received;
+      expect(message!.headers['content-type']).toBe('application/json');
+      const verified = new Webhook(secret).verify(message!.body, message!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+      expect(verified.type).toBe('credential.issued');
+      expect(verified.data).toMatchObject({ id: credential.id, organisationId: org.organisationId, achievementId: org.achievementId, recipient: { email: 'ada@learner.test' } });
+      expect(message!.headers['webhook-id']).toBe(pending!.id);
+      // A tampered body or another secret does not verify.
+      expect(() => new Webhook(secret).verify(message!.body.replace('ada@', 'eve@'), message!.headers as Record<string, string>)).toThrow();
+      expect(() => new Webhook(`whsec_${Buffer.alloc(24, 7).toString('base64')}`).verify(message!.body, message!.headers as Record<string, string>)).toThrow();
+      const [done] = await deliveries();
+      expect(done).toMatchObject({ id: pending!.id, status: 'delivered', attempts: 1, lastStatusCode: 200, nextAttemptAt: null });
+      // Events not subscribed to are not sent (a suspension), subscribed ones are (a revocation).
+      received.length = 0;
+      expect((await org.owner.request('POST', `/api/v1/credentials/${credential.id}/suspend`, { reason: 'check' })).statusCode).toBe(200);
+      expect((await org.owner.request('POST', `/api/v1/credentials/${credential.id}/revoke`, { reason: 'withdrawn' })).statusCode).toBe(200);
+      await runner.drain();
+      expect(received.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(['credential.revoked']);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ data: { id: credential.id, from: 'suspended', to: 'revoked', reason: 'withdrawn' } });
+    });
+
+    it('retries a failed delivery with exponential backoff, for a day and no longer', async () => {
+      answers = [500];
+      await issue('bo@learner.test');
+      await runner.drain();
+      let [delivery] = await deliveries();
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500 });
+      expect(Date.parse(delivery!.nextAttemptAt!) - clock.getTime()).toBe(30_000);
+      // Not due yet: nothing is sent.
+      advance(29_000);
+      expect(await runner.drain()).toBe(0);
+      advance(1_000);
+      await runner.drain();
+      [delivery] = await deliveries();
+      expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 200 });
+      expect(received).toHaveLength(2);
+      expect(received[1]!.headers['webhook-id']).toBe(received[0]!.headers['webhook-id']);
+      // The second attempt is signed anew for its own timestamp: the independent library computes the same signature.
+      const wh = new Webhook(secret);
+      for (const attempt of received) {
+        const timestamp = new Date(Number(attempt.headers['webhook-timestamp']) * 1000);
+        expect(attempt.headers['webhook-signature']).toBe(wh.sign(attempt.headers['webhook-id'] as string, timestamp, attempt.body));
+      }
+
+      // A receiver that is down all day: attempts at growing intervals, then the delivery fails for good.
+      received.length = 0;
+      answers = Array<number>(50).fill(503);
+      await issue('cy@learner.test');
+      const start = clock.getTime();
+      for (let round = 0; round < 20; round++) {
+        await runner.drain();
+        const [current] = await deliveries();
+        if (current!.status !== 'pending') break;
+        clock = new Date(current!.nextAttemptAt!);
+      }
+      [delivery] = await deliveries();
+      expect(delivery).toMatchObject({ status: 'failed', attempts: 9, lastStatusCode: 503, nextAttemptAt: null });
+      const times = received.map((r) => Number(r.headers['webhook-timestamp']) * 1000 - start);
+      expect(times).toHaveLength(9);
+      const gaps = times.slice(1).map((time, i) => time - times[i]!);
+      expect(gaps.slice(0, 5)).toEqual([30_000, 120_000, 480_000, 1_920_000, 7_680_000]);
+      expect(gaps.slice(5)).toEqual([21_600_000, 21_600_000, 21_600_000]);
+      expect(times.at(-1)!).toBeLessThanOrEqual(24 * 60 * 60_000);
+      expect(await runner.drain()).toBe(0);
+
+      // Replay: the same message id and body, sent again, with a fresh day.
+      const replayed = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhook-deliveries/${delivery!.id}/replay`);
+      expect(replayed.statusCode, replayed.body).toBe(202);
+      expect(replayed.json()).toMatchObject({ id: delivery!.id, status: 'pending' });
+      received.length = 0;
+      answers = [];
+      await runner.drain();
+      expect(received).toHaveLength(1);
+      expect(received[0]!.headers['webhook-id']).toBe(delivery!.id);
+      expect(new Webhook(secret).sign(delivery!.id, new Date(Number(received[0]!.headers['webhook-timestamp']) * 1000), received[0]!.body)).toBe(received[0]!.headers['webhook-signature']);
+      expect((await deliveries())[0]).toMatchObject({ id: delivery!.id, status: 'delivered', attempts: 10 });
+    });
+
+    it('refuses private, loopback, link-local and non-http targets when subscribing', async () => {
+      for (const url of ['http://10.0.0.7/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/', 'http://[::ffff:192.168.1.1]/', 'ftp://hooks.example/x', 'http://user:pw@127.0.0.1/', 'not a url']) {
+        const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, { url, events: ['credential.issued'] });
+        expect(response.statusCode, `${url}: ${response.body}`).toBe(422);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect((response.json() as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe('/url');
+      }
+      const badEvent = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, { url: target, events: ['credential.eaten'] });
+      expect(badEvent.statusCode).toBe(400);
+      expect((await t.runtime.store.db.selectFrom('webhook_subscriptions').select('id').where('active', '=', 1).execute())).toHaveLength(1);
+    });
+
+    it('refuses a target that has become private at delivery time, and keeps the delivery for later', async () => {
+      await issue('di@learner.test');
+      allowLocal = false; // the address no longer passes the guard (as if its DNS now pointed inside)
+      await runner.drain();
+      expect(received).toHaveLength(0);
+      const [delivery] = await deliveries();
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
+      expect(delivery!.lastError).toMatch(/not a public address/);
+      allowLocal = true;
+      advance(30_000);
+      await runner.drain();
+      expect((await deliveries())[0]).toMatchObject({ id: delivery!.id, status: 'delivered', attempts: 2 });
+    });
+
+    it('loses nothing when the node that claimed the delivery dies', async () => {
+      await issue('ed@learner.test');
+      // Node A claims the job (as its runner does) and dies before recording anything: no complete, no fail.
+      const claimed = await t.runtime.queue.claim('node-a:dead', 30_000);
+      expect(claimed?.kind).toBe('webhook-delivery');
+      const nodeB = createRuntimeJobRunner(t.runtime, { workers: 0, id: 'node-b', now: () => clock });
+      // While A's lease holds, B leaves it alone.
+      advance(20_000);
+      expect(await nodeB.drain()).toBe(0);
+      expect(received).toHaveLength(0);
+      // The lease runs out: B takes the job over and delivers it.
+      advance(11_000);
+      expect(await nodeB.drain()).toBe(1);
+      expect(received).toHaveLength(1);
+      expect(received[0]!.headers['webhook-id']).toBe(JSON.parse(claimed!.payload).deliveryId);
+      const job = await t.runtime.queue.findJob(claimed!.id);
+      expect(job).toMatchObject({ status: 'done', attempts: 2 });
+      expect((await deliveries())[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    });
+
+    it('keeps each organisation to its own webhooks and deliveries', async () => {
+      const b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
+      const [delivery] = await deliveries();
+      const asB = [
+        await b.owner.request('GET', `/api/v1/organisations/${org.organisationId}/webhooks`),
+        await b.owner.request('GET', `/api/v1/organisations/${org.organisationId}/webhooks/${webhookId}/deliveries`),
+        await b.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhook-deliveries/${delivery!.id}/replay`),
+        await b.owner.request('DELETE', `/api/v1/organisations/${org.organisationId}/webhooks/${webhookId}`),
+        // B's own organisation with A's ids: not found either.
+        await b.owner.request('GET', `/api/v1/organisations/${b.organisationId}/webhooks/${webhookId}/deliveries`),
+        await b.owner.request('POST', `/api/v1/organisations/${b.organisationId}/webhook-deliveries/${delivery!.id}/replay`),
+        await b.owner.request('DELETE', `/api/v1/organisations/${b.organisationId}/webhooks/${webhookId}`),
+      ];
+      for (const response of asB) expect(response.statusCode, response.body).toBe(404);
+      expect((await b.owner.request('GET', `/api/v1/organisations/${b.organisationId}/webhooks`)).json()).toEqual({ items: [] });
+      // B's events reach no subscription of A.
+      const before = (await deliveries()).length;
+      await t.runtime.store.db.transaction().execute((trx) => emitEvents(t.runtime.ctx, trx, b.organisationId, [{ type: 'credential.issued', data: { id: 'of-b' } }]));
+      expect((await deliveries()).length).toBe(before);
+      // An API key (any scope) does not manage webhooks.
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/organisations/${b.organisationId}/webhooks`, headers: { authorization: `Bearer ${b.apiKey}` } })).statusCode).toBe(403);
+      // Deleting A's webhook (as A) cancels what is pending and stops new deliveries.
+      answers = [500];
+      await issue('fi@learner.test');
+      await runner.drain();
+      expect((await org.owner.request('DELETE', `/api/v1/organisations/${org.organisationId}/webhooks/${webhookId}`)).statusCode).toBe(204);
+      const count = await t.runtime.store.db.selectFrom('webhook_deliveries').select('status').where('subscription_id', '=', webhookId).where('status', '=', 'pending').execute();
+      expect(count).toHaveLength(0);
+      received.length = 0;
+      advance(60_000);
+      await issue('gu@learner.test');
+      await runner.drain();
+      expect(received).toHaveLength(0);
+    });
+  });
+}
