@@ -31,6 +31,8 @@ export interface Config {
   verifyRateLimit: number;
   /** Server processes sharing the port (`microcred serve`); each is a full node. */
   workers: number;
+  /** Hours an xAPI statement that earned nothing is kept for audit before a job purges it. */
+  xapiAuditHours: number;
 }
 
 export class ConfigError extends Error {
@@ -68,7 +70,7 @@ function url(name: string, raw: string, protocols: string[]): string {
 /**
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
- * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes).
+ * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes), `XAPI_AUDIT_HOURS` (unmatched xAPI statements kept, 72).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -99,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const jobWorkers = integer(env, 'JOB_WORKERS', 1, 0, 16);
   const verifyRateLimit = integer(env, 'VERIFY_RATE_LIMIT', 600, 0, 10_000_000);
   const workers = integer(env, 'WORKERS', 1, 1, 64);
+  const xapiAuditHours = integer(env, 'XAPI_AUDIT_HOURS', 72, 1, 24 * 90);
   return {
     port,
     host,
@@ -115,5 +118,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobWorkers,
     verifyRateLimit,
     workers,
+    xapiAuditHours,
   };
 }

@@ -32,6 +32,7 @@ import { vcApiRoutes } from './routes/vc-api.ts';
 import { verifierRoutes } from './routes/verifier.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { xapiRoutes } from './routes/xapi.ts';
 
 
 export interface BuildAppOptions {
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
           session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
+          basic: { type: 'http', scheme: 'basic', description: 'xAPI: an organisation API key as the password (or as the user name with an empty password)' },
         },
       },
     },
@@ -134,6 +136,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(recognitionRoutes(services));
   await app.register(pathwayRoutes(services));
   await app.register(webhookRoutes(services));
+  await app.register(xapiRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

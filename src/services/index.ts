@@ -16,6 +16,7 @@ import { createVcApiService } from './vc-api.ts';
 import { createVerifierService } from './verifier.ts';
 import { createWalletService } from './wallet/index.ts';
 import { createWebhookService, type WebhookDeps } from './webhooks/index.ts';
+import { createXapiService } from './xapi/index.ts';
 
 /**
  * Every service of the platform, built once per process over one context. The context stays with
@@ -40,7 +41,8 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
   const ops = createOpsService(ctx, outside.ops);
   const webhooks = createWebhookService(ctx, outside.webhooks);
-  return { webhooks, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
+  const xapi = createXapiService(ctx, { credentials, achievements });
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -16,7 +16,8 @@ const SETTINGS = `Settings (environment variables):
   SMTP_URL (smtp://…; default a development outbox in the database), MAIL_FROM,
   MICROCRED_MASTER_KEY (base64 of 32 bytes; default <data>/master.key), LOG_LEVEL (info),
   LOG_FORMAT (auto: one line per request on a terminal, JSON otherwise; json; pretty), TRUST_PROXY (false), JOB_WORKERS (1 per process), VERIFY_RATE_LIMIT (600 per minute per
-  address on the verify endpoints; 0 for none), WORKERS (1: server processes sharing the port)`;
+  address on the verify endpoints; 0 for none), WORKERS (1: server processes sharing the port),
+  XAPI_AUDIT_HOURS (72: hours an xAPI statement that earned nothing is kept for audit)`;
 
 function config(io: Io) {
   try {
