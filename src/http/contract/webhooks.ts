@@ -7,6 +7,7 @@ export const WEBHOOK_EVENT_NAMES = [
   'bulk.completed', 'pathway.completed', 'recognition.decided', 'rpl.decided',
 ] as const;
 export const WebhookEventSchema = Type.Union(WEBHOOK_EVENT_NAMES.map((name) => Type.Literal(name)));
+export type WebhookEventName = Static<typeof WebhookEventSchema>;
 
 export const WebhookParams = Type.Object({ orgId: Id, webhookId: Id });
 export const WebhookDeliveryParams = Type.Object({ orgId: Id, deliveryId: Type.String({ pattern: '^msg_[0-9a-f-]{36}$', description: 'A delivery (message) id: msg_ and a UUID' }) });
