@@ -6,7 +6,9 @@
  * died is delivered by another node once the lease runs out.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import type { AddressInfo, Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntimeJobRunner } from '../../src/app-jobs.ts';
@@ -29,6 +31,10 @@ for (const dialect of DIALECTS) {
     const received: Received[] = [];
     /** Status codes the receiver answers next, in order (then 200). */
     let answers: number[] = [];
+    /** While true, requests are recorded and left unanswered (their sockets kept in `held`). */
+    let hold = false;
+    let onHeld: (() => void) | undefined;
+    const held: Socket[] = [];
     let allowLocal = true;
     let clock = new Date();
     let t: TestApp;
@@ -58,6 +64,11 @@ for (const dialect of DIALECTS) {
         request.on('data', (chunk: string) => { body += chunk; });
         request.on('end', () => {
           received.push({ headers: request.headers, body });
+          if (hold) {
+            held.push(request.socket);
+            onHeld?.();
+            return;
+          }
           response.writeHead(answers.shift() ?? 200, { 'content-type': 'text/plain' });
           response.end('ok');
         });
@@ -225,6 +236,45 @@ for (const dialect of DIALECTS) {
       expect(job).toMatchObject({ status: 'done', attempts: 2 });
       expect((await deliveries())[0]).toMatchObject({ status: 'delivered', attempts: 1 });
     });
+
+    it('loses nothing when a node process is killed (SIGKILL) in the middle of sending a delivery', async () => {
+      await issue('ha@learner.test');
+      const [pending] = await deliveries();
+      // The receiver holds the first request open and the node is killed while it waits for the answer.
+      hold = true;
+      const arrived = new Promise<void>((resolve) => { onHeld = resolve; });
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../fixtures/webhooks/delivering-node.ts', import.meta.url))], {
+        env: {
+          ...process.env, CLOCK_OFFSET_MS: String(clock.getTime() - Date.now()), MICROCRED_DATA: t.database.dataDir, PUBLIC_URL: 'https://issuer.test', LOG_LEVEL: 'silent', JOB_WORKERS: '0',
+          ...(t.database.databaseUrl ? { DATABASE_URL: t.database.databaseUrl } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+      await Promise.race([arrived, exited.then(() => { throw new Error(`the node exited before delivering: ${output}`); })]);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      hold = false;
+      for (const socket of held.splice(0)) socket.destroy();
+      expect(output).not.toContain('finished');
+      expect(received).toHaveLength(1);
+      // Nothing was recorded by the dead node: the delivery is still pending, its job held under a lease.
+      expect((await deliveries())[0]).toMatchObject({ id: pending!.id, status: 'pending', attempts: 0 });
+      const job = await t.runtime.store.db.selectFrom('jobs').selectAll().where('kind', '=', 'webhook-delivery').where('status', '=', 'running').executeTakeFirstOrThrow();
+      expect(job.locked_by).toMatch(/^doomed-node/);
+      // Another node takes it over once the lease has run out, and the receiver gets the same message again.
+      advance(31_000 + 10_000);
+      expect(await runner.drain()).toBeGreaterThanOrEqual(1);
+      expect(received).toHaveLength(2);
+      expect(received[1]!.headers['webhook-id']).toBe(pending!.id);
+      expect(received[1]!.body).toBe(received[0]!.body);
+      const wh = new Webhook(secret);
+      expect(received[1]!.headers['webhook-signature']).toBe(wh.sign(pending!.id, new Date(Number(received[1]!.headers['webhook-timestamp']) * 1000), received[1]!.body));
+      expect((await deliveries())[0]).toMatchObject({ id: pending!.id, status: 'delivered', attempts: 1 });
+    }, 60_000);
 
     it('keeps each organisation to its own webhooks and deliveries', async () => {
       const b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
