@@ -16,7 +16,7 @@ import type { WebhookDelivery } from '../../src/http/contract/webhooks.ts';
 import { emitEvents } from '../../src/services/webhooks/index.ts';
 import { createGuardedFetcher } from '../../src/net/guarded-fetcher.ts';
 import type { JobRunner } from '../../src/queue/index.ts';
-import { createOrganisation, createTestApp, type TestApp } from '../support/app.ts';
+import { createOrganisation, createTestApp, sessionFrom, signUpAndSignIn, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -275,6 +275,38 @@ for (const dialect of DIALECTS) {
       expect(received[1]!.headers['webhook-signature']).toBe(wh.sign(pending!.id, new Date(Number(received[1]!.headers['webhook-timestamp']) * 1000), received[1]!.body));
       expect((await deliveries())[0]).toMatchObject({ id: pending!.id, status: 'delivered', attempts: 1 });
     }, 60_000);
+
+    it('hears status changes, claims and bulk completions where they happen', async () => {
+      const created = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, {
+        url: `${target}/all`, events: ['credential.suspended', 'credential.reinstated', 'credential.claimed', 'bulk.completed'],
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const allSecret = (created.json() as { secret: string }).secret;
+      await runner.drain();
+      received.length = 0;
+      const credential = await issue('ivo@learner.test');
+      expect((await org.owner.request('POST', `/api/v1/credentials/${credential.id}/suspend`, { reason: 'audit' })).statusCode).toBe(200);
+      expect((await org.owner.request('POST', `/api/v1/credentials/${credential.id}/reinstate`)).statusCode).toBe(200);
+      // The learner claims it from the link in the claim e-mail.
+      const outbox = (await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/outbox`)).json() as { items: { to: string; text: string }[] };
+      const token = outbox.items.filter((mail) => mail.to === 'ivo@learner.test').map((mail) => /\/claim\/([A-Za-z0-9_-]+)/.exec(mail.text)?.[1]).find(Boolean)!;
+      const learner = sessionFrom(t.app, await signUpAndSignIn(t.app, { email: 'ivo@learner.test', password: 'learner-password-1' }));
+      const claimed = await learner.request('POST', `/api/v1/claim/${token}`);
+      expect(claimed.statusCode, claimed.body).toBeLessThan(300);
+      const bulk = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/bulk-issuances?achievementId=${org.achievementId}`, 'email\nbulk1@learner.test\nnot-an-address\n', { 'content-type': 'text/csv' });
+      expect(bulk.statusCode, bulk.body).toBe(202);
+      await runner.drain();
+      await runner.drain(); // deliveries queued by the bulk job itself
+      // Signed with this webhook's secret (the test clock runs ahead of the real one: compare signatures, not the freshness).
+      const wh = new Webhook(allSecret);
+      const mine = received.filter((r) => r.headers['webhook-signature'] === wh.sign(r.headers['webhook-id'] as string, new Date(Number(r.headers['webhook-timestamp']) * 1000), r.body));
+      const events = mine.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> });
+      expect(events.map((e) => e.type).sort()).toEqual(['bulk.completed', 'credential.claimed', 'credential.reinstated', 'credential.suspended']);
+      expect(events.find((e) => e.type === 'credential.claimed')!.data).toMatchObject({ id: credential.id, via: 'claim' });
+      expect(events.find((e) => e.type === 'credential.reinstated')!.data).toMatchObject({ id: credential.id, from: 'suspended', to: 'active' });
+      expect(events.find((e) => e.type === 'bulk.completed')!.data).toMatchObject({ id: bulk.json().id, status: 'done', issued: 1, invalidRows: 1 });
+      expect((await org.owner.request('DELETE', `/api/v1/organisations/${org.organisationId}/webhooks/${(created.json() as { id: string }).id}`)).statusCode).toBe(204);
+    });
 
     it('keeps each organisation to its own webhooks and deliveries', async () => {
       const b = await createOrganisation(t, 'Organisation B', 'owner@b.test');
