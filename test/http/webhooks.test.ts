@@ -278,7 +278,7 @@ for (const dialect of DIALECTS) {
 
     it('hears status changes, claims and bulk completions where they happen', async () => {
       const created = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, {
-        url: `${target}/all`, events: ['credential.suspended', 'credential.reinstated', 'credential.claimed', 'bulk.completed'],
+        url: `${target}/all`, events: ['credential.suspended', 'credential.reinstated', 'credential.claimed', 'bulk.completed', 'rpl.decided'],
       });
       expect(created.statusCode, created.body).toBe(201);
       const allSecret = (created.json() as { secret: string }).secret;
@@ -295,13 +295,28 @@ for (const dialect of DIALECTS) {
       expect(claimed.statusCode, claimed.body).toBeLessThan(300);
       const bulk = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/bulk-issuances?achievementId=${org.achievementId}`, 'email\nbulk1@learner.test\nnot-an-address\n', { 'content-type': 'text/csv' });
       expect(bulk.statusCode, bulk.body).toBe(202);
+      // An RPL case decided by an assessor (the owner).
+      const candidate = sessionFrom(t.app, await signUpAndSignIn(t.app, { email: 'rpl@learner.test', password: 'learner-password-1' }));
+      const opened = await candidate.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const rplCase = opened.json() as { id: string; outcomes: { id: string }[] };
+      for (const outcome of rplCase.outcomes) {
+        expect((await candidate.request('POST', `/api/v1/wallet/rpl-cases/${rplCase.id}/evidence`, { outcomeId: outcome.id, evidence: { kind: 'narrative', text: 'Done at work.' } })).statusCode).toBe(200);
+      }
+      expect((await candidate.request('POST', `/api/v1/wallet/rpl-cases/${rplCase.id}/submission`)).statusCode).toBe(200);
+      for (const outcome of rplCase.outcomes) {
+        expect((await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/rpl-cases/${rplCase.id}/reviews`, { outcomeId: outcome.id, action: 'accept' })).statusCode).toBe(200);
+      }
+      const decided = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/rpl-cases/${rplCase.id}/decision`, {});
+      expect(decided.statusCode, decided.body).toBe(200);
       await runner.drain();
       await runner.drain(); // deliveries queued by the bulk job itself
       // Signed with this webhook's secret (the test clock runs ahead of the real one: compare signatures, not the freshness).
       const wh = new Webhook(allSecret);
       const mine = received.filter((r) => r.headers['webhook-signature'] === wh.sign(r.headers['webhook-id'] as string, new Date(Number(r.headers['webhook-timestamp']) * 1000), r.body));
       const events = mine.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> });
-      expect(events.map((e) => e.type).sort()).toEqual(['bulk.completed', 'credential.claimed', 'credential.reinstated', 'credential.suspended']);
+      expect(events.map((e) => e.type).sort()).toEqual(['bulk.completed', 'credential.claimed', 'credential.reinstated', 'credential.suspended', 'rpl.decided']);
+      expect(events.find((e) => e.type === 'rpl.decided')!.data).toMatchObject({ id: rplCase.id, achievementId: org.achievementId, status: 'awarded' });
       expect(events.find((e) => e.type === 'credential.claimed')!.data).toMatchObject({ id: credential.id, via: 'claim' });
       expect(events.find((e) => e.type === 'credential.reinstated')!.data).toMatchObject({ id: credential.id, from: 'suspended', to: 'active' });
       expect(events.find((e) => e.type === 'bulk.completed')!.data).toMatchObject({ id: bulk.json().id, status: 'done', issued: 1, invalidRows: 1 });
