@@ -278,7 +278,7 @@ for (const dialect of DIALECTS) {
 
     it('hears status changes, claims and bulk completions where they happen', async () => {
       const created = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/webhooks`, {
-        url: `${target}/all`, events: ['credential.suspended', 'credential.reinstated', 'credential.claimed', 'bulk.completed', 'rpl.decided'],
+        url: `${target}/all`, events: ['credential.suspended', 'credential.reinstated', 'credential.claimed', 'bulk.completed', 'rpl.decided', 'recognition.decided'],
       });
       expect(created.statusCode, created.body).toBe(201);
       const allSecret = (created.json() as { secret: string }).secret;
@@ -295,6 +295,18 @@ for (const dialect of DIALECTS) {
       expect(claimed.statusCode, claimed.body).toBeLessThan(300);
       const bulk = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/bulk-issuances?achievementId=${org.achievementId}`, 'email\nbulk1@learner.test\nnot-an-address\n', { 'content-type': 'text/csv' });
       expect(bulk.statusCode, bulk.body).toBe(202);
+      // A recognition request on the claimed credential, decided by a registrar (the owner).
+      const programme = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/programmes`, { name: 'BSc Data', totalCredits: 60, modules: [{ id: 'M', name: 'Module', credits: 10 }] });
+      expect(programme.statusCode, programme.body).toBe(201);
+      const programmeId = (programme.json() as { id: string }).id;
+      const held = (await learner.request('GET', '/api/v1/wallet/credentials')).json() as { items: { id: string }[] };
+      const requested = await learner.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: [held.items[0]!.id] });
+      expect(requested.statusCode, requested.body).toBe(201);
+      const requestId = (requested.json() as { id: string }).id;
+      const decision = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/recognition-requests/${requestId}/decisions`, {
+        decisions: [{ credentialKey: held.items[0]!.id, action: 'reject', reason: 'No agreement covers it' }],
+      });
+      expect(decision.statusCode, decision.body).toBe(200);
       // An RPL case decided by an assessor (the owner).
       const candidate = sessionFrom(t.app, await signUpAndSignIn(t.app, { email: 'rpl@learner.test', password: 'learner-password-1' }));
       const opened = await candidate.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId });
@@ -315,7 +327,8 @@ for (const dialect of DIALECTS) {
       const wh = new Webhook(allSecret);
       const mine = received.filter((r) => r.headers['webhook-signature'] === wh.sign(r.headers['webhook-id'] as string, new Date(Number(r.headers['webhook-timestamp']) * 1000), r.body));
       const events = mine.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> });
-      expect(events.map((e) => e.type).sort()).toEqual(['bulk.completed', 'credential.claimed', 'credential.reinstated', 'credential.suspended', 'rpl.decided']);
+      expect(events.map((e) => e.type).sort()).toEqual(['bulk.completed', 'credential.claimed', 'credential.reinstated', 'credential.suspended', 'recognition.decided', 'rpl.decided']);
+      expect(events.find((e) => e.type === 'recognition.decided')!.data).toMatchObject({ id: requestId, programmeId, totalRecognised: 0, rejectedItems: 1 });
       expect(events.find((e) => e.type === 'rpl.decided')!.data).toMatchObject({ id: rplCase.id, achievementId: org.achievementId, status: 'awarded' });
       expect(events.find((e) => e.type === 'credential.claimed')!.data).toMatchObject({ id: credential.id, via: 'claim' });
       expect(events.find((e) => e.type === 'credential.reinstated')!.data).toMatchObject({ id: credential.id, from: 'suspended', to: 'active' });
