@@ -2,6 +2,8 @@ import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions
 import type { Runtime } from './runtime.ts';
 import { BULK_JOB_KIND } from './services/bulk/index.ts';
 import { PATHWAY_PROGRESS_JOB_KIND, pathwayProgressJob } from './services/pathways/index.ts';
+import { WEBHOOK_DELIVERY_JOB_KIND, webhookDeliveryJob } from './services/webhooks/index.ts';
+import { scheduleXapiPurge, XAPI_AWARD_JOB_KIND, XAPI_PURGE_JOB_KIND, xapiAwardJob, xapiPurgeJob } from './services/xapi/index.ts';
 import { startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from './services/wallet/index.ts';
 
 /**
@@ -14,6 +16,9 @@ export function jobHandlers(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>
     [BULK_JOB_KIND]: services.bulk.handler as JobHandler<never>,
     [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob({ wallet: services.wallet, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
     [PATHWAY_PROGRESS_JOB_KIND]: pathwayProgressJob(services) as JobHandler<never>,
+    [WEBHOOK_DELIVERY_JOB_KIND]: webhookDeliveryJob(services.webhooks) as JobHandler<never>,
+    [XAPI_AWARD_JOB_KIND]: xapiAwardJob(services.xapi) as JobHandler<never>,
+    [XAPI_PURGE_JOB_KIND]: xapiPurgeJob({ xapi: services.xapi, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
   };
 }
 
@@ -34,6 +39,8 @@ export function startJobRunner(runtime: Pick<Runtime, 'services' | 'queue' | 'ct
     // Wallets are re-verified on a schedule (a chain of jobs, one queued at a time across nodes), so a
     // revocation or an expiry shows in the learner's wallet and on shared pages without a visit.
     void startWalletReverify({ queue: runtime.queue, now: runtime.ctx.now }).catch((error: unknown) => runtime.ctx.log.warn({ err: String(error) }, 'could not schedule wallet re-verification'));
+    // xAPI statements that earned nothing are purged once their audit window is over (XAPI_AUDIT_HOURS).
+    void scheduleXapiPurge({ queue: runtime.queue, now: runtime.ctx.now }).catch((error: unknown) => runtime.ctx.log.warn({ err: String(error) }, 'could not schedule the xAPI purge'));
   }
   return { runner, stop: () => runner.stop() };
 }

@@ -38,6 +38,8 @@ export interface Config {
   statusListTtlSeconds: number;
   /** Bearer token that opens /metrics; undefined: /metrics is not served (404). */
   metricsToken?: string;
+  /** Hours an xAPI statement that earned nothing is kept for audit before a job purges it. */
+  xapiAuditHours: number;
 }
 
 export class ConfigError extends Error {
@@ -76,7 +78,7 @@ function url(name: string, raw: string, protocols: string[]): string {
  * Reads the configuration. `PORT` (3000), `HOST` (127.0.0.1), `MICROCRED_DATA` (./data),
  * `DATABASE_URL`, `PUBLIC_URL` (http(s)://HOST:PORT), `TLS_CERT` + `TLS_KEY`, `SMTP_URL`, `MAIL_FROM`,
  * `MICROCRED_MASTER_KEY`, `LOG_LEVEL`, `LOG_FORMAT` (auto, json, pretty), `TRUST_PROXY`, `JOB_WORKERS`, `VERIFY_RATE_LIMIT` (per minute per address), `WORKERS` (server processes),
- * `STATUS_LIST_TTL` (seconds, 300), `METRICS_TOKEN` (at least 16 characters).
+ * `STATUS_LIST_TTL` (seconds, 300), `METRICS_TOKEN` (at least 16 characters), `XAPI_AUDIT_HOURS` (unmatched xAPI statements kept, 72).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -113,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (metricsToken !== undefined && (metricsToken.length < 16 || /[^\x21-\x7e]/.test(metricsToken))) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces (openssl rand -hex 32)');
   }
+  const xapiAuditHours = integer(env, 'XAPI_AUDIT_HOURS', 72, 1, 24 * 90);
   return {
     port,
     host,
@@ -131,5 +134,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workers,
     statusListTtlSeconds,
     metricsToken,
+    xapiAuditHours,
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
-import { createGuardedFetcher } from './net/guarded-fetcher.ts';
+import { isPublicAddress } from './net/address-policy.ts';
+import { checkTargetUrl, createGuardedFetcher } from './net/guarded-fetcher.ts';
 import { createJobQueue, type JobQueue } from './queue/index.ts';
 import { openStore, type Store } from './store/database.ts';
 import type { Log, ServiceContext } from './services/context.ts';
@@ -34,6 +35,12 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The door to the network for everything not published by this instance (default: guarded). */
   fetcher?: Fetcher;
+  /**
+   * Which resolved addresses the network may reach (default: public unicast only): the default fetcher's
+   * guard, and the check of webhook targets when they are subscribed. Tests that receive webhooks on
+   * 127.0.0.1 pass a policy that allows it, and a fetcher built with the same.
+   */
+  allowAddress?: (address: string) => boolean;
   log?: Log;
 }
 
@@ -44,7 +51,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     onConnectionError: (error) => (options.log ?? silentLog).warn({ err: error.message }, 'database connection lost; the pool opens a new one'),
   });
   const vault = createKeyVault(loadMasterKey({ configured: config.masterKey, dataDir: config.dataDir }));
-  const remote = options.fetcher ?? createGuardedFetcher();
+  const allowAddress = options.allowAddress ?? isPublicAddress;
+  const remote = options.fetcher ?? createGuardedFetcher({ allowAddress });
   const origin = new URL(config.publicUrl);
   const basePath = origin.pathname.replace(/\/$/, '');
   let local: LocalFetch | undefined;
@@ -52,7 +60,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   // URLs are matched on host and port and answered locally.
   const fetcher: Fetcher = async (url, fetchOptions) => {
     const target = new URL(url);
-    if (local && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
+    // A POST (a webhook delivery) always goes out: only reads of published documents are answered here.
+    if (local && !fetchOptions?.post && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
       const answer = await local(target.pathname.slice(basePath.length) + target.search);
       if (answer) return answer;
       throw new Error(`${url} is not published by this instance`);
@@ -85,7 +94,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     metrics,
     queue,
   };
-  const services = createServices(ctx, { ops: { ping: () => store.ping(), registry: metrics } });
+  const services = createServices(ctx, {
+    ops: { ping: () => store.ping(), registry: metrics },
+    webhooks: { checkTarget: (url) => checkTargetUrl(url, { allowAddress }) },
+  });
   return {
     config,
     store,

@@ -32,6 +32,8 @@ import { statusRoutes } from './routes/status.ts';
 import { vcApiRoutes } from './routes/vc-api.ts';
 import { verifierRoutes } from './routes/verifier.ts';
 import { walletRoutes } from './routes/wallet.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { xapiRoutes } from './routes/xapi.ts';
 
 
 export interface BuildAppOptions {
@@ -91,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
           session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN the server was started with (for /metrics only)' },
+          basic: { type: 'http', scheme: 'basic', description: 'xAPI: an organisation API key as the password (or as the user name with an empty password)' },
         },
       },
     },
@@ -135,6 +138,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exportRoutes(services));
   await app.register(recognitionRoutes(services));
   await app.register(pathwayRoutes(services));
+  await app.register(webhookRoutes(services));
+  await app.register(xapiRoutes(services));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

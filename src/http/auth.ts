@@ -23,7 +23,8 @@ declare module 'fastify' {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Resolves the actor of every request: a Bearer API key, else a session cookie, else anonymous.
+ * Resolves the actor of every request: an API key (Bearer, or HTTP Basic as xAPI clients send it),
+ * else a session cookie, else anonymous.
  * A request authenticated by cookie that changes state must carry the session's CSRF token in
  * `x-csrf-token` (a cross-site form cannot set that header).
  */
@@ -39,7 +40,9 @@ export function registerAuth(app: FastifyInstance, accounts: AccountService): vo
     }
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const actor = match ? await accounts.apiKeyActor(match[1]!, ip) : undefined;
+      const basic = match ? undefined : basicKey(authorization);
+      const key = match?.[1] ?? basic;
+      const actor = key ? await accounts.apiKeyActor(key, ip) : undefined;
       if (!actor) throw new Unauthorized('the API key is unknown or revoked');
       request.actor = actor;
       return;
@@ -68,4 +71,19 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/**
+ * The API key in an HTTP Basic header (RFC 7617), as an LRS forwarder sends its "key" and "secret":
+ * the password, or the user name when the password is empty (some clients put the whole key there).
+ */
+function basicKey(authorization: string): string | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const user = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  return password || user || undefined;
 }

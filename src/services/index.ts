@@ -15,12 +15,14 @@ import { createStatusService } from './status/index.ts';
 import { createVcApiService } from './vc-api.ts';
 import { createVerifierService } from './verifier.ts';
 import { createWalletService } from './wallet/index.ts';
+import { createWebhookService, type WebhookDeps } from './webhooks/index.ts';
+import { createXapiService } from './xapi/index.ts';
 
 /**
  * Every service of the platform, built once per process over one context. The context stays with
  * the services: callers (routes, commands) get use cases, never the database.
  */
-export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps }) {
+export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; webhooks: WebhookDeps }) {
   const issuers = createIssuerService(ctx);
   const accounts = createAccountService(ctx, issuers);
   const achievements = createAchievementService(ctx, issuers);
@@ -38,7 +40,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps }) {
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
   const ops = createOpsService(ctx, outside.ops);
-  return { issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
+  const webhooks = createWebhookService(ctx, outside.webhooks);
+  const xapi = createXapiService(ctx, { credentials, achievements });
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -11,6 +11,7 @@ import type { IssueFormat } from '../vc/proofs/provider.ts';
 import type { Check, JsonObject, VerificationResult } from '../vc/types.ts';
 import { actorId, CAN, requireAccess, type Actor } from './access.ts';
 import { audit } from './audit.ts';
+import { emitEvents } from './webhooks/events.ts';
 import type { ServiceContext } from './context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
@@ -463,6 +464,7 @@ export function createVcApiService(ctx: ServiceContext, deps: { issuers: IssuerS
           created_by: actorId(actor),
         }).execute();
         await audit(ctx, trx, actor, { organisationId, action: 'credential.issue', targetType: 'credential', targetId: rowId, details: { issuerId: issuer.id, via: 'vc-api', status: wanted.purposes.length > 0 ? wanted.purposes : Object.keys(slots) } });
+        await emitEvents(ctx, trx, organisationId, [{ type: 'credential.issued', data: { id: rowId, credentialId, issuerId: issuer.id, recipient: subjectDid ? { did: subjectDid } : {}, via: 'vc-api' } }]);
         return document;
       }).catch((error: unknown) => {
         // Two requests with one id at the same moment: the unique index lets one through.

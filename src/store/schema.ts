@@ -2,6 +2,7 @@ import type { Role } from '../domain/roles.ts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
+import type { IntegrationTables } from './schema-integrations.ts';
 
 /**
  * The one description of every table (STYLE.md, from kysely). Times are ISO 8601 UTC strings
@@ -9,7 +10,7 @@ import type { RecognitionTables } from './schema-recognition.ts';
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
 /** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
-export interface DB extends RecognitionTables, PathwayTables {
+export interface DB extends RecognitionTables, PathwayTables, IntegrationTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;

@@ -35,6 +35,11 @@ export interface FetchOptions {
    * non-2xx answer still rejects.
    */
   acceptStatus?: readonly number[];
+  /**
+   * POST instead of GET, with this body and these headers (webhook deliveries). Redirects are not
+   * followed for a POST: its answer is the answer.
+   */
+  post?: { body: string; headers: Record<string, string> };
 }
 
 /**

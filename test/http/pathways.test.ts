@@ -70,7 +70,8 @@ for (const dialect of DIALECTS) {
     }
 
     beforeAll(async () => {
-      t = await createTestApp(dialect, { now: () => clock });
+      // A webhook target on 127.0.0.1 may be subscribed (the fetcher still refuses the network: deliveries are only queued here).
+      t = await createTestApp(dialect, { now: () => clock, allowAddress: (address) => address === '127.0.0.1' });
       org = await issuingOrganisation(t);
       const { achievements } = t.runtime.services;
       const make = async (name: string, credits: number, suspendable = false) => (await achievements.create(SYSTEM, org.organisationId, {
@@ -190,8 +191,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('issues the stacked credential on completion, naming its constituents, verified by the reference library', async () => {
+      const hook = await org.owner.request('POST', url('webhooks'), { url: 'http://127.0.0.1:9/pathways', events: ['pathway.completed'] });
+      expect(hook.statusCode, hook.body).toBe(201);
       await issueAndClaim(course.ml);
       await runner.drain();
+      // The completion is an event for the organisation's webhooks, queued with the award.
+      const [completed] = await t.runtime.store.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'pathway.completed').execute();
+      expect(JSON.parse(completed!.payload)).toMatchObject({ type: 'pathway.completed', data: { pathwayId, userId: learner.userId, pathwayVersion: 2 } });
       // The job issued it (before any page was read).
       expect(await t.runtime.store.db.selectFrom('pathway_awards').select('pathway_id').where('user_id', '=', learner.userId).execute()).toEqual([{ pathway_id: pathwayId }]);
       const [progress] = (await learner.request('GET', '/api/v1/wallet/pathways')).json().items as { complete: boolean; awardedCredentialId: string; awardedWalletItemId: string }[];

@@ -36,6 +36,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/organisations/{orgId}/pathway-checks': { rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 5 }] }, sample: { email: 'learner@a.test' } },
   'POST /api/v1/organisations/{orgId}/pathway-flags/{flagId}/resolution': { action: 'revoke', reason: 'hostile' },
   'POST /api/v1/organisations/{orgId}/trusted-issuers': { issuerId: 'did:web:evil.example', name: 'Evil' },
+  'POST /api/v1/organisations/{orgId}/webhooks': { url: 'http://127.0.0.1:9/stolen', events: ['credential.issued'] },
+  'POST /api/v1/organisations/{orgId}/xapi-rules': 'XAPI_RULE',
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
@@ -51,6 +53,7 @@ const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
   'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
   'DELETE /api/v1/organisations/{orgId}/trusted-issuers/{trustedId}',
+  'DELETE /api/v1/organisations/{orgId}/webhooks/{webhookId}', 'DELETE /api/v1/organisations/{orgId}/xapi-rules/{ruleId}', 'POST /api/v1/organisations/{orgId}/webhook-deliveries/{deliveryId}/replay',
 ]);
 /**
  * Open to every signed-in user by design (what counts toward a programme, so learners can choose):
@@ -85,14 +88,22 @@ for (const dialect of DIALECTS) {
         db.selectFrom('pathways').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('trusted_issuers').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('pathway_flags').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('webhook_subscriptions').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('webhook_deliveries').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('xapi_rules').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
 
     beforeAll(async () => {
-      t = await createTestApp(dialect);
+      // Webhook targets on 127.0.0.1 may be subscribed (nothing is delivered: no runner runs here).
+      t = await createTestApp(dialect, { allowAddress: (address) => address === '127.0.0.1' });
       const a = await issuingOrganisation(t);
       ownerA = a.owner;
+      const webhook = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/webhooks`, { url: 'http://127.0.0.1:9/hooks', events: ['credential.issued'] });
+      expect(webhook.statusCode, webhook.body).toBe(201);
+      const xapiRule = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/xapi-rules`, { achievementId: a.achievementId, verbId: 'http://adlnet.gov/expapi/verbs/completed', activityId: 'https://lms.example/a' });
+      expect(xapiRule.statusCode, xapiRule.body).toBe(201);
       const credential = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/credentials`, { achievementId: a.achievementId, recipient: { email: 'learner@a.test', name: 'Ada Learner' } });
       expect(credential.statusCode).toBe(201);
       const key = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/api-keys`, { name: 'A key', scopes: ['read'] });
@@ -130,6 +141,8 @@ for (const dialect of DIALECTS) {
         pathwayId: pathway.json().id as string, trustedId: trusted.json().id as string,
         // No award has been flagged: a made-up flag under A's organisation must still be refused before it is looked up.
         flagId: '00000000-0000-4000-8000-0000000000f1',
+        webhookId: webhook.json().id as string, ruleId: xapiRule.json().id as string,
+        deliveryId: (await t.runtime.store.db.selectFrom('webhook_deliveries').select('id').where('organisation_id', '=', a.organisationId).executeTakeFirstOrThrow()).id,
         programmeId, agreementId: agreement.json().id as string, requestId: recognitionRequest.json().id as string, caseId,
         evidenceId: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
       };
@@ -157,6 +170,7 @@ for (const dialect of DIALECTS) {
             .replace('{keyId}', ids.keyId!).replace('{pathwayId}', ids.pathwayId!).replace('{trustedId}', ids.trustedId!).replace('{flagId}', ids.flagId!)
             .replace('{programmeId}', ids.programmeId!).replace('{agreementId}', ids.agreementId!).replace('{requestId}', ids.requestId!)
             .replace('{caseId}', ids.caseId!).replace('{evidenceId}', ids.evidenceId!)
+            .replace('{webhookId}', ids.webhookId!).replace('{deliveryId}', ids.deliveryId!).replace('{ruleId}', ids.ruleId!)
             .replace('{id}', idFor ?? 'MISSING')
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
@@ -172,7 +186,8 @@ for (const dialect of DIALECTS) {
             } else {
               const value = body === 'ACHIEVEMENT' ? { issuerId: ids.issuerId, ...MICRO_CREDENTIAL }
                 : body === 'PATHWAY' ? { name: 'Hijacked', achievementId: ids.achievement, status: 'archived', rules: { requirements: [{ id: 'a', kind: 'minEqfLevel', level: 1 }] } }
-                : body === 'CREDENTIAL' ? { achievementId: ids.achievement, recipient: { email: 'x@b.test' } } : body;
+                : body === 'CREDENTIAL' ? { achievementId: ids.achievement, recipient: { email: 'x@b.test' } }
+                : body === 'XAPI_RULE' ? { achievementId: ids.achievement, verbId: 'http://adlnet.gov/expapi/verbs/completed', activityId: 'https://lms.example/hostile' } : body;
               payload = JSON.stringify(value);
               contentType = 'application/json';
             }
@@ -203,6 +218,8 @@ for (const dialect of DIALECTS) {
         'GET /api/v1/organisations/{orgId}/rpl-cases/{caseId}/evidence/{evidenceId}/file', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/reviews',
         'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/decision', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
         'GET /api/v1/programmes/{programmeId}/agreements',
+        'GET /api/v1/organisations/{orgId}/webhooks/{webhookId}/deliveries', 'POST /api/v1/organisations/{orgId}/webhook-deliveries/{deliveryId}/replay',
+        'DELETE /api/v1/organisations/{orgId}/xapi-rules/{ruleId}', 'POST /api/v1/organisations/{orgId}/xapi-rules',
       ]));
       expect(await dataOfA()).toBe(snapshot);
       // A still sees its own data through the same routes.

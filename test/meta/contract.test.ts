@@ -11,6 +11,8 @@ import { VC_API_FORMATS } from '../../src/services/vc-api.ts';
 import { MAX_VERIFY_BYTES } from '../../src/services/verifier.ts';
 import { MAX_IMPORT_BYTES } from '../../src/services/wallet/ingest.ts';
 import { API_KEY_SCOPES, ROLES } from '../../src/domain/roles.ts';
+import { WEBHOOK_EVENTS } from '../../src/domain/events.ts';
+import { WEBHOOK_EVENT_NAMES } from '../../src/http/contract/webhooks.ts';
 
 /**
  * The API contract (src/http/contract) is what the web app imports instead of restating the server's
@@ -112,6 +114,7 @@ describe('the API contract (src/http/contract)', () => {
   it('states the server constants it restates with the same values', () => {
     expect([...ROLE_NAMES]).toEqual([...ROLES]);
     expect([...API_KEY_SCOPE_NAMES]).toEqual([...API_KEY_SCOPES]);
+    expect([...WEBHOOK_EVENT_NAMES]).toEqual([...WEBHOOK_EVENTS]);
     expect([...VC_API_FORMAT_NAMES]).toEqual([...VC_API_FORMATS]);
     expect(VERIFY_MAX_BYTES).toBe(MAX_VERIFY_BYTES);
     expect(IMPORT_MAX_BYTES).toBe(MAX_IMPORT_BYTES);

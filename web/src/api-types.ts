@@ -32,6 +32,8 @@ export type {
   Agreement, AgreementBody, Programme, ProgrammeBody, ProgrammeModule, PublicProgramme, RecognitionRequestBody, RegistrarDecision, RequestStatus, RplAchievement,
   RplEvidenceInput, RplReviewBody, SourceCredential,
 } from '../../src/http/contract/recognition.ts';
+export type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery, WebhookEventName } from '../../src/http/contract/webhooks.ts';
+export type { XapiRule, XapiRuleCreate, XapiStatementSummary } from '../../src/http/contract/xapi.ts';
 export type { DownloadKind, PresentationBody, Share, ShareCreate, ShareTarget } from '../../src/http/contract/sharing.ts';
 export type { CheckOutcome, VerifyAnswer, VerifyBody, VerifyCheck } from '../../src/http/contract/verifier.ts';
 export type {

@@ -20,6 +20,7 @@ export const NAV: { path: string; label: string; roles?: Role[]; /** Other paths
   { path: '/console/issuers', label: 'Issuers and keys' },
   { path: '/console/organisation', label: 'Organisation', roles: ADMINS },
   { path: '/console/api-keys', label: 'API keys', roles: ADMINS },
+  { path: '/console/integrations', label: 'Webhooks and xAPI', roles: ADMINS },
   { path: '/console/outbox', label: 'Outbox', roles: ADMINS },
   { path: '/console/audit', label: 'Audit log', roles: ADMINS },
 ];

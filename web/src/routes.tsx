@@ -16,6 +16,7 @@ import { useSession } from './session.tsx';
 import { AchievementEditorScreen } from './screens/console/AchievementEditor.tsx';
 import { AchievementsScreen } from './screens/console/Achievements.tsx';
 import { ApiKeysScreen } from './screens/console/ApiKeys.tsx';
+import { IntegrationsScreen } from './screens/console/Integrations.tsx';
 import { AuditScreen } from './screens/console/Audit.tsx';
 import { BulkScreen } from './screens/console/Bulk.tsx';
 import { CredentialsScreen } from './screens/console/Credentials.tsx';
@@ -74,6 +75,7 @@ function screens(): RouteObject[] {
         { path: '/console/issuers', element: <IssuersScreen /> },
         { path: '/console/organisation', element: <OrganisationScreen /> },
         { path: '/console/api-keys', element: <ApiKeysScreen /> },
+        { path: '/console/integrations', element: <IntegrationsScreen /> },
         { path: '/console/outbox', element: <OutboxScreen /> },
         { path: '/console/audit', element: <AuditScreen /> },
         { path: '/console/rpl', element: <RplQueueScreen /> },

@@ -18,7 +18,8 @@ const SETTINGS = `Settings (environment variables):
   LOG_FORMAT (auto: one line per request on a terminal, JSON otherwise; json; pretty), TRUST_PROXY (false), JOB_WORKERS (1 per process), VERIFY_RATE_LIMIT (600 per minute per
   address on the verify endpoints, counted by each node; 0 for none), WORKERS (1: server processes sharing the port),
   STATUS_LIST_TTL (300: seconds verifiers may cache a status list; its ttl and Cache-Control max-age),
-  METRICS_TOKEN (bearer token that opens /metrics; without it /metrics is not served)`;
+  METRICS_TOKEN (bearer token that opens /metrics; without it /metrics is not served),
+  XAPI_AUDIT_HOURS (72: hours an xAPI statement that earned nothing is kept for audit)`;
 
 function config(io: Io) {
   try {

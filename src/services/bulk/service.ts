@@ -5,6 +5,7 @@ import { JobInterrupted, PermanentJobError, type JobContext, type JobHandler } f
 import type { DB, Row } from '../../store/schema.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, InvalidInput, NotFound } from '../errors.ts';
 import type { BatchIssuer, BatchItem, IssuanceBatch, StagedBatch } from './issuance.ts';
@@ -173,8 +174,19 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
     }
   }
 
+  /** The bulk.completed event, in the transaction that finishes the job (done or failed). */
+  async function bulkCompleted(trx: Kysely<DB>, jobId: string): Promise<void> {
+    const row = await trx.selectFrom('bulk_jobs').select(['organisation_id', 'achievement_id', 'status', 'issued', 'skipped_duplicates', 'invalid_rows'])
+      .where('id', '=', jobId).executeTakeFirstOrThrow();
+    await emitEvents(ctx, trx, row.organisation_id, [{
+      type: 'bulk.completed',
+      data: { id: jobId, achievementId: row.achievement_id, status: row.status, issued: row.issued, skippedDuplicates: row.skipped_duplicates, invalidRows: row.invalid_rows },
+    }]);
+  }
+
   async function finishFailed(trx: Kysely<DB>, jobId: string, failure: string): Promise<void> {
     await trx.updateTable('bulk_jobs').set({ status: 'failed', failure, finished_at: at() }).where('id', '=', jobId).execute();
+    await bulkCompleted(trx, jobId);
     await trx.deleteFrom('bulk_job_chunks').where('job_id', '=', jobId).execute();
   }
 
@@ -245,7 +257,10 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       // Invalid rows are settled now; `processed` then counts rows in file order as batches commit.
       await trx.updateTable('bulk_jobs').set(next === 'issuing' ? { status: 'issuing' } : { status: 'done', processed: valid + invalid, finished_at: at() })
         .where('id', '=', job.id).execute();
-      if (next === 'finished') await trx.deleteFrom('bulk_job_chunks').where('job_id', '=', job.id).execute();
+      if (next === 'finished') {
+        await trx.deleteFrom('bulk_job_chunks').where('job_id', '=', job.id).execute();
+        await bulkCompleted(trx, job.id);
+      }
     });
     return next;
   }
@@ -429,6 +444,7 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
       if (Number(done.numUpdatedRows) !== 1) return; // another runner finished it
       const row = await trx.selectFrom('bulk_jobs').select(['issued', 'skipped_duplicates', 'invalid_rows']).where('id', '=', job.id).executeTakeFirstOrThrow();
       await trx.deleteFrom('bulk_job_chunks').where('job_id', '=', job.id).execute();
+      await bulkCompleted(trx, job.id);
       await audit(ctx, trx, actor, {
         organisationId: job.organisation_id, action: 'bulk-issuance.done', targetType: 'bulk-issuance', targetId: job.id,
         details: { achievementId: job.achievement_id, issued: row.issued, skippedDuplicates: row.skipped_duplicates, invalidRows: row.invalid_rows },

@@ -6,6 +6,7 @@ import { normaliseEmail } from '../../vc/credential/identity.ts';
 import type { JsonObject, Signer } from '../../vc/types.ts';
 import { actorId, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
@@ -302,6 +303,14 @@ async function storeItems(
       pending = [];
     }
   }
+  await emitEvents(ctx, trx, prepared.organisationId, kept.map((row) => ({
+    type: 'credential.issued' as const,
+    data: {
+      id: row.id, credentialId: row.credential_url, achievementId: prepared.achievement.id, issuerId: prepared.issuer.id,
+      recipient: { ...(row.recipient_email ? { email: row.recipient_email } : {}), ...(row.recipient_did ? { did: row.recipient_did } : {}) },
+      ...(row.bulk_job_id ? { bulkIssuanceId: row.bulk_job_id } : {}),
+    },
+  })));
   ctx.metrics.increment('microcred_credentials_issued_total', {}, kept.length);
   return kept.map((row) => ({ id: row.id, credentialUrl: row.credential_url }));
 }

@@ -4,6 +4,7 @@ import type { PathwayEvaluation } from '../../domain/stacking/index.ts';
 import type { Row } from '../../store/schema.ts';
 import { SYSTEM } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { digestSri, type CredentialService } from '../credentials/index.ts';
 import { NotFound } from '../errors.ts';
@@ -76,6 +77,9 @@ export function createProgress(ctx: ServiceContext, core: PathwayCore, deps: { c
         id, pathway_id: pathway.id, user_id: userId, credential_id: issued.id, pathway_version: pathway.version, constituents: JSON.stringify(constituents), created_at: now,
       }).onConflict((oc) => oc.columns(['pathway_id', 'user_id']).doNothing()).executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) {
+        await emitEvents(ctx, trx, pathway.organisationId, [{
+          type: 'pathway.completed', data: { pathwayId: pathway.id, pathwayVersion: pathway.version, userId, credential: { id: issued.id, credentialId: issued.credentialId } },
+        }]);
         await audit(ctx, trx, SYSTEM, { organisationId: pathway.organisationId, action: 'pathway.award', targetType: 'pathway', targetId: pathway.id, details: { credentialId: issued.id, version: pathway.version } });
       }
     });

@@ -9,6 +9,7 @@ import type { RecognitionRequestStatus } from '../../store/schema-recognition.ts
 import type { Problem } from '../../domain/stacking/json.ts';
 import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
@@ -483,6 +484,16 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
             recognisedItems: result.record.items.filter((item) => item.outcome === 'recognised').length,
             rejectedItems: result.record.items.filter((item) => item.outcome === 'rejected').length,
           })]);
+        }
+        if (result.record.final) {
+          await emitEvents(ctx, trx, organisationId, [{
+            type: 'recognition.decided',
+            data: {
+              id: requestId, programmeId: row.programme_id, userId: row.user_id, totalRecognised: result.record.totalRecognised,
+              recognisedItems: result.record.items.filter((item) => item.outcome === 'recognised').length,
+              rejectedItems: result.record.items.filter((item) => item.outcome === 'rejected').length,
+            },
+          }]);
         }
         await audit(ctx, trx, actor, {
           organisationId, action: 'recognition.request.decide', targetType: 'recognition-request', targetId: requestId,

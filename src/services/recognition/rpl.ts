@@ -7,6 +7,7 @@ import { sha256Hex } from '../tokens.ts';
 import { EVIDENCE_MEDIA_TYPES, MAX_EVIDENCE_FILE_BYTES, MAX_EVIDENCE_FILES_PER_CASE, safeEvidenceName, sniffEvidenceType } from './evidence-file.ts';
 import { CAN, requireAccess, SYSTEM, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { AchievementService } from '../achievements/index.ts';
@@ -325,9 +326,14 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
       const row = await ofOrganisation(organisationId, caseId);
       const result = decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() });
-      const decided = await save(actor, row, result, 'rpl.decide', {}, (trx) => tell(trx, row, (to, organisationName) => rplDecidedMail({
-        organisationId, organisationName, to, achievementName: result.ok ? result.case.achievementName : '', awarded: result.ok && result.case.status === 'awarded', caseId, publicUrl: ctx.config.publicUrl,
-      })));
+      const decided = await save(actor, row, result, 'rpl.decide', {}, async (trx) => {
+        await tell(trx, row, (to, organisationName) => rplDecidedMail({
+          organisationId, organisationName, to, achievementName: result.ok ? result.case.achievementName : '', awarded: result.ok && result.case.status === 'awarded', caseId, publicUrl: ctx.config.publicUrl,
+        }));
+        if (result.ok) {
+          await emitEvents(ctx, trx, organisationId, [{ type: 'rpl.decided', data: { id: caseId, achievementId: row.achievement_id, userId: row.user_id, status: result.case.status } }]);
+        }
+      });
       deps.mail.kick();
       if (decided.status !== 'awarded') return decided;
       try {

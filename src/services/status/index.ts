@@ -6,6 +6,7 @@ import { buildStatusListCredential, buildStatusListEntry, statusListTtl } from '
 import type { JsonObject } from '../../vc/types.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 import type { IssuerService, IssuerSigning } from '../issuers.ts';
@@ -270,6 +271,10 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
           await trx.updateTable('status_lists').set((eb) => ({ credential, version: eb('version', '+', 1), allocated: Number(count), updated_at: at })).where('id', '=', listId).execute();
         }
         await hooks.changed?.(trx, row.id);
+        await emitEvents(ctx, trx, row.organisation_id, [{
+          type: next === 'revoked' ? 'credential.revoked' : next === 'suspended' ? 'credential.suspended' : 'credential.reinstated',
+          data: { id: row.id, credentialId: row.credential_url, from: current.status, to: next, ...(reason ? { reason } : {}) },
+        }]);
         await audit(ctx, trx, actor, {
           organisationId: row.organisation_id, action: `credential.${action}`, targetType: 'credential', targetId: row.id,
           details: { from: current.status, to: next, ...(reason ? { reason } : {}) },

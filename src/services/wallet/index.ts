@@ -5,6 +5,7 @@ import type { Check } from '../../vc/types.ts';
 import { InputError } from '../../vc/verify-any.ts';
 import type { Actor } from '../access.ts';
 import { audit } from '../audit.ts';
+import { emitEvents } from '../webhooks/events.ts';
 import type { ServiceContext } from '../context.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { LearnerService } from '../learners.ts';
@@ -148,7 +149,10 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     }
     const ingested = await ingestIssued(ctx, credential);
     return store(actor, userId, { ...ingested, source: 'claim', issued_credential_id: credential.id }, via === 'claim' ? 'wallet.claim' : 'wallet.accept-offer', async (trx) => {
-      await trx.updateTable('credentials').set({ claimed_at: ctx.now().toISOString() }).where('id', '=', credential.id).where('claimed_at', 'is', null).execute();
+      const claimed = await trx.updateTable('credentials').set({ claimed_at: ctx.now().toISOString() }).where('id', '=', credential.id).where('claimed_at', 'is', null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 1) {
+        await emitEvents(ctx, trx, credential.organisation_id, [{ type: 'credential.claimed', data: { id: credential.id, credentialId: credential.credential_url, via } }]);
+      }
       // Following the link proves the learner reads that mailbox.
       if (via === 'claim' && credential.recipient_email !== null) await learners.addVerifiedEmail(trx, userId, credential.recipient_email);
       await audit(ctx, trx, actor, { organisationId: null, action: 'credential.claim', targetType: 'credential', targetId: credential.id });

@@ -6,6 +6,7 @@ import * as walletIndexes from './0004-wallet-indexes.ts';
 import * as recognition from './0005-recognition.ts';
 import * as pathways from './0006-pathways.ts';
 import * as rplFiles from './0007-rpl-files.ts';
+import * as integrations from './0008-integrations.ts';
 import * as statusMessageLists from './0009-status-message-lists.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-recognition': recognition,
   '0006-pathways': pathways,
   '0007-rpl-files': rplFiles,
+  '0008-integrations': integrations,
   '0009-status-message-lists': statusMessageLists,
 };
 
