@@ -29,6 +29,13 @@ export interface CreateAchievementIssuerOptions {
   validUntil?: Date;
   /** Status list the credentials are registered in (their index is given per credential). */
   statusList?: { url: string; purpose: 'revocation' | 'suspension' };
+  /**
+   * Where the issuer publishes microcred's EU context (a URL ending in /contexts/eu/v1, e.g. any
+   * microcred instance's): credentials with EU terms name it, pinned by a relatedResource digest, so
+   * that verifiers which know only the standard contexts can load it. Default: the w3id URL, which
+   * only microcred's verifier reads (docs/eu-elements.md).
+   */
+  euContext?: string;
 }
 
 const DID = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
@@ -74,6 +81,7 @@ export function createAchievementIssuer(options: CreateAchievementIssuerOptions)
         ...(options.validUntil ? { validUntil: options.validUntil } : {}),
         ...(Object.keys(result).length > 0 ? { result } : {}),
         ...(credentialStatus ? { credentialStatus } : {}),
+        ...(options.euContext !== undefined ? { euContext: options.euContext } : {}),
       });
       if (row.name) addNameIdentity(credential, row.name);
       return await engine.sign({ credential, signer, format, now });

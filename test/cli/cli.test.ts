@@ -116,11 +116,34 @@ describe('microcred issue and verify', () => {
     const without = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--out', 'eu1.json'], { cwd: dir });
     expect(without.code).toBe(0);
     expect(without.stderr).toMatch(/warning: The country of the issuer/);
-    const withCountry = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'pt', '--issuer-name', 'Universidade Exemplo', '--out', 'eu2.json'], { cwd: dir });
+    const withCountry = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'pt', '--issuer-name', 'Universidade Exemplo', '--eu-context', 'https://uni.example/contexts/eu/v1', '--out', 'eu2.json'], { cwd: dir });
     expect(withCountry.stderr).not.toMatch(/warning/);
     const credential = JSON.parse(await readFile(join(dir, 'eu2.json'), 'utf8'));
     expect(credential.issuer).toMatchObject({ name: 'Universidade Exemplo', address: { addressCountryCode: 'PT' } });
     expect((await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'XX'], { cwd: dir })).code).toBe(2);
+  });
+
+  it('names the EU context where --eu-context says it is published, pinned by its digest; warns without it', async () => {
+    const without = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'PT'], { cwd: dir });
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(/warning: .*w3id\.org\/microcred\/eu\/v1.*--eu-context/);
+    expect(JSON.parse(without.stdout)['@context']).toContain('https://w3id.org/microcred/eu/v1');
+
+    const url = 'https://uni.example/contexts/eu/v1';
+    const issued = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--issuer-country', 'PT', '--eu-context', url, '--out', 'eu-pinned.json'], { cwd: dir });
+    expect(issued.code, issued.stderr).toBe(0);
+    expect(issued.stderr).not.toMatch(/warning/);
+    const credential = JSON.parse(await readFile(join(dir, 'eu-pinned.json'), 'utf8'));
+    expect(credential['@context']).toContain(url);
+    expect(credential['@context']).not.toContain('https://w3id.org/microcred/eu/v1');
+    const bytes = readFileSync(new URL('../../src/vc/contexts/microcred-eu-v1.jsonld', import.meta.url));
+    expect(credential.relatedResource).toEqual([expect.objectContaining({ id: url, digestSRI: `sha384-${createHash('sha384').update(bytes).digest('base64')}` })]);
+    const verified = await run(['verify', 'eu-pinned.json', '--json'], { cwd: dir });
+    expect(verified.code, verified.stdout).toBe(0);
+
+    const bad = await run(['issue', '--key', 'key.json', '--achievement', 'achievement.json', '--recipient', 'e@example.org', '--eu-context', 'https://uni.example/eu.jsonld'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--eu-context .* must be an http\(s\) URL ending in \/contexts\/eu\/v1/);
   });
 
   it('reports usage and input errors with exit code 2', async () => {

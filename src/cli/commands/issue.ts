@@ -7,7 +7,8 @@ import { finished } from 'node:stream/promises';
 import { readCsvObjects, type CsvError } from '../../csv/parse.ts';
 import { ISO_3166_ALPHA2, validateMicroCredential, validateMicroCredentialCredential } from '../../domain/eu-elements.ts';
 import { isObject } from '../../vc/json.ts';
-import { buildAchievementCredential, type AchievementInput, type ProfileInput } from '../../vc/credential/build.ts';
+import { buildAchievementCredential, usesEuTerms, type AchievementInput, type ProfileInput } from '../../vc/credential/build.ts';
+import { isEuContextUrlForm } from '../../vc/contexts/index.ts';
 import { parseRecipient, type RecipientRow } from '../../vc/issue.ts';
 import { signerFromMultikey, type Ed25519Multikey } from '../../vc/keys/ed25519.ts';
 import type { JsonObject } from '../../vc/types.ts';
@@ -52,6 +53,11 @@ Options:
   --status-list URL      BitstringStatusListCredential URL the credential is registered in
   --status-index N       index in that list (single issue)
   --status-purpose P     revocation (default) or suspension
+  --eu-context URL       where you publish microcred's EU context (any microcred instance's
+                         PUBLIC_URL/contexts/eu/v1 serves it; the file is src/vc/contexts/microcred-eu-v1.jsonld):
+                         an achievement with EU terms then names it, pinned by a relatedResource digest, and
+                         verifiers that hold only the standard contexts can load it. Without it the credential
+                         names https://w3id.org/microcred/eu/v1, which only microcred reads (docs/eu-elements.md)
   --workers N            bulk: signing threads (default: one per core)
   --json                 print a JSON summary
 
@@ -61,7 +67,7 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
     out: { type: 'string' }, format: { type: 'string' }, vc: { type: 'string' }, name: { type: 'string' },
     grade: { type: 'string' }, credits: { type: 'string' }, 'issuer-name': { type: 'string' }, 'issuer-url': { type: 'string' }, 'issuer-country': { type: 'string' },
     'valid-until': { type: 'string' }, 'status-list': { type: 'string' }, 'status-index': { type: 'string' },
-    'status-purpose': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+    'status-purpose': { type: 'string' }, 'eu-context': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
   },
   async run({ values }, io) {
     const setup = await loadSetup(values, io);
@@ -176,6 +182,13 @@ async function loadSetup(values: OptionValues, io: Io): Promise<IssueSetup> {
   const purpose = stringOption(values, 'status-purpose') ?? 'revocation';
   if (purpose !== 'revocation' && purpose !== 'suspension') throw new UsageError('--status-purpose must be revocation or suspension.');
   if (statusUrl && !/^https?:\/\/\S+$/.test(statusUrl)) throw new UsageError('--status-list must be an http(s) URL.');
+  const euContext = stringOption(values, 'eu-context');
+  if (euContext !== undefined && !isEuContextUrlForm(euContext)) {
+    throw new UsageError(`--eu-context "${euContext}" must be an http(s) URL ending in /contexts/eu/v1, where the context's exact bytes are served.`);
+  }
+  if (euContext === undefined && usesEuTerms(achievement)) {
+    io.stderr.write('warning: the achievement uses EU terms, so the credentials name https://w3id.org/microcred/eu/v1, which only microcred\'s verifier reads; pass --eu-context with the URL where you publish the context (e.g. a microcred instance\'s PUBLIC_URL/contexts/eu/v1) so that other verifiers can.\n');
+  }
 
   return {
     key: key as unknown as Ed25519Multikey,
@@ -186,6 +199,7 @@ async function loadSetup(values: OptionValues, io: Io): Promise<IssueSetup> {
     now: new Date().toISOString(),
     ...(validUntil ? { validUntil } : {}),
     ...(statusUrl ? { statusList: { url: statusUrl, purpose } } : {}),
+    ...(euContext !== undefined ? { euContext } : {}),
   };
 }
 

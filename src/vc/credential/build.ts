@@ -158,7 +158,7 @@ function normaliseAchievement(input: unknown): JsonObject {
   return achievement;
 }
 
-function usesEuTerms(achievement: JsonObject): boolean {
+export function usesEuTerms(achievement: JsonObject): boolean {
   return EU_EXTENSION_PROPERTIES.some((key) => achievement[key] !== undefined);
 }
 

@@ -22,6 +22,8 @@ export interface RowsTemplate {
   /** ISO date-time. */
   validUntil?: string;
   statusList?: { url: string; purpose: 'revocation' | 'suspension' };
+  /** See CreateAchievementIssuerOptions.euContext. */
+  euContext?: string;
 }
 
 /** One recipient row of a CLI batch, with the credential's id and status position. */

@@ -49,6 +49,7 @@ export function createJobSigner(): (job: SignJob) => Promise<SignReply> {
           ...(template.version ? { version: template.version } : {}),
           ...(template.validUntil ? { validUntil: new Date(template.validUntil) } : {}),
           ...(template.statusList ? { statusList: template.statusList } : {}),
+          ...(template.euContext !== undefined ? { euContext: template.euContext } : {}),
         });
       } catch (error) {
         return { seq: job.seq, results: requests.map(() => ({ ok: false, error: message(error) })) };
