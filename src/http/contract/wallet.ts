@@ -95,6 +95,7 @@ export const OfferSchema = Type.Object({
 export const ClaimPreviewSchema = Type.Object({
   achievementName: Type.String(), issuerName: Type.String(), issuedAt: Type.String(),
   claimed: Type.Boolean({ description: 'Someone already claimed it' }), status: OfferStatusSchema,
+  walletItemId: Type.Optional(Type.String({ description: "The wallet item that holds it, when the signed-in user holds it; absent for anyone else" })),
 });
 
 export const CollectionSummarySchema = Type.Object({
