@@ -250,7 +250,7 @@ function TotalsPanel({ totals }: { totals: Totals }) {
         {totals.inStacked ? (
           <p className="muted small" data-testid="totals-stacked">
             {totals.inStacked === 1 ? '1 credential is' : `${totals.inStacked} credentials are`} part of a stacked credential
-            in your wallet: its credits are counted once, with the stacked credential, not again on their own.
+            in your wallet: the stacked credential&rsquo;s ECTS already count {totals.inStacked === 1 ? 'it' : 'them'}, so {totals.inStacked === 1 ? 'it is' : 'they are'} not added again.
           </p>
         ) : null}
       </div>
