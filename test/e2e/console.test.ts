@@ -164,8 +164,12 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByText('Versions (2)').waitFor();
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="#0b57a4"/></svg>';
     await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'badge.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
-    await page.getByText(/Image uploaded; new credentials show it\. Removed from the SVG for safety: .*script/).waitFor();
+    // The upload saved version 3: the page says so, and no banner still names version 2.
+    await page.getByText(/Image uploaded and saved as version 3; credentials issued from now on show it\. Removed from the SVG for safety: .*script/).waitFor();
     await page.getByRole('img', { name: 'Current image of the micro-credential' }).waitFor();
+    await page.getByText('Versions (3)').waitFor();
+    await page.getByText('Saved as version 3.').waitFor();
+    expect(await page.getByText('Saved as version 2.').count()).toBe(0);
     await check('achievement-edit');
     await openFromNav('Micro-credentials', 'Micro-credentials');
     await page.getByRole('link', { name: 'Data Analysis with Python' }).waitFor();
@@ -198,6 +202,27 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     // The same file again issues nothing twice.
     await page.getByRole('button', { name: 'Upload and issue' }).click();
     await page.getByTestId('bulk-summary').getByText('0 issued, 1 row with problems, 2 already issued earlier.').waitFor({ timeout: 30_000 });
+  });
+
+  it('says one true thing of a CSV without a recipient column, and tells a PNG that it is not a CSV file', async () => {
+    await page.getByLabel('CSV file').setInputFiles({ name: 'no-email.csv', mimeType: 'text/csv', buffer: Buffer.from('name,result\nGrace Hopper,A\n') });
+    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    const job = page.getByTestId('bulk-job');
+    await job.getByRole('heading', { name: 'Nothing was issued' }).waitFor({ timeout: 30_000 });
+    const failure = page.getByTestId('bulk-failure');
+    expect(await failure.textContent()).toMatch(/^The file was not used\. Line 1: the header has no "email", "did" or "recipient" column/);
+    // Said once; no full bar, no "0 of … rows", no "Failed", no "Every row was valid".
+    expect(await page.getByText(/no row names its learner/).count()).toBe(1);
+    expect(await job.getByRole('progressbar').count()).toBe(0);
+    expect(await job.textContent()).not.toMatch(/Failed|0 of|Every row was valid|issued, 0 rows/);
+    await check('bulk-missing-column');
+
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0a3f9bb0000000049454e44ae426082', 'hex');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'badge.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    await page.getByRole('alert').getByText(/this is not a CSV file: it is a PNG image/).waitFor();
+    expect(await page.getByTestId('bulk-job').count()).toBe(0);
+    await check('bulk-not-csv');
   });
 
   it('lists, searches and filters credentials, and revokes one', async () => {

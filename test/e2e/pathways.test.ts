@@ -319,6 +319,11 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
     await heading('My credentials', page);
     await page.getByTestId('wallet-card').filter({ hasText: TARGET }).waitFor();
+    // The totals count the stacked credential's 10 ECTS once, not on top of the two courses' 5 + 5, and say so.
+    const totals = page.getByTestId('totals');
+    await totals.getByTestId('totals-stacked').getByText('2 credentials are part of a stacked credential', { exact: false }).waitFor();
+    expect(await totals.locator('.total-figure').nth(1).textContent()).toBe('10');
+    await saveScreenshot(page, 'wallet-totals-stacked');
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Pathways' }).click();
     await page.getByTestId('pathway-card').filter({ hasText: PATHWAY }).getByText('Complete', { exact: true }).waitFor();
   });

@@ -177,4 +177,48 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning by asse
     await expectAccessible(learner, 'wallet-rpl-awarded');
     await saveScreenshot(learner, 'wallet-rpl-awarded');
   });
+
+  it('RPL: a learner who never confirmed her address is told where the award really is (a claim e-mail), not "in your wallet"', async () => {
+    const late = { email: 'lea.unconfirmed@example.org', password: 'another learner passphrase' };
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    try {
+      const api = context.request;
+      const ok = async (response: { ok(): boolean; status(): number; text(): Promise<string> }) => {
+        expect(response.ok(), `${response.status()} ${await response.text()}`).toBe(true);
+        return JSON.parse(await response.text()) as Record<string, unknown>;
+      };
+      await ok(await api.post('/api/v1/auth/signup', { data: { ...late, name: 'Léa' } }));
+      const { csrfToken } = await ok(await api.post('/api/v1/auth/login', { data: late }));
+      const headers = { 'x-csrf-token': String(csrfToken) };
+      const opened = await ok(await api.post('/api/v1/wallet/rpl-cases', { headers, data: { achievementId: issuing.achievementId } }));
+      const caseId = String(opened.id);
+      for (const outcome of opened.outcomes as { id: string }[]) {
+        await ok(await api.post(`/api/v1/wallet/rpl-cases/${caseId}/evidence`, { headers, data: { outcomeId: outcome.id, evidence: { kind: 'narrative', text: 'Two years of weekly data cleaning at work.' } } }));
+      }
+      await ok(await api.post(`/api/v1/wallet/rpl-cases/${caseId}/submission`, { headers }));
+      const assessor = registrarContext.request;
+      const me = await ok(await assessor.get('/api/v1/me'));
+      const assessorHeaders = { 'x-csrf-token': String(me.csrfToken) };
+      const orgCase = `/api/v1/organisations/${issuing.organisationId}/rpl-cases/${caseId}`;
+      for (const outcome of opened.outcomes as { id: string }[]) {
+        await ok(await assessor.post(`${orgCase}/reviews`, { headers: assessorHeaders, data: { outcomeId: outcome.id, action: 'accept' } }));
+      }
+      expect((await ok(await assessor.post(`${orgCase}/decision`, { headers: assessorHeaders, data: {} }))).status).toBe('awarded');
+
+      const page = await context.newPage();
+      await page.goto(`/wallet/rpl/${caseId}`);
+      await page.getByTestId('case-status').getByText('Awarded').waitFor();
+      const delivery = page.getByTestId('case-delivery');
+      await delivery.getByText(`it was sent to ${late.email} with a claim link`, { exact: false }).waitFor();
+      expect(await delivery.textContent()).not.toContain('is in your wallet');
+      await expectAccessible(page, 'wallet-rpl-awarded-unconfirmed');
+      await saveScreenshot(page, 'wallet-rpl-awarded-unconfirmed');
+      // The claim e-mail it names went out (her confirmation e-mail is checked over HTTP in test/http/rpl.test.ts).
+      const outbox = await ok(await assessor.get(`/api/v1/organisations/${issuing.organisationId}/outbox`));
+      const hers = (outbox.items as { to: string; text?: string | null }[]).filter((mail) => mail.to === late.email);
+      expect(hers.some((mail) => /\/claim\//.test(mail.text ?? ''))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -133,6 +133,21 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     }
   });
 
+  it('tells its owner, signed in, that a reopened claim link is in her wallet, with a link to it', async () => {
+    const link = await issuing.claimLink(LEARNER.email);
+    await page.goto(new URL(link).pathname);
+    const preview = page.getByTestId('claim-preview');
+    await preview.getByText('This credential is in your wallet.').waitFor();
+    // Neither "already claimed… sign in" nor an "Add to my wallet" that would add nothing.
+    expect(await page.getByText('already been claimed', { exact: false }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add to my wallet' }).count()).toBe(0);
+    await expectAccessible(page, 'claim-own');
+    await saveScreenshot(page, 'claim-own');
+    await preview.getByRole('link', { name: 'Open it in your wallet' }).click();
+    await page.waitForURL((url) => url.pathname === walletItemPath);
+    await heading(ACHIEVEMENT);
+  });
+
   it('lists it in the wallet with its totals, and finds it by search and filters', async () => {
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My credentials' }).click();
     await heading('My credentials');

@@ -232,6 +232,17 @@ for (const dialect of DIALECTS) {
       expect((await org.owner.request('GET', url(`pathways/${pathwayId}/awards`))).json().items).toHaveLength(1);
     });
 
+    it("counts the stacked credential's ECTS once in the wallet's totals, not on top of the credentials it was built from", async () => {
+      const items = (await learner.request('GET', '/api/v1/wallet/credentials')).json().items as { name: string; ects: number | null; status: string }[];
+      const names = items.filter((item) => item.status === 'verified').map((item) => item.name).sort();
+      expect(names).toEqual(['Certificate in Data Science', 'Machine Learning', 'Statistics I']);
+      const totals = await learner.request('GET', '/api/v1/wallet/totals');
+      expect(totals.statusCode, totals.body).toBe(200);
+      // 5 + 5 ECTS of the courses are the 10 ECTS of the certificate: 10 in all, not 20.
+      expect(totals.json()).toMatchObject({ credentials: 3, ects: 10, inStacked: 2 });
+      expect(totals.json().byLevel.reduce((sum: number, level: { ects: number }) => sum + level.ects, 0)).toBe(10);
+    });
+
     it("exports the learner's CLR with each constituent isPartOf the stacked achievement, valid against the CLR 2.0 schema", async () => {
       const response = await org.owner.request('GET', url(`clr?email=${encodeURIComponent(LEARNER)}`));
       expect(response.statusCode, response.body).toBe(200);

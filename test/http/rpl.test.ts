@@ -226,6 +226,33 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    it('an award to a learner whose address is unconfirmed says where the credential really is: a claim e-mail, not the wallet', async () => {
+      // Bob signed up and never confirmed: his confirmation e-mail is in the outbox.
+      const confirmation = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'bob@learner.test').where('text_body', 'like', '%/confirm-email/%').execute();
+      expect(confirmation).toHaveLength(1);
+      const [bobCase] = ((await bob.request('GET', '/api/v1/wallet/rpl-cases')).json() as { items: CaseBody[] }).items.filter((c) => c.status === 'awarded');
+      const mine = await bob.request('GET', `/api/v1/wallet/rpl-cases/${bobCase!.id}`);
+      expect(mine.statusCode, mine.body).toBe(200);
+      expect(mine.json().delivery).toEqual({ inWallet: false, sentTo: 'bob@learner.test', addressConfirmed: false });
+      expect(((await bob.request('GET', '/api/v1/wallet/credentials')).json() as { items: unknown[] }).items).toEqual([]);
+      // The claim e-mail that carries it went out to that address…
+      const { claim_token_hash: hash } = await t.runtime.store.db.selectFrom('credentials').select('claim_token_hash').where('id', '=', bobCase!.issuedCredentialId!).executeTakeFirstOrThrow();
+      expect(hash).toBeTruthy();
+      const claims = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'bob@learner.test').where('text_body', 'like', '%/claim/%').execute();
+      expect(claims).toHaveLength(1);
+      // …and the decision e-mail says so, and what to do, instead of "in your wallet".
+      const [decision] = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'bob@learner.test').where('subject', '=', 'Prior learning recognised: Data Literacy Essentials').execute();
+      expect(decision!.text_body).not.toMatch(/(is|follows) in your wallet/);
+      expect(decision!.text_body).toContain('The credential is not in your wallet yet: it is sent to bob@learner.test in a separate e-mail');
+      expect(decision!.text_body).toContain('Open that link to add it to your wallet');
+      // Ana confirmed her address: her award is in her wallet, and her case says which item it is.
+      const anaView = (await ana.request('GET', `/api/v1/wallet/rpl-cases/${anaCase}`)).json();
+      const [held] = ((await ana.request('GET', '/api/v1/wallet/credentials')).json() as { items: { id: string }[] }).items;
+      expect(anaView.delivery).toEqual({ inWallet: true, walletItemId: held!.id });
+      const [anaDecision] = await t.runtime.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'ana@learner.test').where('subject', '=', 'Prior learning recognised: Data Literacy Essentials').execute();
+      expect(anaDecision!.text_body).toContain('The credential is being added to your wallet.');
+    });
+
     it('the learner removes evidence not yet seen and withdraws a case before the decision', async () => {
       const opened = (await bob.request('POST', '/api/v1/wallet/rpl-cases', { achievementId: org.achievementId })).json() as CaseBody;
       const outcomeId = opened.outcomes[0]!.id;

@@ -90,6 +90,14 @@ const RplCaseFields = {
   history: Type.Array(Type.Unknown()),
   decision: Type.Optional(Type.Unknown()),
   issuedCredentialId: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), updatedAt: Type.String(),
+  delivery: Type.Optional(Type.Union([
+    Type.Object({ inWallet: Type.Literal(true), walletItemId: Type.String() }),
+    Type.Object({
+      inWallet: Type.Literal(false),
+      sentTo: Type.String({ description: 'The address its claim e-mail went to' }),
+      addressConfirmed: Type.Boolean({ description: 'Confirmed: the credential is offered in the wallet; otherwise only the claim link adds it' }),
+    }),
+  ], { description: "The learner's own view only, once the credential is issued: where it is" })),
 };
 export const RplCaseSchema = Type.Object(RplCaseFields, { $id: 'RplCase' });
 export const RplCaseDetailSchema = Type.Object({ ...RplCaseFields, learner: Learner }, { $id: 'RplCaseDetail' });

@@ -77,9 +77,10 @@ export const FacetsSchema = Type.Object({
 
 export const TotalsSchema = Type.Object({
   credentials: Type.Integer({ description: 'Verified credentials' }),
-  ects: Type.Number({ description: 'ECTS credits of verified credentials' }),
+  ects: Type.Number({ description: 'ECTS credits of verified credentials, a stacked credential counted once (not on top of the credentials it was built from)' }),
   byField: Type.Array(Type.Object({ field: Type.Union([Type.String(), Type.Null()]), ects: Type.Number(), credentials: Type.Integer() })),
   byLevel: Type.Array(Type.Object({ eqf: Type.Union([Type.Integer(), Type.Null()]), ects: Type.Number(), credentials: Type.Integer() })),
+  inStacked: Type.Integer({ description: 'Verified credentials whose credits are not added because a stacked credential in the wallet, built from them, counts them' }),
 });
 
 export const ImportBodySchema = Type.Union([
@@ -94,6 +95,7 @@ export const OfferSchema = Type.Object({
 export const ClaimPreviewSchema = Type.Object({
   achievementName: Type.String(), issuerName: Type.String(), issuedAt: Type.String(),
   claimed: Type.Boolean({ description: 'Someone already claimed it' }), status: OfferStatusSchema,
+  walletItemId: Type.Optional(Type.String({ description: "The wallet item that holds it, when the signed-in user holds it; absent for anyone else" })),
 });
 
 export const CollectionSummarySchema = Type.Object({

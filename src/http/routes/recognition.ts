@@ -62,7 +62,7 @@ export function recognitionRoutes(services: Services): FastifyPluginAsyncTypebox
     }, async (request) => ({ items: await rpl.listMine(request.actor) }));
 
     app.get('/api/v1/wallet/rpl-cases/:caseId', {
-      schema: { tags: ['rpl'], summary: 'One of your RPL cases: outcomes, evidence, reviews with feedback, history, decision', params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404) } },
+      schema: { tags: ['rpl'], summary: 'One of your RPL cases: outcomes, evidence, reviews with feedback, history, decision, and where the awarded credential is (your wallet, or a claim e-mail to an unconfirmed address)', params: CaseParams, response: { 200: RplRef, ...errors(400, 401, 403, 404) } },
     }, (request) => rpl.getMine(request.actor, request.params.caseId));
 
     app.post('/api/v1/wallet/rpl-cases/:caseId/evidence', {

@@ -120,10 +120,10 @@ export function walletRoutes(services: Services): FastifyPluginAsyncTypebox {
 
     app.get('/api/v1/claim/:token', {
       schema: {
-        tags: ['wallet'], summary: 'What a claim link is for (no sign-in): achievement, issuer, date, whether it was claimed; never the address',
+        tags: ['wallet'], summary: 'What a claim link is for (no sign-in): achievement, issuer, date, whether it was claimed; never the address. A signed-in user who holds it gets its wallet item id',
         params: ClaimTokenParams, response: { 200: ClaimPreviewSchema, ...errors(400, 404) },
       },
-    }, (request) => wallet.claimPreview(request.params.token));
+    }, (request) => wallet.claimPreview(request.params.token, request.actor));
 
     app.post('/api/v1/claim/:token', {
       preValidation: signedIn,

@@ -522,9 +522,13 @@ export function createBulkService(ctx: ServiceContext, deps: BulkDeps, options: 
           bytes += data.byteLength;
           if (bytes > maxBytes) throw new FileTooLarge(maxBytes);
           hash.update(data);
+          if (bytes === data.byteLength) {
+            const kind = binaryFileKind(data);
+            if (kind) throw new InvalidInput(`this is not a CSV file: it is ${kind}. Upload a CSV file (UTF-8 text), one row per learner`, [], { status: 400 });
+          }
           const piece = decoder.decode(data, { stream: true });
           // A NUL is no CSV text (a spreadsheet's binary file, UTF-16), and PostgreSQL cannot store it as text.
-          if (piece.includes('\u0000')) throw new InvalidInput('the file holds NUL bytes, so it is not CSV text: save it as CSV (UTF-8) and upload that', [{ pointer: '/', message: 'holds NUL bytes' }], { status: 400 });
+          if (piece.includes('\u0000')) throw new InvalidInput('this is not a CSV file: it holds NUL bytes, as binary files and UTF-16 text do. Save it as CSV (UTF-8) and upload that', [], { status: 400 });
           text += piece;
           if (text.length >= chunkChars) await store();
         }
@@ -579,3 +583,19 @@ function storedActor(actor: Actor): Actor {
 }
 
 export type BulkService = ReturnType<typeof createBulkService>;
+
+/** File signatures of what people upload by mistake instead of a CSV, named in words. */
+const SIGNATURES: { bytes: number[]; kind: string }[] = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47], kind: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], kind: 'a JPEG image' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], kind: 'a GIF image' },
+  { bytes: [0x25, 0x50, 0x44, 0x46], kind: 'a PDF document' },
+  // XLSX, ODS and DOCX are ZIP archives.
+  { bytes: [0x50, 0x4b, 0x03, 0x04], kind: 'a ZIP archive (a spreadsheet such as .xlsx or .ods is one: save it as CSV)' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0], kind: 'an old Office file (.xls): save it as CSV' },
+];
+
+/** What a file that begins with these bytes is, when it is a known kind of file that is not CSV text. */
+export function binaryFileKind(first: Uint8Array): string | undefined {
+  return SIGNATURES.find((signature) => signature.bytes.every((byte, i) => first[i] === byte))?.kind;
+}

@@ -51,16 +51,28 @@ export function rplMoreEvidenceMail(input: {
   ]);
 }
 
+/**
+ * The decision. `toWallet`: the learner's address is confirmed, so the credential goes straight into
+ * her wallet; otherwise it comes in a separate e-mail with a claim link, and the message says so.
+ */
 export function rplDecidedMail(input: {
-  organisationId: string; organisationName: string; to: string; achievementName: string; awarded: boolean; caseId: string; publicUrl: string;
+  organisationId: string; organisationName: string; to: string; achievementName: string; awarded: boolean; caseId: string; publicUrl: string; toWallet: boolean;
 }): MailMessage {
   const link = `${input.publicUrl}/wallet/rpl/${input.caseId}`;
   return message(input.organisationId, input.to, `Prior learning ${input.awarded ? 'recognised' : 'decided'}: ${input.achievementName}`, [
     'Hello,',
     '',
     input.awarded
-      ? `${input.organisationName} has awarded you "${input.achievementName}" for your prior learning. The credential follows in your wallet.`
+      ? `${input.organisationName} has awarded you "${input.achievementName}" for your prior learning.`
       : `${input.organisationName} has decided your prior-learning case for "${input.achievementName}": it is not awarded this time.`,
+    ...(input.awarded && input.toWallet ? ['The credential is being added to your wallet.'] : []),
+    ...(input.awarded && !input.toWallet
+      ? [
+          '',
+          `The credential is not in your wallet yet: it is sent to ${input.to} in a separate e-mail about "${input.achievementName}", with a claim link.`,
+          'Open that link to add it to your wallet. Or confirm your address with the link we sent when you signed up: the credential is then offered in your wallet.',
+        ]
+      : []),
     '',
     input.awarded ? 'Your case:' : "The assessor's feedback, outcome by outcome:",
     link,

@@ -21,7 +21,15 @@ export interface RplCaseView extends RplCase {
   issuedCredentialId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Where the issued credential is, for the learner's own view (absent until it is issued). */
+  delivery?: RplDelivery;
 }
+
+/**
+ * Where an awarded case's credential is: in her wallet, or e-mailed with a claim link to an address
+ * she has not confirmed (confirming it offers the credential in her wallet).
+ */
+export type RplDelivery = { inWallet: true; walletItemId: string } | { inWallet: false; sentTo: string; addressConfirmed: boolean };
 
 /** The assessor's view of one case: with the learner's name and address. */
 export interface RplCaseDetail extends RplCaseView {
@@ -138,6 +146,24 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
     }
   }
 
+  /** Whether the learner confirmed her sign-in address: only then does an issued credential go straight into her wallet. */
+  async function confirmed(db: Kysely<DB>, userId: string, email: string): Promise<boolean> {
+    const row = await db.selectFrom('user_emails').select('id').where('user_id', '=', userId).where('email', '=', email.toLowerCase())
+      .where('verified_at', 'is not', null).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Where the case's credential is now (undefined until issued). */
+  async function deliveryOf(row: Row<'rpl_cases'>): Promise<RplDelivery | undefined> {
+    if (row.issued_credential_id === null) return undefined;
+    const held = await ctx.db.selectFrom('wallet_credentials').select('id').where('user_id', '=', row.user_id)
+      .where('issued_credential_id', '=', row.issued_credential_id).executeTakeFirst();
+    if (held) return { inWallet: true, walletItemId: held.id };
+    const issued = await ctx.db.selectFrom('credentials').select('recipient_email').where('id', '=', row.issued_credential_id).executeTakeFirst();
+    const sentTo = issued?.recipient_email ?? '';
+    return { inWallet: false, sentTo, addressConfirmed: sentTo !== '' && await confirmed(ctx.db, row.user_id, sentTo) };
+  }
+
   /** Queues a mail to the learner of the case, in the transaction that makes the change. */
   async function tell(trx: Kysely<DB>, row: Row<'rpl_cases'>, compose: (to: string, organisationName: string) => MailMessage): Promise<void> {
     const user = await trx.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
@@ -202,9 +228,11 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       return (await ctx.db.selectFrom('rpl_cases').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute()).map(view);
     },
 
-    /** One of the learner's cases; another learner's is not found. */
+    /** One of the learner's cases (with where its credential is); another learner's is not found. */
     async getMine(actor: Actor, caseId: string): Promise<RplCaseView> {
-      return view(await mine(learner(actor), caseId));
+      const row = await mine(learner(actor), caseId);
+      const delivery = await deliveryOf(row);
+      return { ...view(row), ...(delivery ? { delivery } : {}) };
     },
 
     /** One case of the organisation for its assessors, with the learner. */
@@ -326,9 +354,13 @@ export function createRplService(ctx: ServiceContext, deps: { achievements: Achi
       if (actor.kind !== 'user') throw new Unauthorized('sign in as an assessor');
       const row = await ofOrganisation(organisationId, caseId);
       const result = decideCase(JSON.parse(row.data) as RplCase, { assessorId: actor.userId, at: ctx.now().toISOString() });
+      // The credential goes straight into the wallet only for a confirmed address; otherwise its claim e-mail carries it.
       const decided = await save(actor, row, result, 'rpl.decide', {}, async (trx) => {
+        const { email } = await trx.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
+        const toWallet = await confirmed(trx, row.user_id, email);
         await tell(trx, row, (to, organisationName) => rplDecidedMail({
-          organisationId, organisationName, to, achievementName: result.ok ? result.case.achievementName : '', awarded: result.ok && result.case.status === 'awarded', caseId, publicUrl: ctx.config.publicUrl,
+          organisationId, organisationName, to, achievementName: result.ok ? result.case.achievementName : '', awarded: result.ok && result.case.status === 'awarded', caseId,
+          publicUrl: ctx.config.publicUrl, toWallet,
         }));
         if (result.ok) {
           await emitEvents(ctx, trx, organisationId, [{ type: 'rpl.decided', data: { id: caseId, achievementId: row.achievement_id, userId: row.user_id, status: result.case.status } }]);

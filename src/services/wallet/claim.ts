@@ -12,6 +12,8 @@ export interface ClaimPreview {
   claimed: boolean;
   /** The issuer's current word on it: a revoked credential can still be claimed, and shows as revoked. */
   status: Row<'credentials'>['status'];
+  /** The wallet item that holds it, when the one asking holds it (never told to anyone else). */
+  walletItemId?: string;
 }
 
 /** A credential this instance issued to one of the learner's verified addresses (or DID), not yet in any wallet. */
@@ -61,9 +63,12 @@ export async function issuerNames(db: Kysely<DB>, issuerIds: string[]): Promise<
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
-export async function claimPreview(db: Kysely<DB>, credential: Row<'credentials'>): Promise<ClaimPreview> {
+export async function claimPreview(db: Kysely<DB>, credential: Row<'credentials'>, viewerId?: string): Promise<ClaimPreview> {
   const names = await issuerNames(db, [credential.issuer_id]);
+  const held = viewerId === undefined ? undefined : await db.selectFrom('wallet_credentials').select('id')
+    .where('user_id', '=', viewerId).where('issued_credential_id', '=', credential.id).executeTakeFirst();
   return {
+    ...(held ? { walletItemId: held.id } : {}),
     achievementName: achievementNameOf(credential),
     issuerName: names.get(credential.issuer_id) ?? 'Unknown issuer',
     issuedAt: credential.issued_at,

@@ -195,11 +195,14 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
       return store(actor, userId, ingested, 'wallet.import');
     },
 
-    /** Anyone with the link sees what it is for; nothing about the recipient. */
-    async claimPreview(token: string): Promise<ClaimPreview> {
+    /**
+     * Anyone with the link sees what it is for; nothing about the recipient. A signed-in user who
+     * already holds it is told where it is (the link reopened after claiming).
+     */
+    async claimPreview(token: string, actor: Actor = { kind: 'anonymous' }): Promise<ClaimPreview> {
       const credential = await findByClaimToken(ctx.db, token);
       if (!credential) throw new NotFound('claim link');
-      return claimPreview(ctx.db, credential);
+      return claimPreview(ctx.db, credential, actor.kind === 'user' ? actor.userId : undefined);
     },
 
     /** Claims the credential of a claim link into the signed-in learner's wallet; the address becomes theirs, verified. */

@@ -47,6 +47,8 @@ export interface WalletTotals {
   ects: number;
   byField: { field: string | null; ects: number; credentials: number }[];
   byLevel: { eqf: number | null; ects: number; credentials: number }[];
+  /** Verified credentials whose credits are not added because a stacked credential built from them counts them. */
+  inStacked: number;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -228,21 +230,55 @@ async function skillsCount(db: Kysely<DB>, userId: string): Promise<WalletFacets
   return [...skills.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
 
-/** Credits earned, over verified credentials only, in all and by field and EQF level. */
+/**
+ * Wallet items whose credits a stacked credential in the same wallet already counts: the constituents
+ * of the learner's pathway awards whose stacked credential is in the wallet, verified and carries ECTS.
+ * The rule: a stacked credential's credits stand for those of the credentials it was built from, so
+ * they are counted once (the stacked credential's), never on top of its components'.
+ */
+export async function stackedComponents(db: Kysely<DB>, userId: string): Promise<Set<string>> {
+  const awards = await db.selectFrom('pathway_awards as a')
+    .innerJoin('wallet_credentials as w', 'w.issued_credential_id', 'a.credential_id')
+    .where('a.user_id', '=', userId).where('w.user_id', '=', userId)
+    .where('w.status', '=', 'verified').where('w.ects_centi', 'is not', null)
+    .select('a.constituents')
+    .execute();
+  const components = new Set<string>();
+  for (const award of awards) {
+    let constituents: unknown;
+    try {
+      constituents = JSON.parse(award.constituents);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(constituents)) continue;
+    for (const constituent of constituents as { walletItemId?: unknown }[]) {
+      // A stacked credential that is itself a component of a larger one is counted by that one.
+      if (typeof constituent?.walletItemId === 'string') components.add(constituent.walletItemId);
+    }
+  }
+  return components;
+}
+
+/** Credits earned, over verified credentials only, in all and by field and EQF level; a stacked credential's components are not added again. */
 export async function walletTotals(db: Kysely<DB>, userId: string): Promise<WalletTotals> {
+  const components = [...await stackedComponents(db, userId)];
   const verified = db.selectFrom('wallet_credentials').where('user_id', '=', userId).where('status', '=', 'verified');
+  const counted = components.length ? verified.where('id', 'not in', components) : verified;
   const sum = (eb: Eb) => eb.fn.coalesce(eb.fn.sum<number | string | bigint | null>('ects_centi'), eb.lit(0)).as('centi');
   const n = (eb: Eb) => eb.fn.countAll<number | string | bigint>().as('n');
-  const [all, byField, byLevel] = await Promise.all([
-    verified.select([sum, n]).executeTakeFirstOrThrow(),
-    verified.select(['field', sum, n]).groupBy('field').orderBy('field').execute(),
-    verified.select(['eqf_level', sum, n]).groupBy('eqf_level').orderBy('eqf_level').execute(),
+  const [all, credits, byField, byLevel] = await Promise.all([
+    verified.select([n]).executeTakeFirstOrThrow(),
+    counted.select([sum, n]).executeTakeFirstOrThrow(),
+    counted.select(['field', sum, n]).groupBy('field').orderBy('field').execute(),
+    counted.select(['eqf_level', sum, n]).groupBy('eqf_level').orderBy('eqf_level').execute(),
   ]);
   const ects = (centi: unknown) => Number(centi ?? 0) / 100;
   return {
     credentials: Number(all.n),
-    ects: ects(all.centi),
+    ects: ects(credits.centi),
     byField: byField.map((row) => ({ field: row.field, ects: ects(row.centi), credentials: Number(row.n) })),
     byLevel: byLevel.map((row) => ({ eqf: row.eqf_level === null ? null : Number(row.eqf_level), ects: ects(row.centi), credentials: Number(row.n) })),
+    inStacked: Number(all.n) - Number(credits.n),
   };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
+import type { Achievement } from '../api-types.ts';
 import { useSession } from '../session.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import { Field } from './Field.tsx';
@@ -9,11 +10,14 @@ import { Notice } from './Notice.tsx';
 const TYPES: Record<string, string> = { 'image/png': 'PNG', 'image/svg+xml': 'SVG' };
 const MAX_BYTES = 512 * 1024;
 
-/** Uploads the image of a saved achievement (PNG or SVG, at most 512 kB; the server sanitises SVG). */
-export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achievementId: string; imageUrl?: string | null; onUploaded(): void }) {
+/**
+ * Uploads the image of a saved achievement (PNG or SVG, at most 512 kB; the server sanitises SVG).
+ * The upload saves a new version of the definition; `onUploaded` gets it, and the notice names it.
+ */
+export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achievementId: string; imageUrl?: string | null; onUploaded(achievement: Achievement): void }) {
   const { api } = useSession();
   const [error, setError] = useState<ApiError>();
-  const [done, setDone] = useState<{ removed: string[] }>();
+  const [done, setDone] = useState<{ removed: string[]; version: number }>();
   const upload = async (file: File | undefined) => {
     setError(undefined);
     setDone(undefined);
@@ -27,9 +31,9 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
       return;
     }
     try {
-      const result = await api.request<{ removed?: string[] }>('POST', `/api/v1/achievements/${achievementId}/image`, { raw: { body: file, contentType: file.type } });
-      setDone({ removed: result.removed ?? [] });
-      onUploaded();
+      const result = await api.request<Achievement & { removed?: string[] }>('POST', `/api/v1/achievements/${achievementId}/image`, { raw: { body: file, contentType: file.type } });
+      setDone({ removed: result.removed ?? [], version: result.version });
+      onUploaded(result);
     } catch (e) {
       setError(asApiError(e));
     }
@@ -40,7 +44,7 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
       <ErrorSummary error={error} title="The image was not uploaded" />
       {done ? (
         <Notice tone="success">
-          Image uploaded; new credentials show it.
+          Image uploaded and saved as version {done.version}; credentials issued from now on show it.
           {done.removed.length ? ` Removed from the SVG for safety: ${done.removed.join(', ')}.` : ''}
         </Notice>
       ) : null}

@@ -34,6 +34,7 @@ export function AchievementEditorScreen() {
   const location = useLocation();
   const savedVersion = new URLSearchParams(location.search).get('saved') ?? undefined;
   // A new definition gets its own address; "?saved=N" carries the confirmation across the change.
+  // An image upload saves a version too, so it goes the same way (the banner never names an older one).
   const onSaved = (a: Achievement) => {
     navigate(`/console/achievements/${a.id}?saved=${a.version}`, { replace: true });
     if (id) existing.reload();
@@ -58,7 +59,7 @@ export function AchievementEditorScreen() {
   const initial = existing.data ? formFromAchievement(existing.data) : emptyForm(defaultIssuer?.id);
   return (
     <Screen title={title} intro={existing.data ? `Version ${existing.data.version}. Saving creates a new version; credentials already issued keep theirs.` : undefined}>
-      <Editor initial={initial} issuers={issuers.data.items} achievement={existing.data} organisationId={organisationId} savedVersion={savedVersion} onSaved={onSaved} onImageUploaded={existing.reload} />
+      <Editor initial={initial} issuers={issuers.data.items} achievement={existing.data} organisationId={organisationId} savedVersion={savedVersion} onSaved={onSaved} onImageUploaded={onSaved} />
     </Screen>
   );
 }
@@ -70,7 +71,7 @@ interface EditorProps {
   organisationId: string;
   savedVersion: string | undefined;
   onSaved(achievement: Achievement): void;
-  onImageUploaded(): void;
+  onImageUploaded(achievement: Achievement): void;
 }
 
 function Editor(props: EditorProps) {

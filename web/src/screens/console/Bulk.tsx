@@ -28,6 +28,8 @@ export function BulkScreen() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    // The last job's report is not this file's: a refused upload must not sit beside it.
+    setJob(undefined);
     if (!file) {
       setError(asApiError(new Error('Choose a CSV file to upload.')));
       return;
@@ -68,6 +70,12 @@ export function BulkScreen() {
   );
 }
 
+/** "line 1: the header has no…" → "Line 1: the header has no….": the server's reason as a sentence. */
+function sentence(text: string): string {
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** Follows a job until it finishes; the screen keeps the latest state (it enables the next upload). */
 function JobProgress({ job, onUpdate }: { job: BulkJob; onUpdate(job: BulkJob): void }) {
   const { api } = useSession();
@@ -93,30 +101,45 @@ function JobProgress({ job, onUpdate }: { job: BulkJob; onUpdate(job: BulkJob): 
 
   const total = Math.max(job.totalRows, 1);
   const finished = FINISHED.has(job.status);
+  const failed = job.status === 'failed';
+  // A failed job says why once: the row report leaves out the message the failure already gives.
+  const reported = job.errors
+    .map((row) => ({ line: row.line, messages: row.messages.filter((message) => job.failure !== `line ${row.line}: ${message}`) }))
+    .filter((row) => row.messages.length > 0);
+  const heading = !finished ? 'Issuing…' : !failed ? 'Finished' : job.issued > 0 ? 'Stopped before the end' : 'Nothing was issued';
   return (
     <section className="card" aria-labelledby="job-title" data-testid="bulk-job">
-      <h2 id="job-title">{finished ? (job.status === 'done' ? 'Finished' : 'Failed') : 'Issuing…'}</h2>
+      <h2 id="job-title">{heading}</h2>
       <ErrorSummary error={error} />
-      <label htmlFor="job-progress">
-        Progress: {job.processed} of {job.totalRows || '…'} rows
-      </label>
-      <progress id="job-progress" max={total} value={finished ? total : job.processed}>
-        {job.processed} of {job.totalRows}
-      </progress>
+      {failed ? null : (
+        <>
+          <label htmlFor="job-progress">
+            Progress: {job.processed} of {job.totalRows || '…'} rows
+          </label>
+          <progress id="job-progress" max={total} value={finished ? total : job.processed}>
+            {job.processed} of {job.totalRows}
+          </progress>
+        </>
+      )}
       <div role="status" aria-live="polite">
-        {finished ? (
+        {finished && !failed ? (
           <p data-testid="bulk-summary">
             {job.issued} issued, {job.invalidRows} {job.invalidRows === 1 ? 'row' : 'rows'} with problems, {job.skippedDuplicates} already issued earlier.
           </p>
         ) : null}
+        {failed ? (
+          <p data-testid="bulk-failure" className="field-error">
+            {job.issued > 0 ? `${job.issued} issued before it stopped. ` : 'The file was not used. '}
+            {sentence(job.failure ?? 'the job stopped')}
+          </p>
+        ) : null}
       </div>
-      {job.failure ? <p className="field-error">{job.failure}</p> : null}
       {job.errorCount !== undefined && job.errorCount > job.errors.length ? (
         <p>
           The first {job.errors.length} of {job.errorCount} rows with problems are listed.
         </p>
       ) : null}
-      {job.errors.length ? (
+      {reported.length ? (
         <div className="table-wrap">
           <table data-testid="bulk-report">
             <caption>Rows not issued — correct them and upload them again</caption>
@@ -127,7 +150,7 @@ function JobProgress({ job, onUpdate }: { job: BulkJob; onUpdate(job: BulkJob): 
               </tr>
             </thead>
             <tbody>
-              {job.errors.map((row) => (
+              {reported.map((row) => (
                 <tr key={row.line}>
                   <td>{row.line}</td>
                   <td>{row.messages.join(' ')}</td>
@@ -137,7 +160,7 @@ function JobProgress({ job, onUpdate }: { job: BulkJob; onUpdate(job: BulkJob): 
           </table>
         </div>
       ) : null}
-      {finished && job.invalidRows === 0 ? <Notice tone="success">Every row was valid.</Notice> : null}
+      {job.status === 'done' && job.invalidRows === 0 ? <Notice tone="success">Every row was valid.</Notice> : null}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { PublicLayout } from '../../components/WalletLayout.tsx';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { ClaimPreview } from '../../api-types.ts';
@@ -63,11 +63,21 @@ export function ClaimScreen() {
               <dd>{formatDay(p.issuedAt)}</dd>
             </dl>
             {p.status && p.status !== 'active' ? <Notice tone="warning">The issuer has {p.status} this credential.</Notice> : null}
-            {p.claimed ? <Notice tone="warning">This credential has already been claimed. If it was you, sign in and open your wallet.</Notice> : null}
+            {p.walletItemId ? (
+              <Notice tone="success">
+                This credential is in your wallet. <Link to={`/wallet/credentials/${p.walletItemId}`}>Open it in your wallet</Link>
+              </Notice>
+            ) : p.claimed && checked && me ? (
+              <Notice tone="warning">
+                This credential has already been claimed by another account. If it was you, sign out and sign in with the account you claimed it with.
+              </Notice>
+            ) : p.claimed ? (
+              <Notice tone="warning">This credential has already been claimed. If it was you, sign in and open your wallet.</Notice>
+            ) : null}
           </div>
         ) : null}
         <ErrorSummary error={error} title="The credential was not added" />
-        {p && checked && me ? (
+        {p && checked && me && !p.claimed && !p.walletItemId ? (
           <>
             <p>
               You are signed in as <strong className="wrap">{me.user.email}</strong>.

@@ -247,6 +247,12 @@ function TotalsPanel({ totals }: { totals: Totals }) {
       <div>
         <div className="total-figure">{Number(totals.ects.toFixed(2))}</div>
         <div className="muted">ECTS credits earned</div>
+        {totals.inStacked ? (
+          <p className="muted small" data-testid="totals-stacked">
+            {totals.inStacked === 1 ? '1 credential is' : `${totals.inStacked} credentials are`} part of a stacked credential
+            in your wallet: the stacked credential&rsquo;s ECTS already count {totals.inStacked === 1 ? 'it' : 'them'}, so {totals.inStacked === 1 ? 'it is' : 'they are'} not added again.
+          </p>
+        ) : null}
       </div>
       {fields.length ? (
         <div>

@@ -123,7 +123,9 @@ export function WalletRplCaseScreen() {
           </p>
           {c.decision?.result === 'awarded' ? (
             <Notice tone="success">
-              Awarded. {c.issuedCredentialId ? <>The micro-credential is in your <Link to="/wallet">wallet</Link>.</> : 'The micro-credential will be issued shortly.'}
+              <span data-testid="case-delivery">
+                Awarded. <Delivery delivery={c.delivery} />
+              </span>
             </Notice>
           ) : null}
           {c.decision?.feedback.length ? (
@@ -268,5 +270,30 @@ function OutcomeEvidence(props: {
         </form>
       ) : null}
     </section>
+  );
+}
+
+/** Where the awarded credential really is, and what to do when it is not in the wallet yet. */
+function Delivery({ delivery }: { delivery: RplCase['delivery'] }) {
+  if (!delivery) return <>The micro-credential will be issued shortly.</>;
+  if (delivery.inWallet) {
+    return (
+      <>
+        The micro-credential is in your wallet: <Link to={`/wallet/credentials/${delivery.walletItemId}`}>open it</Link>.
+      </>
+    );
+  }
+  if (delivery.addressConfirmed) {
+    return (
+      <>
+        The micro-credential is offered in your <Link to="/wallet">wallet</Link>: add it there.
+      </>
+    );
+  }
+  return (
+    <>
+      The micro-credential is not in your wallet yet: it was sent to <strong className="wrap">{delivery.sentTo}</strong> with a claim link. Open the link in that e-mail to add it,
+      or confirm your address with the link we sent when you signed up; it is then offered in your <Link to="/wallet">wallet</Link>.
+    </>
   );
 }
