@@ -15,6 +15,7 @@ import { EMAIL } from './credentials/validate.ts';
 import { InvalidInput, NotFound, Unauthorized } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
 import type { WalletService } from './wallet/index.ts';
+import { stackedComponents } from './wallet/query.ts';
 
 /** What exports needs of the learner service: the learner's did:key and a signer for it. */
 export interface LearnerKeys {
@@ -167,13 +168,14 @@ ${rows}
 }
 
 /** Totals over verified credentials only, as the wallet shows them. */
-function totalsOf(rows: Row<'wallet_credentials'>[]): ExportSummary['totals'] {
+/** As the wallet counts them (walletTotals): a stacked credential's components are not added again. */
+function totalsOf(rows: Row<'wallet_credentials'>[], components: ReadonlySet<string>): ExportSummary['totals'] {
   let centi = 0;
   const byField = new Map<string, number>();
   const byLevel = new Map<number, number>();
   const verified = rows.filter((row) => row.status === 'verified');
   for (const row of verified) {
-    if (row.ects_centi === null) continue;
+    if (row.ects_centi === null || components.has(row.id)) continue;
     const value = Number(row.ects_centi);
     centi += value;
     if (row.field) byField.set(row.field, (byField.get(row.field) ?? 0) + value);
@@ -275,7 +277,7 @@ export function createExportService(ctx: ServiceContext, deps: { wallet: WalletS
       const summary: ExportSummary = {
         exportedAt: now.toISOString(),
         holder: did,
-        totals: totalsOf(rows),
+        totals: totalsOf(rows, await stackedComponents(ctx.db, actor.userId)),
         credentials: items,
         presentation: { file: 'presentation.json', files: presentationFiles, challenge, domain, credentials: items.filter((item) => item.inPresentation).length },
       };

@@ -7,6 +7,7 @@
  * constituent flagging the award (policy "suspend": suspended at once; the issuer keeps it).
  */
 import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
@@ -241,6 +242,11 @@ for (const dialect of DIALECTS) {
       // 5 + 5 ECTS of the courses are the 10 ECTS of the certificate: 10 in all, not 20.
       expect(totals.json()).toMatchObject({ credentials: 3, ects: 10, inStacked: 2 });
       expect(totals.json().byLevel.reduce((sum: number, level: { ects: number }) => sum + level.ects, 0)).toBe(10);
+      // The wallet export's summary counts them the same way.
+      const exported = await learner.request('GET', '/api/v1/wallet/export');
+      expect(exported.statusCode).toBe(200);
+      const summary = JSON.parse(new TextDecoder().decode(unzipSync(new Uint8Array(exported.rawPayload))['summary.json']));
+      expect(summary.totals).toMatchObject({ verified: 3, ects: 10 });
     });
 
     it("exports the learner's CLR with each constituent isPartOf the stacked achievement, valid against the CLR 2.0 schema", async () => {
