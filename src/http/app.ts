@@ -21,6 +21,7 @@ import { credentialRoutes } from './routes/credentials.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
+import { obApiRoutes } from './routes/ob-api.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -132,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exportRoutes(services));
   await app.register(recognitionRoutes(services));
   await app.register(pathwayRoutes(services));
+  await app.register(obApiRoutes(services, config));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

@@ -16,6 +16,21 @@ declare module 'fastify' {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route authenticates its callers itself (OAuth 2.0 endpoints and the resources they protect:
+     * `Authorization` carries an OAuth token or client credentials there, not an API key).
+     */
+    ownAuth?: boolean;
+    /**
+     * A server-rendered form posts here: the session's CSRF token comes in the form body (a form cannot
+     * set headers), and the route checks it with `formCsrfMatches`.
+     */
+    formCsrf?: boolean;
+  }
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -28,6 +43,11 @@ export function registerAuth(app: FastifyInstance, accounts: AccountService): vo
   app.decorateRequest('actor', null as never);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const ip = request.ip;
+    const routeConfig = request.routeOptions.config as { ownAuth?: boolean; formCsrf?: boolean } | undefined;
+    if (routeConfig?.ownAuth) {
+      request.actor = { kind: 'anonymous', ip };
+      return;
+    }
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -43,7 +63,7 @@ export function registerAuth(app: FastifyInstance, accounts: AccountService): vo
         request.actor = { kind: 'user', userId: session.userId, ip };
         request.sessionToken = token;
         request.csrfToken = session.csrfToken;
-        if (UNSAFE.has(request.method)) {
+        if (UNSAFE.has(request.method) && !routeConfig?.formCsrf) {
           const sent = request.headers['x-csrf-token'];
           if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) throw new Forbidden('missing or wrong x-csrf-token header');
         }
@@ -60,4 +80,9 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** For `formCsrf` routes: the CSRF token posted in the form matches the session's. */
+export function formCsrfMatches(request: FastifyRequest, sent: unknown): boolean {
+  return request.csrfToken !== undefined && typeof sent === 'string' && safeEqual(sent, request.csrfToken);
 }

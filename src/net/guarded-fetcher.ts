@@ -71,9 +71,9 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowAddress(target.hostname.replace(/^\[|\]$/g, ''))) {
         throw new FetchRefusedError(`${target.hostname} is not a public address.`);
       }
-      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred');
+      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions);
       const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400 && response.headers.location) {
+      if (status >= 300 && status < 400 && response.headers.location && (fetchOptions.method ?? 'GET') === 'GET') {
         response.resume();
         current = new URL(response.headers.location, current).toString();
         continue;
@@ -106,13 +106,19 @@ function parseTarget(url: string): URL {
   return parsed;
 }
 
-function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string): Promise<IncomingMessage> {
+function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, fetchOptions: FetchOptions = {}): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return reject(new Error('The request timed out.'));
     const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
-      { method: 'GET', lookup, headers: { accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent }, timeout: remaining },
+      {
+        method: fetchOptions.method ?? 'GET', lookup, timeout: remaining,
+        headers: {
+          accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent, ...fetchOptions.headers,
+          ...(fetchOptions.body !== undefined ? { 'content-length': String(Buffer.byteLength(fetchOptions.body)) } : {}),
+        },
+      },
       resolve,
     );
     // `timeout` above is only the socket's idle time: a server that drips its status line and headers
@@ -124,7 +130,7 @@ function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: 
       clearTimeout(timer);
       reject(error);
     });
-    request.end();
+    request.end(fetchOptions.body);
   });
 }
 

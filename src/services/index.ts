@@ -7,6 +7,8 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
+import { createObConsumerService } from './ob-api/consumer.ts';
+import { createObHostService } from './ob-api/host.ts';
 import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
@@ -38,7 +40,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps }) {
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
   const ops = createOpsService(ctx, outside.ops);
-  return { issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
+  const obHost = createObHostService(ctx, { changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
+  const obConsumer = createObConsumerService(ctx);
+  return { issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

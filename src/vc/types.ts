@@ -35,6 +35,14 @@ export interface FetchOptions {
    * non-2xx answer still rejects.
    */
   acceptStatus?: readonly number[];
+  /**
+   * A protocol call that writes (OAuth dynamic registration and token requests, the OB 3.0 API's
+   * upsertCredential): POST with these headers and body. Redirects are not followed for a POST.
+   * Default GET.
+   */
+  method?: 'GET' | 'POST';
+  headers?: Readonly<Record<string, string>>;
+  body?: string;
 }
 
 /**
