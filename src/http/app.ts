@@ -21,7 +21,7 @@ import { credentialRoutes } from './routes/credentials.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
-import { obApiRoutes } from './routes/ob-api.ts';
+import { obApiRoutes, obSecurityScheme } from './routes/ob-api.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -90,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
           session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
+          OAuth2ACG: obSecurityScheme(config),
         },
       },
     },

@@ -9,7 +9,7 @@ import { OB_SCOPES } from '../../src/services/ob-api/host.ts';
 import { expectAccessible } from '../e2e/support/axe.ts';
 import { browserSkipReason, launchBrowser } from '../e2e/support/browser.ts';
 import type { Session } from '../support/app.ts';
-import { callbackServer, learner, startInstance, type Instance } from './support.ts';
+import { callbackServer, issueOn, learner, startInstance, type Instance } from './support.ts';
 
 const skip = browserSkipReason();
 const ALL = Object.values(OB_SCOPES).join(' ');
@@ -216,9 +216,12 @@ describe.skipIf(skip)('OB 3.0 API host: OAuth 2.0 with openid-client, consent in
     const wallet = (await alice.request('GET', '/api/v1/wallet/credentials')).json() as { items: { name: string; status: string }[] };
     expect(wallet.items.map((item) => item.name)).not.toContain('Doctorate in Everything');
 
-    const stranger = structuredClone(held) as typeof held & { id: string };
+    // A credential the wallet does not hold, whose content and signature were changed: kept, with its failed verification.
+    const stranger = structuredClone(held) as typeof held & { id: string; proof: { proofValue: string } | { proofValue: string }[] };
     stranger.id = 'urn:uuid:7f0c8a86-8f5c-4b8e-9d6a-0d7c2f5b9a11';
     stranger.credentialSubject.achievement.name = 'Forged Badge';
+    const proof = [stranger.proof].flat()[0]!;
+    proof.proofValue = `${proof.proofValue.slice(0, -6)}${proof.proofValue.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA'}`;
     const kept = await post(JSON.stringify(stranger));
     expect(kept.status).toBe(201);
     expect(kept.headers.get('x-microcred-verification')).toBe('invalid');
@@ -249,27 +252,3 @@ describe.skipIf(skip)('OB 3.0 API host: OAuth 2.0 with openid-client, consent in
     expect(login.headers.get('location')).toBe(`/login?next=${encodeURIComponent(interaction)}`);
   }, 60_000);
 });
-
-/** Issues an OB 3.0 credential on an instance (did:key issuer, verifiable anywhere offline); answers the signed document. */
-export async function issueOn(instance: Instance, email: string): Promise<{ document: string; email: string; credentialId: string; organisationId: string }> {
-  const { app } = instance;
-  let setup = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { organisationName: 'Université Exemple', email: 'registrar@uni.test', password: 'registrar-password-1' } });
-  if (setup.statusCode !== 201) setup = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'registrar@uni.test', password: 'registrar-password-1' } });
-  const cookie = `mc_session=${setup.cookies.find((c) => c.name === 'mc_session')!.value}`;
-  const csrf = (setup.json() as { csrfToken: string }).csrfToken;
-  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-    const response = await app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrf }, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
-    if (response.statusCode >= 300) throw new Error(`${method} ${url} answered ${response.statusCode}: ${response.body}`);
-    return response.json() as Record<string, unknown> & { id: string };
-  };
-  const me = await call('GET', '/api/v1/me') as unknown as { memberships: { organisationId: string }[] };
-  const organisationId = me.memberships[0]!.organisationId;
-  const issuers = await call('GET', `/api/v1/organisations/${organisationId}/issuers`) as unknown as { items: { id: string; didMethod: string }[] };
-  const keyIssuer = issuers.items.find((item) => item.didMethod === 'key') ?? await call('POST', `/api/v1/organisations/${organisationId}/issuers`, { name: 'Université Exemple', didMethod: 'key' });
-  const achievement = await call('POST', `/api/v1/organisations/${organisationId}/achievements`, {
-    issuerId: keyIssuer.id, name: 'Data Literacy Essentials', description: 'Reading, cleaning and charting data sets.', criteria: 'Pass the final project.', achievementType: 'MicroCredential',
-    eu: { creditsAvailable: 5, eqfLevel: 5, learningOutcome: ['Clean a tabular data set'], assessmentType: ['project'], participationForm: 'online', qualityAssurance: ['internal'] },
-  });
-  const credential = await call('POST', `/api/v1/organisations/${organisationId}/credentials`, { achievementId: achievement.id, recipient: { email, name: 'Learner' } });
-  return { document: typeof credential.document === 'string' ? credential.document : JSON.stringify(credential.document), email, credentialId: credential.id, organisationId };
-}

@@ -71,3 +71,27 @@ export async function callbackServer(): Promise<{ url: string; hits: string[]; c
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Issues an OB 3.0 credential on an instance (did:key issuer, verifiable anywhere offline); answers the signed document. */
+export async function issueOn(instance: Instance, email: string): Promise<{ document: string; email: string; credentialId: string; organisationId: string }> {
+  const { app } = instance;
+  let setup = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { organisationName: 'Université Exemple', email: 'registrar@uni.test', password: 'registrar-password-1' } });
+  if (setup.statusCode !== 201) setup = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'registrar@uni.test', password: 'registrar-password-1' } });
+  const cookie = `mc_session=${setup.cookies.find((c) => c.name === 'mc_session')!.value}`;
+  const csrf = (setup.json() as { csrfToken: string }).csrfToken;
+  const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const response = await app.inject({ method, url, headers: { cookie, 'x-csrf-token': csrf }, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
+    if (response.statusCode >= 300) throw new Error(`${method} ${url} answered ${response.statusCode}: ${response.body}`);
+    return response.json() as Record<string, unknown> & { id: string };
+  };
+  const me = await call('GET', '/api/v1/me') as unknown as { memberships: { organisationId: string }[] };
+  const organisationId = me.memberships[0]!.organisationId;
+  const issuers = await call('GET', `/api/v1/organisations/${organisationId}/issuers`) as unknown as { items: { id: string; didMethod: string }[] };
+  const keyIssuer = issuers.items.find((item) => item.didMethod === 'key') ?? await call('POST', `/api/v1/organisations/${organisationId}/issuers`, { name: 'Université Exemple', didMethod: 'key' });
+  const achievement = await call('POST', `/api/v1/organisations/${organisationId}/achievements`, {
+    issuerId: keyIssuer.id, name: 'Data Literacy Essentials', description: 'Reading, cleaning and charting data sets.', criteria: 'Pass the final project.', achievementType: 'MicroCredential',
+    eu: { creditsAvailable: 5, eqfLevel: 5, learningOutcome: ['Clean a tabular data set'], assessmentType: ['project'], participationForm: 'online', qualityAssurance: ['internal'] },
+  });
+  const credential = await call('POST', `/api/v1/organisations/${organisationId}/credentials`, { achievementId: achievement.id, recipient: { email, name: 'Learner' } });
+  return { document: typeof credential.document === 'string' ? credential.document : JSON.stringify(credential.document), email, credentialId: credential.id, organisationId };
+}

@@ -66,7 +66,8 @@ export async function createAuthorizationServer(config: Config, host: ObHostServ
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a client revokes only the tokens issued to it.
+      revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       introspection: { enabled: false },
       userinfo: { enabled: false },
       resourceIndicators: {

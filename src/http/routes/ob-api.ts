@@ -80,6 +80,8 @@ export function obApiRoutes(services: Services, config: Config): FastifyPluginAs
   const { obHost, obConsumer } = services;
   return async (app) => {
     const server = await createAuthorizationServer(config, obHost);
+    // Registered at this plugin's level (not in a child) so the OpenAPI document can resolve its $ref.
+    app.addSchema(ImsxStatusInfoSchema);
     await app.register(oauthMount(server));
     await app.register(interactionRoutes(server, services));
     await app.register(resourceRoutes(server, services, config));
@@ -218,7 +220,6 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
 
   return async (app: FastifyInstance) => {
     const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
-    app.addSchema(ImsxStatusInfoSchema);
     app.setErrorHandler((error, request, reply) => sendImsx(error, request, reply));
     // upsertCredential keeps what it is sent verbatim: the JSON body is read as text, a compact JWS as text/plain.
     app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -306,9 +307,29 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
   };
 }
 
+/** The OB 3.0 API's OAuth 2.0 scheme (OB 3.0 §6.1), as the Service Description Document and microcred's OpenAPI name it. */
+export function obSecurityScheme(config: Config) {
+  const oauth = `${config.publicUrl}${OAUTH_PATH}`;
+  const privacy = `${config.publicUrl}${OB_API_PATH}/privacy`;
+  return {
+    type: 'oauth2' as const,
+    description: 'OAuth 2.0 Authorization Code Grant authorization (PKCE S256 required), for the 1EdTech Open Badges 3.0 API',
+    'x-imssf-name': 'microcred',
+    'x-imssf-privacyPolicyUrl': privacy,
+    'x-imssf-registrationUrl': `${oauth}${OAUTH_ROUTES.registration}`,
+    flows: {
+      authorizationCode: {
+        authorizationUrl: `${oauth}${OAUTH_ROUTES.authorization}`,
+        tokenUrl: `${oauth}${OAUTH_ROUTES.token}`,
+        refreshUrl: `${oauth}${OAUTH_ROUTES.token}`,
+        scopes: Object.fromEntries(ALL_OB_SCOPES.map((scope) => [scope, SCOPE_WORDS[scope]])),
+      },
+    },
+  };
+}
+
 /** OB 3.0 §6.3 getServiceDescription: an OpenAPI document naming the API, its OAuth 2.0 flow and scopes. */
 export function serviceDescription(config: Config): Record<string, unknown> {
-  const oauth = `${config.publicUrl}${OAUTH_PATH}`;
   const privacy = `${config.publicUrl}${OB_API_PATH}/privacy`;
   return {
     openapi: '3.0.1',
@@ -330,24 +351,6 @@ export function serviceDescription(config: Config): Record<string, unknown> {
       },
       '/discovery': { get: { operationId: 'getServiceDescription', responses: { 200: { description: 'ServiceDescriptionDocument' } } } },
     },
-    components: {
-      securitySchemes: {
-        OAuth2ACG: {
-          type: 'oauth2',
-          description: 'OAuth 2.0 Authorization Code Grant authorization (PKCE S256 required)',
-          'x-imssf-name': 'microcred',
-          'x-imssf-privacyPolicyUrl': privacy,
-          'x-imssf-registrationUrl': `${oauth}${OAUTH_ROUTES.registration}`,
-          flows: {
-            authorizationCode: {
-              authorizationUrl: `${oauth}${OAUTH_ROUTES.authorization}`,
-              tokenUrl: `${oauth}${OAUTH_ROUTES.token}`,
-              refreshUrl: `${oauth}${OAUTH_ROUTES.token}`,
-              scopes: Object.fromEntries(ALL_OB_SCOPES.map((scope) => [scope, SCOPE_WORDS[scope]])),
-            },
-          },
-        },
-      },
-    },
+    components: { securitySchemes: { OAuth2ACG: obSecurityScheme(config) } },
   };
 }
