@@ -55,7 +55,7 @@ export function renderConsentPage(page: ConsentPage): string {
 <p>You are signed in as <strong>${escapeText(page.learnerName)}</strong>. ${name}${site ? ` (<span class="site">${escapeText(site)}</span>)` : ''} asks to:</p>
 <ul class="permissions">${page.permissions.map((words) => `<li>${escapeText(words)}</li>`).join('')}</ul>
 ${back ? `<p class="note">If you allow it, you go back to <strong>${escapeText(back)}</strong>.</p>` : ''}
-<p class="note">microcred did not check who runs ${name}: allow it only if you trust it. You can withdraw this permission later by removing the connection.</p>
+<p class="note">microcred did not check who runs ${name}: allow it only if you trust it. You can withdraw this permission at any time from your account (connected applications).</p>
 <form method="post" action="${escapeText(page.formAction)}">
 <input type="hidden" name="csrf" value="${escapeText(page.csrfToken)}">
 <div class="actions">

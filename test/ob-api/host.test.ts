@@ -150,6 +150,16 @@ describe.skipIf(skip)('OB 3.0 API host: OAuth 2.0 with openid-client, consent in
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
     expect((await api('/credentials', refreshed.access_token)).status).toBe(200);
+
+    // Alice sees the application among her connections, in words, and withdraws it: its tokens stop at once.
+    const connections = (await alice.request('GET', '/api/v1/wallet/connections')).json() as { items: { id: string; clientName: string; permissions: string[] }[] };
+    const mine = connections.items.find((c) => c.clientName === 'Test Backpack')!;
+    expect(mine.permissions).toHaveLength(4);
+    expect((await bob.request('DELETE', `/api/v1/wallet/connections/${mine.id}`)).statusCode).toBe(404);
+    expect((await api('/credentials', refreshed.access_token)).status).toBe(200);
+    expect((await alice.request('DELETE', `/api/v1/wallet/connections/${mine.id}`)).statusCode).toBe(204);
+    expect((await api('/credentials', refreshed.access_token)).status).toBe(401);
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toThrow();
   }, 60_000);
 
   it('refuses a token without the scope (403), unknown, revoked and expired tokens (401)', async () => {

@@ -73,3 +73,14 @@ export const ObCallbackQuery = Type.Object({
   error_description: Type.Optional(Type.String({ maxLength: 2000 })),
   iss: Type.Optional(Type.String({ maxLength: 2048 })),
 }, { additionalProperties: true });
+
+/** An application the learner allowed to use her wallet through the OB 3.0 API. */
+export const ObConnectionSchema = Type.Object({
+  id: Type.String(),
+  clientName: Type.String(),
+  clientUri: Type.Optional(Type.String()),
+  scopes: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String(), { description: 'What each scope lets it see or do, in words' }),
+  grantedAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export const ObConnectionParams = Type.Object({ grantId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' }) });

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Config } from '../../config.ts';
@@ -8,9 +8,10 @@ import { CONSUMER_CALLBACK_PATH } from '../../services/ob-api/consumer.ts';
 import { ALL_OB_SCOPES, OB_SCOPES, SCOPE_WORDS, type ObScope } from '../../services/ob-api/host.ts';
 import { renderConsentPage, renderMessagePage } from '../../render/oauth-pages.ts';
 import { formCsrfMatches } from '../auth.ts';
-import { errors } from '../contract/common.ts';
+import { walletOwner } from '../../services/wallet/index.ts';
+import { errors, Items } from '../contract/common.ts';
 import {
-  CredentialBodySchema, GetCredentialsResponseSchema, ImsxStatusInfoSchema, imsxErrors, ObCallbackQuery, ObCredentialsQuery, ObProfileSchema,
+  CredentialBodySchema, GetCredentialsResponseSchema, ObConnectionParams, ObConnectionSchema, ImsxStatusInfoSchema, imsxErrors, ObCallbackQuery, ObCredentialsQuery, ObProfileSchema,
   ObProfileUpdateSchema, ObPushBodySchema, ObPushParams, ObPushStartSchema, type ImsxCodeMinor, type ImsxStatusInfo,
 } from '../contract/ob-api.ts';
 import { problemFromError } from '../problem.ts';
@@ -85,6 +86,22 @@ export function obApiRoutes(services: Services, config: Config): FastifyPluginAs
     await app.register(oauthMount(server));
     await app.register(interactionRoutes(server, services));
     await app.register(resourceRoutes(server, services, config));
+
+    const signedIn = async (request: FastifyRequest) => {
+      walletOwner(request.actor);
+    };
+    app.get('/api/v1/wallet/connections', {
+      preValidation: signedIn,
+      schema: { tags: ['ob-api'], summary: 'The applications you allowed to use your wallet through the Open Badges 3.0 API, and what each may see or do', response: { 200: Items(ObConnectionSchema), ...errors(401, 403) } },
+    }, async (request) => ({ items: await obHost.listConnections(request.actor) }));
+
+    app.delete('/api/v1/wallet/connections/:grantId', {
+      preValidation: signedIn,
+      schema: { tags: ['ob-api'], summary: 'Withdraw an application\'s access: its tokens stop working at once', params: ObConnectionParams, response: { 204: { type: 'null' }, ...errors(400, 401, 403, 404) } },
+    }, async (request, reply) => {
+      await obHost.disconnect(request.actor, request.params.grantId);
+      return reply.code(204).send(null);
+    });
 
     app.post('/api/v1/claim/:token/ob-push', {
       schema: {
@@ -219,7 +236,7 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
   const security = [{ OAuth2ACG: [] as string[] }];
 
   return async (app: FastifyInstance) => {
-    const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
+    const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     app.setErrorHandler((error, request, reply) => sendImsx(error, request, reply));
     // upsertCredential keeps what it is sent verbatim: the JSON body is read as text, a compact JWS as text/plain.
     app.removeContentTypeParser(['application/json', 'text/plain']);

@@ -4,8 +4,9 @@ import type { DB } from '../../store/schema.ts';
 import { InputError } from '../../vc/verify-any.ts';
 import { audit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import type { Actor } from '../access.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
-import type { WalletChanged } from '../wallet/index.ts';
+import { walletOwner, type WalletChanged } from '../wallet/index.ts';
 import { ingest } from '../wallet/ingest.ts';
 import { oauthAdapter, type OAuthModelAdapter } from './oauth-store.ts';
 
@@ -49,6 +50,17 @@ export interface UpsertOutcome {
   verificationStatus: string;
 }
 
+/** An application the learner allowed to use her wallet through the OB 3.0 API (one grant). */
+export interface ObConnection {
+  id: string;
+  clientName: string;
+  clientUri?: string;
+  scopes: string[];
+  /** What each scope lets it see or do, in words (as the consent screen said). */
+  permissions: string[];
+  grantedAt?: string;
+}
+
 export const MAX_PAGE = 100;
 const SERVER_KEYS_MODEL = '_ServerKeys';
 
@@ -90,6 +102,39 @@ export function createObHostService(ctx: ServiceContext, deps: { changed?: Walle
       }
       const { sealed } = JSON.parse(row!.payload) as { sealed: string };
       return JSON.parse(new TextDecoder().decode(ctx.vault.open(sealed))) as AuthorizationServerKeys;
+    },
+
+    /** The applications the learner allowed (her grants that have not expired), newest first. */
+    async listConnections(actor: Actor): Promise<ObConnection[]> {
+      const userId = walletOwner(actor);
+      const grants = await ctx.db.selectFrom('oauth_models').select(['id', 'payload', 'expires_at']).where('model', '=', 'Grant').where('account_id', '=', userId).execute();
+      const live = grants.filter((row) => row.expires_at === null || Number(row.expires_at) > Date.now());
+      const connections: ObConnection[] = [];
+      for (const row of live) {
+        const grant = JSON.parse(row.payload) as { clientId?: string; iat?: number; resources?: Record<string, string>; openid?: { scope?: string } };
+        const client = grant.clientId
+          ? await ctx.db.selectFrom('oauth_models').select('payload').where('model', '=', 'Client').where('id', '=', grant.clientId).executeTakeFirst()
+          : undefined;
+        const metadata = client ? JSON.parse(client.payload) as { client_name?: string; client_uri?: string } : {};
+        const scopes = [...new Set([...Object.values(grant.resources ?? {}), grant.openid?.scope ?? ''].flatMap((scope) => scope.split(' ')))]
+          .filter((scope): scope is ObScope => (ALL_OB_SCOPES as readonly string[]).includes(scope));
+        connections.push({
+          id: row.id, clientName: metadata.client_name ?? grant.clientId ?? 'Unknown application', ...(metadata.client_uri ? { clientUri: metadata.client_uri } : {}),
+          scopes, permissions: scopes.map((scope) => SCOPE_WORDS[scope]), ...(grant.iat ? { grantedAt: new Date(grant.iat * 1000).toISOString() } : {}),
+        });
+      }
+      return connections.sort((a, b) => (b.grantedAt ?? '').localeCompare(a.grantedAt ?? ''));
+    },
+
+    /** Withdraws a permission: the grant and every code and token issued under it stop working at once. */
+    async disconnect(actor: Actor, grantId: string): Promise<void> {
+      const userId = walletOwner(actor);
+      await ctx.db.transaction().execute(async (trx) => {
+        const grant = await trx.selectFrom('oauth_models').select('id').where('model', '=', 'Grant').where('id', '=', grantId).where('account_id', '=', userId).executeTakeFirst();
+        if (!grant) throw new NotFound('connection');
+        await trx.deleteFrom('oauth_models').where((eb) => eb.or([eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)]), eb('grant_id', '=', grantId)])).execute();
+        await audit(ctx, trx, actor, { organisationId: null, action: 'wallet.ob-api.disconnect', targetType: 'oauth_grant', targetId: grantId });
+      });
     },
 
     /** True when the account exists (the authorization server asks before issuing tokens for it). */
