@@ -33,11 +33,11 @@ async function freePort(): Promise<number> {
  * A real microcred on 127.0.0.1 (SQLite in a fresh folder) whose PUBLIC_URL names its port. Its guarded
  * fetcher may reach 127.0.0.1, where the other instance listens (tests never reach the internet).
  */
-export async function startInstance(): Promise<Instance> {
+export async function startInstance(options: { webRoot?: string } = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'microcred-ob-'));
   const port = await freePort();
   const config = loadConfig({ HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MICROCRED_DATA: dataDir, LOG_LEVEL: 'silent', JOB_WORKERS: '1' });
-  const server = await startServer(config, { logger: false, webRoot: '/nonexistent', fetcher: createGuardedFetcher({ allowAddress: () => true }) });
+  const server = await startServer(config, { logger: false, webRoot: options.webRoot ?? '/nonexistent', fetcher: createGuardedFetcher({ allowAddress: () => true }) });
   return {
     url: server.url,
     server,

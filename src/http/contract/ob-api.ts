@@ -83,4 +83,5 @@ export const ObConnectionSchema = Type.Object({
   permissions: Type.Array(Type.String(), { description: 'What each scope lets it see or do, in words' }),
   grantedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
+export type ConnectedApplication = Static<typeof ObConnectionSchema>;
 export const ObConnectionParams = Type.Object({ grantId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' }) });
