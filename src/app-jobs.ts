@@ -1,6 +1,7 @@
 import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from './queue/index.ts';
 import type { Runtime } from './runtime.ts';
 import { BULK_JOB_KIND } from './services/bulk/index.ts';
+import { OAUTH_SWEEP_JOB_KIND, oauthSweepJob, scheduleOAuthSweep } from './services/ob-api/sweep-job.ts';
 import { PATHWAY_PROGRESS_JOB_KIND, pathwayProgressJob } from './services/pathways/index.ts';
 import { startWalletReverify, WALLET_REVERIFY_JOB_KIND, walletReverifyJob } from './services/wallet/index.ts';
 
@@ -14,6 +15,7 @@ export function jobHandlers(runtime: Pick<Runtime, 'services' | 'queue' | 'ctx'>
     [BULK_JOB_KIND]: services.bulk.handler as JobHandler<never>,
     [WALLET_REVERIFY_JOB_KIND]: walletReverifyJob({ wallet: services.wallet, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
     [PATHWAY_PROGRESS_JOB_KIND]: pathwayProgressJob(services) as JobHandler<never>,
+    [OAUTH_SWEEP_JOB_KIND]: oauthSweepJob({ db: runtime.ctx.db, queue: runtime.queue, now: runtime.ctx.now }) as JobHandler<never>,
   };
 }
 
@@ -34,6 +36,8 @@ export function startJobRunner(runtime: Pick<Runtime, 'services' | 'queue' | 'ct
     // Wallets are re-verified on a schedule (a chain of jobs, one queued at a time across nodes), so a
     // revocation or an expiry shows in the learner's wallet and on shared pages without a visit.
     void startWalletReverify({ queue: runtime.queue, now: runtime.ctx.now }).catch((error: unknown) => runtime.ctx.log.warn({ err: String(error) }, 'could not schedule wallet re-verification'));
+    // Expired OAuth 2.0 codes, tokens and sessions of the OB 3.0 API are swept hourly.
+    void scheduleOAuthSweep({ queue: runtime.queue, now: runtime.ctx.now }, 5 * 60_000).catch((error: unknown) => runtime.ctx.log.warn({ err: String(error) }, 'could not schedule the OAuth sweep'));
   }
   return { runner, stop: () => runner.stop() };
 }

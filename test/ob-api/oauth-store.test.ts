@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oauthAdapter, sweepExpiredOAuth } from '../../src/services/ob-api/oauth-store.ts';
+import { OAUTH_SWEEP_JOB_KIND, oauthSweepJob } from '../../src/services/ob-api/sweep-job.ts';
 import type { Store } from '../../src/store/database.ts';
 import { createTestDatabase, DIALECTS, warnIfPostgresSkipped, type TestDatabase } from '../support/db.ts';
 
@@ -63,6 +64,20 @@ for (const dialect of DIALECTS) {
       expect(await tokens.find('t-other')).toEqual({ grantId: 'g3' });
       await tokens.destroy('t-other');
       expect(await tokens.find('t-other')).toBeUndefined();
+    });
+
+    it('the sweep job removes expired rows, keeps the rest, and queues its next run once', async () => {
+      const wallClock = oauthAdapter(store.db, 'Session');
+      await wallClock.upsert('gone', { accountId: 'x' }, -1);
+      await wallClock.upsert('kept', { accountId: 'x' }, 3600);
+      const queued: string[] = [];
+      const queue = { enqueue: async (kind: string) => { queued.push(kind); return 'job'; }, hasQueued: async () => queued.length > 0 };
+      const job = oauthSweepJob({ db: store.db, queue: queue as never, now: () => new Date() });
+      await job.run({} as never);
+      await job.run({} as never);
+      const left = await store.db.selectFrom('oauth_models').select('id').where('model', '=', 'Session').where('id', 'in', ['gone', 'kept']).execute();
+      expect(left.map((row) => row.id)).toEqual(['kept']);
+      expect(queued).toEqual([OAUTH_SWEEP_JOB_KIND]);
     });
   });
 }
