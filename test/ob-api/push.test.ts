@@ -5,7 +5,9 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../e2e/support/axe.ts';
 import { browserSkipReason, launchBrowser } from '../e2e/support/browser.ts';
+import { buildWebApart } from '../e2e/support/learner.ts';
 import type { Session } from '../support/app.ts';
 import { issueOn, learner, startInstance, type Instance } from './support.ts';
 
@@ -30,16 +32,19 @@ describe.skipIf(skip)('OB 3.0 API consumer: one microcred pushes a credential in
   let host: Instance;
   let browser: Browser;
   let carol: Session;
+  let web: Awaited<ReturnType<typeof buildWebApart>>;
 
   beforeAll(async () => {
-    [issuer, host] = await Promise.all([startInstance(), startInstance()]);
+    web = await buildWebApart();
+    [issuer, host] = await Promise.all([startInstance({ webRoot: web.webRoot }), startInstance()]);
     browser = await launchBrowser();
     carol = await learner(host.app, 'carol@learner.test', 'Carol Learner');
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await Promise.all([issuer?.close(), host?.close()]);
+    web?.remove();
   });
 
   async function consentOnHost(authorizationUrl: string, decision: 'Allow' | 'Deny'): Promise<{ url: string; status: string | null; text: string }> {
@@ -98,6 +103,27 @@ describe.skipIf(skip)('OB 3.0 API consumer: one microcred pushes a credential in
     const pushes = await issuer.server.runtime.ctx.db.selectFrom('ob_pushes').select(['status', 'http_status']).orderBy('created_at').execute();
     expect(pushes).toEqual([{ status: 'pushed', http_status: 201 }, { status: 'pushed', http_status: 304 }, { status: 'denied', http_status: null }]);
   }, 90_000);
+
+  it('from the claim screen of the web app: the learner gives her host, consents there and comes back', async () => {
+    const issued = await issueOn(issuer, 'carol.web@uni.test');
+    const token = await claimToken(issuer, issued.organisationId, 'carol.web@uni.test');
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'mc_session', value: carol.cookie.slice('mc_session='.length), url: host.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${issuer.url}/claim/${token}`);
+      await page.getByLabel('Address of your wallet').fill(host.url);
+      await expectAccessible(page, 'Claim with "send to another wallet"');
+      await page.getByRole('button', { name: 'Send it there' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((url) => url.href.startsWith(`${issuer.url}/ims/ob/v3p0/consumer/callback`));
+      expect(await page.locator('h1').getAttribute('data-status')).toBe('pushed');
+    } finally {
+      await context.close();
+    }
+    const originals = (await host.server.runtime.ctx.db.selectFrom('wallet_credentials').select('original').execute()).map((row) => row.original);
+    expect(originals).toContain(issued.document);
+  }, 60_000);
 
   it('refuses a bad claim token and a host that is not an OB 3.0 host', async () => {
     const unknown = await issuer.app.inject({ method: 'POST', url: `/api/v1/claim/${'x'.repeat(40)}/ob-push`, payload: { hostUrl: host.url } });

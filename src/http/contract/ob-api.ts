@@ -66,6 +66,7 @@ export const ObPushStartSchema = Type.Object({
   pushId: Type.String(),
   authorizationUrl: Type.String({ description: 'Where the learner signs in on her host and consents; she comes back to this instance afterwards' }),
 });
+export type ObPushStarted = Static<typeof ObPushStartSchema>;
 export const ObCallbackQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 200 })),
   code: Type.Optional(Type.String({ maxLength: 2000 })),
