@@ -260,5 +260,25 @@ describe.skipIf(skip)('OB 3.0 API host: OAuth 2.0 with openid-client, consent in
     const login = await fetch(new URL(interaction, host.url), { redirect: 'manual', headers: { cookie: cookies } });
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe(`/login?next=${encodeURIComponent(interaction)}`);
+
+    // Signed in, over plain HTTP: the consent page comes with headers that forbid framing it.
+    const jar = new Map(start.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!.split('=') as [string, string]));
+    jar.set('mc_session', alice.cookie.slice('mc_session='.length));
+    let next = new URL(interaction, host.url);
+    let page: Response | undefined;
+    for (let hop = 0; hop < 6; hop++) {
+      page = await fetch(next, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      for (const cookie of page.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const [name, value] = pair!.split('=') as [string, string];
+        jar.set(name, value);
+      }
+      if (page.status !== 303 && page.status !== 302) break;
+      next = new URL(page.headers.get('location')!, host.url);
+    }
+    expect(page!.status).toBe(200);
+    expect(await page!.text()).toContain('Allow');
+    expect(page!.headers.get('x-frame-options')).toBe('DENY');
+    expect(page!.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   }, 60_000);
 });

@@ -155,6 +155,11 @@ function interactionRoutes(server: ObAuthorizationServer, services: Services): F
     }
   };
   return async (app) => {
+    // The consent screen may not be framed by another site (a framed "Allow" button could be clicked by trickery).
+    app.addHook('onSend', async (_request, reply, payload) => {
+      void reply.header('x-frame-options', 'DENY').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'");
+      return payload;
+    });
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
       done(null, parseQuery(body as string));
     });
