@@ -85,7 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'microcred', version: '0.1.0', description: 'Issue, keep, stack, verify and recognise Open Badges 3.0 micro-credentials. Console API under /api/v1, VC-API (VCALM) at /credentials/* and /presentations/*.' },
+      info: { title: 'microcred', version: '0.1.0', description: 'Issue, keep, stack, verify and recognise Open Badges 3.0 micro-credentials. Console API under /api/v1, VC-API (VCALM) at /credentials/* and /presentations/*, the 1EdTech Open Badges 3.0 API at /ims/ob/v3p0 (OAuth 2.0 authorization server at /oauth; docs/integrations.md).' },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
