@@ -52,7 +52,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   // URLs are matched on host and port and answered locally.
   const fetcher: Fetcher = async (url, fetchOptions) => {
     const target = new URL(url);
-    if (local && (fetchOptions?.method ?? 'GET') === 'GET' && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
+    // A POST (a webhook delivery) always goes out: only reads of published documents are answered here.
+    if (local && !fetchOptions?.post && target.host === origin.host && target.pathname.startsWith(`${basePath}/`)) {
       const answer = await local(target.pathname.slice(basePath.length) + target.search);
       if (answer) return answer;
       throw new Error(`${url} is not published by this instance`);

@@ -71,9 +71,9 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowAddress(target.hostname.replace(/^\[|\]$/g, ''))) {
         throw new FetchRefusedError(`${target.hostname} is not a public address.`);
       }
-      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions);
+      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions.post);
       const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400 && response.headers.location && (fetchOptions.method ?? 'GET') === 'GET') {
+      if (!fetchOptions.post && status >= 300 && status < 400 && response.headers.location) {
         response.resume();
         current = new URL(response.headers.location, current).toString();
         continue;
@@ -106,18 +106,17 @@ function parseTarget(url: string): URL {
   return parsed;
 }
 
-function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, fetchOptions: FetchOptions = {}): Promise<IncomingMessage> {
+function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, post?: FetchOptions['post']): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return reject(new Error('The request timed out.'));
     const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
       {
-        method: fetchOptions.method ?? 'GET', lookup, timeout: remaining,
-        headers: {
-          accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent, ...fetchOptions.headers,
-          ...(fetchOptions.body !== undefined ? { 'content-length': String(Buffer.byteLength(fetchOptions.body)) } : {}),
-        },
+        method: post ? 'POST' : 'GET', lookup, timeout: remaining,
+        headers: post
+          ? { ...post.headers, 'user-agent': userAgent, 'content-length': String(Buffer.byteLength(post.body)) }
+          : { accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent },
       },
       resolve,
     );
@@ -130,7 +129,7 @@ function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: 
       clearTimeout(timer);
       reject(error);
     });
-    request.end(fetchOptions.body);
+    request.end(post?.body);
   });
 }
 
@@ -161,4 +160,25 @@ function readBounded(response: IncomingMessage, maxBytes: number, deadline: numb
       resolve(new Uint8Array(Buffer.concat(chunks)));
     });
   });
+}
+
+/**
+ * Refuses a URL the guarded fetcher would refuse to contact, before it is stored (webhook targets):
+ * not http(s), credentials in it, or a host that is or resolves to a non-public address. The
+ * fetcher checks again at every connection (DNS may change in between).
+ */
+export async function checkTargetUrl(url: string, options: Pick<GuardedFetcherOptions, 'allowAddress' | 'lookup'> = {}): Promise<void> {
+  const target = parseTarget(url);
+  const allowAddress = options.allowAddress ?? isPublicAddress;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    if (!allowAddress(host)) throw new FetchRefusedError(`${host} is not a public address.`);
+    return;
+  }
+  const addresses = await new Promise<LookupAddress[]>((resolve, reject) => {
+    (options.lookup ?? dnsLookup)(host, { all: true }, (error, found) => (error ? reject(new FetchRefusedError(`${host} does not resolve.`)) : resolve(found as LookupAddress[])));
+  });
+  if (addresses.length === 0 || addresses.some((entry) => !allowAddress(entry.address))) {
+    throw new FetchRefusedError(`${host} resolves to an address that may not be contacted.`);
+  }
 }

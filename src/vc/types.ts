@@ -36,13 +36,10 @@ export interface FetchOptions {
    */
   acceptStatus?: readonly number[];
   /**
-   * A protocol call that writes (OAuth dynamic registration and token requests, the OB 3.0 API's
-   * upsertCredential): POST with these headers and body. Redirects are not followed for a POST.
-   * Default GET.
+   * POST instead of GET, with this body and these headers (webhook deliveries). Redirects are not
+   * followed for a POST: its answer is the answer.
    */
-  method?: 'GET' | 'POST';
-  headers?: Readonly<Record<string, string>>;
-  body?: string;
+  post?: { body: string; headers: Record<string, string> };
 }
 
 /**

@@ -133,17 +133,17 @@ describe('createGuardedFetcher', () => {
 describe('protocol writes (POST)', () => {
   it('sends the method, headers and body, and reads the answer under the same limits', async () => {
     const fetcher = createGuardedFetcher({ allowAddress: () => true });
-    const answer = await fetcher(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic abc' }, body: 'a=1&b=é' });
+    const answer = await fetcher(`${base}/echo`, { post: { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic abc' }, body: 'a=1&b=é' } });
     expect(JSON.parse(new TextDecoder().decode(answer.body))).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', auth: 'Basic abc', body: 'a=1&b=é' });
   });
 
   it('does not follow a redirect for a POST (the body would be replayed elsewhere)', async () => {
     const fetcher = createGuardedFetcher({ allowAddress: () => true });
-    await expect(fetcher(`${base}/redirect?to=/echo`, { method: 'POST', body: 'secret=1' })).rejects.toBeInstanceOf(FetchStatusError);
+    await expect(fetcher(`${base}/redirect?to=/echo`, { post: { headers: {}, body: 'secret=1' } })).rejects.toBeInstanceOf(FetchStatusError);
   });
 
   it('still refuses private addresses for a POST', async () => {
     const fetcher = createGuardedFetcher();
-    await expect(fetcher(`${base}/echo`, { method: 'POST', body: 'x' })).rejects.toBeInstanceOf(FetchRefusedError);
+    await expect(fetcher(`${base}/echo`, { post: { headers: {}, body: 'x' } })).rejects.toBeInstanceOf(FetchRefusedError);
   });
 });

@@ -112,7 +112,7 @@ export function obApiRoutes(services: Services, config: Config): FastifyPluginAs
     }, (request) => obConsumer.startPush(request.params.token, request.body.hostUrl));
 
     app.get(CONSUMER_CALLBACK_PATH, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       schema: { tags: ['ob-api'], summary: "Where a learner's OB 3.0 host sends her back after consent: the credential is pushed and the outcome shown", querystring: ObCallbackQuery, produces: ['text/html'] },
     }, async (request, reply) => {
       const { state, code, error } = request.query;
@@ -139,7 +139,7 @@ function oauthMount(server: ObAuthorizationServer): FastifyPluginAsyncTypebox {
       raw.url = raw.url!.slice(OAUTH_PATH.length) || '/';
       handle(request.raw, reply.raw);
     };
-    app.all(`${OAUTH_PATH}/*`, { config: { ownAuth: true }, schema: { hide: true } }, route);
+    app.all(`${OAUTH_PATH}/*`, { config: { ownAuthorization: true }, schema: { hide: true } }, route);
   };
 }
 
@@ -259,12 +259,12 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
     });
 
     typed.get(`${OB_API_PATH}/discovery`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       schema: { tags: ['ob-api'], summary: 'getServiceDescription: the Service Description Document (OpenAPI) of this OB 3.0 API host, with its OAuth 2.0 endpoints and scopes', response: { ...imsxErrors(500) } },
     }, () => serviceDescription(config));
 
     typed.get(`${OB_API_PATH}/privacy`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       schema: { tags: ['ob-api'], summary: 'What an application you connect through the OB 3.0 API can see and do (the privacy policy the Service Description Document names)', produces: ['text/html'] },
     }, (_request, reply) => reply.type('text/html; charset=utf-8').send(renderMessagePage('Connecting applications to your wallet', [
       'An application you allow can see or change only what the consent screen listed, and only for your own account: reading your credentials, adding credentials, reading your profile (name and sign-in e-mail), or changing your profile name.',
@@ -273,7 +273,7 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
     ])));
 
     typed.get(`${OB_API_PATH}/credentials`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       preHandler: requireScope(OB_SCOPES.credentialRead),
       schema: {
         tags: ['ob-api'], security, summary: 'getCredentials: the learner\'s OB 3.0 credentials (oldest first), paged with limit and offset; X-Total-Count and Link headers',
@@ -288,7 +288,7 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
     });
 
     typed.post(`${OB_API_PATH}/credentials`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       preHandler: requireScope(OB_SCOPES.credentialUpsert),
       schema: {
         tags: ['ob-api'], security,
@@ -311,13 +311,13 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
     });
 
     typed.get(`${OB_API_PATH}/profile`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       preHandler: requireScope(OB_SCOPES.profileRead),
       schema: { tags: ['ob-api'], security, summary: 'getProfile: the learner\'s profile', response: { 200: ObProfileSchema, ...imsxErrors(401, 403, 404, 500) } },
     }, (request) => obHost.profile(grantOf(request).userId));
 
     typed.put(`${OB_API_PATH}/profile`, {
-      config: { ownAuth: true },
+      config: { ownAuthorization: true },
       preHandler: requireScope(OB_SCOPES.profileUpdate),
       schema: {
         tags: ['ob-api'], security, summary: 'putProfile: change the learner\'s name (other properties are the host\'s and are not changed); answers the profile as kept',

@@ -47,9 +47,9 @@ export interface PushOutcome {
 export function createObConsumerService(ctx: ServiceContext) {
   const redirectUri = `${ctx.config.publicUrl}${CONSUMER_CALLBACK_PATH}`;
 
-  async function call(url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; accept?: number[] } = {}): Promise<FetchedDocument> {
+  async function call(url: string, options: { post?: { body: string; headers: Record<string, string> }; accept?: number[] } = {}): Promise<FetchedDocument> {
     try {
-      return await ctx.fetch(url, { ...(options.method ? { method: options.method } : {}), ...(options.headers ? { headers: options.headers } : {}), ...(options.body !== undefined ? { body: options.body } : {}), ...(options.accept ? { acceptStatus: options.accept } : {}) });
+      return await ctx.fetch(url, { ...(options.post ? { post: options.post } : {}), ...(options.accept ? { acceptStatus: options.accept } : {}) });
     } catch (error) {
       throw new InvalidInput(`The learner's host could not be reached at ${url}: ${(error as Error).message}`, [], { status: 422 });
     }
@@ -90,9 +90,9 @@ export function createObConsumerService(ctx: ServiceContext) {
     const host = await discover(discoveryUrl);
     const organisation = await ctx.db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
     const registration = json(await call(host.registrationUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+      post: {
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({
         client_name: organisation.name,
         client_uri: ctx.config.publicUrl,
         redirect_uris: [redirectUri],
@@ -102,7 +102,8 @@ export function createObConsumerService(ctx: ServiceContext) {
         scope: OB_SCOPES.credentialUpsert,
         software_id: 'microcred',
         software_version: '0.1.0',
-      }),
+        }),
+      },
     }), 'a client registration');
     if (typeof registration.client_id !== 'string') throw new InvalidInput('The host did not register this organisation as a client (no client_id).', [], { status: 422 });
     const row: Row<'ob_hosts'> = {
@@ -168,18 +169,19 @@ export function createObConsumerService(ctx: ServiceContext) {
       const secret = host.client_secret ? new TextDecoder().decode(ctx.vault.open(host.client_secret)) : undefined;
       const basic: Record<string, string> = secret !== undefined ? { authorization: `Basic ${Buffer.from(`${encodeURIComponent(host.client_id)}:${encodeURIComponent(secret)}`).toString('base64')}` } : {};
       const tokenAnswer = await ctx.fetch(host.token_url, {
-        method: 'POST', acceptStatus: [400, 401],
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: input.code, redirect_uri: redirectUri, code_verifier: verifier, ...(secret === undefined ? { client_id: host.client_id } : {}) }).toString(),
+        acceptStatus: [400, 401],
+        post: {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...basic },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code: input.code, redirect_uri: redirectUri, code_verifier: verifier, ...(secret === undefined ? { client_id: host.client_id } : {}) }).toString(),
+        },
       }).catch((error: Error) => ({ status: 0, body: new TextEncoder().encode(error.message), url: host.token_url }) as FetchedDocument);
       if (tokenAnswer.status !== 200) return finish('failed', 'The host did not grant an access token.', tokenAnswer.status);
       const token = json(tokenAnswer, 'a token response').access_token;
       if (typeof token !== 'string') return finish('failed', 'The host\'s token response has no access_token.');
       const jwt = credential.format === 'jwt';
       const answer = await ctx.fetch(`${host.api_base}/credentials`, {
-        method: 'POST', acceptStatus: [304, 400, 401, 403, 404, 405, 413, 415, 422, 500],
-        headers: { authorization: `Bearer ${token}`, 'content-type': jwt ? 'text/plain' : 'application/json', accept: 'application/json' },
-        body: credential.document,
+        acceptStatus: [304, 400, 401, 403, 404, 405, 413, 415, 422, 500],
+        post: { headers: { authorization: `Bearer ${token}`, 'content-type': jwt ? 'text/plain' : 'application/json', accept: 'application/json' }, body: credential.document },
       }).catch((error: Error) => ({ status: 0, body: new TextEncoder().encode(error.message), url: host.api_base }) as FetchedDocument);
       const status = answer.status ?? 0;
       if (status === 200 || status === 201 || status === 304) {
