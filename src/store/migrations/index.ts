@@ -6,7 +6,7 @@ import * as walletIndexes from './0004-wallet-indexes.ts';
 import * as recognition from './0005-recognition.ts';
 import * as pathways from './0006-pathways.ts';
 import * as rplFiles from './0007-rpl-files.ts';
-import * as obApi from './0008-ob-api.ts';
+import * as obApi from './0010-ob-api.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,7 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-recognition': recognition,
   '0006-pathways': pathways,
   '0007-rpl-files': rplFiles,
-  '0008-ob-api': obApi,
+  '0010-ob-api': obApi,
 };
 
 export const migrationProvider: MigrationProvider = {
