@@ -22,6 +22,7 @@ import { credentialRoutes } from './routes/credentials.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
+import { obApiRoutes, obSecurityScheme } from './routes/ob-api.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -87,13 +88,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'microcred', version: '0.1.0', description: 'Issue, keep, stack, verify and recognise Open Badges 3.0 micro-credentials. Console API under /api/v1, VC-API (VCALM) at /credentials/* and /presentations/*.' },
+      info: { title: 'microcred', version: '0.1.0', description: 'Issue, keep, stack, verify and recognise Open Badges 3.0 micro-credentials. Console API under /api/v1, VC-API (VCALM) at /credentials/* and /presentations/*, the 1EdTech Open Badges 3.0 API at /ims/ob/v3p0 (OAuth 2.0 authorization server at /oauth; docs/integrations.md).' },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An organisation API key (mck_…)' },
           session: { type: 'apiKey', in: 'cookie', name: 'mc_session' },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN the server was started with (for /metrics only)' },
           basic: { type: 'http', scheme: 'basic', description: 'xAPI: an organisation API key as the password (or as the user name with an empty password)' },
+          OAuth2ACG: obSecurityScheme(config),
         },
       },
     },
@@ -140,6 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(pathwayRoutes(services));
   await app.register(webhookRoutes(services));
   await app.register(xapiRoutes(services));
+  await app.register(obApiRoutes(services, config));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route reads the Authorization header itself (/metrics): no API-key lookup for it. */
     ownAuthorization?: boolean;
+    /**
+     * A server-rendered form posts here (the OB 3.0 API's consent screen): the session's CSRF token
+     * comes in the form body (a form cannot set headers), and the route checks it with `formCsrfMatches`.
+     */
+    formCsrf?: boolean;
   }
   interface FastifyRequest {
     actor: Actor;
@@ -54,7 +59,7 @@ export function registerAuth(app: FastifyInstance, accounts: AccountService): vo
         request.actor = { kind: 'user', userId: session.userId, ip };
         request.sessionToken = token;
         request.csrfToken = session.csrfToken;
-        if (UNSAFE.has(request.method)) {
+        if (UNSAFE.has(request.method) && !request.routeOptions.config.formCsrf) {
           const sent = request.headers['x-csrf-token'];
           if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) throw new Forbidden('missing or wrong x-csrf-token header');
         }
@@ -86,4 +91,9 @@ function basicKey(authorization: string): string | undefined {
   const user = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
   return password || user || undefined;
+}
+
+/** For `formCsrf` routes: the CSRF token posted in the form matches the session's. */
+export function formCsrfMatches(request: FastifyRequest, sent: unknown): boolean {
+  return request.csrfToken !== undefined && typeof sent === 'string' && safeEqual(sent, request.csrfToken);
 }

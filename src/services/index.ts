@@ -7,6 +7,8 @@ import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
+import { createObConsumerService } from './ob-api/consumer.ts';
+import { createObHostService } from './ob-api/host.ts';
 import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
@@ -40,9 +42,11 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
   const ops = createOpsService(ctx, outside.ops);
+  const obHost = createObHostService(ctx, { changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
+  const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops };
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

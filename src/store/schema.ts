@@ -1,5 +1,6 @@
 import type { Role } from '../domain/roles.ts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ObApiTables } from './schema-ob-api.ts';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { IntegrationTables } from './schema-integrations.ts';
@@ -10,7 +11,7 @@ import type { IntegrationTables } from './schema-integrations.ts';
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
 /** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
-export interface DB extends RecognitionTables, PathwayTables, IntegrationTables {
+export interface DB extends RecognitionTables, PathwayTables, IntegrationTables, ObApiTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;
@@ -322,7 +323,7 @@ export interface LearnerKeyTable {
   created_at: string;
 }
 
-export type WalletSource = 'claim' | 'upload' | 'paste' | 'url';
+export type WalletSource = 'claim' | 'upload' | 'paste' | 'url' | 'ob-api';
 export type WalletStatus = 'verified' | 'revoked' | 'suspended' | 'expired' | 'invalid' | 'unknown';
 
 /** One credential in a learner's wallet. */

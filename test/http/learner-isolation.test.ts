@@ -27,6 +27,7 @@ const NO_BODY = new Set([
   'POST /api/v1/wallet/offers/{credentialId}/accept',
   'POST /api/v1/wallet/recognition-requests/{requestId}/withdrawal', 'DELETE /api/v1/wallet/rpl-cases/{caseId}/evidence/{evidenceId}',
   'POST /api/v1/wallet/rpl-cases/{caseId}/submission', 'POST /api/v1/wallet/rpl-cases/{caseId}/withdrawal',
+  'DELETE /api/v1/wallet/connections/{grantId}',
 ]);
 
 for (const dialect of DIALECTS) {
@@ -35,7 +36,7 @@ for (const dialect of DIALECTS) {
     let ana: Session;
     let bob: Session;
     let apiKey: string;
-    let ids: { item: string; collection: string; share: string; email: string; offer: string; pathway: string; request: string; rplCase: string; evidence: string };
+    let ids: { item: string; collection: string; share: string; email: string; offer: string; pathway: string; request: string; rplCase: string; evidence: string; grant: string };
     let snapshot: string;
 
     const signup = async (email: string) => {
@@ -57,6 +58,7 @@ for (const dialect of DIALECTS) {
         db.selectFrom('rpl_cases').selectAll().where('user_id', '=', ana.userId).orderBy('id').execute(),
         db.selectFrom('rpl_files').select(['id', 'case_id', 'sha256']).where('user_id', '=', ana.userId).orderBy('id').execute(),
         db.selectFrom('pathway_progress').selectAll().where('user_id', '=', ana.userId).execute(),
+        db.selectFrom('oauth_models').select(['model', 'id', 'payload']).where('account_id', '=', ana.userId).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -107,8 +109,14 @@ for (const dialect of DIALECTS) {
       ids = {
         item, collection: collection.json().id as string, share: share.json().id as string, email: email.json().id as string, offer, pathway: pathway.json().id as string,
         request: request.json().id as string, rplCase: rplCase.json().id as string,
-        evidence: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
+        evidence: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id, grant: '',
       };
+      // Ana allowed an application to read her wallet through the OB 3.0 API (a grant, as the authorization server keeps it).
+      ids.grant = 'grant-of-ana';
+      await t.runtime.services.obHost.oauthAdapter('Grant').upsert(ids.grant, {
+        kind: 'Grant', jti: ids.grant, accountId: ana.userId, clientId: 'client-of-ana', iat: Math.floor(Date.now() / 1000),
+        resources: { 'https://issuer.test/ims/ob/v3p0': 'https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly' },
+      }, 3600);
       // Ana follows it, half way there.
       expect((await ana.request('PUT', `/api/v1/wallet/pathways/${ids.pathway}`)).statusCode).toBe(204);
       await t.runtime.services.pathways.recompute(ana.userId);
@@ -129,7 +137,7 @@ for (const dialect of DIALECTS) {
             : template.startsWith('/api/v1/wallet/shares/') ? ids.share
             : template.startsWith('/api/v1/wallet/credentials/') ? ids.item : undefined;
           const url = template.replace('{id}', id ?? 'MISSING').replace('{emailId}', ids.email).replace('{credentialId}', ids.offer)
-            .replace('{kind}', 'json').replace('{pathwayId}', ids.pathway).replace('{requestId}', ids.request).replace('{caseId}', ids.rplCase).replace('{evidenceId}', ids.evidence);
+            .replace('{kind}', 'json').replace('{pathwayId}', ids.pathway).replace('{requestId}', ids.request).replace('{caseId}', ids.rplCase).replace('{evidenceId}', ids.evidence).replace('{grantId}', ids.grant);
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);
           let payload: string | undefined;
           if (method !== 'GET' && !NO_BODY.has(route)) {
@@ -166,6 +174,8 @@ for (const dialect of DIALECTS) {
       expect((await ana.request('GET', `/api/v1/wallet/collections/${ids.collection}`)).statusCode).toBe(200);
       expect((await ana.request('GET', `/api/v1/wallet/recognition-requests/${ids.request}`)).statusCode).toBe(200);
       expect((await ana.request('GET', `/api/v1/wallet/rpl-cases/${ids.rplCase}/evidence/${ids.evidence}/file`)).body).toBe('Ana private notes');
+      expect(checked).toContain('DELETE /api/v1/wallet/connections/{grantId}');
+      expect(((await ana.request('GET', '/api/v1/wallet/connections')).json() as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([ids.grant]);
     });
   });
 }

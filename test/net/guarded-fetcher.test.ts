@@ -13,6 +13,12 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     if (url.pathname === '/doc') return response.end('{"ok":true}');
+    if (url.pathname === '/echo') {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => response.end(JSON.stringify({ method: request.method, type: request.headers['content-type'], auth: request.headers.authorization ?? null, body: Buffer.concat(chunks).toString() })));
+      return;
+    }
     if (url.pathname === '/big') return response.end('x'.repeat(5000));
     if (url.pathname === '/chunked-big') {
       response.write('x'.repeat(3000));
@@ -121,5 +127,23 @@ describe('createGuardedFetcher', () => {
     await expect(fetcher(`${base}/slow`)).rejects.toThrow(/timed out/);
     await expect(fetcher(`${base}/missing`)).rejects.toThrow(/404/);
     await expect(fetcher('not a url')).rejects.toThrow(/not a valid URL/);
+  });
+});
+
+describe('protocol writes (POST)', () => {
+  it('sends the method, headers and body, and reads the answer under the same limits', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    const answer = await fetcher(`${base}/echo`, { post: { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic abc' }, body: 'a=1&b=é' } });
+    expect(JSON.parse(new TextDecoder().decode(answer.body))).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', auth: 'Basic abc', body: 'a=1&b=é' });
+  });
+
+  it('does not follow a redirect for a POST (the body would be replayed elsewhere)', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    await expect(fetcher(`${base}/redirect?to=/echo`, { post: { headers: {}, body: 'secret=1' } })).rejects.toBeInstanceOf(FetchStatusError);
+  });
+
+  it('still refuses private addresses for a POST', async () => {
+    const fetcher = createGuardedFetcher();
+    await expect(fetcher(`${base}/echo`, { post: { headers: {}, body: 'x' } })).rejects.toBeInstanceOf(FetchRefusedError);
   });
 });

@@ -15,6 +15,7 @@ import type { PathwayEvaluation } from '../../src/domain/stacking/index.ts';
 import type { CredentialDisplay } from '../../src/vc/display.ts';
 
 export type { Problem, Items } from '../../src/http/contract/common.ts';
+export type { ConnectedApplication, ObPushStarted } from '../../src/http/contract/ob-api.ts';
 export type {
   ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, LoginBody, Me, Member, MemberAdd, Membership, Organisation, OrganisationUpdate, PasswordChange, Role,
   SetupBody, SetupResult, SignedIn, User,

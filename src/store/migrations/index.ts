@@ -8,6 +8,7 @@ import * as pathways from './0006-pathways.ts';
 import * as rplFiles from './0007-rpl-files.ts';
 import * as integrations from './0008-integrations.ts';
 import * as statusMessageLists from './0009-status-message-lists.ts';
+import * as obApi from './0010-ob-api.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-rpl-files': rplFiles,
   '0008-integrations': integrations,
   '0009-status-message-lists': statusMessageLists,
+  '0010-ob-api': obApi,
 };
 
 export const migrationProvider: MigrationProvider = {

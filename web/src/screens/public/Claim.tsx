@@ -8,10 +8,48 @@ import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
-import type { ClaimPreview } from '../../api-types.ts';
+import type { ClaimPreview, ObPushStarted } from '../../api-types.ts';
 import { claim as claimCredential } from '../../api/wallet.ts';
 import { formatDay } from '../../format.ts';
 import { SigninForm, SignupForm } from './Signup.tsx';
+import type { FormEvent } from 'react';
+
+/**
+ * Sends the credential to the learner's wallet on another Open Badges 3.0 host: the issuer registers
+ * there and sends her to consent; she comes back to a page that says whether it arrived.
+ */
+function SendElsewhere({ token }: { token: string }) {
+  const { api } = useSession();
+  const [hostUrl, setHostUrl] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const started = await api.post<ObPushStarted>(`/api/v1/claim/${encodeURIComponent(token)}/ob-push`, { hostUrl });
+      window.location.assign(started.authorizationUrl);
+    } catch (e) {
+      setError(asApiError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="elsewhere-title">
+      <h2 id="elsewhere-title">Or keep it in another wallet</h2>
+      <p className="muted">If your wallet, backpack or portfolio speaks Open Badges 3.0, give its address: you will sign in there and allow the credential to be added.</p>
+      <ErrorSummary error={error} title="The credential was not sent" />
+      <form className="filters" onSubmit={(e) => void send(e)} aria-label="Send to another wallet">
+        <label htmlFor="host-url">Address of your wallet</label>
+        <input id="host-url" type="url" value={hostUrl} onChange={(e) => setHostUrl(e.target.value)} placeholder="https://wallet.example" required />
+        <button type="submit" disabled={busy || !hostUrl.trim()}>
+          {busy ? 'Sending you there…' : 'Send it there'}
+        </button>
+      </form>
+    </section>
+  );
+}
 
 /** The claim link from the e-mail: what it is, then sign in or sign up, then add it to the wallet. */
 export function ClaimScreen() {
@@ -101,6 +139,7 @@ export function ClaimScreen() {
             {mode === 'signup' ? <SignupForm onDone={() => void claim()} /> : <SigninForm onDone={() => void claim()} />}
           </>
         ) : null}
+        {p && checked && !p.claimed && p.status !== 'revoked' ? <SendElsewhere token={token} /> : null}
         {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
       </Screen>
     </PublicLayout>

@@ -12,7 +12,12 @@ import { useSession } from '../../session.tsx';
 /** Only same-site console paths are followed after sign-in (no open redirect). */
 function safeNext(search: string): string {
   const next = new URLSearchParams(search).get('next');
-  return next && /^\/(console\/|wallet(\/|$)|claim\/)/.test(next) ? next : '/console/credentials';
+  return next && /^\/(console\/|wallet(\/|$)|claim\/|oauth\/interaction\/[A-Za-z0-9_-]+$)/.test(next) ? next : '/console/credentials';
+}
+
+/** The OB 3.0 API's consent screen is served by the server, not the app: it is reached by a full page load. */
+function isServerPage(path: string): boolean {
+  return path.startsWith('/oauth/');
 }
 
 export function LoginScreen() {
@@ -40,7 +45,9 @@ export function LoginScreen() {
     try {
       await signIn(api, { email, password });
       await refresh();
-      navigate(safeNext(location.search));
+      const next = safeNext(location.search);
+      if (isServerPage(next)) window.location.assign(next);
+      else navigate(next);
     } catch (e) {
       setError(asApiError(e));
     } finally {

@@ -11,7 +11,7 @@ import { formatDate, useLoad } from '../../load.ts';
 import { useNavigate } from 'react-router';
 import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
-import type { UserEmail } from '../../api-types.ts';
+import type { ConnectedApplication, UserEmail } from '../../api-types.ts';
 
 /** The learner's addresses, key (DID), export and account deletion. */
 export function AccountScreen() {
@@ -19,6 +19,7 @@ export function AccountScreen() {
     <Screen title="Account">
       <Emails />
       <Did />
+      <Connections />
       <section aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>
         <p>
@@ -117,6 +118,57 @@ function Emails() {
           Add address
         </button>
       </form>
+    </section>
+  );
+}
+
+/** Applications the learner allowed through the Open Badges 3.0 API, and a way to withdraw each. */
+function Connections() {
+  const { api } = useSession();
+  const [error, setError] = useState<ApiError>();
+  const [message, setMessage] = useState<string>();
+  const connections = useApiQuery<{ items: ConnectedApplication[] }>('/api/v1/wallet/connections');
+  const invalidate = useInvalidateApi();
+  const disconnect = async (connection: ConnectedApplication) => {
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      await api.delete(`/api/v1/wallet/connections/${encodeURIComponent(connection.id)}`);
+      setMessage(`${connection.clientName} can no longer use your wallet.`);
+      await invalidate('/api/v1/wallet/connections');
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  return (
+    <section aria-labelledby="connections-title">
+      <h2 id="connections-title">Connected applications</h2>
+      <p className="muted">Backpacks, portfolios and learning platforms you allowed to use your wallet (Open Badges 3.0 API).</p>
+      <ErrorSummary error={error} title="The access was not withdrawn" />
+      {message ? <Notice tone="success">{message}</Notice> : null}
+      <DataTable
+        caption="Applications that may use your wallet"
+        testId="connections-table"
+        rows={connections.data?.items}
+        error={connections.error}
+        onRetry={() => void connections.refetch()}
+        rowKey={(c) => c.id}
+        empty="No application may use your wallet."
+        columns={[
+          { header: 'Application', className: 'wrap', cell: (c) => (<>{c.clientName}{c.clientUri ? <div className="muted">{c.clientUri}</div> : null}</>) },
+          { header: 'What it may do', className: 'wrap', cell: (c) => (<ul>{c.permissions.map((p) => <li key={p}>{p}</li>)}</ul>) },
+          { header: 'Since', cell: (c) => (c.grantedAt ? formatDate(c.grantedAt) : '') },
+          {
+            header: 'Actions',
+            className: 'actions',
+            cell: (c) => (
+              <button type="button" className="small danger" onClick={() => void disconnect(c)}>
+                Withdraw access<span className="visually-hidden"> of {c.clientName}</span>
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
