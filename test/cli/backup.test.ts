@@ -88,7 +88,8 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       source = await createTestApp(dialect);
       work = await tempDir();
-      const org = await issuingOrganisation(source);
+      // Suspendable (an opt-in), so that a suspended credential can be backed up and restored too.
+      const org = await issuingOrganisation(source, { suspendable: true });
       for (const [email, status] of [['ana@learner.test', 'active'], ['ben@learner.test', 'revoked'], ['cleo@learner.test', 'suspended']] as const) {
         const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email } });
         expect(response.statusCode).toBe(201);

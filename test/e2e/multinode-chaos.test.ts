@@ -126,9 +126,10 @@ describe.skipIf(!BASE || noHaproxy !== undefined)('three nodes behind HAProxy on
     const login = await fetch(`${balancer.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@chaos-uni.test', password: 'owner-password-1' }) });
     expect(login.status).toBe(200);
     owner = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, csrfToken: ((await login.json()) as { csrfToken: string }).csrfToken };
+    // Suspendable (an opt-in): each credential then holds a revocation and a suspension position, and the audit checks that neither is shared.
     const created = await call('POST', `/api/v1/organisations/${org.organisationId}/achievements`, {
       headers: asOwner(),
-      body: { issuerId: org.issuerId, name: 'Data Literacy', description: 'Reading and presenting data.', criteria: 'Pass the final assessment.', achievementType: 'MicroCredential', eu: EU },
+      body: { issuerId: org.issuerId, name: 'Data Literacy', description: 'Reading and presenting data.', criteria: 'Pass the final assessment.', achievementType: 'MicroCredential', eu: EU, suspendable: true },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     achievementId = (created.body as { id: string }).id;
@@ -181,8 +182,9 @@ describe.skipIf(!BASE || noHaproxy !== undefined)('three nodes behind HAProxy on
     const [credentialId] = [...ids];
     const revoked = await call('POST', `/api/v1/credentials/${credentialId}/revoke`, { headers: apiKey(), body: { reason: 'issued in error' } });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
-    const document = (settled[0]!.body as { document: { credentialStatus: { statusPurpose: string; statusListCredential: string; statusListIndex: string }[] } }).document;
-    const entry = document.credentialStatus.find((status) => status.statusPurpose === 'revocation')!;
+    type Entry = { statusPurpose: string; statusListCredential: string; statusListIndex: string };
+    const document = (settled[0]!.body as { document: { credentialStatus: Entry | Entry[] } }).document;
+    const entry = [document.credentialStatus].flat().find((status) => status.statusPurpose === 'revocation')!;
     expect(entry.statusListCredential.startsWith(`${balancer.url}/status/`)).toBe(true); // PUBLIC_URL is the balancer
     const path = new URL(entry.statusListCredential).pathname;
     for (const node of nodes) {

@@ -54,7 +54,8 @@ for (const dialect of DIALECTS) {
       expect(issued.statusCode).toBe(201);
       const { id, document } = issued.json() as { id: string; document: unknown };
       const credential = typeof document === 'string' ? JSON.parse(document) : document;
-      const revocationUrl = (credential.credentialStatus as { statusPurpose: string; statusListCredential: string }[])
+      // One entry by default (an object), a list where suspension is enabled.
+      const revocationUrl = [credential.credentialStatus as { statusPurpose: string; statusListCredential: string } | { statusPurpose: string; statusListCredential: string }[]].flat()
         .find((entry) => entry.statusPurpose === 'revocation')!.statusListCredential;
       const listPath = new URL(revocationUrl).pathname;
 

@@ -232,9 +232,11 @@ for (const dialect of DIALECTS) {
       const pair = generateEd25519();
       const did = didKeyFromPublicKey(pair.publicKey);
       const signer = createEd25519Signer({ id: `${did}#${encodePublicKeyMultibase(pair.publicKey)}`, seed: pair.seed });
+      const unsigned = createPresentation({ credentials: [credential], holder: did });
+      // loaderFor: the credential names its instance's EU context, pinned by digest (docs/eu-elements.md).
       const presentation = await signPresentation({
-        presentation: createPresentation({ credentials: [credential], holder: did }),
-        signer, documentLoader: testApp.runtime.ctx.engine.documentLoader, now: clock, challenge: 'nonce-42', domain: 'https://employer.example',
+        presentation: unsigned,
+        signer, documentLoader: testApp.runtime.ctx.engine.loaderFor(unsigned), now: clock, challenge: 'nonce-42', domain: 'https://employer.example',
       });
       expect(problem(await verify({ credential: presentation }))).toMatch(/challenge/);
       const result = answer(await verify({ credential: presentation, challenge: 'nonce-42', domain: 'https://employer.example' }));

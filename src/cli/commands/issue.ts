@@ -71,41 +71,51 @@ Exit codes: 0 issued, 1 some CSV rows failed (each is reported with its line num
   },
   async run({ values }, io) {
     const setup = await loadSetup(values, io);
-    const csv = stringOption(values, 'csv');
-    if (csv) return await issueBulk(setup, csv, values, io);
-    const recipient = requiredOption(values, 'recipient');
-    const row: RecipientRow = { recipient };
-    const name = stringOption(values, 'name');
-    const grade = stringOption(values, 'grade');
-    const credits = stringOption(values, 'credits');
-    if (name) row.name = name;
-    if (grade) row.grade = grade;
-    if (credits !== undefined) row.creditsEarned = parseCredits(credits);
-    const indexText = stringOption(values, 'status-index');
-    if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
-    const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
-
-    // One credential: signed in this thread (a pool of no workers), by the same code as the bulk path.
-    const [response] = await createSigningPool({ workers: 0 }).sign(batchOf(setup, signingKeyFromMultikey(setup.key), [{ row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) }]));
-    if (!response!.ok) throw new UsageError(response!.error);
-    const signed: JsonObject | string = setup.format === 'vc-jwt' ? response!.text : (JSON.parse(response!.text) as JsonObject);
-    const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
-    const out = stringOption(values, 'out');
-    if (out) {
-      try {
-        await writeFile(resolve(io.cwd, out), `${text}\n`);
-      } catch (error) {
-        throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
-      }
-      if (values.json) printJson(io, { out, format: setup.format, id: typeof signed === 'string' ? undefined : signed.id });
-      else io.stderr.write(`Issued ${typeof signed === 'string' ? 'a VC-JWT' : signed.id} to ${recipient} → ${out}\n`);
-    } else {
-      // --json promises JSON on standard output: a VC-JWT is printed as a JSON string then.
-      print(io, values.json && typeof signed === 'string' ? JSON.stringify(signed) : text);
+    const code = await issueWith(setup, values, io);
+    // Said once the credentials are out (not in front of a usage error, which is the news then).
+    if (setup.euContext === undefined && usesEuTerms(setup.achievement)) {
+      io.stderr.write('warning: the achievement uses EU terms, so the credentials name https://w3id.org/microcred/eu/v1, which only microcred\'s verifier reads; pass --eu-context with the URL where you publish the context (e.g. a microcred instance\'s PUBLIC_URL/contexts/eu/v1) so that other verifiers can.\n');
     }
-    return 0;
+    return code;
   },
 };
+
+/** Issues one credential, or every row of --csv, with what loadSetup read. */
+async function issueWith(setup: IssueSetup, values: OptionValues, io: Io): Promise<number> {
+  const csv = stringOption(values, 'csv');
+  if (csv) return await issueBulk(setup, csv, values, io);
+  const recipient = requiredOption(values, 'recipient');
+  const row: RecipientRow = { recipient };
+  const name = stringOption(values, 'name');
+  const grade = stringOption(values, 'grade');
+  const credits = stringOption(values, 'credits');
+  if (name) row.name = name;
+  if (grade) row.grade = grade;
+  if (credits !== undefined) row.creditsEarned = parseCredits(credits);
+  const indexText = stringOption(values, 'status-index');
+  if (setup.statusList && indexText === undefined) throw new UsageError('--status-index is required with --status-list.');
+  const statusListIndex = indexText === undefined ? undefined : parseIndex(indexText);
+
+  // One credential: signed in this thread (a pool of no workers), by the same code as the bulk path.
+  const [response] = await createSigningPool({ workers: 0 }).sign(batchOf(setup, signingKeyFromMultikey(setup.key), [{ row, id: `urn:uuid:${randomUUID()}`, ...(statusListIndex !== undefined ? { statusListIndex } : {}) }]));
+  if (!response!.ok) throw new UsageError(response!.error);
+  const signed: JsonObject | string = setup.format === 'vc-jwt' ? response!.text : (JSON.parse(response!.text) as JsonObject);
+  const text = typeof signed === 'string' ? signed : JSON.stringify(signed, null, 2);
+  const out = stringOption(values, 'out');
+  if (out) {
+    try {
+      await writeFile(resolve(io.cwd, out), `${text}\n`);
+    } catch (error) {
+      throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
+    }
+    if (values.json) printJson(io, { out, format: setup.format, id: typeof signed === 'string' ? undefined : signed.id });
+    else io.stderr.write(`Issued ${typeof signed === 'string' ? 'a VC-JWT' : signed.id} to ${recipient} → ${out}\n`);
+  } else {
+    // --json promises JSON on standard output: a VC-JWT is printed as a JSON string then.
+    print(io, values.json && typeof signed === 'string' ? JSON.stringify(signed) : text);
+  }
+  return 0;
+}
 
 /** Everything the command signs with, read and checked once from the options and files. */
 interface IssueSetup extends RowsTemplate {
@@ -185,9 +195,6 @@ async function loadSetup(values: OptionValues, io: Io): Promise<IssueSetup> {
   const euContext = stringOption(values, 'eu-context');
   if (euContext !== undefined && !isEuContextUrlForm(euContext)) {
     throw new UsageError(`--eu-context "${euContext}" must be an http(s) URL ending in /contexts/eu/v1, where the context's exact bytes are served.`);
-  }
-  if (euContext === undefined && usesEuTerms(achievement)) {
-    io.stderr.write('warning: the achievement uses EU terms, so the credentials name https://w3id.org/microcred/eu/v1, which only microcred\'s verifier reads; pass --eu-context with the URL where you publish the context (e.g. a microcred instance\'s PUBLIC_URL/contexts/eu/v1) so that other verifiers can.\n');
   }
 
   return {

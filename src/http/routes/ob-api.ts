@@ -80,7 +80,9 @@ function linkHeader(base: string, query: { limit: number; offset: number; since?
 export function obApiRoutes(services: Services, config: Config): FastifyPluginAsyncTypebox {
   const { obHost, obConsumer } = services;
   return async (app) => {
-    const server = await createAuthorizationServer(config, obHost);
+    // Made on first use, not at start: it reads its keys from the database, sealed with the master key,
+    // and a node that cannot open them (or reach the database at start) still serves everything else.
+    const server = lazyAuthorizationServer(() => createAuthorizationServer(config, obHost));
     // Registered at this plugin's level (not in a child) so the OpenAPI document can resolve its $ref.
     app.addSchema(ImsxStatusInfoSchema);
     await app.register(oauthMount(server));
@@ -124,13 +126,29 @@ export function obApiRoutes(services: Services, config: Config): FastifyPluginAs
   };
 }
 
+interface LazyServer {
+  (): Promise<{ server: ObAuthorizationServer; handle: ReturnType<ObAuthorizationServer['provider']['callback']> }>;
+}
+
+/** The server made once, when first asked for; a failed attempt is not kept, so the next request tries again. */
+function lazyAuthorizationServer(create: () => Promise<ObAuthorizationServer>): LazyServer {
+  let pending: ReturnType<LazyServer> | undefined;
+  return () => {
+    pending ??= create().then((server) => ({ server, handle: server.provider.callback() })).catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
 /** The authorization server, as oidc-provider answers it: the request's body is left unread for it. */
-function oauthMount(server: ObAuthorizationServer): FastifyPluginAsyncTypebox {
-  const handle = server.provider.callback();
+function oauthMount(server: LazyServer): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-    const route = (request: FastifyRequest, reply: FastifyReply) => {
+    const route = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { handle } = await server();
       reply.hijack();
       // The provider is mounted at OAUTH_PATH (its issuer's path): it routes on the rest.
       // Mounted as Express mounts a sub-app: `originalUrl` keeps the full path, which the provider's URLs are built from.
@@ -143,13 +161,13 @@ function oauthMount(server: ObAuthorizationServer): FastifyPluginAsyncTypebox {
   };
 }
 
-function interactionRoutes(server: ObAuthorizationServer, services: Services): FastifyPluginAsyncTypebox {
-  const { provider } = server;
+function interactionRoutes(server: LazyServer, services: Services): FastifyPluginAsyncTypebox {
+  const provider = async () => (await server()).server.provider;
   const page = (reply: FastifyReply, status: number, title: string, text: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderMessagePage(title, [text]));
   const details = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      return await provider.interactionDetails(request.raw, reply.raw);
+      return await (await provider()).interactionDetails(request.raw, reply.raw);
     } catch {
       return undefined;
     }
@@ -172,10 +190,10 @@ function interactionRoutes(server: ObAuthorizationServer, services: Services): F
       if (request.actor.kind !== 'user') return reply.redirect(`/login?next=${encodeURIComponent(`${OAUTH_PATH}/interaction/${uid}`)}`, 303);
       const userId = request.actor.userId;
       if (interaction.prompt.name === 'login' || interaction.session?.accountId !== userId) {
-        const returnTo = await provider.interactionResult(request.raw, reply.raw, { login: { accountId: userId } }, { mergeWithLastSubmission: false });
+        const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { login: { accountId: userId } }, { mergeWithLastSubmission: false });
         return reply.redirect(returnTo, 303);
       }
-      const client = await provider.Client.find(String(interaction.params.client_id ?? ''));
+      const client = await (await provider()).Client.find(String(interaction.params.client_id ?? ''));
       if (!client) return page(reply, 400, 'Unknown application', 'The application that sent you here is not registered.');
       const requested = String(interaction.params.scope ?? '').split(' ').filter((scope): scope is ObScope => (ALL_OB_SCOPES as readonly string[]).includes(scope));
       const profile = await services.obHost.profile(userId);
@@ -200,24 +218,24 @@ function interactionRoutes(server: ObAuthorizationServer, services: Services): F
         return page(reply, 400, 'This authorization request has expired', 'Go back to the application that sent you here and start again.');
       }
       if (form.decision !== 'allow') {
-        const returnTo = await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'The learner did not allow access.' }, { mergeWithLastSubmission: false });
+        const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'The learner did not allow access.' }, { mergeWithLastSubmission: false });
         return reply.redirect(returnTo, 303);
       }
-      const grant = interaction.grantId ? (await provider.Grant.find(interaction.grantId)) : undefined;
-      const current = grant ?? new provider.Grant({ accountId: request.actor.userId, clientId: String(interaction.params.client_id) });
+      const grant = interaction.grantId ? (await (await provider()).Grant.find(interaction.grantId)) : undefined;
+      const current = grant ?? new (await provider()).Grant({ accountId: request.actor.userId, clientId: String(interaction.params.client_id) });
       const { missingOIDCScope, missingResourceScopes } = interaction.prompt.details;
       // Only the OB 3.0 scopes exist here; whatever else was asked is not granted.
       const allowed = (scopes: string[]) => scopes.filter((scope) => (ALL_OB_SCOPES as readonly string[]).includes(scope) || scope === 'openid');
       if (missingOIDCScope) current.addOIDCScope(allowed(missingOIDCScope).join(' '));
       for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) current.addResourceScope(indicator, allowed(scopes).join(' '));
       const grantId = await current.save();
-      const returnTo = await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } });
+      const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { consent: { grantId } });
       return reply.redirect(returnTo, 303);
     });
   };
 }
 
-function resourceRoutes(server: ObAuthorizationServer, services: Services, config: Config): FastifyPluginAsyncTypebox {
+function resourceRoutes(lazyServer: LazyServer, services: Services, config: Config): FastifyPluginAsyncTypebox {
   const { obHost } = services;
   const base = `${config.publicUrl}${OB_API_PATH}`;
 
@@ -225,6 +243,7 @@ function resourceRoutes(server: ObAuthorizationServer, services: Services, confi
   const requireScope = (scope: ObScope) => async (request: FastifyRequest) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new ImsxError(401, 'unauthorizedrequest', 'An OAuth 2.0 access token is required (Authorization: Bearer …).', 'Bearer realm="ob"');
+    const { server } = await lazyServer();
     const token = await server.findAccessToken(match[1]!);
     const audience = token ? [token.aud].flat() : [];
     if (!token || !audience.includes(server.resource)) {
