@@ -1,7 +1,6 @@
 /** Two microcred instances on 127.0.0.1 for the OB 3.0 API tests, and what they share. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,24 +8,13 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import { createGuardedFetcher } from '../../src/net/guarded-fetcher.ts';
 import { sessionFrom, signUpAndSignIn, type Session } from '../support/app.ts';
+import { freePort } from '../support/net.ts';
 
 export interface Instance {
   url: string;
   server: RunningServer;
   app: FastifyInstance;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

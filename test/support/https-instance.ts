@@ -8,13 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 import type { Dialect } from '../../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { freePort } from './net.ts';
 
 /**
  * A self-signed P-256 certificate for IP 127.0.0.1 (subjectAltName, which Node's hostname check reads),
@@ -28,19 +28,6 @@ export function makeLocalCertificate(dir: string): { certFile: string; keyFile: 
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
   ], { stdio: 'ignore' });
   return { certFile, keyFile, ca: readFileSync(certFile) };
-}
-
-/** A free TCP port on 127.0.0.1: PUBLIC_URL must name the real port before the server starts. */
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface HttpsInstance {

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config.ts';
 import { startServer } from '../../../src/http/server.ts';
 import type { Runtime, RuntimeOptions } from '../../../src/runtime.ts';
+import { freePort } from '../../support/net.ts';
 
 export interface TestServer {
   /** http://127.0.0.1:<port>, no trailing slash. */
@@ -13,22 +13,6 @@ export interface TestServer {
   /** The server's services and database, for a test's setup and checks. */
   runtime: Runtime;
   close(): Promise<void>;
-}
-
-/**
- * A free TCP port on 127.0.0.1. PORT=0 would do for listening, but PUBLIC_URL (credential ids, DID
- * documents, status lists) must name the real port, so it is chosen first.
- */
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
