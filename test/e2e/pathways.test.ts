@@ -352,6 +352,9 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await heading('Flagged stacked credentials', issuerPage);
     await expectAccessible(issuerPage, 'pathway flags (open)');
     await onPhone(issuerContext, '/console/pathways/flags', 'Flagged stacked credentials', 'pathway flags (open)');
+    // The award was issued without a suspension entry (the default): it can be kept or revoked, and only that is offered.
+    expect(await flag.getByLabel('Revoke it').count()).toBe(1);
+    expect(await flag.getByLabel('Suspend it').count()).toBe(0);
     await flag.getByRole('button', { name: /^Resolve/ }).click();
     await flag.locator('.field-error').waitFor();
     await flag.getByLabel('Keep it').check();

@@ -305,7 +305,7 @@ for (const dialect of DIALECTS) {
       expect(flags.statusCode, flags.body).toBe(200);
       const [flag] = flags.json().items as { id: string; awardCredentialId: string; constituentName: string; action: string }[];
       // Awarded under policy "review", with one status entry (OB 3.0 conformant): it stays active, the flag open.
-      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: null });
+      expect(flag).toMatchObject({ constituentName: 'Statistics I', action: null, awardSuspendable: false });
       expect((await org.owner.request('GET', `/api/v1/credentials/${flag!.awardCredentialId}`)).json()).toMatchObject({ status: 'active', suspendable: false });
       const refused = await org.owner.request('POST', url(`pathway-flags/${flag!.id}/resolution`), { action: 'suspend', reason: 'Pending review' });
       expect(refused.statusCode).toBe(409);

@@ -40,7 +40,9 @@ export const PathwayProgressSchema = Type.Object({
 }, { $id: 'PathwayProgress' });
 
 export const PathwayFlagSchema = Type.Object({
-  id: Type.String(), pathwayId: Type.String(), pathwayName: Type.String(), awardCredentialId: Type.String(), constituentCredentialKey: Type.String(),
+  id: Type.String(), pathwayId: Type.String(), pathwayName: Type.String(), awardCredentialId: Type.String(),
+  awardSuspendable: Type.Boolean({ description: 'Whether the stacked credential can be suspended (it carries a suspension entry, an opt-in); if not, it can be kept or revoked' }),
+  constituentCredentialKey: Type.String(),
   constituentName: Type.String(), reason: Type.String(), status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
   action: Nullable(Type.Union([Type.Literal('suspended'), Type.Literal('revoked'), Type.Literal('kept')])), resolutionReason: Nullable(Type.String()),
   createdAt: Type.String(), resolvedAt: Nullable(Type.String()),

@@ -31,6 +31,8 @@ export interface PathwayFlagView {
   pathwayId: string;
   pathwayName: string;
   awardCredentialId: string;
+  /** Whether the stacked credential carries a suspension entry (an opt-in): if not, it can be kept or revoked, not suspended. */
+  awardSuspendable: boolean;
   constituentCredentialKey: string;
   constituentName: string;
   reason: string;
@@ -119,9 +121,9 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
     for (const user of users) await queuePathwayProgress(ctx, ctx.db, { userId: user.user_id });
   }
 
-  function flagView(row: Row<'pathway_flags'> & { pathway_name: string; credential_id: string }): PathwayFlagView {
+  function flagView(row: Row<'pathway_flags'> & { pathway_name: string; credential_id: string; award_suspension_list: string | null }): PathwayFlagView {
     return {
-      id: row.id, pathwayId: row.pathway_id, pathwayName: row.pathway_name, awardCredentialId: row.credential_id,
+      id: row.id, pathwayId: row.pathway_id, pathwayName: row.pathway_name, awardCredentialId: row.credential_id, awardSuspendable: row.award_suspension_list !== null,
       constituentCredentialKey: row.constituent_key, constituentName: row.constituent_name, reason: row.reason, status: row.status,
       action: row.action, resolutionReason: row.resolution_reason, createdAt: row.created_at, resolvedAt: row.resolved_at,
     };
@@ -185,7 +187,8 @@ export function createPathwayService(ctx: ServiceContext, deps: { achievements: 
   async function flags(actor: Actor, organisationId: string, status?: 'open' | 'resolved'): Promise<PathwayFlagView[]> {
     await requireAccess(ctx, actor, organisationId, read, 'organisation');
     let query = ctx.db.selectFrom('pathway_flags').innerJoin('pathways', 'pathways.id', 'pathway_flags.pathway_id').innerJoin('pathway_awards', 'pathway_awards.id', 'pathway_flags.award_id')
-      .selectAll('pathway_flags').select(['pathways.name as pathway_name', 'pathway_awards.credential_id']).where('pathway_flags.organisation_id', '=', organisationId);
+      .innerJoin('credentials', 'credentials.id', 'pathway_awards.credential_id')
+      .selectAll('pathway_flags').select(['pathways.name as pathway_name', 'pathway_awards.credential_id', 'credentials.suspension_list_id as award_suspension_list']).where('pathway_flags.organisation_id', '=', organisationId);
     if (status) query = query.where('pathway_flags.status', '=', status);
     return (await query.orderBy('pathway_flags.created_at').orderBy('pathway_flags.id').execute()).map(flagView);
   }

@@ -295,7 +295,7 @@ function FlagCard({ flag, canDecide, onResolved }: { flag: PathwayFlag; canDecid
           <fieldset className="field">
             <legend>Decision</legend>
             <div className="choices">
-              {(['keep', 'suspend', 'revoke'] as const).map((a) => (
+              {(flag.awardSuspendable ? (['keep', 'suspend', 'revoke'] as const) : (['keep', 'revoke'] as const)).map((a) => (
                 <label key={a} className="choice">
                   <input type="radio" name={`${id}-action`} value={a} checked={action === a} onChange={() => setAction(a)} />
                   {a === 'keep' ? 'Keep it' : a === 'suspend' ? 'Suspend it' : 'Revoke it'}
