@@ -162,12 +162,11 @@ function oauthMount(server: LazyServer): FastifyPluginAsyncTypebox {
 }
 
 function interactionRoutes(server: LazyServer, services: Services): FastifyPluginAsyncTypebox {
-  const provider = async () => (await server()).server.provider;
   const page = (reply: FastifyReply, status: number, title: string, text: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderMessagePage(title, [text]));
   const details = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      return await (await provider()).interactionDetails(request.raw, reply.raw);
+      return await (await server()).server.provider.interactionDetails(request.raw, reply.raw);
     } catch {
       return undefined;
     }
@@ -189,11 +188,12 @@ function interactionRoutes(server: LazyServer, services: Services): FastifyPlugi
       // Sign-in is microcred's own: without a session, the learner signs in and comes back here.
       if (request.actor.kind !== 'user') return reply.redirect(`/login?next=${encodeURIComponent(`${OAUTH_PATH}/interaction/${uid}`)}`, 303);
       const userId = request.actor.userId;
+      const { provider } = (await server()).server;
       if (interaction.prompt.name === 'login' || interaction.session?.accountId !== userId) {
-        const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { login: { accountId: userId } }, { mergeWithLastSubmission: false });
+        const returnTo = await provider.interactionResult(request.raw, reply.raw, { login: { accountId: userId } }, { mergeWithLastSubmission: false });
         return reply.redirect(returnTo, 303);
       }
-      const client = await (await provider()).Client.find(String(interaction.params.client_id ?? ''));
+      const client = await provider.Client.find(String(interaction.params.client_id ?? ''));
       if (!client) return page(reply, 400, 'Unknown application', 'The application that sent you here is not registered.');
       const requested = String(interaction.params.scope ?? '').split(' ').filter((scope): scope is ObScope => (ALL_OB_SCOPES as readonly string[]).includes(scope));
       const profile = await services.obHost.profile(userId);
@@ -217,19 +217,20 @@ function interactionRoutes(server: LazyServer, services: Services): FastifyPlugi
       if (!interaction || interaction.uid !== uid || interaction.prompt.name !== 'consent' || interaction.session?.accountId !== request.actor.userId) {
         return page(reply, 400, 'This authorization request has expired', 'Go back to the application that sent you here and start again.');
       }
+      const { provider } = (await server()).server;
       if (form.decision !== 'allow') {
-        const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'The learner did not allow access.' }, { mergeWithLastSubmission: false });
+        const returnTo = await provider.interactionResult(request.raw, reply.raw, { error: 'access_denied', error_description: 'The learner did not allow access.' }, { mergeWithLastSubmission: false });
         return reply.redirect(returnTo, 303);
       }
-      const grant = interaction.grantId ? (await (await provider()).Grant.find(interaction.grantId)) : undefined;
-      const current = grant ?? new (await provider()).Grant({ accountId: request.actor.userId, clientId: String(interaction.params.client_id) });
+      const grant = interaction.grantId ? (await provider.Grant.find(interaction.grantId)) : undefined;
+      const current = grant ?? new provider.Grant({ accountId: request.actor.userId, clientId: String(interaction.params.client_id) });
       const { missingOIDCScope, missingResourceScopes } = interaction.prompt.details;
       // Only the OB 3.0 scopes exist here; whatever else was asked is not granted.
       const allowed = (scopes: string[]) => scopes.filter((scope) => (ALL_OB_SCOPES as readonly string[]).includes(scope) || scope === 'openid');
       if (missingOIDCScope) current.addOIDCScope(allowed(missingOIDCScope).join(' '));
       for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) current.addResourceScope(indicator, allowed(scopes).join(' '));
       const grantId = await current.save();
-      const returnTo = await (await provider()).interactionResult(request.raw, reply.raw, { consent: { grantId } });
+      const returnTo = await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } });
       return reply.redirect(returnTo, 303);
     });
   };
