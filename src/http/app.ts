@@ -121,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   registerAuth(app, services.accounts);
   registerPublicCors(app);
-  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
+  registerRateLimit(app, { routes: ['/credentials/verify', '/presentations/verify', '/api/v1/verify', '/s/:token', '/s/:token/certificate.pdf', '/api/v1/verifier/presentation-requests', '/oid4vp/responses/:id'], perWindow: config.verifyRateLimit, windowMs: 60_000 });
 
   await app.register(opsRoutes(services, config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}));
   await app.register(accountRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));

@@ -16,6 +16,7 @@ import { createSharingService } from './sharing/index.ts';
 import { createStatusService } from './status/index.ts';
 import { createVcApiService } from './vc-api.ts';
 import { createVerifierService } from './verifier.ts';
+import { createPresentationRequestService } from './openid4vp/index.ts';
 import { createWalletService } from './wallet/index.ts';
 import { createWebhookService, type WebhookDeps } from './webhooks/index.ts';
 import { createXapiService } from './xapi/index.ts';
@@ -41,12 +42,13 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const exports = createExportService(ctx, { wallet, learners, issuers });
   const recognition = createRecognitionService(ctx, { issuers, achievements, credentials, wallet, mail });
   const pathways = createPathwayService(ctx, { issuers, achievements, credentials, wallet });
+  const presentations = createPresentationRequestService(ctx, { wallet, recognition });
   const ops = createOpsService(ctx, outside.ops);
   const obHost = createObHostService(ctx, { changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

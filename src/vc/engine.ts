@@ -10,7 +10,7 @@ import { dataIntegrityProviders } from './proofs/data-integrity/index.ts';
 import { createEddsaRdfc2022Provider } from './proofs/data-integrity/eddsa-rdfc-2022.ts';
 import type { IssueFormat, ProofProvider } from './proofs/provider.ts';
 import { vcJwtProvider } from './proofs/vc-jwt.ts';
-import { embeddedCredentials, verifyPresentationProof } from './presentation.ts';
+import { embeddedCredentials, verifyPresentationJwt, verifyPresentationProof } from './presentation.ts';
 import { checkCredentialStatus } from './status/check-status.ts';
 import { StatusListCache } from './status/list-cache.ts';
 import { statusListTtl } from './status/status-list-credential.ts';
@@ -230,8 +230,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     forgetStatusList: (url) => statusLists.forget(url),
     async verifyPresentation({ presentation, challenge, domain, now }) {
       if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('The challenge this verifier issued is required.');
-      const proof = await verifyPresentationProof({ presentation, documentLoader: loaderFor(presentation), keys, challenge, ...(domain !== undefined ? { domain } : {}) });
+      // A compact JWT is a VP-JWT (VC-JWT 1.1 `vp` claim, or a VC 2.0 vp+jwt): nonce and aud carry challenge and domain.
+      const proof = typeof presentation === 'string'
+        ? await verifyPresentationJwt({ jwt: presentation, keys, challenge, ...(domain !== undefined ? { domain } : {}), now: now ?? clock() })
+        : await verifyPresentationProof({ presentation, documentLoader: loaderFor(presentation), keys, challenge, ...(domain !== undefined ? { domain } : {}) });
       const checks = [check('presentation-proof', proof.verified ? 'passed' : 'failed', proof.message)];
+      if (typeof presentation === 'string') presentation = proof.credential;
       const embedded = embeddedCredentials(presentation);
       const credentials: VerificationResult[] = [];
       if (embedded.length > MAX_PRESENTED_CREDENTIALS) {

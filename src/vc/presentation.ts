@@ -8,6 +8,7 @@ import type { KeyResolverOptions } from './did/resolve-key.ts';
 import { asArray, isObject } from './proofs/data-integrity/common.ts';
 import { signDataIntegrity, verifyDataIntegrity, type DataIntegrityCryptosuite } from './proofs/data-integrity/index.ts';
 import type { ProofVerification } from './proofs/provider.ts';
+import { verifyVcJwt } from './proofs/vc-jwt.ts';
 import type { DocumentLoader, JsonObject, Signer } from './types.ts';
 
 /** VC-JOSE-COSE §3.1.1: the media type of a credential secured as a JWT. */
@@ -142,6 +143,49 @@ export async function verifyPresentationProof(options: VerifyPresentationProofOp
   };
 }
 
+export interface VerifyPresentationJwtOptions {
+  jwt: string;
+  keys: KeyResolverOptions;
+  /** The verifier's one-time value: the token's `nonce` must equal it. */
+  challenge: string;
+  /** The verifier's identifier: the token's `aud` must name it. */
+  domain?: string;
+  now?: Date;
+}
+
+/**
+ * Checks a presentation secured as a JWT (VC-JWT 1.1 §6.3.1 `vp` claim, or a VC 2.0 `vp+jwt`): the
+ * holder's signature, `nonce` = challenge, `aud` ∋ domain, its time window, and that the signing key
+ * belongs to the holder. The presentation read from the token is returned as `credential`. Never throws.
+ */
+export async function verifyPresentationJwt(options: VerifyPresentationJwtOptions): Promise<ProofVerification> {
+  const { jwt, keys, challenge, domain, now } = options ?? {};
+  if (typeof challenge !== 'string' || challenge.length === 0) {
+    throw new TypeError('The challenge this verifier issued is required to verify a presentation.');
+  }
+  const result = await verifyVcJwt({
+    document: jwt, documentLoader: rejectingLoader, keys, proofPurpose: 'authentication', challenge,
+    ...(domain !== undefined ? { domain } : {}), ...(now ? { now } : {}),
+  });
+  const presentation = result.credential;
+  if (!result.verified || !result.key || !presentation) return result;
+  if (!asArray(presentation.type).includes('VerifiablePresentation')) {
+    return { ...result, verified: false, message: 'The token does not carry a verifiable presentation (its type lacks "VerifiablePresentation").' };
+  }
+  const holder = holderId(presentation.holder);
+  // VC Data Model 2.0 §4.13: the holder must be the controller of the proving key.
+  if (holder === undefined) return { ...result, verified: false, message: 'The presentation does not name its holder (no holder, no iss).' };
+  if (result.key.controller !== holder) {
+    return { ...result, verified: false, message: `The presentation was signed with a key of ${result.key.controller}, not of its holder ${holder}.` };
+  }
+  return { ...result, message: `${result.message} The key belongs to the holder, ${holder}.` };
+}
+
+/** A JWT needs no JSON-LD context: any attempt to load one is a mistake. */
+const rejectingLoader: DocumentLoader = async (url) => {
+  throw new Error(`No document is loaded to check a JWT presentation (asked for ${url}).`);
+};
+
 /**
  * The credentials a presentation carries, in order: objects as they are, enveloped VC-JWTs as their
  * compact JWT string. Unreadable entries are left out; use this only after `verifyPresentationProof`.
@@ -150,6 +194,11 @@ export function embeddedCredentials(presentation: unknown): Array<JsonObject | s
   if (!isObject(presentation)) return [];
   const out: Array<JsonObject | string> = [];
   for (const entry of asArray(presentation.verifiableCredential)) {
+    // VC-JWT 1.1 §6.3.1: a VP-JWT lists its credentials as compact JWTs.
+    if (typeof entry === 'string' && COMPACT_JWS.test(entry)) {
+      out.push(entry);
+      continue;
+    }
     if (!isObject(entry)) continue;
     const types = asArray(entry.type);
     if (types.includes('EnvelopedVerifiableCredential')) {

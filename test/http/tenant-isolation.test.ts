@@ -43,8 +43,11 @@ const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
   'POST /api/v1/organisations/{orgId}/bulk-issuances': { type: 'text/csv', body: 'email\nvictim@a.test\n' },
 };
-/** Per-person routes (and the claim link, a capability by design): swept in learner-isolation.test.ts. */
-export const LEARNER_PREFIXES = ['/api/v1/me/', '/api/v1/wallet/', '/api/v1/claim/'];
+/**
+ * Per-person routes (and the claim link and a presentation request's handle, capabilities by design):
+ * swept in learner-isolation.test.ts, and the handle in test/interop/openid4vp-verifier.test.ts.
+ */
+export const LEARNER_PREFIXES = ['/api/v1/me/', '/api/v1/wallet/', '/api/v1/claim/', '/api/v1/verifier/presentation-requests/'];
 
 const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',

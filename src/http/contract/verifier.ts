@@ -73,3 +73,38 @@ export type Worth = Static<typeof WorthSchema>;
 export type VerifiedMember = Static<typeof VerifiedMemberSchema>;
 export type VerifyAnswer = Static<typeof VerifyAnswerSchema>;
 export type VerifyBody = Static<typeof VerifyBodySchema>;
+
+// OpenID4VP 1.0 (issue 12 §2): presentation requests a wallet answers.
+export const PresentationRequestBodySchema = Type.Object({
+  issuerId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'Ask only for a credential of this issuer (its id: a DID or URL)' })),
+  achievementId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'Ask only for a credential of this achievement (its id)' })),
+}, { additionalProperties: false });
+export const RecognitionPresentationBodySchema = Type.Object({
+  programmeId: Type.String({ minLength: 1, maxLength: 100, description: 'The programme applied to: the wallet is asked for the credentials its agreements name' }),
+}, { additionalProperties: false });
+export const PresentationRequestCreatedSchema = Type.Object({
+  id: Type.String({ description: 'Public id, part of the request_uri and response_uri' }),
+  handle: Type.String({ description: 'Secret: poll GET /api/v1/verifier/presentation-requests/{handle} with it' }),
+  link: Type.String({ description: 'openid4vp://?client_id=…&request_uri=… (what the QR code holds)' }),
+  qr: Type.String({ description: 'The QR code of the link, as SVG' }),
+  requestUri: Type.String(),
+  clientId: Type.String({ description: 'redirect_uri:<response_uri> (OpenID4VP 1.0 §5.9.3)' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  dcqlQuery: Type.Unknown({ description: 'The DCQL query the wallet is asked to satisfy' }),
+});
+export const PresentationRequestStateSchema = Type.Object({
+  status: Type.Union([Type.Literal('pending'), Type.Literal('answered'), Type.Literal('declined'), Type.Literal('expired')]),
+  expiresAt: Type.String({ format: 'date-time' }),
+  refused: Type.Integer({ description: 'Answers refused so far (wrong nonce or audience, bad holder signature, replay)' }),
+  lastRefusal: Type.Optional(Type.String()),
+  answer: Type.Optional(VerifyAnswerSchema),
+  declined: Type.Optional(Type.Object({ error: Type.String(), description: Type.Optional(Type.String()) })),
+  recognitionRequestId: Type.Optional(Type.String()),
+  recognitionProblem: Type.Optional(Type.String()),
+});
+export const PresentationHandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
+export const PresentationIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export type PresentationRequestBody = Static<typeof PresentationRequestBodySchema>;
+export type PresentationRequestCreated = Static<typeof PresentationRequestCreatedSchema>;
+export type PresentationRequestState = Static<typeof PresentationRequestStateSchema>;
