@@ -13,7 +13,7 @@
  * (jwt_vp_json), then every credential with every check the public verifier makes.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
+import { getGlobalConfig, Oauth2ServerErrorResponseError, setGlobalConfig } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, type createOpenid4vpAuthorizationRequest } from '@openid4vc/openid4vp';
 import type { RecognitionAgreement } from '../../domain/recognition/index.ts';
 import { qrSvg } from '../../render/qr.ts';
@@ -112,6 +112,10 @@ type ResponseRequestPayload = Parameters<typeof verifierLibrary.parseOpenid4vpAu
 /** The presentation requests of the public verifier and of recognition applications. */
 export function createPresentationRequestService(ctx: ServiceContext, deps: { wallet: WalletService; recognition: RecognitionService }) {
   const base = ctx.config.publicUrl;
+  // The library accepts only https:// response URIs unless told otherwise; an instance served over plain
+  // http (development, tests on 127.0.0.1) needs its own URLs accepted. The setting is the library's,
+  // process-wide: it is only ever turned on, never off, so that another instance in the process keeps working.
+  if (base.startsWith('http:') && !getGlobalConfig().allowInsecureUrls) setGlobalConfig({ ...getGlobalConfig(), allowInsecureUrls: true });
 
   async function create(input: { purpose: PresentationPurpose; wanted: WantedBadge[]; optional?: boolean; userId?: string; programmeId?: string }): Promise<PresentationRequestCreated> {
     const id = randomUUID();
@@ -127,7 +131,8 @@ export function createPresentationRequestService(ctx: ServiceContext, deps: { wa
       client_metadata: {
         client_name: CLIENT_NAME,
         vp_formats_supported: {
-          ldp_vc: { proof_type_values: ['DataIntegrityProof', 'Ed25519Signature2020'], cryptosuite_values: ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] },
+          // Appendix B.1.3.2.1 also allows cryptosuite_values (optional); wallets built on Sphereon's schema refuse it, so it is left out.
+          ldp_vc: { proof_type_values: ['DataIntegrityProof', 'Ed25519Signature2020'] },
           jwt_vc_json: { alg_values: ['EdDSA', 'ES256', 'RS256'] },
         },
       },

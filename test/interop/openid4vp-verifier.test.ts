@@ -1,0 +1,149 @@
+/**
+ * OpenID4VP 1.0, verifier side, against an independent holder over real HTTP on 127.0.0.1: the server
+ * listens; Sphereon's @sphereon/did-auth-siop (not the library the verifier uses) parses the
+ * openid4vp:// link, fetches the request object by reference and checks its client metadata, and
+ * encodes the form the holder posts (direct_post). Its OP.verifyAuthorizationRequest cannot be used:
+ * 0.20.1 compares the response_uri with the client_id *with* its `redirect_uri:` prefix, which no
+ * OpenID4VP 1.0 request can satisfy (§5.9.3 strips the prefix) — so that check, and the 1.0 vp_token
+ * (§8.1: credential query id → array of presentations), are written here from the spec. The holder
+ * signs its presentation with its own did:key using @digitalbazaar/vc (ldp_vp) or jose (jwt_vp_json).
+ * Proves: a valid answer is verified and the API shows the verdict with every check; a replayed
+ * answer, a mismatched nonce and a wrong audience are refused; a tampered credential inside a validly
+ * signed presentation is reported as tampered; an expired request is refused; the handle, not the id,
+ * reads the verdict. A learner applying to a programme gets a recognition request from her wallet's answer.
+ */
+import * as vc from '@digitalbazaar/vc';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { encodeJsonAsURI, URI } from '@sphereon/did-auth-siop';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/vc/types.ts';
+import { bearer, createTestApp, type TestApp } from '../support/app.ts';
+import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
+import { freePort } from '../support/net.ts';
+import { referenceDocumentLoader } from '../support/reference.ts';
+import { issuingOrganisation } from '../http/credentials-fixture.ts';
+
+warnIfPostgresSkipped();
+
+interface Created { id: string; handle: string; link: string; qr: string; requestUri: string; clientId: string; expiresAt: string; dcqlQuery: JsonObject }
+interface State { status: string; refused: number; lastRefusal?: string; answer?: { verified: boolean; summary: string; checks: { id: string; outcome: string; message: string }[]; credentials?: { name: string; verified?: boolean; authentic?: boolean; summary?: string; checks?: { id: string; outcome: string }[] }[] }; recognitionRequestId?: string; recognitionProblem?: string }
+
+/** The holder: an Ed25519 did:key of its own, made by the reference library. */
+async function makeHolder() {
+  const pair = await Ed25519Multikey.generate();
+  const did = `did:key:${pair.publicKeyMultibase}`;
+  pair.controller = did;
+  pair.id = `${did}#${pair.publicKeyMultibase}`;
+  const jwk = await Ed25519Multikey.toJwk({ keyPair: pair, secretKey: true }) as JWK;
+  return { pair, did, kid: pair.id as string, jwk };
+}
+type Holder = Awaited<ReturnType<typeof makeHolder>>;
+
+async function ldpPresentation(holder: Holder, credentials: JsonObject[], challenge: string, domain: string): Promise<JsonObject> {
+  const presentation = vc.createPresentation({ verifiableCredential: credentials, holder: holder.did, version: 2.0 });
+  const suite = new DataIntegrityProof({ signer: holder.pair.signer(), cryptosuite: eddsaRdfc2022Cryptosuite });
+  return await vc.signPresentation({ presentation, suite, challenge, domain, documentLoader: referenceDocumentLoader }) as JsonObject;
+}
+
+/** VC-JWT 1.1 §6.3.1 VP-JWT: iss = holder, `vp` claim, nonce and aud (OpenID4VP 1.0 Appendix B.1.3.1). */
+async function jwtPresentation(holder: Holder, credentials: string[], nonce: string, aud: string): Promise<string> {
+  const key = await importJWK(holder.jwk, 'EdDSA');
+  return await new SignJWT({ vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentials }, nonce })
+    .setProtectedHeader({ alg: 'EdDSA', kid: holder.kid, typ: 'JWT' })
+    .setIssuer(holder.did).setAudience(aud).setIssuedAt().setExpirationTime('5m').sign(key);
+}
+
+interface WalletRequest { client_id: string; response_uri: string; response_mode: string; nonce: string; state?: string; dcql_query: JsonObject; exp: number }
+
+/**
+ * The wallet reads the request: Sphereon parses the link and fetches the request object at its
+ * request_uri; the OpenID4VP 1.0 rules for an unsigned request are checked here (§5.9.3, RFC 9101).
+ */
+async function readRequest(link: string): Promise<WalletRequest> {
+  const resolved = await URI.parseAndResolve(link);
+  const jwt = String(resolved.requestObjectJwt);
+  expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'none', typ: 'oauth-authz-req+jwt' });
+  const request = decodeJwt(jwt) as unknown as WalletRequest;
+  // The link's client_id must be the request object's; with the redirect_uri prefix, the rest is the response URI.
+  expect(request.client_id).toBe(resolved.authorizationRequestPayload.client_id);
+  expect(request.client_id).toBe(`redirect_uri:${request.response_uri}`);
+  expect(request.response_mode).toBe('direct_post');
+  return request;
+}
+
+/** The wallet answers at the response URI (direct_post, form-encoded by Sphereon). */
+async function answer(request: WalletRequest, vpToken: Record<string, unknown[]>, extra: JsonObject = {}): Promise<Response> {
+  return await fetch(request.response_uri, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: encodeJsonAsURI({ vp_token: vpToken, ...(request.state ? { state: request.state } : {}), ...extra }),
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`OpenID4VP verifier over HTTP with an independent holder (${dialect})`, () => {
+    let t: TestApp;
+    let base: string;
+    let clock = Date.now();
+    let org: Awaited<ReturnType<typeof issuingOrganisation>>;
+    let credential: JsonObject;
+    let jwtCredential: string;
+    let holder: Holder;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      t = await createTestApp(dialect, { env: { PUBLIC_URL: base }, now: () => new Date(clock) });
+      await t.app.listen({ port, host: '127.0.0.1' });
+      org = await issuingOrganisation(t);
+      const issued = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'ana@learner.test', name: 'Ana López' } });
+      expect(issued.statusCode, issued.body).toBe(201);
+      credential = (await t.app.inject(`/credentials/${(issued.json() as { id: string }).id}`)).json() as JsonObject;
+      // The same badge as a VC-JWT, through the VC-API.
+      const key = (await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/api-keys`, { name: 'jwt', scopes: ['issue'] })).json().key as string;
+      const { proof: _proof, id: _id, credentialStatus: _status, ...unsigned } = credential;
+      const enveloped = await t.app.inject({ method: 'POST', url: '/credentials/issue', headers: bearer(key), payload: { credential: unsigned, options: { format: 'vc-jwt' } } });
+      expect(enveloped.statusCode, enveloped.body).toBe(201);
+      jwtCredential = String((enveloped.json().verifiableCredential as JsonObject).id).replace('data:application/vc+jwt,', '');
+      holder = await makeHolder();
+    }, 60_000);
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const createRequest = async (body: JsonObject = {}): Promise<Created> => {
+      const response = await fetch(`${base}/api/v1/verifier/presentation-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status, await response.clone().text()).toBe(201);
+      return await response.json() as Created;
+    };
+    const stateOf = async (handle: string): Promise<State> => {
+      const response = await fetch(`${base}/api/v1/verifier/presentation-requests/${handle}`);
+      expect(response.status).toBe(200);
+      return await response.json() as State;
+    };
+    const post = async (created: Created, form: Record<string, string>) =>
+      await fetch(`${base}/oid4vp/responses/${created.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+
+    it('an independent wallet answers with an ldp_vp: the verdict is verified, with every check of the credential', async () => {
+      const created = await createRequest({ issuerId: (credential.issuer as JsonObject).id as string });
+      expect(created.link).toMatch(/^openid4vp:\/\/\?client_id=redirect_uri%3A/);
+      expect(created.qr).toContain('<svg');
+      expect(created.clientId).toBe(`redirect_uri:${base}/oid4vp/responses/${created.id}`);
+
+      const request = await readRequest(created.link);
+      const vp = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      const sent = await answer(request, { badge0_ldp: [vp] });
+      expect(sent.status, await sent.clone().text()).toBe(200);
+
+      const state = await stateOf(created.handle);
+      expect(state.status).toBe('answered');
+      expect(state.answer!.verified, JSON.stringify(state.answer!.checks)).toBe(true);
+      expect(state.answer!.checks.map((c) => [c.id, c.outcome])).toEqual([['presentation-proof', 'passed'], ['credentials', 'passed'], ['request', 'passed']]);
+      const member = state.answer!.credentials![0]!;
+      expect(member.name).toBe('Data Literacy Essentials');
+      for (const id of ['structure', 'proof', 'issuer-key', 'status', 'validity']) expect(member.checks!.find((c) => c.id === id)?.outcome, id).toBe('passed');
+    });
+  });
+}
