@@ -29,7 +29,7 @@ import { issuingOrganisation } from '../http/credentials-fixture.ts';
 warnIfPostgresSkipped();
 
 interface Created { id: string; handle: string; link: string; qr: string; requestUri: string; clientId: string; expiresAt: string; dcqlQuery: JsonObject }
-interface State { status: string; refused: number; lastRefusal?: string; answer?: { verified: boolean; summary: string; checks: { id: string; outcome: string; message: string }[]; credentials?: { name: string; verified?: boolean; authentic?: boolean; summary?: string; checks?: { id: string; outcome: string }[] }[] }; recognitionRequestId?: string; recognitionProblem?: string }
+interface State { status: string; refused: number; lastRefusal?: string; declined?: JsonObject; answer?: { verified: boolean; container?: string; summary: string; checks: { id: string; outcome: string; message: string }[]; credentials?: { name: string; verified?: boolean; authentic?: boolean; summary?: string; checks?: { id: string; outcome: string }[] }[] }; recognitionRequestId?: string; recognitionProblem?: string }
 
 /** The holder: an Ed25519 did:key of its own, made by the reference library. */
 async function makeHolder() {
@@ -37,7 +37,9 @@ async function makeHolder() {
   const did = `did:key:${pair.publicKeyMultibase}`;
   pair.controller = did;
   pair.id = `${did}#${pair.publicKeyMultibase}`;
-  const jwk = await Ed25519Multikey.toJwk({ keyPair: pair, secretKey: true }) as JWK;
+  const full = await Ed25519Multikey.toJwk({ keyPair: pair, secretKey: true }) as JWK;
+  // The multikey secret is seed ‖ public key; a JWK's d is the 32-byte seed (RFC 8037 §2).
+  const jwk: JWK = { ...full, d: Buffer.from(full.d!, 'base64url').subarray(0, 32).toString('base64url') };
   return { pair, did, kid: pair.id as string, jwk };
 }
 type Holder = Awaited<ReturnType<typeof makeHolder>>;
@@ -144,6 +146,137 @@ for (const dialect of DIALECTS) {
       const member = state.answer!.credentials![0]!;
       expect(member.name).toBe('Data Literacy Essentials');
       for (const id of ['structure', 'proof', 'issuer-key', 'status', 'validity']) expect(member.checks!.find((c) => c.id === id)?.outcome, id).toBe('passed');
+    });
+
+    const refusal = async (response: Response): Promise<string> => {
+      expect(response.status).toBe(400);
+      const body = await response.json() as { error: string; error_description: string };
+      expect(body.error).toBe('invalid_request');
+      return body.error_description;
+    };
+
+    it('refuses a replayed answer: one answer per request, and the verdict stays the first', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const vp = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      expect((await answer(request, { badge0_ldp: [vp] })).status).toBe(200);
+      expect(await refusal(await answer(request, { badge0_ldp: [vp] }))).toMatch(/already answered/);
+      const state = await stateOf(created.handle);
+      expect(state.status).toBe('answered');
+      expect(state.answer!.verified).toBe(true);
+      expect(state.refused).toBe(1);
+      // The request object is no longer served once answered.
+      expect((await fetch(created.requestUri)).status).toBe(404);
+    });
+
+    it('refuses a presentation made for another nonce, or for another verifier; the request stays open for the right one', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const otherNonce = await ldpPresentation(holder, [credential], 'a-nonce-of-another-request', request.client_id);
+      expect(await refusal(await answer(request, { badge0_ldp: [otherNonce] }))).toMatch(/challenge|nonce/i);
+      const otherAudience = await ldpPresentation(holder, [credential], request.nonce, 'redirect_uri:https://evil.example/cb');
+      expect(await refusal(await answer(request, { badge0_ldp: [otherAudience] }))).toMatch(/domain|audience/i);
+      const jwtWrongAud = await jwtPresentation(holder, [jwtCredential], request.nonce, 'https://evil.example');
+      expect(await refusal(await answer(request, { badge0_jwt: [jwtWrongAud] }))).toMatch(/audience/);
+      const jwtWrongNonce = await jwtPresentation(holder, [jwtCredential], 'other', request.client_id);
+      expect(await refusal(await answer(request, { badge0_jwt: [jwtWrongNonce] }))).toMatch(/nonce/);
+      let state = await stateOf(created.handle);
+      expect(state.status).toBe('pending');
+      expect(state.refused).toBe(4);
+      expect(state.lastRefusal).toMatch(/nonce/);
+
+      const good = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      expect((await answer(request, { badge0_ldp: [good] })).status).toBe(200);
+      state = await stateOf(created.handle);
+      expect(state.answer!.verified).toBe(true);
+    });
+
+    it('reports a tampered credential inside a validly signed presentation as not authentic', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const tampered = structuredClone(credential);
+      ((tampered.credentialSubject as JsonObject).achievement as JsonObject).name = 'Doctorate in Everything';
+      const vp = await ldpPresentation(holder, [tampered], request.nonce, request.client_id);
+      expect((await answer(request, { badge0_ldp: [vp] })).status).toBe(200);
+      const state = await stateOf(created.handle);
+      expect(state.answer!.verified).toBe(false);
+      expect(state.answer!.checks.find((c) => c.id === 'presentation-proof')?.outcome).toBe('passed');
+      expect(state.answer!.checks.find((c) => c.id === 'credentials')?.outcome).toBe('failed');
+      const member = state.answer!.credentials![0]!;
+      expect(member.authentic).toBe(false);
+      expect(member.checks!.find((c) => c.id === 'proof')?.outcome).toBe('failed');
+      expect(member.summary).toMatch(/not authentic/);
+    });
+
+    it('verifies a jwt_vp_json answer (jose-signed VP-JWT holding the VC-JWT)', async () => {
+      const created = await createRequest({ achievementId: ((credential.credentialSubject as JsonObject).achievement as JsonObject).id as string });
+      const request = await readRequest(created.link);
+      const vp = await jwtPresentation(holder, [jwtCredential], request.nonce, request.client_id);
+      const sent = await answer(request, { badge0_jwt: [vp] });
+      expect(sent.status, await sent.clone().text()).toBe(200);
+      const state = await stateOf(created.handle);
+      expect(state.answer!.verified, JSON.stringify(state.answer)).toBe(true);
+      expect(state.answer!.container).toBe('jwt');
+      expect(state.answer!.credentials![0]!.name).toBe('Data Literacy Essentials');
+    });
+
+    it('reports a credential that is not what was asked for (another issuer) as failing the request', async () => {
+      const created = await createRequest({ issuerId: 'did:web:another-university.example' });
+      const request = await readRequest(created.link);
+      const vp = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      expect((await answer(request, { badge0_ldp: [vp] })).status).toBe(200);
+      const state = await stateOf(created.handle);
+      expect(state.answer!.verified).toBe(false);
+      expect(state.answer!.checks.find((c) => c.id === 'request')?.outcome).toBe('failed');
+    });
+
+    it('refuses an answer after the request expired, and no longer serves the request object', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const vp = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      clock += 11 * 60_000;
+      try {
+        expect(await refusal(await answer(request, { badge0_ldp: [vp] }))).toMatch(/expired/);
+        expect((await fetch(created.requestUri)).status).toBe(404);
+        expect((await stateOf(created.handle)).status).toBe('expired');
+      } finally {
+        clock -= 11 * 60_000;
+      }
+    });
+
+    it('takes the wallet’s refusal (access_denied) as the answer', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const sent = await fetch(request.response_uri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ error: 'access_denied', error_description: 'The holder declined', state: request.state! }).toString() });
+      expect(sent.status).toBe(200);
+      const state = await stateOf(created.handle);
+      expect(state.status).toBe('declined');
+      expect(state).toMatchObject({ declined: { error: 'access_denied', description: 'The holder declined' } });
+    });
+
+    it('refuses hostile answers in words: no vp_token, a wrong state, an unknown query id, a string for an ldp_vp, bad JSON', async () => {
+      const created = await createRequest();
+      const request = await readRequest(created.link);
+      const form = (fields: Record<string, string>) => fetch(request.response_uri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      await refusal(await form({ state: request.state! }));
+      await refusal(await form({ state: 'other', vp_token: JSON.stringify({ badge0_ldp: [{}] }) }));
+      expect(await refusal(await form({ state: request.state!, vp_token: JSON.stringify({ other_query: [{ a: 1 }] }) }))).toMatch(/other_query/);
+      expect(await refusal(await form({ state: request.state!, vp_token: JSON.stringify({ badge0_ldp: ['eyJ.a.b'] }) }))).toMatch(/JSON object/);
+      await refusal(await form({ state: request.state!, vp_token: '{not json' }));
+      expect((await stateOf(created.handle)).status).toBe('pending');
+      // An unknown request: an OAuth error, not a problem document.
+      const unknown = await fetch(`${base}/oid4vp/responses/00000000-0000-4000-8000-000000000000`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'vp_token=%7B%7D' });
+      expect(unknown.status).toBe(400);
+      expect((await fetch(`${base}/oid4vp/requests/not-an-id`)).status).toBe(404);
+    });
+
+    it('reads the verdict only with the secret handle, not with the public id in the request URI', async () => {
+      const created = await createRequest();
+      expect((await fetch(`${base}/api/v1/verifier/presentation-requests/${created.id}`)).status).toBe(404);
+      expect((await fetch(`${base}/api/v1/verifier/presentation-requests/${'x'.repeat(32)}`)).status).toBe(404);
+      const bad = await fetch(`${base}/api/v1/verifier/presentation-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ issuerId: 'not a url' }) });
+      expect(bad.status).toBe(422);
+      expect((await bad.json() as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe('/issuerId');
     });
   });
 }
