@@ -125,9 +125,6 @@ for (const dialect of DIALECTS) {
       expect(response.status).toBe(200);
       return await response.json() as State;
     };
-    const post = async (created: Created, form: Record<string, string>) =>
-      await fetch(`${base}/oid4vp/responses/${created.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-
     it('an independent wallet answers with an ldp_vp: the verdict is verified, with every check of the credential', async () => {
       const created = await createRequest({ issuerId: (credential.issuer as JsonObject).id as string });
       expect(created.link).toMatch(/^openid4vp:\/\/\?client_id=redirect_uri%3A/);
