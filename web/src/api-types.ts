@@ -36,7 +36,9 @@ export type {
 export type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery, WebhookEventName } from '../../src/http/contract/webhooks.ts';
 export type { XapiRule, XapiRuleCreate, XapiStatementSummary } from '../../src/http/contract/xapi.ts';
 export type { DownloadKind, PresentationBody, Share, ShareCreate, ShareTarget } from '../../src/http/contract/sharing.ts';
-export type { CheckOutcome, VerifyAnswer, VerifyBody, VerifyCheck } from '../../src/http/contract/verifier.ts';
+export type {
+  CheckOutcome, PresentationRequestBody, PresentationRequestCreated, PresentationRequestState, VerifyAnswer, VerifyBody, VerifyCheck,
+} from '../../src/http/contract/verifier.ts';
 export type {
   ClaimPreview, CollectionCreate, CollectionSummary, CollectionUpdate, CollectionView, Facets, ImportBody, ImportResult, Offer, Skill, Totals, WalletCheck, WalletItem,
   WalletListQuery, WalletPage, WalletStatus,

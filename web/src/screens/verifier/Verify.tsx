@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
@@ -8,11 +8,13 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
+import { WalletRequest } from '../../components/WalletRequest.tsx';
+import { createPresentationRequest, presentationRequestState } from '../../api/verifier.ts';
 import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { useSession } from '../../session.tsx';
 import { useSessionReady } from '../../session-ready.ts';
 import { CREDENTIAL_FILES } from '../wallet/Import.tsx';
-import type { VerifyAnswer } from '../../api-types.ts';
+import type { PresentationRequestState, VerifyAnswer } from '../../api-types.ts';
 import { formatDay, formatEcts } from '../../format.ts';
 import { multipart } from '../../multipart.ts';
 
@@ -60,6 +62,20 @@ export function VerifyScreen() {
     event.preventDefault();
     void verify({ kind: 'url', url });
   };
+  const [walletIssuer, setWalletIssuer] = useState('');
+  const askWallet = async () => {
+    await ready();
+    setAnswer(undefined);
+    setError(undefined);
+    return await createPresentationRequest(api, walletIssuer.trim() ? { issuerId: walletIssuer.trim() } : {});
+  };
+  const pollWallet = useCallback((handle: string) => presentationRequestState(api, handle), [api]);
+  const walletAnswered = (state: PresentationRequestState) => {
+    if (state.status !== 'answered' || !state.answer) return;
+    setLast(undefined);
+    setAnswer(state.answer);
+    setRound((r) => r + 1);
+  };
   const recheck = (event: FormEvent) => {
     event.preventDefault();
     if (last) void verify(last);
@@ -102,6 +118,18 @@ export function VerifyScreen() {
             </button>
           </form>
         </details>
+
+        <section aria-labelledby="wallet-title" className="verify-wallet">
+          <h2 id="wallet-title">Ask a wallet</h2>
+          <p>Ask the holder to present an Open Badge from their wallet app (OpenID4VP): they scan a QR code, choose the credential and share it with you.</p>
+          <details className="optional">
+            <summary>Only from one issuer</summary>
+            <Field id="wallet-issuer" label="Issuer (its DID or URL)" hint="Leave empty to accept an Open Badge from any issuer.">
+              {(p) => <input {...p} type="text" value={walletIssuer} onChange={(e) => setWalletIssuer(e.target.value)} placeholder="did:web:…" spellCheck={false} />}
+            </Field>
+          </details>
+          <WalletRequest create={askWallet} poll={pollWallet} onState={walletAnswered} startLabel="Ask a wallet for a credential" />
+        </section>
 
         <ErrorSummary error={error} title="The credential could not be checked" />
         {busy ? <Notice>Verifying…</Notice> : null}
@@ -230,6 +258,12 @@ function VerifyResult({ answer, round }: { answer: VerifyAnswer; round: number }
                   {c.issuer?.name ? <span className="muted"> · {c.issuer.name}</span> : null}
                   {c.summary ? <div>{c.summary}</div> : null}
                 </span>
+                {c.checks?.length ? (
+                  <details open={answer.credentials!.length === 1}>
+                    <summary>Checks of this credential</summary>
+                    <Checks checks={c.checks} testId={`member-checks-${i}`} />
+                  </details>
+                ) : null}
               </li>
             ))}
           </ol>
