@@ -1,88 +1,25 @@
 /**
  * OpenID4VP 1.0, verifier side, against an independent holder over real HTTP on 127.0.0.1: the server
- * listens; Sphereon's @sphereon/did-auth-siop (not the library the verifier uses) parses the
- * openid4vp:// link, fetches the request object by reference and checks its client metadata, and
- * encodes the form the holder posts (direct_post). Its OP.verifyAuthorizationRequest cannot be used:
- * 0.20.1 compares the response_uri with the client_id *with* its `redirect_uri:` prefix, which no
- * OpenID4VP 1.0 request can satisfy (§5.9.3 strips the prefix) — so that check, and the 1.0 vp_token
- * (§8.1: credential query id → array of presentations), are written here from the spec. The holder
- * signs its presentation with its own did:key using @digitalbazaar/vc (ldp_vp) or jose (jwt_vp_json).
+ * listens; the scripted holder (test/support/openid4vp-holder.ts: Sphereon's did-auth-siop resolves and
+ * posts, the digitalbazaar stack or jose signs with the holder's own did:key) answers its requests.
  * Proves: a valid answer is verified and the API shows the verdict with every check; a replayed
  * answer, a mismatched nonce and a wrong audience are refused; a tampered credential inside a validly
  * signed presentation is reported as tampered; an expired request is refused; the handle, not the id,
  * reads the verdict. A learner applying to a programme gets a recognition request from her wallet's answer.
  */
-import * as vc from '@digitalbazaar/vc';
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { encodeJsonAsURI, URI } from '@sphereon/did-auth-siop';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PresentationRequestCreated, PresentationRequestState } from '../../src/http/contract/verifier.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
-import { bearer, createTestApp, type TestApp } from '../support/app.ts';
+import { bearer, createTestApp, login, signUpAndSignIn, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { freePort } from '../support/net.ts';
-import { referenceDocumentLoader } from '../support/reference.ts';
+import { answer, jwtPresentation, ldpPresentation, makeHolder, readRequest, type Holder } from '../support/openid4vp-holder.ts';
 import { issuingOrganisation } from '../http/credentials-fixture.ts';
 
 warnIfPostgresSkipped();
 
-interface Created { id: string; handle: string; link: string; qr: string; requestUri: string; clientId: string; expiresAt: string; dcqlQuery: JsonObject }
-interface State { status: string; refused: number; lastRefusal?: string; declined?: JsonObject; answer?: { verified: boolean; container?: string; summary: string; checks: { id: string; outcome: string; message: string }[]; credentials?: { name: string; verified?: boolean; authentic?: boolean; summary?: string; checks?: { id: string; outcome: string }[] }[] }; recognitionRequestId?: string; recognitionProblem?: string }
-
-/** The holder: an Ed25519 did:key of its own, made by the reference library. */
-async function makeHolder() {
-  const pair = await Ed25519Multikey.generate();
-  const did = `did:key:${pair.publicKeyMultibase}`;
-  pair.controller = did;
-  pair.id = `${did}#${pair.publicKeyMultibase}`;
-  const full = await Ed25519Multikey.toJwk({ keyPair: pair, secretKey: true }) as JWK;
-  // The multikey secret is seed ‖ public key; a JWK's d is the 32-byte seed (RFC 8037 §2).
-  const jwk: JWK = { ...full, d: Buffer.from(full.d!, 'base64url').subarray(0, 32).toString('base64url') };
-  return { pair, did, kid: pair.id as string, jwk };
-}
-type Holder = Awaited<ReturnType<typeof makeHolder>>;
-
-async function ldpPresentation(holder: Holder, credentials: JsonObject[], challenge: string, domain: string): Promise<JsonObject> {
-  const presentation = vc.createPresentation({ verifiableCredential: credentials, holder: holder.did, version: 2.0 });
-  const suite = new DataIntegrityProof({ signer: holder.pair.signer(), cryptosuite: eddsaRdfc2022Cryptosuite });
-  return await vc.signPresentation({ presentation, suite, challenge, domain, documentLoader: referenceDocumentLoader }) as JsonObject;
-}
-
-/** VC-JWT 1.1 §6.3.1 VP-JWT: iss = holder, `vp` claim, nonce and aud (OpenID4VP 1.0 Appendix B.1.3.1). */
-async function jwtPresentation(holder: Holder, credentials: string[], nonce: string, aud: string): Promise<string> {
-  const key = await importJWK(holder.jwk, 'EdDSA');
-  return await new SignJWT({ vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentials }, nonce })
-    .setProtectedHeader({ alg: 'EdDSA', kid: holder.kid, typ: 'JWT' })
-    .setIssuer(holder.did).setAudience(aud).setIssuedAt().setExpirationTime('5m').sign(key);
-}
-
-interface WalletRequest { client_id: string; response_uri: string; response_mode: string; nonce: string; state?: string; dcql_query: JsonObject; exp: number }
-
-/**
- * The wallet reads the request: Sphereon parses the link and fetches the request object at its
- * request_uri; the OpenID4VP 1.0 rules for an unsigned request are checked here (§5.9.3, RFC 9101).
- */
-async function readRequest(link: string): Promise<WalletRequest> {
-  const resolved = await URI.parseAndResolve(link);
-  const jwt = String(resolved.requestObjectJwt);
-  expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'none', typ: 'oauth-authz-req+jwt' });
-  const request = decodeJwt(jwt) as unknown as WalletRequest;
-  // The link's client_id must be the request object's; with the redirect_uri prefix, the rest is the response URI.
-  expect(request.client_id).toBe(resolved.authorizationRequestPayload.client_id);
-  expect(request.client_id).toBe(`redirect_uri:${request.response_uri}`);
-  expect(request.response_mode).toBe('direct_post');
-  return request;
-}
-
-/** The wallet answers at the response URI (direct_post, form-encoded by Sphereon). */
-async function answer(request: WalletRequest, vpToken: Record<string, unknown[]>, extra: JsonObject = {}): Promise<Response> {
-  return await fetch(request.response_uri, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: encodeJsonAsURI({ vp_token: vpToken, ...(request.state ? { state: request.state } : {}), ...extra }),
-  });
-}
+type Created = PresentationRequestCreated;
+type State = PresentationRequestState;
 
 for (const dialect of DIALECTS) {
   describe(`OpenID4VP verifier over HTTP with an independent holder (${dialect})`, () => {
@@ -274,6 +211,48 @@ for (const dialect of DIALECTS) {
       const bad = await fetch(`${base}/api/v1/verifier/presentation-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ issuerId: 'not a url' }) });
       expect(bad.status).toBe(422);
       expect((await bad.json() as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe('/issuerId');
+    });
+
+    it('a learner applies to a programme from her wallet app: the DCQL query names the agreement, the answer becomes a recognition request', async () => {
+      const signedUp = await signUpAndSignIn(t.app, { email: 'ana@learner.test', password: 'learner-password-1' });
+      expect(signedUp.statusCode, signedUp.body).toBe(200);
+      const ana = await login(t.app, 'ana@learner.test', 'learner-password-1');
+      const orgUrl = (path: string) => `/api/v1/organisations/${org.organisationId}/${path}`;
+      const programme = await org.owner.request('POST', orgUrl('programmes'), { name: 'BSc Data', totalCredits: 60, maxRecognisedCredits: 30, modules: [{ id: 'DATA', name: 'Data handling', credits: 5 }] });
+      expect(programme.statusCode, programme.body).toBe(201);
+      const programmeId = programme.json().id as string;
+      const issuerId = (credential.issuer as JsonObject).id as string;
+      const achievementId = ((credential.credentialSubject as JsonObject).achievement as JsonObject).id as string;
+      const agreement = await org.owner.request('POST', orgUrl('recognition-agreements'), { programmeId, moduleId: 'DATA', credits: 5, match: { issuerId, achievementId } });
+      expect(agreement.statusCode, agreement.body).toBe(201);
+
+      // Only a signed-in learner applies; a programme without agreements has nothing to ask for.
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/wallet/recognition/presentation-requests', payload: { programmeId } })).statusCode).toBe(401);
+      const made = await ana.request('POST', '/api/v1/wallet/recognition/presentation-requests', { programmeId });
+      expect(made.statusCode, made.body).toBe(201);
+      const created = made.json() as Created;
+      const query = created.dcqlQuery as { credentials: { format: string; claims?: { path: string[]; values: string[] }[] }[] };
+      expect(query.credentials.map((c) => c.format)).toEqual(['ldp_vc', 'jwt_vc_json']);
+      expect(query.credentials[0]!.claims).toEqual([
+        { id: 'issuer', path: ['issuer', 'id'], values: [issuerId] },
+        { id: 'achievement', path: ['credentialSubject', 'achievement', 'id'], values: [achievementId] },
+      ]);
+
+      const request = await readRequest(created.link);
+      const vp = await ldpPresentation(holder, [credential], request.nonce, request.client_id);
+      expect((await answer(request, { badge0_ldp: [vp] })).status).toBe(200);
+      const state = await stateOf(created.handle);
+      expect(state.answer!.verified).toBe(true);
+      expect(state.recognitionRequestId, state.recognitionProblem).toBeDefined();
+      const mine = await ana.request('GET', `/api/v1/wallet/recognition-requests/${state.recognitionRequestId!}`);
+      expect(mine.statusCode, mine.body).toBe(200);
+      const recognition = mine.json() as { programmeId: string; credentialIds: string[]; proposal: { items: { decision: string }[] } };
+      expect(recognition.programmeId).toBe(programmeId);
+      expect(recognition.credentialIds).toHaveLength(1);
+      expect(recognition.proposal.items.map((item) => item.decision)).toEqual(['accept']);
+      // The presented credential is now in her wallet, as she would have uploaded it.
+      const wallet = await ana.request('GET', `/api/v1/wallet/credentials/${recognition.credentialIds[0]!}`);
+      expect(wallet.statusCode, wallet.body).toBe(200);
     });
   });
 }
