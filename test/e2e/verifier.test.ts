@@ -8,12 +8,18 @@
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import jsQRModule from 'jsqr';
 import { bakePng } from '../../src/vc/baking/index.ts';
+import type { JsonObject } from '../../src/vc/types.ts';
+import { answer as walletAnswer, ldpPresentation, makeHolder, readRequest } from '../support/openid4vp-holder.ts';
 import { expectAccessible } from './support/axe.ts';
 import { browserSkipReason, launchBrowser } from './support/browser.ts';
 import { buildWebApart, dropFile, expectNoSidewaysScroll, PHONE, setUpIssuing, type Issuing } from './support/learner.ts';
 import { saveScreenshot, screenshotIfFailed } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
+
+// jsqr is CommonJS whose types declare an ES default export: take whichever the loader hands over.
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule.default }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 const skipReason = browserSkipReason();
 
@@ -186,5 +192,44 @@ describe.skipIf(skipReason !== undefined)('public verifier in Chromium', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it('asks a wallet: the request QR code and link, then the verdict when the (scripted) wallet answers', async () => {
+    const fresh = await issuing.issue({ email: 'grace.hopper@example.org', name: 'Grace Hopper' });
+    await page.goto('/verify');
+    await page.getByRole('heading', { level: 2, name: 'Ask a wallet' }).waitFor();
+    await page.getByRole('button', { name: 'Ask a wallet for a credential' }).click();
+    const qr = page.getByTestId('wallet-request-qr');
+    await qr.waitFor();
+    const link = await page.getByTestId('wallet-request-link').getAttribute('href');
+    expect(link).toMatch(/^openid4vp:\/\/\?client_id=redirect_uri%3A.*&request_uri=/);
+    // The QR code, as the browser draws it, holds exactly the link.
+    const shot = PNG.sync.read(await qr.screenshot());
+    expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(link);
+    await expectAccessible(page, 'verifier-wallet-request');
+    await saveScreenshot(page, 'verifier-wallet-request');
+
+    // The wallet: reads the request by reference, signs a presentation with its own did:key, posts it.
+    const holder = await makeHolder();
+    const request = await readRequest(link!);
+    // A presentation for another verifier first: refused, and the page says so while it waits.
+    const wrong = await ldpPresentation(holder, [fresh.document as JsonObject], request.nonce, 'redirect_uri:https://evil.example/cb');
+    expect((await walletAnswer(request, { badge0_ldp: [wrong] })).status).toBe(400);
+    await page.getByTestId('wallet-request-refused').waitFor();
+    const vp = await ldpPresentation(holder, [fresh.document as JsonObject], request.nonce, request.client_id);
+    expect((await walletAnswer(request, { badge0_ldp: [vp] })).status).toBe(200);
+
+    await answer();
+    expect(await verdict().getAttribute('class')).toContain('verdict-ok');
+    expect(await verdict().textContent()).toMatch(/presentation and every credential in it are authentic and valid/);
+    const checks = result().getByTestId('checks');
+    expect(await checks.locator('[data-check="presentation-proof"]').textContent()).toContain('Passed');
+    expect(await checks.locator('[data-check="request"]').textContent()).toContain('Passed');
+    const member = result().getByTestId('member-checks-0');
+    expect(await member.locator('[data-check="proof"]').textContent()).toContain('Passed');
+    expect(await member.locator('[data-check="status"]').textContent()).toContain('Passed');
+    await result().getByText(ACHIEVEMENT).first().waitFor();
+    await expectAccessible(page, 'verifier-wallet-answer');
+    await saveScreenshot(page, 'verifier-wallet-answer');
   });
 });
