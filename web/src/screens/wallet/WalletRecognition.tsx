@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import '../../recognition.css';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
@@ -7,11 +7,13 @@ import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
+import { WalletRequest } from '../../components/WalletRequest.tsx';
+import { createRecognitionPresentationRequest, presentationRequestState } from '../../api/verifier.ts';
 import { formatDate, useLoad } from '../../load.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
-import type { Agreement, MyRecognitionRequestView, Plan, PublicProgramme as Programme, RecognitionRequestView as RecognitionRequest, WalletPage } from '../../api-types.ts';
+import type { Agreement, MyRecognitionRequestView, PresentationRequestState, Plan, PublicProgramme as Programme, RecognitionRequestView as RecognitionRequest, WalletPage } from '../../api-types.ts';
 import { ects } from '../../format.ts';
 import { describeAgreement, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-words.ts';
 
@@ -42,6 +44,14 @@ export function WalletRecognitionScreen() {
   const programme = data.data?.programmes.find((p) => p.id === programmeId);
   const moduleName = (id: string) => programme?.modules.find((m) => m.id === id)?.name ?? id;
   const names = new Map((data.data?.programmes ?? []).map((p) => [p.id, `${p.name}${p.organisationName ? ` (${p.organisationName})` : ''}`]));
+
+  const [walletProblem, setWalletProblem] = useState<string>();
+  const pollWallet = useCallback((handle: string) => presentationRequestState(api, handle), [api]);
+  // The wallet app answered: its verified credentials are now in this wallet and the request is made.
+  const walletAnswered = (state: PresentationRequestState) => {
+    if (state.recognitionRequestId) navigate(`/wallet/recognition/${state.recognitionRequestId}`);
+    else if (state.status === 'answered') setWalletProblem(state.recognitionProblem ?? 'The wallet’s answer could not be used for a request.');
+  };
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -99,6 +109,14 @@ export function WalletRecognitionScreen() {
                   </ul>
                 </>
               ) : null}
+            </section>
+          ) : null}
+          {programme && agreements.data?.length ? (
+            <section aria-labelledby="wallet-app-heading" className="panel">
+              <h3 id="wallet-app-heading">Or present them from your wallet app</h3>
+              <p>If you keep your credentials in another wallet app (OpenID4VP), it can send the ones {programme.name} recognises; they are checked, kept in this wallet too, and the request is sent.</p>
+              <WalletRequest key={programmeId} create={() => createRecognitionPresentationRequest(api, programmeId)} poll={pollWallet} onState={walletAnswered} startLabel="Ask my wallet app" />
+              {walletProblem ? <Notice tone="warning">{walletProblem}</Notice> : null}
             </section>
           ) : null}
           <FieldSet id="r-credentials" legend="Credentials to recognise" hint="Verified credentials in your wallet." error={error?.fieldMessage('/credentialIds')}>
