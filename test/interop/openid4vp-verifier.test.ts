@@ -178,6 +178,17 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('forgets a request and its verdict a day after it expired', async () => {
+      const old = await createRequest();
+      clock += 25 * 60 * 60_000;
+      try {
+        await createRequest();
+        expect((await fetch(`${base}/api/v1/verifier/presentation-requests/${old.handle}`)).status).toBe(404);
+      } finally {
+        clock -= 25 * 60 * 60_000;
+      }
+    });
+
     it('takes the wallet’s refusal (access_denied) as the answer', async () => {
       const created = await createRequest();
       const request = await readRequest(created.link);

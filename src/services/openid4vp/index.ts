@@ -35,6 +35,8 @@ import { dcqlCredentialOf, dcqlQueryFor, satisfies, wantedForAgreements, type W3
 export const REQUEST_TTL_SECONDS = 10 * 60;
 /** Largest answer read from a wallet (a presentation of a few credentials, with their images). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** How long a request and its verdict are kept after the request expired. */
+export const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 export const REQUEST_PATH = '/oid4vp/requests';
 export const RESPONSE_PATH = '/oid4vp/responses';
 
@@ -147,6 +149,8 @@ export function createPresentationRequestService(ctx: ServiceContext, deps: { wa
       iat: Math.floor(now.getTime() / 1000),
       exp: Math.floor(expires.getTime() / 1000),
     };
+    // A verdict holds what the wallet presented: it is kept for the page to read, then forgotten a day after the request expired.
+    await ctx.db.deleteFrom('presentation_requests').where('expires_at', '<', new Date(now.getTime() - KEEP_AFTER_EXPIRY_MS).toISOString()).execute();
     await ctx.db.insertInto('presentation_requests').values({
       id, handle_hash: sha256(handle), purpose: input.purpose, nonce, client_id: clientId, request: JSON.stringify(requestObject),
       user_id: input.userId ?? null, programme_id: input.programmeId ?? null, status: 'pending', result: null, refused: 0,
@@ -169,8 +173,9 @@ export function createPresentationRequestService(ctx: ServiceContext, deps: { wa
   const expired = (row: Row<'presentation_requests'>): boolean => Date.parse(row.expires_at) <= ctx.now().getTime();
 
   async function refuse(row: Row<'presentation_requests'>, error: string, description: string): Promise<never> {
+    // The last reason is kept while the request waits (the page shows it); after the answer it would hide the recognition outcome.
     await ctx.db.updateTable('presentation_requests')
-      .set((eb) => ({ refused: eb('refused', '+', 1), last_refusal: description }))
+      .set((eb) => ({ refused: eb('refused', '+', 1), ...(row.status === 'pending' ? { last_refusal: description } : {}) }))
       .where('id', '=', row.id).execute();
     ctx.metrics.increment('microcred_presentation_responses_total', { outcome: 'refused' });
     return fail(error, description);
