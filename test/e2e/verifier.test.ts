@@ -219,7 +219,8 @@ describe.skipIf(skipReason !== undefined)('public verifier in Chromium', () => {
     const vp = await ldpPresentation(holder, [fresh.document as JsonObject], request.nonce, request.client_id);
     expect((await walletAnswer(request, { badge0_ldp: [vp] })).status).toBe(200);
 
-    await answer();
+    // The page was loaded afresh above, so this is its first answer.
+    await page.locator('[data-testid="verify-result"][data-round="1"]').waitFor();
     expect(await verdict().getAttribute('class')).toContain('verdict-ok');
     expect(await verdict().textContent()).toMatch(/presentation and every credential in it are authentic and valid/);
     const checks = result().getByTestId('checks');
