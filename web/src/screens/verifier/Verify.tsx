@@ -85,7 +85,7 @@ export function VerifyScreen() {
     <PublicLayout wide>
       <Screen
         title="Verify a credential"
-        intro="Check a digital credential: Open Badges 3.0 or 2.0, Verifiable Credentials (JSON or JWT), CLR 2.0, or a badge image (PNG or SVG). Nothing you check here is stored."
+        intro="Check a digital credential: Open Badges 3.0 or 2.0, Verifiable Credentials (JSON or JWT), CLR 2.0, or a badge image (PNG or SVG). Nothing you check here is stored; an answer from a wallet is kept for a day so this page can show it, then deleted."
       >
         <form className="form narrow" onSubmit={recheck} aria-label="Recipient">
           <Field id="verify-email" label="Recipient’s e-mail address (optional)" hint="To check that the credential was issued to this person; compared with the credential’s hashed identity.">
