@@ -5,6 +5,7 @@ import type { ServiceContext } from './context.ts';
 import { createCredentialService } from './credentials/index.ts';
 import { createHolderBindingService } from './credentials/holder-binding.ts';
 import { createIssuerService } from './issuers.ts';
+import { createExchangeService } from './exchanges.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
@@ -36,6 +37,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
   // Claims taken into wallets learners carry (OpenID4VCI, the Learner Credential Wallet) as DID-bound copies.
   const holderBinding = createHolderBindingService(ctx, { issuers, status });
+  const exchanges = createExchangeService(ctx, { binding: holderBinding });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
   const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
@@ -49,7 +51,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, holderBinding, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  return { webhooks, xapi, holderBinding, exchanges, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;
