@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { qrSvg } from '../render/qr.ts';
 import type { Row } from '../store/schema.ts';
 import { CONTEXTS } from '../vc/contexts/index.ts';
 import { isObject } from '../vc/json.ts';
@@ -169,6 +170,11 @@ export function createExchangeService(ctx: ServiceContext, deps: { binding: Hold
     /** An exchange's state and expiry (VC-API "get exchange"); the exchange id is the capability. */
     async get(workflowId: string, exchangeId: string): Promise<ExchangeView> {
       return view(await load(workflowId, exchangeId));
+    },
+
+    /** The LCW deep link of an exchange as a QR code (SVG), to scan with the wallet from another screen. */
+    async qr(workflowId: string, exchangeId: string): Promise<string> {
+      return qrSvg(view(await load(workflowId, exchangeId)).lcwRequestUrl, { title: 'QR code to open in the Learner Credential Wallet' });
     },
 
     /**

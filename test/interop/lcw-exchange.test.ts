@@ -9,38 +9,17 @@
  * domain, a presentation signed by another DID than its holder, an exchange used twice or expired,
  * malformed bodies; each is refused in the VC-API's problem form and issues nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as vc from '@digitalbazaar/vc';
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { MICRO_CREDENTIAL } from '../http/credentials-fixture.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
 import { standardContextsLoader, verifyWithDigitalBazaar } from '../support/independent-verifiers.ts';
-import { referenceDocumentLoader } from '../support/reference.ts';
+import { didAuth, postJson, readLcwDeepLink, walletKey, type PresentationRequest as Request } from '../support/lcw-client.ts';
 import { OPENSSL, requireTools } from '../support/tools.ts';
 
 warnIfPostgresSkipped();
-
-/** A wallet's did:key and its signing key, made by the reference key library. */
-async function walletKey(): Promise<{ did: string; key: Awaited<ReturnType<typeof Ed25519Multikey.generate>> }> {
-  const seed = randomBytes(32);
-  const probe = await Ed25519Multikey.generate({ seed });
-  const did = `did:key:${probe.publicKeyMultibase}`;
-  return { did, key: await Ed25519Multikey.generate({ seed, controller: did }) };
-}
-
-/** A DID Authentication presentation as LCW signs it (@digitalbazaar/vc, eddsa-rdfc-2022, purpose authentication). */
-async function didAuth(options: { holder: string; key: Awaited<ReturnType<typeof Ed25519Multikey.generate>>; challenge: string; domain: string }): Promise<JsonObject> {
-  const presentation = vc.createPresentation({ holder: options.holder, version: 2.0 });
-  const suite = new DataIntegrityProof({ signer: options.key.signer(), cryptosuite: eddsaRdfc2022Cryptosuite });
-  return (await vc.signPresentation({ presentation, suite, challenge: options.challenge, domain: options.domain, documentLoader: referenceDocumentLoader })) as JsonObject;
-}
-
-interface Request { query: { type: string }[] | { type: string }; challenge: string; domain: string; interact: { service: { type: string; serviceEndpoint: string }[] } }
 
 const noOpenssl = requireTools('the LCW exchange suite', [OPENSSL]);
 
@@ -53,12 +32,7 @@ for (const dialect of DIALECTS) {
     let fetcher: typeof fetch;
     let api: ReturnType<typeof httpsApi>;
 
-    /** Posts JSON (or raw text) as a wallet does. */
-    const post = async (url: string, body: unknown, raw = false) => {
-      const response = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: raw ? String(body) : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, type: response.headers.get('content-type') ?? '', json: (text ? JSON.parse(text) : undefined) as JsonObject };
-    };
+    const post = (url: string, body: unknown, raw = false) => postJson(fetcher, url, body, raw);
     const copies = (id: string) => instance.server.runtime.store.db.selectFrom('credentials').select('id').where('bound_from', '=', id).execute();
 
     /** Issues to the address and answers the credential id and the claim link's token (from the development outbox). */
@@ -75,12 +49,7 @@ for (const dialect of DIALECTS) {
       expect(made.status, made.text).toBe(201);
       return made.json as { exchangeId: string; exchangeUrl: string; lcwRequestUrl: string; expires: string };
     };
-    /** LCW reading the deep link: the request parameter's JSON. */
-    const readDeepLink = (link: string) => {
-      const url = new URL(link);
-      expect(`${url.origin}${url.pathname}`).toBe('https://lcw.app/request');
-      return JSON.parse(url.searchParams.get('request')!) as { credentialRequestOrigin: string; protocols: { vcapi: string } };
-    };
+    const readDeepLink = readLcwDeepLink;
 
     beforeAll(async () => {
       instance = await startHttpsInstance(dialect);

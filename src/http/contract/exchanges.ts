@@ -28,6 +28,7 @@ export const ExchangeSchema = Type.Object({
   credentialRequestOrigin: Type.String(),
   lcwRequestUrl: Type.String({ description: 'The Learner Credential Wallet deep link: https://lcw.app/request?request={credentialRequestOrigin, protocols.vcapi}' }),
 });
+export type VcApiExchange = Static<typeof ExchangeSchema>;
 
 export const ParticipateBodySchema = Type.Object({
   verifiablePresentation: Type.Optional(Type.Unknown({ description: 'The DID Authentication: a presentation signed (proof purpose authentication) for the challenge and domain asked, by a key of its holder' })),

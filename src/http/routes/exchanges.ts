@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.ts';
 import { errors } from '../contract/common.ts';
 import {
@@ -31,6 +31,14 @@ export function exchangeRoutes(services: Services): FastifyPluginAsyncTypebox {
         params: ExchangeParams, response: { 200: ExchangeSchema, ...errors(404) },
       },
     }, (request) => exchanges.get(request.params.workflowId, request.params.exchangeId));
+
+    app.get('/workflows/:workflowId/exchanges/:exchangeId/lcw-qr.svg', {
+      schema: {
+        tags: ['vc-api'], summary: "The exchange's Learner Credential Wallet deep link as a QR code (SVG)",
+        params: ExchangeParams, produces: ['image/svg+xml'], response: { 200: Type.Unknown({ description: 'SVG image' }), ...errors(404) },
+      },
+    }, async (request, reply) => reply.type('image/svg+xml').header('cache-control', 'no-store')
+      .send(await exchanges.qr(request.params.workflowId, request.params.exchangeId)));
 
     const participate = {
       tags: ['vc-api'],
