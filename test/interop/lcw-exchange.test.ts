@@ -9,14 +9,16 @@
  * domain, a presentation signed by another DID than its holder, an exchange used twice or expired,
  * malformed bodies; each is refused in the VC-API's problem form and issues nothing.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as vc from '@digitalbazaar/vc';
+import { SYSTEM } from '../../src/services/access.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { MICRO_CREDENTIAL } from '../http/credentials-fixture.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
 import { standardContextsLoader, verifyWithDigitalBazaar } from '../support/independent-verifiers.ts';
-import { didAuth, postJson, readLcwDeepLink, walletKey, type PresentationRequest as Request } from '../support/lcw-client.ts';
+import { didAuth, postJson, readLcwDeepLink, takeIntoLcw, walletKey, type PresentationRequest as Request } from '../support/lcw-client.ts';
 import { OPENSSL, requireTools } from '../support/tools.ts';
 
 warnIfPostgresSkipped();
@@ -29,6 +31,8 @@ for (const dialect of DIALECTS) {
     let owner: HttpsSession;
     let organisationId: string;
     let achievementId: string;
+    let issuerDid: string;
+    let issuerId: string;
     let fetcher: typeof fetch;
     let api: ReturnType<typeof httpsApi>;
 
@@ -58,6 +62,8 @@ for (const dialect of DIALECTS) {
       const org = await api.setUp('University of Testing', 'owner@uni.test', 'owner-password-1');
       owner = org.owner;
       organisationId = org.organisationId;
+      issuerDid = org.issuerDid;
+      issuerId = org.issuerId;
       expect((await owner.request('PATCH', `/api/v1/issuers/${org.issuerId}`, { country: 'FR' })).status).toBe(200);
       const defined = await owner.request('POST', `/api/v1/organisations/${organisationId}/achievements`, { issuerId: org.issuerId, ...MICRO_CREDENTIAL, eu: { ...MICRO_CREDENTIAL.eu } });
       expect(defined.status, defined.text).toBe(201);
@@ -192,5 +198,107 @@ for (const dialect of DIALECTS) {
       expect(made.status, made.text).toBe(201);
       expect((made.json as { expires: string }).expires).toBeDefined();
     });
+
+    it('every kind of claim reaches the wallet: single, bulk, stacked, recognition and RPL credentials', async () => {
+      const db = instance.server.runtime.store.db;
+      const learner = { email: 'lin@learner.test', password: 'learner-password-1', name: 'Lin Chen' };
+      const orgUrl = (path: string) => `/api/v1/organisations/${organisationId}/${path}`;
+      const ok = (answer: { status: number; text: string }, status: number) => expect(answer.status, answer.text).toBe(status);
+      /** The claim link's token of an issued credential: the one mailed whose hash the credential keeps. */
+      const tokenOf = async (credentialId: string) => {
+        const { claim_token_hash: hash } = await db.selectFrom('credentials').select('claim_token_hash').where('id', '=', credentialId).executeTakeFirstOrThrow();
+        const mails = await db.selectFrom('outbox').select('text_body').where('to_address', '=', learner.email).execute();
+        const tokens = mails.flatMap((mail) => [.../\/claim\/([A-Za-z0-9_-]+)/g.exec(mail.text_body) ?? []].slice(1));
+        const token = tokens.find((candidate) => createHash('sha256').update(candidate).digest('hex') === hash);
+        expect(token, `a claim link for ${credentialId}`).toBeDefined();
+        return token!;
+      };
+      const define = async (body: JsonObject) => {
+        const answer = await owner.request('POST', orgUrl('achievements'), { issuerId, ...body });
+        ok(answer, 201);
+        return (answer.json as { id: string }).id;
+      };
+      const stats = await define({ ...MICRO_CREDENTIAL, name: 'Statistics I', eu: { ...MICRO_CREDENTIAL.eu } });
+      const ml = await define({ ...MICRO_CREDENTIAL, name: 'Machine Learning', eu: { ...MICRO_CREDENTIAL.eu } });
+      const certificate = await define({ ...MICRO_CREDENTIAL, name: 'Certificate in Data Science', eu: { ...MICRO_CREDENTIAL.eu, creditsAvailable: 10 } });
+      const recognised = await define({ name: 'Recognised prior learning', description: 'Credits recognised from prior learning.', criteria: 'A registrar decision.', achievementType: 'Badge' });
+
+      ok(await api.post('/api/v1/auth/signup', learner), 202);
+      const welcome = await db.selectFrom('outbox').select('text_body').where('to_address', '=', learner.email).executeTakeFirstOrThrow();
+      ok(await api.post('/api/v1/auth/confirm-email', { token: /\/confirm-email\/([A-Za-z0-9_-]+)/.exec(welcome.text_body)![1] }), 200);
+      const session = await api.signIn(learner.email, learner.password);
+      /** Issued to the learner and added to her microcred wallet as a file (the claim link stays unused). */
+      const issueAndImport = async (achievement: string) => {
+        const issued = await owner.request('POST', orgUrl('credentials'), { achievementId: achievement, recipient: { email: learner.email, name: learner.name } });
+        ok(issued, 201);
+        const id = (issued.json as { id: string }).id;
+        const added = await session.request('POST', '/api/v1/wallet/credentials', { text: (await api.get(`/credentials/${id}`)).text });
+        ok(added, 201);
+        return { id, walletId: (added.json as { item: { id: string } }).item.id, document: (await api.get(`/credentials/${id}`)).json as JsonObject };
+      };
+      const kinds = new Map<string, string>();
+
+      // Single: one credential from the API.
+      const single = await issueAndImport(achievementId);
+      kinds.set('single', single.id);
+
+      // Bulk: the batch issuance a CSV upload runs (one achievement, many rows, one transaction).
+      const batch = await instance.server.runtime.services.credentials.prepareBatch(SYSTEM, organisationId, achievementId);
+      const [bulk] = await db.transaction().execute((trx) => batch.issueMany(trx, [{ input: { achievementId, recipient: { email: learner.email } } }]));
+      kinds.set('bulk', bulk!.id);
+
+      // Stacked: a published pathway of two courses, completed in the wallet; the job runner issues the award.
+      ok(await owner.request('POST', orgUrl('pathways'), {
+        name: 'Data Science Certificate', achievementId: certificate, status: 'published',
+        rules: { requirements: [{ id: 'core', label: 'Core courses', kind: 'allOf', achievements: [`${instance.origin}/achievements/${stats}`, `${instance.origin}/achievements/${ml}`] }] },
+      }), 201);
+      await issueAndImport(stats);
+      await issueAndImport(ml);
+      let awarded: string | undefined;
+      for (let attempt = 0; attempt < 300 && !awarded; attempt++) {
+        const progress = (await session.request('GET', '/api/v1/wallet/pathways')).json as { items: { awardedCredentialId?: string | null }[] };
+        awarded = progress.items.find((item) => item.awardedCredentialId)?.awardedCredentialId ?? undefined;
+        if (!awarded) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(awarded, 'the job runner issued the stacked credential').toBeTruthy();
+      kinds.set('stacked', awarded!);
+
+      // Recognition: an agreement counts the micro-credential; the registrar approves.
+      const programme = await owner.request('POST', orgUrl('programmes'), {
+        name: 'BSc Data', achievementId: recognised, totalCredits: 60, maxRecognisedCredits: 30, modules: [{ id: 'DATA', name: 'Data handling', credits: 5 }],
+      });
+      ok(programme, 201);
+      const programmeId = (programme.json as { id: string }).id;
+      const microIri = ((single.document.credentialSubject as JsonObject).achievement as JsonObject).id as string;
+      ok(await owner.request('POST', orgUrl('recognition-agreements'), { programmeId, moduleId: 'DATA', credits: 5, match: { issuerId: issuerDid, achievementId: microIri }, conditions: { minEqfLevel: 5 } }), 201);
+      const asked = await session.request('POST', '/api/v1/wallet/recognition-requests', { programmeId, credentialIds: [single.walletId] });
+      ok(asked, 201);
+      const decided = await owner.request('POST', orgUrl(`recognition-requests/${(asked.json as { id: string }).id}/decisions`), { decisions: [{ credentialKey: single.walletId, action: 'approve' }] });
+      ok(decided, 200);
+      kinds.set('recognition', (decided.json as { issuedCredentialId: string }).issuedCredentialId);
+
+      // RPL: evidence for each outcome, accepted by an assessor.
+      const opened = await session.request('POST', '/api/v1/wallet/rpl-cases', { achievementId });
+      ok(opened, 201);
+      const rplCase = opened.json as { id: string; outcomes: { id: string }[] };
+      for (const outcome of rplCase.outcomes) {
+        ok(await session.request('POST', `/api/v1/wallet/rpl-cases/${rplCase.id}/evidence`, { outcomeId: outcome.id, evidence: { kind: 'narrative', text: 'I do this every week at work.' } }), 200);
+      }
+      ok(await session.request('POST', `/api/v1/wallet/rpl-cases/${rplCase.id}/submission`), 200);
+      for (const outcome of rplCase.outcomes) ok(await owner.request('POST', orgUrl(`rpl-cases/${rplCase.id}/reviews`), { outcomeId: outcome.id, action: 'accept' }), 200);
+      const award = await owner.request('POST', orgUrl(`rpl-cases/${rplCase.id}/decision`), {});
+      ok(award, 200);
+      kinds.set('RPL', (award.json as { issuedCredentialId: string }).issuedCredentialId);
+
+      for (const [kind, id] of kinds) {
+        const { lcwRequestUrl } = await exchangeFor(await tokenOf(id));
+        const { credential, did } = await takeIntoLcw(fetcher, lcwRequestUrl);
+        expect((credential.credentialSubject as JsonObject).id, kind).toBe(did);
+        const original = (await api.get(`/credentials/${id}`)).json as JsonObject;
+        expect((credential.credentialSubject as JsonObject).achievement, kind).toEqual((original.credentialSubject as JsonObject).achievement);
+        const outcome = await verifyWithDigitalBazaar(credential, standardContextsLoader(fetcher));
+        expect(outcome.accepted, `${kind}: ${outcome.reason}`).toBe(true);
+      }
+    }, 120_000);
   });
 }

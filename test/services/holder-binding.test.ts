@@ -176,6 +176,20 @@ for (const dialect of DIALECTS) {
       expect(await copiesOf(suspended.id)).toHaveLength(0);
     });
 
+    it('takes a credential already in the microcred wallet into one external wallet, once', async () => {
+      const email = 'kim@learner.test';
+      const { id, token } = await issue(email);
+      const kim = sessionFrom(testApp.app, await signUpAndSignIn(testApp.app, { email, password: 'learner-password-1' }));
+      expect((await kim.request('POST', `/api/v1/claim/${token}`)).statusCode).toBe(201);
+      const claimedAt = (await testApp.runtime.store.db.selectFrom('credentials').select('claimed_at').where('id', '=', id).executeTakeFirstOrThrow()).claimed_at;
+      expect(await binding().findClaim(token)).toMatchObject({ claimable: true });
+      await binding().bind(ANONYMOUS, { credentialId: id, holderDid: await walletDid(), via: 'lcw' });
+      await expect(binding().bind(ANONYMOUS, { credentialId: id, holderDid: await walletDid(), via: 'openid4vci' })).rejects.toThrow(/already used/);
+      expect(await copiesOf(id)).toHaveLength(1);
+      // The first claim's time stays.
+      expect((await testApp.runtime.store.db.selectFrom('credentials').select('claimed_at').where('id', '=', id).executeTakeFirstOrThrow()).claimed_at).toBe(claimedAt);
+    });
+
     it("refuses the microcred wallet's claim of a link already taken into an external wallet", async () => {
       const email = 'jo@learner.test';
       const { id, token } = await issue(email);

@@ -62,13 +62,20 @@ export interface BoundCredential {
   document: JsonObject | string;
 }
 
-/** Why a claim cannot be taken, or undefined when it can. */
-function refusal(row: Pick<Row<'credentials'>, 'claimed_at' | 'status' | 'bound_from' | 'format' | 'achievement_id' | 'claim_token_hash'>): string | undefined {
+const USED = 'this claim link was already used: the credential is in a wallet already';
+
+/** Why a claim cannot be taken (`bound`: a copy exists already), or undefined when it can. */
+function refusal(row: Pick<Row<'credentials'>, 'status' | 'bound_from' | 'format' | 'claim_token_hash'>, bound: boolean): string | undefined {
   if (row.bound_from !== null || row.claim_token_hash === null || row.format !== 'ldp') return 'this credential has no claim link';
-  if (row.claimed_at !== null) return 'this claim link was already used: the credential is in a wallet already';
+  if (bound) return USED;
   if (row.status === 'revoked') return 'the issuer revoked this credential, so it cannot be taken into a wallet';
   if (row.status === 'suspended') return 'the issuer suspended this credential for now; it can be taken into a wallet once reinstated';
   return undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** The DID of a DID or DID URL (`did:key:z…#z…` → `did:key:z…`), or undefined when it is not one. */
@@ -94,9 +101,10 @@ export function boundDocument(original: JsonObject, fields: { id: string; holder
 /**
  * Holder binding (issue 12): a learner takes the claim of an e-mail-addressed credential into a
  * wallet she carries (OpenID4VCI, the Learner Credential Wallet), and gets a copy bound to her
- * wallet's DID. The claim link is consumed exactly once: the claimed mark is set by a conditional
- * update in the binding's transaction, so of two concurrent redemptions one binds and the other is
- * refused (409) with nothing issued. The copy is stored with `bound_from` = the original, which the
+ * wallet's DID. The claim link gives one such copy, exactly once: the binding's transaction first
+ * updates the original's row (its claimed mark), which serialises concurrent redemptions, then finds
+ * no copy or refuses (409) with nothing issued; a unique index on `bound_from` stands behind it. A
+ * credential claimed into the microcred wallet may still give its one copy. The copy is stored with `bound_from` = the original, which the
  * status service follows (revoke, suspend and reinstate of the original reach the copy) and the
  * console's list leaves out.
  */
@@ -107,8 +115,12 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
     return row;
   }
 
-  function describe(row: Row<'credentials'>): ClaimForBinding {
-    const reason = refusal(row);
+  async function hasCopy(db: Kysely<DB>, credentialId: string): Promise<boolean> {
+    return (await db.selectFrom('credentials').select('id').where('bound_from', '=', credentialId).executeTakeFirst()) !== undefined;
+  }
+
+  async function describe(row: Row<'credentials'>): Promise<ClaimForBinding> {
+    const reason = refusal(row, await hasCopy(ctx.db, row.id));
     return {
       credentialId: row.id, organisationId: row.organisation_id, issuerId: row.issuer_id, achievementId: row.achievement_id,
       claimable: reason === undefined, ...(reason ? { reason } : {}),
@@ -120,12 +132,12 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
     async findClaim(claimToken: string): Promise<ClaimForBinding> {
       const row = await findByClaimToken(ctx.db, claimToken);
       if (!row || row.bound_from !== null) throw new NotFound('claim link');
-      return describe(row);
+      return await describe(row);
     },
 
     /** The same for a credential id (an issuer's own or a stored offer's reference). */
     async describe(credentialId: string): Promise<ClaimForBinding> {
-      return describe(await loadOriginal(credentialId));
+      return await describe(await loadOriginal(credentialId));
     },
 
     /**
@@ -141,7 +153,7 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
       if (!holderDid) throw new InvalidInput('the holder must be a DID', [{ pointer: '/holderDid', message: 'must be a DID (did:method:identifier)' }], { status: 400 });
       const format = input.format ?? 'ldp';
       const original = await loadOriginal(input.credentialId);
-      const early = refusal(original);
+      const early = refusal(original, await hasCopy(ctx.db, original.id));
       if (early) throw new Conflict(early);
       const document = JSON.parse(original.document) as JsonObject;
       // Opened before the transaction: on SQLite the one connection is the transaction's until it ends.
@@ -149,14 +161,18 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
       const id = randomUUID();
       const credentialUrl = `${ctx.config.publicUrl}/credentials/${id}`;
       const at = ctx.now();
-      const bound = await ctx.db.transaction().execute(async (trx) => {
-        // The claim is consumed here, once: the row is locked (PostgreSQL) or the one writer holds it
-        // (SQLite) until commit, so a second redemption finds it claimed and updates nothing.
-        const consumed = await trx.updateTable('credentials').set({ claimed_at: at.toISOString() })
-          .where('id', '=', original.id).where('claimed_at', 'is', null).where('status', '=', 'active').executeTakeFirst();
-        if (Number(consumed.numUpdatedRows) !== 1) {
+      const result = await ctx.db.transaction().execute(async (trx) => {
+        // The claim is consumed here, once. Updating the original locks its row (PostgreSQL) or holds
+        // the one writer (SQLite) until commit, so a concurrent redemption waits, then finds the copy
+        // made here and is refused; the unique index on bound_from stands behind it. A credential the
+        // learner claimed into her microcred wallet (or that a pathway put there) may still go to one
+        // wallet she carries: claimed_at keeps its first value.
+        const consumed = await trx.updateTable('credentials').set((eb) => ({ claimed_at: eb.fn.coalesce('claimed_at', eb.val(at.toISOString())) }))
+          .where('id', '=', original.id).where('status', '=', 'active').executeTakeFirst();
+        const bound = await hasCopy(trx, original.id);
+        if (Number(consumed.numUpdatedRows) !== 1 || bound) {
           const now = await trx.selectFrom('credentials').selectAll().where('id', '=', original.id).executeTakeFirstOrThrow();
-          throw new Conflict(refusal(now) ?? 'this claim link was already used: the credential is in a wallet already');
+          throw new Conflict(refusal(now, bound) ?? USED);
         }
         const [allocation] = await deps.status.allocate(trx, original.issuer_id, 1, { suspension: original.suspension_list_id !== null });
         const unsigned = boundDocument(document, { id: credentialUrl, holderDid, credentialStatus: deps.status.entries(allocation!) });
@@ -194,8 +210,8 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
           bound_from: original.id,
           bound_via: input.via,
         }).execute();
-        const result: BoundCredential = { id, credentialUrl, originalId: original.id, holderDid, format, document: signed };
-        await input.within?.(trx, result);
+        const copy: BoundCredential = { id, credentialUrl, originalId: original.id, holderDid, format, document: signed };
+        await input.within?.(trx, copy);
         await emitEvents(ctx, trx, original.organisation_id, [{
           type: 'credential.claimed',
           data: { id: original.id, credentialId: original.credential_url, via: input.via, boundCredentialId: credentialUrl, holder: { did: holderDid } },
@@ -204,10 +220,13 @@ export function createHolderBindingService(ctx: ServiceContext, deps: { issuers:
           organisationId: original.organisation_id, action: 'credential.bind', targetType: 'credential', targetId: original.id,
           details: { copy: id, via: input.via, format },
         });
-        return result;
+        return copy;
+      }).catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new Conflict(USED);
+        throw error;
       });
       ctx.metrics.increment('microcred_credentials_bound_total', { via: input.via, format });
-      return bound;
+      return result;
     },
   };
 }

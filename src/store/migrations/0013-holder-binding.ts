@@ -12,7 +12,8 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('credentials').addColumn('bound_from', 'text', (c) => c.references('credentials.id').onDelete('cascade')).execute();
   await db.schema.alterTable('credentials').addColumn('bound_via', 'text').execute();
-  await db.schema.createIndex('credentials_bound_from').on('credentials').column('bound_from').execute();
+  // One copy per original: a claim link is taken into one wallet the learner carries.
+  await db.schema.createIndex('credentials_bound_from').on('credentials').column('bound_from').unique().execute();
 
   await db.schema.createTable('vcapi_exchanges')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -140,7 +140,7 @@ export function ClaimScreen() {
             {mode === 'signup' ? <SignupForm onDone={() => void claim()} /> : <SigninForm onDone={() => void claim()} />}
           </>
         ) : null}
-        {p && !p.claimed && p.status === 'active' ? <AddToLcw token={token} /> : null}
+        {p && (!p.claimed || p.walletItemId) && p.status === 'active' ? <AddToLcw token={token} /> : null}
         {p && checked && !p.claimed && p.status !== 'revoked' ? <SendElsewhere token={token} /> : null}
         {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
       </Screen>
