@@ -194,6 +194,10 @@ for (const dialect of DIALECTS) {
     it('by credential id only for members who may issue', async () => {
       const { id } = await issue('gil@learner.test');
       expect((await api.post('/workflows/claim/exchanges', { variables: { credentialId: id } })).status).toBe(401);
+      // Another organisation's owner does not see the credential at all.
+      await instance.server.runtime.services.accounts.init({ organisationName: 'Other College', email: 'owner@other.test', password: 'other-password-1' });
+      const stranger = await api.signIn('owner@other.test', 'other-password-1');
+      expect((await stranger.request('POST', '/workflows/claim/exchanges', { variables: { credentialId: id } })).status).toBe(404);
       const made = await owner.request('POST', '/workflows/claim/exchanges', { variables: { credentialId: id }, ttl: 3600 });
       expect(made.status, made.text).toBe(201);
       expect((made.json as { expires: string }).expires).toBeDefined();
