@@ -19,6 +19,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { achievementRoutes } from './routes/achievements.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { exchangeRoutes } from './routes/exchanges.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
@@ -133,6 +134,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(outboxRoutes(services));
   await app.register(statusRoutes(services));
   await app.register(vcApiRoutes(services));
+  await app.register(exchangeRoutes(services));
   await app.register(learnerRoutes(services, { secureCookies: config.publicUrl.startsWith('https:') }));
   await app.register(walletRoutes(services));
   await app.register(sharingRoutes(services));

@@ -3,7 +3,9 @@ import { createAchievementService } from './achievements/index.ts';
 import { createBulkService } from './bulk/index.ts';
 import type { ServiceContext } from './context.ts';
 import { createCredentialService } from './credentials/index.ts';
+import { createHolderBindingService } from './credentials/holder-binding.ts';
 import { createIssuerService } from './issuers.ts';
+import { createExchangeService } from './exchanges.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
@@ -34,6 +36,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const vcApi = createVcApiService(ctx, { issuers, status });
   const mail = createMailer(ctx);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
+  // Claims taken into wallets learners carry (OpenID4VCI, the Learner Credential Wallet) as DID-bound copies.
+  const holderBinding = createHolderBindingService(ctx, { issuers, status });
+  const exchanges = createExchangeService(ctx, { binding: holderBinding });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
   const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
@@ -48,7 +53,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer };
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -11,6 +11,7 @@ import { useSession } from '../../session.tsx';
 import type { ClaimPreview, ObPushStarted } from '../../api-types.ts';
 import { claim as claimCredential } from '../../api/wallet.ts';
 import { formatDay } from '../../format.ts';
+import { AddToLcw } from './ClaimLcw.tsx';
 import { SigninForm, SignupForm } from './Signup.tsx';
 import type { FormEvent } from 'react';
 
@@ -139,6 +140,7 @@ export function ClaimScreen() {
             {mode === 'signup' ? <SignupForm onDone={() => void claim()} /> : <SigninForm onDone={() => void claim()} />}
           </>
         ) : null}
+        {p && (!p.claimed || p.walletItemId) && p.status === 'active' ? <AddToLcw token={token} /> : null}
         {p && checked && !p.claimed && p.status !== 'revoked' ? <SendElsewhere token={token} /> : null}
         {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
       </Screen>
