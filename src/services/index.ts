@@ -9,6 +9,7 @@ import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
 import { createObConsumerService } from './ob-api/consumer.ts';
 import { createObHostService } from './ob-api/host.ts';
+import { createOid4vciService, Oid4vciError } from './oid4vci/index.ts';
 import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
@@ -46,7 +47,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  // TODO(h/lcw): the holder-binding service takes this place when its branch is merged.
+  const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: { bind: () => Promise.reject(new Oid4vciError(503, 'temporarily_unavailable', 'holder binding is not available yet')) } });
+  return { oid4vci, webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

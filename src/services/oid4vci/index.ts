@@ -11,9 +11,9 @@ import type { JsonObject } from '../../vc/types.ts';
 import { CAN, requireAccess, type Actor } from '../access.ts';
 import type { AchievementSource } from '../credentials/types.ts';
 import type { ServiceContext } from '../context.ts';
-import { Conflict, InvalidInput, NotFound } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import { randomToken, sha256Hex } from '../tokens.ts';
-import { findByClaimToken } from '../wallet/claim.ts';
+import { achievementNameOf, findByClaimToken } from '../wallet/claim.ts';
 import { Oid4vciError } from './errors.ts';
 
 export { Oid4vciError } from './errors.ts';
@@ -39,18 +39,47 @@ export const TX_CODE_TRIES = 5;
 const TX_CODE_LENGTH = 6;
 
 /**
- * Issues the copy of an already issued credential bound to a holder's DID (`credentialSubject.id`),
- * with a new id and its own status entry, linked to the original so that the issuer's revocation or
- * suspension reaches it. Written once, for every channel (OpenID4VCI, VC-API exchanges): see the
- * holder-binding service.
+ * The holder-binding service (src/services/credentials/holder-binding.ts), as much of it as is used
+ * here: it consumes a claim once and issues the copy bound to the holder's DID (new id, own status
+ * entry, linked to the original so the issuer's revoke and suspend reach it), running `within` in its
+ * transaction. Written once for every channel (OpenID4VCI, the LCW's VC-API exchanges).
  */
 export interface HolderBinding {
-  bind(trx: Kysely<DB>, credential: Row<'credentials'>, holderDid: string, format: 'ldp' | 'jwt'): Promise<{ id: string; document: JsonObject | string }>;
+  bind(actor: Actor, input: {
+    credentialId: string;
+    holderDid: string;
+    format?: 'ldp' | 'jwt';
+    via: 'openid4vci';
+    within?: (trx: Kysely<DB>, bound: { id: string }) => Promise<void>;
+  }): Promise<{ id: string; document: JsonObject | string }>;
 }
 
 export interface Oid4vciDeps {
   achievements: AchievementSource;
   binding: HolderBinding;
+  learners: { verifiedEmails(userId: string): Promise<string[]> };
+}
+
+/** An authorization request (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3) as the wallet sent it. */
+export interface AuthorizationRequest {
+  response_type?: string;
+  client_id?: string;
+  redirect_uri?: string;
+  scope?: string;
+  state?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  authorization_details?: string;
+  issuer_state?: string;
+}
+
+/** What the learner is asked to allow: the credential that would go to the wallet. */
+export interface AuthorizationPrompt {
+  credentialId: string;
+  achievementName: string;
+  issuerName: string;
+  clientId: string;
+  redirectUri: string;
 }
 
 /** The configuration id of an achievement in a format: `<achievementId>_ldp_vc`, `<achievementId>_jwt_vc_json`. */
@@ -265,7 +294,7 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
 
   function assertRedeemable(credential: Row<'credentials'>): void {
     if (credential.claimed_at !== null) throw new Conflict('this credential was already claimed: a claim link is redeemed once');
-    if (credential.status === 'revoked') throw new Conflict('this credential was revoked by its issuer');
+    if (credential.status !== 'active') throw new Conflict(`this credential was ${credential.status} by its issuer`);
     if (credential.achievement_id === null) throw new Conflict('this credential cannot be offered to a wallet');
   }
 
@@ -301,8 +330,95 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
     return credentialOfferObject as unknown as JsonObject;
   }
 
+  /**
+   * Checks an authorization request: errors that cannot be sent back to the client (no or a bad
+   * redirect_uri, no client_id) throw; others are answered by redirect (RFC 6749 §4.1.2.1).
+   */
+  function checkAuthorizationRequest(issuerId: string, request: AuthorizationRequest): { redirectUri: string; clientId: string; configurationIds: string[] } | { redirect: string } {
+    const redirectUri = request.redirect_uri;
+    if (typeof request.client_id !== 'string' || request.client_id === '' || request.client_id.length > 500) throw InvalidInput.field('/client_id', 'is required');
+    let parsedRedirect: URL;
+    try {
+      parsedRedirect = new URL(redirectUri ?? '');
+    } catch {
+      throw InvalidInput.field('/redirect_uri', 'must be an absolute URI');
+    }
+    // A native wallet's own scheme is fine; a script or data URI is not a place to send a code.
+    if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(parsedRedirect.protocol) || parsedRedirect.hash !== '') throw InvalidInput.field('/redirect_uri', 'is not a redirect URI');
+    const fail = (error: string, description: string) => ({ redirect: withParams(redirectUri!, { error, error_description: description, ...(request.state ? { state: request.state } : {}), iss: credentialIssuerUrl(publicUrl, issuerId) }) });
+    if (request.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+    if (!request.code_challenge || request.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(request.code_challenge)) return fail('invalid_request', 'PKCE with code_challenge_method=S256 is required');
+    const configurationIds = new Set<string>();
+    for (const scope of (request.scope ?? '').split(' ')) if (parseConfigurationId(scope)) configurationIds.add(scope);
+    if (request.authorization_details) {
+      try {
+        const details = JSON.parse(request.authorization_details) as unknown;
+        for (const detail of Array.isArray(details) ? details : []) {
+          if (isObject(detail) && detail.type === 'openid_credential' && typeof detail.credential_configuration_id === 'string') configurationIds.add(detail.credential_configuration_id);
+        }
+      } catch {
+        return fail('invalid_request', 'authorization_details is not JSON');
+      }
+    }
+    if (configurationIds.size !== 1) return fail('invalid_scope', 'ask for exactly one credential configuration (scope or authorization_details)');
+    return { redirectUri: redirectUri!, clientId: request.client_id, configurationIds: [...configurationIds] };
+  }
+
+  /** The learner's unclaimed credential of the achievement from this issuer, newest first. */
+  async function learnerCredential(userId: string, issuerId: string, configuration: string): Promise<Row<'credentials'> | undefined> {
+    const target = parseConfigurationId(configuration);
+    if (!target) return undefined;
+    const emails = (await deps.learners.verifiedEmails(userId)).map((email) => email.toLowerCase());
+    if (emails.length === 0) return undefined;
+    return ctx.db.selectFrom('credentials').selectAll().where('issuer_id', '=', issuerId).where('achievement_id', '=', target.achievementId)
+      .where('recipient_email', 'in', emails).where('claimed_at', 'is', null).where('status', '!=', 'revoked')
+      .orderBy('issued_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  }
+
   const service = {
     credentialIssuerMetadata,
+
+    /**
+     * The authorization endpoint's first step for a signed-in learner: what she would allow (the
+     * credential), or where to send the wallet back with an error.
+     */
+    async authorizationPrompt(actor: Actor, issuerId: string, request: AuthorizationRequest): Promise<AuthorizationPrompt | { redirect: string }> {
+      const issuer = await issuerRow(issuerId);
+      if (actor.kind !== 'user') throw new Unauthorized('sign in to microcred first');
+      const checked = checkAuthorizationRequest(issuerId, request);
+      if ('redirect' in checked) return checked;
+      const credential = await learnerCredential(actor.userId, issuerId, checked.configurationIds[0]!);
+      if (!credential) {
+        return { redirect: withParams(checked.redirectUri, { error: 'access_denied', error_description: 'you have no unclaimed credential of this kind from this issuer', ...(request.state ? { state: request.state } : {}), iss: credentialIssuerUrl(publicUrl, issuerId) }) };
+      }
+      return { credentialId: credential.id, achievementName: achievementNameOf(credential), issuerName: issuer.name, clientId: checked.clientId, redirectUri: checked.redirectUri };
+    },
+
+    /**
+     * The learner's answer: allowed, an authorization code (one minute, once, bound to the PKCE
+     * challenge, the client and the redirect URI) goes back to the wallet; denied, access_denied.
+     */
+    async authorizationDecision(actor: Actor, issuerId: string, request: AuthorizationRequest, allow: boolean): Promise<{ redirect: string }> {
+      await issuerRow(issuerId);
+      if (actor.kind !== 'user') throw new Unauthorized('sign in to microcred first');
+      const checked = checkAuthorizationRequest(issuerId, request);
+      if ('redirect' in checked) return checked;
+      const iss = credentialIssuerUrl(publicUrl, issuerId);
+      const state: Record<string, string> = request.state ? { state: request.state } : {};
+      if (!allow) return { redirect: withParams(checked.redirectUri, { error: 'access_denied', error_description: 'the learner did not allow it', ...state, iss }) };
+      const credential = await learnerCredential(actor.userId, issuerId, checked.configurationIds[0]!);
+      if (!credential) return { redirect: withParams(checked.redirectUri, { error: 'access_denied', error_description: 'you have no unclaimed credential of this kind from this issuer', ...state, iss }) };
+      const code = randomToken();
+      const now = ctx.now();
+      await ctx.db.insertInto('oid4vci_grants').values({
+        id: randomUUID(), issuer_id: issuerId, credential_id: credential.id, kind: 'authorization', user_id: actor.userId,
+        code_hash: hashOf(code), tx_code_hash: null, client_id: checked.clientId, redirect_uri: checked.redirectUri, code_challenge: request.code_challenge!,
+        configuration_ids: JSON.stringify(checked.configurationIds), created_at: now.toISOString(), expires_at: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS).toISOString(),
+        used_at: null, access_token_hash: null, token_expires_at: null, redeemed_at: null, bound_credential_id: null,
+      }).execute();
+      // RFC 9207: the issuer identifier beside the code, against mix-up attacks.
+      return { redirect: withParams(checked.redirectUri, { code, ...state, iss }) };
+    },
     async authorizationServerMetadata(issuerId: string): Promise<AuthorizationServerMetadata> {
       await issuerRow(issuerId);
       return authorizationServerMetadata(issuerId);
@@ -464,19 +580,24 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
       const holderDid = holderDidOf(verified.signer);
       if (holderDid === undefined) throw Oid4vciError.invalidProof('the proof\'s key must be a did:key, a did:jwk or a JWK (Ed25519 or P-256)');
 
-      const delivered = await ctx.db.transaction().execute(async (trx) => {
-        const used = await trx.updateTable('oid4vci_nonces').set({ used_at: now.toISOString() }).where('nonce', '=', nonce.nonce).where('used_at', 'is', null).executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) throw Oid4vciError.invalidNonce('the proof\'s nonce was already used');
-        const redeemed = await trx.updateTable('oid4vci_grants').set({ redeemed_at: now.toISOString() }).where('id', '=', grant.id).where('redeemed_at', 'is', null).executeTakeFirst();
-        if (Number(redeemed.numUpdatedRows) !== 1) throw new Oid4vciError(400, 'credential_request_denied', 'the credential of this access token was already delivered');
-        const claimed = await trx.updateTable('credentials').set({ claimed_at: now.toISOString() }).where('id', '=', grant.credential_id).where('claimed_at', 'is', null).executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) throw new Oid4vciError(400, 'credential_request_denied', 'this credential was already claimed: a claim link is redeemed once');
-        const credential = await trx.selectFrom('credentials').selectAll().where('id', '=', grant.credential_id).executeTakeFirstOrThrow();
-        if (credential.status === 'revoked') throw new Oid4vciError(400, 'credential_request_denied', 'this credential was revoked by its issuer');
-        const bound = await deps.binding.bind(trx, credential, holderDid, target.format === 'ldp_vc' ? 'ldp' : 'jwt');
-        await trx.updateTable('oid4vci_grants').set({ bound_credential_id: bound.id }).where('id', '=', grant.id).execute();
-        return bound;
-      }).catch((error: unknown) => { throw protocolError(error); });
+      if (grant.redeemed_at !== null) throw new Oid4vciError(400, 'credential_request_denied', 'the credential of this access token was already delivered');
+      let delivered: { id: string; document: JsonObject | string };
+      try {
+        delivered = await deps.binding.bind(grant.user_id !== null ? { kind: 'user', userId: grant.user_id } : { kind: 'anonymous' }, {
+          credentialId: grant.credential_id, holderDid, format: target.format === 'ldp_vc' ? 'ldp' : 'jwt', via: 'openid4vci',
+          // In the binding's transaction: the nonce and the grant are spent with the claim, or none of them.
+          within: async (trx, bound) => {
+            const used = await trx.updateTable('oid4vci_nonces').set({ used_at: now.toISOString() }).where('nonce', '=', nonce.nonce).where('used_at', 'is', null).executeTakeFirst();
+            if (Number(used.numUpdatedRows) !== 1) throw Oid4vciError.invalidNonce('the proof\'s nonce was already used');
+            const redeemed = await trx.updateTable('oid4vci_grants').set({ redeemed_at: now.toISOString(), bound_credential_id: bound.id })
+              .where('id', '=', grant.id).where('redeemed_at', 'is', null).executeTakeFirst();
+            if (Number(redeemed.numUpdatedRows) !== 1) throw new Oid4vciError(400, 'credential_request_denied', 'the credential of this access token was already delivered');
+          },
+        });
+      } catch (error) {
+        if (error instanceof Conflict) throw new Oid4vciError(400, 'credential_request_denied', error.message);
+        throw protocolError(error);
+      }
       ctx.metrics.increment('microcred_oid4vci_credentials_total', { format: target.format });
       const document = typeof delivered.document === 'string' && target.format === 'ldp_vc' ? JSON.parse(delivered.document) as JsonObject : delivered.document;
       const { credentialResponse } = await issuerLibrary.createCredentialResponse({ credentialRequest: parsed, credentials: [{ credential: document }] });
@@ -493,6 +614,12 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
     const response = issuerLibrary.createNonceResponse({ cNonce: nonce, cNonceExpiresIn: NONCE_LIFETIME_S });
     return { c_nonce: response.c_nonce, c_nonce_expires_in: response.c_nonce_expires_in ?? NONCE_LIFETIME_S };
   }
+}
+
+function withParams(uri: string, params: Record<string, string>): string {
+  const url = new URL(uri);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.toString();
 }
 
 /** Draft 13/14 requests name a format (and a credential_definition) instead of a configuration id. */
