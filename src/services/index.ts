@@ -3,13 +3,14 @@ import { createAchievementService } from './achievements/index.ts';
 import { createBulkService } from './bulk/index.ts';
 import type { ServiceContext } from './context.ts';
 import { createCredentialService } from './credentials/index.ts';
+import { createHolderBindingService } from './credentials/holder-binding.ts';
 import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
 import { createObConsumerService } from './ob-api/consumer.ts';
 import { createObHostService } from './ob-api/host.ts';
-import { createOid4vciService, Oid4vciError } from './oid4vci/index.ts';
+import { createOid4vciService } from './oid4vci/index.ts';
 import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
@@ -34,6 +35,8 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const vcApi = createVcApiService(ctx, { issuers, status });
   const mail = createMailer(ctx);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
+  // Claims taken into wallets learners carry (OpenID4VCI, the Learner Credential Wallet) as DID-bound copies.
+  const holderBinding = createHolderBindingService(ctx, { issuers, status });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
   const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
@@ -47,9 +50,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  // TODO(h/lcw): the holder-binding service takes this place when its branch is merged.
-  const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: { bind: () => Promise.reject(new Oid4vciError(503, 'temporarily_unavailable', 'holder binding is not available yet')) } });
-  return { oid4vci, webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  // OpenID4VCI delivers claims as copies bound to the wallet's key, through the one holder-binding service.
+  const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: holderBinding });
+  return { oid4vci, webhooks, xapi, holderBinding, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -39,6 +39,7 @@ export interface DB extends RecognitionTables, PathwayTables, IntegrationTables,
   wallet_collections: WalletCollectionTable;
   wallet_collection_items: WalletCollectionItemTable;
   shares: ShareTable;
+  vcapi_exchanges: VcApiExchangeTable;
 }
 
 export interface OrganisationTable {
@@ -201,6 +202,13 @@ export interface CredentialTable {
   /** Hash identifying a bulk row's recipient and content: re-running a file issues nothing twice. */
   dedupe_key: string | null;
   created_by: string | null;
+  /**
+   * A holder-bound copy (issued to a wallet's DID when a claim was taken into it) names its original
+   * here: the original's status changes reach it, and lists show the original alone.
+   */
+  bound_from: string | null;
+  /** The channel that took the copy: 'openid4vci', 'lcw'. */
+  bound_via: string | null;
 }
 
 export interface StatusListTable {
@@ -411,3 +419,22 @@ export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
 export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;
 // Generated is re-exported for tables that later gain database-made columns.
 export type { Generated };
+
+export type VcApiExchangeState = 'pending' | 'active' | 'complete' | 'invalid';
+
+/** A VC-API exchange (the Learner Credential Wallet's protocol) that takes one claim into a wallet. */
+export interface VcApiExchangeTable {
+  /** Random, unguessable: the exchange URL is the capability the wallet is given. */
+  id: string;
+  workflow_id: string;
+  /** The original credential whose claim link the exchange consumes. */
+  credential_id: string;
+  state: VcApiExchangeState;
+  challenge: string;
+  holder_did: string | null;
+  result_credential_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  completed_at: string | null;
+}

@@ -242,8 +242,10 @@ export function createCredentialService(ctx: ServiceContext, deps: IssueDeps, op
       let select = ctx.db.selectFrom('credentials')
         .select(['id', 'organisation_id', 'issuer_id', 'achievement_id', 'achievement_version', 'credential_url', 'recipient_email', 'recipient_did', 'recipient_name',
           'format', 'issued_at', 'valid_from', 'valid_until', 'status', 'status_reason', 'status_changed_at', 'revocation_list_id', 'revocation_index',
-          'suspension_list_id', 'suspension_index', 'renewed_from', 'claim_token_hash', 'claimed_at', 'bulk_job_id', 'dedupe_key', 'created_by'])
-        .where('organisation_id', '=', organisationId);
+          'suspension_list_id', 'suspension_index', 'renewed_from', 'claim_token_hash', 'claimed_at', 'bulk_job_id', 'dedupe_key', 'created_by', 'bound_from', 'bound_via'])
+        .where('organisation_id', '=', organisationId)
+        // A copy bound to a learner's wallet DID is the same award: the list shows the original alone.
+        .where('bound_from', 'is', null);
       if (query.achievementId) select = select.where('achievement_id', '=', query.achievementId);
       if (query.issuedFrom) select = select.where('issued_at', '>=', isoParam(query.issuedFrom, '/issuedFrom'));
       if (query.issuedTo) select = select.where('issued_at', '<', isoParam(query.issuedTo, '/issuedTo'));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CredentialStatus, DB, Row } from '../../store/schema.ts';
 import { StatusBitstring } from '../../vc/status/bitstring.ts';
 import { buildStatusListCredential, buildStatusListEntry, statusListTtl } from '../../vc/status/status-list-credential.ts';
@@ -241,6 +241,9 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
       if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_REASON)) {
         throw InvalidInput.field('/reason', `must be a text of at most ${MAX_REASON} characters`);
       }
+      if (row.bound_from !== null) {
+        throw new Conflict('this is a copy bound to a learner\'s wallet: change the status of the credential it was taken from, and the change reaches every copy');
+      }
       transition(row.status, action); // refuse early, before any key is opened
       const purposes: ListPurpose[] = action === 'revoke' ? ['revocation', 'suspension'] : ['suspension'];
       if (action === 'revoke' && !row.revocation_list_id) {
@@ -252,20 +255,28 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
       // Opened before the transaction: on SQLite the one connection is the transaction's until it ends.
       const signing = await issuers.signing(row.issuer_id);
       const at = ctx.now().toISOString();
+      const changedLists = new Set<string>();
       await ctx.db.transaction().execute(async (trx) => {
-        const listIds = purposes
-          .map((purpose) => (purpose === 'revocation' ? row.revocation_list_id : row.suspension_list_id))
-          .filter((id): id is string => typeof id === 'string')
+        // The credential's row first, as holder binding takes it (services/credentials/holder-binding.ts):
+        // a copy bound meanwhile is then either seen below or bound after this change, never missed.
+        if (ctx.dialect === 'postgres') await sql`select id from credentials where id = ${row.id} for no key update`.execute(trx);
+        // Copies bound to learners' wallets (bound_from) carry the same status in lists of their own.
+        const copies = await trx.selectFrom('credentials').select(['revocation_list_id', 'suspension_list_id']).where('bound_from', '=', row.id).execute();
+        const listIds = [...new Set([row, ...copies].flatMap((holder) => purposes
+          .map((purpose) => (purpose === 'revocation' ? holder.revocation_list_id : holder.suspension_list_id))
+          .filter((id): id is string => typeof id === 'string')))]
           .sort(); // one lock order everywhere: no deadlock between two changes
         for (const listId of listIds) await lockList(trx, ctx.dialect, listId);
         // Read again under the lock: another node may have changed it since.
         const current = await trx.selectFrom('credentials').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
         const next = transition(current.status, action);
-        await trx.updateTable('credentials').set({ status: next, status_reason: reason ?? null, status_changed_at: at }).where('id', '=', row.id).execute();
+        await trx.updateTable('credentials').set({ status: next, status_reason: reason ?? null, status_changed_at: at })
+          .where((eb) => eb.or([eb('id', '=', row.id), eb('bound_from', '=', row.id)])).execute();
         for (const listId of listIds) {
           const list = await trx.selectFrom('status_lists').select(['id', 'purpose', 'size']).where('id', '=', listId).executeTakeFirstOrThrow();
           // A revocation clears the suspension bit too (revoked is not "suspended"): re-sign only what changed.
           if (list.purpose === 'suspension' && current.status !== 'suspended' && next !== 'suspended') continue;
+          changedLists.add(listId);
           const credential = await signList(trx, list, signing);
           const { count } = await trx.selectFrom('status_allocations').select((eb) => eb.fn.countAll<number>().as('count')).where('list_id', '=', listId).executeTakeFirstOrThrow();
           await trx.updateTable('status_lists').set((eb) => ({ credential, version: eb('version', '+', 1), allocated: Number(count), updated_at: at })).where('id', '=', listId).execute();
@@ -281,7 +292,7 @@ export function createStatusService(ctx: ServiceContext, issuers: IssuerService,
         });
       });
       // This node's verifier reads the changed lists anew at once; other nodes within their cache age.
-      for (const listId of [row.revocation_list_id, row.suspension_list_id]) if (listId) ctx.engine.forgetStatusList(listUrl(listId));
+      for (const listId of changedLists) ctx.engine.forgetStatusList(listUrl(listId));
       ctx.metrics.increment('microcred_status_changes_total', { action });
     },
 

@@ -89,6 +89,8 @@ export async function findOffers(db: Kysely<DB>, emails: string[], did: string |
       ...(did !== undefined ? [eb('recipient_did', '=', did)] : []),
     ]))
     .where('status', '!=', 'revoked')
+    // A copy bound to an external wallet is already in that wallet; its original is the offer.
+    .where('bound_from', 'is', null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('wallet_credentials').select('wallet_credentials.id').whereRef('wallet_credentials.issued_credential_id', '=', 'credentials.id'))))
     .orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   const names = await issuerNames(db, rows.map((row) => row.issuer_id));

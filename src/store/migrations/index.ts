@@ -10,6 +10,7 @@ import * as integrations from './0008-integrations.ts';
 import * as statusMessageLists from './0009-status-message-lists.ts';
 import * as obApi from './0010-ob-api.ts';
 import * as oid4vci from './0011-oid4vci.ts';
+import * as holderBinding from './0013-holder-binding.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-status-message-lists': statusMessageLists,
   '0010-ob-api': obApi,
   '0011-oid4vci': oid4vci,
+  '0013-holder-binding': holderBinding,
 };
 
 export const migrationProvider: MigrationProvider = {
