@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { OpenID4VCIClientV1_0_15 } from '@sphereon/oid4vci-client';
 import { Alg, type Jwt } from '@sphereon/oid4vci-common';
-import { decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
 type SigningKey = Parameters<SignJWT['sign']>[0];
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,12 +40,12 @@ interface HolderKey {
   did: string;
 }
 
-/** An Ed25519 did:key, made with the digitalbazaar Multikey library (not microcred's code). */
+/** An Ed25519 did:key: the key from jose, its did:key fingerprint from the digitalbazaar Multikey library (not microcred's code). */
 async function ed25519DidKey(): Promise<HolderKey> {
-  const keyPair = await Ed25519Multikey.generate();
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const keyPair = await Ed25519Multikey.fromJwk({ jwk: await exportJWK(publicKey) }) as { publicKeyMultibase: string };
   const did = `did:key:${keyPair.publicKeyMultibase}`;
-  const jwk = await Ed25519Multikey.toJwk({ keyPair, secretKey: true }) as JWK;
-  return { alg: 'EdDSA', privateKey: await importJWK(jwk, 'EdDSA') as SigningKey, kid: `${did}#${keyPair.publicKeyMultibase}`, did };
+  return { alg: 'EdDSA', privateKey, kid: `${did}#${keyPair.publicKeyMultibase}`, did };
 }
 
 /** A P-256 key sent as a bare JWK: the issuer names it as its did:jwk (did:jwk method §2). */
@@ -330,7 +330,7 @@ for (const dialect of DIALECTS) {
       expect(answer.json).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('expired') });
     });
 
-    it('authorization code flow with PKCE for a signed-in learner: consent, code, token (Sphereon), credential bound to the wallet\'s key', async () => {
+    it('authorization code flow with PKCE for a signed-in learner: Sphereon\'s authorization request, consent, code, token, credential bound to the wallet\'s key', async () => {
       const email = 'code@learner.test';
       expect((await api.post('/api/v1/auth/signup', { email, password: 'learner-password-1', name: 'Ana' })).status).toBe(202);
       const db = instance.server.runtime.store.db;
@@ -342,11 +342,15 @@ for (const dialect of DIALECTS) {
 
       const key = await ed25519DidKey();
       const verifier = randomBytes(32).toString('base64url');
-      const challenge = createHash('sha256').update(verifier).digest('base64url');
       const redirectUri = 'https://wallet.example/callback';
-      const authorize = `${credentialIssuer}/authorize?${new URLSearchParams({
-        response_type: 'code', client_id: 'wallet-client', redirect_uri: redirectUri, scope: `${achievementId}_ldp_vc`, state: 'xyz', code_challenge: challenge, code_challenge_method: 'S256',
-      }).toString()}`;
+      // Sphereon's client reads the metadata and writes the authorization request (PKCE S256, scope).
+      const client = await OpenID4VCIClientV1_0_15.fromCredentialIssuer({
+        credentialIssuer, kid: key.kid!, alg: Alg.EdDSA, clientId: 'wallet-client', retrieveServerMetadata: true, createAuthorizationRequestURL: true,
+        pkce: { codeVerifier: verifier }, authorizationRequest: { clientId: 'wallet-client', redirectUri, scope: `${achievementId}_ldp_vc`, state: 'xyz' } as never,
+      });
+      const authorize = client.authorizationURL!;
+      expect(authorize.startsWith(`${credentialIssuer}/authorize?`), authorize).toBe(true);
+      expect(new URL(authorize).searchParams.get('code_challenge')).toBe(createHash('sha256').update(verifier).digest('base64url'));
       // Not signed in: sent to sign in, and back here after.
       const anonymous = await instanceFetch()(authorize, { redirect: 'manual' });
       expect(anonymous.status).toBe(303);
@@ -364,21 +368,25 @@ for (const dialect of DIALECTS) {
       expect(allowed.status).toBe(303);
       const back = new URL(allowed.headers.get('location')!);
       expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
-      expect(back.searchParams.get('state')).toBe('xyz');
+      expect(back.searchParams.get('state')).toBe(new URL(authorize).searchParams.get('state'));
       expect(back.searchParams.get('iss')).toBe(credentialIssuer);
       const code = back.searchParams.get('code')!;
 
       // A wrong verifier is refused, and spends nothing.
       const wrongVerifier = await post(`${credentialIssuer}/token`, { grant_type: 'authorization_code', code, code_verifier: randomBytes(32).toString('base64url'), redirect_uri: redirectUri, client_id: 'wallet-client' }, { form: true });
       expect(wrongVerifier.json).toMatchObject({ error: 'invalid_grant' });
-      // Sphereon's client redeems the code with the verifier and asks for the credential.
-      const client = await OpenID4VCIClientV1_0_15.fromCredentialIssuer({ credentialIssuer, kid: key.kid!, alg: Alg.EdDSA, clientId: 'wallet-client', retrieveServerMetadata: true, pkce: { codeVerifier: verifier } });
-      await client.acquireAccessToken({ clientId: 'wallet-client', code, redirectUri, pkce: { codeVerifier: verifier } } as Parameters<typeof client.acquireAccessToken>[0]);
-      const response = await client.acquireCredentials({
-        credentialConfigurationId: `${achievementId}_ldp_vc`, credentialTypes: ['VerifiableCredential', 'OpenBadgeCredential'], format: 'ldp_vc',
-        proofCallbacks: { signCallback: sphereonSigner(key) }, kid: key.kid!, alg: Alg.EdDSA,
-      } as Parameters<typeof client.acquireCredentials>[0]);
-      await expectVerifiedAndBound((response as unknown as { credentials: { credential: JsonObject }[] }).credentials[0]!.credential, key);
+      // Sphereon's client redeems codes only for issuer-initiated flows (it asserts a credential offer), so the
+      // token request (RFC 6749 §4.1.3 with RFC 7636 §4.5) and the credential request are written here.
+      const tokenAnswer = await post(`${credentialIssuer}/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: 'wallet-client' }, { form: true });
+      expect(tokenAnswer.status, tokenAnswer.text).toBe(200);
+      expect(tokenAnswer.json).toMatchObject({ token_type: 'Bearer', authorization_details: [{ type: 'openid_credential', credential_configuration_id: `${achievementId}_ldp_vc` }] });
+      // The code worked once.
+      expect((await post(`${credentialIssuer}/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: 'wallet-client' }, { form: true })).json).toMatchObject({ error: 'invalid_grant' });
+      const answer = await post(`${credentialIssuer}/credential`, {
+        credential_identifier: `${achievementId}_ldp_vc`, proofs: { jwt: [await keyProof(key, { aud: credentialIssuer, nonce: await nonce() })] },
+      }, { token: tokenAnswer.json.access_token as string });
+      expect(answer.status, answer.text).toBe(200);
+      await expectVerifiedAndBound((answer.json.credentials as { credential: JsonObject }[])[0]!.credential, key);
       const copies = await db.selectFrom('credentials').select('id').where('bound_from', '=', id).execute();
       expect(copies).toHaveLength(1);
     });
