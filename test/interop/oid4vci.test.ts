@@ -143,7 +143,11 @@ for (const dialect of DIALECTS) {
       credentialIssuer = `${instance.origin}/oid4vci/${issuerId}`;
       const previous = globalAgent.options.ca;
       globalAgent.options.ca = instance.ca;
-      restoreAgent = () => { globalAgent.options.ca = previous; };
+      // The agent's options override a request's own (node's _http_agent): restore by removing, not by setting undefined.
+      restoreAgent = () => {
+        if (previous === undefined) delete globalAgent.options.ca;
+        else globalAgent.options.ca = previous;
+      };
     }, 60_000);
 
     afterAll(async () => {

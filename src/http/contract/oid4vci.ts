@@ -53,3 +53,8 @@ export const StaffOfferSchema = Type.Object({
   txCode: Type.Optional(Type.String({ description: 'The transaction code: shown once, give it to the learner by another channel than the link' })),
   expiresAt: Type.String({ format: 'date-time' }),
 });
+
+export const ClaimOfferLinkSchema = Type.Object({
+  link: Type.String({ description: 'openid-credential-offer://?credential_offer_uri=… : open it on the phone with the wallet, or scan its QR code' }),
+  offerUri: Type.String({ description: 'The credential_offer_uri it names' }),
+});

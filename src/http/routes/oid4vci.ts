@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import { renderConsentPage, renderMessagePage } from '../../render/oauth-pages.ts';
+import { qrSvg } from '../../render/qr.ts';
 import { DomainError } from '../../services/errors.ts';
 import type { Services } from '../../services/index.ts';
 import { OID4VCI_PATH, Oid4vciError, type AuthorizationRequest } from '../../services/oid4vci/index.ts';
 import { formCsrfMatches } from '../auth.ts';
 import { errors } from '../contract/common.ts';
 import {
-  AuthorizationQuery, AuthorizationServerMetadataSchema, CredentialIdParams, CredentialIssuerMetadataSchema, CredentialOfferSchema, CredentialRequestSchema,
+  AuthorizationQuery, AuthorizationServerMetadataSchema, ClaimOfferLinkSchema, CredentialIdParams, CredentialIssuerMetadataSchema, CredentialOfferSchema, CredentialRequestSchema,
   CredentialResponseSchema, IssuerParams, NonceResponseSchema, OAuthErrorSchema, StaffOfferBodySchema, StaffOfferSchema, TokenRequestSchema, TokenResponseSchema,
 } from '../contract/oid4vci.ts';
 import { ClaimTokenParams } from '../contract/wallet.ts';
@@ -89,6 +90,23 @@ export function oid4vciRoutes(services: Services, options: { publicUrl: string }
     }, async (request, reply) => {
       void reply.header('cache-control', 'no-store');
       return oid4vci.claimOffer(request.params.token);
+    });
+
+    app.get('/api/v1/claim/:token/credential-offer-link', {
+      schema: {
+        tags: TAGS, summary: "A claim link's openid-credential-offer:// link, for its page (no code is made until a wallet fetches the offer); 409 once claimed",
+        params: ClaimTokenParams, response: { 200: ClaimOfferLinkSchema, ...errors(404, 409) },
+      },
+    }, async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      return oid4vci.claimOfferLink(request.params.token);
+    });
+
+    app.get('/api/v1/claim/:token/credential-offer/qr.svg', {
+      schema: { tags: TAGS, summary: "The QR code (SVG) of a claim link's openid-credential-offer:// link, to scan with a wallet app", params: ClaimTokenParams, produces: ['image/svg+xml'], response: { ...errors(404, 409) } },
+    }, async (request, reply) => {
+      const { link } = await oid4vci.claimOfferLink(request.params.token);
+      return reply.type('image/svg+xml').header('cache-control', 'no-store').send(qrSvg(link, { title: 'QR code of the credential offer: scan it with your wallet app' }));
     });
 
     app.post('/api/v1/credentials/:id/credential-offer', {

@@ -437,6 +437,17 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
     },
 
     /**
+     * The `openid-credential-offer://` link of a claim link, for its page (link and QR code): static (it
+     * names the offer's address, which makes a code only when a wallet fetches it). 409 once claimed.
+     */
+    async claimOfferLink(claimToken: string): Promise<{ link: string; offerUri: string }> {
+      const credential = await findByClaimToken(ctx.db, claimToken);
+      if (!credential) throw new NotFound('claim link');
+      assertRedeemable(credential);
+      return { link: claimOfferLink(publicUrl, claimToken), offerUri: claimOfferUri(publicUrl, claimToken) };
+    },
+
+    /**
      * An offer made by issuer staff for a credential not yet claimed, by value, optionally requiring a
      * transaction code: the code is answered here once (to be given to the learner separately) and
      * stored hashed. Valid for a week or until used.
