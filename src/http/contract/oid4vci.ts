@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Id } from './common.ts';
 
 /**
@@ -58,3 +58,4 @@ export const ClaimOfferLinkSchema = Type.Object({
   link: Type.String({ description: 'openid-credential-offer://?credential_offer_uri=… : open it on the phone with the wallet, or scan its QR code' }),
   offerUri: Type.String({ description: 'The credential_offer_uri it names' }),
 });
+export type ClaimOfferLink = Static<typeof ClaimOfferLinkSchema>;

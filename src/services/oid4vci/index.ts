@@ -17,9 +17,9 @@ import { achievementNameOf, findByClaimToken } from '../wallet/claim.ts';
 import { Oid4vciError } from './errors.ts';
 
 export { Oid4vciError } from './errors.ts';
+export { claimOfferLink, claimOfferUri, credentialIssuerUrl, OID4VCI_PATH } from './links.ts';
+import { claimOfferLink, claimOfferUri, credentialIssuerUrl } from './links.ts';
 
-/** Where each issuer's OpenID4VCI Credential Issuer lives, below PUBLIC_URL: `/oid4vci/<issuerId>`. */
-export const OID4VCI_PATH = '/oid4vci';
 /** The two formats each achievement is offered in (OpenID4VCI 1.0 Appendix A.1). */
 export const OID4VCI_FORMATS = ['ldp_vc', 'jwt_vc_json'] as const;
 export type Oid4vciFormat = (typeof OID4VCI_FORMATS)[number];
@@ -94,20 +94,6 @@ function parseConfigurationId(id: string): { achievementId: string; format: Oid4
   return undefined;
 }
 
-/** The Credential Issuer Identifier of an issuer (OpenID4VCI 1.0 §12.2.1). */
-export function credentialIssuerUrl(publicUrl: string, issuerId: string): string {
-  return `${publicUrl}${OID4VCI_PATH}/${issuerId}`;
-}
-
-/** Where a claim link's Credential Offer is served (OpenID4VCI 1.0 §4.1.3 credential_offer_uri). */
-export function claimOfferUri(publicUrl: string, claimToken: string): string {
-  return `${publicUrl}/api/v1/claim/${claimToken}/credential-offer`;
-}
-
-/** The `openid-credential-offer://` link (OpenID4VCI 1.0 §4.1) of a claim link: what the QR code and the e-mail carry. */
-export function claimOfferLink(publicUrl: string, claimToken: string): string {
-  return `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(claimOfferUri(publicUrl, claimToken))}`;
-}
 
 function hashOf(value: string): string {
   return sha256Hex(value);
