@@ -66,7 +66,9 @@ describe.skipIf(skipReason !== undefined)('the claim page offers the credential 
     // It is the QR code of that very link (the module matrix of qrcode-generator, drawn by src/render/qr.ts).
     expect(svg).toBe(qrSvg(link!, { title: 'QR code of the credential offer: scan it with your wallet app' }));
     // What the link names: a Credential Offer of this issuer with a pre-authorized code.
-    const credentialOffer = await (await page.request.get(decodeURIComponent(link!.split('credential_offer_uri=')[1]!))).json() as { credential_issuer: string; grants: Record<string, { 'pre-authorized_code': string }> };
+    const fetched = await page.request.get(decodeURIComponent(link!.split('credential_offer_uri=')[1]!));
+    expect(fetched.status(), await fetched.text()).toBe(200);
+    const credentialOffer = await fetched.json() as { credential_issuer: string; grants: Record<string, { 'pre-authorized_code': string }> };
     expect(credentialOffer.credential_issuer).toMatch(new RegExp(`^${server.url}/oid4vci/[0-9a-f-]{36}$`));
     expect(credentialOffer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']!['pre-authorized_code']).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     // The claim e-mail carries the same link.

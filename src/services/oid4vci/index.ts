@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import { clientAuthenticationAnonymous, Oauth2AuthorizationServer, Oauth2ServerErrorResponseError, PkceCodeChallengeMethod, type Jwk, type AuthorizationServerMetadata, type CallbackContext } from '@openid4vc/oauth2';
-import { Openid4vciIssuer, Openid4vciVersion, type CredentialIssuerMetadata, type IssuerMetadataResult } from '@openid4vc/openid4vci';
+import { Openid4vciIssuer, Openid4vciVersion, setGlobalConfig, type CredentialIssuerMetadata, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import type { DB, Row } from '../../store/schema.ts';
 import { didJwkOf, holderKey, publicJwkOf, type PublicJwk } from '../../vc/did/holder-key.ts';
 import { CONTEXTS } from '../../vc/contexts/index.ts';
@@ -161,6 +161,9 @@ interface AchievementOffer {
  */
 export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
   const { publicUrl } = ctx.config;
+  // The library refuses http identifiers (OpenID4VCI 1.0 §12.2.1 asks for https); an instance whose own
+  // PUBLIC_URL is http (development, a private network) is allowed to name itself so.
+  if (publicUrl.startsWith('http:')) setGlobalConfig({ allowInsecureUrls: true });
 
   async function issuerRow(issuerId: string): Promise<Row<'issuers'>> {
     if (!/^[0-9a-f-]{36}$/.test(issuerId)) throw new NotFound('credential issuer');
