@@ -206,8 +206,8 @@ function authorizationEndpoint(services: Services): FastifyPluginAsyncTypebox {
       }
       try {
         const prompt = await oid4vci.authorizationPrompt(request.actor, request.params.issuerId, query);
-        if ('redirect' in prompt) return reply.redirect(prompt.redirect, 303);
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderConsentPage({
+        if ('redirect' in prompt) return await reply.redirect(prompt.redirect, 303);
+        return await reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderConsentPage({
           clientName: prompt.clientId,
           redirectUri: prompt.redirectUri,
           permissions: [`Receive your credential “${prompt.achievementName}” from ${prompt.issuerName}, bound to the wallet's key. The claim link is then used: the credential cannot be claimed again.`],
@@ -230,7 +230,7 @@ function authorizationEndpoint(services: Services): FastifyPluginAsyncTypebox {
       if (!formCsrfMatches(request, form.csrf)) return page(reply, 403, 'This form has expired', 'Reload the page and choose again.');
       try {
         const answer = await oid4vci.authorizationDecision(request.actor, request.params.issuerId, authorizationRequestOf(form), form.decision === 'allow');
-        return reply.redirect(answer.redirect, 303);
+        return await reply.redirect(answer.redirect, 303);
       } catch (error) {
         return failed(reply, error);
       }
