@@ -24,6 +24,7 @@ import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
 import { obApiRoutes, obSecurityScheme } from './routes/ob-api.ts';
+import { oid4vciRoutes } from './routes/oid4vci.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -145,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(webhookRoutes(services));
   await app.register(xapiRoutes(services));
   await app.register(obApiRoutes(services, config));
+  await app.register(oid4vciRoutes(services, { publicUrl: config.publicUrl }));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {

@@ -15,6 +15,8 @@ export interface ConsentPage {
   learnerName: string;
   formAction: string;
   csrfToken: string;
+  /** Fields the form carries back unchanged (an OpenID4VCI authorization request's parameters). */
+  hidden?: Record<string, string>;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1a1a1a;background:#f6f7f9}
@@ -57,7 +59,7 @@ export function renderConsentPage(page: ConsentPage): string {
 ${back ? `<p class="note">If you allow it, you go back to <strong>${escapeText(back)}</strong>.</p>` : ''}
 <p class="note">microcred did not check who runs ${name}: allow it only if you trust it. You can withdraw this permission at any time from your account (connected applications).</p>
 <form method="post" action="${escapeText(page.formAction)}">
-<input type="hidden" name="csrf" value="${escapeText(page.csrfToken)}">
+<input type="hidden" name="csrf" value="${escapeText(page.csrfToken)}">${Object.entries(page.hidden ?? {}).map(([name, value]) => `<input type="hidden" name="${escapeText(name)}" value="${escapeText(value)}">`).join('')}
 <div class="actions">
 <button class="allow" type="submit" name="decision" value="allow">Allow</button>
 <button class="deny" type="submit" name="decision" value="deny">Deny</button>

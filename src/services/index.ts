@@ -11,6 +11,7 @@ import { createLearnerService } from './learners.ts';
 import { createMailer } from './mail.ts';
 import { createObConsumerService } from './ob-api/consumer.ts';
 import { createObHostService } from './ob-api/host.ts';
+import { createOid4vciService } from './oid4vci/index.ts';
 import { createOpsService, type OpsDeps } from './ops.ts';
 import { createPathwayService, queueHoldersOf, queuePathwayProgress } from './pathways/index.ts';
 import { createRecognitionService } from './recognition/index.ts';
@@ -53,7 +54,9 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges };
+  // OpenID4VCI delivers claims as copies bound to the wallet's key, through the one holder-binding service.
+  const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: holderBinding });
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges, oid4vci };
 }
 
 export type Services = ReturnType<typeof createServices>;

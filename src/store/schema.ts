@@ -2,6 +2,7 @@ import type { Role } from '../domain/roles.ts';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ObApiTables } from './schema-ob-api.ts';
 import type { PresentationTables } from './schema-presentations.ts';
+import type { Oid4vciTables } from './schema-oid4vci.ts';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { IntegrationTables } from './schema-integrations.ts';
@@ -12,7 +13,7 @@ import type { IntegrationTables } from './schema-integrations.ts';
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
 /** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
-export interface DB extends RecognitionTables, PathwayTables, IntegrationTables, ObApiTables, PresentationTables {
+export interface DB extends RecognitionTables, PathwayTables, IntegrationTables, ObApiTables, PresentationTables, Oid4vciTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;

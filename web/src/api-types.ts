@@ -17,6 +17,7 @@ import type { CredentialDisplay } from '../../src/vc/display.ts';
 export type { Problem, Items } from '../../src/http/contract/common.ts';
 export type { ConnectedApplication, ObPushStarted } from '../../src/http/contract/ob-api.ts';
 export type { VcApiExchange } from '../../src/http/contract/exchanges.ts';
+export type { ClaimOfferLink } from '../../src/http/contract/oid4vci.ts';
 export type {
   ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, LoginBody, Me, Member, MemberAdd, Membership, Organisation, OrganisationUpdate, PasswordChange, Role,
   SetupBody, SetupResult, SignedIn, User,

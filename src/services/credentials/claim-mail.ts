@@ -13,6 +13,8 @@ export interface ClaimMailInput {
   achievementName: string;
   issuerName: string;
   claimUrl: string;
+  /** The claim as an OpenID4VCI Credential Offer (openid-credential-offer://…), for a wallet app. */
+  walletOfferLink?: string;
 }
 
 /**
@@ -32,6 +34,8 @@ export function claimMail(input: ClaimMailInput): MailMessage {
     '',
     'The link is personal: do not forward this e-mail.',
     '',
+    // OpenID4VCI (issue 12): the same claim, straight into a wallet app.
+    ...(input.walletOfferLink ? ['To take it straight into a wallet app instead (OpenID4VCI), open this link on your phone:', input.walletOfferLink, ''] : []),
     `— sent by microcred for ${input.issuerName}`,
   ].join('\n');
   const html = [
@@ -41,6 +45,7 @@ export function claimMail(input: ClaimMailInput): MailMessage {
     `<p><a href="${escapeHtml(input.claimUrl)}">Claim your credential</a></p>`,
     `<p>Or open this address: ${escapeHtml(input.claimUrl)}</p>`,
     '<p>The link is personal: do not forward this e-mail.</p>',
+    ...(input.walletOfferLink ? [`<p>To take it straight into a wallet app instead (OpenID4VCI): <a href="${escapeHtml(input.walletOfferLink)}">open in my wallet app</a> (on your phone).</p>`] : []),
     '</body></html>',
   ].join('\n');
   return { organisationId: input.organisationId, to: input.to, subject, text, html };

@@ -12,6 +12,7 @@ import { InvalidInput, NotFound, type FieldError } from '../errors.ts';
 import type { IssuerService } from '../issuers.ts';
 import { sha256Hex } from '../tokens.ts';
 import { claimMail } from './claim-mail.ts';
+import { claimOfferLink } from '../oid4vci/links.ts';
 import { euContextUrl } from '../../vc/contexts/index.ts';
 import { euSchemaUrl } from '../../vc/schemas/eu-extension.ts';
 import { composeCredential, type CredentialFields, type CredentialTemplate } from '../../vc/credential/compose.ts';
@@ -255,6 +256,7 @@ async function buildItems(
         achievementName: prepared.achievementName,
         issuerName: prepared.issuer.name,
         claimUrl: `${publicUrl}/claim/${token!}`,
+        walletOfferLink: claimOfferLink(publicUrl, token!),
       }));
     }
   }

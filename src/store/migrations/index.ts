@@ -9,6 +9,7 @@ import * as rplFiles from './0007-rpl-files.ts';
 import * as integrations from './0008-integrations.ts';
 import * as statusMessageLists from './0009-status-message-lists.ts';
 import * as obApi from './0010-ob-api.ts';
+import * as oid4vci from './0011-oid4vci.ts';
 import * as presentationRequests from './0012-presentation-requests.ts';
 import * as holderBinding from './0013-holder-binding.ts';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-integrations': integrations,
   '0009-status-message-lists': statusMessageLists,
   '0010-ob-api': obApi,
+  '0011-oid4vci': oid4vci,
   '0012-presentation-requests': presentationRequests,
   '0013-holder-binding': holderBinding,
 };

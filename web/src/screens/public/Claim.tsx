@@ -8,7 +8,7 @@ import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
-import type { ClaimPreview, ObPushStarted } from '../../api-types.ts';
+import type { ClaimOfferLink, ClaimPreview, ObPushStarted } from '../../api-types.ts';
 import { claim as claimCredential } from '../../api/wallet.ts';
 import { formatDay } from '../../format.ts';
 import { AddToLcw } from './ClaimLcw.tsx';
@@ -48,6 +48,28 @@ function SendElsewhere({ token }: { token: string }) {
           {busy ? 'Sending you there…' : 'Send it there'}
         </button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * OpenID4VCI (issue 12): the claim as a Credential Offer for a wallet app the learner carries. On a
+ * phone the link opens the wallet; on a computer the wallet scans the QR code. No account is needed:
+ * the credential goes to the wallet bound to its key, and this claim link is then used.
+ */
+function OfferToWalletApp({ token }: { token: string }) {
+  const offer = useApiQuery<ClaimOfferLink>(`/api/v1/claim/${encodeURIComponent(token)}/credential-offer-link`);
+  if (!offer.data) return null;
+  return (
+    <section aria-labelledby="wallet-app-title" data-testid="credential-offer">
+      <h2 id="wallet-app-title">Or take it into a wallet app</h2>
+      <p className="muted">
+        With a wallet app that speaks OpenID for Verifiable Credential Issuance, scan this code or open the link on your phone. You need no account here; once your wallet has it, this link cannot be used again.
+      </p>
+      <img src={`/api/v1/claim/${encodeURIComponent(token)}/credential-offer/qr.svg`} alt="QR code of the credential offer: scan it with your wallet app" width={240} height={240} />
+      <p>
+        <a href={offer.data.link}>Open in my wallet app</a>
+      </p>
     </section>
   );
 }
@@ -142,6 +164,7 @@ export function ClaimScreen() {
         ) : null}
         {p && (!p.claimed || p.walletItemId) && p.status === 'active' ? <AddToLcw token={token} /> : null}
         {p && checked && !p.claimed && p.status !== 'revoked' ? <SendElsewhere token={token} /> : null}
+        {p && !p.claimed && p.status === 'active' ? <OfferToWalletApp token={token} /> : null}
         {preview.isFetching && !p ? <Notice>Loading…</Notice> : null}
       </Screen>
     </PublicLayout>

@@ -12,12 +12,12 @@ import { useSession } from '../../session.tsx';
 /** Only same-site console paths are followed after sign-in (no open redirect). */
 function safeNext(search: string): string {
   const next = new URLSearchParams(search).get('next');
-  return next && /^\/(console\/|wallet(\/|$)|claim\/|oauth\/interaction\/[A-Za-z0-9_-]+$)/.test(next) ? next : '/console/credentials';
+  return next && /^\/(console\/|wallet(\/|$)|claim\/|oauth\/interaction\/[A-Za-z0-9_-]+$|oid4vci\/[0-9a-f-]{36}\/authorize\?)/.test(next) ? next : '/console/credentials';
 }
 
-/** The OB 3.0 API's consent screen is served by the server, not the app: it is reached by a full page load. */
+/** The consent screens (OB 3.0 API, OpenID4VCI) are served by the server, not the app: reached by a full page load. */
 function isServerPage(path: string): boolean {
-  return path.startsWith('/oauth/');
+  return path.startsWith('/oauth/') || path.startsWith('/oid4vci/');
 }
 
 export function LoginScreen() {
