@@ -6,6 +6,7 @@ import { createCredentialService } from './credentials/index.ts';
 import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
+import { createLtiService } from './lti/index.ts';
 import { createMailer } from './mail.ts';
 import { createObConsumerService } from './ob-api/consumer.ts';
 import { createObHostService } from './ob-api/host.ts';
@@ -46,7 +47,8 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  const lti = createLtiService(ctx, { credentials, achievements });
+  return { webhooks, xapi, lti, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;
