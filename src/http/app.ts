@@ -22,6 +22,7 @@ import { credentialRoutes } from './routes/credentials.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
+import { ltiRoutes } from './routes/lti.ts';
 import { obApiRoutes, obSecurityScheme } from './routes/ob-api.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { outboxRoutes } from './routes/outbox.ts';
@@ -142,6 +143,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(pathwayRoutes(services));
   await app.register(webhookRoutes(services));
   await app.register(xapiRoutes(services));
+  await app.register(ltiRoutes(services, config));
   await app.register(obApiRoutes(services, config));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
