@@ -98,6 +98,11 @@ for (const dialect of DIALECTS) {
       expect(action).toBe(platform.urls.deepLinkReturn);
       const back = await fetch(action, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(back.status, await back.text()).toBe(200);
+      // The platform's check can fail: a response JWT with its payload altered is refused.
+      const [head, body, signature] = fields.JWT!.split('.');
+      const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'other' })).toString('base64url');
+      const tampered = await fetch(action, { method: 'POST', body: new URLSearchParams({ JWT: `${head}.${altered}.${signature}` }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(tampered.status).toBe(400);
       const received = platform.deepLinkResponses.at(-1)!;
       expect(received).toMatchObject({
         'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingResponse',
@@ -181,9 +186,12 @@ for (const dialect of DIALECTS) {
       const progressPage = text(await progress.response.text());
       expect(progressPage).toContain('at least 80% in “Final exam”');
       expect(progressPage).toContain('Your grade so far: 40%');
-      // Her launch session cannot map the course or issue.
-      const mapAttempt = await post('/lti/course', { session: sessionOf(await (await platform.launch(base, 'teacher-1')).response.text())!.replace(/./, 'x'), achievementId: org.achievementId, lineItem: finalItem, minPercent: '0' });
+      // A learner's page carries no launch session; a made-up or altered one maps nothing.
+      expect(progressPage).not.toContain('Save the mapping');
+      const altered = sessionOf(await (await platform.launch(base, 'teacher-1')).response.text())!.replace(/^./, (c) => (c === 'x' ? 'y' : 'x'));
+      const mapAttempt = await post('/lti/course', { session: altered, achievementId: org.achievementId, lineItem: finalItem, minPercent: '0' });
       expect(mapAttempt.status).toBe(401);
+      expect(text(await mapAttempt.text())).toContain('open the link in your course again');
     });
 
     it('refuses forged, expired, replayed, wrong-audience and wrong-deployment launches, and unknown issuers, with clear messages', async () => {
