@@ -80,6 +80,12 @@ for (const dialect of DIALECTS) {
       const jwks = await (await fetch(`${base}/lti/jwks.json`)).json() as { keys: { kty: string; alg: string; kid: string; d?: string }[] };
       expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', kid: expect.any(String) })]);
       expect(jwks.keys[0]!.d).toBeUndefined();
+      // The OpenAPI document tells the truth about the form posts.
+      const spec = (await t.app.inject('/docs/json')).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; tags?: string[] }>> };
+      for (const path of ['/lti/login', '/lti/launch', '/lti/deep-link', '/lti/course', '/lti/course/run']) {
+        expect(Object.keys(spec.paths[path]!.post!.requestBody!.content), path).toEqual(['application/x-www-form-urlencoded']);
+        expect(spec.paths[path]!.post!.tags).toEqual(['lti']);
+      }
       // The private key is at rest only sealed with the master key.
       const row = await t.runtime.store.db.selectFrom('lti_tool_keys').selectAll().executeTakeFirstOrThrow();
       expect(row.private_jwk_encrypted).toMatch(/^v1\./);

@@ -13,6 +13,7 @@ import {
 import { problemFromError, sendProblem } from '../problem.ts';
 
 const security = [{ session: [] }];
+const FORM = ['application/x-www-form-urlencoded'];
 const html = { 200: HtmlPage, 400: HtmlPage, 401: HtmlPage, 403: HtmlPage, 502: HtmlPage };
 
 /** A form body as fields (a repeated name gives an array). */
@@ -62,13 +63,13 @@ export function ltiRoutes(services: Services, config: Pick<Config, 'publicUrl'>)
 
       const loginSchema = { tags: ['lti'], summary: 'OIDC third-party login initiation (LTI 1.3): redirects to the platform\'s authentication request with a fresh state and nonce', response: { 302: { type: 'null' }, ...html } };
       tool.get('/lti/login', { config, schema: { ...loginSchema, querystring: LtiLoginForm } }, async (request, reply) => reply.redirect(await lti.login(request.query), 302));
-      tool.post('/lti/login', { config, schema: { ...loginSchema, body: LtiLoginForm } }, async (request, reply) => reply.redirect(await lti.login(request.body), 302));
+      tool.post('/lti/login', { config, schema: { ...loginSchema, consumes: FORM, body: LtiLoginForm } }, async (request, reply) => reply.redirect(await lti.login(request.body), 302));
 
       tool.post('/lti/launch', {
         config,
         schema: {
           tags: ['lti'], summary: 'The launch (LTI 1.3 authentication response): a resource link launch shows the instructor\'s mapping or the learner\'s credential; a deep linking request the choice of micro-credentials',
-          body: LtiLaunchForm, response: html,
+          consumes: FORM, body: LtiLaunchForm, response: html,
         },
       }, async (request, reply) => {
         const outcome = await lti.launch(request.body);
@@ -79,7 +80,7 @@ export function ltiRoutes(services: Services, config: Pick<Config, 'publicUrl'>)
 
       tool.post('/lti/deep-link', {
         config,
-        schema: { tags: ['lti'], summary: 'The instructor\'s choice: answers an auto-submitting form that posts the signed LtiDeepLinkingResponse to the platform', body: LtiDeepLinkForm, response: html },
+        schema: { tags: ['lti'], summary: 'The instructor\'s choice: answers an auto-submitting form that posts the signed LtiDeepLinkingResponse to the platform', consumes: FORM, body: LtiDeepLinkForm, response: html },
       }, async (request, reply) => {
         const chosen = request.body.achievementId;
         const { returnUrl, jwt } = await lti.deepLinkResponse(request.body.session, chosen === undefined ? [] : Array.isArray(chosen) ? chosen : [chosen]);
@@ -89,7 +90,7 @@ export function ltiRoutes(services: Services, config: Pick<Config, 'publicUrl'>)
 
       tool.post('/lti/course', {
         config,
-        schema: { tags: ['lti'], summary: 'The instructor maps the course to a micro-credential and a grade item threshold (AGS) over the roster (NRPS)', body: LtiCourseForm, response: html },
+        schema: { tags: ['lti'], summary: 'The instructor maps the course to a micro-credential and a grade item threshold (AGS) over the roster (NRPS)', consumes: FORM, body: LtiCourseForm, response: html },
       }, async (request, reply) => {
         const { session, achievementId, lineItem, minPercent } = request.body;
         const page = await lti.mapCourse(session, { achievementId: achievementId ?? '', lineItemUrl: lineItem ?? '', minPercent: Number(minPercent) });
@@ -98,7 +99,7 @@ export function ltiRoutes(services: Services, config: Pick<Config, 'publicUrl'>)
 
       tool.post('/lti/course/run', {
         config,
-        schema: { tags: ['lti'], summary: 'Issue now: reads grades and roster and awards every learner who meets the course\'s rule (once each)', body: LtiSessionForm, response: html },
+        schema: { tags: ['lti'], summary: 'Issue now: reads grades and roster and awards every learner who meets the course\'s rule (once each)', consumes: FORM, body: LtiSessionForm, response: html },
       }, async (request, reply) => instructor(reply, request.body.session!, await lti.runFromLaunch(request.body.session)));
     };
     await app.register(toolPlugin);
