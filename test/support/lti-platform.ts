@@ -86,7 +86,6 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
   const toolKeys = createRemoteJWKSet(new URL(options.toolJwksUrl));
   const accessTokens = new Map<string, string[]>();
   const usedJti = new Set<string>();
-  let server: Server;
   let origin = '';
 
   const platform = {} as TestPlatform;
@@ -198,7 +197,7 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
     return answer(404, { error: 'not found' });
   }
 
-  server = createServer((request, response) => {
+  const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
