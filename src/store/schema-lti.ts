@@ -16,6 +16,8 @@ export interface LtiPlatformTable {
   auth_login_url: string;
   /** The platform's OAuth 2.0 token endpoint (client-credentials grant for AGS and NRPS). */
   token_url: string;
+  /** The `aud` of the client assertion when the platform wants another than its token URL (Brightspace's "OAuth2 Audience"). */
+  token_audience: string | null;
   created_by: string | null;
   created_at: string;
 }

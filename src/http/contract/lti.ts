@@ -4,7 +4,7 @@ import { Id, Nullable } from './common.ts';
 /** An LMS registered as an LTI 1.3 platform (what its launches are checked against). */
 export const LtiPlatformSchema = Type.Object({
   id: Type.String(), name: Type.String(), issuer: Type.String(), clientId: Type.String(), deploymentIds: Type.Array(Type.String()),
-  jwksUrl: Type.String(), authLoginUrl: Type.String(), tokenUrl: Type.String(), createdAt: Type.String(),
+  jwksUrl: Type.String(), authLoginUrl: Type.String(), tokenUrl: Type.String(), tokenAudience: Nullable(Type.String()), createdAt: Type.String(),
 }, { $id: 'LtiPlatform' });
 export type LtiPlatform = Static<typeof LtiPlatformSchema>;
 
@@ -17,6 +17,7 @@ export const LtiPlatformCreateSchema = Type.Object({
   jwksUrl: url('The platform\'s public keyset URL'),
   authLoginUrl: url('The platform\'s OIDC authentication request URL'),
   tokenUrl: url('The platform\'s OAuth 2.0 access token URL'),
+  tokenAudience: Type.Optional(Nullable(Type.String({ maxLength: 2048, description: 'The audience of microcred\'s client assertion when the platform names one other than its token URL (Brightspace: "OAuth2 Audience")' }))),
 }, { additionalProperties: false });
 export type LtiPlatformCreate = Static<typeof LtiPlatformCreateSchema>;
 export const LtiPlatformParams = Type.Object({ orgId: Id, platformId: Id });

@@ -7,6 +7,8 @@ import type { ToolKey } from './tool-key.ts';
 export interface PlatformAccess {
   clientId: string;
   tokenUrl: string;
+  /** The assertion's aud when not the token URL (Brightspace names one). */
+  audience?: string | null;
 }
 
 export interface LineItem { id: string; label: string; scoreMaximum?: number; resourceLinkId?: string }
@@ -44,7 +46,7 @@ export function serviceUrl(base: string, segment: string, query: Record<string, 
  * iss and sub our client id, aud the token endpoint, a fresh jti.
  */
 export async function requestAccessToken(deps: { fetch: Fetcher; key: ToolKey }, platform: PlatformAccess, scopes: readonly string[]): Promise<string> {
-  const assertion = await deps.key.sign({ iss: platform.clientId, sub: platform.clientId, aud: platform.tokenUrl, jti: randomUUID() });
+  const assertion = await deps.key.sign({ iss: platform.clientId, sub: platform.clientId, aud: platform.audience ?? platform.tokenUrl, jti: randomUUID() });
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
     client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',

@@ -39,6 +39,7 @@ export interface LtiPlatformView {
   jwksUrl: string;
   authLoginUrl: string;
   tokenUrl: string;
+  tokenAudience: string | null;
   createdAt: string;
 }
 
@@ -50,6 +51,7 @@ export interface LtiPlatformInput {
   jwksUrl: string;
   authLoginUrl: string;
   tokenUrl: string;
+  tokenAudience?: string | null;
 }
 
 export interface LtiToolConfiguration {
@@ -115,7 +117,7 @@ export interface LearnerPage {
 function platformView(row: Row<'lti_platforms'>): LtiPlatformView {
   return {
     id: row.id, name: row.name, issuer: row.issuer, clientId: row.client_id, deploymentIds: JSON.parse(row.deployment_ids) as string[],
-    jwksUrl: row.jwks_url, authLoginUrl: row.auth_login_url, tokenUrl: row.token_url, createdAt: row.created_at,
+    jwksUrl: row.jwks_url, authLoginUrl: row.auth_login_url, tokenUrl: row.token_url, tokenAudience: row.token_audience, createdAt: row.created_at,
   };
 }
 
@@ -176,7 +178,7 @@ export function createLtiService(ctx: ServiceContext, deps: {
   }
 
   function access(platform: Row<'lti_platforms'>) {
-    return { clientId: platform.client_id, tokenUrl: platform.token_url };
+    return { clientId: platform.client_id, tokenUrl: platform.token_url, audience: platform.token_audience };
   }
 
   async function instructorPage(session: Session, notice?: string): Promise<InstructorPage> {
@@ -264,6 +266,7 @@ export function createLtiService(ctx: ServiceContext, deps: {
       const row: Row<'lti_platforms'> = {
         id: randomUUID(), organisation_id: organisationId, name: input.name.trim(), issuer: input.issuer, client_id: input.clientId.trim(),
         deployment_ids: JSON.stringify(deploymentIds), jwks_url: input.jwksUrl, auth_login_url: input.authLoginUrl, token_url: input.tokenUrl,
+        token_audience: input.tokenAudience?.trim() || null,
         created_by: actor.kind === 'user' ? actor.userId : null, created_at: ctx.now().toISOString(),
       };
       await ctx.db.transaction().execute(async (trx) => {
@@ -453,11 +456,11 @@ export function createLtiService(ctx: ServiceContext, deps: {
      */
     async runCourse(courseId: string): Promise<LtiRunResult> {
       const course = await ctx.db.selectFrom('lti_courses').innerJoin('lti_platforms', 'lti_platforms.id', 'lti_courses.platform_id')
-        .selectAll('lti_courses').select(['lti_platforms.client_id', 'lti_platforms.token_url']).where('lti_courses.id', '=', courseId).executeTakeFirst();
+        .selectAll('lti_courses').select(['lti_platforms.client_id', 'lti_platforms.token_url', 'lti_platforms.token_audience']).where('lti_courses.id', '=', courseId).executeTakeFirst();
       if (!course) throw new NotFound('LTI course');
       const now = ctx.now().toISOString();
       try {
-        const token = await requestAccessToken({ fetch: ctx.fetch, key: await toolKeys.get() }, { clientId: course.client_id, tokenUrl: course.token_url }, [SCOPE.resultReadonly, SCOPE.memberships]);
+        const token = await requestAccessToken({ fetch: ctx.fetch, key: await toolKeys.get() }, { clientId: course.client_id, tokenUrl: course.token_url, audience: course.token_audience }, [SCOPE.resultReadonly, SCOPE.memberships]);
         const [members, results] = await Promise.all([listMembers(ctx.fetch, course.memberships_url, token), listResults(ctx.fetch, course.line_item_url, token)]);
         const learners = new Map(members.filter((m) => m.active && isLearnerRole(m.roles)).map((m) => [m.userId, m]));
         const outcome: LtiRunResult = { members: learners.size, met: 0, newAwards: 0, withoutEmail: 0 };

@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('jwks_url', 'text', (c) => c.notNull())
     .addColumn('auth_login_url', 'text', (c) => c.notNull())
     .addColumn('token_url', 'text', (c) => c.notNull())
+    .addColumn('token_audience', 'text')
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();

@@ -306,7 +306,7 @@ function LtiPlatforms() {
     mutationFn: (platform) => deleteLtiPlatform(api, organisationId, platform.id).catch((e: unknown) => Promise.reject(asApiError(e))),
     onSuccess: () => invalidate(base),
   });
-  const empty = { name: '', issuer: '', clientId: '', deploymentIds: '', jwksUrl: '', authLoginUrl: '', tokenUrl: '' };
+  const empty = { name: '', issuer: '', clientId: '', deploymentIds: '', jwksUrl: '', authLoginUrl: '', tokenUrl: '', tokenAudience: '' };
   const [form, setForm] = useState(empty);
   const [error, setError] = useState<ApiError>();
   const set = (field: keyof typeof empty) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
@@ -314,7 +314,7 @@ function LtiPlatforms() {
     event.preventDefault();
     setError(undefined);
     try {
-      await createLtiPlatform(api, organisationId, { ...form, deploymentIds: form.deploymentIds.split(/[\s,]+/).filter(Boolean) });
+      await createLtiPlatform(api, organisationId, { ...form, deploymentIds: form.deploymentIds.split(/[\s,]+/).filter(Boolean), tokenAudience: form.tokenAudience.trim() || null });
       setForm(empty);
       void invalidate(base);
     } catch (e) {
@@ -389,6 +389,9 @@ function LtiPlatforms() {
         </Field>
         <Field id="lti-token" label="Access token URL" required error={error?.fieldMessage('/tokenUrl')}>
           {(p) => <input {...p} type="url" value={form.tokenUrl} onChange={set('tokenUrl')} />}
+        </Field>
+        <Field id="lti-audience" label="OAuth2 audience" hint="Only if the LMS names one (Brightspace: “Brightspace OAuth 2 Audience”); otherwise leave empty." error={error?.fieldMessage('/tokenAudience')}>
+          {(p) => <input {...p} value={form.tokenAudience} onChange={set('tokenAudience')} />}
         </Field>
         <button type="submit" className="primary">
           Register LMS
