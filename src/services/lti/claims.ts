@@ -126,7 +126,7 @@ export function checkLaunchPayload(payload: Record<string, unknown>, expected: {
       acceptMultiple: settings.accept_multiple !== false,
       ...(str(settings.data) ? { data: str(settings.data)! } : {}),
     };
-    if (!claims.deepLinking.acceptTypes.includes('ltiResourceLink')) throw new LaunchRefused('the platform does not accept LTI resource links in this deep linking request', 400);
+    if (!claims.deepLinking.acceptTypes.includes('ltiResourceLink')) throw new LaunchRefused('the platform does not accept LTI resource links (ltiResourceLink) in this deep linking request', 400);
   }
   return { deploymentId, subject: subject.slice(0, 255), claims };
 }
