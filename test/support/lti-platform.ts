@@ -142,7 +142,7 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
       if (problems.length > 0) return answer(400, { error: 'invalid_request', error_description: `bad ${problems.join(', ')}` });
       const hint = JSON.parse(q.get('lti_message_hint') ?? '{}') as LaunchOptions;
       const idToken = await platform.idToken(q.get('login_hint')!, q.get('nonce')!, hint);
-      return answer(200, `<!doctype html><form method="post" action="${q.get('redirect_uri')}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${q.get('state')}"></form>`, 'text/html');
+      return answer(200, `<!doctype html><form method="post" action="${q.get('redirect_uri')}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${q.get('state')}"></form><script>document.forms[0].submit()</script>`, 'text/html');
     }
     if (path === '/token' && request.method === 'POST') {
       const form = new URLSearchParams(await readBody(request));
