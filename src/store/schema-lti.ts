@@ -72,15 +72,21 @@ export interface LtiCourseTable {
   last_error: string | null;
 }
 
-/** A learner of a mapped course who met its rule: issued once (unique per course and subject). */
+/** A learner who met a mapped course's rule: issued once (unique per organisation, achievement and e-mail). */
 export interface LtiAwardTable {
   id: string;
-  course_id: string;
+  /** The course it was earned in; null once that mapping (or its platform) is removed. */
+  course_id: string | null;
   organisation_id: string;
+  achievement_id: string;
+  platform_id: string | null;
+  /** The learner's id at the platform (`sub`, NRPS `user_id`). */
   subject: string;
   email: string;
   name: string | null;
   score: number | null;
+  /** The evidence narrative put in the credential (grade item, course, score), fixed when awarded. */
+  evidence: string;
   credential_id: string | null;
   created_at: string;
 }

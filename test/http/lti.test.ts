@@ -255,6 +255,18 @@ for (const dialect of DIALECTS) {
       expect(await credentialsTo('ada@learner.test')).toHaveLength(1);
       const login = await fetch(`${base}/lti/login?${new URLSearchParams({ iss: platform.issuer, login_hint: 'ada', target_link_uri: `${TEST_PUBLIC_URL}/lti/launch` })}`, { redirect: 'manual' });
       expect(login.status).toBe(400);
+      // Registered again and the course mapped again: nobody is issued the same micro-credential twice.
+      const again = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/lti-platforms`, { ...body, name: 'Test LMS again', deploymentIds: [platform.deploymentId] });
+      expect(again.statusCode, again.body).toBe(201);
+      const launched = await platform.launch(base, 'teacher-1');
+      const session = sessionOf(await launched.response.text())!;
+      expect((await post('/lti/course', { session, achievementId: org.achievementId, lineItem: finalItem, minPercent: '50' })).status).toBe(200);
+      const run = text(await (await post('/lti/course/run', { session })).text());
+      expect(run).toContain('4 of 5 learners meet the rule; 0 new credentials on the way');
+      await runner.drain();
+      for (const email of ['ada@learner.test', 'bo@learner.test', 'dee@learner.test']) expect(await credentialsTo(email)).toHaveLength(1);
+      // Ada still sees the credential she earned before the re-registration (found by her e-mail).
+      expect(text(await (await platform.launch(base, 'ada')).response.text())).toContain('You earned');
     });
   });
 }

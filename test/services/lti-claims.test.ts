@@ -55,6 +55,7 @@ describe('LTI launch payload checks', () => {
   it('requires a return URL and resource links from a deep linking request', () => {
     const deep = (settings: unknown) => payload({ [CLAIM.messageType]: 'LtiDeepLinkingRequest', [CLAIM.resourceLink]: undefined, [CLAIM.deepLinkingSettings]: settings });
     expect(refusal(deep(undefined))).toMatchObject({ status: 400 });
+    expect(refusal(deep({ deep_link_return_url: 'javascript:alert(1)', accept_types: ['ltiResourceLink'] }))).toMatchObject({ status: 400, message: expect.stringContaining('http(s)') });
     expect(refusal(deep({ deep_link_return_url: 'https://lms.example/dl', accept_types: ['file'] }))).toMatchObject({ message: expect.stringContaining('ltiResourceLink') });
     const ok = checkLaunchPayload(deep({ deep_link_return_url: 'https://lms.example/dl', accept_types: ['ltiResourceLink'], accept_multiple: false, data: 'x' }), expected);
     expect(ok.claims.deepLinking).toEqual({ returnUrl: 'https://lms.example/dl', acceptTypes: ['ltiResourceLink'], acceptMultiple: false, data: 'x' });

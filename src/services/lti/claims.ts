@@ -120,6 +120,8 @@ export function checkLaunchPayload(payload: Record<string, unknown>, expected: {
     // Deep Linking 2.0 §4.4.1: where the selection goes back to.
     const settings = payload[CLAIM.deepLinkingSettings];
     if (!isRecord(settings) || !str(settings.deep_link_return_url)) throw new LaunchRefused('the deep linking request has no deep_link_return_url', 400);
+    // The browser is sent there with a form: only an http(s) address (never javascript: or data:).
+    if (!/^https?:\/\//i.test(str(settings.deep_link_return_url)!)) throw new LaunchRefused('the deep linking return URL is not an http(s) address', 400);
     claims.deepLinking = {
       returnUrl: str(settings.deep_link_return_url)!,
       acceptTypes: Array.isArray(settings.accept_types) ? settings.accept_types.filter((t): t is string => typeof t === 'string') : [],

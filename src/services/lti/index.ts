@@ -218,9 +218,15 @@ export function createLtiService(ctx: ServiceContext, deps: {
       .select('achievement_versions.data').where('achievements.id', '=', course.achievement_id).executeTakeFirst();
     page.achievementName = achievement ? String((JSON.parse(achievement.data) as { name?: unknown }).name ?? '') : '';
     page.rule = { lineItemLabel: course.line_item_label ?? 'the course grade', minPercent: Math.round(course.min_score * 1000) / 10 };
+    // Hers through this course, or earned before under the same achievement with the e-mail this launch carries.
+    const email = session.claims.email?.toLowerCase();
     const award = await ctx.db.selectFrom('lti_awards').leftJoin('credentials', 'credentials.id', 'lti_awards.credential_id')
-      .select(['lti_awards.email', 'lti_awards.credential_id', 'credentials.issued_at']).where('lti_awards.course_id', '=', course.id)
-      .where('lti_awards.subject', '=', session.subject).executeTakeFirst();
+      .select(['lti_awards.email', 'lti_awards.credential_id', 'credentials.issued_at'])
+      .where('lti_awards.organisation_id', '=', course.organisation_id).where('lti_awards.achievement_id', '=', course.achievement_id)
+      .where((eb) => eb.or([
+        eb.and([eb('lti_awards.platform_id', '=', course.platform_id), eb('lti_awards.subject', '=', session.subject)]),
+        ...(email ? [eb('lti_awards.email', '=', email)] : []),
+      ])).executeTakeFirst();
     if (award?.credential_id && award.issued_at) {
       page.credential = { issuedAt: award.issued_at, sentTo: award.email };
       return page;
@@ -474,10 +480,11 @@ export function createLtiService(ctx: ServiceContext, deps: {
               continue;
             }
             const awardId = randomUUID();
+            const evidence = `${course.line_item_label ?? 'Grade'} in ${course.context_title ?? 'the course'}: ${Math.round(result.score * 1000) / 10}% (at least ${Math.round(course.min_score * 1000) / 10}% required)`;
             const inserted = await trx.insertInto('lti_awards').values({
-              id: awardId, course_id: course.id, organisation_id: course.organisation_id, subject: learner.userId, email: learner.email,
-              name: learner.name ?? null, score: result.score, credential_id: null, created_at: now,
-            }).onConflict((oc) => oc.columns(['course_id', 'subject']).doNothing()).executeTakeFirst();
+              id: awardId, course_id: course.id, organisation_id: course.organisation_id, achievement_id: course.achievement_id, platform_id: course.platform_id,
+              subject: learner.userId, email: learner.email, name: learner.name ?? null, score: result.score, evidence: evidence.slice(0, 2000), credential_id: null, created_at: now,
+            }).onConflict((oc) => oc.columns(['organisation_id', 'achievement_id', 'email']).doNothing()).executeTakeFirst();
             if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) {
               outcome.newAwards++;
               await ctx.queue.enqueue(LTI_AWARD_JOB_KIND, { awardId } satisfies LtiAwardPayload, { trx });
@@ -494,14 +501,12 @@ export function createLtiService(ctx: ServiceContext, deps: {
 
     /** Issues an award's credential (idempotent: the award is the key), and records it on the award. */
     async issueAward(awardId: string): Promise<string | undefined> {
-      const award = await ctx.db.selectFrom('lti_awards').innerJoin('lti_courses', 'lti_courses.id', 'lti_awards.course_id')
-        .selectAll('lti_awards').select(['lti_courses.achievement_id', 'lti_courses.context_title', 'lti_courses.line_item_label'])
-        .where('lti_awards.id', '=', awardId).executeTakeFirst();
+      const award = await ctx.db.selectFrom('lti_awards').selectAll().where('id', '=', awardId).executeTakeFirst();
       if (!award) return undefined;
       if (award.credential_id !== null) return award.credential_id;
       const issued = await deps.credentials.issue(SYSTEM, award.organisation_id, {
         achievementId: award.achievement_id, recipient: { email: award.email, ...(award.name ? { name: award.name } : {}) },
-        evidence: [{ name: 'Course grade', narrative: `${award.line_item_label ?? 'Grade'} in ${award.context_title ?? 'the course'}: ${award.score === null ? '' : `${Math.round(award.score * 1000) / 10}%`}`.slice(0, 2000) }],
+        evidence: [{ name: 'Course grade', narrative: award.evidence }],
       }, { idempotencyKey: `lti-award-${award.id}` });
       await ctx.db.updateTable('lti_awards').set({ credential_id: issued.id }).where('id', '=', award.id).execute();
       return issued.id;

@@ -63,17 +63,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('lti_courses_context').on('lti_courses').columns(['platform_id', 'deployment_id', 'context_id']).unique().execute();
   await db.schema.createTable('lti_awards')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('course_id', 'text', (c) => c.notNull().references('lti_courses.id').onDelete('cascade'))
-    .addColumn('organisation_id', 'text', (c) => c.notNull())
+    // An award outlives its course mapping (and platform): a learner re-mapped later is not issued twice.
+    .addColumn('course_id', 'text', (c) => c.references('lti_courses.id').onDelete('set null'))
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('achievement_id', 'text', (c) => c.notNull().references('achievements.id').onDelete('cascade'))
+    .addColumn('platform_id', 'text')
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('name', 'text')
     .addColumn('score', 'real')
+    .addColumn('evidence', 'text', (c) => c.notNull())
     .addColumn('credential_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  // Exactly once per learner and course mapping, whatever runs at the same time.
-  await db.schema.createIndex('lti_awards_once').on('lti_awards').columns(['course_id', 'subject']).unique().execute();
+  // Exactly once per learner (her e-mail) and achievement of the organisation, whatever runs at the same
+  // time, and whichever course or re-registered platform it comes through.
+  await db.schema.createIndex('lti_awards_once').on('lti_awards').columns(['organisation_id', 'achievement_id', 'email']).unique().execute();
+  await db.schema.createIndex('lti_awards_course').on('lti_awards').columns(['course_id', 'subject']).execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
