@@ -239,6 +239,12 @@ for (const dialect of DIALECTS) {
       expect(missing.status).toBe(400);
       const garbage = await post('/lti/launch', { id_token: 'not-a-jwt', state: freshState });
       expect(garbage.status).toBe(401);
+      // A NUL (PostgreSQL refuses it in text) in a form field or a query parameter is a 400, not a 500.
+      const nul = await post('/lti/launch', { id_token: 'x', state: 'a\u0000b' });
+      expect(nul.status).toBe(400);
+      expect(text(await nul.text())).toContain('control character');
+      const nulLogin = await fetch(`${base}/lti/login?iss=${encodeURIComponent('https://x\u0000')}&login_hint=a&target_link_uri=b`, { redirect: 'manual' });
+      expect(nulLogin.status).toBe(400);
       // Nothing refused was issued or opened a session for a course page.
       expect(await credentialsTo('ada@learner.test')).toHaveLength(1);
     });

@@ -14,12 +14,16 @@ import { problemFromError, sendProblem } from '../problem.ts';
 
 const security = [{ session: [] }];
 const FORM = ['application/x-www-form-urlencoded'];
+// eslint-disable-next-line no-control-regex -- finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const html = { 200: HtmlPage, 400: HtmlPage, 401: HtmlPage, 403: HtmlPage, 502: HtmlPage };
 
 /** A form body as fields (a repeated name gives an array). */
 function parseForm(body: string): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(body)) {
+    // As for JSON bodies (json-body.ts): no control characters (PostgreSQL refuses NUL in text).
+    if (CONTROL.test(key) || CONTROL.test(value)) throw new LaunchRefused(`the form field ${JSON.stringify(key.slice(0, 40))} holds a control character`, 400);
     const seen = fields[key];
     fields[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
@@ -45,7 +49,19 @@ export function ltiRoutes(services: Services, config: Pick<Config, 'publicUrl'>)
 
     // The endpoints the LMS and the browser in it call: form posts without microcred's session.
     const toolPlugin: FastifyPluginAsyncTypebox = async (tool) => {
-      tool.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 96 * 1024 }, (_request, body, done) => done(null, parseForm(body as string)));
+      tool.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 96 * 1024 }, (_request, body, done) => {
+        try {
+          done(null, parseForm(body as string));
+        } catch (error) {
+          done(error as Error, undefined);
+        }
+      });
+      tool.addHook('preValidation', async (request) => {
+        const query = request.query as Record<string, unknown>;
+        for (const [key, value] of Object.entries(query ?? {})) {
+          if (CONTROL.test(key) || (typeof value === 'string' && CONTROL.test(value))) throw new LaunchRefused(`the query parameter ${JSON.stringify(key.slice(0, 40))} holds a control character`, 400);
+        }
+      });
       tool.setErrorHandler((error, request, reply) => {
         if (error instanceof LaunchRefused) return sendPage(reply, error.status, renderRefusal({ title: 'microcred could not open this launch', message: error.message }));
         if (error instanceof AdvantageError) return sendPage(reply, 502, renderRefusal({ title: 'The LMS did not answer as expected', message: error.message }));
