@@ -30,6 +30,8 @@ for (const dialect of DIALECTS) {
     let platform: TestPlatform;
     let org: Awaited<ReturnType<typeof issuingOrganisation>>;
     let finalItem: string;
+    // The tool's clock runs this far ahead of the real one (the platform signs with the real clock).
+    let skewMs = 0;
 
     const post = (path: string, fields: Record<string, string | string[]>) => {
       const body = new URLSearchParams();
@@ -40,7 +42,7 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       // The platform is on 127.0.0.1: this instance's guarded fetcher is told it may go there.
-      t = await createTestApp(dialect, { allowAddress: () => true, fetcher: createGuardedFetcher({ allowAddress: () => true }) });
+      t = await createTestApp(dialect, { now: () => new Date(Date.now() + skewMs), allowAddress: () => true, fetcher: createGuardedFetcher({ allowAddress: () => true }) });
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
       runner = createRuntimeJobRunner(t.runtime, { workers: 0 });
@@ -247,6 +249,22 @@ for (const dialect of DIALECTS) {
       expect(nulLogin.status).toBe(400);
       // Nothing refused was issued or opened a session for a course page.
       expect(await credentialsTo('ada@learner.test')).toHaveLength(1);
+    });
+
+    it('caches the platform\'s keys, and reads them again when a launch names a new key id (rotation)', async () => {
+      const jwksReads = () => platform.requests.filter((r) => r.path === '/jwks').length;
+      expect((await platform.launch(base, 'ada')).response.status).toBe(200);
+      const before = jwksReads();
+      // Cached: another launch does not read the JWKS.
+      expect((await platform.launch(base, 'ada')).response.status).toBe(200);
+      expect(jwksReads()).toBe(before);
+      await platform.rotateKey();
+      // A minute on (an unknown kid reads the set again at most once a minute), the new key is fetched and used.
+      skewMs += 61_000;
+      const rotated = await platform.launch(base, 'ada');
+      expect(rotated.response.status, await rotated.response.clone().text()).toBe(200);
+      expect(jwksReads()).toBe(before + 1);
+      expect(text(await rotated.response.text())).toContain('You earned');
     });
 
     it('keeps one registration per issuer and client id, and removes a platform with its courses', async () => {

@@ -50,6 +50,8 @@ export interface TestPlatform {
   requests: { path: string; status: number }[];
   /** Runs login initiation → authentication request → launch through the tool at toolBase; answers the tool's launch response. */
   launch(toolBase: string, user: string, options?: LaunchOptions): Promise<{ response: Response; idToken: string; state: string }>;
+  /** A new signing key under a new kid; the JWKS publishes only it from now on. */
+  rotateKey(): Promise<void>;
   /** Mints an id_token (for replay and tampering tests). */
   idToken(user: string, nonce: string, options?: LaunchOptions): Promise<string>;
   close(): Promise<void>;
@@ -79,10 +81,10 @@ function decodeEntities(text: string): string {
 }
 
 export async function startTestPlatform(options: { toolJwksUrl: string; toolRedirectUri: string; clientId?: string; deploymentId?: string }): Promise<TestPlatform> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  let { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const forger = await generateKeyPair('RS256', { extractable: true });
-  const kid = `platform-${randomUUID()}`;
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  let kid = `platform-${randomUUID()}`;
+  let publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const toolKeys = createRemoteJWKSet(new URL(options.toolJwksUrl));
   const accessTokens = new Map<string, string[]>();
   const usedJti = new Set<string>();
@@ -228,6 +230,12 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
     // 3. The browser posts it to the tool's redirect URI (here the tool's real address).
     const response = await fetch(`${toolBase}/lti/launch`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     return { response, idToken: fields.id_token!, state: fields.state! };
+  };
+
+  platform.rotateKey = async () => {
+    ({ publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true }));
+    kid = `platform-${randomUUID()}`;
+    publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   };
 
   platform.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
