@@ -249,7 +249,7 @@ export function createLtiService(ctx: ServiceContext, deps: {
       return {
         loginUrl: `${base}/lti/login`, launchUrl: `${base}/lti/launch`, redirectUris: [`${base}/lti/launch`], jwksUrl: `${base}/lti/jwks.json`,
         deepLinkingUrl: `${base}/lti/launch`, scopes: [SCOPE.lineItemReadonly, SCOPE.resultReadonly, SCOPE.memberships],
-        customParameters: 'microcred_achievement_id=$microcred.achievement (set by deep linking; none needed in the registration)',
+        customParameters: 'none needed: deep linking sets microcred_achievement_id on each item it adds',
       };
     },
 
