@@ -23,6 +23,7 @@ import { exchangeRoutes } from './routes/exchanges.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { issuerRoutes } from './routes/issuers.ts';
 import { learnerRoutes } from './routes/learners.ts';
+import { ltiRoutes } from './routes/lti.ts';
 import { obApiRoutes, obSecurityScheme } from './routes/ob-api.ts';
 import { oid4vciRoutes } from './routes/oid4vci.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -145,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(pathwayRoutes(services));
   await app.register(webhookRoutes(services));
   await app.register(xapiRoutes(services));
+  await app.register(ltiRoutes(services, config));
   await app.register(obApiRoutes(services, config));
   await app.register(oid4vciRoutes(services, { publicUrl: config.publicUrl }));
 

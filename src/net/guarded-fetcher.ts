@@ -71,7 +71,9 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowAddress(target.hostname.replace(/^\[|\]$/g, ''))) {
         throw new FetchRefusedError(`${target.hostname} is not a public address.`);
       }
-      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions.post);
+      const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions.post,
+        // A bearer token is not carried to another origin a redirect points at.
+        new URL(url).origin === target.origin ? fetchOptions.headers : undefined);
       const status = response.statusCode ?? 0;
       if (!fetchOptions.post && status >= 300 && status < 400 && response.headers.location) {
         response.resume();
@@ -106,7 +108,7 @@ function parseTarget(url: string): URL {
   return parsed;
 }
 
-function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, post?: FetchOptions['post']): Promise<IncomingMessage> {
+function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, post?: FetchOptions['post'], headers?: FetchOptions['headers']): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return reject(new Error('The request timed out.'));
@@ -116,7 +118,7 @@ function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: 
         method: post ? 'POST' : 'GET', lookup, timeout: remaining,
         headers: post
           ? { ...post.headers, 'user-agent': userAgent, 'content-length': String(Buffer.byteLength(post.body)) }
-          : { accept: 'application/json, application/ld+json, */*;q=0.5', 'user-agent': userAgent },
+          : { accept: 'application/json, application/ld+json, */*;q=0.5', ...headers, 'user-agent': userAgent },
       },
       resolve,
     );

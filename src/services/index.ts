@@ -8,6 +8,7 @@ import { createIssuerService } from './issuers.ts';
 import { createExchangeService } from './exchanges.ts';
 import { createExportService } from './exports.ts';
 import { createLearnerService } from './learners.ts';
+import { createLtiService } from './lti/index.ts';
 import { createMailer } from './mail.ts';
 import { createObConsumerService } from './ob-api/consumer.ts';
 import { createObHostService } from './ob-api/host.ts';
@@ -56,7 +57,8 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const xapi = createXapiService(ctx, { credentials, achievements });
   // OpenID4VCI delivers claims as copies bound to the wallet's key, through the one holder-binding service.
   const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: holderBinding });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges, oid4vci };
+  const lti = createLtiService(ctx, { credentials, achievements });
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges, oid4vci, lti };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -6,6 +6,7 @@ import type { Oid4vciTables } from './schema-oid4vci.ts';
 import type { PathwayTables } from './schema-pathways.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { IntegrationTables } from './schema-integrations.ts';
+import type { LtiTables } from './schema-lti.ts';
 
 /**
  * The one description of every table (STYLE.md, from kysely). Times are ISO 8601 UTC strings
@@ -13,7 +14,7 @@ import type { IntegrationTables } from './schema-integrations.ts';
  * booleans are 0/1 integers. Ids are random UUIDs unless noted.
  */
 /** Issue 5's recognition tables are described beside this file (schema-recognition.ts). */
-export interface DB extends RecognitionTables, PathwayTables, IntegrationTables, ObApiTables, PresentationTables, Oid4vciTables {
+export interface DB extends RecognitionTables, PathwayTables, IntegrationTables, ObApiTables, PresentationTables, Oid4vciTables, LtiTables {
   organisations: OrganisationTable;
   users: UserTable;
   memberships: MembershipTable;

@@ -40,6 +40,8 @@ export interface FetchOptions {
    * followed for a POST: its answer is the answer.
    */
   post?: { body: string; headers: Record<string, string> };
+  /** Headers for a GET (an OAuth 2.0 bearer token and the media type an LTI Advantage service answers in). */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -38,6 +38,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/organisations/{orgId}/trusted-issuers': { issuerId: 'did:web:evil.example', name: 'Evil' },
   'POST /api/v1/organisations/{orgId}/webhooks': { url: 'http://127.0.0.1:9/stolen', events: ['credential.issued'] },
   'POST /api/v1/organisations/{orgId}/xapi-rules': 'XAPI_RULE',
+  'POST /api/v1/organisations/{orgId}/lti-platforms': { name: 'Hostile LMS', issuer: 'https://lms.b.example', clientId: 'stolen', deploymentIds: ['1'], jwksUrl: 'https://lms.b.example/jwks', authLoginUrl: 'https://lms.b.example/auth', tokenUrl: 'https://lms.b.example/token' },
 };
 const RAW_BODIES: Record<string, { type: string; body: string }> = {
   'POST /api/v1/achievements/{id}/image': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' },
@@ -56,7 +57,7 @@ const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
   'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
   'DELETE /api/v1/organisations/{orgId}/trusted-issuers/{trustedId}',
-  'DELETE /api/v1/organisations/{orgId}/webhooks/{webhookId}', 'DELETE /api/v1/organisations/{orgId}/xapi-rules/{ruleId}', 'POST /api/v1/organisations/{orgId}/webhook-deliveries/{deliveryId}/replay',
+  'DELETE /api/v1/organisations/{orgId}/webhooks/{webhookId}', 'DELETE /api/v1/organisations/{orgId}/lti-platforms/{platformId}', 'DELETE /api/v1/organisations/{orgId}/xapi-rules/{ruleId}', 'POST /api/v1/organisations/{orgId}/webhook-deliveries/{deliveryId}/replay',
 ]);
 /**
  * Open to every signed-in user by design (what counts toward a programme, so learners can choose):
@@ -94,6 +95,7 @@ for (const dialect of DIALECTS) {
         db.selectFrom('webhook_subscriptions').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('webhook_deliveries').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('xapi_rules').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('lti_platforms').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -107,6 +109,10 @@ for (const dialect of DIALECTS) {
       expect(webhook.statusCode, webhook.body).toBe(201);
       const xapiRule = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/xapi-rules`, { achievementId: a.achievementId, verbId: 'http://adlnet.gov/expapi/verbs/completed', activityId: 'https://lms.example/a' });
       expect(xapiRule.statusCode, xapiRule.body).toBe(201);
+      const ltiPlatform = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/lti-platforms`, {
+        name: 'A\'s LMS', issuer: 'https://lms.a.example', clientId: 'a-client', deploymentIds: ['1'], jwksUrl: 'https://lms.a.example/jwks', authLoginUrl: 'https://lms.a.example/auth', tokenUrl: 'https://lms.a.example/token',
+      });
+      expect(ltiPlatform.statusCode, ltiPlatform.body).toBe(201);
       const credential = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/credentials`, { achievementId: a.achievementId, recipient: { email: 'learner@a.test', name: 'Ada Learner' } });
       expect(credential.statusCode).toBe(201);
       const key = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/api-keys`, { name: 'A key', scopes: ['read'] });
@@ -144,7 +150,7 @@ for (const dialect of DIALECTS) {
         pathwayId: pathway.json().id as string, trustedId: trusted.json().id as string,
         // No award has been flagged: a made-up flag under A's organisation must still be refused before it is looked up.
         flagId: '00000000-0000-4000-8000-0000000000f1',
-        webhookId: webhook.json().id as string, ruleId: xapiRule.json().id as string,
+        webhookId: webhook.json().id as string, ruleId: xapiRule.json().id as string, platformId: ltiPlatform.json().id as string,
         deliveryId: (await t.runtime.store.db.selectFrom('webhook_deliveries').select('id').where('organisation_id', '=', a.organisationId).executeTakeFirstOrThrow()).id,
         programmeId, agreementId: agreement.json().id as string, requestId: recognitionRequest.json().id as string, caseId,
         evidenceId: (evidence.json() as { outcomes: { evidence: { id: string }[] }[] }).outcomes[0]!.evidence[0]!.id,
@@ -173,7 +179,7 @@ for (const dialect of DIALECTS) {
             .replace('{keyId}', ids.keyId!).replace('{pathwayId}', ids.pathwayId!).replace('{trustedId}', ids.trustedId!).replace('{flagId}', ids.flagId!)
             .replace('{programmeId}', ids.programmeId!).replace('{agreementId}', ids.agreementId!).replace('{requestId}', ids.requestId!)
             .replace('{caseId}', ids.caseId!).replace('{evidenceId}', ids.evidenceId!)
-            .replace('{webhookId}', ids.webhookId!).replace('{deliveryId}', ids.deliveryId!).replace('{ruleId}', ids.ruleId!)
+            .replace('{webhookId}', ids.webhookId!).replace('{deliveryId}', ids.deliveryId!).replace('{ruleId}', ids.ruleId!).replace('{platformId}', ids.platformId!)
             .replace('{id}', idFor ?? 'MISSING')
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);

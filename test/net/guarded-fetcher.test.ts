@@ -147,3 +147,16 @@ describe('protocol writes (POST)', () => {
     await expect(fetcher(`${base}/echo`, { post: { headers: {}, body: 'x' } })).rejects.toBeInstanceOf(FetchRefusedError);
   });
 });
+
+describe('reads with headers (LTI Advantage services)', () => {
+  it('sends the caller\'s headers with a GET, and never carries them to another origin a redirect points at', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    const direct = await fetcher(`${base}/echo`, { headers: { authorization: 'Bearer t-1', accept: 'application/vnd.ims.lis.v2.resultcontainer+json' } });
+    expect(JSON.parse(new TextDecoder().decode(direct.body))).toMatchObject({ method: 'GET', auth: 'Bearer t-1' });
+    const sameOrigin = await fetcher(`${base}/redirect?to=/echo`, { headers: { authorization: 'Bearer t-1' } });
+    expect(JSON.parse(new TextDecoder().decode(sameOrigin.body))).toMatchObject({ auth: 'Bearer t-1' });
+    // localhost is another origin than 127.0.0.1 (same server): the token stays behind.
+    const elsewhere = await fetcher(`${base}/redirect?to=${encodeURIComponent(`http://localhost:${port}/echo`)}`, { headers: { authorization: 'Bearer t-1' } });
+    expect(JSON.parse(new TextDecoder().decode(elsewhere.body))).toMatchObject({ auth: null });
+  });
+});

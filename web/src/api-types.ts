@@ -37,6 +37,7 @@ export type {
 } from '../../src/http/contract/recognition.ts';
 export type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery, WebhookEventName } from '../../src/http/contract/webhooks.ts';
 export type { XapiRule, XapiRuleCreate, XapiStatementSummary } from '../../src/http/contract/xapi.ts';
+export type { LtiCourse, LtiPlatform, LtiPlatformCreate, LtiToolConfiguration } from '../../src/http/contract/lti.ts';
 export type { DownloadKind, PresentationBody, Share, ShareCreate, ShareTarget } from '../../src/http/contract/sharing.ts';
 export type {
   CheckOutcome, PresentationRequestBody, PresentationRequestCreated, PresentationRequestState, VerifyAnswer, VerifyBody, VerifyCheck,

@@ -12,6 +12,7 @@ import * as obApi from './0010-ob-api.ts';
 import * as oid4vci from './0011-oid4vci.ts';
 import * as presentationRequests from './0012-presentation-requests.ts';
 import * as holderBinding from './0013-holder-binding.ts';
+import * as lti from './0015-lti.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-oid4vci': oid4vci,
   '0012-presentation-requests': presentationRequests,
   '0013-holder-binding': holderBinding,
+  '0015-lti': lti,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
-/** Webhooks and xAPI rules of an organisation (contract: src/http/contract/webhooks.ts, src/http/contract/xapi.ts). */
+/** Webhooks, xAPI rules and LTI platforms of an organisation (contract: src/http/contract/webhooks.ts, xapi.ts, lti.ts). */
 import type { ApiClient } from '../api.ts';
-import type { CreatedWebhook, Items, Webhook, WebhookCreate, WebhookDelivery, XapiRule, XapiRuleCreate, XapiStatementSummary } from '../api-types.ts';
+import type { CreatedWebhook, Items, LtiPlatform, LtiPlatformCreate, Webhook, WebhookCreate, WebhookDelivery, XapiRule, XapiRuleCreate, XapiStatementSummary } from '../api-types.ts';
 import { seg, type ReadOptions } from './path.ts';
 
 const org = (orgId: string) => `/api/v1/organisations/${seg(orgId)}`;
@@ -20,3 +20,9 @@ export const listXapiRules = (api: ApiClient, orgId: string, options: ReadOption
 export const createXapiRule = (api: ApiClient, orgId: string, body: XapiRuleCreate) => api.post<XapiRule>(xapiRulesPath(orgId), body);
 export const deleteXapiRule = (api: ApiClient, orgId: string, ruleId: string) => api.delete(`${xapiRulesPath(orgId)}/${seg(ruleId)}`);
 export const listXapiStatements = (api: ApiClient, orgId: string, options: ReadOptions = {}) => api.get<Items<XapiStatementSummary>>(xapiStatementsPath(orgId), options);
+
+export const ltiToolPath = '/api/v1/lti/tool';
+export const ltiPlatformsPath = (orgId: string) => `${org(orgId)}/lti-platforms`;
+export const ltiCoursesPath = (orgId: string) => `${org(orgId)}/lti-courses`;
+export const createLtiPlatform = (api: ApiClient, orgId: string, body: LtiPlatformCreate) => api.post<LtiPlatform>(ltiPlatformsPath(orgId), body);
+export const deleteLtiPlatform = (api: ApiClient, orgId: string, platformId: string) => api.delete(`${ltiPlatformsPath(orgId)}/${seg(platformId)}`);

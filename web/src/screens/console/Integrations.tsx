@@ -3,9 +3,12 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
-import { createWebhook, createXapiRule, deleteWebhook, deleteXapiRule, deliveriesPath, replayDelivery, webhooksPath, xapiRulesPath, xapiStatementsPath } from '../../api/integrations.ts';
+import {
+  createLtiPlatform, createWebhook, createXapiRule, deleteLtiPlatform, deleteWebhook, deleteXapiRule, deliveriesPath, ltiCoursesPath, ltiPlatformsPath, ltiToolPath, replayDelivery,
+  webhooksPath, xapiRulesPath, xapiStatementsPath,
+} from '../../api/integrations.ts';
 import { WEBHOOK_EVENTS } from '../../api-lists.ts';
-import type { Achievement, CreatedWebhook, Items, Webhook, WebhookDelivery, WebhookEventName, XapiRule, XapiStatementSummary } from '../../api-types.ts';
+import type { Achievement, CreatedWebhook, Items, LtiCourse, LtiPlatform, LtiToolConfiguration, Webhook, WebhookDelivery, WebhookEventName, XapiRule, XapiStatementSummary } from '../../api-types.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
@@ -16,13 +19,15 @@ import { useOrganisation, useSession } from '../../session.tsx';
 
 /**
  * Webhooks (signed per Standard Webhooks; deliveries with their attempts, replayable) and the xAPI
- * rules that turn statements from a learning record store into credentials.
+ * rules that turn statements from a learning record store into credentials; LMS platforms registered
+ * for LTI 1.3 launches, with the tool URLs to paste into them and the courses their instructors mapped.
  */
 export function IntegrationsScreen() {
   return (
     <Screen title="Webhooks and xAPI">
       <Webhooks />
       <XapiRules />
+      <LtiPlatforms />
     </Screen>
   );
 }
@@ -281,6 +286,130 @@ function XapiRules() {
           { header: 'Verb', cell: (s) => <code>{s.verbId}</code> },
           { header: 'Activity', cell: (s) => <code>{s.activityId ?? ''}</code> },
           { header: 'Earned', cell: (s) => (s.matchedRuleId ? 'yes' : `no (kept until ${formatDate(s.purgeAfter)})`) },
+        ]}
+      />
+    </section>
+  );
+}
+
+function LtiPlatforms() {
+  const { organisationId } = useOrganisation();
+  const { api } = useSession();
+  const base = ltiPlatformsPath(organisationId);
+  const tool = useApiQuery<LtiToolConfiguration>(ltiToolPath);
+  const platforms = useApiQuery<Items<LtiPlatform>>(base);
+  const courses = useApiQuery<Items<LtiCourse>>(ltiCoursesPath(organisationId));
+  const achievements = useApiQuery<{ items: Achievement[] }>(`/api/v1/organisations/${organisationId}/achievements`);
+  const names = new Map((achievements.data?.items ?? []).map((a) => [a.id, a.name]));
+  const invalidate = useInvalidateApi();
+  const remove = useMutation<unknown, ApiError, LtiPlatform>({
+    mutationFn: (platform) => deleteLtiPlatform(api, organisationId, platform.id).catch((e: unknown) => Promise.reject(asApiError(e))),
+    onSuccess: () => invalidate(base),
+  });
+  const empty = { name: '', issuer: '', clientId: '', deploymentIds: '', jwksUrl: '', authLoginUrl: '', tokenUrl: '', tokenAudience: '' };
+  const [form, setForm] = useState(empty);
+  const [error, setError] = useState<ApiError>();
+  const set = (field: keyof typeof empty) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await createLtiPlatform(api, organisationId, { ...form, deploymentIds: form.deploymentIds.split(/[\s,]+/).filter(Boolean), tokenAudience: form.tokenAudience.trim() || null });
+      setForm(empty);
+      void invalidate(base);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  const urls = tool.data;
+  return (
+    <section aria-labelledby="lti-title">
+      <h2 id="lti-title">LMS (LTI 1.3)</h2>
+      <p className="hint">
+        Register microcred in the LMS as an LTI 1.3 tool with these URLs, then enter what the LMS gives back below. Instructors then add “earn this
+        micro-credential” to a course, map it to a grade item and a threshold, and learners who reach it receive the credential by e-mail, once each.
+      </p>
+      {urls ? (
+        <dl className="tool-urls" data-testid="lti-tool-urls">
+          <dt>Login initiation URL</dt>
+          <dd><code>{urls.loginUrl}</code></dd>
+          <dt>Redirect / launch URL</dt>
+          <dd><code>{urls.launchUrl}</code></dd>
+          <dt>Deep linking URL</dt>
+          <dd><code>{urls.deepLinkingUrl}</code></dd>
+          <dt>Public keyset (JWKS) URL</dt>
+          <dd><code>{urls.jwksUrl}</code></dd>
+          <dt>Services to enable</dt>
+          <dd>Assignment and Grade Services (read grades), Names and Role Provisioning Services (roster with e-mail addresses)</dd>
+        </dl>
+      ) : null}
+      <ErrorSummary error={remove.error ?? undefined} title="The platform was not removed" />
+      <DataTable
+        caption="Registered platforms"
+        rows={platforms.data?.items}
+        error={platforms.error}
+        onRetry={() => void platforms.refetch()}
+        rowKey={(p) => p.id}
+        empty="No LMS registered yet."
+        columns={[
+          { header: 'Name', cell: (p) => p.name },
+          { header: 'Issuer', cell: (p) => <code>{p.issuer}</code> },
+          { header: 'Client id', cell: (p) => <code>{p.clientId}</code> },
+          { header: 'Deployments', cell: (p) => p.deploymentIds.join(', ') },
+          {
+            header: <span className="visually-hidden">Actions</span>,
+            cell: (p) => (
+              <button type="button" className="small danger" onClick={() => remove.mutate(p)}>
+                Remove<span className="visually-hidden"> platform {p.name}</span>
+              </button>
+            ),
+          },
+        ]}
+      />
+      <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-lti-title">
+        <h3 id="new-lti-title">Register an LMS</h3>
+        <ErrorSummary error={error} />
+        <Field id="lti-name" label="Name" hint="For this console, e.g. “Moodle (main campus)”." required error={error?.fieldMessage('/name')}>
+          {(p) => <input {...p} value={form.name} onChange={set('name')} />}
+        </Field>
+        <Field id="lti-issuer" label="Platform ID (issuer)" hint="e.g. https://moodle.example.edu or https://canvas.instructure.com" required error={error?.fieldMessage('/issuer')}>
+          {(p) => <input {...p} type="url" value={form.issuer} onChange={set('issuer')} />}
+        </Field>
+        <Field id="lti-client" label="Client ID" required error={error?.fieldMessage('/clientId')}>
+          {(p) => <input {...p} value={form.clientId} onChange={set('clientId')} />}
+        </Field>
+        <Field id="lti-deployments" label="Deployment IDs" hint="One or more, separated by commas." required error={error?.fieldMessage('/deploymentIds')}>
+          {(p) => <input {...p} value={form.deploymentIds} onChange={set('deploymentIds')} />}
+        </Field>
+        <Field id="lti-jwks" label="Public keyset URL" required error={error?.fieldMessage('/jwksUrl')}>
+          {(p) => <input {...p} type="url" value={form.jwksUrl} onChange={set('jwksUrl')} />}
+        </Field>
+        <Field id="lti-auth" label="Authentication request URL" required error={error?.fieldMessage('/authLoginUrl')}>
+          {(p) => <input {...p} type="url" value={form.authLoginUrl} onChange={set('authLoginUrl')} />}
+        </Field>
+        <Field id="lti-token" label="Access token URL" required error={error?.fieldMessage('/tokenUrl')}>
+          {(p) => <input {...p} type="url" value={form.tokenUrl} onChange={set('tokenUrl')} />}
+        </Field>
+        <Field id="lti-audience" label="OAuth2 audience" hint="Only if the LMS names one (Brightspace: “Brightspace OAuth 2 Audience”); otherwise leave empty." error={error?.fieldMessage('/tokenAudience')}>
+          {(p) => <input {...p} value={form.tokenAudience} onChange={set('tokenAudience')} />}
+        </Field>
+        <button type="submit" className="primary">
+          Register LMS
+        </button>
+      </form>
+      <DataTable
+        caption="Courses mapped by their instructors"
+        rows={courses.data?.items}
+        error={courses.error}
+        onRetry={() => void courses.refetch()}
+        rowKey={(c) => c.id}
+        empty="No course mapped yet."
+        columns={[
+          { header: 'Course', cell: (c) => c.contextTitle ?? c.contextId },
+          { header: 'Micro-credential', cell: (c) => names.get(c.achievementId) ?? c.achievementId },
+          { header: 'Rule', cell: (c) => `${c.lineItemLabel ?? 'grade'} ≥ ${Math.round(c.minScore * 1000) / 10}%` },
+          { header: 'Awarded', cell: (c) => String(c.awards) },
+          { header: 'Last check', cell: (c) => (c.lastError ? `failed: ${c.lastError}` : formatDate(c.lastRunAt)) },
         ]}
       />
     </section>
