@@ -42,9 +42,10 @@ const ACCENT = rgb(0.07, 0.33, 0.62);
 const RULE = rgb(0.82, 0.85, 0.88);
 const QR_SIDE = 110;
 /** The facts end above the QR block (its top, plus a gap). */
-const FACTS_FLOOR = MARGIN + QR_SIDE + 18;
+const FACTS_FLOOR = MARGIN + QR_SIDE + 14;
 const FACT_SIZES = [10, 9, 8, 7] as const;
-const LABEL_WIDTH = 150;
+const LABEL_WIDTH = 92;
+const COLUMN_GAP = 18;
 /** Facts the header already states. */
 const IN_HEADER = new Set(['learner']);
 
@@ -144,37 +145,56 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
   y = Math.min(y, top - badgeSide - 12);
   if (data.description) line(data.description, { size: 10, color: MUTED, gap: 8, maxLines: 3 });
 
-  // What it certifies: label and value columns, at the largest size that fits above the QR block.
+  // What it certifies: two columns of label and value, at the largest size that fits above the QR block.
   const facts = data.certifies.filter((f) => !IN_HEADER.has(f.key) || !data.learnerName);
-  line('What it certifies', { font: bold, size: 12, gap: 4 });
+  if (facts.length > 0) line('What it certifies', { font: bold, size: 12, gap: 6 });
   const room = y - FACTS_FLOOR;
-  const layout = (size: number, maxValues: number) => facts.map((fact) => ({
-    label: wrap(safe(fact.label), bold, size, LABEL_WIDTH - 8).slice(0, 3),
-    lines: factLines(fact, safe, regular, size, width - LABEL_WIDTH, maxValues),
-  }));
-  const heightOf = (size: number, rows: ReturnType<typeof layout>) => rows.reduce((sum, row) => sum + Math.max(row.label.length, row.lines.length) * size * 1.3 + size * 0.5, 0);
+  const columnWidth = (width - COLUMN_GAP) / 2;
+  const valueWidth = columnWidth - LABEL_WIDTH - 6;
+  const layout = (size: number, maxValues: number) => facts.map((fact) => {
+    const label = wrap(safe(fact.label), bold, size, LABEL_WIDTH).slice(0, 3);
+    const lines = factLines(fact, safe, regular, size, valueWidth, maxValues);
+    return { label, lines, height: Math.max(label.length, lines.length) * size * 1.3 + size * 0.6 };
+  });
+  /** Where the second column starts: the split that makes the taller column the shortest. */
+  const split = (rows: ReturnType<typeof layout>) => {
+    const total = rows.reduce((sum, row) => sum + row.height, 0);
+    let best = { at: rows.length, height: total };
+    let left = 0;
+    for (let at = 0; at <= rows.length; at++) {
+      const height = Math.max(left, total - left);
+      if (height < best.height) best = { at, height };
+      if (at < rows.length) left += rows[at]!.height;
+    }
+    return best;
+  };
   let size: number = FACT_SIZES[FACT_SIZES.length - 1]!;
   let rows = layout(size, 100);
   for (const candidate of FACT_SIZES) {
     const tried = layout(candidate, 100);
-    if (heightOf(candidate, tried) <= room) {
+    if (split(tried).height <= room) {
       size = candidate;
       rows = tried;
       break;
     }
   }
-  // At the smallest size, long lists are cut (the page links to all of them), then whole rows.
-  for (let maxValues = 12; heightOf(size, rows) > room && maxValues >= 2; maxValues -= 2) rows = layout(size, maxValues);
-  for (const row of rows) {
-    const height = Math.max(row.label.length, row.lines.length) * size * 1.3;
-    if (y - height < FACTS_FLOOR) {
-      line('More facts are on the verification page.', { size, color: MUTED });
-      break;
+  // At the smallest size, long lists are cut (the verification page has all of them).
+  for (let maxValues = 12; split(rows).height > room && maxValues >= 2; maxValues -= 2) rows = layout(size, maxValues);
+  const { at: second } = split(rows);
+  const factsTop = y;
+  let cut = false;
+  rows.forEach((row, index) => {
+    if (index === second) y = factsTop;
+    const x = index < second ? MARGIN : MARGIN + columnWidth + COLUMN_GAP;
+    if (cut || y - row.height + size * 0.6 < FACTS_FLOOR) {
+      cut = true;
+      return;
     }
-    row.label.forEach((text, i) => page.drawText(text, { x: MARGIN, y: y - (i + 1) * size * 1.3, size, font: bold, color: MUTED }));
-    row.lines.forEach((text, i) => page.drawText(text, { x: MARGIN + LABEL_WIDTH, y: y - (i + 1) * size * 1.3, size, font: regular, color: INK }));
-    y -= height + size * 0.5;
-  }
+    row.label.forEach((text, i) => page.drawText(text, { x, y: y - (i + 1) * size * 1.3, size, font: bold, color: MUTED }));
+    row.lines.forEach((text, i) => page.drawText(text, { x: x + LABEL_WIDTH + 6, y: y - (i + 1) * size * 1.3, size, font: regular, color: INK }));
+    y -= row.height;
+  });
+  if (cut) page.drawText('More is on the verification page.', { x: MARGIN, y: FACTS_FLOOR - size * 1.3, size, font: regular, color: MUTED });
 
   // The QR code and the URL at the foot of the page, above the border.
   const qrY = MARGIN;
