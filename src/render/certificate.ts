@@ -43,8 +43,7 @@ const RULE = rgb(0.82, 0.85, 0.88);
 const QR_SIDE = 110;
 /** The facts end above the QR block (its top, plus a gap). */
 const FACTS_FLOOR = MARGIN + QR_SIDE + 14;
-const FACT_SIZES = [10, 9, 8, 7] as const;
-const LABEL_WIDTH = 92;
+const FACT_SIZES = [11, 10, 9, 8, 7] as const;
 const COLUMN_GAP = 18;
 /** Facts the header already states. */
 const IN_HEADER = new Set(['learner']);
@@ -150,11 +149,11 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
   if (facts.length > 0) line('What it certifies', { font: bold, size: 12, gap: 6 });
   const room = y - FACTS_FLOOR;
   const columnWidth = (width - COLUMN_GAP) / 2;
-  const valueWidth = columnWidth - LABEL_WIDTH - 6;
+  // The label above its value: text extraction (pdftotext, screen readers) reads each fact whole.
   const layout = (size: number, maxValues: number) => facts.map((fact) => {
-    const label = wrap(safe(fact.label), bold, size, LABEL_WIDTH).slice(0, 3);
-    const lines = factLines(fact, safe, regular, size, valueWidth, maxValues);
-    return { label, lines, height: Math.max(label.length, lines.length) * size * 1.3 + size * 0.6 };
+    const label = wrap(safe(fact.label), bold, size - 1, columnWidth).slice(0, 2);
+    const lines = factLines(fact, safe, regular, size, columnWidth, maxValues);
+    return { label, lines, height: label.length * (size - 1) * 1.3 + lines.length * size * 1.3 + size * 0.7 };
   });
   /** Where the second column starts: the split that makes the taller column the shortest. */
   const split = (rows: ReturnType<typeof layout>) => {
@@ -186,12 +185,13 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
   rows.forEach((row, index) => {
     if (index === second) y = factsTop;
     const x = index < second ? MARGIN : MARGIN + columnWidth + COLUMN_GAP;
-    if (cut || y - row.height + size * 0.6 < FACTS_FLOOR) {
+    if (cut || y - row.height + size * 0.7 < FACTS_FLOOR) {
       cut = true;
       return;
     }
-    row.label.forEach((text, i) => page.drawText(text, { x, y: y - (i + 1) * size * 1.3, size, font: bold, color: MUTED }));
-    row.lines.forEach((text, i) => page.drawText(text, { x: x + LABEL_WIDTH + 6, y: y - (i + 1) * size * 1.3, size, font: regular, color: INK }));
+    let at = y;
+    for (const text of row.label) page.drawText(text, { x, y: (at -= (size - 1) * 1.3), size: size - 1, font: bold, color: MUTED });
+    for (const text of row.lines) page.drawText(text, { x, y: (at -= size * 1.3), size, font: regular, color: INK });
     y -= row.height;
   });
   if (cut) page.drawText('More is on the verification page.', { x: MARGIN, y: FACTS_FLOOR - size * 1.3, size, font: regular, color: MUTED });

@@ -109,6 +109,7 @@ article{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding
 h1{font-size:1.5rem;line-height:1.25;margin:.25rem 0}
 h2{font-size:1.25rem;margin:.25rem 0}
 h3{font-size:1rem;margin:1rem 0 .25rem}
+h4{font-size:.95rem;margin:.75rem 0 .25rem}
 .verdict{border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0;font-weight:600;border:2px solid}
 .verdict.verified{border-color:var(--ok);color:var(--ok);background:#eaf6ee}
 .verdict.bad{border-color:var(--bad);color:var(--bad);background:#fbeaea}
@@ -131,7 +132,7 @@ footer{color:var(--muted);font-size:.875rem;padding:1rem;text-align:center}
 `;
 
 /** Facts a link preview names after the verdict: the few a reader of a preview card looks for. */
-const PREVIEW_FACTS = new Set(['awardingBody', 'workload', 'eqfLevel', 'grade', 'assessmentType', 'participationForm', 'qualityAssurance']);
+const PREVIEW_FACTS = ['grade', 'workload', 'eqfLevel', 'awardingBody', 'assessmentType', 'participationForm', 'qualityAssurance'];
 const MAX_PREVIEW = 300;
 
 function factText(fact: CertifiedFact): string {
@@ -142,9 +143,14 @@ function factText(fact: CertifiedFact): string {
 function previewText(page: PublicPage): string {
   const credential = page.credentials.length === 1 && !page.collection ? page.credentials[0]! : undefined;
   if (!credential || credential.claimed) return page.summary;
-  const facts = credential.certifies.filter((f) => PREVIEW_FACTS.has(f.key)).map((f) => `${f.label}: ${factText(f)}.`);
-  const text = [page.summary, ...facts].join(' ');
-  return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
+  // In order of what a reader looks for first; a fact that would not fit whole is left out.
+  let text = page.summary.length > MAX_PREVIEW ? `${page.summary.slice(0, MAX_PREVIEW - 1)}…` : page.summary;
+  for (const key of PREVIEW_FACTS) {
+    const fact = credential.certifies.find((f) => f.key === key);
+    const sentence = fact ? ` ${fact.label}: ${factText(fact)}.` : '';
+    if (sentence && text.length + sentence.length <= MAX_PREVIEW) text += sentence;
+  }
+  return text;
 }
 
 /**
@@ -233,10 +239,23 @@ function facts(credential: PageCredential): string {
   return `<dl class="certifies${claimed ? ' claimed" data-claimed="true' : ''}">${rows.join('')}</dl>`;
 }
 
-function technical(credential: PageCredential, id: string): string {
+/** "9 checks: 7 passed, 2 not checked". */
+function checkCounts(checks: PageCredential['checks']): string {
+  const words: Record<CheckOutcome, string> = { passed: 'passed', failed: 'failed', warning: 'with a warning', skipped: 'not checked' };
+  const parts = (['passed', 'failed', 'warning', 'skipped'] as const).flatMap((outcome) => {
+    const n = checks.filter((c) => c.outcome === outcome).length;
+    return n === 0 ? [] : [`${n} ${words[outcome]}`];
+  });
+  return parts.length > 0 ? `${checks.length} ${checks.length === 1 ? 'check' : 'checks'}: ${parts.join(', ')}` : 'nothing could be checked';
+}
+
+function technical(credential: PageCredential, id: string, heading: 'h3' | 'h4'): string {
   const rows = [...credential.technical, { label: 'Standard', value: credential.standard }];
-  return `<details class="technical"><summary id="${id}-technical">Technical details</summary>
-<dl aria-labelledby="${id}-technical">${rows.map((r) => `<dt>${escapeHtml(r.label)}</dt><dd><code>${escapeHtml(r.value)}</code></dd>`).join('')}</dl></details>`;
+  return `<details class="technical"><summary>Technical details</summary>
+<${heading} id="${id}-every-check">Every check</${heading}>
+<ul class="checks" aria-labelledby="${id}-every-check">${credential.checks.map((c) => `<li class="${c.outcome}"><span class="mark" aria-hidden="true">${OUTCOME_MARK[c.outcome]}</span><span><strong>${OUTCOME_LABEL[c.outcome]}:</strong> ${escapeHtml(c.message)}</span></li>`).join('')}</ul>
+<${heading} id="${id}-identifiers">Identifiers and signature</${heading}>
+<dl aria-labelledby="${id}-identifiers">${rows.map((r) => `<dt>${escapeHtml(r.label)}</dt><dd><code>${escapeHtml(r.value)}</code></dd>`).join('')}</dl></details>`;
 }
 
 /** The badge to show: the credential's own image when it may be shown, else one drawn from its name. */
@@ -256,9 +275,10 @@ function credentialSection(credential: PageCredential, level: 1 | 2, id: string)
   const certifies = credential.certifies.length > 0
     ? `<${sub} id="${id}-certifies">${claimed ? 'What the file claims it certifies' : 'What it certifies'}</${sub}>\n${facts(credential)}`
     : '';
+  // The checks' own words name DIDs, keys and proof suites: the list sits under Technical details,
+  // and what was checked is summed up here in counts.
   const checks = `<${sub} id="${id}-checks">What was checked</${sub}>
-<p class="muted">Checked <time datetime="${escapeHtml(credential.checkedAt)}">${escapeHtml(longDate(credential.checkedAt))}</time>, when this page was opened.</p>
-<ul class="checks" aria-labelledby="${id}-checks">${credential.checks.map((c) => `<li class="${c.outcome}"><span class="mark" aria-hidden="true">${OUTCOME_MARK[c.outcome]}</span><span><strong>${OUTCOME_LABEL[c.outcome]}:</strong> ${escapeHtml(c.message)}</span></li>`).join('')}</ul>`;
+<p class="muted">Checked <time datetime="${escapeHtml(credential.checkedAt)}">${escapeHtml(longDate(credential.checkedAt))}</time>, when this page was opened: ${escapeHtml(checkCounts(credential.checks))}. Every check is listed under Technical details.</p>`;
   const downloads = credential.downloads.length > 0
     ? `<${sub} id="${id}-downloads">Download</${sub}><ul class="actions" aria-labelledby="${id}-downloads">${credential.downloads.map((d) => `<li><a href="${escapeHtml(d.href)}" download>${escapeHtml(d.label)}</a></li>`).join('')}</ul>`
     : '';
@@ -272,7 +292,7 @@ ${claimed ? '<p class="claims-note" data-testid="claims-note">The file claims wh
 ${certifies}
 ${checks}
 ${downloads}
-${technical(credential, id)}
+${technical(credential, id, level === 1 ? 'h3' : 'h4')}
 </article>`;
 }
 

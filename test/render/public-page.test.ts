@@ -181,7 +181,10 @@ describe('public page: what the credential certifies', () => {
     for (const code of FULL_CODES) expect(seen, code).not.toContain(code);
     for (const technicalOnly of ['did:web:uni.example', 'eddsa-rdfc-2022', 'urn:uuid:0b7c7c55', 'Open Badges 3.0']) expect(seen).not.toContain(technicalOnly);
     const technical = /<details class="technical">([\s\S]*?)<\/details>/.exec(html)![1]!;
-    expect(technical).toContain('<summary id="c0-technical">Technical details</summary>');
+    expect(technical).toContain('<summary>Technical details</summary>');
+    // The checks' own words (keys, DIDs) are listed there; the page sums them up in counts.
+    expect(technical).toContain('<ul class="checks"');
+    expect(seen).toContain('3 checks: 2 passed, 1 not checked');
     for (const expected of ['did:web:uni.example', 'eddsa-rdfc-2022', 'did:web:uni.example#key-1', 'application/json', 'Open Badges 3.0']) expect(technical).toContain(expected);
     // The badge: the credential carries no https image, so one is drawn from its name.
     expect(html).toMatch(/<img class="badge" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="Badge of Data Literacy Essentials">/);

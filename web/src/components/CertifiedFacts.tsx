@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { CertifiedFact, TechnicalFact } from '../api-types.ts';
 
 /** A fact's date in words ("2 March 2026"), as the public page and the PDF certificate write it. */
@@ -53,11 +53,13 @@ export function CertifiedFacts({ facts }: { facts: CertifiedFact[] }) {
 }
 
 /** Identifiers, proof suites, keys and media types, folded away under "Technical details". */
-export function TechnicalDetails({ facts }: { facts: TechnicalFact[] }) {
-  if (facts.length === 0) return null;
+export function TechnicalDetails({ facts, children }: { facts: TechnicalFact[]; children?: ReactNode }) {
+  if (facts.length === 0 && !children) return null;
   return (
     <details className="technical" data-testid="technical-details">
       <summary>Technical details</summary>
+      {children}
+      <h3>Identifiers and signature</h3>
       <dl className="facts">
         {facts.map((fact, i) => (
           <Fragment key={i}>
@@ -70,4 +72,14 @@ export function TechnicalDetails({ facts }: { facts: TechnicalFact[] }) {
       </dl>
     </details>
   );
+}
+
+/** "9 checks: 7 passed, 2 not checked": what was checked, in counts (the checks' own words name keys and DIDs). */
+export function checkCounts(checks: { outcome: string }[]): string {
+  const words: [string, string][] = [['passed', 'passed'], ['failed', 'failed'], ['warning', 'with a warning'], ['skipped', 'not checked']];
+  const parts = words.flatMap(([outcome, word]) => {
+    const n = checks.filter((c) => c.outcome === outcome).length;
+    return n === 0 ? [] : [`${n} ${word}`];
+  });
+  return parts.length > 0 ? `${checks.length} ${checks.length === 1 ? 'check' : 'checks'}: ${parts.join(', ')}` : 'nothing could be checked';
 }

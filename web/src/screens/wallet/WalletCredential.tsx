@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
-import { CertifiedFacts, TechnicalDetails } from '../../components/CertifiedFacts.tsx';
+import { CertifiedFacts, checkCounts, TechnicalDetails } from '../../components/CertifiedFacts.tsx';
 import { Checks } from '../../components/Checks.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -129,8 +129,9 @@ export function WalletCredentialScreen() {
         <div className={ok ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
           <p>{verdict(item.status)}</p>
         </div>
-        <p className="muted">Last checked {formatDate(item.verifiedAt)}.</p>
-        <Checks checks={d.checks} />
+        <p className="muted" data-testid="check-counts">
+          Last checked {formatDate(item.verifiedAt)}: {checkCounts(d.checks)}. Every check is listed under Technical details.
+        </p>
         <ErrorSummary error={error} title="The action failed" />
         {checkedAgain ? <Notice tone="success">Checked again just now.</Notice> : null}
         <button type="button" onClick={() => void reverify()} disabled={busy}>
@@ -179,7 +180,10 @@ export function WalletCredentialScreen() {
         <h2 id="technical-title" className="visually-hidden">
           Technical details
         </h2>
-        <TechnicalDetails facts={technical} />
+        <TechnicalDetails facts={technical}>
+          <h3>Every check</h3>
+          <Checks checks={d.checks} />
+        </TechnicalDetails>
       </section>
 
       <section aria-labelledby="remove-title">
