@@ -142,7 +142,8 @@ function factText(fact: CertifiedFact): string {
 /** og:description: the verdict, then the main facts in words ("Notional workload: 5 ECTS credits."), clipped. */
 function previewText(page: PublicPage): string {
   const credential = page.credentials.length === 1 && !page.collection ? page.credentials[0]! : undefined;
-  if (!credential || credential.claimed) return page.summary;
+  // Only a credential verified just now has its facts previewed: a revoked one's card says so alone.
+  if (!credential || credential.claimed || credential.verdict !== 'verified') return page.summary;
   // In order of what a reader looks for first; a fact that would not fit whole is left out.
   let text = page.summary.length > MAX_PREVIEW ? `${page.summary.slice(0, MAX_PREVIEW - 1)}…` : page.summary;
   for (const key of PREVIEW_FACTS) {
@@ -154,13 +155,13 @@ function previewText(page: PublicPage): string {
 }
 
 /**
- * schema.org JSON-LD of a single verified credential (EducationalOccupationalCredential), every fact it
- * certifies as a PropertyValue. None for a file whose signature fails: search engines would read its
- * claims as facts. `<` and `>` are escaped so the text cannot close the script element.
+ * schema.org JSON-LD of a single credential verified just now (EducationalOccupationalCredential), every
+ * fact it certifies as a PropertyValue. None for a revoked, expired or forged one: machines would read
+ * it as a valid credential. `<` and `>` are escaped so the text cannot close the script element.
  */
 function structuredData(page: PublicPage, image: string | undefined): string {
   const credential = page.credentials.length === 1 && !page.collection ? page.credentials[0]! : undefined;
-  if (!credential || credential.claimed) return '';
+  if (!credential || credential.claimed || credential.verdict !== 'verified') return '';
   const fact = (key: string) => credential.certifies.find((f) => f.key === key);
   const issuer = fact('awardingBody');
   const skills = fact('skills');
