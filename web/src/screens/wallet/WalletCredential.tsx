@@ -13,7 +13,7 @@ import { formatDate, useLoad } from '../../load.ts';
 import { Link, useLocation, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { getWalletCredential } from '../../api/wallet.ts';
-import type { Share, WalletItemDetailView as WalletDetail, WalletStatus } from '../../api-types.ts';
+import type { Share, WalletStatus } from '../../api-types.ts';
 import { formatDay } from '../../format.ts';
 import { BadgeImage } from './Wallet.tsx';
 
