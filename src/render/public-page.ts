@@ -126,7 +126,7 @@ ul.checks li{display:flex;gap:.5rem;padding:.4rem 0;border-top:1px solid var(--l
 .muted{color:var(--muted)}
 .claimed{color:var(--muted);font-style:italic}
 dl.certifies dd ul{margin:0;padding-left:1.1rem}
-details.technical{margin:1rem 0 0;border-top:1px solid var(--line);padding-top:.5rem}details.technical summary{cursor:pointer;min-height:44px;display:flex;align-items:center;color:var(--accent)}details.technical code{font-size:.875rem;overflow-wrap:anywhere}.claims-note{border-left:4px solid var(--bad);padding:.25rem .75rem;margin:.5rem 0}
+details.technical{margin:1rem 0 0;border-top:1px solid var(--line);padding-top:.5rem}details.technical summary{cursor:pointer;padding:.65rem 0;color:var(--accent)}details.technical code{font-size:.875rem;overflow-wrap:anywhere}.claims-note{border-left:4px solid var(--bad);padding:.25rem .75rem;margin:.5rem 0}
 footer{color:var(--muted);font-size:.875rem;padding:1rem;text-align:center}
 @media (max-width:30rem){.top{flex-direction:column}dl{grid-template-columns:1fr}dt{font-weight:600}}
 `;
