@@ -7,8 +7,5 @@ export function longDate(iso: string): string {
   return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** Credits as "5 ECTS credits", "2.5 ECTS credits", "1 ECTS credit". */
-export function creditsText(ects: number): string {
-  const value = Number.isInteger(ects) ? String(ects) : String(Math.round(ects * 100) / 100);
-  return `${value} ECTS credit${ects === 1 ? '' : 's'}`;
-}
+/** Credits as "5 ECTS credits": the same words as the facts of src/vc/certifies.ts. */
+export { creditsText } from '../vc/certifies.ts';

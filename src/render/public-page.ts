@@ -4,7 +4,9 @@
  * (OpenGraph and Twitter card meta). Everything shown comes from untrusted credentials, so every
  * value is escaped and images are limited to https: and data:image URLs.
  */
-import { creditsText, longDate } from './format.ts';
+import type { CertifiedFact, TechnicalFact } from '../vc/certifies.ts';
+import { badgeSvg } from './badge.ts';
+import { longDate } from './format.ts';
 
 export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
 
@@ -14,16 +16,13 @@ export type Verdict = 'verified' | 'revoked' | 'suspended' | 'expired' | 'invali
 export interface PageCredential {
   name: string;
   description?: string;
+  /** The badge image; a drawn badge stands in when there is none (or none that may be shown). */
   image?: string;
   issuerName?: string;
-  issuerUrl?: string;
-  recipientName?: string;
-  issuedAt?: string;
-  validUntil?: string;
-  ects?: number;
-  eqfLevel?: number;
-  field?: string;
-  outcomes: string[];
+  /** What the credential certifies, in plain words (src/vc/certifies.ts): the same facts as the wallet and the PDF. */
+  certifies: CertifiedFact[];
+  /** Identifiers, proof suites, keys, media types: shown under "Technical details". */
+  technical: TechnicalFact[];
   standard: string;
   verdict: Verdict;
   /**
@@ -55,6 +54,8 @@ export interface PublicPage {
   alternateJson?: string;
   /** The credential as its VC-JWT (rel=alternate), when it was issued as one: the signed form. */
   alternateJwt?: string;
+  /** An https image for link previews (og:image), when the page's own image is inlined. */
+  previewImage?: string;
   /** Link shown under the QR code. */
   qrSvg?: string;
   certificatePdf?: string;
@@ -108,6 +109,7 @@ article{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding
 h1{font-size:1.5rem;line-height:1.25;margin:.25rem 0}
 h2{font-size:1.25rem;margin:.25rem 0}
 h3{font-size:1rem;margin:1rem 0 .25rem}
+h4{font-size:.95rem;margin:.75rem 0 .25rem}
 .verdict{border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0;font-weight:600;border:2px solid}
 .verdict.verified{border-color:var(--ok);color:var(--ok);background:#eaf6ee}
 .verdict.bad{border-color:var(--bad);color:var(--bad);background:#fbeaea}
@@ -122,16 +124,72 @@ ul.checks li{display:flex;gap:.5rem;padding:.4rem 0;border-top:1px solid var(--l
 .actions a{display:inline-block;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.4rem;text-decoration:none;min-height:44px}
 .qr{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.qr img{width:160px;height:160px}
 .muted{color:var(--muted)}
-.claimed{color:var(--muted);font-style:italic}.claims-note{border-left:4px solid var(--bad);padding:.25rem .75rem;margin:.5rem 0}
+.claimed{color:var(--muted);font-style:italic}
+dl.certifies dd ul{margin:0;padding-left:1.1rem}
+details.technical{margin:1rem 0 0;border-top:1px solid var(--line);padding-top:.5rem}details.technical summary{cursor:pointer;padding:.65rem 0;color:var(--accent)}details.technical code{font-size:.875rem;overflow-wrap:anywhere}.claims-note{border-left:4px solid var(--bad);padding:.25rem .75rem;margin:.5rem 0}
 footer{color:var(--muted);font-size:.875rem;padding:1rem;text-align:center}
 @media (max-width:30rem){.top{flex-direction:column}dl{grid-template-columns:1fr}dt{font-weight:600}}
 `;
 
+/** Facts a link preview names after the verdict: the few a reader of a preview card looks for. */
+const PREVIEW_FACTS = ['grade', 'workload', 'eqfLevel', 'awardingBody', 'assessmentType', 'participationForm', 'qualityAssurance'];
+const MAX_PREVIEW = 300;
+
+function factText(fact: CertifiedFact): string {
+  return fact.values.map((v) => (v.date ? longDate(v.text) : v.text)).join(fact.key === 'activity' ? ' to ' : ', ');
+}
+
+/** og:description: the verdict, then the main facts in words ("Notional workload: 5 ECTS credits."), clipped. */
+function previewText(page: PublicPage): string {
+  const credential = page.credentials.length === 1 && !page.collection ? page.credentials[0]! : undefined;
+  // Only a credential verified just now has its facts previewed: a revoked one's card says so alone.
+  if (!credential || credential.claimed || credential.verdict !== 'verified') return page.summary;
+  // In order of what a reader looks for first; a fact that would not fit whole is left out.
+  let text = page.summary.length > MAX_PREVIEW ? `${page.summary.slice(0, MAX_PREVIEW - 1)}…` : page.summary;
+  for (const key of PREVIEW_FACTS) {
+    const fact = credential.certifies.find((f) => f.key === key);
+    const sentence = fact ? ` ${fact.label}: ${factText(fact)}.` : '';
+    if (sentence && text.length + sentence.length <= MAX_PREVIEW) text += sentence;
+  }
+  return text;
+}
+
+/**
+ * schema.org JSON-LD of a single credential verified just now (EducationalOccupationalCredential), every
+ * fact it certifies as a PropertyValue. None for a revoked, expired or forged one: machines would read
+ * it as a valid credential. `<` and `>` are escaped so the text cannot close the script element.
+ */
+function structuredData(page: PublicPage, image: string | undefined): string {
+  const credential = page.credentials.length === 1 && !page.collection ? page.credentials[0]! : undefined;
+  if (!credential || credential.claimed || credential.verdict !== 'verified') return '';
+  const fact = (key: string) => credential.certifies.find((f) => f.key === key);
+  const issuer = fact('awardingBody');
+  const skills = fact('skills');
+  const data: Record<string, unknown> = {
+    '@context': 'https://schema.org',
+    '@type': 'EducationalOccupationalCredential',
+    name: credential.name,
+    ...(credential.description ? { description: credential.description } : {}),
+    url: page.url,
+    ...(image && image.startsWith('https:') ? { image } : {}),
+    credentialCategory: fact('achievementType') ? factText(fact('achievementType')!) : 'Credential',
+    ...(issuer ? { recognizedBy: { '@type': 'Organization', name: issuer.values[0]!.text, ...(issuer.values[0]!.href ? { url: issuer.values[0]!.href } : {}) } } : {}),
+    ...(fact('eqfLevel') ? { educationalLevel: factText(fact('eqfLevel')!) } : {}),
+    ...(fact('dateOfIssuing') ? { dateCreated: fact('dateOfIssuing')!.values[0]!.text } : {}),
+    ...(fact('validUntil') ? { expires: fact('validUntil')!.values[0]!.text } : {}),
+    ...(skills ? { competencyRequired: skills.values.map((v) => ({ '@type': 'DefinedTerm', name: v.text, ...(v.href ? { url: v.href } : {}) })) } : {}),
+    additionalProperty: credential.certifies.map((f) => ({ '@type': 'PropertyValue', name: f.label, value: f.list ? f.values.map((v) => v.text) : factText(f) })),
+  };
+  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+  return `<script type="application/ld+json">${json}</script>\n`;
+}
+
 function head(page: PublicPage, image: string | undefined): string {
   const title = escapeHtml(page.title);
-  const summary = escapeHtml(page.summary);
+  const summary = escapeHtml(previewText(page));
   const url = escapeHtml(page.url);
-  const ogImage = image && image.startsWith('https:') ? escapeHtml(image) : undefined;
+  const preview = safeImage(page.previewImage) ?? image;
+  const ogImage = preview && preview.startsWith('https:') ? escapeHtml(preview) : undefined;
   return `<head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -145,10 +203,10 @@ ${page.alternateJson ? `<link rel="alternate" type="application/ld+json" href="$
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${summary}">
 <meta property="og:url" content="${url}">
-${ogImage ? `<meta property="og:image" content="${ogImage}">\n` : ''}<meta name="twitter:card" content="summary">
+${ogImage ? `<meta property="og:image" content="${ogImage}">\n<meta property="og:image:alt" content="${escapeHtml(`Badge of ${page.credentials[0]?.name ?? page.title}`)}">\n` : ''}<meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${title}">
 <meta name="twitter:description" content="${summary}">
-${ogImage ? `<meta name="twitter:image" content="${ogImage}">\n` : ''}<style>${STYLE}</style>
+${ogImage ? `<meta name="twitter:image" content="${ogImage}">\n` : ''}${structuredData(page, preview)}<style>${STYLE}</style>
 </head>`;
 }
 
@@ -157,54 +215,85 @@ function verdictClass(verdict: Verdict): string {
   return verdict === 'unknown' ? 'unknown' : 'bad';
 }
 
+function factValue(value: CertifiedFact['values'][number], linked: boolean): string {
+  if (value.date) return `<time datetime="${escapeHtml(value.text)}">${escapeHtml(longDate(value.text))}</time>`;
+  const link = linked ? safeLink(value.href) : undefined;
+  // rel=nofollow: the link is the credential's, not this site's recommendation.
+  return link ? `<a href="${escapeHtml(link)}" rel="nofollow noopener">${escapeHtml(value.text)}</a>` : escapeHtml(value.text);
+}
+
+/** Claimed facts say so in their label: "Claimed awarding body". */
+function factLabel(label: string, claimed: boolean): string {
+  return claimed ? `Claimed ${label.charAt(0).toLowerCase()}${label.slice(1)}` : label;
+}
+
 function facts(credential: PageCredential): string {
   const claimed = credential.claimed === true;
-  // Under a failed signature every value is the file's claim, and says so in its label.
-  const label = (fact: string, claim: string) => (claimed ? claim : fact);
-  const rows: [string, string][] = [];
-  if (credential.recipientName) rows.push([label('Awarded to', 'Claimed recipient'), escapeHtml(credential.recipientName)]);
-  if (credential.issuerName) {
-    const link = safeLink(credential.issuerUrl);
-    // A forged file's issuer link would lend it the issuer's site: shown as text only.
-    rows.push([label('Issued by', 'Claimed issuer'), link && !claimed ? `<a href="${escapeHtml(link)}" rel="nofollow noopener">${escapeHtml(credential.issuerName)}</a>` : escapeHtml(credential.issuerName)]);
-  }
-  if (credential.issuedAt) rows.push([label('Issued on', 'Claimed issue date'), `<time datetime="${escapeHtml(credential.issuedAt)}">${escapeHtml(longDate(credential.issuedAt))}</time>`]);
-  if (credential.validUntil) rows.push([label('Valid until', 'Claimed valid until'), `<time datetime="${escapeHtml(credential.validUntil)}">${escapeHtml(longDate(credential.validUntil))}</time>`]);
-  if (credential.ects !== undefined) rows.push([label('Credits', 'Claimed credits'), escapeHtml(creditsText(credential.ects))]);
-  if (credential.eqfLevel !== undefined) rows.push([label('Level', 'Claimed level'), `EQF level ${credential.eqfLevel}`]);
-  if (credential.field) rows.push([label('Field', 'Claimed field'), escapeHtml(credential.field)]);
-  rows.push(['Standard', escapeHtml(credential.standard)]);
-  return `<dl${claimed ? ' class="claimed" data-claimed="true"' : ''}>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>`;
+  // A forged file's links would lend it the issuer's site: under a failed signature they are text only.
+  const rows = credential.certifies.map((fact) => {
+    const values = fact.list && fact.values.length > 1
+      ? `<ul>${fact.values.map((v) => `<li>${factValue(v, !claimed)}</li>`).join('')}</ul>`
+      : fact.values.map((v) => factValue(v, !claimed)).join(fact.key === 'activity' ? ' to ' : ', ');
+    return `<dt>${escapeHtml(factLabel(fact.label, claimed))}</dt><dd data-fact="${escapeHtml(fact.key)}">${values}</dd>`;
+  });
+  if (rows.length === 0) return '';
+  return `<dl class="certifies${claimed ? ' claimed" data-claimed="true' : ''}">${rows.join('')}</dl>`;
+}
+
+/** "9 checks: 7 passed, 2 not checked". */
+function checkCounts(checks: PageCredential['checks']): string {
+  const words: Record<CheckOutcome, string> = { passed: 'passed', failed: 'failed', warning: 'with a warning', skipped: 'not checked' };
+  const parts = (['passed', 'failed', 'warning', 'skipped'] as const).flatMap((outcome) => {
+    const n = checks.filter((c) => c.outcome === outcome).length;
+    return n === 0 ? [] : [`${n} ${words[outcome]}`];
+  });
+  return parts.length > 0 ? `${checks.length} ${checks.length === 1 ? 'check' : 'checks'}: ${parts.join(', ')}` : 'nothing could be checked';
+}
+
+function technical(credential: PageCredential, id: string, heading: 'h3' | 'h4'): string {
+  const rows = [...credential.technical, { label: 'Standard', value: credential.standard }];
+  return `<details class="technical"><summary>Technical details</summary>
+<${heading} id="${id}-every-check">Every check</${heading}>
+<ul class="checks" aria-labelledby="${id}-every-check">${credential.checks.map((c) => `<li class="${c.outcome}"><span class="mark" aria-hidden="true">${OUTCOME_MARK[c.outcome]}</span><span><strong>${OUTCOME_LABEL[c.outcome]}:</strong> ${escapeHtml(c.message)}</span></li>`).join('')}</ul>
+<${heading} id="${id}-identifiers">Identifiers and signature</${heading}>
+<dl aria-labelledby="${id}-identifiers">${rows.map((r) => `<dt>${escapeHtml(r.label)}</dt><dd><code>${escapeHtml(r.value)}</code></dd>`).join('')}</dl></details>`;
+}
+
+/** The badge to show: the credential's own image when it may be shown, else one drawn from its name. */
+function badgeOf(credential: PageCredential): string {
+  return safeImage(credential.image)
+    ?? `data:image/svg+xml;base64,${Buffer.from(badgeSvg({ name: credential.name, ...(credential.issuerName ? { issuerName: credential.issuerName } : {}) })).toString('base64')}`;
 }
 
 function credentialSection(credential: PageCredential, level: 1 | 2, id: string): string {
-  const image = safeImage(credential.image);
+  const image = badgeOf(credential);
   const heading = level === 1 ? 'h1' : 'h2';
   const sub = level === 1 ? 'h2' : 'h3';
   const name = credential.href
     ? `<a href="${escapeHtml(credential.href)}">${escapeHtml(credential.name)}</a>`
     : escapeHtml(credential.name);
   const claimed = credential.claimed === true;
-  const outcomes = credential.outcomes.length > 0
-    ? `<${sub} id="${id}-outcomes">${claimed ? 'Claimed learning outcomes' : 'Learning outcomes'}</${sub}><ul aria-labelledby="${id}-outcomes"${claimed ? ' class="claimed"' : ''}>${credential.outcomes.map((o) => `<li>${escapeHtml(o)}</li>`).join('')}</ul>`
+  const certifies = credential.certifies.length > 0
+    ? `<${sub} id="${id}-certifies">${claimed ? 'What the file claims it certifies' : 'What it certifies'}</${sub}>\n${facts(credential)}`
     : '';
+  // The checks' own words name DIDs, keys and proof suites: the list sits under Technical details,
+  // and what was checked is summed up here in counts.
   const checks = `<${sub} id="${id}-checks">What was checked</${sub}>
-<p class="muted">Checked <time datetime="${escapeHtml(credential.checkedAt)}">${escapeHtml(longDate(credential.checkedAt))}</time>, when this page was opened.</p>
-<ul class="checks" aria-labelledby="${id}-checks">${credential.checks.map((c) => `<li class="${c.outcome}"><span class="mark" aria-hidden="true">${OUTCOME_MARK[c.outcome]}</span><span><strong>${OUTCOME_LABEL[c.outcome]}:</strong> ${escapeHtml(c.message)}</span></li>`).join('')}</ul>`;
+<p class="muted">Checked <time datetime="${escapeHtml(credential.checkedAt)}">${escapeHtml(longDate(credential.checkedAt))}</time>, when this page was opened: ${escapeHtml(checkCounts(credential.checks))}. Every check is listed under Technical details.</p>`;
   const downloads = credential.downloads.length > 0
     ? `<${sub} id="${id}-downloads">Download</${sub}><ul class="actions" aria-labelledby="${id}-downloads">${credential.downloads.map((d) => `<li><a href="${escapeHtml(d.href)}" download>${escapeHtml(d.label)}</a></li>`).join('')}</ul>`
     : '';
   return `<article aria-labelledby="${id}-name">
-<div class="top">${image ? `<img src="${escapeHtml(image)}" alt="">` : ''}<div>
+<div class="top"><img class="badge" src="${escapeHtml(image)}" alt="Badge of ${escapeHtml(credential.name)}"><div>
 <${heading} id="${id}-name"${claimed ? ' class="claimed"' : ''}>${claimed ? '<span class="muted">Claims to be: </span>' : ''}${name}</${heading}>
 ${credential.description ? `<p${claimed ? ' class="claimed"' : ''}>${claimed ? 'The file claims: ' : ''}${escapeHtml(credential.description)}</p>` : ''}
 </div></div>
 <p class="verdict ${verdictClass(credential.verdict)}" role="status"><span>${VERDICT_LABEL[credential.verdict]}.</span> ${escapeHtml(credential.sentence)}</p>
 ${claimed ? '<p class="claims-note" data-testid="claims-note">The file claims what follows, but its signature does not hold, so none of it is the issuer’s word.</p>' : ''}
-${facts(credential)}
-${outcomes}
+${certifies}
 ${checks}
 ${downloads}
+${technical(credential, id, level === 1 ? 'h3' : 'h4')}
 </article>`;
 }
 

@@ -34,7 +34,7 @@ export interface DisplayAchievement {
   level?: string;
   creator?: { id?: string; name?: string };
   alignments: DisplayAlignment[];
-  resultDescriptions: { id?: string; name: string; resultType?: string }[];
+  resultDescriptions: { id?: string; name: string; resultType?: string; levels?: { id: string; name: string }[] }[];
   tags: string[];
   /** EU micro-credential elements found on the achievement (or subject), as written. */
   eu?: Record<string, unknown>;
@@ -76,7 +76,7 @@ export interface CredentialDisplay {
   name: string;
   description?: string;
   image?: string;
-  issuer: { id?: string; name?: string; url?: string; image?: string; email?: string };
+  issuer: { id?: string; name?: string; url?: string; image?: string; email?: string; countryCode?: string; country?: string };
   achievement?: DisplayAchievement;
   recipient: { id?: string; identityHashed?: boolean; identityType?: string; identity?: string; name?: string };
   result: DisplayResult;
@@ -208,6 +208,9 @@ function profileOf(value: unknown): CredentialDisplay['issuer'] {
     url: linkOf(v.url),
     image: imageOf(v.image),
     email: displayText(v.email),
+    // OB 3.0 §Address: the ISO 3166-1 code (Annex I: country of the issuer) and/or the country's name.
+    countryCode: isObject(v.address) ? displayText(v.address.addressCountryCode) : undefined,
+    country: isObject(v.address) ? displayText(v.address.addressCountry) : undefined,
   });
 }
 
@@ -304,7 +307,16 @@ function achievementOf(value: unknown, subject: JsonObject): DisplayAchievement 
       resultDescriptions: list(a.resultDescription).flatMap((rd) => {
         if (!isObject(rd)) return [];
         const name = displayText(rd.name);
-        return name ? [assign<DisplayAchievement['resultDescriptions'][number]>({ name }, { id: idOf(rd.id), resultType: displayText(rd.resultType) })] : [];
+        // OB 3.0 §RubricCriterionLevel: a result's achievedLevel names one of these by id.
+        const levels = list(rd.rubricCriterionLevel).flatMap((level) => {
+          if (!isObject(level)) return [];
+          const id = idOf(level.id);
+          const levelName = displayText(level.name);
+          return id && levelName ? [{ id, name: levelName }] : [];
+        });
+        return name
+          ? [assign<DisplayAchievement['resultDescriptions'][number]>({ name }, { id: idOf(rd.id), resultType: displayText(rd.resultType), levels: levels.length > 0 ? levels : undefined })]
+          : [];
       }),
       tags: list(a.tag).map((t) => displayText(t)).filter((t): t is string => t !== undefined),
       extensions,
@@ -339,7 +351,7 @@ function resultOf(subject: JsonObject, achievement: DisplayAchievement | undefin
         name: description?.name,
         value,
         status: displayText(item.status),
-        achievedLevel: displayText(item.achievedLevel),
+        achievedLevel: description?.levels?.find((level) => level.id === idOf(item.achievedLevel))?.name ?? displayText(item.achievedLevel),
       }),
     ];
   });

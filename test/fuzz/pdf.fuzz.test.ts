@@ -16,7 +16,7 @@ describe('PDF reader fuzz', () => {
 
   it('a mutated certificate either verifies, fails a check or is refused with an InputError', async () => {
     const pdf = await renderCertificate({
-      achievement: 'A', issuerName: 'I', outcomes: [], verificationUrl: 'https://issuer.test/s/x', now: new Date(0),
+      achievement: 'A', issuerName: 'I', certifies: [], verificationUrl: 'https://issuer.test/s/x', now: new Date(0),
       credential: { text: JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: 'did:example:1', credentialSubject: {} }), kind: 'json' },
     });
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.nat(pdf.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), async (edits) => {

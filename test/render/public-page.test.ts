@@ -7,7 +7,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNotFoundPage, renderPublicPage, safeImage, type PageCredential, type PublicPage } from '../../src/render/public-page.ts';
 import { verdictOf, verdictSentence } from '../../src/services/sharing/verdict.ts';
+import { technicalDetails, whatItCertifies } from '../../src/vc/certifies.ts';
+import { toDisplay } from '../../src/vc/display.ts';
 import type { Check } from '../../src/vc/types.ts';
+import { FULL_CODES, FULL_CREDENTIAL, FULL_FACTS } from '../support/full-credential.ts';
 import { expectAccessible } from '../e2e/support/axe.ts';
 import { browserSkipReason, launchBrowser } from '../e2e/support/browser.ts';
 import { saveScreenshot } from '../e2e/support/screenshots.ts';
@@ -23,13 +26,16 @@ function credential(overrides: Partial<PageCredential> = {}): PageCredential {
     description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
     image: PIXEL,
     issuerName: 'University of Testing',
-    issuerUrl: 'https://uni.example',
-    recipientName: 'Ana López',
-    issuedAt: '2026-03-02T09:30:00.000Z',
-    validUntil: '2028-03-02T09:30:00.000Z',
-    ects: 5,
-    eqfLevel: 5,
-    outcomes: ['Clean a tabular data set', 'Choose and draw a suitable chart'],
+    certifies: [
+      { key: 'learner', label: 'Learner', values: [{ text: 'Ana López' }] },
+      { key: 'awardingBody', label: 'Awarding body', values: [{ text: 'University of Testing', href: 'https://uni.example' }] },
+      { key: 'dateOfIssuing', label: 'Date of issuing', values: [{ text: '2026-03-02T09:30:00.000Z', date: true }] },
+      { key: 'validUntil', label: 'Valid until', values: [{ text: '2028-03-02T09:30:00.000Z', date: true }] },
+      { key: 'learningOutcomes', label: 'Learning outcomes', values: [{ text: 'Clean a tabular data set' }, { text: 'Choose and draw a suitable chart' }], list: true },
+      { key: 'workload', label: 'Notional workload', values: [{ text: '5 ECTS credits' }] },
+      { key: 'eqfLevel', label: 'Level (EQF)', values: [{ text: 'EQF level 5' }] },
+    ],
+    technical: [{ label: 'Issuer id', value: 'did:web:uni.example' }],
     standard: 'Open Badges 3.0',
     verdict: 'verified',
     sentence: 'This credential is genuine: University of Testing issued it to Ana López on 2 March 2026, and every check passed just now.',
@@ -69,12 +75,18 @@ describe('public page HTML', () => {
       ...single,
       title: '</title><script>alert(1)</script>',
       credentials: [credential({
-        name: '<img src=x onerror=alert(1)>', description: '"><script>alert(2)</script>', issuerName: "O'Brien & <b>Sons</b>",
-        issuerUrl: 'javascript:alert(3)', image: 'javascript:alert(4)', outcomes: ['<iframe src="https://evil.example">'],
+        name: '<img src=x onerror=alert(1)>', description: '"><script>alert(2)</script>', issuerName: "O'Brien & <b>Sons</b>", image: 'javascript:alert(4)',
+        certifies: [
+          { key: 'awardingBody', label: 'Awarding body', values: [{ text: "O'Brien & <b>Sons</b>", href: 'javascript:alert(3)' }] },
+          { key: 'learningOutcomes', label: 'Learning outcomes', values: [{ text: '<iframe src="https://evil.example">' }, { text: '</script><script>alert(5)</script>' }], list: true },
+        ],
+        technical: [{ label: 'Issuer id', value: '<b>did</b>' }],
         checks: [{ outcome: 'failed', message: '<a href="https://evil.example">click</a>' }],
       })],
     });
-    expect(hostile).not.toMatch(/<script|<img src=x|<iframe|<a href="https:\/\/evil|javascript:/i);
+    // The only script element is the JSON-LD data block, whose text cannot close it.
+    expect(hostile.replace(/<script type="application\/ld\+json">[^<]*<\/script>/, '')).not.toMatch(/<script|<img src=x|<iframe|<a href="https:\/\/evil|javascript:/i);
+    expect(hostile.match(/<\/script>/g)).toHaveLength(1);
     expect(hostile).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(hostile).toContain('O&#39;Brien &#38; &#60;b&#62;Sons&#60;/b&#62;');
     expect(safeImage('http://insecure.example/badge.png')).toBeUndefined();
@@ -114,17 +126,100 @@ describe('public page HTML', () => {
   });
 
   it('under a failed signature the values are the file\'s claims: labelled Claimed…, greyed, the issuer unlinked', () => {
-    const html = renderPublicPage({ ...single, credentials: [credential({ verdict: 'invalid', claimed: true, sentence: 'This credential could not be verified: the signature does not match.', ects: 30 })] });
-    expect(html).toContain('<dt>Claimed credits</dt><dd>30 ECTS credits</dd>');
-    expect(html).not.toContain('<dt>Credits</dt>');
-    expect(html).toContain('<dl class="claimed" data-claimed="true">');
+    const html = renderPublicPage({ ...single, credentials: [credential({ verdict: 'invalid', claimed: true, sentence: 'This credential could not be verified: the signature does not match.' })] });
+    expect(html).toContain('<dt>Claimed notional workload</dt><dd data-fact="workload">5 ECTS credits</dd>');
+    expect(html).not.toContain('<dt>Notional workload</dt>');
+    expect(html).toContain('<dl class="certifies claimed" data-claimed="true">');
     expect(html).toContain('data-testid="claims-note"');
     expect(html).toContain('Claims to be: ');
-    expect(html).toContain('Claimed learning outcomes');
+    expect(html).toContain('<dt>Claimed learning outcomes</dt>');
+    expect(html).toContain('What the file claims it certifies');
     expect(html).not.toContain('href="https://uni.example"');
+    // Neither the preview nor the JSON-LD states a forged file's claims.
+    expect(html).not.toContain('application/ld+json">{');
+    expect(html).not.toMatch(/og:description" content="[^"]*Notional workload/);
     const genuine = renderPublicPage(single);
-    expect(genuine).toContain('<dt>Credits</dt>');
+    expect(genuine).toContain('<dt>Notional workload</dt>');
     expect(genuine).not.toContain('data-testid="claims-note"');
+  });
+});
+
+/** The page of FULL_CREDENTIAL, its facts from the one view model. */
+function fullPage(): PublicPage {
+  const display = toDisplay(FULL_CREDENTIAL);
+  return {
+    ...single,
+    credentials: [credential({
+      image: undefined,
+      certifies: whatItCertifies(display),
+      technical: technicalDetails(display, FULL_CREDENTIAL, { mediaType: 'application/json', format: 'ldp' }),
+    })],
+    previewImage: 'https://uni.example/badge.png',
+  };
+}
+
+function sparsePage(): PublicPage {
+  const sparse = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: 'did:key:z6Mk', validFrom: '2026-01-01T00:00:00Z', credentialSubject: { achievement: { name: 'Bare' } } };
+  const display = toDisplay(sparse);
+  return { ...single, credentials: [credential({ name: 'Bare', description: undefined, image: undefined, issuerName: undefined, certifies: whatItCertifies(display), technical: technicalDetails(display, sparse) })] };
+}
+
+/** The text a reader sees, technical details left out: tags dropped, entities decoded. */
+function visibleText(html: string): string {
+  return html.replace(/<head>[\s\S]*<\/head>/, '').replace(/<details class="technical">[\s\S]*?<\/details>/g, '').replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/\s+/g, ' ');
+}
+
+describe('public page: what the credential certifies', () => {
+  it('shows every element of a full micro-credential with its label, never a code; technical facts only under Technical details', () => {
+    const html = renderPublicPage(fullPage());
+    const seen = visibleText(html);
+    for (const [label, words] of FULL_FACTS) {
+      expect(html, label).toContain(`<dt>${label.replace(/&/g, '&#38;')}</dt>`);
+      for (const word of words) expect(seen, `${label}: ${word}`).toContain(word);
+    }
+    for (const code of FULL_CODES) expect(seen, code).not.toContain(code);
+    for (const technicalOnly of ['did:web:uni.example', 'eddsa-rdfc-2022', 'urn:uuid:0b7c7c55', 'Open Badges 3.0']) expect(seen).not.toContain(technicalOnly);
+    const technical = /<details class="technical">([\s\S]*?)<\/details>/.exec(html)![1]!;
+    expect(technical).toContain('<summary>Technical details</summary>');
+    // The checks' own words (keys, DIDs) are listed there; the page sums them up in counts.
+    expect(technical).toContain('<ul class="checks"');
+    expect(seen).toContain('3 checks: 2 passed, 1 not checked');
+    for (const expected of ['did:web:uni.example', 'eddsa-rdfc-2022', 'did:web:uni.example#key-1', 'application/json', 'Open Badges 3.0']) expect(technical).toContain(expected);
+    // The badge: the credential carries no https image, so one is drawn from its name.
+    expect(html).toMatch(/<img class="badge" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="Badge of Data Literacy Essentials">/);
+  });
+
+  it('states the main facts in its Open Graph description and every fact in its schema.org JSON-LD', () => {
+    const html = renderPublicPage(fullPage());
+    const og = /<meta property="og:description" content="([^"]*)">/.exec(html)![1]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));
+    for (const expected of ['This credential is genuine.', 'Awarding body: Université Exemple.', 'Notional workload: 5 ECTS credits.', 'Level (EQF): EQF level 5.', 'Type of assessment: Project, Online examination.']) {
+      expect(og).toContain(expected);
+    }
+    expect(og.length).toBeLessThanOrEqual(300);
+    expect(html).toContain('<meta property="og:image" content="https://uni.example/badge.png">');
+    const blocks = [...html.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)];
+    expect(blocks).toHaveLength(1);
+    const data = JSON.parse(blocks[0]![1]!) as { '@type': string; name: string; recognizedBy: { name: string; url: string }; educationalLevel: string; credentialCategory: string; competencyRequired: { name: string }[]; additionalProperty: { name: string; value: string | string[] }[] };
+    expect(data['@type']).toBe('EducationalOccupationalCredential');
+    expect(data.name).toBe('Data Literacy Essentials');
+    expect(data.recognizedBy).toEqual({ '@type': 'Organization', name: 'Université Exemple', url: 'https://uni.example' });
+    expect(data.educationalLevel).toBe('EQF level 5');
+    expect(data.credentialCategory).toBe('Micro-credential');
+    expect(data.competencyRequired.map((c) => c.name)).toEqual(['Python (computer programming)']);
+    for (const [label, words] of FULL_FACTS) {
+      const property = data.additionalProperty.find((p) => p.name === label);
+      expect(property, label).toBeDefined();
+      for (const word of words) expect(JSON.stringify(property!.value), `${label}: ${word}`).toContain(word);
+    }
+    for (const code of FULL_CODES) expect(JSON.stringify(data.additionalProperty)).not.toContain(code);
+  });
+
+  it('a credential with few elements shows no empty label', () => {
+    const html = renderPublicPage(sparsePage());
+    expect(html).not.toMatch(/<dd[^>]*>\s*<\/dd>/);
+    expect(html).not.toMatch(/<dt>(Learner|Awarding body|Learning outcomes|Type of assessment|Grade achieved)<\/dt>/);
+    expect(html).toContain('<dt>Date of issuing</dt>');
   });
 });
 
@@ -143,7 +238,9 @@ describe.skipIf(skip !== undefined)('public page in Chromium', () => {
     ['public-page-credential', renderPublicPage(single)],
     ['public-page-collection', renderPublicPage(collection)],
     ['public-page-not-found', renderNotFoundPage('microcred')],
-    ['public-page-long-words', renderPublicPage({ ...single, credentials: [credential({ name: 'Supercalifragilistic'.repeat(8), issuerName: 'x'.repeat(120), outcomes: ['y'.repeat(300)] })] })],
+    ['public-page-long-words', renderPublicPage({ ...single, credentials: [credential({ name: 'Supercalifragilistic'.repeat(8), issuerName: 'x'.repeat(120), certifies: [{ key: 'learningOutcomes', label: 'Learning outcomes', values: [{ text: 'y'.repeat(300) }, { text: 'z'.repeat(300) }], list: true }], technical: [{ label: 'Issuer id', value: `did:web:${'w'.repeat(300)}` }] })] })],
+    ['public-page-every-element', renderPublicPage(fullPage())],
+    ['public-page-few-elements', renderPublicPage(sparsePage())],
   ];
 
   for (const [name, html] of pages) {

@@ -14,6 +14,9 @@ import { badgePng } from '../../src/render/badge.ts';
 import { renderCertificate } from '../../src/render/certificate.ts';
 import { encodeGreyPng } from '../../src/render/png.ts';
 import { qrMatrix, qrPng, qrSvg } from '../../src/render/qr.ts';
+import { whatItCertifies, type CertifiedFact } from '../../src/vc/certifies.ts';
+import { toDisplay } from '../../src/vc/display.ts';
+import { FULL_CODES, FULL_CREDENTIAL, FULL_FACTS } from '../support/full-credential.ts';
 import { POPPLER, requireTools } from '../support/tools.ts';
 
 // jsqr is CommonJS whose types declare an ES default export: take whichever the loader hands over.
@@ -78,19 +81,33 @@ describe('QR codes', () => {
 const noPoppler = requireTools('test/render/qr-pdf.test.ts (PDF certificate)', POPPLER);
 
 describe.skipIf(noPoppler !== undefined)('PDF certificate', () => {
+  const LOGO = encodeGreyPng({ width: 60, height: 24, pixels: new Uint8Array(60 * 24).fill(90) });
   const data = {
     learnerName: 'Zoë Ångström-Łukasiewicz',
     achievement: 'Data Literacy Essentials',
     description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
     issuerName: 'University of Testing',
-    issuedAt: '2026-03-02T09:30:00.000Z',
-    validUntil: '2028-03-02T09:30:00.000Z',
-    ects: 5,
-    eqfLevel: 5,
-    outcomes: ['Clean a tabular data set', 'Choose and draw a suitable chart'],
+    certifies: [
+      { key: 'dateOfIssuing', label: 'Date of issuing', values: [{ text: '2026-03-02T09:30:00.000Z', date: true }] },
+      { key: 'validUntil', label: 'Valid until', values: [{ text: '2028-03-02T09:30:00.000Z', date: true }] },
+      { key: 'learningOutcomes', label: 'Learning outcomes', values: [{ text: 'Clean a tabular data set' }, { text: 'Choose and draw a suitable chart' }], list: true },
+      { key: 'workload', label: 'Notional workload', values: [{ text: '5 ECTS credits' }] },
+      { key: 'eqfLevel', label: 'Level (EQF)', values: [{ text: 'EQF level 5' }] },
+    ] satisfies CertifiedFact[],
     verificationUrl: URL_TO_CHECK,
     now: new Date('2026-03-03T00:00:00Z'),
   };
+
+  /** The words of the page as pdftotext reads them, in reading order (column by column), spaces folded. */
+  function pdfText(file: string): string {
+    return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+  }
+
+  /** The images of the page (pdfimages -list): width × height of each. */
+  function pdfImages(file: string): string[] {
+    return execFileSync('pdfimages', ['-list', file]).toString().split('\n').slice(2).filter((row) => row.trim() !== '')
+      .map((row) => { const cells = row.trim().split(/\s+/); return `${cells[3]}x${cells[4]}`; });
+  }
 
   it('is one A4 page whose text pdftotext reads: learner, achievement, issuer, date, credits, level, outcomes, URL', async () => {
     const pdf = await renderCertificate(data);
@@ -99,7 +116,7 @@ describe.skipIf(noPoppler !== undefined)('PDF certificate', () => {
     const info = execFileSync('pdfinfo', [file]).toString();
     expect(info).toMatch(/Pages:\s+1\n/);
     expect(info).toMatch(/Page size:\s+595\.2\d? x 841\.8\d? pts \(A4\)/);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\s+/g, ' ');
+    const text = pdfText(file);
     // Ł is outside the standard fonts' character set: it falls back to a plain letter, never an error.
     expect(text).toContain('Zoë Ångström-?ukasiewicz');
     for (const expected of ['Data Literacy Essentials', 'University of Testing', '2 March 2026', '2 March 2028', '5 ECTS credits', 'EQF level 5',
@@ -121,15 +138,67 @@ describe.skipIf(noPoppler !== undefined)('PDF certificate', () => {
 
   it('wraps long names and URLs, keeps to one page with many outcomes, and works without optional facts', async () => {
     const many = await renderCertificate({
-      achievement: 'A '.repeat(200), issuerName: 'I', outcomes: Array.from({ length: 40 }, (_, i) => `Outcome ${i} ${'word '.repeat(30)}`),
+      achievement: 'A '.repeat(200), issuerName: 'I',
+      certifies: [
+        { key: 'learningOutcomes', label: 'Learning outcomes', values: Array.from({ length: 40 }, (_, i) => ({ text: `Outcome ${i} ${'word '.repeat(30)}` })), list: true },
+        ...whatItCertifies(toDisplay(FULL_CREDENTIAL)),
+      ],
       verificationUrl: `${URL_TO_CHECK}?${'x'.repeat(300)}`, now: data.now,
     });
     const file = join(work, 'many.pdf');
     writeFileSync(file, many);
     expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
     const text = execFileSync('pdftotext', [file, '-']).toString();
-    expect(text).toContain('and 28 more');
+    expect(text).toMatch(/and \d+ more \(see the verification page\)/);
     expect(text).toContain('This certifies the achievement');
+    // The verification URL stays whole below the facts, however many there are.
+    expect(text.replace(/\s+/g, '')).toContain(URL_TO_CHECK);
+    const bare = join(work, 'bare-facts.pdf');
+    writeFileSync(bare, await renderCertificate({ achievement: 'Bare', issuerName: 'I', certifies: [], verificationUrl: URL_TO_CHECK, now: data.now }));
+    expect(execFileSync('pdfinfo', [bare]).toString()).toMatch(/Pages:\s+1\n/);
+    // A credential with no image still has a badge: the drawn one.
+    expect(pdfImages(bare)).toEqual(['256x256']);
+  });
+
+  it('states every element of a full micro-credential under its label, never a code, with the badge and the issuer logo, on one page', async () => {
+    const file = join(work, 'full.pdf');
+    const badge = badgePng();
+    writeFileSync(file, await renderCertificate({
+      learnerName: 'Léa Martin', achievement: 'Data Literacy Essentials', issuerName: 'Université Exemple',
+      description: 'Reading, cleaning and charting data sets with spreadsheets and Python.',
+      certifies: whatItCertifies(toDisplay(FULL_CREDENTIAL)), badge, issuerLogo: LOGO, verificationUrl: URL_TO_CHECK, now: data.now,
+    }));
+    expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
+    const text = pdfText(file);
+    for (const [label, words] of FULL_FACTS) {
+      if (label === 'Learner') continue; // the header names the learner
+      expect(text, label).toContain(label);
+      // An address is broken by characters where it meets the column's edge.
+      for (const word of words) expect(word.startsWith('https://') ? text.replace(/\s/g, '') : text, `${label}: ${word}`).toContain(word);
+    }
+    expect(text).toContain('Léa Martin');
+    for (const code of FULL_CODES) expect(text, code).not.toContain(code);
+    expect(text).toContain(URL_TO_CHECK);
+    // Both pictures are in the file, at their own sizes: the badge and the logo.
+    expect(pdfImages(file).sort()).toEqual(['256x256', '60x24']);
+    // And on the page: the badge's dark disc is drawn in the top left quarter.
+    execFileSync('pdftoppm', ['-png', '-r', '36', file, join(work, 'full-page')]);
+    const shot = readdirSync(work).find((name) => name.startsWith('full-page') && name.endsWith('.png'))!;
+    const png = PNG.sync.read(readFileSync(join(work, shot)));
+    let dark = 0;
+    for (let y = 0; y < png.height / 3; y++) for (let x = 0; x < png.width / 3; x++) if (png.data[(y * png.width + x) * 4]! < 100) dark++;
+    expect(dark).toBeGreaterThan(200);
+    // The QR code still reads at print resolution beside all of it.
+    execFileSync('pdftoppm', ['-png', '-r', '150', file, join(work, 'full-qr')]);
+    const qrShot = readdirSync(work).find((name) => name.startsWith('full-qr') && name.endsWith('.png'))!;
+    expect(decodePng(readFileSync(join(work, qrShot)))?.data).toBe(URL_TO_CHECK);
+  });
+
+  it('leaves out an unreadable badge or logo: the drawn badge stands in, no logo is drawn', async () => {
+    const file = join(work, 'broken-images.pdf');
+    writeFileSync(file, await renderCertificate({ ...data, badge: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'), issuerLogo: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5]) }));
+    expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
+    expect(pdfImages(file)).toEqual(['256x256']);
   });
 
   it('carries the credential as received as an embedded file (JSON or JWT), still one page with its text', async () => {

@@ -21,7 +21,7 @@ export interface RequiredTool {
 }
 
 /** The poppler programs the certificate tests call. */
-export const POPPLER: RequiredTool[] = ['pdfinfo', 'pdftotext', 'pdftoppm', 'pdfdetach'].map((command) => ({ command, package: 'poppler-utils' }));
+export const POPPLER: RequiredTool[] = ['pdfinfo', 'pdftotext', 'pdftoppm', 'pdfdetach', 'pdfimages'].map((command) => ({ command, package: 'poppler-utils' }));
 
 /** The openssl CLI, which makes the self-signed certificate of the https tests (test/support/https-instance.ts). */
 export const OPENSSL: RequiredTool = { command: 'openssl', package: 'openssl' };

@@ -12,7 +12,7 @@ import { InputError, verifyAny } from '../../src/vc/verify-any.ts';
 import { standardsUrl } from '../support/standards.ts';
 
 const VECTOR = readFileSync(standardsUrl('examples/ob3/ob3-test-vector.signed-eddsa-rdfc-2022.json'), 'utf8');
-const base = { achievement: 'Test vector', issuerName: 'Issuer', outcomes: [], verificationUrl: 'https://issuer.test/s/x', now: new Date('2026-01-01T00:00:00Z') };
+const base = { achievement: 'Test vector', issuerName: 'Issuer', certifies: [], verificationUrl: 'https://issuer.test/s/x', now: new Date('2026-01-01T00:00:00Z') };
 
 async function refusal(bytes: Uint8Array): Promise<InputError> {
   const error = await verifyAny({ bytes }).then(() => undefined, (e: unknown) => e);

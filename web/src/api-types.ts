@@ -67,6 +67,10 @@ export type RequestDetailView = Decided<RequestDetail>;
 type Assessed<T> = Omit<T, 'status' | 'outcomes' | 'history' | 'decision'> & Pick<Case, 'outcomes' | 'history' | 'decision'> & { status: CaseStatus };
 export type RplCaseView = Assessed<RplCase>;
 export type RplCaseDetailView = Assessed<RplCaseDetail>;
+/** One labelled fact of what a credential certifies, as the API sends it (the same on the public page and the PDF). */
+export type CertifiedFact = WalletItemDetail['certifies'][number];
+/** One technical fact (an identifier, a proof suite, a key, a media type). */
+export type TechnicalFact = WalletItemDetail['technical'][number];
 /** A wallet credential with its display model. */
 export type WalletItemDetailView = Omit<WalletItemDetail, 'display'> & { display?: CredentialDisplay };
 /** A pathway as defined, with its rules as the server stored them (after the engine accepted them). */

@@ -38,11 +38,26 @@ export const WalletCheckSchema = Type.Object({
   message: Type.String({ description: 'The outcome in plain words' }),
 });
 
+/** One labelled fact of what a credential certifies (src/vc/certifies.ts CertifiedFact). */
+export const CertifiedFactSchema = Type.Object({
+  key: Type.String({ description: 'A stable name of the fact (e.g. assessmentType), not shown' }),
+  label: Type.String({ description: 'The label in plain words, after the EU Annex I element names' }),
+  values: Type.Array(Type.Object({
+    text: Type.String(),
+    href: Type.Optional(Type.String({ description: 'An http(s) link of the value' })),
+    date: Type.Optional(Type.Literal(true, { description: 'The text is an ISO 8601 date-time' })),
+  })),
+  list: Type.Optional(Type.Literal(true, { description: 'Several statements, shown as a list' })),
+});
+export const TechnicalFactSchema = Type.Object({ label: Type.String(), value: Type.String() });
+
 export const WalletItemDetailSchema = Type.Object({
   item: WalletItemRef,
   verified: Type.Boolean(),
   checks: Type.Array(WalletCheckSchema),
   display: Type.Optional(Type.Unknown({ description: 'The display model of the credential (achievement, issuer, results, evidence…)' })),
+  certifies: Type.Array(CertifiedFactSchema, { description: 'What the credential certifies, in plain words: the facts the public page and the PDF certificate show too' }),
+  technical: Type.Array(TechnicalFactSchema, { description: 'Identifiers, proof suites, keys and media types (shown under "Technical details")' }),
   originalType: Type.String({ description: 'Media type of the original as received' }),
   sourceUrl: Type.Optional(Type.String()),
   issuedCredentialId: Type.Optional(Type.String()),

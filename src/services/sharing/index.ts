@@ -6,7 +6,6 @@ import { qrPng, qrSvg } from '../../render/qr.ts';
 import type { Row, ShareTarget } from '../../store/schema.ts';
 import { bakePng, bakeSvg, detectAndExtract } from '../../vc/baking/index.ts';
 import { isPng } from '../../vc/baking/png.ts';
-import { toDisplay, type CredentialDisplay } from '../../vc/display.ts';
 import { createPresentation, signPresentation } from '../../vc/presentation.ts';
 import type { JsonObject, Signer } from '../../vc/types.ts';
 import { InputError, verifyAny } from '../../vc/verify-any.ts';
@@ -15,6 +14,7 @@ import { audit } from '../audit.ts';
 import { nowIso, type ServiceContext } from '../context.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../errors.ts';
 import type { WalletService } from '../wallet/index.ts';
+import { certifiedView, readDocument } from '../wallet/view.ts';
 import { verdictOf, verdictSentence } from './verdict.ts';
 import { isAuthentic } from '../verifier.ts';
 
@@ -79,31 +79,6 @@ function parseDocument(row: WalletRow): JsonObject | undefined {
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as JsonObject : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function displayOf(row: WalletRow): CredentialDisplay | undefined {
-  const document = parseDocument(row);
-  if (!document) return undefined;
-  try {
-    return toDisplay(document, row.format === 'ob2' ? { version: 'ob2' } : {});
-  } catch {
-    return undefined;
-  }
-}
-
-/** The learning outcomes a credential states: EU outcomes, else result descriptions, else aligned skills. */
-function outcomesOf(row: WalletRow, display: CredentialDisplay | undefined): string[] {
-  const eu = display?.achievement?.eu?.learningOutcome;
-  const fromEu = (Array.isArray(eu) ? eu : eu !== undefined ? [eu] : []).filter((o): o is string => typeof o === 'string' && o.trim() !== '');
-  if (fromEu.length > 0) return fromEu;
-  const alignments = display?.achievement?.alignments.map((a) => a.targetName).filter(Boolean) ?? [];
-  if (alignments.length > 0) return alignments;
-  try {
-    const skills = JSON.parse(row.skills ?? '[]') as { label?: unknown }[];
-    return Array.isArray(skills) ? skills.map((s) => s?.label).filter((l): l is string => typeof l === 'string') : [];
-  } catch {
-    return [];
   }
 }
 
@@ -240,8 +215,51 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
     return user?.name ?? undefined;
   }
 
+  /**
+   * The badge image as a page may show it: an image this instance hosts (an achievement's upload) is
+   * inlined as a data: URL, so the page needs nothing beyond itself; others are kept as they are.
+   */
+  async function shownImage(url: string | null): Promise<string | undefined> {
+    if (!url) return undefined;
+    const own = ownImage(url);
+    if (!own) return url;
+    const image = await ownImageBytes(own);
+    return image ? `data:${image.contentType};base64,${Buffer.from(image.bytes).toString('base64')}` : undefined;
+  }
+
+  /** The achievement id of an image served by this instance (`PUBLIC_URL/achievements/:id/image`). */
+  function ownImage(url: string): string | undefined {
+    const prefix = `${base}/achievements/`;
+    if (!url.startsWith(prefix) || !url.endsWith('/image')) return undefined;
+    const id = url.slice(prefix.length, -'/image'.length);
+    return /^[A-Za-z0-9_-]{1,100}$/.test(id) ? id : undefined;
+  }
+
+  async function ownImageBytes(achievementId: string): Promise<{ contentType: string; bytes: Uint8Array } | undefined> {
+    const row = await ctx.db.selectFrom('achievements').select(['image_type', 'image_data']).where('id', '=', achievementId).executeTakeFirst();
+    if (!row?.image_type || row.image_data === null) return undefined;
+    return { contentType: row.image_type, bytes: Buffer.from(row.image_data, 'base64') };
+  }
+
+  /** The bytes of an image for the PDF: inline, hosted here, or read through the guarded fetcher. */
+  async function imageBytes(url: string | undefined): Promise<Uint8Array | undefined> {
+    if (!url) return undefined;
+    const data = /^data:image\/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*;base64,([A-Za-z0-9+/=]+)$/i.exec(url);
+    if (data) return Buffer.from(data[2]!, 'base64');
+    const own = ownImage(url);
+    if (own) return (await ownImageBytes(own))?.bytes;
+    if (!/^https?:\/\//i.test(url)) return undefined;
+    try {
+      const fetched = await ctx.fetch(url);
+      return fetched.body.length <= MAX_IMAGE_BYTES ? fetched.body : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function pageCredential(row: WalletRow, links: { base?: string; href?: string }): Promise<PageCredential> {
-    const display = displayOf(row);
+    const read = readDocument(row);
+    const display = read.display;
     const result = await verifyLive(row);
     const verdict = verdictOf(result);
     const claimed = !isAuthentic(result.checks);
@@ -253,8 +271,6 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       ...(row.issued_at ? { issuedAt: row.issued_at } : {}),
       ...(row.valid_until ? { validUntil: row.valid_until } : {}),
     };
-    // The issuer's web page: the profile's url, else its id when that is a web address (not a DID).
-    const issuerUrl = display?.issuer.url ?? (row.issuer_id && /^https?:\/\//.test(row.issuer_id) ? row.issuer_id : undefined);
     const downloads: PageCredential['downloads'] = [];
     if (links.base) {
       downloads.push({ label: 'Credential (JSON)', href: `${links.base}/credential.json` });
@@ -262,15 +278,13 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
       if (row.format !== 'ob2' || row.original_type === 'image/png') downloads.push({ label: 'Badge image (PNG)', href: `${links.base}/credential.png` });
       if (row.format !== 'ob2' || row.original_type === 'image/svg+xml') downloads.push({ label: 'Badge image (SVG)', href: `${links.base}/credential.svg` });
     }
+    const image = await shownImage(row.image);
     return {
-      ...facts,
+      name: row.name,
+      ...(row.issuer_name ? { issuerName: row.issuer_name } : {}),
       ...(row.description ? { description: row.description } : {}),
-      ...(row.image ? { image: row.image } : {}),
-      ...(issuerUrl ? { issuerUrl } : {}),
-      ...(row.ects_centi !== null ? { ects: Number(row.ects_centi) / 100 } : {}),
-      ...(row.eqf_level !== null ? { eqfLevel: Number(row.eqf_level) } : {}),
-      ...(row.field ? { field: row.field } : {}),
-      outcomes: outcomesOf(row, display),
+      ...(image ? { image } : {}),
+      ...certifiedView(row, read),
       standard: row.standard,
       verdict,
       ...(claimed ? { claimed } : {}),
@@ -297,6 +311,8 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
         summary: credential.sentence,
         credentials: [credential],
         alternateJson: `${path}/credential.json`,
+        // A preview card needs an https image of its own; an image hosted here is one.
+        ...(row.image && /^https:\/\//i.test(row.image) ? { previewImage: row.image } : {}),
         ...(row.format === 'jwt' ? { alternateJwt: `${path}/credential.jwt` } : {}),
         qrSvg: `${path}/qr.svg`,
         // A certificate vouches for what it prints: none for a file whose signature fails.
@@ -385,18 +401,17 @@ export function createSharingService(ctx: ServiceContext, deps: { wallet: Wallet
         if (!isAuthentic((await verifyLive(row)).checks)) {
           throw new Conflict('no certificate is made for this credential: its signature does not hold, so what it says is not its issuer’s word');
         }
-        const display = displayOf(row);
-        const learner = display?.recipient.name ?? await learnerName(userId);
+        const read = readDocument(row);
+        const learner = read.display?.recipient.name ?? await learnerName(userId);
+        const [badge, issuerLogo] = await Promise.all([imageBytes(row.image ?? undefined), imageBytes(read.display?.issuer.image)]);
         const pdf = await renderCertificate({
           ...(learner ? { learnerName: learner } : {}),
           achievement: row.name,
           ...(row.description ? { description: row.description } : {}),
           issuerName: row.issuer_name ?? row.issuer_id ?? 'Unknown issuer',
-          ...(row.issued_at ? { issuedAt: row.issued_at } : {}),
-          ...(row.valid_until ? { validUntil: row.valid_until } : {}),
-          ...(row.ects_centi !== null ? { ects: Number(row.ects_centi) / 100 } : {}),
-          ...(row.eqf_level !== null ? { eqfLevel: Number(row.eqf_level) } : {}),
-          outcomes: outcomesOf(row, display),
+          certifies: certifiedView(row, read).certifies,
+          ...(badge ? { badge } : {}),
+          ...(issuerLogo ? { issuerLogo } : {}),
           verificationUrl,
           now: ctx.now(),
           ...(jwtOf(row) ? { credential: { text: jwtOf(row)!, kind: 'jwt' as const } } : row.document ? { credential: { text: row.original_type === 'application/json' ? row.original : row.document, kind: 'json' as const } } : {}),

@@ -1,4 +1,5 @@
 import type { Row, WalletSource, WalletStatus } from '../../store/schema.ts';
+import { technicalDetails, whatItCertifies, type CertifiedFact, type TechnicalFact } from '../../vc/certifies.ts';
 import { toDisplay, type CredentialDisplay } from '../../vc/display.ts';
 import { isObject } from '../../vc/json.ts';
 import type { Check } from '../../vc/types.ts';
@@ -39,6 +40,10 @@ export interface WalletItemDetail {
   checks: Check[];
   /** The display model of the credential (absent when the document could not be read). */
   display?: CredentialDisplay;
+  /** What it certifies, in plain words: the same facts as the public page and the PDF certificate. */
+  certifies: CertifiedFact[];
+  /** Identifiers, proof suites, keys and media types, for the "Technical details" disclosure. */
+  technical: TechnicalFact[];
   originalType: string;
   sourceUrl?: string;
   /** Set when the credential was issued by this instance and claimed from it. */
@@ -108,21 +113,65 @@ export function parseVerification(text: string): { verified: boolean; checks: Ch
   return { verified: false, checks: [] };
 }
 
-export function detailView(row: Row<'wallet_credentials'>): WalletItemDetail {
-  const { verified, checks } = parseVerification(row.verification);
-  let display: CredentialDisplay | undefined;
-  if (row.document !== null) {
-    try {
-      display = toDisplay(JSON.parse(row.document), { version: row.format === 'ob2' ? 'ob2' : 'ob3' });
-    } catch {
-      display = undefined;
-    }
+type WalletRow = Row<'wallet_credentials'>;
+
+/** The stored document and its display model; both absent when the document could not be read. */
+export function readDocument(row: Pick<WalletRow, 'document' | 'format'>): { document?: unknown; display?: CredentialDisplay } {
+  if (row.document === null) return {};
+  try {
+    const document = JSON.parse(row.document) as unknown;
+    return { document, display: toDisplay(document, { version: row.format === 'ob2' ? 'ob2' : 'ob3' }) };
+  } catch {
+    return {};
   }
+}
+
+/** A display model made of the card's columns, for a credential whose document could not be read. */
+function cardDisplay(row: WalletRow): CredentialDisplay {
+  const card = cardView(row);
+  return {
+    standard: 'Verifiable Credential',
+    name: card.name,
+    issuer: { ...(card.issuerName ? { name: card.issuerName } : {}) },
+    recipient: {},
+    result: { results: [] },
+    evidence: [],
+    credentials: [],
+    ...(card.issuedAt ? { issuedOn: card.issuedAt } : {}),
+    ...(card.validUntil ? { validUntil: card.validUntil } : {}),
+    achievement: {
+      name: card.name,
+      alignments: card.skills.map((s) => ({ targetName: s.label, ...(s.uri ? { targetUrl: s.uri } : {}) })),
+      resultDescriptions: [], tags: [], extensions: {},
+      ...(card.ects !== undefined ? { creditsAvailable: card.ects } : {}),
+      ...(card.eqfLevel !== undefined ? { level: String(card.eqfLevel) } : {}),
+      ...(card.field ? { fieldOfStudy: card.field } : {}),
+    },
+  };
+}
+
+/**
+ * What a wallet credential certifies and its technical details: the one view model the wallet screen,
+ * the public page and the PDF certificate all show (src/vc/certifies.ts).
+ */
+export function certifiedView(row: WalletRow, read = readDocument(row)): { certifies: CertifiedFact[]; technical: TechnicalFact[] } {
+  const display = read.display ?? cardDisplay(row);
+  return {
+    certifies: whatItCertifies(display),
+    technical: technicalDetails(display, read.document, { mediaType: row.original_type, format: row.format }),
+  };
+}
+
+export function detailView(row: WalletRow): WalletItemDetail {
+  const { verified, checks } = parseVerification(row.verification);
+  const read = readDocument(row);
+  const display = read.display;
   return {
     item: cardView(row),
     verified,
     checks,
     ...(display ? { display } : {}),
+    ...certifiedView(row, read),
     originalType: row.original_type,
     ...(row.source_url !== null ? { sourceUrl: row.source_url } : {}),
     ...(row.issued_credential_id !== null ? { issuedCredentialId: row.issued_credential_id } : {}),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { CertifiedFacts, checkCounts, TechnicalDetails } from '../../components/CertifiedFacts.tsx';
 import { Checks } from '../../components/Checks.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -12,8 +13,8 @@ import { formatDate, useLoad } from '../../load.ts';
 import { Link, useLocation, useParams } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { getWalletCredential } from '../../api/wallet.ts';
-import type { Share, WalletItemDetailView as WalletDetail, WalletStatus } from '../../api-types.ts';
-import { formatDay, formatEcts } from '../../format.ts';
+import type { Share, WalletStatus } from '../../api-types.ts';
+import { formatDay } from '../../format.ts';
 import { BadgeImage } from './Wallet.tsx';
 
 /** The outcome of the last verification in one sentence. */
@@ -32,12 +33,6 @@ function verdict(status: string): string {
     default:
       return 'This credential could not be fully checked.';
   }
-}
-
-function learningOutcomes(detail: WalletDetail): string[] {
-  const raw = detail.display?.achievement?.eu?.learningOutcome;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list.map((o) => (typeof o === 'string' ? o : typeof o === 'object' && o && 'name' in o ? String((o as { name: unknown }).name) : '')).filter(Boolean);
 }
 
 /** One credential of the wallet: what it is, every check in words, sharing, downloads. */
@@ -97,11 +92,8 @@ export function WalletCredentialScreen() {
     );
   }
   const item = d.item;
-  const outcomes = learningOutcomes(d);
-  const skills = item.skills.length ? item.skills : (d.display?.achievement?.alignments ?? []).map((a) => ({ uri: a.targetUrl, label: a.targetName }));
-  const ects = formatEcts(item.ects);
   const description = item.description ?? d.display?.achievement?.description;
-  const criteria = d.display?.achievement?.criteria?.narrative;
+  const technical = [...d.technical, { label: 'Kind', value: `${item.standard} (${item.format}${d.originalType ? `, received as ${d.originalType}` : ''})` }];
   const base = `/api/v1/wallet/credentials/${encodeURIComponent(item.id)}/download`;
   const ok = item.status === 'verified';
 
@@ -113,92 +105,39 @@ export function WalletCredentialScreen() {
         <div>
           <dl className="facts">
             <dt>Issuer</dt>
-            <dd className="wrap">{item.issuerName ?? item.issuerId ?? 'Unknown'}</dd>
+            <dd className="wrap">{item.issuerName ?? 'Not named'}</dd>
             <dt>Issued</dt>
             <dd>{formatDay(item.issuedAt)}</dd>
-            {item.validUntil ? (
-              <>
-                <dt>Valid until</dt>
-                <dd>{formatDay(item.validUntil)}</dd>
-              </>
-            ) : null}
-            {ects ? (
-              <>
-                <dt>Credits</dt>
-                <dd>{ects}</dd>
-              </>
-            ) : null}
-            {item.eqfLevel ? (
-              <>
-                <dt>EQF level</dt>
-                <dd>{item.eqfLevel}</dd>
-              </>
-            ) : null}
-            {item.field ? (
-              <>
-                <dt>Field</dt>
-                <dd>{item.field}</dd>
-              </>
-            ) : null}
             <dt>Status</dt>
             <dd>
               <WalletStatusBadge status={item.status} /> <span className="muted">{STATUS_HELP[item.status as WalletStatus] ?? ''}</span>
-            </dd>
-            <dt>Kind</dt>
-            <dd>
-              {item.standard} ({item.format}
-              {d.originalType ? `, received as ${d.originalType}` : ''})
             </dd>
           </dl>
         </div>
       </div>
       {description ? <p>{description}</p> : null}
 
+      {d.certifies.length ? (
+        <section aria-labelledby="about-title">
+          <h2 id="about-title">What it certifies</h2>
+          <CertifiedFacts facts={d.certifies} />
+        </section>
+      ) : null}
+
       <section aria-labelledby="verification-title">
         <h2 id="verification-title">Verification</h2>
         <div className={ok ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict">
           <p>{verdict(item.status)}</p>
         </div>
-        <p className="muted">Last checked {formatDate(item.verifiedAt)}.</p>
-        <Checks checks={d.checks} />
+        <p className="muted" data-testid="check-counts">
+          Last checked {formatDate(item.verifiedAt)}: {checkCounts(d.checks)}. Every check is listed under Technical details.
+        </p>
         <ErrorSummary error={error} title="The action failed" />
         {checkedAgain ? <Notice tone="success">Checked again just now.</Notice> : null}
         <button type="button" onClick={() => void reverify()} disabled={busy}>
           {busy ? 'Checking…' : 'Check again'}
         </button>
       </section>
-
-      {outcomes.length || skills.length || criteria ? (
-        <section aria-labelledby="about-title">
-          <h2 id="about-title">What it certifies</h2>
-          {outcomes.length ? (
-            <>
-              <h3>Learning outcomes</h3>
-              <ul>
-                {outcomes.map((o, i) => (
-                  <li key={i}>{o}</li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-          {skills.length ? (
-            <>
-              <h3>Skills</h3>
-              <ul>
-                {skills.map((s, i) => (
-                  <li key={i}>{s.uri && /^https?:\/\//.test(s.uri) ? <a href={s.uri} rel="noopener noreferrer">{s.label}</a> : s.label}</li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-          {criteria ? (
-            <>
-              <h3>Criteria</h3>
-              <p>{criteria}</p>
-            </>
-          ) : null}
-        </section>
-      ) : null}
 
       <SharePanel targetType="credential" targetId={item.id} name={item.name} />
 
@@ -236,6 +175,16 @@ export function WalletCredentialScreen() {
       </section>
 
       <PresentationPanel credentialId={item.id} />
+
+      <section aria-labelledby="technical-title">
+        <h2 id="technical-title" className="visually-hidden">
+          Technical details
+        </h2>
+        <TechnicalDetails facts={technical}>
+          <h3>Every check</h3>
+          <Checks checks={d.checks} />
+        </TechnicalDetails>
+      </section>
 
       <section aria-labelledby="remove-title">
         <h2 id="remove-title">Remove</h2>
