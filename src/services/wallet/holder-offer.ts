@@ -1,0 +1,257 @@
+/**
+ * microcred's wallet as an OpenID4VCI 1.0 holder (issue 12 §4): a learner pastes another issuer's
+ * Credential Offer (`openid-credential-offer://…`), sees who offers what, and takes it with the
+ * pre-authorized code flow, proving possession of her did:key. The protocol is @openid4vc/openid4vci's
+ * Openid4vciClient; every read and post goes through the guarded fetcher; what arrives is ingested (and
+ * so verified) as any import is. Nothing is stored between preview and accept: the offer is read again.
+ */
+import { clientAuthenticationAnonymous, Oauth2ClientErrorResponseError, type JwtSigner } from '@openid4vc/oauth2';
+import {
+  Openid4vciClient, Openid4vciRetrieveCredentialsError, type CredentialOfferObject, type IssuerMetadataResult,
+} from '@openid4vc/openid4vci';
+import { asArray, isObject } from '../../vc/json.ts';
+import type { JsonObject, Signer } from '../../vc/types.ts';
+import type { ServiceContext } from '../context.ts';
+import { InvalidInput } from '../errors.ts';
+import { ingest, type Ingested } from './ingest.ts';
+import { guardedFetch, jwkOfDidKey, PeerUnreachable, random, sha, signCompactJwt } from './openid4vc-callbacks.ts';
+
+type HolderContext = Pick<ServiceContext, 'engine' | 'fetch' | 'now'>;
+
+const MAX_OFFER_LENGTH = 16 * 1024;
+const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+const AUTHORIZATION_CODE_GRANT = 'authorization_code';
+/** The formats the wallet can keep and verify (W3C VCs with Data Integrity proofs, or VC-JWT). */
+const SUPPORTED_FORMATS = new Set(['ldp_vc', 'jwt_vc_json']);
+
+export interface OfferedCredential {
+  configurationId: string;
+  format: string | null;
+  name: string | null;
+  /** False for a format the wallet cannot keep (SD-JWT VC, mdoc…): it is not requested. */
+  supported: boolean;
+}
+
+export interface OfferPreview {
+  credentialIssuer: string;
+  issuerName: string | null;
+  issuerLogo: string | null;
+  credentials: OfferedCredential[];
+  /** The offer needs a transaction code (sent to the learner another way); its shape, when given. */
+  txCode: { length: number | null; inputMode: 'numeric' | 'text'; description: string | null } | null;
+  /** The grant the wallet will use; 'authorization_code' alone is not supported yet. */
+  grant: 'pre-authorized_code' | 'authorization_code' | null;
+}
+
+export interface ReceivedCredential {
+  ingested: Ingested;
+  configurationId: string;
+  /** True when the credential's subject is the learner's DID (the key she proved). */
+  boundToHolder: boolean;
+}
+
+function offerProblem(message: string): InvalidInput {
+  return new InvalidInput(message, [{ pointer: '/offer', message }]);
+}
+
+function client(ctx: HolderContext, signer?: Signer): Openid4vciClient {
+  return new Openid4vciClient({
+    callbacks: {
+      fetch: guardedFetch(ctx.fetch),
+      hash: sha,
+      generateRandom: random,
+      clientAuthentication: clientAuthenticationAnonymous(),
+      signJwt: async (jwtSigner: JwtSigner, jwt) => {
+        if (!signer || jwtSigner.method !== 'did') throw new TypeError('The wallet signs only with the learner\'s did:key.');
+        const signerJwk = jwkOfDidKey(jwtSigner.didUrl);
+        if (!signerJwk) throw new TypeError('The wallet signs only with the learner\'s did:key.');
+        return { jwt: await signCompactJwt(signer, jwt.header as Record<string, unknown>, jwt.payload as Record<string, unknown>), signerJwk };
+      },
+      decryptJwe: () => {
+        throw new TypeError('Encrypted credential responses are not supported.');
+      },
+    },
+  });
+}
+
+function checkOffer(offer: unknown): string {
+  if (typeof offer !== 'string' || offer.trim() === '') throw offerProblem('Paste the credential offer (a link starting with openid-credential-offer://).');
+  const text = offer.trim();
+  if (text.length > MAX_OFFER_LENGTH) throw offerProblem(`The offer is longer than ${MAX_OFFER_LENGTH} characters.`);
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw offerProblem('This is not a credential offer link: it should start with openid-credential-offer://');
+  }
+  if (!parsed.searchParams.has('credential_offer') && !parsed.searchParams.has('credential_offer_uri')) {
+    throw offerProblem('This link holds no credential offer (neither credential_offer nor credential_offer_uri).');
+  }
+  return text;
+}
+
+/** The library's and the network's failures, in words for the learner (never a stack or an internal message). */
+function explain(error: unknown, doing: string): InvalidInput {
+  if (error instanceof InvalidInput) return error;
+  if (error instanceof PeerUnreachable) return offerProblem(`${doing}: ${error.message}`);
+  if (error instanceof Oauth2ClientErrorResponseError) {
+    const { error: code, error_description: description } = error.errorResponse;
+    return offerProblem(`${doing}: the issuer answered ${code}${description ? ` (${String(description).slice(0, 300)})` : ''}.`);
+  }
+  if (error instanceof Openid4vciRetrieveCredentialsError) {
+    const body = error.response.credentialErrorResponseResult?.data as { error?: string; error_description?: string } | undefined;
+    const code = body?.error ?? `status ${error.response.response.status}`;
+    return offerProblem(`${doing}: the issuer answered ${code}${body?.error_description ? ` (${String(body.error_description).slice(0, 300)})` : ''}.`);
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (/https/i.test(message) && /url/i.test(message)) return offerProblem(`${doing}: the issuer's addresses must be https.`);
+  return offerProblem(`${doing}: the issuer's answer is not a valid OpenID4VCI document.`);
+}
+
+async function resolve(ctx: HolderContext, offer: string, signer?: Signer): Promise<{ vci: Openid4vciClient; credentialOffer: CredentialOfferObject; metadata: IssuerMetadataResult }> {
+  const vci = client(ctx, signer);
+  let credentialOffer: CredentialOfferObject;
+  try {
+    credentialOffer = await vci.resolveCredentialOffer(offer);
+  } catch (error) {
+    throw explain(error, 'The offer could not be read');
+  }
+  let metadata: IssuerMetadataResult;
+  try {
+    metadata = await vci.resolveIssuerMetadata(credentialOffer.credential_issuer);
+  } catch (error) {
+    throw explain(error, 'The issuer\'s metadata could not be read');
+  }
+  return { vci, credentialOffer, metadata };
+}
+
+function displayName(entries: unknown): { name: string | null; logo: string | null } {
+  const list = asArray(entries).filter(isObject) as JsonObject[];
+  const chosen = list.find((entry) => typeof entry.locale === 'string' && entry.locale.toLowerCase().startsWith('en')) ?? list[0];
+  const name = typeof chosen?.name === 'string' ? chosen.name.slice(0, 300) : null;
+  const logo = isObject(chosen?.logo) && typeof chosen.logo.uri === 'string' ? chosen.logo.uri.slice(0, 2048) : null;
+  return { name, logo };
+}
+
+function describe(credentialOffer: CredentialOfferObject, metadata: IssuerMetadataResult): OfferPreview {
+  const issuer = metadata.credentialIssuer as unknown as JsonObject;
+  const configurations = (issuer.credential_configurations_supported ?? {}) as Record<string, JsonObject>;
+  const ids = (credentialOffer.credential_configuration_ids ?? []) as string[];
+  const credentials = ids.map((configurationId): OfferedCredential => {
+    const configuration = configurations[configurationId];
+    const format = typeof configuration?.format === 'string' ? configuration.format : null;
+    // 1.0 keeps display under credential_metadata; drafts had it on the configuration.
+    const display = isObject(configuration?.credential_metadata) ? configuration.credential_metadata.display : configuration?.display;
+    return { configurationId, format, name: displayName(display).name, supported: format !== null && SUPPORTED_FORMATS.has(format) };
+  });
+  const grants = (credentialOffer.grants ?? {}) as Record<string, JsonObject | undefined>;
+  const preAuthorized = grants[PRE_AUTHORIZED_GRANT];
+  const txCode = isObject(preAuthorized?.tx_code) ? preAuthorized.tx_code : undefined;
+  const { name, logo } = displayName(issuer.display);
+  return {
+    credentialIssuer: credentialOffer.credential_issuer,
+    issuerName: name,
+    issuerLogo: logo,
+    credentials,
+    txCode: preAuthorized && (txCode || preAuthorized.tx_code === true || preAuthorized.user_pin_required === true)
+      ? {
+        length: typeof txCode?.length === 'number' ? txCode.length : null,
+        inputMode: txCode?.input_mode === 'text' ? 'text' : 'numeric',
+        description: typeof txCode?.description === 'string' ? txCode.description.slice(0, 300) : null,
+      }
+      : null,
+    grant: preAuthorized ? 'pre-authorized_code' : grants[AUTHORIZATION_CODE_GRANT] ? 'authorization_code' : null,
+  };
+}
+
+/**
+ * Reads an offer (by value or by its credential_offer_uri) and the issuer's metadata, and says who offers
+ * what and whether a transaction code is needed. Throws InvalidInput (pointer `/offer`) in words.
+ */
+export async function previewOffer(ctx: HolderContext, offer: unknown): Promise<OfferPreview> {
+  const { credentialOffer, metadata } = await resolve(ctx, checkOffer(offer));
+  return describe(credentialOffer, metadata);
+}
+
+/**
+ * Takes the offered credentials: token with the pre-authorized code (and the transaction code), a nonce,
+ * a `jwt` key proof signed by the learner's did:key for each credential, and the credentials, each
+ * ingested (verified) with source 'openid4vci'. Stores nothing: the caller keeps what it returns.
+ */
+export async function receiveOffer(
+  ctx: HolderContext,
+  input: { offer: unknown; txCode?: string | undefined; signer: Signer },
+): Promise<{ preview: OfferPreview; received: ReceivedCredential[] }> {
+  const { vci, credentialOffer, metadata } = await resolve(ctx, checkOffer(input.offer), input.signer);
+  const preview = describe(credentialOffer, metadata);
+  if (preview.grant !== 'pre-authorized_code') {
+    throw offerProblem('This offer asks you to sign in at the issuer (authorization code flow), which microcred\'s wallet does not do yet. Ask the issuer for a pre-authorized offer.');
+  }
+  const wanted = preview.credentials.filter((entry) => entry.supported);
+  if (wanted.length === 0) {
+    const formats = [...new Set(preview.credentials.map((entry) => entry.format ?? 'unknown'))].join(', ');
+    throw offerProblem(`The offer holds only credentials in formats microcred's wallet cannot keep (${formats}); it keeps ldp_vc and jwt_vc_json.`);
+  }
+  const txCode = typeof input.txCode === 'string' ? input.txCode.trim() : '';
+  if (preview.txCode && txCode === '') throw new InvalidInput('The issuer asks for a transaction code (sent to you separately).', [{ pointer: '/txCode', message: 'is required by this offer' }]);
+  if (txCode.length > 256) throw InvalidInput.field('/txCode', 'is longer than 256 characters');
+
+  let accessToken: string;
+  let tokenNonce: string | undefined;
+  try {
+    const token = await vci.retrievePreAuthorizedCodeAccessTokenFromOffer({
+      credentialOffer, issuerMetadata: metadata, ...(preview.txCode ? { txCode } : {}),
+    });
+    accessToken = token.accessTokenResponse.access_token;
+    tokenNonce = typeof token.accessTokenResponse.c_nonce === 'string' ? token.accessTokenResponse.c_nonce : undefined;
+  } catch (error) {
+    const explained = explain(error, 'The issuer did not give access to the credential');
+    if (preview.txCode && error instanceof Oauth2ClientErrorResponseError && error.errorResponse.error === 'invalid_grant') {
+      throw new InvalidInput('The issuer refused the transaction code, or the offer has been used or has expired.', [
+        { pointer: '/txCode', message: 'was refused by the issuer (invalid_grant)' },
+      ]);
+    }
+    throw explained;
+  }
+
+  const received: ReceivedCredential[] = [];
+  const holderDid = input.signer.id.split('#')[0]!;
+  for (const { configurationId } of wanted) {
+    let nonce = tokenNonce;
+    try {
+      if (metadata.credentialIssuer.nonce_endpoint) nonce = (await vci.requestNonce({ issuerMetadata: metadata })).c_nonce;
+    } catch (error) {
+      throw explain(error, 'The issuer did not give a nonce for the key proof');
+    }
+    let credentials: unknown[];
+    try {
+      const proof = await vci.createCredentialRequestJwtProof({
+        issuerMetadata: metadata, credentialConfigurationId: configurationId,
+        signer: { method: 'did', didUrl: input.signer.id, alg: 'EdDSA' },
+        ...(nonce ? { nonce } : {}), issuedAt: ctx.now(),
+      });
+      const answer = await vci.retrieveCredentials({ issuerMetadata: metadata, accessToken, credentialConfigurationId: configurationId, proof: { proof_type: 'jwt', jwt: proof.jwt } });
+      const response = answer.credentialResponse as { credentials?: { credential: unknown }[]; credential?: unknown; transaction_id?: string };
+      credentials = response.credentials?.map((entry) => entry.credential) ?? (response.credential !== undefined ? [response.credential] : []);
+      if (credentials.length === 0 && response.transaction_id) throw offerProblem('The issuer deferred the credential (deferred issuance), which microcred\'s wallet does not wait for.');
+    } catch (error) {
+      throw explain(error, 'The issuer did not issue the credential');
+    }
+    for (const credential of credentials) {
+      const text = typeof credential === 'string' ? credential : JSON.stringify(credential);
+      const ingested = await ingest(ctx, { bytes: new TextEncoder().encode(text), source: 'openid4vci', sourceUrl: credentialOffer.credential_issuer });
+      received.push({ ingested, configurationId, boundToHolder: subjectIds(ingested.document).includes(holderDid) });
+    }
+  }
+  return { preview, received };
+}
+
+function subjectIds(document: string | null): string[] {
+  if (!document) return [];
+  try {
+    const parsed = JSON.parse(document) as JsonObject;
+    return (asArray(parsed.credentialSubject).filter(isObject) as JsonObject[]).map((subject) => subject.id).filter((id): id is string => typeof id === 'string');
+  } catch {
+    return [];
+  }
+}
