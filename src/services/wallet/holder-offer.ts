@@ -91,9 +91,20 @@ function checkOffer(offer: unknown): string {
 }
 
 /** The library's and the network's failures, in words for the learner (never a stack or an internal message). */
+/** The first PeerUnreachable in an error's cause chain (the library wraps what fetch threw). */
+function unreachable(error: unknown): PeerUnreachable | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (current instanceof PeerUnreachable) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function explain(error: unknown, doing: string): InvalidInput {
   if (error instanceof InvalidInput) return error;
-  if (error instanceof PeerUnreachable) return offerProblem(`${doing}: ${error.message}`);
+  const peer = unreachable(error);
+  if (peer) return offerProblem(`${doing}: ${peer.message}`);
   if (error instanceof Oauth2ClientErrorResponseError) {
     const { error: code, error_description: description } = error.errorResponse;
     return offerProblem(`${doing}: the issuer answered ${code}${description ? ` (${String(description).slice(0, 300)})` : ''}.`);

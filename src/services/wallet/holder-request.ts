@@ -77,10 +77,25 @@ function requestProblem(message: string): InvalidInput {
   return new InvalidInput(message, [{ pointer: '/request', message }]);
 }
 
-function client(ctx: HolderContext): Openid4vpClient {
+/** The request object as the verifier served it, kept to explain a refusal (e.g. a Presentation Exchange request). */
+interface Capture { requestObject?: string; unreachable?: PeerUnreachable }
+
+function client(ctx: HolderContext, capture: Capture = {}): Openid4vpClient {
+  const fetcher = guardedFetch(ctx.fetch);
   return new Openid4vpClient({
     callbacks: {
-      fetch: guardedFetch(ctx.fetch),
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        let response: Response;
+        try {
+          response = await fetcher(input, init);
+        } catch (error) {
+          // The library replaces what fetch threw with its own error: the reason in words is kept here.
+          if (error instanceof PeerUnreachable) capture.unreachable = error;
+          throw error;
+        }
+        if ((init?.method ?? 'GET').toUpperCase() === 'GET' && response.ok) capture.requestObject = (await response.clone().text()).slice(0, 64 * 1024);
+        return response;
+      }) as typeof fetch,
       hash: sha,
       verifyJwt: (jwtSigner: JwtSigner, jwt) => {
         if (jwtSigner.method !== 'did') return { verified: false };
@@ -113,26 +128,53 @@ function checkRequest(request: unknown): string {
   return text;
 }
 
-function explain(error: unknown, doing: string): InvalidInput {
+/** The first PeerUnreachable in an error's cause chain (the libraries wrap what fetch threw). */
+function unreachable(error: unknown): PeerUnreachable | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (current instanceof PeerUnreachable) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** What the verifier's request object asks for, read without trusting it, only to word a refusal. */
+function usesPresentationExchange(requestObject: string | undefined): boolean {
+  const payload = requestObject?.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as JsonObject;
+    return claims.presentation_definition !== undefined || claims.presentation_definition_uri !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The libraries' and the network's failures in words for the learner; the libraries' own texts are not passed on. */
+function explain(error: unknown, doing: string, capture: Capture = {}): InvalidInput {
   if (error instanceof InvalidInput) return error;
-  if (error instanceof PeerUnreachable) return requestProblem(`${doing}: ${error.message}`);
+  const peer = unreachable(error) ?? capture.unreachable;
+  if (peer) return requestProblem(`${doing}: ${peer.message}`);
   const message = error instanceof Error ? error.message : '';
-  if (/presentation_definition/i.test(message)) return requestProblem(`${doing}: it uses Presentation Exchange, which microcred's wallet does not answer (only DCQL).`);
-  if (/client_id.*(prefix|scheme)|x509|federation|verifier_attestation/i.test(message)) return requestProblem(`${doing}: the verifier identifies itself in a way microcred's wallet cannot check (${message.slice(0, 200)}).`);
+  if (/presentation_definition/i.test(message) || usesPresentationExchange(capture.requestObject)) {
+    return requestProblem(`${doing}: it uses Presentation Exchange, which microcred's wallet does not answer (only DCQL).`);
+  }
+  if (/client_id.*(prefix|scheme)|x509|federation|verifier_attestation/i.test(message)) return requestProblem(`${doing}: the verifier identifies itself in a way microcred's wallet cannot check (only redirect_uri, did:key and did:jwk).`);
   if (/signature|verif/i.test(message)) return requestProblem(`${doing}: the request's signature does not verify.`);
   if (/https/i.test(message)) return requestProblem(`${doing}: the verifier's addresses must be https.`);
-  return requestProblem(`${doing}: it is not a valid OpenID4VP request${message ? ` (${message.slice(0, 200)})` : ''}.`);
+  return requestProblem(`${doing}: it is not a valid OpenID4VP 1.0 request.`);
 }
 
 async function resolve(ctx: HolderContext, request: string): Promise<{ vp: Openid4vpClient; resolved: ResolvedOpenid4vpAuthorizationRequest }> {
-  const vp = client(ctx);
+  const capture: Capture = {};
+  const vp = client(ctx, capture);
   let resolved: ResolvedOpenid4vpAuthorizationRequest;
   try {
     const parsed = vp.parseOpenid4vpAuthorizationRequest({ authorizationRequest: request });
     if (parsed.type !== 'openid4vp' && parsed.type !== 'jar') throw requestProblem('This request is for the Digital Credentials API or an issuance session, which a pasted link cannot answer.');
     resolved = await vp.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never, responseMode: { type: 'direct_post' } });
   } catch (error) {
-    throw explain(error, 'The request could not be read');
+    throw explain(error, 'The request could not be read', capture);
   }
   const payload = resolved.authorizationRequestPayload as JsonObject;
   if (resolved.pex) throw requestProblem('The verifier asks with Presentation Exchange, which microcred\'s wallet does not answer (only DCQL).');
