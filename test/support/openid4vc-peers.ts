@@ -262,6 +262,9 @@ export async function startPeers(): Promise<Peers> {
       entry.answered = true;
       return send(response, 200, { redirect_uri: `${origin}/vp/done/${id}` });
     }
+    if (request.method === 'GET' && path.startsWith('/vp/done/')) {
+      return send(response, 200, '<!doctype html><html lang="en"><head><title>Acme Hiring</title></head><body><h1>Thank you, we received your credential</h1></body></html>', 'text/html; charset=utf-8');
+    }
     return send(response, 404, { error: 'not_found' });
   }
 

@@ -149,7 +149,12 @@ function AnswerRequest() {
   };
   const send = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => setAnswer(await api.post<PresentationAnswer>('/api/v1/wallet/openid4vp/responses', { request, credentialIds: chosen })));
+    void run(async () => {
+      const answered = await api.post<PresentationAnswer>('/api/v1/wallet/openid4vp/responses', { request, credentialIds: chosen });
+      setAnswer(answered);
+      // OpenID4VP 1.0 §8.2: when the verifier returns a redirect_uri, the wallet sends the learner there.
+      if (answered.outcome.accepted && answered.outcome.redirectUri) window.location.assign(answered.outcome.redirectUri);
+    });
   };
   const toggle = (id: string, on: boolean) => setChosen((current) => (on ? [...current, id] : current.filter((x) => x !== id)));
 
@@ -193,7 +198,7 @@ function AnswerRequest() {
           {answer.outcome.accepted ? (
             <Notice tone="success">
               {answer.request.verifierName ?? answer.request.clientId} received your presentation.
-              {answer.outcome.redirectUri ? <> <a href={answer.outcome.redirectUri}>Continue at the verifier</a></> : null}
+              {answer.outcome.redirectUri ? <> Taking you back to the verifier… <a href={answer.outcome.redirectUri}>Continue at the verifier</a></> : null}
             </Notice>
           ) : (
             <Notice tone="warning">The verifier did not accept the presentation: {answer.outcome.error ?? `it answered ${answer.outcome.status}`}.</Notice>
