@@ -200,6 +200,29 @@ for (const dialect of DIALECTS) {
       expect(peers.presentations.at(-1)).toMatchObject({ verified: true, holder: anaDid, challenge: request.nonce, domain: request.clientId });
     });
 
+    it('answers an unsigned request by value from a verifier identified by its redirect_uri', async () => {
+      const request = await peers.request({ unsigned: true });
+      const preview = await ana.request('POST', '/api/v1/wallet/openid4vp/request-preview', { request: request.link });
+      expect(preview.statusCode, preview.body).toBe(200);
+      expect(preview.json()).toMatchObject({ clientId: request.clientId, signedRequest: false, satisfiable: true });
+      const chosen = preview.json().credentials[0].matches[0].id as string;
+      const answer = await ana.request('POST', '/api/v1/wallet/openid4vp/responses', { request: request.link, credentialIds: [chosen] });
+      expect(answer.statusCode, answer.body).toBe(200);
+      expect(answer.json().outcome.accepted).toBe(true);
+      expect(peers.presentations.at(-1)).toMatchObject({ verified: true, challenge: request.nonce, domain: request.clientId });
+    });
+
+    it('refuses a request object whose signature is not its client_id\'s key, and sends nothing', async () => {
+      const request = await peers.request({ forged: true });
+      const sent = peers.presentations.length;
+      const preview = await ana.request('POST', '/api/v1/wallet/openid4vp/request-preview', { request: request.link });
+      expect(preview.statusCode).toBe(422);
+      expect(preview.json().detail).toMatch(/signature/);
+      const answer = await ana.request('POST', '/api/v1/wallet/openid4vp/responses', { request: request.link, credentialIds: [(await walletItems())[0]!.id] });
+      expect(answer.statusCode).toBe(422);
+      expect(peers.presentations).toHaveLength(sent);
+    });
+
     it('says when nothing matches, refuses a credential that does not answer, and refuses Presentation Exchange', async () => {
       const request = await peers.request({ types: [['ClrCredential']] });
       const preview = (await ana.request('POST', '/api/v1/wallet/openid4vp/request-preview', { request: request.link })).json();

@@ -63,7 +63,11 @@ export interface Peers {
   /** A new pre-authorized offer: by reference (credential_offer_uri) unless `byValue`. */
   offer(options?: { txCode?: string; configurations?: string[]; byValue?: boolean }): string;
   /** A new presentation request (signed by the verifier's did:key, direct_post), as an openid4vp:// link. */
-  request(options?: { types?: string[][]; format?: 'ldp_vc' | 'jwt_vc_json'; presentationDefinition?: boolean }): Promise<{ link: string; id: string; nonce: string; clientId: string }>;
+  /**
+   * `unsigned`: the request by value with client_id `redirect_uri:<response_uri>` (OpenID4VP 1.0 §5.9.3);
+   * `forged`: the request object signed by a key other than the one its client_id names.
+   */
+  request(options?: { types?: string[][]; format?: 'ldp_vc' | 'jwt_vc_json'; presentationDefinition?: boolean; unsigned?: boolean; forged?: boolean }): Promise<{ link: string; id: string; nonce: string; clientId: string }>;
   issued: IssuedRecord[];
   presentations: PresentationRecord[];
   /** Token requests refused, by OAuth error code. */
@@ -286,18 +290,26 @@ export async function startPeers(): Promise<Peers> {
     async request(options = {}) {
       const id = randomUUID();
       const nonce = randomBytes(16).toString('base64url');
-      const clientId = `decentralized_identifier:${verifierKey.did}`;
+      const responseUri = `${origin}/vp/response/${id}`;
+      const clientId = options.unsigned ? `redirect_uri:${responseUri}` : `decentralized_identifier:${verifierKey.did}`;
       const format = options.format ?? 'ldp_vc';
       const query = options.presentationDefinition
         ? { presentation_definition: { id: 'pd', input_descriptors: [{ id: 'badge', constraints: {} }] } }
         : { dcql_query: { credentials: [{ id: 'badge', format, meta: { type_values: options.types ?? [['OpenBadgeCredential'], ['AchievementCredential']] } }] } };
       const payload = {
-        client_id: clientId, response_type: 'vp_token', response_mode: 'direct_post', response_uri: `${origin}/vp/response/${id}`,
+        client_id: clientId, response_type: 'vp_token', response_mode: 'direct_post', response_uri: responseUri,
         nonce, state: id, ...query, client_metadata: { client_name: 'Acme Hiring', vp_formats_supported: { ldp_vc: { proof_type_values: ['DataIntegrityProof'], cryptosuite_values: ['eddsa-rdfc-2022'] }, jwt_vc_json: { alg_values: ['EdDSA'] } } },
         aud: 'https://self-issued.me/v2', iat: Math.floor(Date.now() / 1000),
       };
       // The request object is signed now and read by reference (OpenID4VP 1.0 §5.10, JAR RFC 9101).
-      const object = await new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'oauth-authz-req+jwt', kid: verifierKey.kid }).sign(verifierSigningKey);
+      if (options.unsigned) {
+        requests.set(id, { object: '', nonce, clientId, answered: false });
+        const { aud: _aud, iat: _iat, ...parameters } = payload;
+        const query = Object.entries(parameters).map(([name, value]) => `${name}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`).join('&');
+        return { link: `openid4vp://?${query}`, id, nonce, clientId };
+      }
+      const signingKey = options.forged ? await importJWK((await makeKey()).privateJwk, 'EdDSA') : verifierSigningKey;
+      const object = await new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'oauth-authz-req+jwt', kid: verifierKey.kid }).sign(signingKey);
       requests.set(id, { object, nonce, clientId, answered: false });
       return { link: `openid4vp://?client_id=${encodeURIComponent(clientId)}&request_uri=${encodeURIComponent(`${origin}/vp/request/${id}`)}`, id, nonce, clientId };
     },
