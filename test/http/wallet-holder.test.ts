@@ -7,6 +7,7 @@
  * (signature, nonce as challenge, client_id as domain). microcred reaches them only through the guarded
  * fetcher, which here trusts the peers' certificate and 127.0.0.1 and nothing else.
  */
+import { get as httpsGet } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
@@ -92,7 +93,7 @@ for (const dialect of DIALECTS) {
       const before = (await walletItems()).length;
       const again = await ana.request('POST', '/api/v1/wallet/openid4vci/offers', { offer });
       expect(again.statusCode).toBe(422);
-      expect(again.json().detail).toMatch(/invalid_grant/);
+      expect(again.json().detail, again.body).toMatch(/invalid_grant/);
       expect(await walletItems()).toHaveLength(before);
     });
 
@@ -149,6 +150,53 @@ for (const dialect of DIALECTS) {
       const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/wallet/openid4vci/offer-preview', payload: { offer: peers.offer() } });
       expect(anonymous.statusCode).toBe(401);
       expect(contacted).toEqual([]);
+    });
+
+    it('takes an offer that needs a sign-in at the issuer: authorization code flow with PKCE, back through the wallet\'s callback', async () => {
+      const offer = peers.offer({ authorizationCode: true, configurations: ['teamwork-ldp'] });
+      expect((await ana.request('POST', '/api/v1/wallet/openid4vci/offer-preview', { offer })).json().grant).toBe('authorization_code');
+      // Taking it directly is refused in words: she must sign in first.
+      const direct = await ana.request('POST', '/api/v1/wallet/openid4vci/offers', { offer });
+      expect(direct.statusCode).toBe(422);
+      expect(direct.json().detail).toMatch(/sign in at the issuer/);
+
+      const started = await ana.request('POST', '/api/v1/wallet/openid4vci/authorizations', { offer });
+      expect(started.statusCode, started.body).toBe(200);
+      const authorizationUrl = new URL(started.json().authorizationUrl as string);
+      expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${peers.origin}/authorize`);
+      // The browser goes to the issuer, which sends it back with a code and the state.
+      const back = await new Promise<URL>((resolve, reject) => {
+        httpsGet(authorizationUrl, { ca: peers.ca }, (answer) => {
+          answer.resume();
+          resolve(new URL(answer.headers.location ?? 'about:blank'));
+        }).on('error', reject);
+      });
+      const asked = peers.authorizationRequests.at(-1)!;
+      expect(asked).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', client_id: 'https://issuer.test', redirect_uri: 'https://issuer.test/wallet/exchange/callback', scope: 'teamwork' });
+      // The state the issuer sees is sealed: neither the offer nor the PKCE verifier can be read from it.
+      expect(asked.state).not.toMatch(/teamwork|offers|credential_offer/);
+      expect(back.origin + back.pathname).toBe('https://issuer.test/wallet/exchange/callback');
+      const code = back.searchParams.get('code')!;
+      const state = back.searchParams.get('state')!;
+
+      // The state is Ana's: another learner cannot finish her sign-in, and a changed state is refused.
+      const bob = sessionFrom(t.app, await signUpAndSignIn(t.app, { email: 'bob.auth@learner.test', password: 'learner-password-1' }));
+      const stolen = await bob.request('POST', '/api/v1/wallet/openid4vci/authorizations/callback', { code, state });
+      expect(stolen.statusCode).toBe(422);
+      expect(stolen.json().errors?.[0]?.pointer).toBe('/state');
+      const forged = await ana.request('POST', '/api/v1/wallet/openid4vci/authorizations/callback', { code, state: `${state.slice(0, -4)}AAAA` });
+      expect(forged.statusCode).toBe(422);
+
+      const before = peers.issued.length;
+      const done = await ana.request('POST', '/api/v1/wallet/openid4vci/authorizations/callback', { code, state });
+      expect(done.statusCode, done.body).toBe(201);
+      expect(done.json().items).toHaveLength(1);
+      expect(done.json().items[0]).toMatchObject({ boundToHolder: true, item: { source: 'openid4vci', status: 'verified' } });
+      expect(peers.issued.slice(before).map((record) => record.holder)).toEqual([anaDid]);
+      // The code is spent: coming back with it again gets the issuer's refusal, and nothing more is kept.
+      const again = await ana.request('POST', '/api/v1/wallet/openid4vci/authorizations/callback', { code, state });
+      expect(again.statusCode).toBe(422);
+      expect(again.json().detail, again.body).toMatch(/invalid_grant/);
     });
 
     it('refuses an offer with only formats it cannot keep, naming them', async () => {

@@ -10,7 +10,7 @@
  * Presentation Exchange, neither of which OpenID4VCI / OpenID4VP 1.0 wallets use, so the peers are
  * spec-written instead.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -50,7 +50,8 @@ async function jwkOfDid(didUrl: string): Promise<JWK> {
   return await Ed25519Multikey.toJwk({ keyPair: pair }) as JWK;
 }
 
-interface Offer { code: string; txCode?: string; tries: number; used: boolean; configurations: string[] }
+interface Offer { code: string; txCode?: string; tries: number; used: boolean; configurations: string[]; authorizationCode?: boolean }
+interface Authorization { offer: Offer; challenge: string; redirectUri: string; clientId: string; used: boolean }
 
 export interface IssuedRecord { configurationId: string; holder: string; credential: JsonObject | string }
 export interface PresentationRecord { requestId: string; verified: boolean; error?: string; vpToken: unknown; holder?: string; challenge?: string; domain?: string }
@@ -61,7 +62,10 @@ export interface Peers {
   issuerDid: string;
   verifierDid: string;
   /** A new pre-authorized offer: by reference (credential_offer_uri) unless `byValue`. */
-  offer(options?: { txCode?: string; configurations?: string[]; byValue?: boolean }): string;
+  /** `authorizationCode`: the offer's grant is authorization_code (the learner signs in here; consent is automatic). */
+  offer(options?: { txCode?: string; configurations?: string[]; byValue?: boolean; authorizationCode?: boolean }): string;
+  /** What the authorization endpoint was asked (client_id, redirect_uri, PKCE method, scope, issuer_state). */
+  authorizationRequests: Record<string, string>[];
   /** A new presentation request (signed by the verifier's did:key, direct_post), as an openid4vp:// link. */
   /**
    * `unsigned`: the request by value with client_id `redirect_uri:<response_uri>` (OpenID4VP 1.0 §5.9.3);
@@ -105,6 +109,8 @@ export async function startPeers(): Promise<Peers> {
 
   const offers = new Map<string, Offer>();
   const tokens = new Map<string, Offer>();
+  const authorizations = new Map<string, Authorization>();
+  const authorizationRequests: Record<string, string>[] = [];
   const nonces = new Set<string>();
   const requests = new Map<string, { object: string; nonce: string; clientId: string; answered: boolean }>();
   const issued: IssuedRecord[] = [];
@@ -138,14 +144,17 @@ export async function startPeers(): Promise<Peers> {
     },
   };
   const authorizationServerMetadata = {
-    issuer: origin, token_endpoint: `${origin}/token`,
-    grant_types_supported: [PRE_AUTHORIZED], 'pre-authorized_grant_anonymous_access_supported': true,
+    issuer: origin, token_endpoint: `${origin}/token`, authorization_endpoint: `${origin}/authorize`,
+    response_types_supported: ['code'], code_challenge_methods_supported: ['S256'],
+    grant_types_supported: [PRE_AUTHORIZED, 'authorization_code'], 'pre-authorized_grant_anonymous_access_supported': true,
   };
 
   function offerObject(offer: Offer): JsonObject {
     return {
       credential_issuer: origin, credential_configuration_ids: offer.configurations,
-      grants: { [PRE_AUTHORIZED]: { 'pre-authorized_code': offer.code, ...(offer.txCode ? { tx_code: { length: offer.txCode.length, input_mode: 'numeric', description: 'The code we e-mailed you' } } : {}) } },
+      grants: offer.authorizationCode
+        ? { authorization_code: { issuer_state: offer.code } }
+        : { [PRE_AUTHORIZED]: { 'pre-authorized_code': offer.code, ...(offer.txCode ? { tx_code: { length: offer.txCode.length, input_mode: 'numeric', description: 'The code we e-mailed you' } } : {}) } },
     };
   }
 
@@ -172,12 +181,41 @@ export async function startPeers(): Promise<Peers> {
       const offer = offers.get(path.slice('/offers/'.length));
       return offer ? send(response, 200, offerObject(offer)) : send(response, 404, { error: 'not_found' });
     }
+    if (request.method === 'GET' && path === '/authorize') {
+      // RFC 6749 §4.1 with PKCE (RFC 7636): the learner "signs in" and consents at once; the code goes back to redirect_uri.
+      const asked = Object.fromEntries(url.searchParams);
+      authorizationRequests.push(asked);
+      const offer = offers.get(asked.issuer_state ?? '');
+      if (asked.response_type !== 'code' || asked.code_challenge_method !== 'S256' || !asked.code_challenge || !asked.redirect_uri || !asked.client_id || !offer || !offer.authorizationCode) {
+        return send(response, 400, { error: 'invalid_request' });
+      }
+      const code = randomBytes(16).toString('base64url');
+      authorizations.set(code, { offer, challenge: asked.code_challenge, redirectUri: asked.redirect_uri, clientId: asked.client_id, used: false });
+      const back = new URL(asked.redirect_uri);
+      back.searchParams.set('code', code);
+      if (asked.state) back.searchParams.set('state', asked.state);
+      back.searchParams.set('iss', origin);
+      response.writeHead(302, { location: back.href });
+      response.end();
+      return;
+    }
     if (request.method === 'POST' && path === '/token') {
       const form = new URLSearchParams(await readBody(request));
       const refuse = (error: string, description: string) => {
         refusals.push(error);
         send(response, 400, { error, error_description: description });
       };
+      if (form.get('grant_type') === 'authorization_code') {
+        const granted = authorizations.get(form.get('code') ?? '');
+        if (!granted || granted.used) return refuse('invalid_grant', 'unknown or used code');
+        const verifier = form.get('code_verifier') ?? '';
+        if (createHash('sha256').update(verifier).digest('base64url') !== granted.challenge) return refuse('invalid_grant', 'PKCE verifier does not match');
+        if (form.get('redirect_uri') !== granted.redirectUri) return refuse('invalid_grant', 'redirect_uri differs');
+        granted.used = true;
+        const token = randomBytes(24).toString('base64url');
+        tokens.set(token, granted.offer);
+        return send(response, 200, { access_token: token, token_type: 'Bearer', expires_in: 300 });
+      }
       if (form.get('grant_type') !== PRE_AUTHORIZED) return refuse('unsupported_grant_type', 'only the pre-authorized code grant');
       const offer = offers.get(form.get('pre-authorized_code') ?? '');
       if (!offer || offer.used) return refuse('invalid_grant', 'unknown or used pre-authorized code');
@@ -278,10 +316,13 @@ export async function startPeers(): Promise<Peers> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
   return {
-    origin, ca, issuerDid: issuerKey.did, verifierDid: verifierKey.did, issued, presentations, refusals,
+    origin, ca, issuerDid: issuerKey.did, verifierDid: verifierKey.did, issued, presentations, refusals, authorizationRequests,
     offer(options = {}) {
       const code = randomBytes(16).toString('base64url');
-      const offer: Offer = { code, tries: 0, used: false, configurations: options.configurations ?? ['teamwork-ldp', 'teamwork-jwt'], ...(options.txCode ? { txCode: options.txCode } : {}) };
+      const offer: Offer = {
+        code, tries: 0, used: false, configurations: options.configurations ?? ['teamwork-ldp', 'teamwork-jwt'],
+        ...(options.txCode ? { txCode: options.txCode } : {}), ...(options.authorizationCode ? { authorizationCode: true } : {}),
+      };
       offers.set(code, offer);
       return options.byValue
         ? `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offerObject(offer)))}`

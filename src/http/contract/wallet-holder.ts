@@ -16,6 +16,11 @@ export const ExternalOfferAcceptSchema = Type.Object({
   txCode: Type.Optional(Type.String({ maxLength: 256, description: 'The transaction code the issuer sent separately, when the offer asks for one' })),
 }, { additionalProperties: false });
 
+export const AuthorizationCallbackSchema = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 4096, description: 'The authorization code the issuer sent you back with' }),
+  state: Type.String({ minLength: 1, maxLength: 65536, description: 'The state the issuer sent you back with (sealed by this wallet)' }),
+}, { additionalProperties: false });
+
 export const OfferPreviewSchema = Type.Object({
   credentialIssuer: Type.String({ description: 'The issuer\'s Credential Issuer Identifier (https URL)' }),
   issuerName: Nullable(Type.String()),
@@ -34,6 +39,11 @@ export const OfferPreviewSchema = Type.Object({
   grant: Type.Union([Type.Literal('pre-authorized_code'), Type.Literal('authorization_code'), Type.Null()], {
     description: 'The grant offered; only pre-authorized_code is taken by this wallet today',
   }),
+});
+
+export const AuthorizationStartSchema = Type.Object({
+  authorizationUrl: Type.String({ description: 'The issuer\'s sign-in page (authorization request with PKCE) to send you to' }),
+  offer: OfferPreviewSchema,
 });
 
 export const ExternalOfferResultSchema = Type.Object({
@@ -82,6 +92,7 @@ export const PresentationAnswerSchema = Type.Object({
 });
 
 export type OfferPreview = Static<typeof OfferPreviewSchema>;
+export type AuthorizationStart = Static<typeof AuthorizationStartSchema>;
 export type ExternalOfferResult = Static<typeof ExternalOfferResultSchema>;
 export type RequestPreview = Static<typeof RequestPreviewSchema>;
 export type PresentationAnswer = Static<typeof PresentationAnswerSchema>;

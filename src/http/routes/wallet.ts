@@ -12,7 +12,7 @@ import {
   WalletListQuery, WalletPageSchema,
 } from '../contract/wallet.ts';
 import {
-  ExternalOfferAcceptSchema, ExternalOfferBodySchema, ExternalOfferResultSchema, OfferPreviewSchema, PresentationAnswerBodySchema, PresentationAnswerSchema,
+  AuthorizationCallbackSchema, AuthorizationStartSchema, ExternalOfferAcceptSchema, ExternalOfferBodySchema, ExternalOfferResultSchema, OfferPreviewSchema, PresentationAnswerBodySchema, PresentationAnswerSchema,
   PresentationRequestBodySchema, RequestPreviewSchema,
 } from '../contract/wallet-holder.ts';
 
@@ -138,6 +138,22 @@ export function walletRoutes(services: Services): FastifyPluginAsyncTypebox {
         body: ExternalOfferAcceptSchema, response: { 201: ExternalOfferResultSchema, ...errors(400, 401, 403, 422) },
       },
     }, async (request, reply) => reply.code(201).send(await wallet.receiveExternalOffer(request.actor, request.body)));
+
+    app.post('/api/v1/wallet/openid4vci/authorizations', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'For an offer that needs you to sign in at the issuer (authorization code flow with PKCE): the issuer\'s sign-in page to go to; it sends you back to /wallet/exchange/callback',
+        body: ExternalOfferBodySchema, response: { 200: AuthorizationStartSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, (request) => wallet.startExternalAuthorization(request.actor, request.body.offer));
+
+    app.post('/api/v1/wallet/openid4vci/authorizations/callback', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Back from signing in at the issuer: exchange the code and take the offered credentials into your wallet (verified, source openid4vci)',
+        body: AuthorizationCallbackSchema, response: { 201: ExternalOfferResultSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await wallet.completeExternalAuthorization(request.actor, request.body)));
 
     app.post('/api/v1/wallet/openid4vp/request-preview', {
       preValidation: signedIn,

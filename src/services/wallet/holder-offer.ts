@@ -5,9 +5,9 @@
  * Openid4vciClient; every read and post goes through the guarded fetcher; what arrives is ingested (and
  * so verified) as any import is. Nothing is stored between preview and accept: the offer is read again.
  */
-import { clientAuthenticationAnonymous, Oauth2ClientErrorResponseError, type JwtSigner } from '@openid4vc/oauth2';
+import { clientAuthenticationAnonymous, Oauth2Client, Oauth2ClientErrorResponseError, type JwtSigner } from '@openid4vc/oauth2';
 import {
-  Openid4vciClient, Openid4vciRetrieveCredentialsError, type CredentialOfferObject, type IssuerMetadataResult,
+  Openid4vciClient, Openid4vciRetrieveCredentialsError, type CredentialOfferObject, type IssuerMetadataResult, type Openid4vciClientOptions,
 } from '@openid4vc/openid4vci';
 import { asArray, isObject } from '../../vc/json.ts';
 import type { JsonObject, Signer } from '../../vc/types.ts';
@@ -54,24 +54,26 @@ function offerProblem(message: string): InvalidInput {
   return new InvalidInput(message, [{ pointer: '/offer', message }]);
 }
 
-function client(ctx: HolderContext, signer?: Signer): Openid4vciClient {
-  return new Openid4vciClient({
-    callbacks: {
-      fetch: guardedFetch(ctx.fetch),
-      hash: sha,
-      generateRandom: random,
-      clientAuthentication: clientAuthenticationAnonymous(),
-      signJwt: async (jwtSigner: JwtSigner, jwt) => {
-        if (!signer || jwtSigner.method !== 'did') throw new TypeError('The wallet signs only with the learner\'s did:key.');
-        const signerJwk = jwkOfDidKey(jwtSigner.didUrl);
-        if (!signerJwk) throw new TypeError('The wallet signs only with the learner\'s did:key.');
-        return { jwt: await signCompactJwt(signer, jwt.header as Record<string, unknown>, jwt.payload as Record<string, unknown>), signerJwk };
-      },
-      decryptJwe: () => {
-        throw new TypeError('Encrypted credential responses are not supported.');
-      },
+function callbacks(ctx: HolderContext, signer?: Signer): Openid4vciClientOptions['callbacks'] {
+  return {
+    fetch: guardedFetch(ctx.fetch),
+    hash: sha,
+    generateRandom: random,
+    clientAuthentication: clientAuthenticationAnonymous(),
+    signJwt: async (jwtSigner: JwtSigner, jwt) => {
+      if (!signer || jwtSigner.method !== 'did') throw new TypeError('The wallet signs only with the learner\'s did:key.');
+      const signerJwk = jwkOfDidKey(jwtSigner.didUrl);
+      if (!signerJwk) throw new TypeError('The wallet signs only with the learner\'s did:key.');
+      return { jwt: await signCompactJwt(signer, jwt.header as Record<string, unknown>, jwt.payload as Record<string, unknown>), signerJwk };
     },
-  });
+    decryptJwe: () => {
+      throw new TypeError('Encrypted credential responses are not supported.');
+    },
+  };
+}
+
+function client(ctx: HolderContext, signer?: Signer): Openid4vciClient {
+  return new Openid4vciClient({ callbacks: callbacks(ctx, signer) });
 }
 
 function checkOffer(offer: unknown): string {
@@ -196,13 +198,11 @@ export async function receiveOffer(
   const { vci, credentialOffer, metadata } = await resolve(ctx, checkOffer(input.offer), input.signer);
   const preview = describe(credentialOffer, metadata);
   if (preview.grant !== 'pre-authorized_code') {
-    throw offerProblem('This offer asks you to sign in at the issuer (authorization code flow), which microcred\'s wallet does not do yet. Ask the issuer for a pre-authorized offer.');
+    throw offerProblem(preview.grant === 'authorization_code'
+      ? 'This offer asks you to sign in at the issuer first: start with "Sign in at the issuer" (authorization code flow).'
+      : 'This offer names no grant microcred\'s wallet can use.');
   }
-  const wanted = preview.credentials.filter((entry) => entry.supported);
-  if (wanted.length === 0) {
-    const formats = [...new Set(preview.credentials.map((entry) => entry.format ?? 'unknown'))].join(', ');
-    throw offerProblem(`The offer holds only credentials in formats microcred's wallet cannot keep (${formats}); it keeps ldp_vc and jwt_vc_json.`);
-  }
+  const wanted = keepable(preview);
   const txCode = typeof input.txCode === 'string' ? input.txCode.trim() : '';
   if (preview.txCode && txCode === '') throw new InvalidInput('The issuer asks for a transaction code (sent to you separately).', [{ pointer: '/txCode', message: 'is required by this offer' }]);
   if (txCode.length > 256) throw InvalidInput.field('/txCode', 'is longer than 256 characters');
@@ -225,6 +225,114 @@ export async function receiveOffer(
     throw explained;
   }
 
+  const received = await retrieveAll(ctx, { vci, metadata, credentialOffer, wanted, accessToken, tokenNonce, signer: input.signer });
+  return { preview, received };
+}
+
+function keepable(preview: OfferPreview): OfferedCredential[] {
+  const wanted = preview.credentials.filter((entry) => entry.supported);
+  if (wanted.length === 0) {
+    const formats = [...new Set(preview.credentials.map((entry) => entry.format ?? 'unknown'))].join(', ');
+    throw offerProblem(`The offer holds only credentials in formats microcred's wallet cannot keep (${formats}); it keeps ldp_vc and jwt_vc_json.`);
+  }
+  return wanted;
+}
+
+type AuthorizationContext = HolderContext & Pick<ServiceContext, 'vault'>;
+
+/** How long the learner has to sign in at the issuer and come back. */
+const AUTHORIZATION_WINDOW_MS = 15 * 60_000;
+
+/**
+ * What the wallet needs back when the issuer's authorization server returns the learner: who she is,
+ * the offer, the PKCE verifier. Sealed with the master key into `state` (RFC 6749 §10.12), so no node keeps
+ * it in memory and the authorization server sees only ciphertext.
+ */
+interface PendingAuthorization { user: string; offer: string; verifier: string; expires: number }
+
+/**
+ * Starts the authorization code flow (with PKCE, S256) for an offer that asks the learner to sign in at
+ * the issuer: answers the authorization server's URL to send her to. The redirect comes back to
+ * `redirectUri` with `code` and `state`, which completeAuthorization takes.
+ */
+export async function startAuthorization(
+  ctx: AuthorizationContext,
+  input: { offer: unknown; userId: string; clientId: string; redirectUri: string },
+): Promise<{ authorizationUrl: string; offer: OfferPreview }> {
+  const offer = checkOffer(input.offer);
+  const { credentialOffer, metadata } = await resolve(ctx, offer);
+  const preview = describe(credentialOffer, metadata);
+  const grants = (credentialOffer.grants ?? {}) as Record<string, unknown>;
+  if (!grants[AUTHORIZATION_CODE_GRANT]) throw offerProblem('This offer is pre-authorized: take it directly (no sign-in at the issuer is needed).');
+  const wanted = keepable(preview);
+  const configurations = (metadata.credentialIssuer as unknown as JsonObject).credential_configurations_supported as Record<string, JsonObject>;
+  const scopes = [...new Set(wanted.map((entry) => configurations[entry.configurationId]?.scope).filter((scope): scope is string => typeof scope === 'string'))];
+  const verifier = Buffer.from(random(32)).toString('base64url');
+  const pending: PendingAuthorization = { user: input.userId, offer, verifier, expires: ctx.now().getTime() + AUTHORIZATION_WINDOW_MS };
+  const state = ctx.vault.seal(new TextEncoder().encode(JSON.stringify(pending)));
+  try {
+    // The offer's convenience method leaves `state` out, so the OAuth 2.0 client is called directly (RFC 6749 §4.1.1).
+    const grant = grants[AUTHORIZATION_CODE_GRANT] as { issuer_state?: string; authorization_server?: string };
+    const server = metadata.authorizationServers.find((entry) => entry.issuer === grant.authorization_server) ?? metadata.authorizationServers[0];
+    if (!server) throw offerProblem('The issuer names no authorization server to sign in at.');
+    const { authorizationRequestUrl } = await new Oauth2Client({ callbacks: callbacks(ctx) }).createAuthorizationRequestUrl({
+      authorizationServerMetadata: server, clientId: input.clientId, redirectUri: input.redirectUri, pkceCodeVerifier: verifier, state,
+      resource: credentialOffer.credential_issuer,
+      ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+      ...(grant.issuer_state ? { additionalRequestPayload: { issuer_state: grant.issuer_state } } : {}),
+    });
+    if (!/^https:\/\//i.test(authorizationRequestUrl)) throw offerProblem('The issuer\'s sign-in page is not an https address.');
+    return { authorizationUrl: authorizationRequestUrl, offer: preview };
+  } catch (error) {
+    throw explain(error, 'The sign-in at the issuer could not be prepared');
+  }
+}
+
+/**
+ * Finishes the authorization code flow when the issuer sends the learner back: checks the sealed state
+ * is hers and fresh, exchanges the code (with the PKCE verifier) for a token, and takes the credentials
+ * as the pre-authorized flow does.
+ */
+export async function completeAuthorization(
+  ctx: AuthorizationContext,
+  input: { state: unknown; code: unknown; userId: string; clientId: string; redirectUri: string; signer: Signer },
+): Promise<{ preview: OfferPreview; received: ReceivedCredential[] }> {
+  const stateProblem = (message: string) => new InvalidInput(message, [{ pointer: '/state', message }]);
+  if (typeof input.state !== 'string' || typeof input.code !== 'string' || input.code === '') throw stateProblem('The issuer did not send you back with a sign-in result.');
+  let pending: PendingAuthorization;
+  try {
+    pending = JSON.parse(new TextDecoder().decode(ctx.vault.open(input.state))) as PendingAuthorization;
+  } catch {
+    throw stateProblem('This sign-in result was not started by this wallet.');
+  }
+  if (pending.user !== input.userId) throw stateProblem('This sign-in was started by another account.');
+  if (pending.expires < ctx.now().getTime()) throw stateProblem('This sign-in took too long: start again from the offer.');
+  const { vci, credentialOffer, metadata } = await resolve(ctx, pending.offer, input.signer);
+  const preview = describe(credentialOffer, metadata);
+  const wanted = keepable(preview);
+  let accessToken: string;
+  let tokenNonce: string | undefined;
+  try {
+    const token = await vci.retrieveAuthorizationCodeAccessTokenFromOffer({
+      credentialOffer, issuerMetadata: metadata, authorizationCode: input.code, pkceCodeVerifier: pending.verifier, redirectUri: input.redirectUri,
+      additionalRequestPayload: { client_id: input.clientId },
+    });
+    accessToken = token.accessTokenResponse.access_token;
+    tokenNonce = typeof token.accessTokenResponse.c_nonce === 'string' ? token.accessTokenResponse.c_nonce : undefined;
+  } catch (error) {
+    throw explain(error, 'The issuer did not give access to the credential');
+  }
+  const received = await retrieveAll(ctx, { vci, metadata, credentialOffer, wanted, accessToken, tokenNonce, signer: input.signer });
+  return { preview, received };
+}
+
+/** Nonce, key proof and credential request for each wanted configuration; each credential ingested (verified). */
+async function retrieveAll(ctx: HolderContext, options: {
+  vci: Openid4vciClient; metadata: IssuerMetadataResult; credentialOffer: CredentialOfferObject; wanted: OfferedCredential[];
+  accessToken: string; tokenNonce: string | undefined; signer: Signer;
+}): Promise<ReceivedCredential[]> {
+  const { vci, metadata, credentialOffer, wanted, accessToken, tokenNonce } = options;
+  const input = { signer: options.signer };
   const received: ReceivedCredential[] = [];
   const holderDid = input.signer.id.split('#')[0]!;
   for (const { configurationId } of wanted) {
@@ -254,7 +362,7 @@ export async function receiveOffer(
       received.push({ ingested, configurationId, boundToHolder: subjectIds(ingested.document).includes(holderDid) });
     }
   }
-  return { preview, received };
+  return received;
 }
 
 function subjectIds(document: string | null): string[] {

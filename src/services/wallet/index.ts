@@ -13,7 +13,7 @@ import { claimPreview, findByClaimToken, findOffers, type ClaimPreview, type Wal
 import { createCollections, type CollectionInput, type CollectionSummary, type CollectionView } from './collections.ts';
 import { ingest, ingestIssued, reverify as reverifyStored, type Ingested } from './ingest.ts';
 import { ingestUrl } from './url-import.ts';
-import { previewOffer, receiveOffer, type OfferPreview } from './holder-offer.ts';
+import { completeAuthorization, previewOffer, receiveOffer, startAuthorization, type OfferPreview, type ReceivedCredential } from './holder-offer.ts';
 import { previewRequest, respondToRequest, type HeldRow, type RequestOutcome, type RequestPreview } from './holder-request.ts';
 import { listWallet, walletFacets, walletTotals, type WalletFacets, type WalletListQuery, type WalletPage, type WalletTotals } from './query.ts';
 import { CARD_COLUMNS, cardView, detailView, type WalletItemDetail, type WalletItemView } from './view.ts';
@@ -177,6 +177,21 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     return row !== undefined;
   }
 
+  /** This instance as an OAuth client of other issuers' authorization servers (public client, PKCE). */
+  function holderClient(): { clientId: string; redirectUri: string } {
+    const base = ctx.config.publicUrl.replace(/\/$/, '');
+    return { clientId: base, redirectUri: `${base}/wallet/exchange/callback` };
+  }
+
+  async function keepReceived(actor: Actor, userId: string, received: ReceivedCredential[]): Promise<ExternalOfferResult['items']> {
+    const items: ExternalOfferResult['items'] = [];
+    for (const entry of received) {
+      const kept = await store(actor, userId, entry.ingested, 'wallet.openid4vci.receive');
+      items.push({ ...kept, configurationId: entry.configurationId, boundToHolder: entry.boundToHolder });
+    }
+    return items;
+  }
+
   /** The learner's credentials as an OpenID4VP request is matched against them (bounded: a wallet is small). */
   async function heldRows(userId: string): Promise<HeldRow[]> {
     return ctx.db.selectFrom('wallet_credentials').select(['id', 'format', 'document', 'original', 'original_type', 'name', 'issuer_name', 'status'])
@@ -260,12 +275,26 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
       await learners.ensureKey(actor);
       const signer = await learners.signer(userId);
       const { preview, received } = await receiveOffer(ctx, { offer: input.offer, txCode: input.txCode, signer });
-      const items: ExternalOfferResult['items'] = [];
-      for (const entry of received) {
-        const kept = await store(actor, userId, entry.ingested, 'wallet.openid4vci.receive');
-        items.push({ ...kept, configurationId: entry.configurationId, boundToHolder: entry.boundToHolder });
-      }
-      return { offer: preview, items };
+      return { offer: preview, items: await keepReceived(actor, userId, received) };
+    },
+
+    /**
+     * Starts the authorization code flow for an offer that needs the learner to sign in at the issuer:
+     * the URL to send her to. She comes back to /wallet/exchange/callback (this instance is the client:
+     * client_id = its public URL).
+     */
+    async startExternalAuthorization(actor: Actor, offer: unknown): Promise<{ authorizationUrl: string; offer: OfferPreview }> {
+      const userId = walletOwner(actor);
+      return startAuthorization(ctx, { offer, userId, ...holderClient() });
+    },
+
+    /** Finishes it with the code and state the issuer sent her back with, and keeps the credentials. */
+    async completeExternalAuthorization(actor: Actor, input: { code: unknown; state: unknown }): Promise<ExternalOfferResult> {
+      const userId = walletOwner(actor);
+      await learners.ensureKey(actor);
+      const signer = await learners.signer(userId);
+      const { preview, received } = await completeAuthorization(ctx, { ...input, userId, signer, ...holderClient() });
+      return { offer: preview, items: await keepReceived(actor, userId, received) };
     },
 
     /** Reads another verifier's OpenID4VP request: who asks, for what, and which of the learner's credentials answer. */
