@@ -37,7 +37,7 @@ export type { CreatedWebhook, Webhook, WebhookCreate, WebhookDelivery, WebhookEv
 export type { XapiRule, XapiRuleCreate, XapiStatementSummary } from '../../src/http/contract/xapi.ts';
 export type { DownloadKind, PresentationBody, Share, ShareCreate, ShareTarget } from '../../src/http/contract/sharing.ts';
 export type { CheckOutcome, VerifyAnswer, VerifyBody, VerifyCheck } from '../../src/http/contract/verifier.ts';
-export type { ExternalOfferResult, OfferPreview, PresentationAnswer, RequestPreview } from '../../src/http/contract/wallet-holder.ts';
+export type { AuthorizationStart, ExternalOfferResult, OfferPreview, PresentationAnswer, RequestPreview } from '../../src/http/contract/wallet-holder.ts';
 export type {
   ClaimPreview, CollectionCreate, CollectionSummary, CollectionUpdate, CollectionView, Facets, ImportBody, ImportResult, Offer, Skill, Totals, WalletCheck, WalletItem,
   WalletListQuery, WalletPage, WalletStatus,

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
-import type { ExternalOfferResult, OfferPreview, PresentationAnswer, RequestPreview } from '../../api-types.ts';
+import type { AuthorizationStart, ExternalOfferResult, OfferPreview, PresentationAnswer, RequestPreview } from '../../api-types.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -53,8 +53,15 @@ function ReceiveOffer() {
     setResult(undefined);
     void run(async () => setPreview(await api.post<OfferPreview>('/api/v1/wallet/openid4vci/offer-preview', { offer })));
   };
+  const signIn = () => {
+    void run(async () => {
+      const started = await api.post<AuthorizationStart>('/api/v1/wallet/openid4vci/authorizations', { offer });
+      window.location.assign(started.authorizationUrl);
+    });
+  };
   const accept = (event: FormEvent) => {
     event.preventDefault();
+    if (preview?.grant === 'authorization_code') return signIn();
     void run(async () => setResult(await api.post<ExternalOfferResult>('/api/v1/wallet/openid4vci/offers', { offer, ...(preview?.txCode ? { txCode } : {}) })));
   };
 
@@ -81,8 +88,8 @@ function ReceiveOffer() {
               </li>
             ))}
           </ul>
-          {preview.grant !== 'pre-authorized_code' ? (
-            <Notice tone="warning">This offer asks you to sign in at the issuer, which this wallet does not do yet.</Notice>
+          {preview.grant === 'authorization_code' ? (
+            <p>The issuer asks you to sign in on its own site first; it then sends you back here and the credential is added.</p>
           ) : null}
           {preview.txCode ? (
             <Field
@@ -93,8 +100,8 @@ function ReceiveOffer() {
               {(p) => <input {...p} inputMode={preview.txCode?.inputMode === 'numeric' ? 'numeric' : 'text'} autoComplete="one-time-code" value={txCode} onChange={(e) => setTxCode(e.target.value)} />}
             </Field>
           ) : null}
-          <button type="submit" disabled={busy || preview.grant !== 'pre-authorized_code' || (preview.txCode !== null && !txCode.trim())}>
-            Add to my wallet
+          <button type="submit" disabled={busy || preview.grant === null || (preview.grant === 'pre-authorized_code' && preview.txCode !== null && !txCode.trim())}>
+            {preview.grant === 'authorization_code' ? 'Sign in at the issuer' : 'Add to my wallet'}
           </button>
         </form>
       ) : null}
@@ -206,5 +213,52 @@ function AnswerRequest() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Where another issuer's authorization server sends the learner back (authorization code flow): the code
+ * and state are handed to the server once, and the credentials it took are shown.
+ */
+export function ExchangeCallbackScreen() {
+  const { api } = useSession();
+  const [params] = useSearchParams();
+  const [result, setResult] = useState<ExternalOfferResult>();
+  const [error, setError] = useState<ApiError>();
+  const sent = useRef(false);
+  const code = params.get('code');
+  const state = params.get('state');
+  const refused = params.get('error');
+
+  useEffect(() => {
+    if (sent.current || !code || !state) return;
+    sent.current = true;
+    api.post<ExternalOfferResult>('/api/v1/wallet/openid4vci/authorizations/callback', { code, state }).then(setResult, (e: unknown) => setError(asApiError(e)));
+  }, [api, code, state]);
+
+  return (
+    <Screen title="Back from the issuer">
+      <ErrorSummary error={error} title="The credential was not added" />
+      {refused ? <Notice tone="warning">The issuer did not give the credential ({refused}).</Notice> : null}
+      {!refused && (!code || !state) ? <Notice tone="warning">The issuer sent you back without a sign-in result.</Notice> : null}
+      {code && state && !result && !error ? <Notice>Taking the credential…</Notice> : null}
+      {result ? (
+        <div data-testid="offer-result">
+          <Notice tone="success">
+            {result.items.length === 1 ? 'One credential' : `${result.items.length} credentials`} from {result.offer.issuerName ?? result.offer.credentialIssuer} in your wallet.
+          </Notice>
+          <ul>
+            {result.items.map((entry) => (
+              <li key={entry.item.id}>
+                <Link to={`/wallet/credentials/${entry.item.id}`}>{entry.item.name}</Link> — {entry.item.status}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p>
+        <Link to="/wallet/exchange">Back to offers and requests</Link>
+      </p>
+    </Screen>
   );
 }
