@@ -80,8 +80,24 @@ describe.skipIf(skipReason !== undefined)('the wallet takes another issuer\'s of
     await saveScreenshot(page, 'wallet-exchange-offer-taken');
   });
 
+  it('takes an offer that needs a sign-in at the issuer: goes there and comes back to the wallet with the credential', async () => {
+    await page.goto('/wallet/exchange');
+    const offers = page.getByTestId('offer-section');
+    await offers.getByLabel('Credential offer link').fill(peers.offer({ authorizationCode: true, configurations: ['teamwork-jwt'] }));
+    await offers.getByRole('button', { name: 'Read the offer' }).click();
+    const preview = page.getByTestId('offer-preview');
+    await preview.getByText('Teamwork Badge (JWT)').waitFor();
+    await preview.getByRole('button', { name: 'Sign in at the issuer' }).click();
+    await page.waitForURL(/\/wallet\/exchange\/callback\?/);
+    await page.getByRole('heading', { level: 1, name: 'Back from the issuer' }).waitFor();
+    await page.getByTestId('offer-result').getByText(/One credential from Partner University in your wallet/).waitFor();
+    expect(peers.authorizationRequests.at(-1)).toMatchObject({ client_id: server.url, redirect_uri: `${server.url}/wallet/exchange/callback`, code_challenge_method: 'S256' });
+    await expectAccessible(page, 'wallet-exchange-callback');
+  });
+
   it('pastes a presentation request, sees who asks and what matches, shares, and is sent on to the verifier', async () => {
     const request = await peers.request();
+    await page.goto('/wallet/exchange');
     const section = page.getByTestId('request-section');
     await section.getByLabel('Presentation request link').fill(request.link);
     await section.getByRole('button', { name: 'Read the request' }).click();
