@@ -36,6 +36,11 @@ export interface GuardedFetcherOptions {
   /** DNS lookup (injectable so tests can simulate DNS answers). */
   lookup?: typeof dnsLookup;
   userAgent?: string;
+  /**
+   * Extra certificate authorities trusted for https (default: the system's). Tests that run a peer over
+   * TLS on 127.0.0.1 pass its self-signed certificate here, never through a global agent.
+   */
+  ca?: string | Buffer;
 }
 
 /**
@@ -73,7 +78,7 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       }
       const response = await send(target, guardedLookup, deadline, options.userAgent ?? 'microcred', fetchOptions.post,
         // A bearer token is not carried to another origin a redirect points at.
-        new URL(url).origin === target.origin ? fetchOptions.headers : undefined);
+        new URL(url).origin === target.origin ? fetchOptions.headers : undefined, options.ca);
       const status = response.statusCode ?? 0;
       if (!fetchOptions.post && status >= 300 && status < 400 && response.headers.location) {
         response.resume();
@@ -108,14 +113,17 @@ function parseTarget(url: string): URL {
   return parsed;
 }
 
-function send(target: URL, lookup: LookupFunction, deadline: number, userAgent: string, post?: FetchOptions['post'], headers?: FetchOptions['headers']): Promise<IncomingMessage> {
+function send(
+  target: URL, lookup: LookupFunction, deadline: number, userAgent: string, post?: FetchOptions['post'], headers?: FetchOptions['headers'],
+  ca?: string | Buffer,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return reject(new Error('The request timed out.'));
     const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
       {
-        method: post ? 'POST' : 'GET', lookup, timeout: remaining,
+        method: post ? 'POST' : 'GET', lookup, timeout: remaining, ...(ca && target.protocol === 'https:' ? { ca } : {}),
         headers: post
           ? { ...post.headers, 'user-agent': userAgent, 'content-length': String(Buffer.byteLength(post.body)) }
           : { accept: 'application/json, application/ld+json, */*;q=0.5', ...headers, 'user-agent': userAgent },

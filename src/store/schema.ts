@@ -334,7 +334,7 @@ export interface LearnerKeyTable {
   created_at: string;
 }
 
-export type WalletSource = 'claim' | 'upload' | 'paste' | 'url' | 'ob-api';
+export type WalletSource = 'claim' | 'upload' | 'paste' | 'url' | 'ob-api' | 'openid4vci';
 export type WalletStatus = 'verified' | 'revoked' | 'suspended' | 'expired' | 'invalid' | 'unknown';
 
 /** One credential in a learner's wallet. */

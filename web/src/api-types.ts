@@ -42,6 +42,7 @@ export type { DownloadKind, PresentationBody, Share, ShareCreate, ShareTarget } 
 export type {
   CheckOutcome, PresentationRequestBody, PresentationRequestCreated, PresentationRequestState, VerifyAnswer, VerifyBody, VerifyCheck,
 } from '../../src/http/contract/verifier.ts';
+export type { AuthorizationStart, ExternalOfferResult, OfferPreview, PresentationAnswer, RequestPreview } from '../../src/http/contract/wallet-holder.ts';
 export type {
   ClaimPreview, CollectionCreate, CollectionSummary, CollectionUpdate, CollectionView, Facets, ImportBody, ImportResult, Offer, Skill, Totals, WalletCheck, WalletItem,
   WalletListQuery, WalletPage, WalletStatus,

@@ -39,6 +39,7 @@ import { VerifyScreen } from './screens/verifier/Verify.tsx';
 import { AccountScreen } from './screens/wallet/Account.tsx';
 import { CollectionsScreen } from './screens/wallet/Collections.tsx';
 import { ImportScreen } from './screens/wallet/Import.tsx';
+import { ExchangeCallbackScreen, ExchangeScreen } from './screens/wallet/Exchange.tsx';
 import { WalletScreen } from './screens/wallet/Wallet.tsx';
 import { WalletCredentialScreen } from './screens/wallet/WalletCredential.tsx';
 import { WalletPathwayScreen, WalletPathwaysScreen } from './screens/wallet/WalletPathways.tsx';
@@ -89,6 +90,8 @@ function screens(): RouteObject[] {
         { path: '/wallet', element: <WalletScreen /> },
         { path: '/wallet/credentials/:id', element: <WalletCredentialScreen /> },
         { path: '/wallet/import', element: <ImportScreen /> },
+        { path: '/wallet/exchange', element: <ExchangeScreen /> },
+        { path: '/wallet/exchange/callback', element: <ExchangeCallbackScreen /> },
         { path: '/wallet/collections', element: <CollectionsScreen /> },
         { path: '/wallet/pathways', element: <WalletPathwaysScreen /> },
         { path: '/wallet/pathways/:id', element: <WalletPathwayScreen /> },

@@ -26,7 +26,7 @@ export const WalletItemSchema = Type.Object({
   status: WalletStatusSchema,
   standard: Type.String(),
   format: Type.String(),
-  source: Type.Union([Type.Literal('claim'), Type.Literal('upload'), Type.Literal('paste'), Type.Literal('url'), Type.Literal('ob-api')]),
+  source: Type.Union([Type.Literal('claim'), Type.Literal('upload'), Type.Literal('paste'), Type.Literal('url'), Type.Literal('ob-api'), Type.Literal('openid4vci')]),
   verifiedAt: Type.String(),
   addedAt: Type.String(),
 }, { $id: 'WalletItem' });

@@ -11,6 +11,10 @@ import {
   ImportBodySchema, ImportResultSchema, OfferParams, OfferSchema, TotalsSchema, WalletItemDetailSchema, WalletItemParams, WalletItemSchema,
   WalletListQuery, WalletPageSchema,
 } from '../contract/wallet.ts';
+import {
+  AuthorizationCallbackSchema, AuthorizationStartSchema, ExternalOfferAcceptSchema, ExternalOfferBodySchema, ExternalOfferResultSchema, OfferPreviewSchema, PresentationAnswerBodySchema, PresentationAnswerSchema,
+  PresentationRequestBodySchema, RequestPreviewSchema,
+} from '../contract/wallet-holder.ts';
 
 /** Anonymous callers learn they must sign in before anything about their input (401, not 400). */
 async function signedIn(request: FastifyRequest): Promise<void> {
@@ -117,6 +121,55 @@ export function walletRoutes(services: Services): FastifyPluginAsyncTypebox {
       const result = await wallet.acceptOffer(request.actor, request.params.credentialId);
       return reply.code(result.duplicate ? 200 : 201).send(result);
     });
+
+    // microcred's wallet as a holder for other issuers and verifiers (OpenID4VCI / OpenID4VP, issue 12 §4).
+    app.post('/api/v1/wallet/openid4vci/offer-preview', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Read another issuer\'s OpenID4VCI Credential Offer (openid-credential-offer://…): who offers which credentials, and whether a transaction code is needed. Nothing is kept',
+        body: ExternalOfferBodySchema, response: { 200: OfferPreviewSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, (request) => wallet.previewExternalOffer(request.actor, request.body.offer));
+
+    app.post('/api/v1/wallet/openid4vci/offers', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Take another issuer\'s offered credentials into your wallet: pre-authorized code flow (with the transaction code), key proof by your did:key; each credential is verified and kept (source openid4vci)',
+        body: ExternalOfferAcceptSchema, response: { 201: ExternalOfferResultSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await wallet.receiveExternalOffer(request.actor, request.body)));
+
+    app.post('/api/v1/wallet/openid4vci/authorizations', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'For an offer that needs you to sign in at the issuer (authorization code flow with PKCE): the issuer\'s sign-in page to go to; it sends you back to /wallet/exchange/callback',
+        body: ExternalOfferBodySchema, response: { 200: AuthorizationStartSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, (request) => wallet.startExternalAuthorization(request.actor, request.body.offer));
+
+    app.post('/api/v1/wallet/openid4vci/authorizations/callback', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Back from signing in at the issuer: exchange the code and take the offered credentials into your wallet (verified, source openid4vci)',
+        body: AuthorizationCallbackSchema, response: { 201: ExternalOfferResultSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await wallet.completeExternalAuthorization(request.actor, request.body)));
+
+    app.post('/api/v1/wallet/openid4vp/request-preview', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Read another verifier\'s OpenID4VP request (openid4vp://…): who asks, for what (DCQL), and which of your credentials answer it. Nothing is sent',
+        body: PresentationRequestBodySchema, response: { 200: RequestPreviewSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, (request) => wallet.previewPresentationRequest(request.actor, request.body.request));
+
+    app.post('/api/v1/wallet/openid4vp/responses', {
+      preValidation: signedIn,
+      schema: {
+        tags: ['wallet'], summary: 'Present the credentials you chose to the verifier that asked: a presentation signed by your did:key for its nonce and client_id, posted to its response_uri (direct_post); its answer and redirect',
+        body: PresentationAnswerBodySchema, response: { 200: PresentationAnswerSchema, ...errors(400, 401, 403, 422) },
+      },
+    }, (request) => wallet.answerPresentationRequest(request.actor, request.body));
 
     app.get('/api/v1/claim/:token', {
       schema: {

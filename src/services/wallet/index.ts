@@ -13,10 +13,20 @@ import { claimPreview, findByClaimToken, findOffers, type ClaimPreview, type Wal
 import { createCollections, type CollectionInput, type CollectionSummary, type CollectionView } from './collections.ts';
 import { ingest, ingestIssued, reverify as reverifyStored, type Ingested } from './ingest.ts';
 import { ingestUrl } from './url-import.ts';
+import { completeAuthorization, previewOffer, receiveOffer, startAuthorization, type OfferPreview, type ReceivedCredential } from './holder-offer.ts';
+import { previewRequest, respondToRequest, type HeldRow, type RequestOutcome, type RequestPreview } from './holder-request.ts';
 import { listWallet, walletFacets, walletTotals, type WalletFacets, type WalletListQuery, type WalletPage, type WalletTotals } from './query.ts';
 import { CARD_COLUMNS, cardView, detailView, type WalletItemDetail, type WalletItemView } from './view.ts';
 
 export type { ClaimPreview, WalletOffer } from './claim.ts';
+export type { OfferPreview } from './holder-offer.ts';
+export type { RequestOutcome, RequestPreview } from './holder-request.ts';
+
+/** What taking another issuer's OpenID4VCI offer answers: the offer as read, and each credential kept. */
+export interface ExternalOfferResult {
+  offer: OfferPreview;
+  items: (WalletImport & { configurationId: string; boundToHolder: boolean })[];
+}
 export type { CollectionInput, CollectionSummary, CollectionView } from './collections.ts';
 export type { WalletFacets, WalletListQuery, WalletPage, WalletSort, WalletTotals } from './query.ts';
 export type { WalletItemDetail, WalletItemView, WalletSkill } from './view.ts';
@@ -167,6 +177,27 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
     return row !== undefined;
   }
 
+  /** This instance as an OAuth client of other issuers' authorization servers (public client, PKCE). */
+  function holderClient(): { clientId: string; redirectUri: string } {
+    const base = ctx.config.publicUrl.replace(/\/$/, '');
+    return { clientId: base, redirectUri: `${base}/wallet/exchange/callback` };
+  }
+
+  async function keepReceived(actor: Actor, userId: string, received: ReceivedCredential[]): Promise<ExternalOfferResult['items']> {
+    const items: ExternalOfferResult['items'] = [];
+    for (const entry of received) {
+      const kept = await store(actor, userId, entry.ingested, 'wallet.openid4vci.receive');
+      items.push({ ...kept, configurationId: entry.configurationId, boundToHolder: entry.boundToHolder });
+    }
+    return items;
+  }
+
+  /** The learner's credentials as an OpenID4VP request is matched against them (bounded: a wallet is small). */
+  async function heldRows(userId: string): Promise<HeldRow[]> {
+    return ctx.db.selectFrom('wallet_credentials').select(['id', 'format', 'document', 'original', 'original_type', 'name', 'issuer_name', 'status'])
+      .where('user_id', '=', userId).orderBy('added_at', 'desc').limit(1000).execute();
+  }
+
   async function applyReverify(actor: Actor, row: Row<'wallet_credentials'>, always: boolean): Promise<Row<'wallet_credentials'>> {
     const outcome = await reverifyStored(ctx, row);
     return ctx.db.transaction().execute(async (trx) => {
@@ -227,6 +258,62 @@ export function createWalletService(ctx: ServiceContext, deps: { learners: Learn
         || (credential.recipient_did !== null && credential.recipient_did === did));
       if (!credential || !mine) throw new NotFound('offer');
       return attachIssued(actor, userId, credential, 'offer');
+    },
+
+    /** Reads another issuer's OpenID4VCI Credential Offer: who offers what, and whether a transaction code is needed. */
+    async previewExternalOffer(actor: Actor, offer: unknown): Promise<OfferPreview> {
+      walletOwner(actor);
+      return previewOffer(ctx, offer);
+    },
+
+    /**
+     * Takes another issuer's offer (pre-authorized code flow, key proof by the learner's did:key) and
+     * keeps each credential it gives, verified, with source 'openid4vci'.
+     */
+    async receiveExternalOffer(actor: Actor, input: { offer: unknown; txCode?: string }): Promise<ExternalOfferResult> {
+      const userId = walletOwner(actor);
+      await learners.ensureKey(actor);
+      const signer = await learners.signer(userId);
+      const { preview, received } = await receiveOffer(ctx, { offer: input.offer, txCode: input.txCode, signer });
+      return { offer: preview, items: await keepReceived(actor, userId, received) };
+    },
+
+    /**
+     * Starts the authorization code flow for an offer that needs the learner to sign in at the issuer:
+     * the URL to send her to. She comes back to /wallet/exchange/callback (this instance is the client:
+     * client_id = its public URL).
+     */
+    async startExternalAuthorization(actor: Actor, offer: unknown): Promise<{ authorizationUrl: string; offer: OfferPreview }> {
+      const userId = walletOwner(actor);
+      return startAuthorization(ctx, { offer, userId, ...holderClient() });
+    },
+
+    /** Finishes it with the code and state the issuer sent her back with, and keeps the credentials. */
+    async completeExternalAuthorization(actor: Actor, input: { code: unknown; state: unknown }): Promise<ExternalOfferResult> {
+      const userId = walletOwner(actor);
+      await learners.ensureKey(actor);
+      const signer = await learners.signer(userId);
+      const { preview, received } = await completeAuthorization(ctx, { ...input, userId, signer, ...holderClient() });
+      return { offer: preview, items: await keepReceived(actor, userId, received) };
+    },
+
+    /** Reads another verifier's OpenID4VP request: who asks, for what, and which of the learner's credentials answer. */
+    async previewPresentationRequest(actor: Actor, request: unknown): Promise<RequestPreview> {
+      const userId = walletOwner(actor);
+      return previewRequest(ctx, request, await heldRows(userId));
+    },
+
+    /** Presents the chosen credentials to the verifier, signed by the learner's did:key for its nonce and client_id. */
+    async answerPresentationRequest(actor: Actor, input: { request: unknown; credentialIds: unknown }): Promise<{ request: RequestPreview; outcome: RequestOutcome }> {
+      const userId = walletOwner(actor);
+      await learners.ensureKey(actor);
+      const signer = await learners.signer(userId);
+      const { preview, outcome } = await respondToRequest(ctx, { ...input, rows: await heldRows(userId), signer });
+      await audit(ctx, ctx.db, actor, {
+        organisationId: null, action: 'wallet.openid4vp.present', targetType: 'user', targetId: userId,
+        details: { verifier: preview.clientId, credentials: outcome.presented, accepted: outcome.accepted },
+      });
+      return { request: preview, outcome };
     },
 
     async list(actor: Actor, query: WalletListQuery = {}): Promise<WalletPage> {

@@ -7,6 +7,7 @@ import '../wallet.css';
 const WALLET_NAV: { path: string; label: string }[] = [
   { path: '/wallet', label: 'My credentials' },
   { path: '/wallet/import', label: 'Add a credential' },
+  { path: '/wallet/exchange', label: 'Offers & requests' },
   { path: '/wallet/collections', label: 'Collections' },
   { path: '/wallet/pathways', label: 'Pathways' },
   { path: '/wallet/recognition', label: 'Recognition' },
