@@ -18,6 +18,7 @@ import { useLocation, useNavigate, useParams } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer } from '../../api-types.ts';
+import { useSubmit } from '../../submit.ts';
 
 /** Creates a micro-credential definition, or saves a new version of one, beside a live preview. */
 export function AchievementEditorScreen() {
@@ -89,10 +90,8 @@ function Editor(props: EditorProps) {
   const local = localProblems(form);
   const errorFor = (pointer: string) => local[pointer] ?? error?.fieldMessage(pointer);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(local).length) return;
+  // One click, one definition: a double click must not create the micro-credential twice.
+  const saving = useSubmit(async () => {
     setError(undefined);
     try {
       const body = toInput(form);
@@ -104,6 +103,12 @@ function Editor(props: EditorProps) {
     } catch (e) {
       setError(asApiError(e));
     }
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(local).length) return;
+    void saving.run();
   };
   const archive = async () => {
     if (!achievement) return;
@@ -117,7 +122,7 @@ function Editor(props: EditorProps) {
   const localList = Object.entries(local);
   return (
     <div className="editor-layout">
-      <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-label="Micro-credential definition">
+      <form onSubmit={submit} noValidate className="form" aria-label="Micro-credential definition">
         <ErrorSummary error={error} title="The definition was not saved" />
         {submitted && localList.length ? (
           <div className="error-summary" role="alert">
@@ -176,7 +181,7 @@ function Editor(props: EditorProps) {
         <OutcomesEditor form={form} update={update} errorFor={errorFor} />
         <EuFields form={form} update={update} errorFor={errorFor} />
         <div className="button-row">
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={saving.pending}>
             {achievement ? 'Save new version' : 'Create micro-credential'}
           </button>
           {achievement && !achievement.archivedAt ? (
