@@ -7,6 +7,7 @@ import type { ApiError } from '../../api.ts';
 import { CredentialPreview } from '../../components/CredentialPreview.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { ImageUpload } from '../../components/ImageUpload.tsx';
+import { DurationInput } from '../../components/DurationInput.tsx';
 import { EuFields } from '../../components/EuFields.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -168,8 +169,8 @@ function Editor(props: EditorProps) {
                 </select>
               )}
             </Field>
-            <Field id="validityPeriod" label="Valid for" hint="ISO 8601 duration, e.g. P2Y; empty for no expiry." error={errorFor('/validityPeriod')}>
-              {(p) => <input {...p} value={form.validityPeriod} onChange={(e) => update({ validityPeriod: e.target.value })} />}
+            <Field id="validityPeriod" label="Valid for" hint="A number and a unit, e.g. 2 years; empty for no expiry." error={errorFor('/validityPeriod')}>
+              {(p) => <DurationInput control={p} value={form.validityPeriod} onChange={(validityPeriod) => update({ validityPeriod })} />}
             </Field>
             <Field id="suspendable" label="Credentials can be suspended" hint="Adds a suspension status entry to credentials issued from now on. Off by default: the Open Badges 3.0 schema takes one status entry, and strict validators flag two." error={errorFor('/suspendable')}>
               {(p) => <input {...p} type="checkbox" checked={form.suspendable} onChange={(e) => update({ suspendable: e.target.checked })} />}
@@ -191,7 +192,7 @@ function Editor(props: EditorProps) {
           ) : null}
         </div>
       </form>
-      <CredentialPreview organisationId={organisationId} input={toInput(form)} />
+      <CredentialPreview organisationId={organisationId} input={toInput(form)} showMissing={submitted} />
     </div>
   );
 }
