@@ -186,6 +186,19 @@ describe('proposeRecognition', () => {
     expect(validateAgreement(bad, diploma).map((p) => p.path)).toEqual(['/match', '/conditions/colour', '/conditions/minGrade/scale', '/moduleId']);
     expect(() => proposeRecognition(diploma, [bad as unknown as RecognitionAgreement], [], { asOf: ASOF })).toThrow(TypeError);
   });
+
+  it('refuses an achievement id that is a name, not an IRI: it could never match a credential', () => {
+    const named = { id: 'x', moduleId: 'stats', credits: 5, match: { achievementId: 'Statistics I' } };
+    const problems = validateAgreement(named, diploma);
+    expect(problems.map((p) => p.path)).toEqual(['/match/achievementId']);
+    expect(problems[0]!.message).toContain('would never match');
+    for (const iri of ['https://uni.example/achievements/stats', 'urn:uuid:5a0c0f8e-9c2e-4c1b-8d8e-1f0a4b7c9d10', 'mooc:stats', 'did:web:mooc.example']) {
+      expect(validateAgreement({ ...named, match: { achievementId: iri } }, diploma)).toEqual([]);
+    }
+    for (const bad of ['stats', 'https://uni.example/a b', ' https://x.example/', '<https://x.example/>', ':nope']) {
+      expect(validateAgreement({ ...named, match: { achievementId: bad } }, diploma).map((p) => p.path)).toEqual(['/match/achievementId']);
+    }
+  });
 });
 
 describe('validators on hostile input', () => {

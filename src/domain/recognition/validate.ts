@@ -16,6 +16,11 @@ function num(p: Problem[], o: Obj, key: string, base: string, what: string, opts
   }
 }
 
+/** An absolute IRI: a scheme, a colon, and no spaces (RFC 3987 §2.2, as far as matching needs). */
+export function isIri(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(value);
+}
+
 function str(p: Problem[], o: Obj, key: string, base: string, what: string, required: boolean): void {
   if (o[key] === undefined) {
     if (required) p.push({ path: base + seg(key), message: `${what} is missing.` });
@@ -78,6 +83,11 @@ export function validateAgreement(value: unknown, programme?: { modules: { id: s
     const m = value.match;
     str(p, m, 'issuerId', '/match', 'The issuer id', false);
     str(p, m, 'achievementId', '/match', 'The achievement id', false);
+    // Credentials carry an achievement's id as an IRI (OB 3.0 Achievement.id, VC 2.0 §4.4): a name
+    // ("Statistics I") can never match one, so it is refused rather than kept as a silent dead rule.
+    if (isNonEmptyString(m.achievementId) && !isIri(m.achievementId)) {
+      p.push({ path: '/match/achievementId', message: `The achievement id must be the id credentials carry, an address such as https://example.org/achievements/stats; “${m.achievementId.slice(0, 80)}” is not one and would never match.` });
+    }
     strList(p, m, 'alignments', '/match', 'The alignments');
     strList(p, m, 'fieldsOfStudy', '/match', 'The fields of study');
     if (m.achievementId === undefined && m.alignments === undefined && m.fieldsOfStudy === undefined) {
