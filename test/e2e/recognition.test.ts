@@ -240,7 +240,19 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await expectAccessible(registrarPage, 'recognition decision');
     await saveScreenshot(registrarPage, 'recognition-decision');
     await registrarPage.getByRole('button', { name: 'Record decisions' }).click();
+    const dialog = registrarPage.getByRole('dialog', { name: 'Record these 2 decisions?' });
+    await dialog.waitFor();
+    await expectAccessible(registrarPage, 'recognition decision confirmation');
+    // Two clicks on the dialog's button record once: success alone, no error beside it.
+    await dialog.getByRole('button', { name: 'Yes, record them' }).dblclick();
     await registrarPage.getByText('Decided: 11 ECTS recognised. The learner is told.').waitFor();
+    expect(await registrarPage.getByRole('alert').count()).toBe(0);
+    // The summary gives the final figure; the engine's 15 ECTS proposal is history, under a disclosure.
+    const summary = registrarPage.getByRole('region', { name: 'Summary' });
+    await summary.getByTestId('final-figure').getByText('Recognised in all: 11 ECTS').waitFor();
+    expect(await summary.getByText(/15 ECTS/).first().isVisible()).toBe(false);
+    await summary.getByText('What the engine proposed before the decision').click();
+    await summary.getByText(/15 ECTS/).first().waitFor();
     await ml.getByText(/Recognised.*6 ECTS \(amend\)\. Reason: Only the supervised part/).waitFor();
     expect(await registrarPage.getByRole('button', { name: 'Record decisions' }).count()).toBe(0);
     await onPhone(registrarContext, new URL(registrarPage.url()).pathname, 'Recognition decision', 'recognition decision');

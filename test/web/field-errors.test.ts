@@ -3,7 +3,6 @@
  * the sentences the forms show beside their fields. Each case is a message the server really sends.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../web/src/api.ts';
 import { detailSentence, fieldLabel, fieldSentence, tooLargeSentence } from '../../web/src/field-errors.ts';
 
 /** Nothing a person should never read: a pointer, a camelCase property, an EU code. */
@@ -57,13 +56,5 @@ describe('field errors in sentences', () => {
     for (const message of ['', '////', '"', '`x`', 'a'.repeat(10_000), '/a/b/c/d/e/f is wrong', '\u0000\u202e']) {
       expect(() => fieldSentence('/x/~1~0/3', message)).not.toThrow();
     }
-  });
-
-  it('ApiError gives the forms sentences, and an error below a field belongs to it', () => {
-    const error = new ApiError({ status: 400, detail: '/recipient/email is not an e-mail address', errors: [{ pointer: '/body/recipient/email', message: 'is not an e-mail address' }] });
-    expect(error.fieldMessage('/recipient')).toBe('The recipient’s e-mail address is not an e-mail address.');
-    expect(error.fieldMessage('/recipient/email')).toBe('The recipient’s e-mail address is not an e-mail address.');
-    expect(error.fieldMessage('/name')).toBeUndefined();
-    expect(error.sentences()).toEqual(['The recipient’s e-mail address is not an e-mail address.']);
   });
 });
