@@ -143,7 +143,19 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     // A wrong value is refused with the reason beside the field.
     await agreement.getByLabel('Module').selectOption('STATS');
     await agreement.getByLabel('Credits recognised (ECTS)').fill('50');
+    // A name is not an achievement id: said beside the field, and nothing is sent.
+    await agreement.getByLabel('Achievement id').fill('Statistics I');
+    const idField = agreement.locator('.field').filter({ has: registrarPage.getByLabel('Achievement id') });
+    await idField.locator('.field-error').getByText(/not a name: “Statistics I” would never match/).waitFor();
+    await agreement.getByRole('button', { name: 'Add agreement' }).click();
+    expect(await registrarPage.getByRole('alert').count()).toBe(0);
+    // An IRI nothing here carries is allowed, and said so.
+    await agreement.getByLabel('Achievement id').fill('https://elsewhere.example/achievements/statistics');
+    await agreement.getByTestId('achievement-unknown').getByText('Nothing on this platform carries this id yet', { exact: false }).waitFor();
+    expect(await idField.locator('.field-error').count()).toBe(0);
+    await expectAccessible(registrarPage, 'agreement (achievement id)');
     await agreement.getByLabel('Achievement id').fill(`${server.url}/achievements/${course.stats}`);
+    expect(await agreement.getByTestId('achievement-unknown').count()).toBe(0);
     await agreement.getByRole('button', { name: 'Add agreement' }).click();
     await registrarPage.getByRole('alert').waitFor();
     await agreement.getByLabel('Credits recognised (ECTS)').fill('5');
@@ -152,7 +164,11 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await registrarPage.getByText('Agreement added for Statistics.').waitFor();
     await agreement.getByLabel('Module').selectOption('ML');
     await agreement.getByLabel('Credits recognised (ECTS)').fill('10');
-    await agreement.getByLabel('Achievement id').fill(`${server.url}/achievements/${course.ml}`);
+    // Picked from the catalogue: the id (and issuer) are filled in.
+    const picker = agreement.getByLabel('Pick from the catalogue');
+    await picker.selectOption(`${server.url}/achievements/${course.ml}`);
+    expect(await agreement.getByLabel('Achievement id').inputValue()).toBe(`${server.url}/achievements/${course.ml}`);
+    await agreement.getByText(`${ML}, issued by`, { exact: false }).waitFor();
     await agreement.getByRole('button', { name: 'Add agreement' }).click();
     await registrarPage.getByText('Agreement added for Machine learning.').waitFor();
     // Changed in place: the machine-learning agreement now asks for EQF 7.

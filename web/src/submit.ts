@@ -26,3 +26,26 @@ export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<u
   }, []);
   return { run, pending };
 }
+
+const busyForms = new WeakSet<object>();
+
+/**
+ * The same guard for a form's submit handler, without a hook (forms inside conditions and lists can
+ * use it): `<form onSubmit={guarded(submit)}>`. The form element itself is marked busy, synchronously,
+ * until the handler's promise settles; a second submit meanwhile is dropped. The default (a page
+ * load) is always prevented.
+ */
+export function guarded<E extends { preventDefault(): void; currentTarget: object }>(handler: (event: E) => Promise<unknown>): (event: E) => void {
+  return (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (busyForms.has(form)) return;
+    busyForms.add(form);
+    const element = form as { setAttribute?(name: string, value: string): void; removeAttribute?(name: string): void };
+    element.setAttribute?.('aria-busy', 'true');
+    void handler(event).finally(() => {
+      busyForms.delete(form);
+      element.removeAttribute?.('aria-busy');
+    });
+  };
+}

@@ -12,7 +12,7 @@ import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, BulkJob, Issuer } from '../../api-types.ts';
 import { reviewCsv } from '../../bulk-review.ts';
 import type { BulkReview, ReviewRecipient } from '../../bulk-review.ts';
-import { useSubmit } from '../../submit.ts';
+import { useSubmit, guarded } from '../../submit.ts';
 // Pure, imports nothing: the preview is the e-mail the server sends, not a copy of its words.
 import { claimMail } from '../../../../src/services/credentials/claim-mail.ts';
 
@@ -79,7 +79,7 @@ export function BulkScreen() {
         and not issued; the others are. Uploading the same file again issues nothing twice.
       </p>
       <ErrorSummary error={error ?? achievements.error} title="The file was not accepted" />
-      <form onSubmit={(e) => void check(e)} noValidate className="form" aria-label="Bulk issue">
+      <form onSubmit={guarded(check)} noValidate className="form" aria-label="Bulk issue">
         <div className="grid">
           <AchievementSelect
             id="bulk-achievement"

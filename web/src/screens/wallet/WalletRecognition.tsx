@@ -14,6 +14,7 @@ import { useSession } from '../../session.tsx';
 import type { Agreement, MyRecognitionRequestView, Plan, PublicProgramme as Programme, RecognitionRequestView as RecognitionRequest, WalletPage } from '../../api-types.ts';
 import { ects } from '../../format.ts';
 import { describeAgreement, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-words.ts';
+import { guarded } from '../../submit.ts';
 
 /** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
@@ -58,7 +59,7 @@ export function WalletRecognitionScreen() {
     <Screen title="Recognition" intro="Ask a university to recognise your credentials as credit toward one of its programmes. You see its proposal at once; its registrar decides.">
       <ErrorSummary error={error ?? data.error} />
       {data.data ? (
-        <form className="form" onSubmit={(e) => void send(e)} noValidate aria-labelledby="ask-heading">
+        <form className="form" onSubmit={guarded(send)} noValidate aria-labelledby="ask-heading">
           <h2 id="ask-heading">Ask for recognition</h2>
           <Field id="r-programme" label="Programme" required error={error?.fieldMessage('/programmeId')}>
             {(p) => (
