@@ -282,6 +282,8 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await page.getByText('11 ECTS recognised.').waitFor();
     const ml = page.getByRole('article').filter({ has: page.getByRole('heading', { name: ML }) });
     await ml.getByText(/Decision: Recognised, 6 ECTS \(amended by the registrar\)\. Only the supervised part/).waitFor();
+    // The decision stands alone; the 10 ECTS proposal is under a disclosure, not beside it.
+    expect(await ml.getByText(/^Proposed: /).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Withdraw this request' }).count()).toBe(0);
     await expectAccessible(page, 'wallet recognition request (decided)');
     await saveScreenshot(page, 'wallet-recognition');

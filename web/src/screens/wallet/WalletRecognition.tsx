@@ -139,6 +139,22 @@ export function WalletRecognitionScreen() {
   );
 }
 
+function ProposalText({ item }: { item: { decision: keyof typeof PROPOSED; credits: number; moduleName?: string | null; reasons: string[] } }) {
+  return (
+    <>
+      <p>
+        Proposed: {PROPOSED[item.decision]}
+        {item.credits > 0 ? `, ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}.
+      </p>
+      <ul>
+        {item.reasons.map((reason, i) => (
+          <li key={i}>{reason}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** One request: the proposal with its reasons, the registrar's decisions and reasons, the gap; withdraw while pending. */
 export function WalletRecognitionRequestScreen() {
   const params = useParams();
@@ -196,22 +212,22 @@ export function WalletRecognitionRequestScreen() {
             return (
               <article key={item.credentialKey} className="panel">
                 <h3>{item.achievementName}</h3>
-                <p>
-                  Proposed: {PROPOSED[item.decision]}
-                  {item.credits > 0 ? `, ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}.
-                </p>
-                <ul>
-                  {item.reasons.map((reason, i) => (
-                    <li key={i}>{reason}</li>
-                  ))}
-                </ul>
                 {final?.decision ? (
-                  <p>
-                    <strong>Decision: {OUTCOME[final.outcome]}</strong>, {ects(final.credits)}
-                    {final.decision.action === 'amend' ? ' (amended by the registrar)' : ''}
-                    {final.decision.reason ? `. ${final.decision.reason}` : '.'}
-                  </p>
-                ) : null}
+                  <>
+                    <p>
+                      <strong>Decision: {OUTCOME[final.outcome]}</strong>, {ects(final.credits)}
+                      {final.decision.action === 'amend' ? ' (amended by the registrar)' : ''}
+                      {final.decision.reason ? `. ${final.decision.reason}` : '.'}
+                    </p>
+                    {/* Decided: the proposal is history, not a second figure beside the decision. */}
+                    <details>
+                      <summary>What was proposed before the decision</summary>
+                      <ProposalText item={item} />
+                    </details>
+                  </>
+                ) : (
+                  <ProposalText item={item} />
+                )}
               </article>
             );
           })}
