@@ -33,6 +33,7 @@ describe('field errors in sentences', () => {
     ['/name', 'must be at most 200 characters', 'The name must be at most 200 characters.'],
     ['/', 'The file is not a PNG image (its first bytes are not the PNG signature).', 'The file is not a PNG image (its first bytes are not the PNG signature).'],
     ['/eu/participationForm', 'online-exam is not a form of participation', 'Online examination is not a form of participation.'],
+    ['/creditsAvailable', 'The notional workload in ECTS credits (creditsAvailable) is missing; it is a mandatory EU element.', 'The notional workload in ECTS credits is missing; it is a mandatory EU element.'],
   ];
   for (const [pointer, message, expected] of cases) {
     it(`${pointer} ${message}`, () => {

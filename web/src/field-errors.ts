@@ -123,7 +123,9 @@ function codesToLabels(text: string): string {
 
 /** Pointers ("/recipient/did", "recipient/email") and property names in a message, in words. */
 function namesToWords(text: string): string {
-  let out = text.replace(/(^|[\s(“"'])(\/?[A-Za-z]+(?:\/[A-Za-z0-9~]+)+)/g, (whole, lead: string, pointer: string) => {
+  // A property name given in brackets after its words ("workload in ECTS credits (creditsAvailable)") adds nothing.
+  let out = text.replace(/\s*\((?:[a-z]+[A-Z][A-Za-z]*|\/[A-Za-z0-9/~]+)\)/g, '');
+  out = out.replace(/(^|[\s(“"'])(\/?[A-Za-z]+(?:\/[A-Za-z0-9~]+)+)/g, (whole, lead: string, pointer: string) => {
     const label = fieldLabel(pointer.startsWith('/') ? pointer : `/${pointer}`);
     return label ? `${lead}${label}` : whole;
   });

@@ -38,7 +38,10 @@ function list(value: unknown): unknown[] {
  */
 /** A field the person has not filled in yet: not a mistake until they try to save. */
 function isMissing(message: string): boolean {
-  return /^(is required|must not be empty|must list at least one)/.test(message.trim());
+  const text = message.trim();
+  // Ajv's fragments ("is required") and the domain's sentences ("The title (name) is required.",
+  // "The learning outcomes are missing; …").
+  return /^(is required|must not be empty|must list at least one)/.test(text) || /\b(is|are) (required|missing)\b/.test(text);
 }
 
 export function CredentialPreview({ organisationId, input, showMissing = false }: { organisationId: string; input: AchievementInput; showMissing?: boolean }) {
