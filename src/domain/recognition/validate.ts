@@ -36,6 +36,22 @@ function strList(p: Problem[], o: Obj, key: string, base: string, what: string):
 }
 
 /** Checks a programme definition. */
+/**
+ * What a registrar writing an agreement is told on top of validateAgreement: the match's achievement
+ * id must be an IRI, since credentials carry an achievement's id as one (OB 3.0 Achievement.id, VC 2.0
+ * §4.4) and a name ("Statistics I") can never match. Kept apart from validateAgreement so that an
+ * agreement stored before this rule still evaluates (it matches nothing, as it always did) instead of
+ * making every proposal toward its programme throw.
+ */
+export function agreementAuthoringProblems(value: unknown): Problem[] {
+  if (!isObject(value) || !isObject(value.match)) return [];
+  const id = value.match.achievementId;
+  if (isNonEmptyString(id) && !isIri(id)) {
+    return [{ path: '/match/achievementId', message: `The achievement id must be the id credentials carry, an address such as https://example.org/achievements/stats; “${id.slice(0, 80)}” is not one and would never match.` }];
+  }
+  return [];
+}
+
 export function validateProgramme(value: unknown): Problem[] {
   const p: Problem[] = [];
   if (!isObject(value)) return [{ path: '', message: 'A programme must be a JSON object.' }];
@@ -83,11 +99,6 @@ export function validateAgreement(value: unknown, programme?: { modules: { id: s
     const m = value.match;
     str(p, m, 'issuerId', '/match', 'The issuer id', false);
     str(p, m, 'achievementId', '/match', 'The achievement id', false);
-    // Credentials carry an achievement's id as an IRI (OB 3.0 Achievement.id, VC 2.0 §4.4): a name
-    // ("Statistics I") can never match one, so it is refused rather than kept as a silent dead rule.
-    if (isNonEmptyString(m.achievementId) && !isIri(m.achievementId)) {
-      p.push({ path: '/match/achievementId', message: `The achievement id must be the id credentials carry, an address such as https://example.org/achievements/stats; “${m.achievementId.slice(0, 80)}” is not one and would never match.` });
-    }
     strList(p, m, 'alignments', '/match', 'The alignments');
     strList(p, m, 'fieldsOfStudy', '/match', 'The fields of study');
     if (m.achievementId === undefined && m.alignments === undefined && m.fieldsOfStudy === undefined) {
