@@ -18,6 +18,15 @@ describe('bulk review', () => {
     expect(review.problems.map((p) => p.line)).toEqual([4, 5]);
   });
 
+  it('a row the server would refuse (not an e-mail address or DID) is a problem, not a recipient', async () => {
+    const review = await reviewCsv(bytes('email,name\ngrace@example.org,Grace\nnot-an-email,Bad Row\nada@exa\u200bmple.org,Zero width\n'));
+    expect(review).toMatchObject({ kind: 'ready', rows: 3, emails: 1, recipients: [{ line: 2, to: 'grace@example.org' }] });
+    if (review.kind === 'ready') expect(review.problems).toEqual([
+      { line: 3, message: '“not-an-email” is not an e-mail address or a DID.' },
+      { line: 4, message: '“ada@exa\u200bmple.org” is not an e-mail address or a DID.' },
+    ]);
+  });
+
   it('a file without a recipient column is told so, once, naming its columns', async () => {
     const review = await reviewCsv(bytes('name,result\nGrace Hopper,A\n'), '“no-email.csv”');
     expect(review.kind).toBe('no-recipient');

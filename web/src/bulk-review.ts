@@ -4,6 +4,7 @@
  * pure), so the count is the server's; the server still validates every row on upload.
  */
 import { readCsvObjects } from '../../src/csv/parse.ts';
+import { DID, EMAIL } from '../../src/domain/recipient.ts';
 
 export interface ReviewRecipient {
   line: number;
@@ -51,6 +52,8 @@ export async function reviewCsv(bytes: Uint8Array, fileName = 'The file'): Promi
     const row = Object.fromEntries(Object.entries(item.row).map(([k, v]) => [key(k), v.trim()]));
     const to = row.email || row.did || row.recipient || '';
     if (!to) problems.push({ line: item.line, message: 'The row names no learner (no e-mail address or DID).' });
+    // The server's own syntax for a recipient: a row it would refuse is not counted as one that goes out.
+    else if (!(to.startsWith('did:') ? DID.test(to) : EMAIL.test(to))) problems.push({ line: item.line, message: `“${to.slice(0, 80)}” is not an e-mail address or a DID.` });
     else recipients.push({ line: item.line, to, ...(row.name ? { name: row.name } : {}) });
   }
   if (!header) return { kind: 'no-recipient', message: `${fileName} is empty: the first line must name the columns, such as email,name.` };
