@@ -284,7 +284,7 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     expect(await next.textContent()).toContain('5 ECTS');
     // The plan's bar is what the learner would reach, not what she holds: never "100% complete" here.
     expect(await next.textContent()).not.toContain('100% complete');
-    await next.getByText('100% once you hold it (you do not yet)').waitFor();
+    await next.getByText('100% once you hold it', { exact: true }).waitFor();
     const requirement = page.getByTestId('requirement-result').first();
     await requirement.getByRole('link', { name: FIRST }).waitFor();
     await requirement.getByText('Still missing').waitFor();

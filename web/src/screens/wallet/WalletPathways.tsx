@@ -246,7 +246,7 @@ function NextSteps({ plan, byUrl }: { plan: Plan; byUrl: Map<string, CatalogueIt
           <ProgressBar
             value={plan.progressAfter}
             label={`Progress once you hold ${plan.achievements.length === 1 ? 'it' : 'these'}`}
-            words={(pct) => `${pct}% once you hold ${plan.achievements.length === 1 ? 'it' : 'them'} (you do not yet)`}
+            words={(pct) => `${pct}% once you hold ${plan.achievements.length === 1 ? 'it' : 'them'}`}
           />
         </>
       )}
