@@ -29,7 +29,7 @@ export function ErrorSummary({ error, title = 'There is a problem' }: { error: A
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref}>
       <h2>{title}</h2>
       {/* A validation detail that only repeats the first field error ("/name is required") is left out. */}
-      {error.errors.length && error.detail.startsWith('/') ? null : <p>{detailSentence(error.detail)}</p>}
+      {error.errors.length && (error.detail.startsWith('/') || error.sentences().includes(detailSentence(error.detail))) ? null : <p>{detailSentence(error.detail)}</p>}
       {error.errors.length ? (
         <ul>
           {error.sentences().map((sentence, i) => (
