@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../src/domain/recognition/index.ts';
+import { agreementAuthoringProblems, applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../src/domain/recognition/index.ts';
 import type { AgreementConditions, Programme, RecognitionAgreement } from '../../src/domain/recognition/index.ts';
 import type { HeldCredential } from '../../src/domain/stacking/index.ts';
 
@@ -185,6 +185,23 @@ describe('proposeRecognition', () => {
     const bad = { id: 'x', moduleId: 'nope', credits: 50, match: { issuerId: MOOC }, conditions: { minGrade: { value: 'B' }, colour: 1 } };
     expect(validateAgreement(bad, diploma).map((p) => p.path)).toEqual(['/match', '/conditions/colour', '/conditions/minGrade/scale', '/moduleId']);
     expect(() => proposeRecognition(diploma, [bad as unknown as RecognitionAgreement], [], { asOf: ASOF })).toThrow(TypeError);
+  });
+
+  it('refuses an achievement id that is a name, not an IRI, when an agreement is written: it could never match', () => {
+    const named = { id: 'x', moduleId: 'stats', credits: 5, match: { achievementId: 'Statistics I' } };
+    const problems = agreementAuthoringProblems(named);
+    expect(problems.map((p) => p.path)).toEqual(['/match/achievementId']);
+    expect(problems[0]!.message).toContain('would never match');
+    for (const iri of ['https://uni.example/achievements/stats', 'urn:uuid:5a0c0f8e-9c2e-4c1b-8d8e-1f0a4b7c9d10', 'mooc:stats', 'did:web:mooc.example']) {
+      expect(agreementAuthoringProblems({ ...named, match: { achievementId: iri } })).toEqual([]);
+    }
+    for (const bad of ['stats', 'https://uni.example/a b', ' https://x.example/', '<https://x.example/>', ':nope']) {
+      expect(agreementAuthoringProblems({ ...named, match: { achievementId: bad } }).map((p) => p.path)).toEqual(['/match/achievementId']);
+    }
+    for (const hostile of [null, 1, 'x', { match: null }, { match: { achievementId: 7 } }]) expect(agreementAuthoringProblems(hostile)).toEqual([]);
+    // One stored before the rule still evaluates: it matches nothing instead of making the proposal throw.
+    expect(validateAgreement(named, diploma)).toEqual([]);
+    expect(() => proposeRecognition(diploma, [named as unknown as RecognitionAgreement], [stats], { asOf: ASOF })).not.toThrow();
   });
 });
 

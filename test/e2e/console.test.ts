@@ -189,7 +189,14 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
   it('bulk-issues a CSV, follows the progress bar, and names the bad row by its line', async () => {
     await openFromNav('Bulk issue', 'Bulk issue from CSV');
     await page.getByLabel('CSV file').setInputFiles({ name: 'cohort.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV_WITH_ONE_BAD_ROW) });
-    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    // A review first: the rows, the recipients and the e-mail they will get; nothing is sent yet.
+    await page.getByRole('button', { name: 'Review before issuing' }).click();
+    const review = page.getByTestId('bulk-review');
+    await review.getByRole('heading', { name: 'Check before sending' }).waitFor();
+    await review.getByTestId('mail-preview').getByText(/Subject: Your credential from /).waitFor();
+    await check('bulk-review');
+    expect(await page.getByTestId('bulk-job').count()).toBe(0);
+    await review.getByRole('button', { name: /^Issue \d+ credentials?$/ }).click();
     await page.getByRole('progressbar').waitFor();
     const summary = page.getByTestId('bulk-summary');
     await summary.waitFor({ timeout: 30_000 });
@@ -200,27 +207,27 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await check('bulk');
 
     // The same file again issues nothing twice.
-    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    await page.getByRole('button', { name: 'Review before issuing' }).click();
+    await page.getByTestId('bulk-review').getByRole('button', { name: /^Issue \d+ credentials?$/ }).click();
     await page.getByTestId('bulk-summary').getByText('0 issued, 1 row with problems, 2 already issued earlier.').waitFor({ timeout: 30_000 });
   });
 
-  it('says one true thing of a CSV without a recipient column, and tells a PNG that it is not a CSV file', async () => {
+  it('says one true thing of a CSV without a recipient column, and tells a PNG that it is not a CSV file, beside the field and before sending', async () => {
     await page.getByLabel('CSV file').setInputFiles({ name: 'no-email.csv', mimeType: 'text/csv', buffer: Buffer.from('name,result\nGrace Hopper,A\n') });
-    await page.getByRole('button', { name: 'Upload and issue' }).click();
-    const job = page.getByTestId('bulk-job');
-    await job.getByRole('heading', { name: 'Nothing was issued' }).waitFor({ timeout: 30_000 });
-    const failure = page.getByTestId('bulk-failure');
-    expect(await failure.textContent()).toMatch(/^The file was not used\. Line 1: the header has no "email", "did" or "recipient" column/);
-    // Said once; no full bar, no "0 of … rows", no "Failed", no "Every row was valid".
-    expect(await page.getByText(/no row names its learner/).count()).toBe(1);
-    expect(await job.getByRole('progressbar').count()).toBe(0);
-    expect(await job.textContent()).not.toMatch(/Failed|0 of|Every row was valid|issued, 0 rows/);
+    await page.getByRole('button', { name: 'Review before issuing' }).click();
+    const field = page.locator('.field').filter({ has: page.getByLabel('CSV file') });
+    await field.locator('.field-error').getByText(/none says who each row is for: add an “email”/).waitFor();
+    // Said once, and nothing was sent: no job, no review, no bar.
+    expect(await page.getByText(/none says who each row is for/).count()).toBe(1);
+    expect(await page.getByTestId('bulk-job').count()).toBe(0);
+    expect(await page.getByTestId('bulk-review').count()).toBe(0);
+    expect(await page.getByRole('progressbar').count()).toBe(0);
     await check('bulk-missing-column');
 
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0a3f9bb0000000049454e44ae426082', 'hex');
     await page.getByLabel('CSV file').setInputFiles({ name: 'badge.png', mimeType: 'image/png', buffer: png });
-    await page.getByRole('button', { name: 'Upload and issue' }).click();
-    await page.getByRole('alert').getByText(/this is not a CSV file: it is a PNG image/).waitFor();
+    await page.getByRole('button', { name: 'Review before issuing' }).click();
+    await field.locator('.field-error').getByText('“badge.png” is not a CSV file', { exact: false }).waitFor();
     expect(await page.getByTestId('bulk-job').count()).toBe(0);
     await check('bulk-not-csv');
   });
@@ -238,6 +245,11 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('button', { name: 'Revoke credential of Grace Hopper' }).click();
     await page.getByLabel(/Reason for revoking/).fill('Academic misconduct');
     await page.getByRole('button', { name: 'Confirm revocation' }).click();
+    // Revoking is final: an accessible dialog asks first.
+    const dialog = page.getByRole('dialog', { name: /^Revoke the credential of / });
+    await dialog.waitFor();
+    await expectAccessible(page, 'revoke confirmation');
+    await dialog.getByRole('button', { name: 'Revoke for good' }).click();
     await page.getByTestId('credentials-table').getByText('Revoked', { exact: true }).waitFor();
 
     await page.getByLabel('Search').fill('');

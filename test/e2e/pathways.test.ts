@@ -267,6 +267,8 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await reloadUntil(page, async () => (await card.count()) > 0 && (await card.getByText('50% complete').count()) > 0, 'the pathway at 50%');
     expect(await card.getByRole('progressbar', { name: `${PATHWAY}: progress` }).getAttribute('value')).toBe('50');
     expect(await card.textContent()).toContain('5 ECTS counted');
+    // The words agree with the 50% bar: the one requirement is partly met, not "0 of 1 met" alone.
+    expect(await card.textContent()).toContain('0 of 1 requirement fully met, 1 partly met');
     await expectAccessible(page, 'wallet pathways');
     await onPhone(learnerContext, '/wallet/pathways', 'My pathways', 'wallet pathways', async (small) => {
       await small.getByTestId('pathway-card').first().waitFor();
@@ -280,6 +282,9 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await next.getByRole('heading', { name: 'What to take next' }).waitFor();
     await next.getByText(SECOND).waitFor();
     expect(await next.textContent()).toContain('5 ECTS');
+    // The plan's bar is what the learner would reach, not what she holds: never "100% complete" here.
+    expect(await next.textContent()).not.toContain('100% complete');
+    await next.getByText('100% once you hold it', { exact: true }).waitFor();
     const requirement = page.getByTestId('requirement-result').first();
     await requirement.getByRole('link', { name: FIRST }).waitFor();
     await requirement.getByText('Still missing').waitFor();
@@ -311,6 +316,10 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     await overall.getByText('100% complete').waitFor();
     await overall.getByText('Complete', { exact: true }).first().waitFor();
     expect(await page.getByTestId('next-steps').count()).toBe(0);
+    // Complete: once she stops following, nothing offers to follow it again.
+    await overall.getByRole('button', { name: `Stop following ${PATHWAY}` }).click();
+    await overall.getByRole('button', { name: `Stop following ${PATHWAY}` }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('button', { name: `Follow ${PATHWAY}` }).count()).toBe(0);
     await expectAccessible(page, 'wallet pathway (complete)');
     await saveScreenshot(page, 'wallet-pathway-complete');
 
@@ -325,7 +334,10 @@ describe.skipIf(skipReason !== undefined)('pathways in Chromium', () => {
     expect(await totals.locator('.total-figure').nth(1).textContent()).toBe('10');
     await saveScreenshot(page, 'wallet-totals-stacked');
     await page.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'Pathways' }).click();
-    await page.getByTestId('pathway-card').filter({ hasText: PATHWAY }).getByText('Complete', { exact: true }).waitFor();
+    const done = page.getByTestId('pathway-card').filter({ hasText: PATHWAY });
+    await done.getByText('Complete', { exact: true }).waitFor();
+    expect(await done.getByRole('button', { name: `Follow ${PATHWAY}` }).count()).toBe(0);
+    expect(await page.getByTestId('published-pathway').filter({ hasText: PATHWAY }).count()).toBe(0);
   });
 
   it('flags the stacked credential when a constituent is revoked: the learner sees why it no longer counts, the issuer keeps it with a reason', async () => {

@@ -143,7 +143,19 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     // A wrong value is refused with the reason beside the field.
     await agreement.getByLabel('Module').selectOption('STATS');
     await agreement.getByLabel('Credits recognised (ECTS)').fill('50');
+    // A name is not an achievement id: said beside the field, and nothing is sent.
+    await agreement.getByLabel('Achievement id').fill('Statistics I');
+    const idField = agreement.locator('.field').filter({ has: registrarPage.getByLabel('Achievement id') });
+    await idField.locator('.field-error').getByText(/not a name: “Statistics I” would never match/).waitFor();
+    await agreement.getByRole('button', { name: 'Add agreement' }).click();
+    expect(await registrarPage.getByRole('alert').count()).toBe(0);
+    // An IRI nothing here carries is allowed, and said so.
+    await agreement.getByLabel('Achievement id').fill('https://elsewhere.example/achievements/statistics');
+    await agreement.getByTestId('achievement-unknown').getByText('Nothing on this platform carries this id yet', { exact: false }).waitFor();
+    expect(await idField.locator('.field-error').count()).toBe(0);
+    await expectAccessible(registrarPage, 'agreement (achievement id)');
     await agreement.getByLabel('Achievement id').fill(`${server.url}/achievements/${course.stats}`);
+    expect(await agreement.getByTestId('achievement-unknown').count()).toBe(0);
     await agreement.getByRole('button', { name: 'Add agreement' }).click();
     await registrarPage.getByRole('alert').waitFor();
     await agreement.getByLabel('Credits recognised (ECTS)').fill('5');
@@ -152,7 +164,11 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await registrarPage.getByText('Agreement added for Statistics.').waitFor();
     await agreement.getByLabel('Module').selectOption('ML');
     await agreement.getByLabel('Credits recognised (ECTS)').fill('10');
-    await agreement.getByLabel('Achievement id').fill(`${server.url}/achievements/${course.ml}`);
+    // Picked from the catalogue: the id (and issuer) are filled in.
+    const picker = agreement.getByLabel('Pick from the catalogue');
+    await picker.selectOption(`${server.url}/achievements/${course.ml}`);
+    expect(await agreement.getByLabel('Achievement id').inputValue()).toBe(`${server.url}/achievements/${course.ml}`);
+    await agreement.getByText(`${ML}, issued by`, { exact: false }).waitFor();
     await agreement.getByRole('button', { name: 'Add agreement' }).click();
     await registrarPage.getByText('Agreement added for Machine learning.').waitFor();
     // Changed in place: the machine-learning agreement now asks for EQF 7.
@@ -240,7 +256,19 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await expectAccessible(registrarPage, 'recognition decision');
     await saveScreenshot(registrarPage, 'recognition-decision');
     await registrarPage.getByRole('button', { name: 'Record decisions' }).click();
+    const dialog = registrarPage.getByRole('dialog', { name: 'Record these 2 decisions?' });
+    await dialog.waitFor();
+    await expectAccessible(registrarPage, 'recognition decision confirmation');
+    // Two clicks on the dialog's button record once: success alone, no error beside it.
+    await dialog.getByRole('button', { name: 'Yes, record them' }).dblclick();
     await registrarPage.getByText('Decided: 11 ECTS recognised. The learner is told.').waitFor();
+    expect(await registrarPage.getByRole('alert').count()).toBe(0);
+    // The summary gives the final figure; the engine's 15 ECTS proposal is history, under a disclosure.
+    const summary = registrarPage.getByRole('region', { name: 'Summary' });
+    await summary.getByTestId('final-figure').getByText('Recognised in all: 11 ECTS').waitFor();
+    expect(await summary.getByText(/15 ECTS/).first().isVisible()).toBe(false);
+    await summary.getByText('What the engine proposed before the decision').click();
+    await summary.getByText(/15 ECTS/).first().waitFor();
     await ml.getByText(/Recognised.*6 ECTS \(amend\)\. Reason: Only the supervised part/).waitFor();
     expect(await registrarPage.getByRole('button', { name: 'Record decisions' }).count()).toBe(0);
     await onPhone(registrarContext, new URL(registrarPage.url()).pathname, 'Recognition decision', 'recognition decision');
@@ -254,6 +282,8 @@ describe.skipIf(skipReason !== undefined)('recognition in Chromium', () => {
     await page.getByText('11 ECTS recognised.').waitFor();
     const ml = page.getByRole('article').filter({ has: page.getByRole('heading', { name: ML }) });
     await ml.getByText(/Decision: Recognised, 6 ECTS \(amended by the registrar\)\. Only the supervised part/).waitFor();
+    // The decision stands alone; the 10 ECTS proposal is under a disclosure, not beside it.
+    expect(await ml.getByText(/^Proposed: /).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Withdraw this request' }).count()).toBe(0);
     await expectAccessible(page, 'wallet recognition request (decided)');
     await saveScreenshot(page, 'wallet-recognition');

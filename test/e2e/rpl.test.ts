@@ -169,8 +169,17 @@ describe.skipIf(skipReason !== undefined)('recognition of prior learning by asse
     const second = registrar.getByTestId('rpl-outcome').nth(1);
     await second.getByRole('button', { name: 'Accept outcome 2' }).click();
     await second.getByText('Status: Accepted').waitFor();
-    await registrar.getByRole('button', { name: 'Decide the case' }).click();
+    // A double click on "Decide the case" opens one dialog; the award waits for the assessor's yes.
+    await registrar.getByRole('button', { name: 'Decide the case' }).dblclick();
+    const dialog = registrar.getByRole('dialog', { name: 'Award “Data Literacy Essentials”?' });
+    await dialog.waitFor();
+    expect(await registrar.getByRole('dialog').count()).toBe(1);
+    await expectAccessible(registrar, 'rpl-decide-confirmation');
+    await dialog.getByRole('button', { name: 'Award the micro-credential' }).dblclick();
     await registrar.getByTestId('case-decision').getByText('Awarded').waitFor();
+    // One decision: success alone, no error beside it from a second request.
+    await registrar.getByText('Case decided.').waitFor();
+    expect(await registrar.getByRole('alert').count()).toBe(0);
     await learner.goto(rplCasePath);
     await learner.getByTestId('case-status').getByText('Awarded').waitFor();
     await learner.getByText(/The micro-credential is in your/).waitFor();

@@ -464,9 +464,19 @@ describe.skipIf(skipReason !== undefined)('learner wallet in Chromium', () => {
     await page.getByText('Delete the account and every credential in the wallet').click();
     await page.getByLabel('Your password, to confirm').fill('not my password');
     await page.getByRole('button', { name: 'Delete my account' }).click();
+    // Deleting is final: an accessible dialog asks first; Cancel sends nothing.
+    const dialog = page.getByRole('dialog', { name: 'Delete your account for good?' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'delete account confirmation');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
     await page.getByRole('alert').getByText('The account was not deleted').waitFor();
     await page.getByLabel('Your password, to confirm').fill(LEARNER.password);
     await page.getByRole('button', { name: 'Delete my account' }).click();
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
     await page.waitForURL('**/verify');
     const login = await learnerContext.request.post('/api/v1/auth/login', { data: { email: LEARNER.email, password: LEARNER.password } });
     expect(login.status()).toBe(401);

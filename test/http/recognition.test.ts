@@ -143,6 +143,17 @@ for (const dialect of DIALECTS) {
       });
       expect(crossed.statusCode).toBe(404);
     });
+
+    it('refuses an agreement whose achievement id is a name (it could never match), at its field', async () => {
+      const named = await registrar.request('POST', url('recognition-agreements'), { programmeId, moduleId: 'STATS', credits: 5, match: { achievementId: 'Machine Learning I' } });
+      expect(named.statusCode).toBe(422);
+      const problem = named.json() as { errors: { pointer: string; message: string }[] };
+      expect(problem.errors.map((e) => e.pointer)).toEqual(['/match/achievementId']);
+      expect(problem.errors[0]!.message).toContain('would never match');
+      const iri = await registrar.request('POST', url('recognition-agreements'), { programmeId, moduleId: 'STATS', credits: 5, match: { achievementId: 'https://elsewhere.example/achievements/ml1' } });
+      expect(iri.statusCode).toBe(201);
+      expect((await registrar.request('DELETE', url(`recognition-agreements/${(iri.json() as { id: string }).id}`))).statusCode).toBe(204);
+    });
   });
 }
 

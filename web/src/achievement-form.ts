@@ -4,6 +4,7 @@
  */
 import { ESCO_SKILL_IRI_PREFIX, hasAtMostTwoDecimals } from '../../src/domain/eu-elements.ts';
 import type { Achievement, AchievementInput, Alignment } from './api-types.ts';
+import { NOT_A_DURATION } from './duration.ts';
 
 export interface SkillRow {
   targetUrl: string;
@@ -116,7 +117,7 @@ export function toInput(form: AchievementForm): AchievementInput {
     },
   };
   if (alignments.length) input.alignments = alignments;
-  if (text(form.validityPeriod)) input.validityPeriod = form.validityPeriod.trim();
+  if (text(form.validityPeriod) && !form.validityPeriod.startsWith(NOT_A_DURATION)) input.validityPeriod = form.validityPeriod.trim();
   if (form.suspendable) input.suspendable = true;
   return input;
 }
@@ -133,6 +134,9 @@ export function localProblems(form: AchievementForm): Record<string, string> {
     if (!Number.isFinite(ects)) problems['/eu/creditsAvailable'] = 'The ECTS workload must be a number, for example 2.5.';
     else if (ects < 0) problems['/eu/creditsAvailable'] = 'The ECTS workload cannot be negative.';
     else if (!hasAtMostTwoDecimals(ects)) problems['/eu/creditsAvailable'] = `The ECTS workload has more than two decimals; round it to the hundredth (for example ${Math.round(ects * 100) / 100}).`;
+  }
+  if (form.validityPeriod.startsWith(NOT_A_DURATION)) {
+    problems['/validityPeriod'] = 'The validity period must be a whole number above zero, for example 3 years; leave it empty for no expiry.';
   }
   form.skills.forEach((s, i) => {
     if (s.targetUrl.trim() !== '' && !s.targetUrl.trim().startsWith(ESCO_SKILL_IRI_PREFIX)) {

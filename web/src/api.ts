@@ -3,6 +3,7 @@
  * the CSRF token given by login, setup or /me. Errors arrive as RFC 9457 problem+json and are thrown
  * as ApiError, whose field errors the forms show beside their fields.
  */
+import { fieldSentence, normalisePointer } from './field-errors.ts';
 
 export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body, e.g. "/eu/creditsAvailable". */
@@ -26,16 +27,19 @@ export class ApiError extends Error {
     this.errors = options.errors ?? [];
   }
 
-  /** The message for a field: an error at the pointer itself or below it. */
+  /**
+   * The message for a field, in sentences (field-errors.ts): an error at the pointer itself or below
+   * it ("/recipient" collects "/recipient/email").
+   */
   fieldMessage(pointer: string): string | undefined {
     const hits = this.errors.filter((e) => normalisePointer(e.pointer) === pointer || normalisePointer(e.pointer).startsWith(pointer + '/'));
-    return hits.length ? hits.map((e) => e.message).join(' ') : undefined;
+    return hits.length ? hits.map((e) => fieldSentence(e.pointer, e.message)).join(' ') : undefined;
   }
-}
 
-/** Servers sometimes prefix pointers with "/body"; the forms use pointers into the body itself. */
-function normalisePointer(pointer: string): string {
-  return pointer.startsWith('/body/') ? pointer.slice(5) : pointer;
+  /** Every field error as a sentence, for the summary at the top of a form. */
+  sentences(): string[] {
+    return this.errors.map((e) => fieldSentence(e.pointer, e.message));
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -3,7 +3,7 @@ export { proposeRecognition, compareGrade, gapOf } from './propose.ts';
 export type { ProposeOptions } from './propose.ts';
 export { applyRegistrarDecisions } from './decide.ts';
 export type { DecideOptions, DecideResult } from './decide.ts';
-export { validateAgreement, validateProgramme } from './validate.ts';
+export { agreementAuthoringProblems, isIri, validateAgreement, validateProgramme } from './validate.ts';
 export type {
   AgreementConditions,
   AgreementMatch,

@@ -16,6 +16,11 @@ function num(p: Problem[], o: Obj, key: string, base: string, what: string, opts
   }
 }
 
+/** An absolute IRI: a scheme, a colon, and no spaces (RFC 3987 §2.2, as far as matching needs). */
+export function isIri(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(value);
+}
+
 function str(p: Problem[], o: Obj, key: string, base: string, what: string, required: boolean): void {
   if (o[key] === undefined) {
     if (required) p.push({ path: base + seg(key), message: `${what} is missing.` });
@@ -31,6 +36,22 @@ function strList(p: Problem[], o: Obj, key: string, base: string, what: string):
 }
 
 /** Checks a programme definition. */
+/**
+ * What a registrar writing an agreement is told on top of validateAgreement: the match's achievement
+ * id must be an IRI, since credentials carry an achievement's id as one (OB 3.0 Achievement.id, VC 2.0
+ * §4.4) and a name ("Statistics I") can never match. Kept apart from validateAgreement so that an
+ * agreement stored before this rule still evaluates (it matches nothing, as it always did) instead of
+ * making every proposal toward its programme throw.
+ */
+export function agreementAuthoringProblems(value: unknown): Problem[] {
+  if (!isObject(value) || !isObject(value.match)) return [];
+  const id = value.match.achievementId;
+  if (isNonEmptyString(id) && !isIri(id)) {
+    return [{ path: '/match/achievementId', message: `The achievement id must be the id credentials carry, an address such as https://example.org/achievements/stats; “${id.slice(0, 80)}” is not one and would never match.` }];
+  }
+  return [];
+}
+
 export function validateProgramme(value: unknown): Problem[] {
   const p: Problem[] = [];
   if (!isObject(value)) return [{ path: '', message: 'A programme must be a JSON object.' }];

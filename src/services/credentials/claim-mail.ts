@@ -1,4 +1,14 @@
-import type { MailMessage } from './types.ts';
+/**
+ * This file imports nothing: the console's bulk review (web/src/screens/console/Bulk.tsx) shows the
+ * learners this very e-mail before anything is sent. Its result fits MailMessage (./types.ts).
+ */
+export interface ClaimMailMessage {
+  organisationId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -21,7 +31,7 @@ export interface ClaimMailInput {
  * The e-mail that tells a learner a credential awaits them: plain text and a simple HTML version,
  * no images, no tracking. The claim link carries the only secret; the message is not logged.
  */
-export function claimMail(input: ClaimMailInput): MailMessage {
+export function claimMail(input: ClaimMailInput): ClaimMailMessage {
   const greeting = input.recipientName ? `Hello ${input.recipientName},` : 'Hello,';
   const subject = `Your credential from ${input.issuerName}: ${input.achievementName}`;
   const text = [

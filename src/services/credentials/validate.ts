@@ -1,15 +1,10 @@
 import type { FieldError } from '../errors.ts';
 import type { IssueInput } from './types.ts';
 
-/**
- * An e-mail address as people type it. No part may hold white space, a control, format or other
- * invisible character (\p{C}: NUL, zero-width space and joiners, bidi controls, soft hyphen, BOM;
- * also the Hangul fillers and the combining grapheme joiner, which draw nothing): an address that
- * looks the same as another must not be a second one. Compare addresses through normaliseEmail.
- */
-export const EMAIL = /^[^\s@\p{C}\u034F\u115F\u1160\u3164\uFFA0]{1,64}@[^\s@\p{C}\u034F\u115F\u1160\u3164\uFFA0]{1,255}\.[^\s@\p{C}\u034F\u115F\u1160\u3164\uFFA0]{2,}$/u;
-/** DID syntax (DID Core §3.1), without path, query or fragment: a subject is a DID, not a DID URL. */
-export const DID = /^did:[a-z0-9]+:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*(?::(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*)*[A-Za-z0-9._-]$/;
+// The recipient's syntax lives in the domain, where the console's bulk review reads it too.
+import { DID, EMAIL } from '../../domain/recipient.ts';
+
+export { DID, EMAIL };
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const URL_LIKE = /^(?:https?:\/\/[^\s]+|urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$/i;
 const MAX_EVIDENCE = 20;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
+import { agreementAuthoringProblems, applyRegistrarDecisions, proposeRecognition, validateAgreement, validateProgramme } from '../../domain/recognition/index.ts';
 import type { DecisionRecord, Programme, RecognitionAgreement, RecognitionProposal, RegistrarDecision } from '../../domain/recognition/index.ts';
 import { heldCredentialFromDocument } from '../../domain/stacking/held-credential.ts';
 import { verificationOf } from '../wallet/held.ts';
@@ -277,7 +277,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       const programme = programmeView(await programmeRow(organisationId, programmeId));
       const id = randomUUID();
       const definition: RecognitionAgreement = { ...rest, id, version: 1 };
-      const problems = validateAgreement(definition, programme);
+      const problems = [...agreementAuthoringProblems(definition), ...validateAgreement(definition, programme)];
       if (problems.length > 0) throw invalid('The agreement is not valid', problems);
       const now = ctx.now().toISOString();
       await ctx.db.transaction().execute(async (trx) => {
@@ -297,7 +297,7 @@ export function createRecognitionService(ctx: ServiceContext, deps: { issuers: I
       const { programmeId, ...rest } = input;
       const programme = programmeView(await programmeRow(organisationId, programmeId));
       const definition: RecognitionAgreement = { ...rest, id: agreementId, version: (previous.version ?? 1) + 1 };
-      const problems = validateAgreement(definition, programme);
+      const problems = [...agreementAuthoringProblems(definition), ...validateAgreement(definition, programme)];
       if (problems.length > 0) throw invalid('The agreement is not valid', problems);
       await ctx.db.transaction().execute(async (trx) => {
         const changed = await trx.updateTable('recognition_agreements').set({ programme_id: programmeId, definition: JSON.stringify(definition) })

@@ -3,6 +3,7 @@ import { ASSESSMENT_TYPES, PARTICIPATION_FORMS, QUALITY_ASSURANCE_TYPES } from '
 import type { CodeEntry } from '../../../src/domain/eu-elements.ts';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
+import { detailSentence, fieldLabel, fieldSentence } from '../field-errors.ts';
 import { useSession } from '../session.tsx';
 import type { AchievementInput } from '../api-types.ts';
 
@@ -35,7 +36,15 @@ function list(value: unknown): unknown[] {
  * A live preview of the credential the definition produces (POST …/achievements/preview, unsigned),
  * refreshed shortly after the form stops changing. The server's validation shows here too.
  */
-export function CredentialPreview({ organisationId, input }: { organisationId: string; input: AchievementInput }) {
+/** A field the person has not filled in yet: not a mistake until they try to save. */
+function isMissing(message: string): boolean {
+  const text = message.trim();
+  // Ajv's fragments ("is required") and the domain's sentences ("The title (name) is required.",
+  // "The learning outcomes are missing; …").
+  return /^(is required|must not be empty|must list at least one)/.test(text) || /\b(is|are) (required|missing)\b/.test(text);
+}
+
+export function CredentialPreview({ organisationId, input, showMissing = false }: { organisationId: string; input: AchievementInput; showMissing?: boolean }) {
   const { api } = useSession();
   const body = JSON.stringify(input);
   const [credential, setCredential] = useState<unknown>();
@@ -67,20 +76,30 @@ export function CredentialPreview({ organisationId, input }: { organisationId: s
     };
   }, [api, organisationId, body]);
 
+  // Before the first save, empty fields are listed as what is left to fill in, in plain text; only
+  // real mistakes (a bad number, an address that is not one) are shown as problems.
+  const problems = error ? error.errors.filter((e) => showMissing || !isMissing(e.message)) : [];
+  const missing = error && !showMissing ? error.errors.filter((e) => isMissing(e.message)).map((e) => fieldLabel(e.pointer)).filter((l): l is string => Boolean(l)) : [];
   return (
     <aside className="preview" aria-labelledby="preview-title" aria-busy={pending}>
       <h2 id="preview-title">Preview</h2>
-      {error ? (
-        <div className="preview-problems">
-          <p>{error.detail}</p>
+      {error && (problems.length || !error.errors.length) ? (
+        <div className="preview-problems" data-testid="preview-problems">
           {error.errors.length ? (
             <ul>
-              {error.errors.map((e, i) => (
-                <li key={i}>{e.message}</li>
+              {problems.map((e, i) => (
+                <li key={i}>{fieldSentence(e.pointer, e.message)}</li>
               ))}
             </ul>
-          ) : null}
+          ) : (
+            <p>{detailSentence(error.detail)}</p>
+          )}
         </div>
+      ) : null}
+      {missing.length ? (
+        <p className="hint" data-testid="preview-missing">
+          Still to fill in: {[...new Set(missing)].join(', ')}.
+        </p>
       ) : null}
       {credential ? <PreviewCard credential={credential} /> : <p className="hint">{pending ? 'Updating…' : 'Fill in the form to see the credential.'}</p>}
       {credential ? (

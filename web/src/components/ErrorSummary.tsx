@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ApiError } from '../api.ts';
+import { detailSentence } from '../field-errors.ts';
 
 /**
  * A JSON pointer in words for people: "/eu/participationForm" → "Participation form",
@@ -28,14 +29,11 @@ export function ErrorSummary({ error, title = 'There is a problem' }: { error: A
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref}>
       <h2>{title}</h2>
       {/* A validation detail that only repeats the first field error ("/name is required") is left out. */}
-      {error.errors.length && error.detail.startsWith('/') ? null : <p>{error.detail}</p>}
+      {error.errors.length && (error.detail.startsWith('/') || error.sentences().includes(detailSentence(error.detail))) ? null : <p>{detailSentence(error.detail)}</p>}
       {error.errors.length ? (
         <ul>
-          {error.errors.map((e, i) => (
-            <li key={i}>
-              {pointerInWords(e.pointer) ? `${pointerInWords(e.pointer)}: ` : null}
-              {e.message}
-            </li>
+          {error.sentences().map((sentence, i) => (
+            <li key={i}>{sentence}</li>
           ))}
         </ul>
       ) : null}

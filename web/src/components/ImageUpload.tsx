@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { asApiError } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import type { Achievement } from '../api-types.ts';
+import { detailSentence, tooLargeSentence } from '../field-errors.ts';
 import { useSession } from '../session.tsx';
-import { ErrorSummary } from './ErrorSummary.tsx';
 import { Field } from './Field.tsx';
 import { Notice } from './Notice.tsx';
 
@@ -23,11 +23,11 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
     setDone(undefined);
     if (!file) return;
     if (!TYPES[file.type]) {
-      setError(asApiError(new Error('The image must be a PNG or an SVG file.')));
+      setError(asApiError(new Error('The image must be a PNG or an SVG file; files up to 512 kB.')));
       return;
     }
     if (file.size > MAX_BYTES) {
-      setError(asApiError(new Error(`The image is ${Math.ceil(file.size / 1024)} kB; the limit is 512 kB.`)));
+      setError(asApiError(new Error(tooLargeSentence('the image', file.size, MAX_BYTES))));
       return;
     }
     try {
@@ -35,20 +35,22 @@ export function ImageUpload({ achievementId, imageUrl, onUploaded }: { achieveme
       setDone({ removed: result.removed ?? [], version: result.version });
       onUploaded(result);
     } catch (e) {
-      setError(asApiError(e));
+      const failed = asApiError(e);
+      setError(failed.status === 413 ? asApiError(new Error(tooLargeSentence('the image', file.size, MAX_BYTES))) : failed);
     }
   };
+  // The message sits beside the file field, in a sentence (field-errors.ts), not in a summary above it.
+  const message = error ? (error.errors.length ? error.sentences().join(' ') : detailSentence(error.detail)) : undefined;
   return (
     <div className="group">
       {imageUrl ? <img src={imageUrl} alt="Current image of the micro-credential" className="achievement-image" /> : null}
-      <ErrorSummary error={error} title="The image was not uploaded" />
       {done ? (
         <Notice tone="success">
           Image uploaded and saved as version {done.version}; credentials issued from now on show it.
           {done.removed.length ? ` Removed from the SVG for safety: ${done.removed.join(', ')}.` : ''}
         </Notice>
       ) : null}
-      <Field id="achievement-image" label="Image" hint="PNG or SVG, at most 512 kB.">
+      <Field id="achievement-image" label="Image" hint="PNG or SVG, files up to 512 kB." error={message}>
         {(p) => <input {...p} type="file" accept="image/png,image/svg+xml" onChange={(e) => void upload(e.target.files?.[0])} />}
       </Field>
     </div>

@@ -8,14 +8,15 @@ import { KIND_LABELS } from '../pathway-form.ts';
  * A progress bar people and assistive technology both read: a native <progress> named by `label`,
  * with the percentage in words beside it (colour and length are never the only cue).
  */
-export function ProgressBar({ value, label, testId }: { value: number; label: string; testId?: string }) {
+export function ProgressBar({ value, label, testId, words }: { value: number; label: string; testId?: string; words?: (pct: number) => string }) {
   const pct = percent(value);
   return (
     <div className="progress-line" data-testid={testId}>
       <progress max={100} value={pct} aria-label={label}>
         {pct}%
       </progress>
-      <span className="progress-text">{pct}% complete</span>
+      {/* A bar about what has not happened yet (a plan) says so: "complete" is only for what the learner holds. */}
+      <span className="progress-text">{words ? words(pct) : `${pct}% complete`}</span>
     </div>
   );
 }

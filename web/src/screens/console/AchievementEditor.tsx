@@ -7,6 +7,7 @@ import type { ApiError } from '../../api.ts';
 import { CredentialPreview } from '../../components/CredentialPreview.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { ImageUpload } from '../../components/ImageUpload.tsx';
+import { DurationInput } from '../../components/DurationInput.tsx';
 import { EuFields } from '../../components/EuFields.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -18,6 +19,7 @@ import { useLocation, useNavigate, useParams } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer } from '../../api-types.ts';
+import { useSubmit } from '../../submit.ts';
 
 /** Creates a micro-credential definition, or saves a new version of one, beside a live preview. */
 export function AchievementEditorScreen() {
@@ -89,10 +91,8 @@ function Editor(props: EditorProps) {
   const local = localProblems(form);
   const errorFor = (pointer: string) => local[pointer] ?? error?.fieldMessage(pointer);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(local).length) return;
+  // One click, one definition: a double click must not create the micro-credential twice.
+  const saving = useSubmit(async () => {
     setError(undefined);
     try {
       const body = toInput(form);
@@ -104,6 +104,12 @@ function Editor(props: EditorProps) {
     } catch (e) {
       setError(asApiError(e));
     }
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(local).length) return;
+    void saving.run();
   };
   const archive = async () => {
     if (!achievement) return;
@@ -117,7 +123,7 @@ function Editor(props: EditorProps) {
   const localList = Object.entries(local);
   return (
     <div className="editor-layout">
-      <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-label="Micro-credential definition">
+      <form onSubmit={submit} noValidate className="form" aria-label="Micro-credential definition">
         <ErrorSummary error={error} title="The definition was not saved" />
         {submitted && localList.length ? (
           <div className="error-summary" role="alert">
@@ -163,8 +169,8 @@ function Editor(props: EditorProps) {
                 </select>
               )}
             </Field>
-            <Field id="validityPeriod" label="Valid for" hint="ISO 8601 duration, e.g. P2Y; empty for no expiry." error={errorFor('/validityPeriod')}>
-              {(p) => <input {...p} value={form.validityPeriod} onChange={(e) => update({ validityPeriod: e.target.value })} />}
+            <Field id="validityPeriod" label="Valid for" hint="A number and a unit, e.g. 2 years; empty for no expiry." error={errorFor('/validityPeriod')}>
+              {(p) => <DurationInput control={p} value={form.validityPeriod} onChange={(validityPeriod) => update({ validityPeriod })} />}
             </Field>
             <Field id="suspendable" label="Credentials can be suspended" hint="Adds a suspension status entry to credentials issued from now on. Off by default: the Open Badges 3.0 schema takes one status entry, and strict validators flag two." error={errorFor('/suspendable')}>
               {(p) => <input {...p} type="checkbox" checked={form.suspendable} onChange={(e) => update({ suspendable: e.target.checked })} />}
@@ -176,7 +182,7 @@ function Editor(props: EditorProps) {
         <OutcomesEditor form={form} update={update} errorFor={errorFor} />
         <EuFields form={form} update={update} errorFor={errorFor} />
         <div className="button-row">
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={saving.pending}>
             {achievement ? 'Save new version' : 'Create micro-credential'}
           </button>
           {achievement && !achievement.archivedAt ? (
@@ -186,7 +192,7 @@ function Editor(props: EditorProps) {
           ) : null}
         </div>
       </form>
-      <CredentialPreview organisationId={organisationId} input={toInput(form)} />
+      <CredentialPreview organisationId={organisationId} input={toInput(form)} showMissing={submitted} />
     </div>
   );
 }

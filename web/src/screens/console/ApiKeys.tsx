@@ -12,6 +12,7 @@ import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { API_KEY_SCOPES } from '../../api-lists.ts';
 import type { ApiKey, ApiKeyScope, CreatedApiKey } from '../../api-types.ts';
+import { guarded } from '../../submit.ts';
 
 const SCOPE_LABELS: Record<ApiKeyScope, string> = {
   issue: 'Issue credentials',
@@ -100,7 +101,7 @@ function CreateKey({ base, onCreated }: { base: string; onCreated(key: CreatedAp
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form inline-form" aria-labelledby="new-key-title">
+    <form onSubmit={guarded(submit)} noValidate className="form inline-form" aria-labelledby="new-key-title">
       <h2 id="new-key-title">Create a key</h2>
       <ErrorSummary error={error} />
       <Field id="key-name" label="Name" hint="Who uses it, e.g. “Moodle”." required error={error?.fieldMessage('/name')}>

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
@@ -12,6 +13,7 @@ import { Link } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { CREDENTIAL_STATUSES } from '../../api-lists.ts';
 import type { Achievement, CredentialPage, IssuedCredential } from '../../api-types.ts';
+import { useSubmit } from '../../submit.ts';
 
 interface Filters {
   q: string;
@@ -116,8 +118,17 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError>();
   const who = c.recipient.name || c.recipient.email || c.recipient.did || '—';
-  const change = async (kind: 'revoke' | 'suspend' | 'reinstate', body?: object) => {
+  const { confirm, dialog } = useConfirm();
+  const changing = useSubmit(async (kind: 'revoke' | 'suspend' | 'reinstate', body?: object) => {
     setError(undefined);
+    if (kind === 'revoke') {
+      const ok = await confirm({
+        title: `Revoke the credential of ${who}?`,
+        body: `Revoking “${c.achievementName ?? 'the credential'}” is final: every verifier will see it as revoked from now on, and it cannot be reinstated.`,
+        confirmLabel: 'Revoke for good',
+      });
+      if (!ok) return;
+    }
     try {
       setC(await api.post<IssuedCredential>(`/api/v1/credentials/${c.id}/${kind}`, body ?? {}));
       setAction(undefined);
@@ -126,7 +137,8 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
     } catch (e) {
       setError(asApiError(e));
     }
-  };
+  });
+  const change = (kind: 'revoke' | 'suspend' | 'reinstate', body?: object) => changing.run(kind, body);
   return (
     <>
       <tr>
@@ -157,7 +169,7 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
             </>
           ) : null}
           {c.status === 'suspended' ? (
-            <button type="button" className="small" onClick={() => void change('reinstate')}>
+            <button type="button" className="small" disabled={changing.pending} onClick={() => void change('reinstate')}>
               Reinstate<span className="visually-hidden"> credential of {who}</span>
             </button>
           ) : null}
@@ -184,7 +196,7 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
                   {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} />}
                 </Field>
                 <div className="button-row">
-                  <button type="submit" className={action === 'revoke' ? 'danger' : 'primary'}>
+                  <button type="submit" className={action === 'revoke' ? 'danger' : 'primary'} disabled={changing.pending}>
                     Confirm {action === 'revoke' ? 'revocation' : 'suspension'}
                   </button>
                   <button type="button" onClick={() => setAction(undefined)}>
@@ -193,6 +205,7 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
                 </div>
               </form>
             ) : null}
+            {dialog}
           </td>
         </tr>
       ) : null}

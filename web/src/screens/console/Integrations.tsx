@@ -16,6 +16,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { formatDate } from '../../load.ts';
 import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
+import { guarded } from '../../submit.ts';
 
 /**
  * Webhooks (signed per Standard Webhooks; deliveries with their attempts, replayable) and the xAPI
@@ -160,7 +161,7 @@ function CreateWebhook({ onCreated }: { onCreated(hook: CreatedWebhook): void })
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-webhook-title">
+    <form onSubmit={guarded(submit)} noValidate className="form" aria-labelledby="new-webhook-title">
       <h3 id="new-webhook-title">Add a webhook</h3>
       <ErrorSummary error={error} />
       <Field id="webhook-url" label="URL" hint="An https address on the internet; private and local addresses are refused." required error={error?.fieldMessage('/url')}>
@@ -246,7 +247,7 @@ function XapiRules() {
           },
         ]}
       />
-      <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-labelledby="new-rule-title">
+      <form onSubmit={guarded(submit)} noValidate className="form" aria-labelledby="new-rule-title">
         <h3 id="new-rule-title">Add a rule</h3>
         <ErrorSummary error={error} />
         <Field id="rule-achievement" label="Micro-credential" required error={error?.fieldMessage('/achievementId')}>

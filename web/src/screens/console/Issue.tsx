@@ -11,6 +11,7 @@ import { Link, useLocation } from 'react-router';
 import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, IssuedCredential } from '../../api-types.ts';
+import { useSubmit } from '../../submit.ts';
 
 const emptyForm = { recipient: '', name: '', result: '', evidenceUrl: '', evidenceNarrative: '', validFrom: '', validUntil: '' };
 
@@ -29,12 +30,9 @@ export function IssueScreen() {
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [error, setError] = useState<ApiError>();
   const [issued, setIssued] = useState<IssuedCredential>();
-  const [busy, setBusy] = useState(false);
   const chosen = achievementId || achievements.data?.items[0]?.id || '';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const issuing = useSubmit(async () => {
     setError(undefined);
     const recipient = form.recipient.trim();
     const body = {
@@ -51,16 +49,19 @@ export function IssueScreen() {
       setIdempotencyKey(crypto.randomUUID());
     } catch (e) {
       setError(asApiError(e));
-    } finally {
-      setBusy(false);
     }
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void issuing.run();
   };
+  const busy = issuing.pending;
   const set = (key: keyof typeof emptyForm) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const recipientError = error?.fieldMessage('/recipient');
 
   return (
     <Screen title="Issue a credential">
-      {issued ? (
+      {issued && !error ? (
         <Notice tone="success">
           Issued “{issued.achievementName ?? 'the credential'}” to {issued.recipient.email ?? issued.recipient.did}.{' '}
           <a href={issued.credentialId}>View the credential</a> · <Link to="/console/credentials">All credentials</Link>
@@ -72,7 +73,7 @@ export function IssueScreen() {
           There is no micro-credential to issue yet. <Link to="/console/achievements/new">Define one first</Link>.
         </Notice>
       ) : null}
-      <form onSubmit={(e) => void submit(e)} noValidate className="form">
+      <form onSubmit={submit} noValidate className="form" aria-label="Issue a credential">
         <AchievementSelect id="achievementId" achievements={achievements.data?.items} value={chosen} onChange={setAchievementId} error={error?.fieldMessage('/achievementId')} />
         <div className="grid">
           <Field id="recipient" label="Recipient e-mail or DID" required hint="The recipient receives a claim link by e-mail." error={recipientError}>

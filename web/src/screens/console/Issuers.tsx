@@ -11,6 +11,7 @@ import { formatDate } from '../../load.ts';
 import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Issuer } from '../../api-types.ts';
+import { guarded } from '../../submit.ts';
 
 /** Issuer profiles (OB 3.0 Profile), their DIDs and signing keys; rotate a key; add an issuer. */
 export function IssuersScreen() {
@@ -159,7 +160,7 @@ function IssuerForm({ issuer, organisationId, onSaved }: { issuer?: Issuer; orga
     </Field>
   );
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form inline-form" aria-labelledby={`${prefix}-title`}>
+    <form onSubmit={guarded(submit)} noValidate className="form inline-form" aria-labelledby={`${prefix}-title`}>
       <h3 id={`${prefix}-title`}>{issuer ? `Edit ${issuer.name}` : 'Add an issuer profile'}</h3>
       <ErrorSummary error={error} />
       <div className="grid">

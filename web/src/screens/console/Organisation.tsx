@@ -10,6 +10,7 @@ import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { ROLES } from '../../api-lists.ts';
 import type { Member, Organisation, Role } from '../../api-types.ts';
+import { guarded } from '../../submit.ts';
 
 /** Organisation settings (name) and its members with their roles. */
 export function OrganisationScreen() {
@@ -45,7 +46,7 @@ function NameForm({ organisationId }: { organisationId: string }) {
       <h2 id="org-settings">Settings</h2>
       <ErrorSummary error={error ?? org.error} />
       {saved ? <Notice tone="success">Saved.</Notice> : null}
-      <form onSubmit={(e) => void submit(e)} noValidate className="form">
+      <form onSubmit={guarded(submit)} noValidate className="form">
         <Field id="org-name" label="Organisation name" error={error?.fieldMessage('/name')}>
           {(p) => <input {...p} value={name ?? org.data?.name ?? ''} onChange={(e) => setName(e.target.value)} />}
         </Field>
@@ -138,7 +139,7 @@ function AddMember({ base, onAdded }: { base: string; onAdded(): void }) {
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="form inline-form" aria-labelledby="add-member">
+    <form onSubmit={guarded(submit)} noValidate className="form inline-form" aria-labelledby="add-member">
       <h3 id="add-member">Add a member</h3>
       <ErrorSummary error={error} />
       <div className="grid">

@@ -19,6 +19,7 @@ import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, CatalogueItem, Issuer, PathwayView, PathwayAward, PathwayCheckView as PathwayCheck, PathwayProblem as Problem, Role, TrustedIssuer } from '../../api-types.ts';
 import { credits } from '../../format.ts';
+import { guarded } from '../../submit.ts';
 
 const DESIGNERS: Role[] = ['owner', 'admin', 'issuer'];
 const KINDS = Object.keys(KIND_LABELS) as RequirementKind[];
@@ -149,7 +150,7 @@ function Designer(props: { initial: PathwayForm; pathway: PathwayView | undefine
           </option>
         ))}
       </datalist>
-      <form onSubmit={(e) => void submit(e)} noValidate className="form" aria-label="Pathway definition">
+      <form onSubmit={guarded(submit)} noValidate className="form" aria-label="Pathway definition">
         <ErrorSummary error={saveError} title="The pathway was not saved" />
         {submitted && localList.length ? (
           <div className="error-summary" role="alert">

@@ -13,6 +13,7 @@ import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { Link } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Issuer, PathwayView, PathwayAward, PathwayFlag, Role, TrustedIssuer } from '../../api-types.ts';
+import { guarded } from '../../submit.ts';
 
 const DESIGNERS: Role[] = ['owner', 'admin', 'issuer'];
 
@@ -187,7 +188,7 @@ export function TrustedIssuersScreen() {
         </section>
       ) : null}
       {canDesign ? (
-        <form className="form narrow inline-form" onSubmit={(e) => void add(e)} noValidate aria-labelledby="add-trusted">
+        <form className="form narrow inline-form" onSubmit={guarded(add)} noValidate aria-labelledby="add-trusted">
           <h2 id="add-trusted">Trust an issuer</h2>
           <Field id="t-issuer" label="Issuer identifier" hint="Its DID or URL, as its credentials name it (e.g. did:web:partner.example)." required error={error?.fieldMessage('/issuerId')}>
             {(p) => <input {...p} value={draft.issuerId} onChange={(e) => setDraft({ ...draft, issuerId: e.target.value })} />}
@@ -290,7 +291,7 @@ function FlagCard({ flag, canDecide, onResolved }: { flag: PathwayFlag; canDecid
         </dd>
       </dl>
       {canDecide ? (
-        <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
+        <form onSubmit={guarded(submit)} noValidate aria-labelledby={`${id}-title`}>
           <ErrorSummary error={error} title="The flag was not resolved" />
           <fieldset className="field">
             <legend>Decision</legend>

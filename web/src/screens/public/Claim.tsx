@@ -14,6 +14,7 @@ import { formatDay } from '../../format.ts';
 import { AddToLcw } from './ClaimLcw.tsx';
 import { SigninForm, SignupForm } from './Signup.tsx';
 import type { FormEvent } from 'react';
+import { guarded } from '../../submit.ts';
 
 /**
  * Sends the credential to the learner's wallet on another Open Badges 3.0 host: the issuer registers
@@ -41,7 +42,7 @@ function SendElsewhere({ token }: { token: string }) {
       <h2 id="elsewhere-title">Or keep it in another wallet</h2>
       <p className="muted">If your wallet, backpack or portfolio speaks Open Badges 3.0, give its address: you will sign in there and allow the credential to be added.</p>
       <ErrorSummary error={error} title="The credential was not sent" />
-      <form className="filters" onSubmit={(e) => void send(e)} aria-label="Send to another wallet">
+      <form className="filters" onSubmit={guarded(send)} aria-label="Send to another wallet">
         <label htmlFor="host-url">Address of your wallet</label>
         <input id="host-url" type="url" value={hostUrl} onChange={(e) => setHostUrl(e.target.value)} placeholder="https://wallet.example" required />
         <button type="submit" disabled={busy || !hostUrl.trim()}>

@@ -8,6 +8,7 @@ import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
+import { guarded } from '../../submit.ts';
 
 /** Only same-site console paths are followed after sign-in (no open redirect). */
 function safeNext(search: string): string {
@@ -59,7 +60,7 @@ export function LoginScreen() {
     <main id="main" className="bare">
       <Screen title="Sign in to microcred">
         <ErrorSummary error={error} title="Could not sign in" />
-        <form onSubmit={(e) => void submit(e)} noValidate className="form narrow">
+        <form onSubmit={guarded(submit)} noValidate className="form narrow">
           <Field id="email" label="E-mail address" error={error?.fieldMessage('/email')}>
             {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" required />}
           </Field>

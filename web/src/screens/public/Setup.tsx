@@ -8,6 +8,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Screen } from '../../components/Screen.tsx';
 import { useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
+import { guarded } from '../../submit.ts';
 
 /** First run: creates the first organisation, its default issuer and its owner. */
 export function SetupScreen() {
@@ -52,7 +53,7 @@ export function SetupScreen() {
           </Notice>
         ) : null}
         <ErrorSummary error={error} />
-        <form onSubmit={(e) => void submit(e)} noValidate className="form narrow">
+        <form onSubmit={guarded(submit)} noValidate className="form narrow">
           <Field id="organisationName" label="Organisation name" required error={error?.fieldMessage('/organisationName')}>
             {(p) => <input {...p} value={form.organisationName} onChange={set('organisationName')} autoComplete="organization" required />}
           </Field>

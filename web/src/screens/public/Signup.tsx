@@ -11,6 +11,7 @@ import { PublicLayout } from '../../components/WalletLayout.tsx';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../../session.tsx';
 import { useSessionReady } from '../../session-ready.ts';
+import { guarded } from '../../submit.ts';
 
 /** Where to go after signing up or in: only the learner's own pages (no open redirect). */
 export function learnerNext(search: string, fallback = '/wallet'): string {
@@ -64,7 +65,7 @@ export function SignupForm({ onDone, email: initialEmail = '' }: { onDone(): voi
           </p>
         </div>
       )}
-      <form onSubmit={(e) => void submit(e)} noValidate className="form narrow" aria-label="Create an account">
+      <form onSubmit={guarded(submit)} noValidate className="form narrow" aria-label="Create an account">
         <Field id="signup-name" label="Your name" hint="As it should appear on certificates you share." error={error?.fieldMessage('/name')}>
           {(p) => <input {...p} value={form.name} onChange={set('name')} autoComplete="name" />}
         </Field>
@@ -108,7 +109,7 @@ export function SigninForm({ onDone }: { onDone(): void }) {
   return (
     <>
       <ErrorSummary error={error} title="Could not sign in" />
-      <form onSubmit={(e) => void submit(e)} noValidate className="form narrow" aria-label="Sign in">
+      <form onSubmit={guarded(submit)} noValidate className="form narrow" aria-label="Sign in">
         <Field id="signin-email" label="E-mail address" error={error?.fieldMessage('/email')}>
           {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" required />}
         </Field>

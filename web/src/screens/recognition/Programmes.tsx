@@ -15,6 +15,56 @@ import { useOrganisation, useSession } from '../../session.tsx';
 import type { Achievement, Agreement, Programme, ProgrammeBody, ProgrammeModule, Role } from '../../api-types.ts';
 import { ects } from '../../format.ts';
 import { describeAgreement } from '../../recognition-words.ts';
+import { useSubmit } from '../../submit.ts';
+import { ASSESSMENT_TYPES } from '../../../../src/domain/eu-elements.ts';
+import type { CatalogueItem } from '../../api-types.ts';
+
+/** The same test the server makes (src/domain/recognition/validate.ts): a scheme, a colon, no spaces. */
+function isIri(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(value);
+}
+
+/**
+ * The achievement an agreement matches: picked from the platform's catalogue (which fills its id and
+ * issuer), or typed as the IRI credentials carry. A name is refused beside the field before saving
+ * (it could never match); an IRI nothing on this platform carries is allowed (external credentials
+ * carry it) but said so.
+ */
+function AgreementAchievement({ value, onChange, serverError }: { value: string; onChange(achievementId: string, issuerId?: string): void; serverError: string | undefined }) {
+  const catalogue = useApiQuery<{ items: CatalogueItem[] }>('/api/v1/catalogue/achievements?limit=1000');
+  const items = catalogue.data?.items ?? [];
+  const typed = value.trim();
+  const known = items.find((c) => c.achievementUrl === typed);
+  const local = typed && !isIri(typed) ? `The achievement id must be the address credentials carry (such as https://example.org/achievements/stats), not a name: “${typed.slice(0, 80)}” would never match.` : undefined;
+  return (
+    <>
+      <Field id="a-catalogue" label="Pick from the catalogue" hint="Micro-credentials published on this platform.">
+        {(p) => (
+          <select {...p} value={known ? known.achievementUrl : ''} onChange={(e) => {
+            const item = items.find((c) => c.achievementUrl === e.target.value);
+            onChange(e.target.value, item?.issuerId);
+          }}>
+            <option value="">{known || !typed ? 'Choose one, or type an id below' : 'Not in the catalogue (typed below)'}</option>
+            {items.map((c) => (
+              <option key={c.achievementUrl} value={c.achievementUrl}>
+                {c.name} ({c.issuerName ?? c.organisationName})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="a-achievement" label="Achievement id" hint="The achievement's id as credentials carry it: an address (IRI)." error={local ?? serverError}>
+        {(p) => <input {...p} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} />}
+      </Field>
+      {typed && !local && !known && catalogue.data ? (
+        <p className="hint" data-testid="achievement-unknown">
+          Nothing on this platform carries this id yet: the agreement will match credentials from other platforms that do.
+        </p>
+      ) : null}
+      {known ? <p className="hint">{known.name}, issued by {known.issuerName ?? known.organisationName}.</p> : null}
+    </>
+  );
+}
 
 export const REGISTRARS: Role[] = ['owner', 'admin', 'registrar'];
 
@@ -253,10 +303,11 @@ export function ProgrammeScreen() {
   };
   const moduleName = (id: string) => programme?.modules.find((m: ProgrammeModule) => m.id === id)?.name ?? id;
 
-  const add = async (event: FormEvent) => {
-    event.preventDefault();
+  const adding = useSubmit(async () => {
     setError(undefined);
     setDone(undefined);
+    // The field already says why beside it; nothing is sent that could never match.
+    if (draft.achievementId.trim() && !isIri(draft.achievementId.trim())) return;
     const conditions = {
       ...(number(draft.minEqfLevel) !== undefined ? { minEqfLevel: number(draft.minEqfLevel) } : {}),
       ...(number(draft.minCredits) !== undefined ? { minCredits: number(draft.minCredits) } : {}),
@@ -293,6 +344,10 @@ export function ProgrammeScreen() {
     } catch (e) {
       setError(asApiError(e));
     }
+  });
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    void adding.run();
   };
   const remove = async (a: Agreement) => {
     setError(undefined);
@@ -389,7 +444,7 @@ export function ProgrammeScreen() {
         </section>
       ) : null}
       {canManage && programme ? (
-        <form className="form" onSubmit={(e) => void add(e)} noValidate aria-labelledby="new-agreement">
+        <form className="form" onSubmit={add} noValidate aria-labelledby="new-agreement">
           <h2 id="new-agreement">{editing ? `Edit the agreement for ${moduleName(editing.moduleId)}` : 'Add an agreement'}</h2>
           <Field id="a-module" label="Module" required error={error?.fieldMessage('/moduleId')}>
             {(p) => (
@@ -407,9 +462,11 @@ export function ProgrammeScreen() {
             {(p) => <input {...p} inputMode="decimal" {...text('credits')} />}
           </Field>
           <FieldSet id="a-match" legend="What counts" hint="A credential counts when it matches what you give here (at least one)." error={error?.fieldMessage('/match')}>
-            <Field id="a-achievement" label="Achievement id" hint="The achievement's id as credentials carry it (a URL)." error={error?.fieldMessage('/match/achievementId')}>
-              {(p) => <input {...p} {...text('achievementId')} />}
-            </Field>
+            <AgreementAchievement
+              value={draft.achievementId}
+              onChange={(achievementId, issuerId) => setDraft({ ...draft, achievementId, ...(issuerId !== undefined ? { issuerId } : {}) })}
+              serverError={error?.fieldMessage('/match/achievementId')}
+            />
             <Field id="a-issuer" label="Issuer" hint="Its DID or URL." error={error?.fieldMessage('/match/issuerId')}>
               {(p) => <input {...p} {...text('issuerId')} />}
             </Field>
@@ -430,9 +487,23 @@ export function ProgrammeScreen() {
             <Field id="a-age" label="Maximum age" hint="Days, or an ISO 8601 duration such as P5Y." error={error?.fieldMessage('/conditions/maxAge')}>
               {(p) => <input {...p} {...text('maxAge')} />}
             </Field>
-            <Field id="a-assessment" label="Accepted assessment types" hint="EU codes, one per line (e.g. online-exam)." error={error?.fieldMessage('/conditions/acceptedAssessmentTypes')}>
-              {(p) => <textarea {...p} rows={2} {...text('acceptedAssessmentTypes')} />}
-            </Field>
+            <FieldSet id="a-assessment" legend="Accepted assessment types" hint="None ticked: any type of assessment." error={error?.fieldMessage('/conditions/acceptedAssessmentTypes')}>
+              <div className="choices">
+                {ASSESSMENT_TYPES.map((t) => {
+                  const chosen = lines(draft.acceptedAssessmentTypes) ?? [];
+                  return (
+                    <label key={t.code} className="choice">
+                      <input
+                        type="checkbox"
+                        checked={chosen.includes(t.code)}
+                        onChange={(e) => setDraft({ ...draft, acceptedAssessmentTypes: (e.target.checked ? [...chosen, t.code] : chosen.filter((c) => c !== t.code)).join('\n') })}
+                      />
+                      {t.label}
+                    </label>
+                  );
+                })}
+              </div>
+            </FieldSet>
             <Field id="a-grade" label="Minimum grade" error={error?.fieldMessage('/conditions/minGrade')}>
               {(p) => <input {...p} {...text('minGrade')} />}
             </Field>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FieldSet } from '../../components/Field.tsx';
@@ -13,6 +13,7 @@ import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { ProposalItem, QueueRequestView as QueueRequest, RecognitionRequestView as RecognitionRequest, RegistrarAction, RequestDetailView as RequestDetail, SourceCredential } from '../../api-types.ts';
 import { ects } from '../../format.ts';
+import { useSubmit } from '../../submit.ts';
 import { OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-words.ts';
 import { RecognitionNav, REGISTRARS } from './Programmes.tsx';
 
@@ -129,7 +130,8 @@ export function RecognitionDecisionScreen() {
   const set = (key: string, patch: Partial<Choice>) => setChoices({ ...choices, [key]: { ...choiceOf(key), ...patch } });
   const decided = new Map((request?.decision?.items ?? []).map((item) => [item.credentialKey, item]));
 
-  const issueNow = async () => {
+  const { confirm, dialog } = useConfirm();
+  const issuing = useSubmit(async () => {
     setError(undefined);
     setDone(undefined);
     try {
@@ -139,10 +141,9 @@ export function RecognitionDecisionScreen() {
     } catch (e) {
       setError(asApiError(e));
     }
-  };
+  });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const deciding = useSubmit(async () => {
     if (!request) return;
     setError(undefined);
     setDone(undefined);
@@ -161,6 +162,13 @@ export function RecognitionDecisionScreen() {
       setError(asApiError(new Error('Choose approve, amend or reject for at least one credential.')));
       return;
     }
+    const rejected = decisions.filter((d) => d.action === 'reject').length;
+    const ok = await confirm({
+      title: `Record ${decisions.length === 1 ? 'this decision' : `these ${decisions.length} decisions`}?`,
+      body: `A recorded decision is final: the learner is told${rejected ? `, and ${rejected === 1 ? 'a rejected credential' : `${rejected} rejected credentials`} cannot be reconsidered in this request` : ''}.`,
+      confirmLabel: 'Yes, record them',
+    });
+    if (!ok) return;
     try {
       const after = await api.post<RecognitionRequest>(`${base}/recognition-requests/${request.id}/decisions`, { decisions });
       setDone(after.status === 'decided'
@@ -171,37 +179,56 @@ export function RecognitionDecisionScreen() {
     } catch (e) {
       setError(asApiError(e));
     }
-  };
+  });
 
   return (
     <Screen title="Recognition decision" intro={request ? `${request.learner.name ?? request.learner.email} asks for recognition toward ${request.programmeName ?? request.proposal.programme.name}.` : undefined}>
       <RecognitionNav />
       <ErrorSummary error={error ?? data.error} />
-      {done ? <Notice tone="success">{done}</Notice> : null}
+      {done && !error ? <Notice tone="success">{done}</Notice> : null}
       {request ? (
         <>
           <section aria-labelledby="summary-heading" className="panel">
             <h2 id="summary-heading">Summary</h2>
             <p>Status: {REQUEST_STATUS[request.status]}. Learner: {request.learner.name ? `${request.learner.name} (${request.learner.email})` : request.learner.email}.</p>
-            <p>{request.proposal.summary}</p>
-            <p>{request.proposal.cap.explanation}</p>
-            <p>Still needed for the programme: {request.decision?.gap.summary ?? request.proposal.gap.summary}</p>
             {request.decision?.final ? (
-              <p>
-                <strong>Recognised in all: {ects(request.decision.totalRecognised)}</strong>
-                {request.issuedCredentialId ? ' — the recognition credential was issued to the learner.' : ''}
-              </p>
-            ) : null}
+              <>
+                <p data-testid="final-figure">
+                  <strong>Recognised in all: {ects(request.decision.totalRecognised)}</strong>
+                  {request.issuedCredentialId ? ' — the recognition credential was issued to the learner.' : ''}
+                </p>
+                <p>Still needed for the programme: {request.decision.gap.summary}</p>
+                {/* The engine's proposal is history once decided: kept, but not beside the final figure as if current. */}
+                <details>
+                  <summary>What the engine proposed before the decision</summary>
+                  <p>{request.proposal.summary}</p>
+                  <p>{request.proposal.cap.explanation}</p>
+                </details>
+              </>
+            ) : (
+              <>
+                <p>Proposed: {request.proposal.summary}</p>
+                <p>{request.proposal.cap.explanation}</p>
+                <p>Still needed for the programme: {request.decision?.gap.summary ?? request.proposal.gap.summary}</p>
+              </>
+            )}
             {request.decision?.final && !request.issuedCredentialId && request.decision.totalRecognised > 0 && REGISTRARS.includes(role) ? (
               <>
                 <p>The recognition credential has not been issued (the programme names none, or issuing failed).</p>
-                <button type="button" onClick={() => void issueNow()}>
+                <button type="button" disabled={issuing.pending} onClick={() => void issuing.run()}>
                   Issue the recognition credential
                 </button>
               </>
             ) : null}
           </section>
-          <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="items-heading">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void deciding.run();
+            }}
+            noValidate
+            aria-labelledby="items-heading"
+          >
             <h2 id="items-heading">Credentials</h2>
             {request.proposal.items.map((item) => {
               const source = request.credentials.find((c) => c.id === item.credentialKey);
@@ -261,11 +288,12 @@ export function RecognitionDecisionScreen() {
               );
             })}
             {canDecide ? (
-              <button type="submit" className="primary">
-                Record decisions
+              <button type="submit" className="primary" disabled={deciding.pending}>
+                {deciding.pending ? 'Recording…' : 'Record decisions'}
               </button>
             ) : null}
           </form>
+          {dialog}
         </>
       ) : data.isFetching ? (
         <Notice>Loading…</Notice>

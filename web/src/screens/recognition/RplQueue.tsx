@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -13,6 +14,7 @@ import { Link, useParams } from 'react-router';
 import { useOrganisation, useSession } from '../../session.tsx';
 import type { RplCaseDetailView, RplCaseView as RplCase, RplOutcome } from '../../api-types.ts';
 import { CASE_WORDS, OUTCOME_WORDS } from '../../recognition-words.ts';
+import { useSubmit } from '../../submit.ts';
 
 type Filter = '' | 'awarded' | 'not-awarded';
 
@@ -64,7 +66,8 @@ export function RplCaseReviewScreen() {
   const [error, setError] = useState<ApiError>();
   const [message, setMessage] = useState<string>();
   const c = current ?? loaded.data;
-  const send = async (path: string, body: unknown, done: string) => {
+  const { confirm, dialog } = useConfirm();
+  const sending = useSubmit(async (path: string, body: unknown, done: string) => {
     setError(undefined);
     setMessage(undefined);
     try {
@@ -75,6 +78,21 @@ export function RplCaseReviewScreen() {
     } catch (e) {
       setError(asApiError(e));
     }
+  });
+  const send = (path: string, body: unknown, done: string) => sending.run(path, body, done);
+  /** Deciding awards (or refuses) the micro-credential for good: ask first, naming the result. */
+  const decide = async () => {
+    if (!c) return;
+    const accepted = c.outcomes.filter((o) => o.status === 'accepted').length;
+    const award = accepted === c.outcomes.length;
+    const ok = await confirm({
+      title: award ? `Award “${c.achievementName}”?` : `Close the case without the award?`,
+      body: award
+        ? 'Every learning outcome is accepted: deciding awards the micro-credential and issues it to the learner. An award cannot be taken back here (only revoked).'
+        : `${c.outcomes.length - accepted} of ${c.outcomes.length} learning outcomes are not accepted: deciding closes the case as not awarded, and the learner is told.`,
+      confirmLabel: award ? 'Award the micro-credential' : 'Decide: not awarded',
+    });
+    if (ok) await send('decision', {}, 'Case decided.');
   };
   const reviewable = c && (c.status === 'submitted' || c.status === 'in-review');
   const allReviewed = c?.outcomes.every((o) => o.status === 'accepted' || o.status === 'rejected');
@@ -84,7 +102,8 @@ export function RplCaseReviewScreen() {
         <Link to="/console/rpl">All cases</Link>
       </p>
       <ErrorSummary error={loaded.error ?? error} />
-      {message ? <Notice tone="success">{message}</Notice> : null}
+      {message && !error ? <Notice tone="success">{message}</Notice> : null}
+      {dialog}
       {c ? (
         <>
           <dl className="facts wrap">
@@ -113,7 +132,7 @@ export function RplCaseReviewScreen() {
           ))}
           {reviewable ? (
             <div className="button-row">
-              <button type="button" className="primary" disabled={!allReviewed} onClick={() => void send('decision', {}, 'Case decided.')}>
+              <button type="button" className="primary" disabled={!allReviewed || sending.pending} onClick={() => void decide()}>
                 Decide the case
               </button>
               {!allReviewed ? <span className="hint">Review every outcome first.</span> : null}
@@ -127,7 +146,7 @@ export function RplCaseReviewScreen() {
           {c.status === 'awarded' && !c.issuedCredentialId ? (
             <div className="button-row">
               <span>The credential is not issued yet.</span>
-              <button type="button" onClick={() => void send('issuance', {}, 'Credential issued.')}>
+              <button type="button" disabled={sending.pending} onClick={() => void send('issuance', {}, 'Credential issued.')}>
                 Issue the credential now
               </button>
             </div>

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
+import { useConfirm } from '../../components/ConfirmDialog.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -12,6 +13,7 @@ import { useNavigate } from 'react-router';
 import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { ConnectedApplication, UserEmail } from '../../api-types.ts';
+import { useSubmit } from '../../submit.ts';
 
 /** The learner's addresses, key (DID), export and account deletion. */
 export function AccountScreen() {
@@ -222,9 +224,15 @@ function DeleteAccount() {
   const navigate = useNavigate();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { confirm, dialog } = useConfirm();
+  const deleting = useSubmit(async () => {
     setError(undefined);
+    const ok = await confirm({
+      title: 'Delete your account for good?',
+      body: 'Your addresses, key, wallet, collections and share links are removed, and cannot be brought back. Issuers keep their own record of what they issued to you.',
+      confirmLabel: 'Delete everything',
+    });
+    if (!ok) return;
     try {
       await api.request('DELETE', '/api/v1/me', { body: { password } });
       setMe(undefined);
@@ -232,6 +240,10 @@ function DeleteAccount() {
     } catch (e) {
       setError(asApiError(e));
     }
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void deleting.run();
   };
   return (
     <section aria-labelledby="delete-title">
@@ -242,14 +254,15 @@ function DeleteAccount() {
           Your addresses, key, wallet, collections and share links are removed for good. Issuers keep their own record of what they issued to you. Export your wallet first if you want a copy.
         </p>
         <ErrorSummary error={error} title="The account was not deleted" />
-        <form className="form narrow" onSubmit={(e) => void submit(e)}>
+        <form className="form narrow" onSubmit={submit}>
           <Field id="delete-password" label="Your password, to confirm" error={error?.fieldMessage('/password')}>
             {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />}
           </Field>
-          <button type="submit" className="danger" disabled={!password}>
+          <button type="submit" className="danger" disabled={!password || deleting.pending}>
             Delete my account
           </button>
         </form>
+        {dialog}
       </details>
     </section>
   );

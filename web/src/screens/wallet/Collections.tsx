@@ -14,6 +14,7 @@ import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { CollectionView as Collection, WalletItem, WalletPage } from '../../api-types.ts';
 import { SharePanel } from './WalletCredential.tsx';
+import { guarded } from '../../submit.ts';
 
 /** Named, ordered collections of credentials, each shareable as one page. */
 export function CollectionsScreen() {
@@ -49,7 +50,7 @@ export function CollectionsScreen() {
       <section className="card" aria-labelledby="new-collection-title">
         <h2 id="new-collection-title">New collection</h2>
         <ErrorSummary error={error} title="The collection was not created" />
-        <form className="form narrow" onSubmit={(e) => void create(e)} aria-label="New collection">
+        <form className="form narrow" onSubmit={guarded(create)} aria-label="New collection">
           <Field id="collection-name" label="Name" required error={error?.fieldMessage('/name')}>
             {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} required />}
           </Field>

@@ -16,6 +16,7 @@ import { getWalletCredential } from '../../api/wallet.ts';
 import type { Share, WalletStatus } from '../../api-types.ts';
 import { formatDay } from '../../format.ts';
 import { BadgeImage } from './Wallet.tsx';
+import { guarded } from '../../submit.ts';
 
 /** The outcome of the last verification in one sentence. */
 function verdict(status: string): string {
@@ -313,7 +314,7 @@ export function SharePanel({ targetType, targetId, name, level = 2 }: { targetTy
       ) : shares.data ? (
         <p>Not shared.</p>
       ) : null}
-      <form className="inline-form filters" onSubmit={(e) => void create(e)} aria-label={`Share ${name}`}>
+      <form className="inline-form filters" onSubmit={guarded(create)} aria-label={`Share ${name}`}>
         <Field id={`expires-${targetId}`} label="Link works until (optional)" hint="Leave empty for a link that does not expire." error={error?.fieldMessage('/expiresAt')}>
           {(p) => <input {...p} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />}
         </Field>
@@ -350,7 +351,7 @@ function PresentationPanel({ credentialId }: { credentialId: string }) {
       <details>
         <summary>Sign a presentation for a verifier’s challenge</summary>
         <ErrorSummary error={error} title="The presentation was not signed" />
-        <form className="form narrow" onSubmit={(e) => void sign(e)}>
+        <form className="form narrow" onSubmit={guarded(sign)}>
           <Field id="vp-challenge" label="Challenge" hint="The value the verifier gave you." required error={error?.fieldMessage('/challenge')}>
             {(p) => <input {...p} value={challenge} onChange={(e) => setChallenge(e.target.value)} required />}
           </Field>

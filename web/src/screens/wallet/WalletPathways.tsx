@@ -12,35 +12,40 @@ import { useApiQuery, useInvalidateApi } from '../../query.ts';
 import { useSession } from '../../session.tsx';
 import type { CatalogueItem, PathwayProgressView as PathwayDetail, PathwayProgressView as PathwayProgress, Plan, PublishedPathway, WalletItem, WalletPage } from '../../api-types.ts';
 import { credits } from '../../format.ts';
+import { useSubmit } from '../../submit.ts';
 
 /** Follow or stop following a published pathway. */
 function FollowButton({ pathwayId, name, following, onChanged, onError }: { pathwayId: string; name: string; following: boolean; onChanged(): void; onError(e: ApiError): void }) {
   const { api } = useSession();
-  const [busy, setBusy] = useState(false);
-  const toggle = async () => {
-    setBusy(true);
+  const toggle = useSubmit(async () => {
     try {
       if (following) await api.delete(`/api/v1/wallet/pathways/${pathwayId}`);
       else await api.put(`/api/v1/wallet/pathways/${pathwayId}`, undefined);
       onChanged();
     } catch (e) {
       onError(asApiError(e));
-    } finally {
-      setBusy(false);
     }
-  };
+  });
   return (
-    <button type="button" className={following ? 'small' : 'small primary'} disabled={busy} onClick={() => void toggle()}>
+    <button type="button" className={following ? 'small' : 'small primary'} disabled={toggle.pending} onClick={() => void toggle.run()}>
       {following ? 'Stop following' : 'Follow'}
       <span className="visually-hidden"> {name}</span>
     </button>
   );
 }
 
-/** "1 of 2 requirements met", "0 of 1 requirement met". */
-function metText(p: PathwayProgress): string {
-  const all = p.evaluation.requirements.length;
-  return `${p.evaluation.requirements.filter((r) => r.satisfied).length} of ${all} ${all === 1 ? 'requirement' : 'requirements'} met`;
+/**
+ * The requirements in words that agree with the bar: "1 of 2 requirements met", and for a requirement
+ * that is under way but not met, "partly met" (a 50% bar beside "0 of 1 requirement met" reads as a
+ * contradiction): "0 of 1 requirement fully met, 1 partly met".
+ */
+export function metText(requirements: readonly { satisfied: boolean; progress: number }[]): string {
+  const all = requirements.length;
+  const met = requirements.filter((r) => r.satisfied).length;
+  const partly = requirements.filter((r) => !r.satisfied && r.progress > 0).length;
+  const noun = all === 1 ? 'requirement' : 'requirements';
+  if (partly === 0) return `${met} of ${all} ${noun} met`;
+  return `${met} of ${all} ${noun} fully met, ${partly} partly met`;
 }
 
 function CompleteBadge() {
@@ -75,16 +80,19 @@ export function WalletPathwaysScreen() {
               <p className="muted">{p.organisationName}</p>
               <ProgressBar value={p.progress} label={`${p.pathwayName}: progress`} />
               <p className="muted">
-                {credits(p.creditsCounted)} ECTS counted · {metText(p)}
+                {credits(p.creditsCounted)} ECTS counted · {metText(p.evaluation.requirements)}
               </p>
               {p.awardedWalletItemId ? (
                 <p>
                   <Link to={`/wallet/credentials/${p.awardedWalletItemId}`}>Open your stacked credential</Link>
                 </p>
               ) : null}
-              <div className="button-row">
-                <FollowButton pathwayId={p.pathwayId} name={p.pathwayName} following={p.following} onChanged={changed} onError={setError} />
-              </div>
+              {/* Nothing is left to follow on a completed pathway; one still followed can be let go. */}
+              {p.following || !p.complete ? (
+                <div className="button-row">
+                  <FollowButton pathwayId={p.pathwayId} name={p.pathwayName} following={p.following} onChanged={changed} onError={setError} />
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -161,7 +169,7 @@ export function WalletPathwayScreen() {
         </h2>
         <ProgressBar value={p.progress} label={`${p.pathwayName}: progress`} testId="overall-progress" />
         <p>
-          {credits(p.creditsCounted)} ECTS counted · {metText(p)}
+          {credits(p.creditsCounted)} ECTS counted · {metText(p.evaluation.requirements)}
         </p>
         {p.awardedWalletItemId ? (
           <p>
@@ -173,6 +181,7 @@ export function WalletPathwayScreen() {
           <p>Your credentials complete this pathway; the stacked credential follows shortly.</p>
         ) : null}
         <p className="muted">Checked {formatDate(p.computedAt)}.</p>
+        {p.following || !p.complete ? (
         <div className="button-row">
           <FollowButton
             pathwayId={p.pathwayId}
@@ -186,6 +195,7 @@ export function WalletPathwayScreen() {
             onError={setError}
           />
         </div>
+        ) : null}
       </section>
       {p.plan && !p.complete ? <NextSteps plan={p.plan} byUrl={byUrl} /> : null}
       <h2>Requirements</h2>
@@ -232,8 +242,12 @@ function NextSteps({ plan, byUrl }: { plan: Plan; byUrl: Map<string, CatalogueIt
               );
             })}
           </ol>
-          <p className="small-head">Your progress with {plan.achievements.length === 1 ? 'it' : 'them'}</p>
-          <ProgressBar value={plan.progressAfter} label="Progress with these" />
+          <p className="small-head">Your progress once you hold {plan.achievements.length === 1 ? 'it' : 'them'}</p>
+          <ProgressBar
+            value={plan.progressAfter}
+            label={`Progress once you hold ${plan.achievements.length === 1 ? 'it' : 'these'}`}
+            words={(pct) => `${pct}% once you hold ${plan.achievements.length === 1 ? 'it' : 'them'}`}
+          />
         </>
       )}
       {plan.reasons.length ? (

@@ -16,6 +16,7 @@ import { useSession } from '../../session.tsx';
 import type { Agreement, MyRecognitionRequestView, PresentationRequestState, Plan, PublicProgramme as Programme, RecognitionRequestView as RecognitionRequest, WalletPage } from '../../api-types.ts';
 import { ects } from '../../format.ts';
 import { describeAgreement, OUTCOME, PROPOSED, REQUEST_STATUS } from '../../recognition-words.ts';
+import { guarded } from '../../submit.ts';
 
 /** The learner asks an organisation to recognise wallet credentials toward a programme, and follows her requests. */
 export function WalletRecognitionScreen() {
@@ -68,7 +69,7 @@ export function WalletRecognitionScreen() {
     <Screen title="Recognition" intro="Ask a university to recognise your credentials as credit toward one of its programmes. You see its proposal at once; its registrar decides.">
       <ErrorSummary error={error ?? data.error} />
       {data.data ? (
-        <form className="form" onSubmit={(e) => void send(e)} noValidate aria-labelledby="ask-heading">
+        <form className="form" onSubmit={guarded(send)} noValidate aria-labelledby="ask-heading">
           <h2 id="ask-heading">Ask for recognition</h2>
           <Field id="r-programme" label="Programme" required error={error?.fieldMessage('/programmeId')}>
             {(p) => (
@@ -156,6 +157,22 @@ export function WalletRecognitionScreen() {
   );
 }
 
+function ProposalText({ item }: { item: { decision: keyof typeof PROPOSED; credits: number; moduleName?: string | null; reasons: string[] } }) {
+  return (
+    <>
+      <p>
+        Proposed: {PROPOSED[item.decision]}
+        {item.credits > 0 ? `, ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}.
+      </p>
+      <ul>
+        {item.reasons.map((reason, i) => (
+          <li key={i}>{reason}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** One request: the proposal with its reasons, the registrar's decisions and reasons, the gap; withdraw while pending. */
 export function WalletRecognitionRequestScreen() {
   const params = useParams();
@@ -213,22 +230,22 @@ export function WalletRecognitionRequestScreen() {
             return (
               <article key={item.credentialKey} className="panel">
                 <h3>{item.achievementName}</h3>
-                <p>
-                  Proposed: {PROPOSED[item.decision]}
-                  {item.credits > 0 ? `, ${ects(item.credits)}${item.moduleName ? ` for ${item.moduleName}` : ''}` : ''}.
-                </p>
-                <ul>
-                  {item.reasons.map((reason, i) => (
-                    <li key={i}>{reason}</li>
-                  ))}
-                </ul>
                 {final?.decision ? (
-                  <p>
-                    <strong>Decision: {OUTCOME[final.outcome]}</strong>, {ects(final.credits)}
-                    {final.decision.action === 'amend' ? ' (amended by the registrar)' : ''}
-                    {final.decision.reason ? `. ${final.decision.reason}` : '.'}
-                  </p>
-                ) : null}
+                  <>
+                    <p>
+                      <strong>Decision: {OUTCOME[final.outcome]}</strong>, {ects(final.credits)}
+                      {final.decision.action === 'amend' ? ' (amended by the registrar)' : ''}
+                      {final.decision.reason ? `. ${final.decision.reason}` : '.'}
+                    </p>
+                    {/* Decided: the proposal is history, not a second figure beside the decision. */}
+                    <details>
+                      <summary>What was proposed before the decision</summary>
+                      <ProposalText item={item} />
+                    </details>
+                  </>
+                ) : (
+                  <ProposalText item={item} />
+                )}
               </article>
             );
           })}

@@ -14,6 +14,7 @@ import { useSession } from '../../session.tsx';
 import type { RplAchievement, RplCaseView as RplCase, RplOutcome } from '../../api-types.ts';
 import { multipart } from '../../multipart.ts';
 import { CASE_WORDS, OUTCOME_WORDS } from '../../recognition-words.ts';
+import { guarded } from '../../submit.ts';
 
 /** The learner's prior-learning cases, and opening one against an achievement. */
 export function WalletRplScreen() {
@@ -48,7 +49,7 @@ export function WalletRplScreen() {
           ))}
         </ul>
       ) : null}
-      <form onSubmit={(e) => void open(e)} noValidate className="form" aria-labelledby="open-case-title">
+      <form onSubmit={guarded(open)} noValidate className="form" aria-labelledby="open-case-title">
         <h2 id="open-case-title">Open a case</h2>
         <ErrorSummary error={error} />
         <Field id="rpl-achievement" label="Micro-credential" required error={error?.fieldMessage('/achievementId')}>
@@ -234,7 +235,7 @@ function OutcomeEvidence(props: {
         }
       />
       {editable ? (
-        <form onSubmit={(e) => void add(e)} noValidate className="form" aria-label={`Add evidence for outcome ${index + 1}`}>
+        <form onSubmit={guarded(add)} noValidate className="form" aria-label={`Add evidence for outcome ${index + 1}`}>
           <Field id={`${prefix}-kind`} label="Kind of evidence">
             {(p) => (
               <select {...p} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
