@@ -24,6 +24,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/organisations/{orgId}/credentials': 'CREDENTIAL',
   'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
+  'POST /api/v1/credentials/{id}/credential-offer': { txCode: true },
   'POST /api/v1/organisations/{orgId}/programmes': { name: 'Hostile', totalCredits: 60, modules: [] },
   'PUT /api/v1/organisations/{orgId}/programmes/{programmeId}': { name: 'Hostile', totalCredits: 60, modules: [] },
   'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/reviews': { outcomeId: 'lo-1', action: 'accept' },
