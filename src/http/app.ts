@@ -51,7 +51,7 @@ export interface BuildAppOptions {
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
 /** Paths the browser application owns (served index.html, the app routes itself). */
-const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/console', '/wallet', '/verify', '/claim'];
+const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/forgot-password', '/reset-password', '/invitation', '/console', '/wallet', '/verify', '/claim'];
 
 /**
  * Builds the whole application from plugins in a fixed order (external → auth → routes), without
@@ -165,6 +165,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 /** A request path fit for logs: without its query, and with secrets in the path masked. */
 export function loggablePath(url: string): string {
   const path = url.split('?')[0]!;
-  // Claim, share and address-confirmation links carry their only secret in the path.
-  return path.replace(/^(\/claim|\/api\/v1\/claim|\/s|\/confirm-email)\/[^/]+/, '$1/***');
+  // Claim, share, address-confirmation, invitation and password-reset links carry their only secret in the path.
+  return path.replace(/^(\/claim|\/api\/v1\/claim|\/s|\/confirm-email|\/invitation|\/api\/v1\/invitations|\/reset-password)\/[^/]+/, '$1/***');
 }

@@ -1,3 +1,4 @@
+import { createAccountLinkService } from './account-links.ts';
 import { createAccountService } from './accounts.ts';
 import { createAchievementService } from './achievements/index.ts';
 import { createBulkService } from './bulk/index.ts';
@@ -26,15 +27,16 @@ import { createXapiService } from './xapi/index.ts';
  */
 export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; webhooks: WebhookDeps }) {
   const issuers = createIssuerService(ctx);
-  const accounts = createAccountService(ctx, issuers);
   const achievements = createAchievementService(ctx, issuers);
   // A status change here reaches the wallets holding the credential, and through them their pathways.
   const status = createStatusService(ctx, issuers, { changed: (trx, credentialId) => queueHoldersOf(ctx, trx, credentialId) });
   const vcApi = createVcApiService(ctx, { issuers, status });
   const mail = createMailer(ctx);
+  const accounts = createAccountService(ctx, issuers, mail);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
+  const accountLinks = createAccountLinkService(ctx, { mail });
   const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
@@ -46,7 +48,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  return { webhooks, xapi, issuers, accounts, accountLinks, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -38,6 +38,7 @@ export interface DB extends RecognitionTables, PathwayTables, IntegrationTables,
   wallet_collections: WalletCollectionTable;
   wallet_collection_items: WalletCollectionItemTable;
   shares: ShareTable;
+  account_links: AccountLinkTable;
 }
 
 export interface OrganisationTable {
@@ -410,3 +411,23 @@ export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
 export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;
 // Generated is re-exported for tables that later gain database-made columns.
 export type { Generated };
+
+/** A password-reset or invitation link sent by e-mail (migration 0016); works once, until it expires. */
+export interface AccountLinkTable {
+  id: string;
+  /** sha256 (hex) of the token in the link. */
+  token_hash: string;
+  purpose: 'password-reset' | 'invitation';
+  /** Lower-cased: where the link was sent. */
+  email: string;
+  /** The account a reset is for; null for an invitation until it is accepted. */
+  user_id: string | null;
+  organisation_id: string | null;
+  role: Role | null;
+  /** The invitee's name as the inviter typed it. */
+  name: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -129,7 +129,7 @@ for (const dialect of DIALECTS) {
     it('is for owners and admins of the organisation only', async () => {
       for (const role of ['admin', 'issuer', 'viewer'] as const) {
         const email = `${role}@uni.test`;
-        await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email, role, password: 'member-password-1' });
+        await inviteMember(testApp.app, org.owner, org.organisationId, { email, role, password: 'member-password-1' });
         const member: Session = await login(testApp.app, email, 'member-password-1');
         expect((await member.request('GET', outboxUrl())).statusCode, role).toBe(role === 'admin' ? 200 : 403);
       }

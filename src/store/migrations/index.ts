@@ -9,6 +9,7 @@ import * as rplFiles from './0007-rpl-files.ts';
 import * as integrations from './0008-integrations.ts';
 import * as statusMessageLists from './0009-status-message-lists.ts';
 import * as obApi from './0010-ob-api.ts';
+import * as accountLinks from './0016-account-links.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-integrations': integrations,
   '0009-status-message-lists': statusMessageLists,
   '0010-ob-api': obApi,
+  '0016-account-links': accountLinks,
 };
 
 export const migrationProvider: MigrationProvider = {
