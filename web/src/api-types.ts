@@ -17,7 +17,8 @@ import type { CredentialDisplay } from '../../src/vc/display.ts';
 export type { Problem, Items } from '../../src/http/contract/common.ts';
 export type { ConnectedApplication, ObPushStarted } from '../../src/http/contract/ob-api.ts';
 export type {
-  ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, LoginBody, Me, Member, MemberAdd, Membership, Organisation, OrganisationUpdate, PasswordChange, Role,
+  ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, Invitation, InvitationCreate, InvitationPreview, LoginBody, Me, Member, MemberAdd, Membership, Organisation,
+  OrganisationUpdate, PasswordChange, Role,
   SetupBody, SetupResult, SignedIn, User,
 } from '../../src/http/contract/accounts.ts';
 export type { Achievement, AchievementInput, AchievementPreview, AchievementVersion, Alignment, EuElements, ResultDescription } from '../../src/http/contract/achievements.ts';

@@ -27,6 +27,10 @@ import { OutboxScreen } from './screens/console/Outbox.tsx';
 import { PathwayDesignerScreen } from './screens/console/PathwayDesigner.tsx';
 import { PathwayFlagsScreen, PathwaysScreen, TrustedIssuersScreen } from './screens/console/Pathways.tsx';
 import { ClaimScreen } from './screens/public/Claim.tsx';
+import { ForgotPasswordScreen } from './screens/public/ForgotPassword.tsx';
+import { InvitationScreen } from './screens/public/Invitation.tsx';
+import { ResetPasswordScreen } from './screens/public/ResetPassword.tsx';
+import { ConsoleAccountScreen } from './screens/console/ConsoleAccount.tsx';
 import { ConfirmEmailScreen } from './screens/public/ConfirmEmail.tsx';
 import { LoginScreen } from './screens/public/Login.tsx';
 import { NotFoundScreen } from './screens/public/NotFound.tsx';
@@ -53,6 +57,9 @@ function screens(): RouteObject[] {
     { path: '/', element: <Navigate to="/console/credentials" replace /> },
     { path: '/setup', element: <SetupScreen /> },
     { path: '/login', element: <LoginScreen /> },
+    { path: '/forgot-password', element: <ForgotPasswordScreen /> },
+    { path: '/reset-password/:token', element: <ResetPasswordScreen /> },
+    { path: '/invitation/:token', element: <InvitationScreen /> },
     { path: '/console', element: <Navigate to="/console/credentials" replace /> },
     {
       element: <ConsoleArea />,
@@ -78,6 +85,7 @@ function screens(): RouteObject[] {
         { path: '/console/integrations', element: <IntegrationsScreen /> },
         { path: '/console/outbox', element: <OutboxScreen /> },
         { path: '/console/audit', element: <AuditScreen /> },
+        { path: '/console/account', element: <ConsoleAccountScreen /> },
         { path: '/console/rpl', element: <RplQueueScreen /> },
         { path: '/console/rpl/:caseId', element: <RplCaseReviewScreen /> },
         { path: '/console/*', element: <NotFoundScreen /> },
