@@ -16,6 +16,7 @@ import { chooseLogFormat, humanLogStream } from './log-format.ts';
 import { instanceOf, problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { credentialConsoleRoutes } from './routes/credential-console.ts';
 import { achievementRoutes } from './routes/achievements.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { credentialRoutes } from './routes/credentials.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(achievementRoutes(services));
   await app.register(publicRoutes(services, { publicUrl: config.publicUrl }));
   await app.register(credentialRoutes(services));
+  await app.register(credentialConsoleRoutes(services));
   await app.register(bulkRoutes(services));
   await app.register(outboxRoutes(services));
   await app.register(statusRoutes(services));

@@ -3,6 +3,7 @@ import { createAccountService } from './accounts.ts';
 import { createAchievementService } from './achievements/index.ts';
 import { createBulkService } from './bulk/index.ts';
 import type { ServiceContext } from './context.ts';
+import { createCredentialConsoleService } from './credentials/console.ts';
 import { createCredentialService } from './credentials/index.ts';
 import { createIssuerService } from './issuers.ts';
 import { createExportService } from './exports.ts';
@@ -34,6 +35,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const mail = createMailer(ctx);
   const accounts = createAccountService(ctx, issuers, mail);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
+  const credentialConsole = createCredentialConsoleService(ctx, { mail });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
   const accountLinks = createAccountLinkService(ctx, { mail });
@@ -48,7 +50,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   const obConsumer = createObConsumerService(ctx);
   const webhooks = createWebhookService(ctx, outside.webhooks);
   const xapi = createXapiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, accountLinks, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
+  return { webhooks, xapi, issuers, accounts, accountLinks, credentialConsole, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, exports, recognition, pathways, ops, obHost, obConsumer };
 }
 
 export type Services = ReturnType<typeof createServices>;

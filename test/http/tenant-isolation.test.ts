@@ -52,6 +52,7 @@ const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/invitations/{invitationId}',
   'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
   'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
+  'POST /api/v1/credentials/{id}/resend-claim',
   'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
   'POST /api/v1/organisations/{orgId}/recognition-requests/{requestId}/issuance', 'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/issuance',
   'DELETE /api/v1/organisations/{orgId}/trusted-issuers/{trustedId}',
