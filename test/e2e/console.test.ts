@@ -328,6 +328,24 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('button', { name: 'Suspend credential of Alan Turing' }).waitFor();
   });
 
+  it('opens a credential: recipient, delivery, every status change with who and when; sends the claim e-mail again', async () => {
+    await page.getByTestId('credentials-table').getByRole('link', { name: /^Alan Turing/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Data Analysis with Python' }).waitFor();
+    const facts = page.getByTestId('credential-facts');
+    await facts.getByText('Waiting to be claimed: a claim link was e-mailed to alan@example.org').waitFor();
+    const history = page.getByTestId('credential-history').locator('li');
+    await history.nth(2).waitFor();
+    const lines = await history.allTextContents();
+    expect(lines.map((line) => line.split(' — ')[0])).toEqual(['Issued', 'Suspended', 'Reinstated']);
+    expect(lines[1]).toContain(`by ${ADMIN.name} (${ADMIN.email})`);
+    expect(lines[1]).toContain('Reason: Under review');
+    expect(await page.getByRole('link', { name: 'The credential as issued' }).getAttribute('href')).toMatch(/\/credentials\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Send the claim e-mail again' }).click();
+    await page.getByText('The claim e-mail was sent again to alan@example.org.').waitFor();
+    await page.getByTestId('credential-history').getByText('Claim e-mail sent again').waitFor();
+    await check('credential-detail');
+  });
+
   it('shows the claim e-mails in the development outbox', async () => {
     await openFromNav('Outbox', 'Outbox');
     await page.getByText('to ada@example.org', { exact: false }).waitFor();

@@ -23,7 +23,7 @@ export type {
 } from '../../src/http/contract/accounts.ts';
 export type { Achievement, AchievementInput, AchievementPreview, AchievementVersion, Alignment, EuElements, ResultDescription } from '../../src/http/contract/achievements.ts';
 export type { BulkJob } from '../../src/http/contract/bulk.ts';
-export type { CredentialListQuery, CredentialPage, CredentialStatus, IssueBody, IssuedCredential } from '../../src/http/contract/credentials.ts';
+export type { CredentialHistory, CredentialListQuery, CredentialPage, CredentialStatus, IssueBody, IssuedCredential } from '../../src/http/contract/credentials.ts';
 export type { Issuer, IssuerCreate, IssuerKey, IssuerUpdate } from '../../src/http/contract/issuers.ts';
 export type { ConfirmEmailResult, LearnerKey, LearnerKeyOrNone, OutboxMessage, SignupBody, SignupResult, UserEmail } from '../../src/http/contract/learners.ts';
 export type {

@@ -19,6 +19,7 @@ import { ApiKeysScreen } from './screens/console/ApiKeys.tsx';
 import { IntegrationsScreen } from './screens/console/Integrations.tsx';
 import { AuditScreen } from './screens/console/Audit.tsx';
 import { BulkScreen } from './screens/console/Bulk.tsx';
+import { CredentialDetailScreen } from './screens/console/CredentialDetail.tsx';
 import { CredentialsScreen } from './screens/console/Credentials.tsx';
 import { IssueScreen } from './screens/console/Issue.tsx';
 import { IssuersScreen } from './screens/console/Issuers.tsx';
@@ -65,6 +66,7 @@ function screens(): RouteObject[] {
       element: <ConsoleArea />,
       children: [
         { path: '/console/credentials', element: <CredentialsScreen /> },
+        { path: '/console/credentials/:id', element: <CredentialDetailScreen /> },
         { path: '/console/issue', element: <IssueScreen /> },
         { path: '/console/bulk', element: <BulkScreen /> },
         { path: '/console/achievements', element: <AchievementsScreen /> },

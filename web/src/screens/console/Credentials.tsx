@@ -131,7 +131,10 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
     <>
       <tr>
         <td>
-          {who}
+          <Link to={`/console/credentials/${c.id}`}>
+            {who}
+            <span className="visually-hidden">: details and history</span>
+          </Link>
           {c.recipient.name && c.recipient.email ? <div className="muted">{c.recipient.email}</div> : null}
         </td>
         <td>
