@@ -15,6 +15,7 @@ import { registerJsonBodyRules } from './json-body.ts';
 import { chooseLogFormat, humanLogStream } from './log-format.ts';
 import { instanceOf, problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
+import { DOCS_CSS, MARK_SVG } from './brand.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { credentialConsoleRoutes } from './routes/credential-console.ts';
 import { achievementRoutes } from './routes/achievements.ts';
@@ -102,7 +103,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    logo: { type: 'image/svg+xml', content: Buffer.from(MARK_SVG), href: '/console', target: '_self' },
+    theme: {
+      title: 'microcred API',
+      css: [{ filename: 'microcred.css', content: DOCS_CSS }],
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: Buffer.from(MARK_SVG) }],
+    },
+  });
   await app.register(fastifyCookie);
   registerJsonBodyRules(app);
 
