@@ -163,6 +163,20 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await check('organisation');
   });
 
+  it('shows a first-run checklist that ticks what is done and links to what is next', async () => {
+    await openFromNav('Credentials', 'Credentials');
+    const checklist = page.getByRole('region', { name: /^Get started/ });
+    // The colleague who accepted is the one step done so far.
+    await checklist.getByRole('heading', { name: 'Get started: 1 of 4 done' }).waitFor();
+    expect(await checklist.getByRole('link').allTextContents()).toEqual([
+      'Complete your issuer profile and add its logo', 'Define your first micro-credential', 'Issue one to a learner',
+    ]);
+    expect(await checklist.getByText('Invite your colleagues').count()).toBe(1);
+    await check('first-run-checklist');
+    await checklist.getByRole('link', { name: 'Define your first micro-credential' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New micro-credential' }).waitFor();
+  });
+
   it('edits the issuer profile and rotates its key, keeping the old key listed as retired', async () => {
     await openFromNav('Issuers and keys', 'Issuers and keys');
     await page.getByRole('button', { name: /^Edit profile/ }).click();

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
+import { FirstRunChecklist } from '../../components/FirstRunChecklist.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
@@ -60,6 +61,7 @@ export function CredentialsScreen() {
         </Link>
       }
     >
+      <FirstRunChecklist organisationId={organisationId} />
       <form className="filters" role="search" aria-label="Credentials" onSubmit={search}>
         <div className="field">
           <label htmlFor="cred-q">Search</label>
