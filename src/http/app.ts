@@ -15,7 +15,9 @@ import { registerJsonBodyRules } from './json-body.ts';
 import { chooseLogFormat, humanLogStream } from './log-format.ts';
 import { instanceOf, problemFromError, sendProblem } from './problem.ts';
 import { registerRateLimit } from './rate-limit.ts';
+import { DOCS_CSS, MARK_SVG } from './brand.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { credentialConsoleRoutes } from './routes/credential-console.ts';
 import { achievementRoutes } from './routes/achievements.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { credentialRoutes } from './routes/credentials.ts';
@@ -54,7 +56,7 @@ export interface BuildAppOptions {
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
 /** Paths the browser application owns (served index.html, the app routes itself). */
-const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/console', '/wallet', '/verify', '/claim'];
+const APP_PATHS = ['/setup', '/login', '/signup', '/confirm-email', '/forgot-password', '/reset-password', '/invitation', '/console', '/wallet', '/verify', '/claim'];
 
 /**
  * Builds the whole application from plugins in a fixed order (external → auth → routes), without
@@ -104,7 +106,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    logo: { type: 'image/svg+xml', content: Buffer.from(MARK_SVG), href: '/console', target: '_self' },
+    theme: {
+      title: 'microcred API',
+      css: [{ filename: 'microcred.css', content: DOCS_CSS }],
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: Buffer.from(MARK_SVG) }],
+    },
+  });
   await app.register(fastifyCookie);
   registerJsonBodyRules(app);
 
@@ -132,6 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(achievementRoutes(services));
   await app.register(publicRoutes(services, { publicUrl: config.publicUrl }));
   await app.register(credentialRoutes(services));
+  await app.register(credentialConsoleRoutes(services));
   await app.register(bulkRoutes(services));
   await app.register(outboxRoutes(services));
   await app.register(statusRoutes(services));
@@ -171,6 +182,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 /** A request path fit for logs: without its query, and with secrets in the path masked. */
 export function loggablePath(url: string): string {
   const path = url.split('?')[0]!;
-  // Claim, share and address-confirmation links carry their only secret in the path.
-  return path.replace(/^(\/claim|\/api\/v1\/claim|\/s|\/confirm-email)\/[^/]+/, '$1/***');
+  // Claim, share, address-confirmation, invitation and password-reset links carry their only secret in the path.
+  return path.replace(/^(\/claim|\/api\/v1\/claim|\/s|\/confirm-email|\/invitation|\/api\/v1\/invitations|\/reset-password)\/[^/]+/, '$1/***');
 }

@@ -9,11 +9,15 @@ import type { ServiceContext } from './context.ts';
 import { EMAIL } from './credentials/validate.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized, type FieldError } from './errors.ts';
 import type { IssuerService } from './issuers.ts';
+import { checkLoginThrottle, clearLoginThrottle, countLoginFailure, loginThrottleKeys } from './login-throttle.ts';
+import { mailBrand as mailBrandIn } from './mail-brand.ts';
+import type { MailSender } from './credentials/types.ts';
+import { composeMail, mailParts } from './mail-layout.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { expandUuid, formatApiKey, parseApiKey, randomToken, safeEqual, sha256Hex } from './tokens.ts';
 
 export const SESSION_DAYS = 14;
-/** Failed logins allowed per window, per address and per account. */
+/** Failed attempts allowed per window for other password checks (sign-up, password change, account deletion); sign-in has its own throttle (login-throttle.ts). */
 export const LOGIN_LIMIT = { attempts: 10, windowSeconds: 15 * 60 };
 
 export interface UserView {
@@ -104,7 +108,7 @@ export async function openSession(db: Kysely<DB>, userId: string, at: Date, ip: 
 }
 
 /** Users, sessions, organisations, members and API keys. */
-export function createAccountService(ctx: ServiceContext, issuers: IssuerService) {
+export function createAccountService(ctx: ServiceContext, issuers: IssuerService, mail?: MailSender) {
   async function createOrganisation(trx: Kysely<DB>, name: string, owner: { email: string; password: string; name?: string }) {
     const at = ctx.now().toISOString();
     const organisationId = randomUUID();
@@ -180,23 +184,24 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       });
     },
 
-    /** Checks the password and opens a session. Rate-limited per address and per account. */
+    /**
+     * Checks the password and opens a session. Throttled per client and account with growing delays
+     * (login-throttle.ts): guesses slow down, the owner's own sign-in from elsewhere does not.
+     */
     async login(input: { email: string; password: string; ip?: string }): Promise<{ token: string; csrfToken: string; user: UserView }> {
       checkFields([['/email', emailProblem(input.email)], ['/password', typeof input.password === 'string' && input.password !== '' ? undefined : 'is required']]);
       const email = normaliseEmail(input.email);
-      const keys = [`login:account:${sha256Hex(email)}`, ...(input.ip ? [`login:ip:${input.ip}`] : [])];
-      for (const key of keys) await rateLimit(key);
+      const keys = loginThrottleKeys(email, input.ip);
+      await checkLoginThrottle(ctx, keys);
       const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
       const ok = user ? await verifyPassword(user.password_hash, input.password) : (await burnPasswordCheck(input.password), false);
       if (!user || !ok) {
-        for (const key of keys) await countFailure(key);
+        await countLoginFailure(ctx, keys);
         ctx.metrics.increment('microcred_logins_total', { outcome: 'failure' });
         throw new Unauthorized('e-mail or password is wrong');
       }
-      const session = await ctx.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('rate_limits').where('key', '=', keys[0]!).execute();
-        return openSession(trx, user.id, ctx.now(), input.ip);
-      });
+      await clearLoginThrottle(ctx, keys);
+      const session = await openSession(ctx.db, user.id, ctx.now(), input.ip);
       ctx.metrics.increment('microcred_logins_total', { outcome: 'success' });
       return { ...session, user: { id: user.id, email: user.email, name: user.name } };
     },
@@ -305,8 +310,11 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       return rows.map((row) => ({ userId: row.id, email: row.email, name: row.name, role: row.role, since: row.created_at }));
     },
 
-    /** Adds a member; a new e-mail gets an account with the given password (they can change it later). */
-    async addMember(actor: Actor, organisationId: string, input: { email: string; role: Role; name?: string; password?: string }) {
+    /**
+     * Adds an existing account as a member (it is told by e-mail). An address without an account is
+     * refused: it is invited instead (account-links.ts), and chooses its own password.
+     */
+    async addMember(actor: Actor, organisationId: string, input: { email: string; role: Role }) {
       await requireAccess(ctx, actor, organisationId, { roles: CAN.manageMembers }, 'organisation');
       checkFields([
         ['/email', emailProblem(input.email)],
@@ -315,23 +323,32 @@ export function createAccountService(ctx: ServiceContext, issuers: IssuerService
       if (input.role === 'owner') await requireAccess(ctx, actor, organisationId, { roles: ['owner'] }, 'organisation');
       const email = normaliseEmail(input.email);
       const at = ctx.now().toISOString();
+      const organisation = await ctx.db.selectFrom('organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
       await ctx.db.transaction().execute(async (trx) => {
         // A learner who confirmed this address as one of theirs is that person: no second account for it.
-        let user = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
-          ?? await trx.selectFrom('user_emails').select('user_id as id').where('email', '=', email).where('verified_at', 'is not', null).executeTakeFirst();
-        if (!user) {
-          if (input.password !== undefined) checkFields([['/password', passwordProblem(input.password)]]);
-          user = { id: randomUUID() };
-          await trx.insertInto('users').values({
-            id: user.id, email, name: input.name?.trim() || null, password_hash: input.password ? await hashPassword(input.password) : null,
-            email_verified_at: null, created_at: at, sessions_valid_after: null,
-          }).execute();
-        }
+        const user = await trx.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirst()
+          ?? await trx.selectFrom('user_emails').innerJoin('users', 'users.id', 'user_emails.user_id').select(['users.id', 'users.email'])
+            .where('user_emails.email', '=', email).where('user_emails.verified_at', 'is not', null).executeTakeFirst();
+        if (!user) throw InvalidInput.field('/email', 'has no account yet: send an invitation instead (they choose their own password)');
         const existing = await trx.selectFrom('memberships').select('role').where('organisation_id', '=', organisationId).where('user_id', '=', user.id).executeTakeFirst();
         if (existing) throw new Conflict('this person is already a member');
         await trx.insertInto('memberships').values({ organisation_id: organisationId, user_id: user.id, role: input.role, created_at: at }).execute();
         await audit(ctx, trx, actor, { organisationId, action: 'member.add', targetType: 'user', targetId: user.id, details: { role: input.role } });
+        if (mail) {
+          const { text, html } = composeMail({
+            brand: await mailBrandIn(trx, organisationId),
+            title: `You are now a member of ${organisation.name}`,
+            greeting: 'Hello,',
+            parts: [
+              mailParts.emphasis(`You were added to ${organisation.name} on microcred as `, input.role, '.'),
+              mailParts.button('Open the console', `${ctx.config.publicUrl}/console`),
+              mailParts.note('Sign in with your usual password. If this is a mistake, tell the organisation or ignore this message.'),
+            ],
+          });
+          await mail.sendMany(trx, [{ organisationId, to: user.email, subject: `You are now a member of ${organisation.name} on microcred`, text, html }]);
+        }
       });
+      mail?.kick();
       return this.listMembers(actor, organisationId);
     },
 

@@ -1,7 +1,9 @@
+import { createAccountLinkService } from './account-links.ts';
 import { createAccountService } from './accounts.ts';
 import { createAchievementService } from './achievements/index.ts';
 import { createBulkService } from './bulk/index.ts';
 import type { ServiceContext } from './context.ts';
+import { createCredentialConsoleService } from './credentials/console.ts';
 import { createCredentialService } from './credentials/index.ts';
 import { createHolderBindingService } from './credentials/holder-binding.ts';
 import { createIssuerService } from './issuers.ts';
@@ -31,18 +33,20 @@ import { createXapiService } from './xapi/index.ts';
  */
 export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; webhooks: WebhookDeps }) {
   const issuers = createIssuerService(ctx);
-  const accounts = createAccountService(ctx, issuers);
   const achievements = createAchievementService(ctx, issuers);
   // A status change here reaches the wallets holding the credential, and through them their pathways.
   const status = createStatusService(ctx, issuers, { changed: (trx, credentialId) => queueHoldersOf(ctx, trx, credentialId) });
   const vcApi = createVcApiService(ctx, { issuers, status });
   const mail = createMailer(ctx);
+  const accounts = createAccountService(ctx, issuers, mail);
   const credentials = createCredentialService(ctx, { issuers, achievements, status, mail });
   // Claims taken into wallets learners carry (OpenID4VCI, the Learner Credential Wallet) as DID-bound copies.
   const holderBinding = createHolderBindingService(ctx, { issuers, status });
   const exchanges = createExchangeService(ctx, { binding: holderBinding });
+  const credentialConsole = createCredentialConsoleService(ctx, { mail });
   const bulk = createBulkService(ctx, { issuance: credentials, afterIssue: () => mail.kick() });
   const learners = createLearnerService(ctx, { mail });
+  const accountLinks = createAccountLinkService(ctx, { mail });
   const wallet = createWalletService(ctx, { learners, changed: (trx, userId) => queuePathwayProgress(ctx, trx, { userId }) });
   const sharing = createSharingService(ctx, { wallet, learners });
   const verifier = createVerifierService(ctx);
@@ -58,7 +62,7 @@ export function createServices(ctx: ServiceContext, outside: { ops: OpsDeps; web
   // OpenID4VCI delivers claims as copies bound to the wallet's key, through the one holder-binding service.
   const oid4vci = createOid4vciService(ctx, { achievements, learners, binding: holderBinding });
   const lti = createLtiService(ctx, { credentials, achievements });
-  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges, oid4vci, lti };
+  return { webhooks, xapi, issuers, accounts, achievements, status, vcApi, mail, credentials, bulk, learners, wallet, sharing, verifier, presentations, exports, recognition, pathways, ops, obHost, obConsumer, holderBinding, exchanges, oid4vci, lti, accountLinks, credentialConsole };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -42,6 +42,7 @@ export interface DB extends RecognitionTables, PathwayTables, IntegrationTables,
   wallet_collection_items: WalletCollectionItemTable;
   shares: ShareTable;
   vcapi_exchanges: VcApiExchangeTable;
+  account_links: AccountLinkTable;
 }
 
 export interface OrganisationTable {
@@ -439,4 +440,24 @@ export interface VcApiExchangeTable {
   created_at: string;
   expires_at: string;
   completed_at: string | null;
+}
+
+/** A password-reset or invitation link sent by e-mail (migration 0016); works once, until it expires. */
+export interface AccountLinkTable {
+  id: string;
+  /** sha256 (hex) of the token in the link. */
+  token_hash: string;
+  purpose: 'password-reset' | 'invitation';
+  /** Lower-cased: where the link was sent. */
+  email: string;
+  /** The account a reset is for; null for an invitation until it is accepted. */
+  user_id: string | null;
+  organisation_id: string | null;
+  role: Role | null;
+  /** The invitee's name as the inviter typed it. */
+  name: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }

@@ -54,6 +54,14 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   }
 
+  /** The token of the newest link of that kind mailed to the address (the development outbox is the mailbox). */
+  async function linkTokenFor(to: string, kind: 'invitation' | 'reset-password'): Promise<string> {
+    const rows = await server.runtime.store.db.selectFrom('outbox').select(['text_body', 'created_at']).where('to_address', '=', to).orderBy('created_at', 'desc').execute();
+    const token = rows.map((row) => new RegExp(`/${kind}/([A-Za-z0-9_-]+)`).exec(row.text_body)?.[1]).find(Boolean);
+    if (!token) throw new Error(`no ${kind} link mailed to ${to}`);
+    return token;
+  }
+
   async function rowCount(testId: string): Promise<number> {
     return await page.getByTestId(testId).locator('tbody > tr').count();
   }
@@ -81,15 +89,92 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
     expect(await page.getByLabel('Organisation name').inputValue()).toBe('Université Exemple');
 
-    const add = page.getByRole('form', { name: 'Add a member' });
-    await add.getByLabel('E-mail address').fill('ian@uni.example');
-    await add.getByLabel('Name').fill('Ian Issuer');
-    await add.getByLabel('Role').selectOption('issuer');
-    await add.getByLabel('Initial password').fill('another long passphrase here');
-    await add.getByRole('button', { name: 'Add member' }).click();
+    // Colleagues are invited by e-mail and choose their own password; nobody types it for them.
+    expect(await page.getByLabel('Initial password').count()).toBe(0);
+    const invite = page.getByRole('form', { name: 'Invite a colleague' });
+    await invite.getByLabel('E-mail address').fill('ian@uni.example');
+    await invite.getByLabel('Name').fill('Ian Issuer');
+    await invite.getByLabel('Role').selectOption('issuer');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Invitation sent to ian@uni.example.').waitFor();
+    await page.getByTestId('invitations').getByText('ian@uni.example', { exact: true }).waitFor();
+    await check('organisation');
+
+    const invitee = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    const previous = page;
+    page = await invitee.newPage();
+    try {
+      await page.goto(`/invitation/${await linkTokenFor('ian@uni.example', 'invitation')}`);
+      await page.getByRole('heading', { level: 1, name: 'Join Université Exemple' }).waitFor();
+      await page.getByText('as issuer').waitFor();
+      expect(await page.getByLabel('Your name').inputValue()).toBe('Ian Issuer');
+      await page.getByLabel('Choose a password').fill('short');
+      await page.getByRole('button', { name: 'Accept and join' }).click();
+      await page.locator('#password-error').waitFor();
+      await check('invitation');
+      await page.getByLabel('Choose a password').fill('another long passphrase here');
+      await page.getByRole('button', { name: 'Accept and join' }).click();
+      await page.waitForURL('**/console/credentials');
+      await page.getByRole('heading', { level: 1, name: 'Credentials' }).waitFor();
+    } finally {
+      page = previous;
+      await invitee.close();
+    }
+    await page.reload();
     await page.getByRole('cell', { name: 'ian@uni.example', exact: true }).waitFor();
     expect(await page.getByLabel('Role of ian@uni.example').inputValue()).toBe('issuer');
+    expect(await page.getByTestId('invitations').count()).toBe(0);
+  });
+
+  it('resets a forgotten password by e-mail and changes it on the account screen, the current one required', async () => {
+    const visitor = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    const previous = page;
+    page = await visitor.newPage();
+    try {
+      await page.goto('/login');
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
+      await page.getByLabel('E-mail address').fill('ian@uni.example');
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await page.getByText('If ian@uni.example has a microcred account').waitFor();
+      await check('forgot-password');
+
+      await page.goto(`/reset-password/${await linkTokenFor('ian@uni.example', 'reset-password')}`);
+      await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+      await check('reset-password');
+      await page.getByLabel('New password', { exact: true }).fill('a forgotten one replaced');
+      await page.getByRole('button', { name: 'Save the new password' }).click();
+      await page.waitForURL('**/console/credentials?password=reset');
+
+      await page.getByRole('link', { name: 'Your account' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+      await page.getByLabel('Current password', { exact: true }).fill('not my password at all');
+      await page.getByLabel('New password', { exact: true }).fill('another long passphrase here');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.locator('#current-password-error').getByText('is not your current password').waitFor();
+      await page.getByLabel('Current password', { exact: true }).fill('a forgotten one replaced');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Your password is changed.').waitFor();
+      await check('console-account');
+    } finally {
+      page = previous;
+      await visitor.close();
+    }
     await check('organisation');
+  });
+
+  it('shows a first-run checklist that ticks what is done and links to what is next', async () => {
+    await openFromNav('Credentials', 'Credentials');
+    const checklist = page.getByRole('region', { name: /^Get started/ });
+    // The colleague who accepted is the one step done so far.
+    await checklist.getByRole('heading', { name: 'Get started: 1 of 4 done' }).waitFor();
+    expect(await checklist.getByRole('link').allTextContents()).toEqual([
+      'Complete your issuer profile and add its logo', 'Define your first micro-credential', 'Issue one to a learner',
+    ]);
+    expect(await checklist.getByText('Invite your colleagues').count()).toBe(1);
+    await check('first-run-checklist');
+    await checklist.getByRole('link', { name: 'Define your first micro-credential' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New micro-credential' }).waitFor();
   });
 
   it('edits the issuer profile and rotates its key, keeping the old key listed as retired', async () => {
@@ -269,6 +354,24 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     await page.getByRole('button', { name: 'Suspend credential of Alan Turing' }).waitFor();
   });
 
+  it('opens a credential: recipient, delivery, every status change with who and when; sends the claim e-mail again', async () => {
+    await page.getByTestId('credentials-table').getByRole('link', { name: /^Alan Turing/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Data Analysis with Python' }).waitFor();
+    const facts = page.getByTestId('credential-facts');
+    await facts.getByText('Waiting to be claimed: a claim link was e-mailed to alan@example.org').waitFor();
+    const history = page.getByTestId('credential-history').locator('li');
+    await history.nth(2).waitFor();
+    const lines = await history.allTextContents();
+    expect(lines.map((line) => line.split(' — ')[0])).toEqual(['Issued', 'Suspended', 'Reinstated']);
+    expect(lines[1]).toContain(`by ${ADMIN.name} (${ADMIN.email})`);
+    expect(lines[1]).toContain('Reason: Under review');
+    expect(await page.getByRole('link', { name: 'The credential as issued' }).getAttribute('href')).toMatch(/\/credentials\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Send the claim e-mail again' }).click();
+    await page.getByText('The claim e-mail was sent again to alan@example.org.').waitFor();
+    await page.getByTestId('credential-history').getByText('Claim e-mail sent again').waitFor();
+    await check('credential-detail');
+  });
+
   it('shows the claim e-mails in the development outbox', async () => {
     await openFromNav('Outbox', 'Outbox');
     await page.getByText('to ada@example.org', { exact: false }).waitFor();
@@ -323,9 +426,42 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
           return { sideways: Math.max(0, doc.documentElement.scrollWidth - width), sticking };
         }, PHONE.width);
         expect(overflow).toEqual({ sideways: 0, sticking: [] });
-        expect(await page.getByRole('navigation', { name: 'Console' }).isVisible()).toBe(true);
+        const nav = page.getByRole('navigation', { name: 'Console' });
+        expect(await nav.isVisible()).toBe(true);
+        // The grouped menu folds behind one button, so the screen's own heading is on the first screen.
+        expect(await nav.getByRole('link', { name: 'Audit log' }).isVisible()).toBe(false);
+        expect(await page.getByRole('heading', { level: 1, name: heading }).evaluate((el) => el.getBoundingClientRect().bottom)).toBeLessThan(PHONE.height);
         await check(name);
       }
+    } finally {
+      page = previous;
+      await phone.close();
+    }
+  });
+
+  it('groups the menu: on a 390 px phone it opens from one button, by group, and folds again after a choice', async () => {
+    const phone = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const previous = page;
+    page = await phone.newPage();
+    try {
+      await page.goto('/console/credentials');
+      await page.getByRole('heading', { level: 1, name: 'Credentials' }).waitFor();
+      const nav = page.getByRole('navigation', { name: 'Console' });
+      const toggle = nav.getByRole('button', { name: /^Menu/ });
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await toggle.textContent()).toBe('Menu: Credentials');
+      // Everything before the screen's heading fits in the top half of the first screen.
+      expect(await page.getByRole('heading', { level: 1, name: 'Credentials' }).evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(844 / 2);
+      await toggle.click();
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      expect(await nav.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Issue', 'Catalogue', 'Recognition', 'Settings']);
+      expect(await nav.getByRole('list', { name: 'Settings' }).getByRole('link').allTextContents()).toEqual(['Issuers and keys', 'Organisation', 'API keys', 'Webhooks and xAPI', 'Outbox', 'Audit log']);
+      await saveScreenshot(page, 'console-menu-phone-open');
+      await expectAccessible(page, 'console menu (phone, open)');
+      await nav.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await toggle.textContent()).toBe('Menu: Audit log');
     } finally {
       page = previous;
       await phone.close();
@@ -369,6 +505,7 @@ describe.skipIf(skipReason !== undefined)('issuer console in Chromium', () => {
     const other = await context.newPage();
     await other.goto('/console/credentials');
     await other.getByRole('heading', { level: 1, name: 'Credentials' }).waitFor();
+    await page.getByRole('link', { name: 'Your account' }).click();
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.waitForURL('**/login');
     await other.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Micro-credentials' }).click();

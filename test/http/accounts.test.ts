@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, login, sessionFrom, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, inviteMember, login, sessionFrom, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
@@ -63,18 +63,18 @@ for (const dialect of DIALECTS) {
       expect(wrong.json().detail).toBe(unknown.json().detail);
     });
 
-    it('login is rate-limited per account after repeated failures, with Retry-After', async () => {
-      let last;
+    it('guesses against one account from many addresses do not lock it: the owner still signs in (throttling: login-throttle.test.ts)', async () => {
       for (let i = 0; i < 11; i++) {
-        last = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'victim@uni.test', password: `guess-number-${i}` }, remoteAddress: `10.0.0.${i}` });
+        const guess = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'owner@uni.test', password: `guess-number-${i}` }, remoteAddress: `10.0.0.${i}` });
+        expect(guess.statusCode).toBe(401);
       }
-      expect(last!.statusCode).toBe(429);
-      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      const owner = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'owner@uni.test', password: 'owner-password-1' }, remoteAddress: '192.0.2.10' });
+      expect(owner.statusCode).toBe(200);
     });
 
     it('members: roles are enforced (viewer reads, cannot manage); an organisation keeps an owner', async () => {
-      const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
-      expect(added.statusCode).toBe(201);
+      const added = await inviteMember(t.app, org.owner, org.organisationId, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
+      expect(added.statusCode).toBe(200);
       const viewer = await login(t.app, 'viewer@uni.test', 'viewer-password-1');
       expect((await viewer.request('GET', `/api/v1/organisations/${org.organisationId}/members`)).statusCode).toBe(200);
       const forbidden = await viewer.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'x@uni.test', role: 'admin' });
@@ -114,7 +114,7 @@ for (const dialect of DIALECTS) {
       const audit = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/audit?limit=100`);
       expect(audit.statusCode).toBe(200);
       const actions = (audit.json().items as { action: string }[]).map((e) => e.action);
-      expect(actions).toEqual(expect.arrayContaining(['organisation.create', 'issuer.create', 'organisation.update', 'member.add', 'api-key.create', 'api-key.revoke']));
+      expect(actions).toEqual(expect.arrayContaining(['organisation.create', 'issuer.create', 'organisation.update', 'member.invite', 'member.accept-invitation', 'api-key.create', 'api-key.revoke']));
       expect(JSON.stringify(audit.json())).not.toMatch(/password|mck_/);
       const update = (audit.json().items as { action: string; actor: { id: string }; ip: string }[]).find((e) => e.action === 'organisation.update')!;
       expect(update.actor.id).toBe(org.owner.userId);
@@ -133,7 +133,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('changing the password needs the current one, ends every other session and keeps this device signed in', async () => {
-      await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'mover@uni.test', role: 'viewer', password: 'first-password-1' });
+      await inviteMember(t.app, org.owner, org.organisationId, { email: 'mover@uni.test', role: 'viewer', password: 'first-password-1' });
       const here = await login(t.app, 'mover@uni.test', 'first-password-1');
       const elsewhere = await login(t.app, 'mover@uni.test', 'first-password-1');
       const wrong = await here.request('POST', '/api/v1/me/password', { currentPassword: 'not-it-at-all', newPassword: 'second-password-2' });

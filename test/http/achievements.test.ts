@@ -6,7 +6,7 @@ import { buildAchievementCredential } from '../../src/vc/credential/build.ts';
 import { generateDidKey } from '../../src/vc/did/did-key.ts';
 import { signerFromMultikey } from '../../src/vc/keys/ed25519.ts';
 import { TINY_SVG, tinyPng } from '../fixtures/images/tiny-png.ts';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
@@ -66,9 +66,9 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       t = await createTestApp(dialect);
       org = await setUpOrganisation(t.app);
-      for (const [email, role] of [['viewer@uni.test', 'viewer'], ['issuer@uni.test', 'issuer']]) {
-        const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email, role, password: 'member-password-1' });
-        expect(added.statusCode).toBe(201);
+      for (const [email, role] of [['viewer@uni.test', 'viewer'], ['issuer@uni.test', 'issuer']] as const) {
+        const added = await inviteMember(t.app, org.owner, org.organisationId, { email, role, password: 'member-password-1' });
+        expect(added.statusCode).toBe(200);
       }
       viewer = await login(t.app, 'viewer@uni.test', 'member-password-1');
       issuerMember = await login(t.app, 'issuer@uni.test', 'member-password-1');

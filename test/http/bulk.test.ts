@@ -3,7 +3,7 @@ import { createRuntimeJobRunner } from '../../src/app-jobs.ts';
 import { createJobQueue, createJobRunner, type JobRunner } from '../../src/queue/index.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { createBulkService, type BatchIssuer } from '../../src/services/bulk/index.ts';
-import { bearer, createOrganisation, createTestApp, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, setUpOrganisation, type Session, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
@@ -213,8 +213,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('lets a viewer neither upload nor read reports (403)', async () => {
-      const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
-      expect(added.statusCode, added.body).toBe(201);
+      const added = await inviteMember(testApp.app, org.owner, org.organisationId, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
+      expect(added.statusCode, added.body).toBe(200);
       const login = await testApp.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'viewer@uni.test', password: 'viewer-password-1' } });
       const { sessionFrom } = await import('../support/app.ts');
       const viewer = sessionFrom(testApp.app, login);

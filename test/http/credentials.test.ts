@@ -11,7 +11,7 @@ import { addDuration, validateIssueInput } from '../../src/services/credentials/
 import { EU_CONTEXT_DIGEST_SRI } from '../../src/vc/contexts/index.ts';
 import { matchesIdentity } from '../../src/vc/credential/identity.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
-import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, type Session, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { expectVerified, issuingOrganisation, MICRO_CREDENTIAL } from './credentials-fixture.ts';
 
@@ -58,8 +58,8 @@ for (const dialect of DIALECTS) {
       other = await createOrganisation(testApp, 'Other College', 'owner@other.test');
       otherAchievementId = (await testApp.runtime.services.achievements.create(SYSTEM, other.organisationId, { issuerId: other.issuerId, name: 'Other badge', description: 'd', criteria: 'c', achievementType: 'Badge' })).id;
       for (const [email, role] of [['viewer@uni.test', 'viewer'], ['issuer@uni.test', 'issuer']] as const) {
-        const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email, role, password: 'member-password-1' });
-        expect(added.statusCode).toBe(201);
+        const added = await inviteMember(testApp.app, org.owner, org.organisationId, { email, role, password: 'member-password-1' });
+        expect(added.statusCode).toBe(200);
       }
       viewer = await login(testApp.app, 'viewer@uni.test', 'member-password-1');
       issuerMember = await login(testApp.app, 'issuer@uni.test', 'member-password-1');

@@ -28,7 +28,7 @@ import { createEd25519Signer, encodePublicKeyMultibase, generateEd25519 } from '
 import type { JsonObject } from '../../src/vc/types.ts';
 import { tinyPng } from '../fixtures/images/tiny-png.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
-import { bearer, createOrganisation, createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 import { readStandard } from '../support/standards.ts';
@@ -178,8 +178,8 @@ for (const dialect of DIALECTS) {
         expect((await testApp.app.inject({ url: clrUrl('ana@example.org'), headers: bearer(readKey) })).statusCode).toBe(200);
         expect((await testApp.app.inject({ url: clrUrl('ana@example.org'), headers: bearer(issueKey) })).statusCode).toBe(403);
         expect((await testApp.app.inject({ url: clrUrl('ana@example.org') })).statusCode).toBe(401);
-        const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'viewer@uni.test', role: 'viewer', password: 'member-password-1' });
-        expect(added.statusCode).toBe(201);
+        const added = await inviteMember(testApp.app, org.owner, org.organisationId, { email: 'viewer@uni.test', role: 'viewer', password: 'member-password-1' });
+        expect(added.statusCode).toBe(200);
         const viewer = await login(testApp.app, 'viewer@uni.test', 'member-password-1');
         expect((await viewer.request('GET', clrUrl('ana@example.org'))).statusCode).toBe(403);
         const other = await createOrganisation(testApp, 'Other College', 'owner@other.test');

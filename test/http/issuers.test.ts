@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDidKey } from '../../src/vc/did/did-key.ts';
-import { createTestApp, login, setUpOrganisation, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { createTestApp, login, setUpOrganisation, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 
 warnIfPostgresSkipped();
@@ -81,7 +81,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('only owners and admins manage issuers; viewers read', async () => {
-      await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'issuer-staff@uni.test', role: 'issuer', password: 'staff-password-1' });
+      await inviteMember(t.app, org.owner, org.organisationId, { email: 'issuer-staff@uni.test', role: 'issuer', password: 'staff-password-1' });
       const staff = await login(t.app, 'issuer-staff@uni.test', 'staff-password-1');
       expect((await staff.request('GET', `/api/v1/issuers/${org.issuerId}`)).statusCode).toBe(200);
       expect((await staff.request('PATCH', `/api/v1/issuers/${org.issuerId}`, { name: 'x' })).statusCode).toBe(403);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPresentation, signPresentation } from '../../src/vc/presentation.ts';
 import { parseDidKey } from '../../src/vc/did/did-key.ts';
 import { publicKeyFromSeed, publicKeyObject } from '../../src/vc/keys/ed25519.ts';
-import { createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { createTestApp, login, sessionFrom, signUpAndSignIn, type Session, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -292,8 +292,8 @@ for (const dialect of DIALECTS) {
       expect((await t.app.inject('/api/v1/outbox')).statusCode).toBe(401);
       const learner = await ana.request('GET', '/api/v1/outbox');
       expect(learner.statusCode).toBe(403);
-      const viewerAdded = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'viewer@uni.test', role: 'viewer', password: 'member-password-1' });
-      expect(viewerAdded.statusCode).toBe(201);
+      const viewerAdded = await inviteMember(t.app, org.owner, org.organisationId, { email: 'viewer@uni.test', role: 'viewer', password: 'member-password-1' });
+      expect(viewerAdded.statusCode).toBe(200);
       expect((await (await login(t.app, 'viewer@uni.test', 'member-password-1')).request('GET', '/api/v1/outbox')).statusCode).toBe(403);
       expect((await org.owner.request('GET', '/api/v1/outbox?limit=0')).statusCode).toBe(400);
       const paged = (await org.owner.request('GET', '/api/v1/outbox?limit=1')).json().items;
@@ -373,8 +373,8 @@ for (const dialect of DIALECTS) {
       expect(refused.statusCode).toBe(409);
       expect(refused.json().detail).toContain('only owner');
       expect((await org.owner.request('GET', '/api/v1/me')).statusCode).toBe(200);
-      const added = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'co-owner@uni.test', role: 'owner', password: 'member-password-1' });
-      expect(added.statusCode).toBe(201);
+      const added = await inviteMember(t.app, org.owner, org.organisationId, { email: 'co-owner@uni.test', role: 'owner', password: 'member-password-1' });
+      expect(added.statusCode).toBe(200);
       const coOwner = await login(t.app, 'co-owner@uni.test', 'member-password-1');
       expect((await coOwner.request('DELETE', '/api/v1/me', { password: 'member-password-1' })).statusCode).toBe(204);
       const members = (await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/members`)).json().items as { email: string }[];

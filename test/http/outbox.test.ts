@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, type Session, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
 
@@ -15,6 +15,34 @@ interface Received {
   from: string;
   to: string[];
   data: string;
+}
+
+/** One MIME part: its headers (lower-cased names) and its body, decoded from quoted-printable or base64. */
+interface MimePart {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Just enough MIME (RFC 2045/2046) to read what nodemailer sent: headers, a multipart's parts, QP and base64. */
+function parseMime(raw: string): MimePart & { parts: MimePart[] } {
+  const split = (text: string): MimePart => {
+    const end = text.indexOf('\r\n\r\n');
+    const head = text.slice(0, end).replace(/\r\n[ \t]+/g, ' ');
+    const headers = Object.fromEntries(head.split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    let body = text.slice(end + 4);
+    const encoding = headers['content-transfer-encoding']?.toLowerCase();
+    if (encoding === 'quoted-printable') {
+      const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      body = Buffer.from(bytes, 'latin1').toString('utf8');
+    } else if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    return { headers, body };
+  };
+  const whole = split(raw);
+  const boundary = /boundary="?([^";]+)"?/.exec(whole.headers['content-type'] ?? '')?.[1];
+  const parts = boundary
+    ? raw.split(`--${boundary}`).slice(1, -1).map((chunk) => split(chunk.replace(/^\r\n/, '')))
+    : [];
+  return { ...whole, parts };
 }
 
 /** Just enough SMTP (RFC 5321) for nodemailer: EHLO, MAIL, RCPT (refusing `reject@…` with 550), DATA, QUIT. */
@@ -129,7 +157,7 @@ for (const dialect of DIALECTS) {
     it('is for owners and admins of the organisation only', async () => {
       for (const role of ['admin', 'issuer', 'viewer'] as const) {
         const email = `${role}@uni.test`;
-        await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email, role, password: 'member-password-1' });
+        await inviteMember(testApp.app, org.owner, org.organisationId, { email, role, password: 'member-password-1' });
         const member: Session = await login(testApp.app, email, 'member-password-1');
         expect((await member.request('GET', outboxUrl())).statusCode, role).toBe(role === 'admin' ? 200 : 403);
       }
@@ -181,6 +209,31 @@ for (const dialect of DIALECTS) {
       expect(items[0]!.sentAt).not.toBeNull();
       expect(items[0]!.error).toBeNull();
       expect(items[0]!.text).toContain(token!);
+    });
+
+    it('sends the claim e-mail as multipart/alternative: the same words in plain text and in HTML with a button, the issuer\'s name and logo', async () => {
+      const logo = 'https://uni.test/logo.png';
+      expect((await org.owner.request('PATCH', `/api/v1/issuers/${org.issuerId}`, { image: logo })).statusCode).toBe(200);
+      const before = smtp.received.length;
+      const response = await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/credentials`, { achievementId: org.achievementId, recipient: { email: 'mime@example.org', name: 'Mía <Müller>' } });
+      expect(response.statusCode).toBe(201);
+      await testApp.runtime.services.mail.settled();
+      const message = parseMime(smtp.received.slice(before).find((m) => m.to[0] === 'mime@example.org')!.data);
+      expect(message.headers['content-type']).toMatch(/^multipart\/alternative;/);
+      expect(message.parts.map((part) => part.headers['content-type']!.split(';')[0])).toEqual(['text/plain', 'text/html']);
+      // SMTP carries lines ending in CRLF.
+      const [text, html] = message.parts.map((part) => part.body.replace(/\r\n/g, '\n')) as [string, string];
+      const claimUrl = /https:\/\/issuer\.test\/claim\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+      expect(text).toContain('Hello Mía <Müller>,');
+      expect(text).toContain('University of Testing has issued you the credential "Data Literacy Essentials".');
+      expect(text).toContain(`Claim your credential:\n${claimUrl}`);
+      expect(text).not.toMatch(/<\/?(p|a|strong|table|html)\b/);
+      // The button is a link to the same address; the names are escaped; the logo is the issuer's own.
+      expect(html).toMatch(new RegExp(`<a href="${claimUrl}"[^>]*>Claim your credential</a>`));
+      expect(html).toContain('Hello Mía &lt;Müller&gt;,');
+      expect(html).toContain(`<img src="${logo}" alt="University of Testing"`);
+      expect(html).toContain('<strong>Data Literacy Essentials</strong>');
+      expect(html).not.toMatch(/<script|Mía <Müller>/);
     });
 
     it('records a refused recipient with the SMTP code and keeps the credential', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/access.ts';
-import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { bearer, createOrganisation, createTestApp, login, setUpOrganisation, signUpAndSignIn, TEST_PUBLIC_URL, type Session, type SetUpOrganisation, inviteMember, type TestApp } from '../support/app.ts';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { issuingOrganisation } from './credentials-fixture.ts';
@@ -40,8 +40,8 @@ for (const dialect of DIALECTS) {
       org = await setUpOrganisation(t.app);
       other = await createOrganisation(t, 'Other College', 'owner@other.test');
       for (const [email, role] of [['registrar@uni.test', 'registrar'], ['issuer@uni.test', 'issuer']] as const) {
-        const added = await org.owner.request('POST', url('members'), { email, role, password: 'member-password-1' });
-        expect(added.statusCode).toBe(201);
+        const added = await inviteMember(t.app, org.owner, org.organisationId, { email, role, password: 'member-password-1' });
+        expect(added.statusCode).toBe(200);
       }
       registrar = await login(t.app, 'registrar@uni.test', 'member-password-1');
       issuerMember = await login(t.app, 'issuer@uni.test', 'member-password-1');

@@ -9,7 +9,7 @@ import { FILL_LIMIT, LIST_SIZE, statusListId, type StatusAllocation } from '../.
 import { CONTEXTS } from '../../src/vc/contexts/index.ts';
 import { decodeStatusList } from '../../src/vc/status/bitstring.ts';
 import type { DocumentLoader, JsonObject } from '../../src/vc/types.ts';
-import { createOrganisation, createTestApp, login, setUpOrganisation, TEST_PUBLIC_URL, type SetUpOrganisation, type TestApp } from '../support/app.ts';
+import { createOrganisation, createTestApp, login, setUpOrganisation, TEST_PUBLIC_URL, type SetUpOrganisation, type TestApp, inviteMember } from '../support/app.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { appDocumentLoader } from '../support/app-document-loader.ts';
 
@@ -188,7 +188,7 @@ for (const dialect of DIALECTS) {
     it('only members who may change status can: strangers get 404, weak roles and scopes 403', async () => {
       const [allocation] = await allocate(org.issuerId, 1);
       const { id } = await storeCredential(allocation!);
-      await org.owner.request('POST', `/api/v1/organisations/${org.organisationId}/members`, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
+      await inviteMember(t.app, org.owner, org.organisationId, { email: 'viewer@uni.test', role: 'viewer', password: 'viewer-password-1' });
       const viewer = await login(t.app, 'viewer@uni.test', 'viewer-password-1');
       await expect(t.runtime.services.status.change({ kind: 'user', userId: viewer.userId }, id, 'revoke')).rejects.toMatchObject({ status: 403 });
       const other = await createOrganisation(t, 'Other College', 'owner@other.test');

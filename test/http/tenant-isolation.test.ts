@@ -13,7 +13,8 @@ warnIfPostgresSkipped();
  */
 const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/organisations/{orgId}': { name: 'Hijacked' },
-  'POST /api/v1/organisations/{orgId}/members': { email: 'spy@b.test', role: 'owner', password: 'spy-password-1' },
+  'POST /api/v1/organisations/{orgId}/members': { email: 'owner@b.test', role: 'owner' },
+  'POST /api/v1/organisations/{orgId}/invitations': { email: 'spy@b.test', role: 'owner' },
   'PATCH /api/v1/organisations/{orgId}/members/{userId}': { role: 'viewer' },
   'POST /api/v1/organisations/{orgId}/api-keys': { name: 'stolen', scopes: ['issue'] },
   'POST /api/v1/organisations/{orgId}/issuers': { name: 'Fake faculty' },
@@ -25,6 +26,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/credentials/{id}/revoke': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/suspend': { reason: 'hostile' },
   'POST /api/v1/credentials/{id}/credential-offer': { txCode: true },
+  'POST /api/v1/credentials/{id}/resend-claim': {},
   'POST /api/v1/organisations/{orgId}/programmes': { name: 'Hostile', totalCredits: 60, modules: [] },
   'PUT /api/v1/organisations/{orgId}/programmes/{programmeId}': { name: 'Hostile', totalCredits: 60, modules: [] },
   'POST /api/v1/organisations/{orgId}/rpl-cases/{caseId}/reviews': { outcomeId: 'lo-1', action: 'accept' },
@@ -53,6 +55,7 @@ export const LEARNER_PREFIXES = ['/api/v1/me/', '/api/v1/wallet/', '/api/v1/clai
 
 const NO_BODY = new Set([
   'DELETE /api/v1/organisations/{orgId}/members/{userId}', 'DELETE /api/v1/organisations/{orgId}/api-keys/{keyId}',
+  'DELETE /api/v1/organisations/{orgId}/invitations/{invitationId}',
   'POST /api/v1/issuers/{issuerId}/keys/rotate', 'POST /api/v1/achievements/{id}/archive',
   'POST /api/v1/credentials/{id}/reinstate', 'POST /api/v1/credentials/{id}/renew',
   'DELETE /api/v1/organisations/{orgId}/recognition-agreements/{agreementId}',
@@ -97,6 +100,7 @@ for (const dialect of DIALECTS) {
         db.selectFrom('webhook_deliveries').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('xapi_rules').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
         db.selectFrom('lti_platforms').selectAll().where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
+        db.selectFrom('account_links').select(['id', 'email', 'role', 'used_at']).where('organisation_id', '=', ids.orgId!).orderBy('id').execute(),
       ]);
       return JSON.stringify(parts);
     }
@@ -145,7 +149,10 @@ for (const dialect of DIALECTS) {
       expect(pathway.statusCode, pathway.body).toBe(201);
       const trusted = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/trusted-issuers`, { issuerId: 'did:web:partner.a.example', name: 'Partner of A' });
       expect(trusted.statusCode, trusted.body).toBe(201);
+      const invitation = await ownerA.request('POST', `/api/v1/organisations/${a.organisationId}/invitations`, { email: 'colleague@a.test', role: 'issuer' });
+      expect(invitation.statusCode, invitation.body).toBe(201);
       ids = {
+        invitationId: invitation.json().id as string,
         orgId: a.organisationId, issuerId: a.issuerId, userId: ownerA.userId, keyId: key.json().id as string,
         achievement: a.achievementId, credential: credential.json().id as string, bulk: bulk.json().id as string,
         pathwayId: pathway.json().id as string, trustedId: trusted.json().id as string,
@@ -170,6 +177,8 @@ for (const dialect of DIALECTS) {
         if (!template.startsWith('/api/v1/') || !template.includes('{')) continue;
         // A learner's routes belong to a person, not an organisation: learner-isolation.test.ts sweeps them.
         if (LEARNER_PREFIXES.some((prefix) => template.startsWith(prefix))) continue;
+        // An invitation link is a capability by design (its token is the secret; test/http/account-links.test.ts).
+        if (template.startsWith('/api/v1/invitations/')) continue;
         for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
           const route = `${method} ${template}`;
           const idFor = template.startsWith('/api/v1/achievements/') ? ids.achievement
@@ -180,7 +189,7 @@ for (const dialect of DIALECTS) {
             .replace('{keyId}', ids.keyId!).replace('{pathwayId}', ids.pathwayId!).replace('{trustedId}', ids.trustedId!).replace('{flagId}', ids.flagId!)
             .replace('{programmeId}', ids.programmeId!).replace('{agreementId}', ids.agreementId!).replace('{requestId}', ids.requestId!)
             .replace('{caseId}', ids.caseId!).replace('{evidenceId}', ids.evidenceId!)
-            .replace('{webhookId}', ids.webhookId!).replace('{deliveryId}', ids.deliveryId!).replace('{ruleId}', ids.ruleId!).replace('{platformId}', ids.platformId!)
+            .replace('{invitationId}', ids.invitationId!).replace('{webhookId}', ids.webhookId!).replace('{deliveryId}', ids.deliveryId!).replace('{ruleId}', ids.ruleId!).replace('{platformId}', ids.platformId!)
             .replace('{id}', idFor ?? 'MISSING')
             + (route === 'POST /api/v1/organisations/{orgId}/bulk-issuances' ? `?achievementId=${ids.achievement}` : '');
           expect(url, `${route}: no id known for this path`).not.toMatch(/MISSING|\{/);

@@ -164,7 +164,9 @@ for (const dialect of DIALECTS) {
 
     it('runs the job with the uploader\'s rights, checked again when it runs', async () => {
       const { services } = testApp.runtime;
-      await services.accounts.addMember(actor, organisationId, { email: 'temp@service.test', role: 'issuer', password: 'temp-password-1' });
+      // An existing account (members are no longer given a password by an admin: they sign up or are invited).
+      await services.learners.signup({ email: 'temp@service.test', password: 'temp-password-1' });
+      await services.accounts.addMember(actor, organisationId, { email: 'temp@service.test', role: 'issuer' });
       const member = (await services.accounts.listMembers(actor, organisationId)).find((m) => m.email === 'temp@service.test')!;
       const temp: Actor = { kind: 'user', userId: member.userId };
       const { bulk, runner } = setUp();

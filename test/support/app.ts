@@ -110,3 +110,24 @@ export async function signUpAndSignIn(app: FastifyInstance, payload: { email: st
   if (signup.statusCode !== 202) return signup;
   return app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: payload.email, password: payload.password }, ...(remoteAddress ? { remoteAddress } : {}) });
 }
+
+/** The invitation link in the newest e-mail of the organisation's outbox to the address (read as an admin). */
+export async function invitationToken(admin: Session, organisationId: string, email: string): Promise<string> {
+  const items = (await admin.request('GET', `/api/v1/organisations/${organisationId}/outbox?limit=500`)).json().items as { to: string; text: string }[];
+  const message = items.find((item) => item.to === email.toLowerCase() && item.text.includes('/invitation/'));
+  const token = message && /\/invitation\/([A-Za-z0-9_-]+)/.exec(message.text)?.[1];
+  if (!token) throw new Error(`no invitation in the outbox for ${email}`);
+  return token;
+}
+
+/**
+ * A new member the way people join: an admin invites the address, the invitee opens the link from the
+ * outbox and chooses her password. Returns the acceptance (200 and a session), or the refused invitation.
+ */
+export async function inviteMember(app: FastifyInstance, admin: Session, organisationId: string, input: { email: string; role: string; password: string; name?: string }): Promise<LightMyRequestResponse> {
+  const { password, ...invitation } = input;
+  const invited = await admin.request('POST', `/api/v1/organisations/${organisationId}/invitations`, invitation);
+  if (invited.statusCode !== 201) return invited;
+  const token = await invitationToken(admin, organisationId, input.email);
+  return app.inject({ method: 'POST', url: `/api/v1/invitations/${token}/accept`, payload: { password } });
+}

@@ -19,12 +19,13 @@ export type { ConnectedApplication, ObPushStarted } from '../../src/http/contrac
 export type { VcApiExchange } from '../../src/http/contract/exchanges.ts';
 export type { ClaimOfferLink } from '../../src/http/contract/oid4vci.ts';
 export type {
-  ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, LoginBody, Me, Member, MemberAdd, Membership, Organisation, OrganisationUpdate, PasswordChange, Role,
+  ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, Invitation, InvitationCreate, InvitationPreview, LoginBody, Me, Member, MemberAdd, Membership, Organisation,
+  OrganisationUpdate, PasswordChange, Role,
   SetupBody, SetupResult, SignedIn, User,
 } from '../../src/http/contract/accounts.ts';
 export type { Achievement, AchievementInput, AchievementPreview, AchievementVersion, Alignment, EuElements, ResultDescription } from '../../src/http/contract/achievements.ts';
 export type { BulkJob } from '../../src/http/contract/bulk.ts';
-export type { CredentialListQuery, CredentialPage, CredentialStatus, IssueBody, IssuedCredential } from '../../src/http/contract/credentials.ts';
+export type { CredentialHistory, CredentialListQuery, CredentialPage, CredentialStatus, IssueBody, IssuedCredential } from '../../src/http/contract/credentials.ts';
 export type { Issuer, IssuerCreate, IssuerKey, IssuerUpdate } from '../../src/http/contract/issuers.ts';
 export type { ConfirmEmailResult, LearnerKey, LearnerKeyOrNone, OutboxMessage, SignupBody, SignupResult, UserEmail } from '../../src/http/contract/learners.ts';
 export type {

@@ -19,6 +19,7 @@ import { ApiKeysScreen } from './screens/console/ApiKeys.tsx';
 import { IntegrationsScreen } from './screens/console/Integrations.tsx';
 import { AuditScreen } from './screens/console/Audit.tsx';
 import { BulkScreen } from './screens/console/Bulk.tsx';
+import { CredentialDetailScreen } from './screens/console/CredentialDetail.tsx';
 import { CredentialsScreen } from './screens/console/Credentials.tsx';
 import { IssueScreen } from './screens/console/Issue.tsx';
 import { IssuersScreen } from './screens/console/Issuers.tsx';
@@ -27,6 +28,10 @@ import { OutboxScreen } from './screens/console/Outbox.tsx';
 import { PathwayDesignerScreen } from './screens/console/PathwayDesigner.tsx';
 import { PathwayFlagsScreen, PathwaysScreen, TrustedIssuersScreen } from './screens/console/Pathways.tsx';
 import { ClaimScreen } from './screens/public/Claim.tsx';
+import { ForgotPasswordScreen } from './screens/public/ForgotPassword.tsx';
+import { InvitationScreen } from './screens/public/Invitation.tsx';
+import { ResetPasswordScreen } from './screens/public/ResetPassword.tsx';
+import { ConsoleAccountScreen } from './screens/console/ConsoleAccount.tsx';
 import { ConfirmEmailScreen } from './screens/public/ConfirmEmail.tsx';
 import { LoginScreen } from './screens/public/Login.tsx';
 import { NotFoundScreen } from './screens/public/NotFound.tsx';
@@ -54,11 +59,15 @@ function screens(): RouteObject[] {
     { path: '/', element: <Navigate to="/console/credentials" replace /> },
     { path: '/setup', element: <SetupScreen /> },
     { path: '/login', element: <LoginScreen /> },
+    { path: '/forgot-password', element: <ForgotPasswordScreen /> },
+    { path: '/reset-password/:token', element: <ResetPasswordScreen /> },
+    { path: '/invitation/:token', element: <InvitationScreen /> },
     { path: '/console', element: <Navigate to="/console/credentials" replace /> },
     {
       element: <ConsoleArea />,
       children: [
         { path: '/console/credentials', element: <CredentialsScreen /> },
+        { path: '/console/credentials/:id', element: <CredentialDetailScreen /> },
         { path: '/console/issue', element: <IssueScreen /> },
         { path: '/console/bulk', element: <BulkScreen /> },
         { path: '/console/achievements', element: <AchievementsScreen /> },
@@ -79,6 +88,7 @@ function screens(): RouteObject[] {
         { path: '/console/integrations', element: <IntegrationsScreen /> },
         { path: '/console/outbox', element: <OutboxScreen /> },
         { path: '/console/audit', element: <AuditScreen /> },
+        { path: '/console/account', element: <ConsoleAccountScreen /> },
         { path: '/console/rpl', element: <RplQueueScreen /> },
         { path: '/console/rpl/:caseId', element: <RplCaseReviewScreen /> },
         { path: '/console/*', element: <NotFoundScreen /> },

@@ -34,7 +34,17 @@ export const SignedInSchema = Type.Object({ user: UserSchema, csrfToken: Type.St
 export const PasswordChangeSchema = Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
 export const MeSchema = Type.Object({ user: UserSchema, memberships: Type.Array(MembershipSchema), csrfToken: Type.String() });
 export const OrganisationUpdateSchema = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
-export const MemberAddSchema = Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema, name: Type.Optional(Type.String({ maxLength: 200 })), password: Type.Optional(Type.String({ maxLength: 256 })) }, { additionalProperties: false });
+/** Adds an existing account; a new address is invited instead (InvitationCreateSchema): nobody sets another person's password. */
+export const MemberAddSchema = Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema }, { additionalProperties: false });
+export const InvitationCreateSchema = Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema, name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+export const InvitationSchema = Type.Object({
+  id: Type.String(), email: Type.String(), role: RoleSchema, name: Nullable(Type.String()), invitedAt: Type.String(), expiresAt: Type.String(), expired: Type.Boolean(),
+});
+export const InvitationPreviewSchema = Type.Object({ organisationName: Type.String(), email: Type.String(), role: RoleSchema, name: Nullable(Type.String()), hasAccount: Type.Boolean() });
+export const InvitationAcceptSchema = Type.Object({ password: Type.String({ maxLength: 256 }), name: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+export const PasswordResetRequestSchema = Type.Object({ email: Type.String({ maxLength: 320 }) }, { additionalProperties: false });
+export const PasswordResetSchema = Type.Object({ token: Type.String({ maxLength: 100 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+export const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) });
 export const MemberRoleSchema = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 export const ApiKeyCreateSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 3 }) }, { additionalProperties: false });
 export const AuditQuerySchema = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), before: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false });
@@ -57,3 +67,6 @@ export type Me = Static<typeof MeSchema>;
 export type OrganisationUpdate = Static<typeof OrganisationUpdateSchema>;
 export type MemberAdd = Static<typeof MemberAddSchema>;
 export type ApiKeyCreate = Static<typeof ApiKeyCreateSchema>;
+export type Invitation = Static<typeof InvitationSchema>;
+export type InvitationCreate = Static<typeof InvitationCreateSchema>;
+export type InvitationPreview = Static<typeof InvitationPreviewSchema>;

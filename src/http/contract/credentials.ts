@@ -71,3 +71,13 @@ export type CredentialListQuery = Static<typeof CredentialListQuery>;
 export type CredentialPage = Static<typeof CredentialPageSchema>;
 export type RevokeBody = Static<typeof RevokeBodySchema>;
 export type SuspendBody = Static<typeof SuspendBodySchema>;
+
+/** The console's credential page (issue 14 §3): where it is on its way to the learner, and every recorded event. */
+export const CredentialHistorySchema = Type.Object({
+  delivery: Type.Union([Type.Literal('claimed'), Type.Literal('pending'), Type.Literal('offered')], {
+    description: 'claimed: the learner took it; pending: a claim link was e-mailed and not used yet; offered: no e-mail (given by DID or a wallet channel)',
+  }),
+  events: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), by: Type.String(), reason: Type.Union([Type.String(), Type.Null()]) })),
+});
+export const ClaimResentSchema = Type.Object({ sentTo: Type.String() });
+export type CredentialHistory = Static<typeof CredentialHistorySchema>;

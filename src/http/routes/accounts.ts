@@ -4,13 +4,14 @@ import type { Services } from '../../services/index.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth.ts';
 import {
   ApiKeyCreateSchema, ApiKeySchema, AuditEntrySchema, AuditQuerySchema, CreatedApiKeySchema, LoginBodySchema, MeSchema, MemberAddSchema,
-  MemberRoleSchema, MemberSchema, NeedsSetupSchema, OrganisationSchema, OrganisationUpdateSchema, PasswordChangeSchema, SetupBodySchema,
-  SetupResultSchema, SignedInSchema,
+  InvitationAcceptSchema, InvitationCreateSchema, InvitationPreviewSchema, InvitationSchema,
+  MemberRoleSchema, MemberSchema, NeedsSetupSchema, OrganisationSchema, OrganisationUpdateSchema, PasswordChangeSchema, PasswordResetRequestSchema,
+  PasswordResetSchema, SetupBodySchema, SetupResultSchema, SignedInSchema, TokenParams,
 } from '../contract/accounts.ts';
 import { errors, Id, Items, OrgParams } from '../contract/common.ts';
 
 export function accountRoutes(services: Services, options: { secureCookies: boolean }): FastifyPluginAsyncTypebox {
-  const { accounts } = services;
+  const { accounts, accountLinks } = services;
   const maxAge = SESSION_DAYS * 86_400;
   return async (app) => {
     app.get('/api/v1/setup', {
@@ -84,7 +85,7 @@ export function accountRoutes(services: Services, options: { secureCookies: bool
 
     app.post('/api/v1/organisations/:orgId/members', {
       schema: {
-        tags: ['organisations'], summary: 'Add a member (a new e-mail gets an account)', params: OrgParams,
+        tags: ['organisations'], summary: 'Add an existing account as a member (an address without one is invited instead)', params: OrgParams,
         body: MemberAddSchema,
         response: { 201: Items(MemberSchema), ...errors(400, 401, 403, 404, 409, 422) },
       },
@@ -99,6 +100,64 @@ export function accountRoutes(services: Services, options: { secureCookies: bool
     }, async (request, reply) => {
       await accounts.removeMember(request.actor, request.params.orgId, request.params.userId);
       return reply.code(204).send(null);
+    });
+
+    app.get('/api/v1/organisations/:orgId/invitations', {
+      schema: { tags: ['organisations'], summary: 'Invitations not yet accepted (admins)', params: OrgParams, response: { 200: Items(InvitationSchema), ...errors(401, 403, 404) } },
+    }, async (request) => ({ items: await accountLinks.listInvitations(request.actor, request.params.orgId) }));
+
+    app.post('/api/v1/organisations/:orgId/invitations', {
+      schema: {
+        tags: ['organisations'], summary: 'Invite someone by e-mail with a role (they choose their own password when they accept)', params: OrgParams,
+        body: InvitationCreateSchema,
+        response: { 201: InvitationSchema, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, async (request, reply) => reply.code(201).send(await accountLinks.invite(request.actor, request.params.orgId, request.body)));
+
+    app.delete('/api/v1/organisations/:orgId/invitations/:invitationId', {
+      schema: { tags: ['organisations'], summary: 'Withdraw an invitation (its link stops working)', params: Type.Object({ orgId: Id, invitationId: Id }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    }, async (request, reply) => {
+      await accountLinks.withdrawInvitation(request.actor, request.params.orgId, request.params.invitationId);
+      return reply.code(204).send(null);
+    });
+
+    app.get('/api/v1/invitations/:token', {
+      schema: { tags: ['accounts'], summary: 'What an invitation link offers (organisation, address, role)', params: TokenParams, response: { 200: InvitationPreviewSchema, ...errors(400, 422) } },
+    }, (request) => accountLinks.previewInvitation(request.params.token));
+
+    app.post('/api/v1/invitations/:token/accept', {
+      schema: {
+        tags: ['accounts'], summary: 'Accept an invitation: choose a password (or give your account\'s), become a member, sign in', params: TokenParams,
+        body: InvitationAcceptSchema,
+        response: { 200: SignedInSchema, ...errors(400, 422, 429) },
+      },
+    }, async (request, reply) => {
+      const session = await accountLinks.acceptInvitation({ ...request.body, token: request.params.token, ip: request.ip });
+      setSessionCookie(reply, session.token, options.secureCookies, maxAge);
+      return { user: session.user, csrfToken: session.csrfToken };
+    });
+
+    app.post('/api/v1/auth/password-reset/request', {
+      schema: {
+        tags: ['accounts'], summary: 'Send a password-reset link to the address if it has an account (the answer is the same either way)',
+        body: PasswordResetRequestSchema,
+        response: { 202: Type.Null(), ...errors(400, 422, 429) },
+      },
+    }, async (request, reply) => {
+      await accountLinks.requestPasswordReset({ email: request.body.email, ip: request.ip });
+      return reply.code(202).send(null);
+    });
+
+    app.post('/api/v1/auth/password-reset', {
+      schema: {
+        tags: ['accounts'], summary: 'Choose a new password with a reset link\'s token (every session ends; this device is signed in)',
+        body: PasswordResetSchema,
+        response: { 200: SignedInSchema, ...errors(400, 422) },
+      },
+    }, async (request, reply) => {
+      const session = await accountLinks.resetPassword({ ...request.body, ip: request.ip });
+      setSessionCookie(reply, session.token, options.secureCookies, maxAge);
+      return { user: session.user, csrfToken: session.csrfToken };
     });
 
     app.get('/api/v1/organisations/:orgId/api-keys', {

@@ -255,6 +255,7 @@ async function buildItems(
         ...(name ? { recipientName: name } : {}),
         achievementName: prepared.achievementName,
         issuerName: prepared.issuer.name,
+        issuerLogoUrl: prepared.issuer.image,
         claimUrl: `${publicUrl}/claim/${token!}`,
         walletOfferLink: claimOfferLink(publicUrl, token!),
       }));

@@ -1,4 +1,5 @@
 import type { MailMessage } from '../credentials/types.ts';
+import { composeMail, mailParts, type MailPart } from '../mail-layout.ts';
 
 /**
  * The e-mails recognition and RPL send the learner: plain text, no images, no tracking, and nothing
@@ -6,8 +7,31 @@ import type { MailMessage } from '../credentials/types.ts';
  * once signed in).
  */
 
+const SIGNATURE = '— sent by microcred for ';
+
+/**
+ * The text as written, and an HTML part made from the same lines (multipart/alternative): blank lines
+ * separate paragraphs, a line that is a link becomes the button, the signature names the sender.
+ */
 function message(organisationId: string, to: string, subject: string, lines: string[]): MailMessage {
-  return { organisationId, to, subject: subject.slice(0, 200), text: `${lines.join('\n')}\n` };
+  const sender = lines.at(-1)?.startsWith(SIGNATURE) ? lines.at(-1)!.slice(SIGNATURE.length) : 'microcred';
+  const body = lines.at(-1)?.startsWith(SIGNATURE) ? lines.slice(0, -1) : lines;
+  const parts: MailPart[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    if (paragraph.length > 0) parts.push(mailParts.paragraph(paragraph.join(' ')));
+    paragraph = [];
+  };
+  for (const line of body) {
+    if (line.trim() === '') flush();
+    else if (/^https?:\/\/\S+$/.test(line)) {
+      flush();
+      parts.push(mailParts.button('Open in your wallet', line));
+    } else paragraph.push(line);
+  }
+  flush();
+  const { html } = composeMail({ brand: { name: sender }, title: subject, parts, footer: `Sent by microcred for ${sender}.` });
+  return { organisationId, to, subject: subject.slice(0, 200), text: `${lines.join('\n')}\n`, html };
 }
 
 function credits(value: number): string {

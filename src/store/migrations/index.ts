@@ -13,6 +13,7 @@ import * as oid4vci from './0011-oid4vci.ts';
 import * as presentationRequests from './0012-presentation-requests.ts';
 import * as holderBinding from './0013-holder-binding.ts';
 import * as lti from './0015-lti.ts';
+import * as accountLinks from './0016-account-links.ts';
 
 /** Migrations in order, bundled in the code (no folder scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-presentation-requests': presentationRequests,
   '0013-holder-binding': holderBinding,
   '0015-lti': lti,
+  '0016-account-links': accountLinks,
 };
 
 export const migrationProvider: MigrationProvider = {

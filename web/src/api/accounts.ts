@@ -2,7 +2,8 @@
 import type { ApiClient } from '../api.ts';
 import { query } from '../api.ts';
 import type {
-  ApiKey, ApiKeyCreate, AuditEntry, CreatedApiKey, Items, LoginBody, Me, Member, MemberAdd, Organisation, OrganisationUpdate, Role, SetupBody, SetupResult, SignedIn,
+  ApiKey, ApiKeyCreate, AuditEntry, CreatedApiKey, Invitation, InvitationCreate, InvitationPreview, Items, LoginBody, Me, Member, MemberAdd, Organisation, OrganisationUpdate,
+  PasswordChange, Role, SetupBody, SetupResult, SignedIn,
 } from '../api-types.ts';
 import { seg, type ReadOptions } from './path.ts';
 
@@ -33,3 +34,28 @@ export const revokeApiKey = (api: ApiClient, orgId: string, keyId: string) => ap
 
 export const listAudit = (api: ApiClient, orgId: string, options: ReadOptions & { limit?: number; before?: string } = {}) =>
   api.get<Items<AuditEntry>>(`${org(orgId)}/audit${query({ limit: options.limit, before: options.before })}`, { signal: options.signal });
+
+/** Invitations by e-mail: the invitee chooses her own password (no one sets it for her). */
+export const listInvitations = (api: ApiClient, orgId: string, options: ReadOptions = {}) => api.get<Items<Invitation>>(`${org(orgId)}/invitations`, options);
+export const invite = (api: ApiClient, orgId: string, body: InvitationCreate) => api.post<Invitation>(`${org(orgId)}/invitations`, body);
+export const withdrawInvitation = (api: ApiClient, orgId: string, invitationId: string) => api.delete(`${org(orgId)}/invitations/${seg(invitationId)}`);
+export const previewInvitation = (api: ApiClient, token: string, options: ReadOptions = {}) => api.get<InvitationPreview>(`/api/v1/invitations/${seg(token)}`, options);
+/** Accepts and signs in (the client then sends the new session's CSRF token). */
+export async function acceptInvitation(api: ApiClient, token: string, body: { password: string; name?: string }): Promise<SignedIn> {
+  const signedIn = await api.post<SignedIn>(`/api/v1/invitations/${seg(token)}/accept`, body);
+  api.setCsrfToken(signedIn.csrfToken);
+  return signedIn;
+}
+
+export const requestPasswordReset = (api: ApiClient, email: string) => api.post<void>('/api/v1/auth/password-reset/request', { email });
+export async function resetPassword(api: ApiClient, token: string, password: string): Promise<SignedIn> {
+  const signedIn = await api.post<SignedIn>('/api/v1/auth/password-reset', { token, password });
+  api.setCsrfToken(signedIn.csrfToken);
+  return signedIn;
+}
+/** Changes the password (current one required); every other session ends, this one is renewed. */
+export async function changePassword(api: ApiClient, body: PasswordChange): Promise<SignedIn> {
+  const signedIn = await api.post<SignedIn>('/api/v1/me/password', body);
+  api.setCsrfToken(signedIn.csrfToken);
+  return signedIn;
+}

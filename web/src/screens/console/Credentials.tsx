@@ -4,6 +4,7 @@ import { asApiError, query } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { useConfirm } from '../../components/ConfirmDialog.tsx';
+import { FirstRunChecklist } from '../../components/FirstRunChecklist.tsx';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Screen } from '../../components/Screen.tsx';
@@ -62,6 +63,7 @@ export function CredentialsScreen() {
         </Link>
       }
     >
+      <FirstRunChecklist organisationId={organisationId} />
       <form className="filters" role="search" aria-label="Credentials" onSubmit={search}>
         <div className="field">
           <label htmlFor="cred-q">Search</label>
@@ -143,7 +145,10 @@ function CredentialRow({ credential: initial, onChange }: { credential: IssuedCr
     <>
       <tr>
         <td>
-          {who}
+          <Link to={`/console/credentials/${c.id}`}>
+            {who}
+            <span className="visually-hidden">: details and history</span>
+          </Link>
           {c.recipient.name && c.recipient.email ? <div className="muted">{c.recipient.email}</div> : null}
         </td>
         <td>

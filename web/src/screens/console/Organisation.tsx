@@ -9,7 +9,7 @@ import { Screen } from '../../components/Screen.tsx';
 import { useApiQuery } from '../../query.ts';
 import { useOrganisation, useSession } from '../../session.tsx';
 import { ROLES } from '../../api-lists.ts';
-import type { Member, Organisation, Role } from '../../api-types.ts';
+import type { Invitation, Member, Organisation, Role } from '../../api-types.ts';
 import { guarded } from '../../submit.ts';
 
 /** Organisation settings (name) and its members with their roles. */
@@ -117,52 +117,107 @@ function Members({ organisationId }: { organisationId: string }) {
           </tbody>
         </table>
       </div>
-      <AddMember base={base} onAdded={() => void members.refetch()} />
+      <InviteMember organisationId={organisationId} onChanged={() => void members.refetch()} />
     </section>
   );
 }
 
-function AddMember({ base, onAdded }: { base: string; onAdded(): void }) {
+/**
+ * Invites a colleague by e-mail with a role: she chooses her own password from the link (nobody sets
+ * it for her). Pending invitations are listed with a way to withdraw them or send them again.
+ */
+function InviteMember({ organisationId, onChanged }: { organisationId: string; onChanged(): void }) {
   const { api } = useSession();
-  const empty = { email: '', name: '', role: 'issuer' as Role, password: '' };
+  const base = `/api/v1/organisations/${organisationId}/invitations`;
+  const invitations = useApiQuery<{ items: Invitation[] }>(base);
+  const empty = { email: '', name: '', role: 'issuer' as Role };
   const [form, setForm] = useState(empty);
   const [error, setError] = useState<ApiError>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const [sent, setSent] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const send = async (body: { email: string; role: Role; name?: string }) => {
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    setSent(undefined);
+    try {
+      await api.post(base, body);
+      setSent(body.email);
+      setForm(empty);
+      void invitations.refetch();
+      onChanged();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const withdraw = async (id: string) => {
     setError(undefined);
     try {
-      await api.post(base, { email: form.email, role: form.role, name: form.name || undefined, password: form.password || undefined });
-      setForm(empty);
-      onAdded();
+      await api.delete(`${base}/${id}`);
+      void invitations.refetch();
     } catch (e) {
       setError(asApiError(e));
     }
   };
+  const pending = invitations.data?.items ?? [];
   return (
-    <form onSubmit={guarded(submit)} noValidate className="form inline-form" aria-labelledby="add-member">
-      <h3 id="add-member">Add a member</h3>
-      <ErrorSummary error={error} />
-      <div className="grid">
-        <Field id="member-email" label="E-mail address" required error={error?.fieldMessage('/email')}>
-          {(p) => <input {...p} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}
-        </Field>
-        <Field id="member-name" label="Name" error={error?.fieldMessage('/name')}>
-          {(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
-        </Field>
-        <Field id="member-role" label="Role" error={error?.fieldMessage('/role')}>
-          {(p) => (
-            <select {...p} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="member-password" label="Initial password" hint="For a new account (at least 10 characters); leave empty for an existing user." error={error?.fieldMessage('/password')}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />}
-        </Field>
-      </div>
-      <button type="submit">Add member</button>
-    </form>
+    <>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send({ email: form.email, role: form.role, ...(form.name ? { name: form.name } : {}) });
+        }}
+        noValidate
+        className="form inline-form"
+        aria-labelledby="invite-member"
+      >
+        <h3 id="invite-member">Invite a colleague</h3>
+        <p className="hint">They get an e-mail with a link to join as the role you choose, and pick their own password. The link works for 7 days.</p>
+        {sent ? <Notice tone="success">Invitation sent to {sent}.</Notice> : null}
+        <ErrorSummary error={error} />
+        <div className="grid">
+          <Field id="member-email" label="E-mail address" required error={error?.fieldMessage('/email')}>
+            {(p) => <input {...p} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}
+          </Field>
+          <Field id="member-name" label="Name" error={error?.fieldMessage('/name')}>
+            {(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+          </Field>
+          <Field id="member-role" label="Role" error={error?.fieldMessage('/role')}>
+            {(p) => (
+              <select {...p} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+                {ROLES.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Sending…' : 'Send invitation'}
+        </button>
+      </form>
+      {pending.length > 0 ? (
+        <section aria-labelledby="pending-invitations">
+          <h3 id="pending-invitations">Invitations not yet accepted</h3>
+          <ul className="plain-list" data-testid="invitations">
+            {pending.map((i) => (
+              <li key={i.id}>
+                <span className="wrap">{i.email}</span> as {i.role} — {i.expired ? 'expired' : `until ${new Date(i.expiresAt).toLocaleDateString()}`}{' '}
+                {i.expired ? (
+                  <button type="button" className="small" onClick={() => void send({ email: i.email, role: i.role, ...(i.name ? { name: i.name } : {}) })}>
+                    Send again<span className="visually-hidden"> to {i.email}</span>
+                  </button>
+                ) : null}{' '}
+                <button type="button" className="danger small" onClick={() => void withdraw(i.id)}>
+                  Withdraw<span className="visually-hidden"> the invitation of {i.email}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
   );
 }

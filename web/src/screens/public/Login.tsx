@@ -72,6 +72,9 @@ export function LoginScreen() {
           </button>
         </form>
         <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+        <p>
           New here? <Link to={`/signup${location.search}`}>Create a wallet</Link> to keep, share and verify your credentials.
         </p>
       </Screen>
