@@ -18,8 +18,8 @@ const MAX_LINKS = 64;
 // RFC 9110 §5.6.2 token, and §5.6.4 quoted-string (escapes kept simple: backslash and any character).
 const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 const QUOTED = /"((?:[^"\\]|\\[\s\S])*)"/y;
-// A URI-Reference has no whitespace, controls, quotes or angle brackets (RFC 3986 §2).
-const BAD_TARGET = /[\s\x00-\x1f\x7f<>"]/;
+// A URI-Reference has no whitespace, controls, quotes, angle brackets or non-ASCII (RFC 3986 §2).
+const badTarget = (target: string) => [...target].some((c) => c <= ' ' || c >= '\x7f' || c === '"' || c === '<' || c === '>');
 
 /**
  * The link-values of a `Link` header. `base` is the URL of the answer (after redirects).
@@ -117,7 +117,7 @@ export function parseLinkHeader(header: string, base: string): LinkValue[] {
 }
 
 function resolve(target: string, base: string): string | undefined {
-  if (BAD_TARGET.test(target)) return undefined;
+  if (badTarget(target)) return undefined;
   try {
     const url = new URL(target, base);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
