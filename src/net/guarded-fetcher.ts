@@ -93,7 +93,10 @@ export function createGuardedFetcher(options: GuardedFetcherOptions = {}): Fetch
       }
       const body = await readBounded(response, maxBytes, deadline);
       const contentType = response.headers['content-type'];
-      return { url: current, status, body, ...(contentType ? { contentType } : {}) };
+      // Node joins repeated Link headers with ", " (a valid RFC 8288 list); an array is joined the same way.
+      const rawLink = response.headers.link as string | string[] | undefined;
+      const link = Array.isArray(rawLink) ? rawLink.join(', ') : rawLink;
+      return { url: current, status, body, ...(contentType ? { contentType } : {}), ...(link ? { link } : {}) };
     }
     throw new FetchRefusedError(`More than ${maxRedirects} redirects.`);
   };

@@ -25,6 +25,11 @@ export interface FetchedDocument {
    */
   status?: number;
   contentType?: string;
+  /**
+   * The answer's `Link` header(s) as received (RFC 8288), several joined with ", "; absent when there
+   * was none or the document did not come over HTTP. Untrusted: parse with `parseLinkHeader`.
+   */
+  link?: string;
   body: Uint8Array;
 }
 

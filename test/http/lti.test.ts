@@ -202,6 +202,79 @@ for (const dialect of DIALECTS) {
       expect(text(await mapAttempt.text())).toContain('open the link in your course again');
     });
 
+    it('reads every page of the roster and the results (Link rel="next"), so a learner on page 3 is issued', async () => {
+      platform.pageSize = 3;
+      try {
+        // Seven members and seven results, three a page: Fay is alone on page 3 of both.
+        platform.users.set('fay', { id: 'fay', name: 'Fay Learner', email: 'fay@learner.test', roles: [ROLE.learner] });
+        platform.grades.get(finalItem)!.set('fay', 48);
+        const from = platform.requests.length;
+        const session = sessionOf(await (await platform.launch(base, 'teacher-1')).response.text())!;
+        const run = await post('/lti/course/run', { session });
+        const runPage = text(await run.text());
+        expect(run.status, runPage).toBe(200);
+        expect(runPage).toContain('1 new credential on the way');
+        await runner.drain();
+        expect(await credentialsTo('fay@learner.test')).toHaveLength(1);
+        const pages = (suffix: string) => platform.requests.slice(from).filter((r) => r.path.endsWith(suffix)).map((r) => new URLSearchParams(r.search).get('page') ?? '1');
+        expect(pages('/memberships')).toEqual(['1', '2', '3']);
+        expect(pages('/results')).toEqual(['1', '2', '3']);
+        // The tool asks for pages of 100, not one page of everything.
+        expect(platform.requests.slice(from).filter((r) => r.path.endsWith('/memberships')).every((r) => new URLSearchParams(r.search).get('limit') === '100')).toBe(true);
+      } finally {
+        platform.pageSize = 2;
+        // The tests after this one count the learners without Fay.
+        platform.users.delete('fay');
+        platform.grades.get(finalItem)!.delete('fay');
+      }
+    });
+
+    it('refuses a next page on another origin, and stops a Link loop and endless paging with a clear error', async () => {
+      const session = sessionOf(await (await platform.launch(base, 'teacher-1')).response.text())!;
+      const rosterReads = () => platform.requests.filter((r) => r.path.endsWith('/memberships')).length;
+      const runFails = async (expected: string) => {
+        const run = await post('/lti/course/run', { session });
+        const page = text(await run.text());
+        expect(run.status, page).toBe(502);
+        expect(page).toContain(expected);
+        const courses = await org.owner.request('GET', `/api/v1/organisations/${org.organisationId}/lti-courses`);
+        expect(courses.json().items[0].lastError).toContain(expected);
+      };
+      try {
+        // Another origin (the same server under another name): the bearer token is not sent there.
+        let before = rosterReads();
+        platform.linkHeader = ({ path, url }) => (path.endsWith('/memberships') ? `<${url.href.replace('127.0.0.1', 'localhost')}&page=2>; rel="next"` : undefined);
+        await runFails('gave a next page on another origin (http://localhost:');
+        expect(rosterReads() - before).toBe(1);
+        // Page 2 points back at the first page, as the tool asked for it.
+        before = rosterReads();
+        platform.linkHeader = ({ path, url, page }) => {
+          if (!path.endsWith('/memberships')) return undefined;
+          const next = new URL(url);
+          if (page === 1) next.searchParams.set('page', '2');
+          else next.searchParams.delete('page');
+          return `<${next.href}>; rel="next"`;
+        };
+        await runFails('linked back to a page already read (a paging loop)');
+        expect(rosterReads() - before).toBe(2);
+        // Always one more page: the tool stops at 100.
+        before = rosterReads();
+        platform.linkHeader = ({ path, url, page }) => {
+          if (!path.endsWith('/memberships')) return undefined;
+          const next = new URL(url);
+          next.searchParams.set('page', String(page + 1));
+          return `<${next.href}>; rel="next"`;
+        };
+        await runFails('ran past 100 pages');
+        expect(rosterReads() - before).toBe(100);
+      } finally {
+        platform.linkHeader = undefined;
+      }
+      // An honest platform again: the run succeeds and clears the error.
+      const run = await post('/lti/course/run', { session });
+      expect(run.status).toBe(200);
+    });
+
     it('refuses forged, expired, replayed, wrong-audience and wrong-deployment launches, and unknown issuers, with clear messages', async () => {
       const refused = async (launch: Promise<{ response: Response }>, status: number, words: string) => {
         const { response } = await launch;

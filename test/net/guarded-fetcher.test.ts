@@ -32,6 +32,11 @@ beforeAll(async () => {
       response.writeHead(302, { location: '/loop' });
       return response.end();
     }
+    if (url.pathname === '/paged') {
+      // Two Link header lines (RFC 8288 §3 allows a list across several header fields).
+      response.setHeader('link', ['</paged?page=2>; rel="next"', '</paged?page=9>; rel="last"']);
+      return response.end('[]');
+    }
     if (url.pathname === '/slow') return setTimeout(() => response.end('late'), 2000);
     if (url.pathname === '/gone') {
       response.statusCode = 410;
@@ -86,6 +91,12 @@ describe('createGuardedFetcher', () => {
     const fetcher = createGuardedFetcher({ allowAddress: () => true });
     const result = await fetcher(`${base}/doc`);
     expect(new TextDecoder().decode(result.body)).toBe('{"ok":true}');
+  });
+
+  it('passes on the Link header, several header lines joined into one list, and none when there is none', async () => {
+    const fetcher = createGuardedFetcher({ allowAddress: () => true });
+    expect((await fetcher(`${base}/paged`)).link).toBe('</paged?page=2>; rel="next", </paged?page=9>; rel="last"');
+    expect(await fetcher(`${base}/doc`)).not.toHaveProperty('link');
   });
 
   it('answers the status; error statuses reject unless the caller asks to see them, under the same limits', async () => {

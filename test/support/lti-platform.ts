@@ -4,6 +4,8 @@
  * authentication endpoint (answers the auto-posting form with a signed id_token), the token endpoint
  * (client-credentials grant with a JWT assertion checked against the tool's JWKS), line items,
  * results, memberships, and the deep linking return URL (checks the tool's response JWT).
+ * Listings are paged as Canvas pages them (AGS §3.2.1/§3.3.1, NRPS §2.4.1): at most `pageSize` items
+ * (fewer if the tool's `limit` asks so), the rest behind RFC 8288 `Link: <…>; rel="next"`.
  * It is written from the specifications, not from microcred's code, and is strict where they are.
  */
 import { randomUUID } from 'node:crypto';
@@ -46,8 +48,15 @@ export interface TestPlatform {
   deepLinkResponses: JWTPayload[];
   /** Access tokens issued, with their scopes. */
   tokensIssued: number;
-  /** How each service request was answered (path and status), for assertions. */
-  requests: { path: string; status: number }[];
+  /** How each service request was answered (path, query and status), for assertions. */
+  requests: { path: string; search: string; status: number }[];
+  /** Most items on one page of line items, results or memberships (default 2, so every test pages). */
+  pageSize: number;
+  /**
+   * A hostile platform's Link header for a listing page: given the page asked for (`page` query, from 1),
+   * its URL and the honest header; what it returns is sent instead (undefined: the honest one).
+   */
+  linkHeader?: (request: { path: string; page: number; url: URL; link: string }) => string | undefined;
   /** Runs login initiation → authentication request → launch through the tool at toolBase; answers the tool's launch response. */
   launch(toolBase: string, user: string, options?: LaunchOptions): Promise<{ response: Response; idToken: string; state: string }>;
   /** A new signing key under a new kid; the JWKS publishes only it from now on. */
@@ -63,8 +72,8 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(response: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
-  response.writeHead(status, { 'content-type': type });
+function send(response: ServerResponse, status: number, body: unknown, type = 'application/json', headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...headers, 'content-type': type });
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
@@ -128,9 +137,24 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', origin);
     const path = url.pathname;
-    const answer = (status: number, body: unknown, type?: string) => {
-      platform.requests.push({ path, status });
-      send(response, status, body, type);
+    const answer = (status: number, body: unknown, type?: string, headers?: Record<string, string>) => {
+      platform.requests.push({ path, search: url.search, status });
+      send(response, status, body, type, headers);
+    };
+    // One page of a listing and its Link header (current, next when there is more, first, last), as Canvas sends them.
+    const paged = <T>(items: T[]): { items: T[]; headers: Record<string, string> } => {
+      const asked = Number(url.searchParams.get('limit'));
+      const size = Math.max(1, Math.min(platform.pageSize, Number.isInteger(asked) && asked > 0 ? asked : Infinity));
+      const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
+      const last = Math.max(1, Math.ceil(items.length / size));
+      const at = (n: number) => {
+        const target = new URL(url);
+        target.searchParams.set('page', String(n));
+        return target.toString();
+      };
+      const honest = [`<${at(page)}>; rel="current"`, ...(page < last ? [`<${at(page + 1)}>; rel="next"`] : []), `<${at(1)}>; rel="first"`, `<${at(last)}>; rel="last"`].join(',');
+      const link = platform.linkHeader?.({ path, page, url, link: honest }) ?? honest;
+      return { items: items.slice((page - 1) * size, page * size), headers: { link } };
     };
     if (path === '/jwks') return answer(200, { keys: [publicJwk] });
     if (path === '/auth') {
@@ -177,7 +201,8 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
     if (path === `/courses/${platform.contextId}/lineitems`) {
       if (!scopes?.some((s) => s.includes('lti-ags/scope/lineitem'))) return answer(401, { error: 'invalid_token' });
       if (!(request.headers.accept ?? '').includes('application/vnd.ims.lis.v2.lineitemcontainer+json')) return answer(406, { error: 'accept' });
-      return answer(200, platform.lineItems, 'application/vnd.ims.lis.v2.lineitemcontainer+json');
+      const { items, headers } = paged(platform.lineItems);
+      return answer(200, items, 'application/vnd.ims.lis.v2.lineitemcontainer+json', headers);
     }
     const results = /^\/courses\/[^/]+\/lineitems\/([^/]+)\/results$/.exec(path);
     if (results) {
@@ -187,14 +212,16 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
       const userFilter = url.searchParams.get('user_id');
       const list = [...(platform.grades.get(item.id) ?? new Map<string, number>())].filter(([userId]) => !userFilter || userId === userFilter)
         .map(([userId, score]) => ({ id: `${item.id}/results/${userId}`, scoreOf: item.id, userId, resultScore: score, resultMaximum: item.scoreMaximum }));
-      return answer(200, list, 'application/vnd.ims.lis.v2.resultcontainer+json');
+      const { items, headers } = paged(list);
+      return answer(200, items, 'application/vnd.ims.lis.v2.resultcontainer+json', headers);
     }
     if (path === `/courses/${platform.contextId}/memberships`) {
       if (!scopes?.includes('https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly')) return answer(401, { error: 'invalid_token' });
+      const { items, headers } = paged([...platform.users.values()]);
       return answer(200, {
         id: platform.urls.memberships, context: { id: platform.contextId, label: 'DATA101', title: 'Data Literacy 101' },
-        members: [...platform.users.values()].map((user) => ({ status: 'Active', name: user.name, user_id: user.id, roles: user.roles, ...(user.email ? { email: user.email } : {}) })),
-      }, 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json');
+        members: items.map((user) => ({ status: 'Active', name: user.name, user_id: user.id, roles: user.roles, ...(user.email ? { email: user.email } : {}) })),
+      }, 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json', headers);
     }
     return answer(404, { error: 'not found' });
   }
@@ -211,7 +238,7 @@ export async function startTestPlatform(options: { toolJwksUrl: string; toolRedi
       jwks: `${origin}/jwks`, auth: `${origin}/auth`, token: `${origin}/token`, lineItems: `${origin}/courses/${contextId}/lineitems`,
       memberships: `${origin}/courses/${contextId}/memberships`, deepLinkReturn: `${origin}/deep-link-return`,
     },
-    users: new Map(), grades: new Map(), lineItems: [], deepLinkResponses: [], tokensIssued: 0, requests: [],
+    users: new Map(), grades: new Map(), lineItems: [], deepLinkResponses: [], tokensIssued: 0, requests: [], pageSize: 2,
   });
 
   platform.launch = async (toolBase, user, launch = {}) => {

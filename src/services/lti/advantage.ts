@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findNextLink } from '../../net/link-header.ts';
 import type { Fetcher } from '../../vc/types.ts';
 import { MEDIA } from './claims.ts';
 import type { ToolKey } from './tool-key.ts';
@@ -64,21 +65,44 @@ export async function requestAccessToken(deps: { fetch: Fetcher; key: ToolKey },
   return token.access_token;
 }
 
-async function getJson(fetch: Fetcher, url: string, token: string, accept: string, what: string): Promise<unknown> {
-  let answer;
-  try {
-    answer = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept } });
-  } catch (error) {
-    throw new AdvantageError(`could not read the platform's ${what} (${error instanceof Error ? error.message : 'no answer'})`);
+/** Items asked for per page; platforms cap it anyway (Canvas at 50 or 100) and say where the rest is. */
+export const PAGE_SIZE = 100;
+/** Pages read at most per listing (10 000 items at the page size): more is a platform gone wrong. */
+export const MAX_PAGES = 100;
+
+/**
+ * Every page of a paged AGS or NRPS listing, parsed (AGS §3.2.1 and §3.3.1, NRPS §2.4.1: the next page
+ * is the `Link` header's rel="next", RFC 8288). The next page must be on the first request's origin
+ * (the bearer token goes with it), may not be one already read, and there are at most `MAX_PAGES`.
+ */
+async function getPages(fetch: Fetcher, url: string, token: string, accept: string, what: string): Promise<unknown[]> {
+  const origin = new URL(url).origin;
+  const read = new Set<string>();
+  const pages: unknown[] = [];
+  for (let current: string | undefined = url; current !== undefined;) {
+    if (pages.length >= MAX_PAGES) throw new AdvantageError(`the platform's ${what} ran past ${MAX_PAGES} pages; microcred stopped reading rather than loop forever`);
+    read.add(current);
+    let answer;
+    try {
+      answer = await fetch(current, { headers: { authorization: `Bearer ${token}`, accept } });
+    } catch (error) {
+      throw new AdvantageError(`could not read the platform's ${what} (${error instanceof Error ? error.message : 'no answer'})`);
+    }
+    pages.push(parseJson(answer.body, what));
+    current = findNextLink(answer.link, answer.url);
+    if (current === undefined) break;
+    const nextOrigin = new URL(current).origin;
+    if (nextOrigin !== origin) throw new AdvantageError(`the platform's ${what} gave a next page on another origin (${nextOrigin}); microcred reads pages only from ${origin}`);
+    if (read.has(current)) throw new AdvantageError(`the platform's ${what} linked back to a page already read (a paging loop); microcred stopped reading`);
   }
-  return parseJson(answer.body, what);
+  return pages;
 }
 
 /** AGS §3.2: the course's line items. */
 export async function listLineItems(fetch: Fetcher, lineItemsUrl: string, token: string): Promise<LineItem[]> {
-  const answer = await getJson(fetch, serviceUrl(lineItemsUrl, '', { limit: '1000' }), token, MEDIA.lineItems, 'line items');
-  if (!Array.isArray(answer)) throw new AdvantageError('the platform\'s line items are not an array');
-  return answer.filter(isRecord).filter((item) => typeof item.id === 'string').map((item) => ({
+  const pages = await getPages(fetch, serviceUrl(lineItemsUrl, '', { limit: String(PAGE_SIZE) }), token, MEDIA.lineItems, 'line items');
+  if (!pages.every(Array.isArray)) throw new AdvantageError('the platform\'s line items are not an array');
+  return (pages as unknown[][]).flat().filter(isRecord).filter((item) => typeof item.id === 'string').map((item) => ({
     id: item.id as string, label: typeof item.label === 'string' ? item.label : item.id as string,
     ...(typeof item.scoreMaximum === 'number' ? { scoreMaximum: item.scoreMaximum } : {}),
     ...(typeof item.resourceLinkId === 'string' ? { resourceLinkId: item.resourceLinkId } : {}),
@@ -87,9 +111,9 @@ export async function listLineItems(fetch: Fetcher, lineItemsUrl: string, token:
 
 /** AGS §3.3: a line item's results, each as a share of its maximum (0..1), or null when not graded. */
 export async function listResults(fetch: Fetcher, lineItemUrl: string, token: string, userId?: string): Promise<ResultEntry[]> {
-  const answer = await getJson(fetch, serviceUrl(lineItemUrl, 'results', { limit: '10000', ...(userId ? { user_id: userId } : {}) }), token, MEDIA.results, 'results');
-  if (!Array.isArray(answer)) throw new AdvantageError('the platform\'s results are not an array');
-  return answer.filter(isRecord).filter((result) => typeof result.userId === 'string').map((result) => {
+  const pages = await getPages(fetch, serviceUrl(lineItemUrl, 'results', { limit: String(PAGE_SIZE), ...(userId ? { user_id: userId } : {}) }), token, MEDIA.results, 'results');
+  if (!pages.every(Array.isArray)) throw new AdvantageError('the platform\'s results are not an array');
+  return (pages as unknown[][]).flat().filter(isRecord).filter((result) => typeof result.userId === 'string').map((result) => {
     const score = typeof result.resultScore === 'number' ? result.resultScore : null;
     const maximum = typeof result.resultMaximum === 'number' ? result.resultMaximum : 1;
     return { userId: result.userId as string, score: score === null || !(maximum > 0) ? null : score / maximum };
@@ -98,9 +122,12 @@ export async function listResults(fetch: Fetcher, lineItemUrl: string, token: st
 
 /** NRPS §2: the course's members, with their e-mail when the platform shares it. */
 export async function listMembers(fetch: Fetcher, membershipsUrl: string, token: string): Promise<Member[]> {
-  const answer = await getJson(fetch, serviceUrl(membershipsUrl, '', { limit: '10000' }), token, MEDIA.memberships, 'roster');
-  if (!isRecord(answer) || !Array.isArray(answer.members)) throw new AdvantageError('the platform\'s roster has no members array');
-  return answer.members.filter(isRecord).filter((member) => typeof member.user_id === 'string').map((member) => ({
+  const pages = await getPages(fetch, serviceUrl(membershipsUrl, '', { limit: String(PAGE_SIZE) }), token, MEDIA.memberships, 'roster');
+  const members = pages.map((page) => {
+    if (!isRecord(page) || !Array.isArray(page.members)) throw new AdvantageError('the platform\'s roster has no members array');
+    return page.members as unknown[];
+  }).flat();
+  return members.filter(isRecord).filter((member) => typeof member.user_id === 'string').map((member) => ({
     userId: member.user_id as string,
     ...(typeof member.email === 'string' && /^[^\s@]+@[^\s@]+$/.test(member.email) ? { email: member.email.toLowerCase() } : {}),
     ...(typeof member.name === 'string' ? { name: member.name.slice(0, 200) } : {}),
