@@ -20,12 +20,15 @@ import { Alg, type Jwt } from '@sphereon/oid4vci-common';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 
 type SigningKey = Parameters<SignJWT['sign']>[0];
+import Ajv2019Module from 'ajv/dist/2019.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { MICRO_CREDENTIAL } from '../http/credentials-fixture.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
 import { standardContextsLoader, verifyWithDigitalBazaar } from '../support/independent-verifiers.ts';
+import { AUTHORIZATION_SERVER_METADATA_SCHEMA, CREDENTIAL_ISSUER_METADATA_SCHEMA } from '../support/oid4vci-metadata-schemas.ts';
 import { OPENSSL, requireTools } from '../support/tools.ts';
 
 warnIfPostgresSkipped();
@@ -73,6 +76,11 @@ function didWebDocumentUrl(did: string): string {
   const [host, ...path] = did.slice('did:web:'.length).split(':');
   return `https://${decodeURIComponent(host!)}/${path.length ? path.map(decodeURIComponent).join('/') : '.well-known'}/did.json`;
 }
+
+const ajv = new Ajv2019Module.default({ strict: false, allErrors: true });
+addFormatsModule.default(ajv);
+const validIssuerMetadata = ajv.compile(CREDENTIAL_ISSUER_METADATA_SCHEMA);
+const validAsMetadata = ajv.compile(AUTHORIZATION_SERVER_METADATA_SCHEMA);
 
 function subjectOf(credential: JsonObject): JsonObject {
   return credential.credentialSubject as JsonObject;
@@ -187,6 +195,37 @@ for (const dialect of DIALECTS) {
         code_challenge_methods_supported: ['S256'], 'pre-authorized_grant_anonymous_access_supported': true,
       });
       expect((await api.get('/.well-known/openid-credential-issuer/oid4vci/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    });
+
+    it('serves metadata that the specifications\' rules accept (OpenID4VCI 1.0 §12.2.4 and Appendix A.1; RFC 8414 §2), and those rules catch broken documents', async () => {
+      const issuerMetadata = (await api.get(`/.well-known/openid-credential-issuer/oid4vci/${issuerId}`)).json as JsonObject;
+      validIssuerMetadata(issuerMetadata);
+      expect(validIssuerMetadata.errors ?? []).toEqual([]);
+      const asMetadata = (await api.get(`/.well-known/oauth-authorization-server/oid4vci/${issuerId}`)).json as JsonObject;
+      validAsMetadata(asMetadata);
+      expect(validAsMetadata.errors ?? []).toEqual([]);
+      // Rules the schema cannot state: the AS identifier is one of authorization_servers (§12.2.4) and is
+      // the issuer the well-known URL was built from (RFC 8414 §3.3); the proofs need a c_nonce, so the
+      // nonce endpoint is published (§12.2.4).
+      expect(issuerMetadata.authorization_servers).toContain(asMetadata.issuer);
+      expect(asMetadata.issuer).toBe(credentialIssuer);
+      expect(issuerMetadata.nonce_endpoint).toBe(`${credentialIssuer}/nonce`);
+      // The schemas are not vacuous: each broken copy is refused.
+      const configurations = issuerMetadata.credential_configurations_supported as Record<string, JsonObject>;
+      const jwtId = `${achievementId}_jwt_vc_json`;
+      const ldpId = `${achievementId}_ldp_vc`;
+      const broken: JsonObject[] = [
+        { ...issuerMetadata, credential_endpoint: undefined },
+        { ...issuerMetadata, credential_issuer: `${credentialIssuer}?x=1` },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [jwtId]: { ...configurations[jwtId], credential_definition: undefined } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], credential_definition: { type: ['VerifiableCredential'] } } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], proof_types_supported: undefined } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], proof_types_supported: { jwt: {} } } } },
+      ];
+      for (const document of broken) expect(validIssuerMetadata(JSON.parse(JSON.stringify(document)))).toBe(false);
+      expect(validAsMetadata({ ...asMetadata, response_types_supported: undefined })).toBe(false);
+      expect(validAsMetadata({ ...asMetadata, issuer: 'http://insecure.example' })).toBe(false);
+      expect(validAsMetadata(JSON.parse(JSON.stringify({ ...asMetadata, token_endpoint: undefined })))).toBe(false);
     });
 
     it('pre-authorized, ldp_vc: Sphereon\'s wallet takes a claim link\'s offer; the credential verifies, names its did:key, and the claim is spent', async () => {
