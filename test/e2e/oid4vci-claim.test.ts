@@ -4,6 +4,8 @@
  * wallet; the QR code is that link's, and the link names the claim's offer, whose pre-authorized code
  * the issuer answers. The claim e-mail carries the
  * same link. The page passes axe on a desktop and on a phone; once the claim is used, the offer is gone.
+ * In the console, the credential's page makes an offer by value with a transaction code: QR code, link
+ * and the 6-digit code shown once, the offer in the link asking for that code.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,16 +27,17 @@ describe.skipIf(skipReason !== undefined)('the claim page offers the credential 
   let page: Page;
   let issuing: Issuing;
   let claimPath: string;
+  let issuerContext: BrowserContext;
 
   beforeAll(async () => {
     web = await buildWebApart();
     server = await startTestServer({ webRoot: web.webRoot });
     browser = await launchBrowser();
-    const issuerContext = await browser.newContext({ baseURL: server.url });
+    issuerContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    issuerContext.setDefaultTimeout(15_000);
     issuing = await setUpIssuing(issuerContext.request);
     await issuing.issue({ email: EMAIL, name: 'Noor Haddad' });
     claimPath = new URL(await issuing.claimLink(EMAIL)).pathname;
-    await issuerContext.close();
     context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
@@ -42,6 +45,7 @@ describe.skipIf(skipReason !== undefined)('the claim page offers the credential 
 
   afterAll(async () => {
     await context?.close();
+    await issuerContext?.close();
     await browser?.close();
     await server?.close();
     web?.remove();
@@ -91,6 +95,43 @@ describe.skipIf(skipReason !== undefined)('the claim page offers the credential 
       await saveScreenshot(small, 'claim-oid4vci-phone');
     } finally {
       await phone.close();
+    }
+  });
+
+  it('lets the issuer offer it from the console with a transaction code: QR code, link and code, and passes axe', async () => {
+    const issued = await issuing.issue({ email: 'sami@example.org', name: 'Sami Laine' });
+    const consolePage = await issuerContext.newPage();
+    try {
+      await consolePage.goto(`/console/credentials/${issued.id}`);
+      const section = consolePage.getByTestId('wallet-offer');
+      await section.getByRole('heading', { name: 'Offer to a wallet app' }).waitFor();
+      const withCode = section.getByRole('checkbox', { name: /With a transaction code/ });
+      expect(await withCode.isChecked()).toBe(true);
+      await section.getByRole('button', { name: 'Make the offer' }).click();
+      const result = section.getByTestId('wallet-offer-result');
+      await result.waitFor();
+      const code = (await result.getByTestId('wallet-offer-code').textContent())!;
+      expect(code).toMatch(/^\d{6}$/);
+      await result.getByText('by phone or in person', { exact: false }).waitFor();
+      const qr = result.getByRole('img', { name: /QR code of the credential offer/ });
+      expect(await qr.evaluate((img) => { const image = img as unknown as { complete: boolean; naturalWidth: number }; return image.complete && image.naturalWidth > 0; })).toBe(true);
+      const link = (await result.getByRole('link', { name: 'Open in a wallet app' }).getAttribute('href'))!;
+      expect(link.startsWith('openid-credential-offer://?credential_offer=')).toBe(true);
+      // The QR code is the link's.
+      const src = (await qr.getAttribute('src'))!;
+      expect(decodeURIComponent(src.replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))).toBe(qrSvg(link, { title: 'QR code of the credential offer: scan it with your wallet app' }));
+      // The offer, by value, asks the wallet for a 6-digit numeric transaction code; the code is not in it.
+      const offer = JSON.parse(decodeURIComponent(link.split('credential_offer=')[1]!)) as { grants: Record<string, { 'pre-authorized_code': string; tx_code?: { input_mode?: string; length?: number } }> };
+      const grant = offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']!;
+      expect(grant.tx_code).toMatchObject({ input_mode: 'numeric', length: 6 });
+      expect(link).not.toContain(code);
+      await expectAccessible(consolePage, 'console-wallet-offer');
+      await saveScreenshot(consolePage, 'console-wallet-offer');
+      // The code is stored hashed: it is nowhere in the database as given.
+      const grants = await server.runtime.store.db.selectFrom('oid4vci_grants').selectAll().execute();
+      expect(JSON.stringify(grants)).not.toContain(`"${code}"`);
+    } finally {
+      await consolePage.close();
     }
   });
 

@@ -17,15 +17,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { OpenID4VCIClientV1_0_15 } from '@sphereon/oid4vci-client';
 import { Alg, type Jwt } from '@sphereon/oid4vci-common';
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 
 type SigningKey = Parameters<SignJWT['sign']>[0];
+import Ajv2019Module from 'ajv/dist/2019.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/vc/types.ts';
 import { MICRO_CREDENTIAL } from '../http/credentials-fixture.ts';
 import { DIALECTS, warnIfPostgresSkipped } from '../support/db.ts';
 import { createInstanceFetch, httpsApi, startHttpsInstance, type HttpsInstance, type HttpsSession } from '../support/https-instance.ts';
 import { standardContextsLoader, verifyWithDigitalBazaar } from '../support/independent-verifiers.ts';
+import { AUTHORIZATION_SERVER_METADATA_SCHEMA, CREDENTIAL_ISSUER_METADATA_SCHEMA } from '../support/oid4vci-metadata-schemas.ts';
 import { OPENSSL, requireTools } from '../support/tools.ts';
 
 warnIfPostgresSkipped();
@@ -67,6 +70,17 @@ async function keyProof(key: HolderKey, claims: { aud: string; nonce?: string; i
 function sphereonSigner(key: HolderKey) {
   return async (jwt: Jwt) => new SignJWT(jwt.payload as Record<string, unknown>).setProtectedHeader({ ...(jwt.header as Record<string, unknown>), alg: key.alg } as { alg: string }).sign(key.privateKey);
 }
+
+/** did:web method §3.2 (Read): did:web:host%3Aport:a:b → https://host:port/a/b/did.json (/.well-known/did.json for a bare host). */
+function didWebDocumentUrl(did: string): string {
+  const [host, ...path] = did.slice('did:web:'.length).split(':');
+  return `https://${decodeURIComponent(host!)}/${path.length ? path.map(decodeURIComponent).join('/') : '.well-known'}/did.json`;
+}
+
+const ajv = new Ajv2019Module.default({ strict: false, allErrors: true });
+addFormatsModule.default(ajv);
+const validIssuerMetadata = ajv.compile(CREDENTIAL_ISSUER_METADATA_SCHEMA);
+const validAsMetadata = ajv.compile(AUTHORIZATION_SERVER_METADATA_SCHEMA);
 
 function subjectOf(credential: JsonObject): JsonObject {
   return credential.credentialSubject as JsonObject;
@@ -183,6 +197,37 @@ for (const dialect of DIALECTS) {
       expect((await api.get('/.well-known/openid-credential-issuer/oid4vci/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     });
 
+    it('serves metadata that the specifications\' rules accept (OpenID4VCI 1.0 §12.2.4 and Appendix A.1; RFC 8414 §2), and those rules catch broken documents', async () => {
+      const issuerMetadata = (await api.get(`/.well-known/openid-credential-issuer/oid4vci/${issuerId}`)).json as JsonObject;
+      validIssuerMetadata(issuerMetadata);
+      expect(validIssuerMetadata.errors ?? []).toEqual([]);
+      const asMetadata = (await api.get(`/.well-known/oauth-authorization-server/oid4vci/${issuerId}`)).json as JsonObject;
+      validAsMetadata(asMetadata);
+      expect(validAsMetadata.errors ?? []).toEqual([]);
+      // Rules the schema cannot state: the AS identifier is one of authorization_servers (§12.2.4) and is
+      // the issuer the well-known URL was built from (RFC 8414 §3.3); the proofs need a c_nonce, so the
+      // nonce endpoint is published (§12.2.4).
+      expect(issuerMetadata.authorization_servers).toContain(asMetadata.issuer);
+      expect(asMetadata.issuer).toBe(credentialIssuer);
+      expect(issuerMetadata.nonce_endpoint).toBe(`${credentialIssuer}/nonce`);
+      // The schemas are not vacuous: each broken copy is refused.
+      const configurations = issuerMetadata.credential_configurations_supported as Record<string, JsonObject>;
+      const jwtId = `${achievementId}_jwt_vc_json`;
+      const ldpId = `${achievementId}_ldp_vc`;
+      const broken: JsonObject[] = [
+        { ...issuerMetadata, credential_endpoint: undefined },
+        { ...issuerMetadata, credential_issuer: `${credentialIssuer}?x=1` },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [jwtId]: { ...configurations[jwtId], credential_definition: undefined } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], credential_definition: { type: ['VerifiableCredential'] } } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], proof_types_supported: undefined } } },
+        { ...issuerMetadata, credential_configurations_supported: { ...configurations, [ldpId]: { ...configurations[ldpId], proof_types_supported: { jwt: {} } } } },
+      ];
+      for (const document of broken) expect(validIssuerMetadata(JSON.parse(JSON.stringify(document)))).toBe(false);
+      expect(validAsMetadata({ ...asMetadata, response_types_supported: undefined })).toBe(false);
+      expect(validAsMetadata({ ...asMetadata, issuer: 'http://insecure.example' })).toBe(false);
+      expect(validAsMetadata(JSON.parse(JSON.stringify({ ...asMetadata, token_endpoint: undefined })))).toBe(false);
+    });
+
     it('pre-authorized, ldp_vc: Sphereon\'s wallet takes a claim link\'s offer; the credential verifies, names its did:key, and the claim is spent', async () => {
       const { id, token } = await issue('ldp@learner.test');
       const key = await ed25519DidKey();
@@ -215,10 +260,28 @@ for (const dialect of DIALECTS) {
       expect(typeof jwt).toBe('string');
       const payload = decodeJwt(jwt) as JsonObject & { vc?: JsonObject };
       const vc = (payload.vc ?? payload) as JsonObject;
-      expect(subjectOf(vc).id ?? payload.sub).toBe(key.did);
-      // The signature is the issuer's, with the key its did:web document publishes (read over HTTPS).
-      const verified = await instance.server.runtime.ctx.engine.verify({ credential: jwt });
-      expect(verified.checks.filter((check) => check.outcome === 'failed')).toEqual([]);
+      // Bound to the wallet's key: the JWT's subject and the credential's subject are the key's did:jwk.
+      expect(payload.sub).toBe(key.did);
+      expect(subjectOf(vc).id).toBe(key.did);
+      // Verified as an outside verifier would, with jose only: the issuer's did:web document is resolved
+      // over HTTPS (did:web method §3.2), and the signature checked with the key it publishes under the kid.
+      const { kid, alg } = decodeProtectedHeader(jwt);
+      expect(alg).toBe('EdDSA');
+      const issuerDid = kid!.split('#')[0]!;
+      expect(payload.iss).toBe(issuerDid);
+      expect(issuerDid).toMatch(/^did:web:/);
+      const didDocument = await (await instanceFetch()(didWebDocumentUrl(issuerDid))).json() as { id: string; verificationMethod: { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string }[]; assertionMethod: (string | { id: string })[] };
+      expect(didDocument.id).toBe(issuerDid);
+      const method = didDocument.verificationMethod.find((m) => m.id === kid || `${didDocument.id}${m.id}` === kid)!;
+      expect(method, `${kid} in the DID document`).toBeDefined();
+      expect(didDocument.assertionMethod.map((m) => (typeof m === 'string' ? m : m.id))).toContain(method.id);
+      const publicJwk = method.publicKeyJwk ?? await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from({ publicKeyMultibase: method.publicKeyMultibase }) }) as JWK;
+      const { payload: verified } = await jwtVerify(jwt, await importJWK(publicJwk, 'EdDSA'), { issuer: issuerDid, subject: key.did });
+      expect(verified.sub).toBe(key.did);
+      // A tampered credential does not verify with that key.
+      const [head, , signature] = jwt.split('.');
+      const tampered = Buffer.from(JSON.stringify({ ...payload, sub: 'did:example:mallory' })).toString('base64url');
+      await expect(jwtVerify(`${head}.${tampered}.${signature}`, await importJWK(publicJwk, 'EdDSA'))).rejects.toThrow(/signature/);
     });
 
     it('a staff offer with a tx_code: wrong codes are refused with tries counted, the right one (through Sphereon\'s client) works, and after too many the offer is dead', async () => {

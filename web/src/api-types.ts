@@ -17,7 +17,7 @@ import type { CredentialDisplay } from '../../src/vc/display.ts';
 export type { Problem, Items } from '../../src/http/contract/common.ts';
 export type { ConnectedApplication, ObPushStarted } from '../../src/http/contract/ob-api.ts';
 export type { VcApiExchange } from '../../src/http/contract/exchanges.ts';
-export type { ClaimOfferLink } from '../../src/http/contract/oid4vci.ts';
+export type { ClaimOfferLink, StaffOffer } from '../../src/http/contract/oid4vci.ts';
 export type {
   ApiKey, ApiKeyCreate, ApiKeyScope, AuditEntry, CreatedApiKey, Invitation, InvitationCreate, InvitationPreview, LoginBody, Me, Member, MemberAdd, Membership, Organisation,
   OrganisationUpdate, PasswordChange, Role,

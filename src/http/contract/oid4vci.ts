@@ -52,7 +52,9 @@ export const StaffOfferSchema = Type.Object({
   link: Type.String({ description: 'openid-credential-offer://?credential_offer=… (the offer by value)' }),
   txCode: Type.Optional(Type.String({ description: 'The transaction code: shown once, give it to the learner by another channel than the link' })),
   expiresAt: Type.String({ format: 'date-time' }),
+  qr: Type.String({ description: 'The QR code (SVG) of the link, for a wallet app to scan' }),
 });
+export type StaffOffer = Static<typeof StaffOfferSchema>;
 
 export const ClaimOfferLinkSchema = Type.Object({
   link: Type.String({ description: 'openid-credential-offer://?credential_offer_uri=… : open it on the phone with the wallet, or scan its QR code' }),

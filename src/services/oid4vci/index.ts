@@ -5,6 +5,7 @@ import { clientAuthenticationAnonymous, Oauth2AuthorizationServer, Oauth2ServerE
 import { Openid4vciIssuer, Openid4vciVersion, setGlobalConfig, type CredentialIssuerMetadata, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import type { DB, Row } from '../../store/schema.ts';
 import { didJwkOf, holderKey, publicJwkOf, type PublicJwk } from '../../vc/did/holder-key.ts';
+import { qrSvg } from '../../render/qr.ts';
 import { CONTEXTS } from '../../vc/contexts/index.ts';
 import { isObject } from '../../vc/json.ts';
 import type { JsonObject } from '../../vc/types.ts';
@@ -441,7 +442,7 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
      * transaction code: the code is answered here once (to be given to the learner separately) and
      * stored hashed. Valid for a week or until used.
      */
-    async staffOffer(actor: Actor, credentialId: string, options: { txCode?: boolean } = {}): Promise<{ offer: JsonObject; link: string; txCode?: string; expiresAt: string }> {
+    async staffOffer(actor: Actor, credentialId: string, options: { txCode?: boolean } = {}): Promise<{ offer: JsonObject; link: string; txCode?: string; expiresAt: string; qr: string }> {
       const credential = await ctx.db.selectFrom('credentials').selectAll().where('id', '=', credentialId).executeTakeFirst();
       if (!credential) throw new NotFound('credential');
       await requireAccess(ctx, actor, credential.organisation_id, { roles: CAN.issue, scope: 'issue' }, 'credential');
@@ -450,7 +451,8 @@ export function createOid4vciService(ctx: ServiceContext, deps: Oid4vciDeps) {
       const txCode = options.txCode ? String(randomBytes(4).readUInt32BE() % 10 ** TX_CODE_LENGTH).padStart(TX_CODE_LENGTH, '0') : undefined;
       const { code, expiresAt } = await newPreAuthorizedGrant(credential, STAFF_OFFER_LIFETIME_MS, txCode);
       const offer = await offerObject(credential, code, txCode !== undefined);
-      return { offer, link: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`, ...(txCode ? { txCode } : {}), expiresAt };
+      const link = `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`;
+      return { offer, link, ...(txCode ? { txCode } : {}), expiresAt, qr: qrSvg(link, { title: 'QR code of the credential offer: scan it with your wallet app' }) };
     },
 
     /** The nonce endpoint (OpenID4VCI 1.0 §7): a single-use c_nonce, stored until used or expired. */

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { asApiError } from '../../api.ts';
 import type { ApiError } from '../../api.ts';
-import type { CredentialHistory, IssuedCredential } from '../../api-types.ts';
+import type { CredentialHistory, IssuedCredential, StaffOffer } from '../../api-types.ts';
 import { ErrorSummary } from '../../components/ErrorSummary.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../load.ts';
 import { useApiQuery } from '../../query.ts';
 import { useSession } from '../../session.tsx';
+import { guarded } from '../../submit.ts';
 
 /** What each recorded event means, in words. */
 const EVENTS: Record<string, string> = {
@@ -165,6 +166,8 @@ export function CredentialDetailScreen() {
             ) : null}
           </section>
 
+          {delivery === 'pending' && c.status === 'active' ? <WalletOffer credentialId={id} /> : null}
+
           <section aria-labelledby="credential-history">
             <h2 id="credential-history">History</h2>
             <ol className="history" data-testid="credential-history">
@@ -179,5 +182,61 @@ export function CredentialDetailScreen() {
         </>
       ) : null}
     </Screen>
+  );
+}
+
+/**
+ * "Offer to a wallet app": an OpenID4VCI Credential Offer by value (POST /credentials/{id}/credential-offer)
+ * for a learner who takes the credential into her own wallet app, as a QR code and an
+ * openid-credential-offer:// link; with a transaction code (the default) shown here once, for the
+ * issuer to give by another channel than the link.
+ */
+function WalletOffer({ credentialId }: { credentialId: string }) {
+  const { api } = useSession();
+  const [withCode, setWithCode] = useState(true);
+  const [offer, setOffer] = useState<StaffOffer>();
+  const [error, setError] = useState<ApiError>();
+  const submit = guarded(async () => {
+    setError(undefined);
+    try {
+      setOffer(await api.post<StaffOffer>(`/api/v1/credentials/${encodeURIComponent(credentialId)}/credential-offer`, { txCode: withCode }));
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  });
+  return (
+    <section aria-labelledby="wallet-offer" data-testid="wallet-offer">
+      <h2 id="wallet-offer">Offer to a wallet app</h2>
+      <p>The learner can take this credential straight into a wallet app that supports OpenID4VCI, without the claim e-mail or a microcred account.</p>
+      <ErrorSummary error={error} title="No offer was made" />
+      <form onSubmit={submit} className="form narrow" aria-label="Offer to a wallet app">
+        <label className="choice">
+          <input type="checkbox" checked={withCode} onChange={(e) => setWithCode(e.target.checked)} /> With a transaction code (recommended)
+        </label>
+        <button type="submit" className="primary">
+          {offer ? 'Make a new offer' : 'Make the offer'}
+        </button>
+      </form>
+      {offer ? (
+        <div className="offer" data-testid="wallet-offer-result">
+          <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(offer.qr)}`} alt="QR code of the credential offer: scan it with your wallet app" width={240} height={240} />
+          <p>
+            <a href={offer.link}>Open in a wallet app</a> (on the learner&apos;s phone), or let the learner scan the QR code.
+          </p>
+          {offer.txCode ? (
+            <>
+              <p>
+                Transaction code: <strong data-testid="wallet-offer-code" className="code">{offer.txCode}</strong>
+              </p>
+              <Notice>
+                Give this code to the learner by another channel than the link or QR code: by phone or in person. It is shown only now; the wallet app asks for it, and
+                five wrong codes end the offer.
+              </Notice>
+            </>
+          ) : null}
+          <p className="muted">The offer works once, until {formatDate(offer.expiresAt)} (a week), or until the credential is claimed another way.</p>
+        </div>
+      ) : null}
+    </section>
   );
 }
