@@ -15,6 +15,7 @@ import { Conflict, DomainError, Forbidden, InvalidInput, NotFound, RateLimited, 
 import type { OutboxView } from './mail.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { randomToken, sha256Hex } from './tokens.ts';
+import { isUniqueViolation } from '../store/constraint.ts';
 
 /** How long an e-mail confirmation link works. */
 export const CONFIRM_HOURS = 48;
@@ -70,10 +71,6 @@ function checkFields(checks: [string, string | undefined][]): void {
   if (errors.length > 0) throw new InvalidInput(`${errors[0]!.pointer.slice(1)} ${errors[0]!.message}`, errors);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 function emailView(row: Row<'user_emails'>, signInEmail: string | undefined): EmailView {
   return {

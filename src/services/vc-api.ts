@@ -18,6 +18,7 @@ import type { IssuerService } from './issuers.ts';
 import type { AnyListPurpose, ListPurpose, StatusService, StatusSlot } from './status/index.ts';
 import { MAX_STATUS_SIZE } from '../vc/status/bitstring.ts';
 import { buildStatusListEntry, type StatusMessage } from '../vc/status/status-list-credential.ts';
+import { isUniqueViolation } from '../store/constraint.ts';
 
 /** VC-API IssueCredentialOptions, as far as microcred reads them; other members are ignored. */
 export interface VcApiIssueOptions {
@@ -180,10 +181,6 @@ function idTaken(credentialId: string): Conflict {
   return new Conflict(`the credential was not issued: a credential with the id ${credentialId} was issued before, and an id names exactly one credential (VC 2.0 §4.4). Send a new id, or leave id out and microcred makes one (urn:uuid:…).`, [{ pointer: '/credential/id', message }]);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** An EnvelopedVerifiableCredential carrying a VC-JWT is verified as the JWT it carries. */
 function unwrapEnveloped(credential: unknown): unknown {

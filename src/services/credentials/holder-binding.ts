@@ -11,6 +11,7 @@ import type { IssuerService } from '../issuers.ts';
 import { emitEvents } from '../webhooks/events.ts';
 import { findByClaimToken } from '../wallet/claim.ts';
 import type { StatusSource } from './types.ts';
+import { isUniqueViolation } from '../../store/constraint.ts';
 
 /** The formats a bound copy is issued in: Data Integrity eddsa-rdfc-2022 (as issued today) or VC-JWT. */
 export type BoundFormat = 'ldp' | 'jwt';
@@ -73,10 +74,6 @@ function refusal(row: Pick<Row<'credentials'>, 'status' | 'bound_from' | 'format
   return undefined;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** The DID of a DID or DID URL (`did:key:z…#z…` → `did:key:z…`), or undefined when it is not one. */
 export function didOf(value: unknown): string | undefined {
