@@ -27,15 +27,10 @@ export function ExchangeScreen() {
   );
 }
 
-function ReceiveOffer() {
-  const { api } = useSession();
-  const [offer, setOffer] = useState('');
-  const [txCode, setTxCode] = useState('');
-  const [preview, setPreview] = useState<OfferPreview>();
-  const [result, setResult] = useState<ExternalOfferResult>();
+/** One step of an exchange with another organisation: busy while it runs, its error kept for the form. */
+function useExchangeStep() {
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
-
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -47,6 +42,16 @@ function ReceiveOffer() {
       setBusy(false);
     }
   };
+  return { run, busy, error };
+}
+
+function ReceiveOffer() {
+  const { api } = useSession();
+  const [offer, setOffer] = useState('');
+  const [txCode, setTxCode] = useState('');
+  const [preview, setPreview] = useState<OfferPreview>();
+  const [result, setResult] = useState<ExternalOfferResult>();
+  const { run, busy, error } = useExchangeStep();
   const read = (event: FormEvent) => {
     event.preventDefault();
     setPreview(undefined);
@@ -130,20 +135,7 @@ function AnswerRequest() {
   const [preview, setPreview] = useState<RequestPreview>();
   const [chosen, setChosen] = useState<string[]>([]);
   const [answer, setAnswer] = useState<PresentationAnswer>();
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, busy, error } = useExchangeStep();
   const read = (event: FormEvent) => {
     event.preventDefault();
     setPreview(undefined);
