@@ -14,7 +14,7 @@ import type { JsonObject, Signer } from '../../vc/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { InvalidInput } from '../errors.ts';
 import { ingest, type Ingested } from './ingest.ts';
-import { guardedFetch, jwkOfDidKey, PeerUnreachable, random, sha, signCompactJwt } from './openid4vc-callbacks.ts';
+import { guardedFetch, jwkOfDidKey, random, sha, signCompactJwt, unreachable } from './openid4vc-callbacks.ts';
 
 type HolderContext = Pick<ServiceContext, 'engine' | 'fetch' | 'now'>;
 
@@ -93,16 +93,6 @@ function checkOffer(offer: unknown): string {
 }
 
 /** The library's and the network's failures, in words for the learner (never a stack or an internal message). */
-/** The first PeerUnreachable in an error's cause chain (the library wraps what fetch threw). */
-function unreachable(error: unknown): PeerUnreachable | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current; depth++) {
-    if (current instanceof PeerUnreachable) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 function explain(error: unknown, doing: string): InvalidInput {
   if (error instanceof InvalidInput) return error;
   const peer = unreachable(error);

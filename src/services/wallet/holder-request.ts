@@ -22,7 +22,7 @@ import { createPresentation, signPresentation } from '../../vc/presentation.ts';
 import type { JsonObject, Signer } from '../../vc/types.ts';
 import type { ServiceContext } from '../context.ts';
 import { InvalidInput } from '../errors.ts';
-import { guardedFetch, PeerUnreachable, sha, signCompactJwt, verifyDidJwt } from './openid4vc-callbacks.ts';
+import { guardedFetch, PeerUnreachable, sha, signCompactJwt, unreachable, verifyDidJwt } from './openid4vc-callbacks.ts';
 
 type HolderContext = Pick<ServiceContext, 'engine' | 'fetch' | 'now'>;
 export type HeldRow = Pick<Row<'wallet_credentials'>, 'id' | 'format' | 'document' | 'original' | 'original_type' | 'name' | 'issuer_name' | 'status'>;
@@ -126,16 +126,6 @@ function checkRequest(request: unknown): string {
     throw requestProblem('This is not an OpenID4VP request link: it should start with openid4vp:// and name a client_id.');
   }
   return text;
-}
-
-/** The first PeerUnreachable in an error's cause chain (the libraries wrap what fetch threw). */
-function unreachable(error: unknown): PeerUnreachable | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current; depth++) {
-    if (current instanceof PeerUnreachable) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** What the verifier's request object asks for, read without trusting it, only to word a refusal. */

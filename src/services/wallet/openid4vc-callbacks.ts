@@ -22,6 +22,16 @@ export class PeerUnreachable extends Error {
   }
 }
 
+/** The first PeerUnreachable in an error's cause chain (the libraries wrap what fetch threw). */
+export function unreachable(error: unknown): PeerUnreachable | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (current instanceof PeerUnreachable) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /**
  * A WHATWG `fetch` over the guarded fetcher, as the libraries call it: GET, or POST with a string or
  * form body. 4xx answers are returned (their OAuth error body is the library's to read); refusals by the
